@@ -1,0 +1,3 @@
+from zimes_audit.cli import main
+
+raise SystemExit(main())

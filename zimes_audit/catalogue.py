@@ -1,0 +1,146 @@
+"""The §6 field catalogue: canonical fields, their categories and heading synonyms.
+
+The catalogue itself is data (``data/field_catalogue.toml``); this module reads it and maps a
+heading as people write it to a canonical field.  Matching ignores case, spacing, diacritics,
+underscores and trailing punctuation, so ``"  E-PASTS: "`` and ``"e-pasts"`` are the same heading.
+
+>>> cat = load_catalogue()
+>>> cat.field_for("Vārds, uzvārds").name
+'name'
+>>> cat.field_for("  PERSONAS KODS. ").category
+'not-permitted'
+>>> cat.field_for("favourite colour") is None
+True
+>>> normalise_heading("Pasūtījuma nr.")
+'pasutijuma nr'
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+PERMITTED_CATEGORIES = ("6.1", "6.2", "6.3", "6.4", "6.5", "6.6", "6.7", "6.8")
+NOT_PERMITTED = "not-permitted"
+UNCLASSIFIED = "unclassified"
+CATEGORY_LABELS = {
+    "6.1": "6.1 name",
+    "6.2": "6.2 contact",
+    "6.3": "6.3 relationship dates",
+    "6.4": "6.4 device/cookie data",
+    "6.5": "6.5 correspondence",
+    "6.6": "6.6 purchase history",
+    "6.7": "6.7 reviews/complaints",
+    "6.8": "6.8 bank account",
+    "operational": "operational",
+    NOT_PERMITTED: "not permitted",
+    UNCLASSIFIED: "unknown heading",
+}
+
+_TRIM = " \t\r\n.:;,*#-_()[]"
+
+
+def normalise_heading(text: str) -> str:
+    """Fold a heading to its matching key: lower case, no diacritics, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = plain.replace("\ufeff", "").casefold().replace("_", " ")
+    plain = re.sub(r"\s+", " ", plain).strip(_TRIM)
+    return re.sub(r"\s*([,.])\s*", r"\1 ", plain).strip()
+
+
+@dataclass(frozen=True)
+class Field:
+    """One canonical field of the catalogue."""
+
+    name: str
+    category: str
+    type: str
+    headings: tuple[str, ...]
+    personal: bool = False
+    scan: bool = False
+
+    @property
+    def permitted(self) -> bool:
+        return self.category != NOT_PERMITTED
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of input file, recognised from its headings."""
+
+    name: str
+    label: str
+    record_id: str
+    requires: tuple[str, ...]
+    any_of: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    fields: dict[str, Field]
+    kinds: dict[str, Kind]
+    _by_heading: dict[str, str] = field(repr=False, default_factory=dict)
+
+    def field_for(self, heading: str) -> Field | None:
+        """The canonical field a heading stands for, or ``None`` for an unknown heading."""
+        name = self._by_heading.get(normalise_heading(heading))
+        return self.fields[name] if name else None
+
+    def names(self, *, category: str | None = None, type: str | None = None) -> list[str]:
+        return [
+            f.name
+            for f in self.fields.values()
+            if (category is None or f.category == category) and (type is None or f.type == type)
+        ]
+
+    @property
+    def not_permitted(self) -> list[str]:
+        return self.names(category=NOT_PERMITTED)
+
+    @property
+    def scanned(self) -> list[str]:
+        """Free-text fields scanned for personal codes and card numbers."""
+        return [f.name for f in self.fields.values() if f.scan]
+
+    @property
+    def personal(self) -> list[str]:
+        return [f.name for f in self.fields.values() if f.personal]
+
+
+def _build(raw: dict) -> Catalogue:
+    fields = {
+        name: Field(
+            name=name,
+            category=spec["category"],
+            type=spec["type"],
+            headings=tuple(spec["headings"]),
+            personal=spec.get("personal", False),
+            scan=spec.get("scan", False),
+        )
+        for name, spec in raw["fields"].items()
+    }
+    kinds = {
+        name: Kind(name, spec["label"], spec["record_id"], tuple(spec["requires"]),
+                   tuple(spec["any_of"]))
+        for name, spec in raw["kinds"].items()
+    }
+    by_heading: dict[str, str] = {}
+    for f in fields.values():
+        for heading in (f.name, *f.headings):
+            key = normalise_heading(heading)
+            owner = by_heading.setdefault(key, f.name)
+            if owner != f.name:
+                raise ValueError(f"heading {heading!r} is claimed by {owner} and {f.name}")
+    return Catalogue(fields, kinds, by_heading)
+
+
+@cache
+def load_catalogue() -> Catalogue:
+    """The catalogue shipped with the package."""
+    text = resources.files("zimes_audit.data").joinpath("field_catalogue.toml").read_text("utf-8")
+    return _build(tomllib.loads(text))

@@ -125,8 +125,9 @@ def _build(raw: dict) -> Catalogue:
         for name, spec in raw["fields"].items()
     }
     kinds = {
-        name: Kind(name, spec["label"], spec["record_id"], tuple(spec["requires"]),
-                   tuple(spec["any_of"]))
+        name: Kind(
+            name, spec["label"], spec["record_id"], tuple(spec["requires"]), tuple(spec["any_of"])
+        )
         for name, spec in raw["kinds"].items()
     }
     by_heading: dict[str, str] = {}

@@ -1,0 +1,58 @@
+"""Shared fixtures.  Every audit in the tests pins its audit date (``as_of``)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from zimes_audit.catalogue import load_catalogue
+from zimes_audit.loading.tables import ColumnInfo, Detected, LoadedTable
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "data_samples"
+AS_OF = date(2026, 11, 1)
+
+
+def _typed(name: str, values: list) -> pd.Series:
+    field = load_catalogue().fields.get(name)
+    kind = field.type if field else "text"
+    if kind in ("date", "datetime"):
+        return pd.Series(pd.to_datetime(values, format="ISO8601"), dtype="datetime64[us]")
+    if kind == "bool":
+        return pd.Series(values, dtype="boolean")
+    if kind == "number":
+        return pd.Series(values, dtype="float64")
+    return pd.Series(values, dtype="string")
+
+
+def make_table(kind: str, records: list[dict], file_name: str | None = None) -> LoadedTable:
+    """A loaded table built in memory: header on row 1, records from row 2."""
+    file_name = file_name or f"{kind}.csv"
+    columns = list(dict.fromkeys(k for r in records for k in r))
+    data = {c: _typed(c, [r.get(c) for r in records]) for c in columns}
+    frame = pd.DataFrame(data)
+    frame["source_file"] = file_name
+    frame["source_sheet"] = None
+    frame["source_row"] = range(2, len(records) + 2)
+    catalogue = load_catalogue()
+    infos = tuple(
+        ColumnInfo(
+            c,
+            c if c in catalogue.fields else None,
+            catalogue.fields[c].category if c in catalogue.fields else "unclassified",
+            c,
+        )
+        for c in columns
+    )
+    return LoadedTable(
+        Path(file_name), kind, frame, infos, Detected("csv", "utf-8", ",", None, 1), "0" * 64
+    )
+
+
+@pytest.fixture(scope="session")
+def ground_truth() -> dict:
+    return json.loads((SAMPLES / "ground_truth.json").read_text("utf-8"))

@@ -1,0 +1,127 @@
+"""Facts the rules read that no single column holds: linking, purchases, first and last activity.
+
+Derived once, here, from the loaded frames and the policy (docs/rules.md, "Records, linking and
+the facts the rules use"); the suites' expectations then judge these facts against the terms.
+Nothing here decides a finding.
+
+>>> import pandas as pd
+>>> joined_names(pd.DataFrame({"email": ["a@b.lv", None], "phone": ["+37122345678", None]}), ["email", "phone"]).tolist()
+['email;phone', <NA>]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from zimes_audit.detect.contacts import normalise_email
+from zimes_audit.linking import link_orders
+from zimes_audit.loading.tables import UNCLASSIFIED_PREFIX
+from zimes_audit.policy import Policy
+
+PAID = "paid"
+
+
+def _column(frame: pd.DataFrame, name: str, dtype: str) -> pd.Series:
+    if name in frame:
+        return frame[name]
+    return pd.Series(pd.NA if dtype != "datetime64[us]" else pd.NaT, index=frame.index, dtype=dtype)
+
+
+def _date(frame: pd.DataFrame, name: str) -> pd.Series:
+    return pd.to_datetime(_column(frame, name, "datetime64[us]"), errors="coerce").dt.normalize()
+
+
+def joined_names(
+    frame: pd.DataFrame, columns: Sequence[str], labels: Sequence[str] | None = None
+) -> pd.Series:
+    """Per row, the names of ``columns`` that hold a value, joined by ``;`` (NA when none)."""
+    labels = list(labels or columns)
+    out = np.full(len(frame), "", dtype=object)
+    for column, label in zip(columns, labels, strict=True):
+        if column in frame:
+            filled = frame[column].notna().to_numpy()
+            if filled.any():
+                out = np.where(filled, np.where(out == "", label, out + ";" + label), out)
+    series = pd.Series(out, index=frame.index, dtype="string")
+    return series.replace("", pd.NA)
+
+
+def _common_facts(frame: pd.DataFrame, policy: Policy) -> dict[str, pd.Series]:
+    unclassified = [c for c in frame.columns if c.startswith(UNCLASSIFIED_PREFIX)]
+    return {
+        "unclassified_filled": joined_names(
+            frame, unclassified, [c[len(UNCLASSIFIED_PREFIX) :] for c in unclassified]
+        ),
+        "unneeded_contact_fields": joined_names(frame, policy.contact_fields_not_needed),
+    }
+
+
+def order_facts(orders: pd.DataFrame, register: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """``orders`` with its facts added: the register link and the relationship end."""
+    link = link_orders(orders, register)
+    own_end = _date(orders, "created_at")
+    register_end = _date(register, "relationship_end").reset_index(drop=True)
+    linked_end = pd.Series(pd.NaT, index=orders.index, dtype=own_end.dtype)
+    linked = link["register_row"].notna().to_numpy()
+    if linked.any():
+        rows = link["register_row"][linked].astype(int).to_numpy()
+        linked_end[linked] = register_end.to_numpy()[rows]
+    end = own_end.where(~linked, linked_end)
+    return orders.assign(
+        register_row=link["register_row"],
+        link_method=link["method"],
+        relationship_end_at=end,
+        **_common_facts(orders, policy),
+    )
+
+
+def register_facts(
+    register: pd.DataFrame, orders_with_facts: pd.DataFrame, policy: Policy
+) -> pd.DataFrame:
+    """``register`` with its facts: purchases, unpaid orders, first and last activity."""
+    positions = pd.RangeIndex(len(register))
+    linked = orders_with_facts[orders_with_facts["register_row"].notna()]
+    by_row = linked.groupby(linked["register_row"].astype(int))
+    status = _column(linked, "payment_status", "string").astype("string")
+    unpaid = (status.str.strip().str.casefold() != PAID).fillna(True)
+    order_dates = _date(linked, "created_at")
+    count = by_row.size().reindex(positions, fill_value=0)
+    unpaid_count = unpaid.groupby(linked["register_row"].astype(int)).sum()
+    first_order = order_dates.groupby(linked["register_row"].astype(int)).min()
+    last_order = order_dates.groupby(linked["register_row"].astype(int)).max()
+
+    def aligned(series: pd.Series, fill=None) -> np.ndarray:
+        series = series.reindex(positions)
+        return (series.fillna(fill) if fill is not None else series).to_numpy()
+
+    first_parts = pd.DataFrame(
+        {
+            "registered": _date(register, "registered_at").to_numpy(),
+            "start": _date(register, "relationship_start").to_numpy(),
+            "order": aligned(first_order),
+        }
+    )
+    last_parts = pd.DataFrame(
+        {
+            "registered": _date(register, "registered_at").to_numpy(),
+            "start": _date(register, "relationship_start").to_numpy(),
+            "contact": _date(register, "last_contact_at").to_numpy(),
+            "order": aligned(last_order),
+        }
+    )
+    consent = _column(register, "consent_given", "boolean").astype("boolean")
+    on_list = _column(register, "marketing_opt_in", "boolean").astype("boolean")
+    return register.assign(
+        email_key=normalise_email(_column(register, "email", "string")),
+        consent_on_record=consent.fillna(False).astype(bool),
+        marketing_on_list=on_list.fillna(False).astype(bool),
+        has_purchase=aligned(count, 0) > 0,
+        unpaid_orders=aligned(unpaid_count, 0).astype("int64"),
+        first_collected_at=first_parts.min(axis=1).to_numpy(),
+        last_activity_at=last_parts.max(axis=1).to_numpy(),
+        relationship_end_at=_date(register, "relationship_end"),
+        **_common_facts(register, policy),
+    )

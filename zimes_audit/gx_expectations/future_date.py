@@ -1,0 +1,41 @@
+"""``expect_column_values_to_not_be_after_as_of`` — procedure §12.4 (DATA-INACCURATE).
+
+A date later than the audit date cannot be a fact yet: it is a typing error.
+
+>>> import pandas as pd
+>>> ColumnValuesNotAfterAsOf._mask(pd.Series(pd.to_datetime(["2026-11-01 23:59", "2026-11-02"], format="ISO8601")), "2026-11-01").tolist()
+[True, False]
+"""
+
+from __future__ import annotations
+
+from great_expectations.core.suite_parameters import SuiteParameterDict
+from great_expectations.execution_engine import PandasExecutionEngine
+from great_expectations.expectations.expectation import ColumnMapExpectation
+from great_expectations.expectations.metrics import (
+    ColumnMapMetricProvider,
+    column_condition_partial,
+)
+
+from zimes_audit.terms import on_or_before
+
+
+class ColumnValuesNotAfterAsOf(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.zimes_not_after_as_of"
+    condition_value_keys = ("as_of",)
+
+    @staticmethod
+    def _mask(column, as_of):
+        return on_or_before(column, as_of)
+
+    @column_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column, as_of, **kwargs):
+        return cls._mask(column, as_of)
+
+
+class ExpectColumnValuesToNotBeAfterAsOf(ColumnMapExpectation):
+    """Expect no date of the column to fall after the audit date (§12.4)."""
+
+    as_of: str | SuiteParameterDict
+    map_metric = "column_values.zimes_not_after_as_of"
+    success_keys = ("as_of", "mostly")

@@ -1,0 +1,41 @@
+"""``expect_column_values_to_be_valid_phone`` — procedure §12.4 (DATA-INACCURATE).
+
+Judged by phonenumbers; a number without country code is read in ``region`` (policy).
+
+>>> import pandas as pd
+>>> ColumnValuesValidPhone._mask(pd.Series(["+371 22345678", "+371 1234"]), "LV").tolist()
+[True, False]
+"""
+
+from __future__ import annotations
+
+from great_expectations.core.suite_parameters import SuiteParameterDict
+from great_expectations.execution_engine import PandasExecutionEngine
+from great_expectations.expectations.expectation import ColumnMapExpectation
+from great_expectations.expectations.metrics import (
+    ColumnMapMetricProvider,
+    column_condition_partial,
+)
+
+from zimes_audit.detect.contacts import invalid_phone
+
+
+class ColumnValuesValidPhone(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.zimes_valid_phone"
+    condition_value_keys = ("region",)
+
+    @staticmethod
+    def _mask(column, region):
+        return ~invalid_phone(column, region)
+
+    @column_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column, region, **kwargs):
+        return cls._mask(column, region)
+
+
+class ExpectColumnValuesToBeValidPhone(ColumnMapExpectation):
+    """Expect every present phone number to be a valid number (§12.4)."""
+
+    region: str | SuiteParameterDict
+    map_metric = "column_values.zimes_valid_phone"
+    success_keys = ("region", "mostly")

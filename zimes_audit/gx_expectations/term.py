@@ -1,0 +1,45 @@
+"""``expect_column_values_to_be_within_term`` — procedure §10.1.1 and §10.
+
+Passes while ``years`` after the date have not passed as of the audit date.  RETENTION-EXPIRED
+applies it to the relationship end with the retention term; RELATIONSHIP-STALE to the last
+activity with the inactivity term.
+
+>>> import pandas as pd
+>>> ends = pd.Series(pd.to_datetime(["2021-11-01", "2021-10-31"]))
+>>> ColumnValuesWithinTerm._mask(ends, "2026-11-01", 5).tolist()
+[True, False]
+"""
+
+from __future__ import annotations
+
+from great_expectations.core.suite_parameters import SuiteParameterDict
+from great_expectations.execution_engine import PandasExecutionEngine
+from great_expectations.expectations.expectation import ColumnMapExpectation
+from great_expectations.expectations.metrics import (
+    ColumnMapMetricProvider,
+    column_condition_partial,
+)
+
+from zimes_audit.terms import term_passed
+
+
+class ColumnValuesWithinTerm(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.zimes_within_term"
+    condition_value_keys = ("as_of", "years")
+
+    @staticmethod
+    def _mask(column, as_of, years):
+        return ~term_passed(column, as_of, years)
+
+    @column_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column, as_of, years, **kwargs):
+        return cls._mask(column, as_of, years)
+
+
+class ExpectColumnValuesToBeWithinTerm(ColumnMapExpectation):
+    """Expect ``years`` after each date not to have passed as of the audit date (§10)."""
+
+    as_of: str | SuiteParameterDict
+    years: int | SuiteParameterDict
+    map_metric = "column_values.zimes_within_term"
+    success_keys = ("as_of", "years", "mostly")

@@ -1,0 +1,96 @@
+"""The audit policy: the procedure's terms as data (``data/policy.toml``).
+
+No number of the procedure's terms is written in code or notebooks; the suites receive them as
+suite parameters, with the audit date.
+
+>>> policy = load_policy()
+>>> policy.retention_years, policy.inactivity_years
+(5, 3)
+>>> sorted(policy.suite_parameters("2026-11-01"))
+['as_of', 'inactivity_years', 'phone_region', 'retention_years']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from importlib import resources
+from pathlib import Path
+
+from zimes_audit.errors import PolicyError
+
+DEFAULT_POLICY = "policy.toml"
+
+
+@dataclass(frozen=True)
+class Policy:
+    retention_years: int
+    inactivity_years: int
+    contact_fields_not_needed: tuple[str, ...]
+    phone_region: str
+    due_days: dict[str, int]
+    source: str
+    sha256: str
+
+    def suite_parameters(self, as_of: date | str) -> dict[str, object]:
+        """The values the suites' ``$PARAMETER`` references resolve to."""
+        return {
+            "as_of": str(as_of),
+            "retention_years": self.retention_years,
+            "inactivity_years": self.inactivity_years,
+            "phone_region": self.phone_region,
+        }
+
+    def due_date(self, action: str, as_of: date) -> date:
+        """The date by which a finding with ``action`` is to be resolved."""
+        return as_of + timedelta(days=self.due_days[action])
+
+
+def _require(raw: dict, path: str, kind: type, source: str):
+    node: object = raw
+    for key in path.split("."):
+        if not isinstance(node, dict) or key not in node:
+            raise PolicyError(source, problem=f"'{path}' is missing")
+        node = node[key]
+    if not isinstance(node, kind) or isinstance(node, bool) and kind is not bool:
+        raise PolicyError(source, problem=f"'{path}' must be {kind.__name__}")
+    return node
+
+
+def parse_policy(text: str, source: str) -> Policy:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        raise PolicyError(source, problem="not valid TOML") from None
+    retention = _require(raw, "terms.retention_years", int, source)
+    inactivity = _require(raw, "terms.inactivity_years", int, source)
+    if retention < 0 or inactivity < 0:
+        raise PolicyError(source, problem="terms must not be negative")
+    fields = _require(raw, "accounting.contact_fields_not_needed", list, source)
+    due = _require(raw, "due_days", dict, source)
+    for action, days in due.items():
+        if not isinstance(days, int) or isinstance(days, bool) or days < 0:
+            raise PolicyError(source, problem=f"'due_days.{action}' must be a whole number")
+    return Policy(
+        retention_years=retention,
+        inactivity_years=inactivity,
+        contact_fields_not_needed=tuple(str(f) for f in fields),
+        phone_region=_require(raw, "phones.default_region", str, source),
+        due_days=dict(due),
+        source=source,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )
+
+
+def load_policy(path: str | Path | None = None) -> Policy:
+    """The policy at ``path``, or the one shipped with the package."""
+    if path is None:
+        text = resources.files("zimes_audit.data").joinpath(DEFAULT_POLICY).read_text("utf-8")
+        return parse_policy(text, f"zimes_audit/data/{DEFAULT_POLICY}")
+    try:
+        text = Path(path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise PolicyError(path, problem="cannot be read as UTF-8 text") from None
+    return parse_policy(text, str(path))

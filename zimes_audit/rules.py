@@ -1,0 +1,54 @@
+"""The rule catalogue (``data/rules.toml``): rule ids, sections, severities, reasons, actions.
+
+Rule ids are a contract: findings, the workbook, the notebooks and past reports key on them.
+
+>>> catalogue = load_rules()
+>>> catalogue.rules["RETENTION-EXPIRED"].section
+'10.1.1'
+>>> list(catalogue.rules)[:2]
+['FIELD-UNPERMITTED', 'PERSONAL-CODE-IN-TEXT']
+>>> catalogue.actions["DELETE"].en
+'Delete the record (and its orders) in Mozello and the register.'
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    section: str
+    severity: str
+    action: str
+    en: str
+    lv: str
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    en: str
+    lv: str
+
+
+@dataclass(frozen=True)
+class RuleCatalogue:
+    rules: dict[str, Rule]
+    actions: dict[str, Action]
+
+
+@cache
+def load_rules() -> RuleCatalogue:
+    text = resources.files("zimes_audit.data").joinpath("rules.toml").read_text("utf-8")
+    raw = tomllib.loads(text)
+    rules = {
+        rid: Rule(rid, r["section"], r["severity"], r["action"], r["en"], r["lv"])
+        for rid, r in raw["rules"].items()
+    }
+    actions = {name: Action(name, a["en"], a["lv"]) for name, a in raw["actions"].items()}
+    return RuleCatalogue(rules, actions)

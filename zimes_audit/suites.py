@@ -1,0 +1,370 @@
+"""The Great Expectations suites: declared here, committed as JSON under ``expectations/``.
+
+Every rule of the catalogue is one or more expectations; each expectation's ``meta`` carries the
+rule id, procedure section, action, severity, the reason in Latvian and English and a ``detail``
+template that says what is wrong without the value.  Terms and the audit date are suite
+parameters (``{"$PARAMETER": "as_of"}``), resolved at run time from the policy.
+
+The JSON files are generated from this module, the field catalogue and the rule catalogue:
+``python -m zimes_audit.suites --sync`` rewrites them; a test fails when they drift.
+
+>>> suites = build_suites()
+>>> sorted(suites)
+['orders', 'register']
+>>> first = suites["register"]["expectations"][0]
+>>> first["type"], first["meta"]["rule_id"], first["meta"]["procedure_section"]
+('expect_column_values_to_be_null', 'FIELD-UNPERMITTED', '6, 8')
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+from pathlib import Path
+
+from zimes_audit.catalogue import load_catalogue
+from zimes_audit.errors import SuiteError
+from zimes_audit.rules import load_rules
+
+SUITE_NAMES = {"orders": "zimes_orders", "register": "zimes_register"}
+_GX_SEVERITY = {"high": "critical", "medium": "warning", "low": "info"}
+_AS_OF = {"$PARAMETER": "as_of"}
+_RETENTION = {"$PARAMETER": "retention_years"}
+
+
+def _cond_eq(column: str, value: object) -> dict:
+    return {"type": "comparison", "column": {"name": column}, "operator": "==", "parameter": value}
+
+
+def _cond_null(column: str, is_null: bool) -> dict:
+    return {"type": "nullity", "column": {"name": column}, "is_null": is_null}
+
+
+def _cond_and(*conditions: dict) -> dict:
+    return {"type": "and", "conditions": list(conditions)}
+
+
+def _exp(
+    type_: str,
+    rule_id: str,
+    detail: str,
+    *,
+    action: str | None = None,
+    field: str | None = None,
+    field_from: str | None = None,
+    **kwargs,
+) -> dict:
+    rule = load_rules().rules[rule_id]
+    meta = {
+        "rule_id": rule.id,
+        "procedure_section": rule.section,
+        "action": action or rule.action,
+        "severity": rule.severity,
+        "reason_en": rule.en,
+        "reason_lv": rule.lv,
+        "detail": detail,
+    }
+    if field:
+        meta["field"] = field
+    if field_from:
+        meta["field_from"] = field_from
+    return {"type": type_, "kwargs": kwargs, "meta": meta, "severity": _GX_SEVERITY[rule.severity]}
+
+
+def _common() -> list[dict]:
+    """Expectations that apply to every record, order or register row."""
+    cat = load_catalogue()
+    out = [
+        _exp(
+            "expect_column_values_to_be_null",
+            "FIELD-UNPERMITTED",
+            "value in a column §6 does not permit ({field})",
+            column=f,
+        )
+        for f in cat.not_permitted
+    ]
+    out.append(
+        _exp(
+            "expect_column_values_to_be_null",
+            "FIELD-UNPERMITTED",
+            "value in a column the field catalogue does not know ({field})",
+            field_from="unclassified_filled",
+            column="unclassified_filled",
+        )
+    )
+    out += [
+        _exp(
+            "expect_column_values_to_contain_no_personal_code",
+            "PERSONAL-CODE-IN-TEXT",
+            "personal code ({format}) in {field}",
+            column=f,
+        )
+        for f in cat.scanned
+    ]
+    out += [
+        _exp(
+            "expect_column_values_to_contain_no_card_number",
+            "CARD-NUMBER-IN-TEXT",
+            "payment-card number in {field}",
+            column=f,
+        )
+        for f in cat.scanned
+    ]
+    out.append(
+        _exp(
+            "expect_column_values_to_be_within_term",
+            "RETENTION-EXPIRED",
+            "relationship ended and the retention term has passed",
+            field="relationship_end",
+            column="relationship_end_at",
+            as_of=_AS_OF,
+            years=_RETENTION,
+        )
+    )
+    out.append(
+        _exp(
+            "expect_column_values_to_be_outside_accounting_hold",
+            "CONTACT-AFTER-END",
+            "relationship ended; {field} still kept during the accounting hold",
+            field_from="unneeded_contact_fields",
+            column="relationship_end_at",
+            as_of=_AS_OF,
+            years=_RETENTION,
+            row_condition=_cond_null("unneeded_contact_fields", False),
+        )
+    )
+    out.append(
+        _exp(
+            "expect_column_values_to_be_valid_email",
+            "DATA-INACCURATE",
+            "invalid e-mail address",
+            column="email",
+        )
+    )
+    out += [
+        _exp(
+            "expect_column_values_to_be_valid_phone",
+            "DATA-INACCURATE",
+            "invalid phone number in {field}",
+            column=f,
+            region={"$PARAMETER": "phone_region"},
+        )
+        for f in ("phone", "shipping_phone")
+    ]
+    out += [
+        _exp(
+            "expect_column_values_to_not_be_after_as_of",
+            "DATA-INACCURATE",
+            "date in the future in {field}",
+            column=f,
+            as_of=_AS_OF,
+        )
+        for f in (*cat.names(type="date"), *cat.names(type="datetime"))
+    ]
+    return out
+
+
+def _register_only() -> list[dict]:
+    """Expectations on relationships, consent and marketing: the register's columns."""
+    return [
+        _exp(
+            "expect_column_values_to_be_in_set",
+            "CONSENT-MISSING",
+            "no consent on record; the customer has orders",
+            field="consent_given",
+            column="consent_on_record",
+            value_set=[True],
+            row_condition=_cond_eq("has_purchase", True),
+        ),
+        _exp(
+            "expect_column_values_to_be_in_set",
+            "CONSENT-MISSING",
+            "no consent on record and no purchase: no legal basis",
+            action="DELETE",
+            field="consent_given",
+            column="consent_on_record",
+            value_set=[True],
+            row_condition=_cond_eq("has_purchase", False),
+        ),
+        _exp(
+            "expect_column_pair_values_a_to_be_greater_than_b",
+            "CONSENT-AFTER-COLLECTION",
+            "consent dated after the data were first collected",
+            field="consent_at",
+            column_A="first_collected_at",
+            column_B="consent_at",
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+        ),
+        _exp(
+            "expect_column_values_to_be_null",
+            "MARKETING-WITHOUT-BASIS",
+            "still receiving commercial notices after the opt-out",
+            field="marketing_opt_in",
+            column="marketing_opt_out_at",
+            row_condition=_cond_eq("marketing_on_list", True),
+        ),
+        _exp(
+            "expect_column_values_to_be_in_set",
+            "MARKETING-WITHOUT-BASIS",
+            "receiving commercial notices with neither consent nor a purchase",
+            field="marketing_opt_in",
+            column="consent_on_record",
+            value_set=[True],
+            row_condition=_cond_and(
+                _cond_eq("marketing_on_list", True), _cond_eq("has_purchase", False)
+            ),
+        ),
+        _exp(
+            "expect_column_values_to_be_within_term",
+            "RELATIONSHIP-STALE",
+            "no purchase or contact within the inactivity term",
+            field="last_activity_at",
+            column="last_activity_at",
+            as_of=_AS_OF,
+            years={"$PARAMETER": "inactivity_years"},
+            row_condition=_cond_null("relationship_end", True),
+        ),
+        _exp(
+            "expect_column_values_to_be_between",
+            "DEBT-TRANSFER-UNPAID-ONLY",
+            "handed to debt collection although no order is unpaid",
+            field="debt_collection_at",
+            column="unpaid_orders",
+            min_value=1,
+            row_condition=_cond_null("debt_collection_at", False),
+        ),
+        _exp(
+            "expect_column_pair_values_a_to_be_greater_than_b",
+            "DATA-INACCURATE",
+            "relationship start after its end",
+            field="relationship_start",
+            column_A="relationship_end",
+            column_B="relationship_start",
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+        ),
+        _exp(
+            "expect_column_values_to_be_unique",
+            "DATA-INACCURATE",
+            "the same e-mail address under several customer ids",
+            field="email",
+            column="email_key",
+        ),
+    ]
+
+
+def build_suites() -> dict[str, dict]:
+    """The suites as JSON-ready dicts, keyed by record kind."""
+    kinds = {"orders": _common(), "register": [*_common(), *_register_only()]}
+    return {
+        kind: {
+            "name": SUITE_NAMES[kind],
+            "expectations": exps,
+            "meta": {
+                "great_expectations_version": "1.24.1",
+                "generated_by": "python -m zimes_audit.suites --sync",
+                "record_kind": kind,
+            },
+        }
+        for kind, exps in kinds.items()
+    }
+
+
+def suites_dir() -> Path:
+    """The committed ``expectations/`` folder (source tree), or the copy shipped in the wheel."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "expectations", here / "_expectations"):
+        if (candidate / f"{SUITE_NAMES['orders']}.json").is_file():
+            return candidate
+    raise SuiteError(here.parent / "expectations", problem="suite files not found")
+
+
+def suite_path(kind: str, directory: Path | None = None) -> Path:
+    return (directory or suites_dir()) / f"{SUITE_NAMES[kind]}.json"
+
+
+def render(suite: dict) -> str:
+    return json.dumps(suite, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_suites(directory: Path) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind, suite in build_suites().items():
+        path = suite_path(kind, directory)
+        path.write_text(render(suite), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def load_suite_json(kind: str, directory: Path | None = None) -> tuple[dict, str]:
+    """The committed suite of ``kind`` and the SHA-256 of its file."""
+    path = suite_path(kind, directory)
+    try:
+        raw = path.read_bytes()
+        return json.loads(raw), hashlib.sha256(raw).hexdigest()
+    except (OSError, ValueError):
+        raise SuiteError(path, problem="cannot be read as JSON") from None
+
+
+def to_gx_suite(suite: dict, source: str):
+    """A GX ``ExpectationSuite`` built from suite JSON — loudly.
+
+    GX drops an expectation whose type it cannot resolve with only a log line, and the audit would
+    then pass vacuously; here every type is resolved first and the count checked afterwards.
+    """
+    import great_expectations as gx
+    from great_expectations.expectations.registry import get_expectation_impl
+
+    import zimes_audit.gx_expectations  # noqa: F401  (registers the custom expectations)
+
+    for exp in suite["expectations"]:
+        try:
+            get_expectation_impl(exp["type"])
+        except Exception:
+            raise SuiteError(source, problem=f"unknown expectation type {exp['type']}") from None
+    try:
+        built = gx.ExpectationSuite(
+            name=suite["name"], expectations=suite["expectations"], meta=suite.get("meta")
+        )
+    except Exception as exc:  # GX raises pydantic and its own errors alike
+        raise SuiteError(source, problem=type(exc).__name__) from None
+    if len(built.expectations) != len(suite["expectations"]):
+        raise SuiteError(source, problem="GX dropped some expectations")
+    return built
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m zimes_audit.suites",
+        description="Write or check the committed expectation suites (expectations/*.json).",
+    )
+    parser.add_argument("--sync", action="store_true", help="rewrite the suite files")
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        default=Path(__file__).resolve().parent.parent / "expectations",
+        help="suite folder (default: the repository's)",
+    )
+    args = parser.parse_args(argv)
+    if args.sync:
+        for path in write_suites(args.dir):
+            print(f"wrote {path}")
+        return 0
+    stale = [
+        kind
+        for kind, suite in build_suites().items()
+        if not suite_path(kind, args.dir).is_file()
+        or suite_path(kind, args.dir).read_text("utf-8") != render(suite)
+    ]
+    for kind in stale:
+        print(
+            f"{suite_path(kind, args.dir)} is out of date: run python -m zimes_audit.suites --sync"
+        )
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -23,7 +23,13 @@ FINDINGS_COLUMNS = [
     "field",
     "detail",
 ]
-EXTRA_COLUMNS = ["record_kind", "reason_en", "reason_lv", "expectations"]
+EXTRA_COLUMNS = [
+    "record_kind",
+    "record_position",
+    "reason_en",
+    "reason_lv",
+    "expectations",
+]
 _KEY = ["record_kind", "source_file", "source_row", "record_id", "rule_id"]
 
 
@@ -77,6 +83,7 @@ def findings_for(kind: str, result, frame: pd.DataFrame, record_id: str) -> pd.D
                     "record_id": picked[record_id].astype("string").fillna("").to_numpy()
                     if record_id in picked
                     else "",
+                    "record_position": rows,
                     "rule_id": meta["rule_id"],
                     "procedure_section": meta["procedure_section"],
                     "severity": meta["severity"],
@@ -95,7 +102,7 @@ def findings_for(kind: str, result, frame: pd.DataFrame, record_id: str) -> pd.D
 def empty_findings() -> pd.DataFrame:
     return pd.DataFrame(
         {
-            c: pd.Series(dtype="int64" if c == "source_row" else "string")
+            c: pd.Series(dtype="int64" if c in ("source_row", "record_position") else "string")
             for c in [*FINDINGS_COLUMNS, *EXTRA_COLUMNS]
         }
     )
@@ -117,6 +124,7 @@ def merge_findings(raw: pd.DataFrame) -> pd.DataFrame:
             action=("action", "first"),
             field=("field", lambda s: _join(s, ";")),
             detail=("detail", lambda s: _join(s, "; ")),
+            record_position=("record_position", "first"),
             reason_en=("reason_en", "first"),
             reason_lv=("reason_lv", "first"),
             expectations=("expectations", lambda s: _join(s, "; ")),

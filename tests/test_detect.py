@@ -1,0 +1,109 @@
+"""The detectors behind PERSONAL-CODE-IN-TEXT, CARD-NUMBER-IN-TEXT and DATA-INACCURATE (§6, §12.4)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from stdnum import iban, luhn
+
+from zimes_audit.detect.card_numbers import contains_card_number
+from zimes_audit.detect.contacts import invalid_email, invalid_phone
+from zimes_audit.detect.personal_codes import code_format, contains_personal_code
+
+JUNK = [None, "", "€", math.nan, "   ", "—", "0", "\x00"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("161175-19997", "old format"),
+        ("16117519997", "old format"),
+        ("Mans p.k. 161175-19997, paldies", "old format"),
+        ("Brīvības iela 12-5, 161175-19997", "old format"),
+        ("328673-00679", "new format"),
+        ("32867300679", "new format"),
+        ("pk 371234-56789", "new format"),
+        ("personas kods 37123456789", "new format"),
+        ("385512-34567", "new format"),
+    ],
+)
+def test_personal_codes_in_either_format_are_found(text, expected):
+    assert code_format(text) == expected
+    assert contains_personal_code(pd.Series([text])).tolist() == [True]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "40203002519",  # Mozello SIA's company registration number
+        "LV40203002519",  # its VAT id
+        "Zvanīt 37122345678",  # a phone number written without +
+        "tālr. 371 22345678",
+        "LV80HABA0551012345678",  # IBAN
+        "LV80 HABA 0551 0123 4567 8",
+        "Pasūtījums M-2475405-25",
+        "161375-19997",  # invalid birth date (month 13)
+        "161175-19996",  # wrong check digit
+        "Rēķins 2024-0001234",
+        "32867300677",  # new format, wrong check digit, no hyphen, no context
+    ],
+)
+def test_look_alikes_are_not_personal_codes(text):
+    assert code_format(text) is None
+    assert contains_personal_code(pd.Series([text])).tolist() == [False]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["4111111111111111", "4111 1111 1111 1111", "karte: 4111-1111-1111-1111", "3782 822463 10005"],
+)
+def test_luhn_valid_card_numbers_are_found(text):
+    assert contains_card_number(pd.Series([text])).tolist() == [True]
+
+
+def _iban_with_luhn_valid_digits() -> str:
+    """A real-shaped Latvian IBAN whose digit string happens to pass Luhn."""
+    for n in range(10**12, 10**12 + 10_000):
+        body = f"HABA{n}"
+        check = iban.calc_check_digits("LV00" + body)
+        candidate = f"LV{check}{body}"
+        if iban.is_valid(candidate) and luhn.is_valid(
+            "".join(ch for ch in candidate if ch.isdigit())
+        ):
+            return candidate
+    raise AssertionError("no such IBAN found")
+
+
+def test_ibans_are_not_card_numbers_even_when_their_digits_pass_luhn():
+    account = _iban_with_luhn_valid_digits()
+    spaced = " ".join(account[i : i + 4] for i in range(0, len(account), 4))
+    assert (
+        contains_card_number(pd.Series([account, spaced, f"konts {account}"])).tolist()
+        == [False] * 3
+    )
+
+
+def test_wrong_luhn_and_short_numbers_are_not_card_numbers():
+    values = pd.Series(["4111 1111 1111 1112", "123456789012", "+371 22345678", "40203002519"])
+    assert contains_card_number(values).tolist() == [False] * 4
+
+
+def test_contacts_are_judged_by_their_libraries():
+    emails = pd.Series(["liga.ozolina@inbox.lv", "liga.ozolina@", "janis@@inbox.lv", None])
+    assert invalid_email(emails).tolist() == [False, True, True, False]
+    phones = pd.Series(["+371 22345678", "67123456", "+371 123", "abc", None])
+    assert invalid_phone(phones, "LV").tolist() == [False, False, True, True, False]
+
+
+@pytest.mark.parametrize(
+    "detector",
+    [contains_personal_code, contains_card_number, invalid_email, lambda s: invalid_phone(s, "LV")],
+)
+def test_detectors_survive_junk(detector):
+    mask = detector(pd.Series(JUNK, dtype="object"))
+    assert len(mask) == len(JUNK)
+    assert mask.dtype == bool
+    # none of the junk holds a code or a card; "€", "0" and "\x00" are not valid phones/e-mails
+    assert not mask.iloc[[0, 1, 3]].any()

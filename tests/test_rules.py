@@ -1,0 +1,360 @@
+"""Every rule of the catalogue, record by record, with passing and failing cases (docs/rules.md).
+
+Each test builds a small register and orders export in memory, runs the real suites through GX and
+looks at the findings of the records it planted.  The audit date is pinned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from conftest import AS_OF, make_table
+
+from zimes_audit.audit import audit
+from zimes_audit.policy import load_policy
+
+
+def customer(cid: str, **changes) -> dict:
+    """A clean, active customer: consent on the day of registration, recent activity."""
+    row = {
+        "customer_id": cid,
+        "name": "Kārlis Kalniņš",
+        "email": f"{cid.lower()}@inbox.lv",
+        "phone": "+371 22345678",
+        "address": "Brīvības iela 12-5, Rīga",
+        "relationship_start": "2024-03-01",
+        "registered_at": "2024-03-01",
+        "consent_given": True,
+        "consent_at": "2024-03-01",
+        "consent_notice_version": "v2",
+        "marketing_opt_in": False,
+        "last_contact_at": "2026-09-01",
+        "bank_account": "LV80HABA0551012345678",
+        "notes": "Zvanīt pirms piegādes",
+    }
+    row.update(changes)
+    return row
+
+
+def order(oid: str, cid: str | None, **changes) -> dict:
+    row = {
+        "order_id": oid,
+        "created_at": "2026-06-01 10:15:00",
+        "payment_status": "paid",
+        "customer_id": cid,
+        "name": "Kārlis Kalniņš",
+        "email": f"{cid.lower()}@inbox.lv" if cid else "viesis@inbox.lv",
+        "phone": "+371 22345678",
+        "address": "Brīvības iela 12-5",
+        "notes": "Lūdzu piegādāt pēc 17:00",
+        "total": 24.2,
+    }
+    row.update(changes)
+    return row
+
+
+def run(register: list[dict], orders: list[dict], as_of: date = AS_OF, policy=None):
+    tables = [make_table("register", register, "register.xlsx")]
+    if orders:
+        tables.append(make_table("orders", orders, "orders.csv"))
+    return audit(tables=tables, as_of=as_of, policy=policy)
+
+
+def flagged(result, record_id: str) -> set[str]:
+    f = result.findings
+    return set(f.loc[f["record_id"] == record_id, "rule_id"])
+
+
+def finding(result, record_id: str, rule_id: str) -> dict:
+    f = result.findings
+    rows = f[(f["record_id"] == record_id) & (f["rule_id"] == rule_id)]
+    assert len(rows) == 1, f"expected one {rule_id} finding for {record_id}, got {len(rows)}"
+    return rows.iloc[0].to_dict()
+
+
+def test_a_clean_customer_and_order_raise_nothing():
+    result = run([customer("K-1")], [order("M-1-26", "K-1")])
+    assert result.findings.empty
+    assert result.expectations_run == sum(s.expectations for s in result.suites.values())
+
+
+class TestFieldUnpermitted:
+    def test_personal_code_column_and_unknown_heading_are_flagged(self):
+        result = run(
+            [customer("K-1"), customer("K-2", **{"unclassified:Mīļākā krāsa": "zila"})],
+            [order("M-1-26", "K-1", personal_code="161175-19997"), order("M-2-26", "K-1")],
+        )
+        f = finding(result, "M-1-26", "FIELD-UNPERMITTED")
+        assert (f["field"], f["action"], f["procedure_section"]) == (
+            "personal_code",
+            "REDACT_FIELD",
+            "6, 8",
+        )
+        assert "161175" not in f["detail"]
+        assert finding(result, "K-2", "FIELD-UNPERMITTED")["field"] == "Mīļākā krāsa"
+        assert flagged(result, "M-2-26") == set()
+        assert flagged(result, "K-1") == set()
+
+
+class TestPersonalCodeInText:
+    @pytest.mark.parametrize(
+        ("notes", "fmt"),
+        [
+            ("p.k. 161175-19997", "old format"),
+            ("16117519997", "old format"),
+            ("328673-00679", "new format"),
+            ("mans pk 371234-56789", "new format"),
+        ],
+    )
+    def test_codes_in_notes(self, notes, fmt):
+        result = run([customer("K-1", notes=notes)], [])
+        assert (
+            finding(result, "K-1", "PERSONAL-CODE-IN-TEXT")["detail"]
+            == f"personal code ({fmt}) in notes"
+        )
+
+    def test_sole_trader_company_id_is_a_personal_code_but_a_company_number_is_not(self):
+        result = run(
+            [customer("K-1")],
+            [
+                order("M-1-26", "K-1", company_id="161175-19997"),
+                order("M-2-26", "K-1", company_id="40203002519", vat_id="LV40203002519"),
+            ],
+        )
+        assert finding(result, "M-1-26", "PERSONAL-CODE-IN-TEXT")["field"] == "company_id"
+        assert flagged(result, "M-2-26") == set()
+
+    @pytest.mark.parametrize(
+        "notes",
+        [
+            "Zvanīt 37122345678",
+            "Konts LV80HABA0551012345678",
+            "Pasūtījums M-2475405-25",
+            "161375-19997",
+            "€",
+            "",
+        ],
+    )
+    def test_look_alikes_pass(self, notes):
+        assert flagged(run([customer("K-1", notes=notes or None)], []), "K-1") == set()
+
+
+class TestCardNumberInText:
+    def test_card_numbers_are_flagged_and_ibans_are_not(self):
+        result = run(
+            [
+                customer("K-1", notes="karte 4111 1111 1111 1111"),
+                customer("K-2", notes="maksāt uz LV80 HABA 0551 0123 4567 8"),
+            ],
+            [],
+        )
+        f = finding(result, "K-1", "CARD-NUMBER-IN-TEXT")
+        assert (f["field"], f["action"]) == ("notes", "REDACT_FIELD")
+        assert "4111" not in f["detail"]
+        assert flagged(result, "K-2") == set()
+
+
+class TestConsent:
+    def test_missing_consent_with_a_purchase_asks_for_consent(self):
+        result = run(
+            [customer("K-1", consent_given=False, consent_at=None)], [order("M-1-26", "K-1")]
+        )
+        assert finding(result, "K-1", "CONSENT-MISSING")["action"] == "OBTAIN_CONSENT"
+
+    def test_missing_consent_without_a_purchase_means_delete(self):
+        result = run([customer("K-1", consent_given=None, consent_at=None)], [])
+        f = finding(result, "K-1", "CONSENT-MISSING")
+        assert (f["action"], f["procedure_section"]) == ("DELETE", "3.1, 11")
+
+    def test_consent_dated_after_the_first_order(self):
+        late = {"relationship_start": "2026-06-01", "registered_at": "2026-06-01"}
+        result = run(
+            [
+                customer("K-1", consent_at="2026-06-02", **late),
+                customer("K-2", consent_at="2026-06-01", **late),
+            ],
+            [order("M-1-26", "K-1"), order("M-2-26", "K-2")],
+        )
+        assert finding(result, "K-1", "CONSENT-AFTER-COLLECTION")["action"] == "REVIEW"
+        assert "CONSENT-AFTER-COLLECTION" not in flagged(result, "K-2")
+
+
+class TestMarketing:
+    def test_notices_after_opt_out_and_without_basis(self):
+        result = run(
+            [
+                customer("K-1", marketing_opt_in=True, marketing_opt_out_at="2025-01-10"),
+                customer("K-2", marketing_opt_in=True, consent_given=False, consent_at=None),
+                customer("K-3", marketing_opt_in=True),
+            ],
+            [],
+        )
+        assert finding(result, "K-1", "MARKETING-WITHOUT-BASIS")["action"] == "STOP_MARKETING"
+        assert "MARKETING-WITHOUT-BASIS" in flagged(result, "K-2")
+        assert flagged(result, "K-3") == set()
+
+    def test_a_purchase_is_a_basis(self):
+        result = run(
+            [customer("K-1", marketing_opt_in=True, consent_given=False, consent_at=None)],
+            [order("M-1-26", "K-1")],
+        )
+        assert "MARKETING-WITHOUT-BASIS" not in flagged(result, "K-1")
+
+
+class TestRetention:
+    @pytest.mark.parametrize(("end", "expired"), [("2021-11-01", False), ("2021-10-31", True)])
+    def test_boundary_of_the_five_year_hold(self, end, expired):
+        result = run(
+            [
+                customer(
+                    "K-1",
+                    relationship_end=end,
+                    relationship_start="2019-01-01",
+                    registered_at="2019-01-01",
+                    consent_at="2019-01-01",
+                    last_contact_at="2021-01-01",
+                )
+            ],
+            [order("M-1-21", "K-1", created_at="2020-05-05 12:00:00")],
+        )
+        assert ("RETENTION-EXPIRED" in flagged(result, "K-1")) is expired
+        assert ("RETENTION-EXPIRED" in flagged(result, "M-1-21")) is expired
+        assert ("CONTACT-AFTER-END" in flagged(result, "K-1")) is not expired
+
+    def test_unlinked_order_ends_on_its_date(self):
+        result = run(
+            [customer("K-1")],
+            [
+                order("M-9-21", None, created_at="2021-10-31 09:00:00"),
+                order("M-8-21", None, created_at="2021-11-01 09:00:00"),
+            ],
+        )
+        assert finding(result, "M-9-21", "RETENTION-EXPIRED")["action"] == "DELETE"
+        assert flagged(result, "M-8-21") == {"CONTACT-AFTER-END"}
+
+
+class TestContactAfterEnd:
+    def test_ended_relationship_keeps_email_and_phone(self):
+        result = run(
+            [
+                customer("K-1", relationship_end="2025-02-01"),
+                customer("K-2", relationship_end="2025-02-01", email=None, phone=None),
+                customer("K-3", relationship_end="2026-12-31"),
+            ],
+            [],
+        )
+        f = finding(result, "K-1", "CONTACT-AFTER-END")
+        assert (f["field"], f["action"]) == ("email;phone", "REDACT_FIELD")
+        assert flagged(result, "K-2") == set()
+        assert "CONTACT-AFTER-END" not in flagged(result, "K-3")
+
+
+class TestStale:
+    @pytest.mark.parametrize(("last", "stale"), [("2023-11-01", False), ("2023-10-31", True)])
+    def test_boundary_of_the_inactivity_term(self, last, stale):
+        result = run(
+            [
+                customer(
+                    "K-1",
+                    relationship_start="2020-01-01",
+                    registered_at="2020-01-01",
+                    consent_at="2020-01-01",
+                    last_contact_at=last,
+                )
+            ],
+            [],
+        )
+        assert ("RELATIONSHIP-STALE" in flagged(result, "K-1")) is stale
+
+    def test_a_recent_order_keeps_the_relationship_alive(self):
+        result = run(
+            [
+                customer(
+                    "K-1",
+                    relationship_start="2020-01-01",
+                    registered_at="2020-01-01",
+                    consent_at="2020-01-01",
+                    last_contact_at="2021-01-01",
+                )
+            ],
+            [order("M-1-26", "K-1")],
+        )
+        assert flagged(result, "K-1") == set()
+
+
+class TestDebtTransfer:
+    def test_debt_collection_of_a_customer_who_paid(self):
+        result = run(
+            [
+                customer("K-1", debt_collection_at="2026-07-01"),
+                customer("K-2", debt_collection_at="2026-07-01"),
+            ],
+            [order("M-1-26", "K-1"), order("M-2-26", "K-2", payment_status="pending")],
+        )
+        assert finding(result, "K-1", "DEBT-TRANSFER-UNPAID-ONLY")["procedure_section"] == "4.2"
+        assert flagged(result, "K-2") == set()
+
+
+class TestDataInaccurate:
+    def test_each_form(self):
+        result = run(
+            [
+                customer("K-1", email="k-1@@inbox"),
+                customer("K-2", phone="+371 1234"),
+                customer("K-3", relationship_end="2024-01-01"),
+                customer("K-4", last_contact_at="2026-11-02"),
+                customer("K-5", email="dup@inbox.lv"),
+                customer("K-6", email=" DUP@inbox.lv"),
+            ],
+            [order("M-1-26", "K-4", created_at="2026-11-01 23:59:00")],
+        )
+        assert finding(result, "K-1", "DATA-INACCURATE")["detail"] == "invalid e-mail address"
+        assert (
+            finding(result, "K-2", "DATA-INACCURATE")["detail"] == "invalid phone number in phone"
+        )
+        assert (
+            finding(result, "K-3", "DATA-INACCURATE")["detail"]
+            == "relationship start after its end"
+        )
+        assert (
+            finding(result, "K-4", "DATA-INACCURATE")["detail"]
+            == "date in the future in last_contact_at"
+        )
+        assert "DATA-INACCURATE" in flagged(result, "K-5") and "DATA-INACCURATE" in flagged(
+            result, "K-6"
+        )
+        assert flagged(result, "M-1-26") == set()
+
+
+def test_changing_a_term_in_the_policy_changes_the_findings():
+    register = [
+        customer(
+            "K-1",
+            relationship_start="2018-01-01",
+            registered_at="2018-01-01",
+            consent_at="2018-01-01",
+            relationship_end="2020-06-01",
+        )
+    ]
+    five = run(register, [])
+    assert "RETENTION-EXPIRED" in flagged(five, "K-1")
+    seven = run(register, [], policy=replace(load_policy(), retention_years=7))
+    assert flagged(seven, "K-1") == {"CONTACT-AFTER-END"}
+    no_contact_rule = run(
+        register, [], policy=replace(load_policy(), retention_years=7, contact_fields_not_needed=())
+    )
+    assert flagged(no_contact_rule, "K-1") == set()
+
+
+def test_due_dates_follow_the_policy_grace_days():
+    result = run([customer("K-1", consent_given=None, consent_at=None)], [])
+    f = finding(result, "K-1", "CONSENT-MISSING")
+    assert f["due_date"] == date(2026, 12, 1)  # DELETE: 30 days
+    shorter = run(
+        [customer("K-1", consent_given=None, consent_at=None)],
+        [],
+        policy=replace(load_policy(), due_days={**load_policy().due_days, "DELETE": 7}),
+    )
+    assert finding(shorter, "K-1", "CONSENT-MISSING")["due_date"] == date(2026, 11, 8)

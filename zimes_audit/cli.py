@@ -1,0 +1,231 @@
+"""The ``zimes-audit`` command line.
+
+Start-up is kept light: ``--help`` and ``--version`` import neither pandas nor Great
+Expectations; each command imports what it needs when it runs.  Anything that stops a command is
+one line on stderr (naming the file and row where one applies) and a non-zero exit — never a
+traceback, never a personal value.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from zimes_audit import __version__
+from zimes_audit.errors import AuditError, BadArgument
+
+EXIT_ERROR = 2
+EXIT_INTERNAL = 3
+
+DESCRIPTION = """\
+Audit the personal data SIA "ZĪMES" holds (Mozello order exports and the customer register)
+against its data-processing procedure and the GDPR.
+
+commands:
+  run        audit the inputs and write a report folder (workbook, findings.csv, manifest,
+             Data Docs, executed notebook)
+  inventory  show what each input file holds: kind, rows, format, column → §6 category
+  sample     write a synthetic orders export and register with a ground truth
+
+Run `zimes-audit COMMAND --help` for each command's options.
+"""
+
+RUN_EPILOG = """\
+INPUTs are files (.csv, .tsv, .txt, .xlsx) or folders of them; whether a file is an orders export
+or the customer register is recognised from its headings.  The report goes to a new folder,
+reports/<as-of>/ by default (reports/<as-of>-2/ … when that exists); an existing --out folder is
+refused, never overwritten.  Inputs are only read.
+
+outputs:
+  flagged-records.xlsx  the administrator's worklist: what to delete, redact or fix, by when
+  findings.csv          one row per record × rule (source_file, source_row, record_id, rule_id,
+                        procedure_section, severity, action, field, detail)
+  manifest.json         versions, policy and suite hashes, input hashes, counts, times
+  data-docs/            Great Expectations Data Docs (no personal values)
+  audit.ipynb/.html     the executed audit notebook (masked), unless --no-notebook
+
+exit status: 0 when the audit ran (with or without findings), 2 when it could not.
+"""
+
+
+def _as_of(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a date as YYYY-MM-DD") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="zimes-audit",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"zimes-audit {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = commands.add_parser(
+        "run",
+        help="audit the inputs and write a report folder",
+        epilog=RUN_EPILOG,
+        description="Audit the inputs as of a date and write a new report folder.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument(
+        "inputs",
+        nargs="*",
+        metavar="INPUT",
+        default=["data_samples"],
+        help="files or folders to audit (default: data_samples/)",
+    )
+    run.add_argument(
+        "--as-of",
+        type=_as_of,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the audit date terms are measured to (default: today)",
+    )
+    run.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="report folder to create (must not exist)",
+    )
+    run.add_argument(
+        "--reports",
+        type=Path,
+        default=Path("reports"),
+        metavar="DIR",
+        help="where default report folders are created (default: reports/)",
+    )
+    run.add_argument(
+        "--policy",
+        default=None,
+        metavar="FILE",
+        help="policy file with the terms (default: the shipped policy.toml)",
+    )
+    run.add_argument(
+        "--no-notebook",
+        action="store_true",
+        help="skip executing the audit notebook (other outputs are still written)",
+    )
+    run.set_defaults(handler=_run)
+
+    inventory = commands.add_parser(
+        "inventory",
+        help="show what each input holds (no personal values)",
+        description="Per file: kind, rows, detected encoding/delimiter/header row, and each "
+        "column → canonical field → §6 category.  Prints no personal values.",
+    )
+    inventory.add_argument(
+        "inputs",
+        nargs="*",
+        metavar="INPUT",
+        default=["data_samples"],
+        help="files or folders (default: data_samples/)",
+    )
+    inventory.set_defaults(handler=_inventory)
+
+    sample = commands.add_parser(
+        "sample",
+        help="write synthetic inputs with planted violations and a ground truth",
+        description="Write a seeded, synthetic Mozello orders CSV and customer register XLSX "
+        "with violations of every rule planted, and ground_truth.json.",
+    )
+    sample.add_argument("--orders", type=int, default=400, metavar="N", help="orders (400)")
+    sample.add_argument(
+        "--customers", type=int, default=140, metavar="M", help="register rows (140)"
+    )
+    sample.add_argument("--seed", type=int, default=2026, help="random seed (2026)")
+    sample.add_argument(
+        "--as-of",
+        type=_as_of,
+        default=date(2026, 11, 1),
+        metavar="YYYY-MM-DD",
+        help="audit date the ground truth holds for (2026-11-01)",
+    )
+    sample.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="folder to write into (existing files are not overwritten)",
+    )
+    sample.set_defaults(handler=_sample)
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    from zimes_audit.report.run import run_report
+
+    as_of = args.as_of or date.today()
+    folder, result = run_report(
+        args.inputs,
+        as_of,
+        out=args.out,
+        reports_root=args.reports,
+        policy=args.policy,
+        notebook=not args.no_notebook,
+        command=["zimes-audit", *sys.argv[1:]],
+    )
+    print(
+        f"Audit as of {as_of.isoformat()}: {len(result.findings)} findings "
+        f"in {sum(t.rows for t in result.tables)} records "
+        f"({result.expectations_run} expectations run)."
+    )
+    for rule, count in result.counts_by_rule().items():
+        print(f"  {rule:<28} {count}")
+    print(f"Report: {folder}/  (administrator: {folder}/flagged-records.xlsx)")
+    return 0
+
+
+def _inventory(args: argparse.Namespace) -> int:
+    from zimes_audit.inventory import render_inventory
+    from zimes_audit.loading import load_inputs
+
+    print(render_inventory(load_inputs(args.inputs)))
+    return 0
+
+
+def _sample(args: argparse.Namespace) -> int:
+    from zimes_audit.sample import generate, write_sample
+
+    if args.orders < 0 or args.customers < 0:
+        raise BadArgument(problem="--orders and --customers must not be negative")
+    files = write_sample(
+        generate(args.orders, args.customers, seed=args.seed, as_of=args.as_of), args.out
+    )
+    print(f"Wrote synthetic sample to {args.out}/: {files}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return args.handler(args)
+    except AuditError as error:
+        print(f"zimes-audit: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except FileExistsError:
+        print(
+            "zimes-audit: error: the output files already exist; choose another folder.",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("zimes-audit: interrupted; no report was written.", file=sys.stderr)
+        return 130
+    except Exception as error:  # never a traceback, never a value: the type is enough to report
+        print(
+            f"zimes-audit: internal error ({type(error).__name__}); no report was written. "
+            "Please report this with the command you ran.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL

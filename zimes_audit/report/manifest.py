@@ -1,0 +1,70 @@
+"""``manifest.json``: enough for an auditor to reproduce the run (design.md, Outputs).
+
+Tool, GX and Python versions; policy and suite file hashes; the audit date; every input's path,
+SHA-256, kind, rows and detected format; counts per rule and action; start and end times; the
+command line.  No personal values.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+from zimes_audit import __version__
+
+
+def build_manifest(result, command: list[str] | None = None) -> dict:
+    return {
+        "tool": {"name": "zimes-audit", "version": __version__},
+        "great_expectations_version": version("great_expectations"),
+        "pandas_version": version("pandas"),
+        "python_version": platform.python_version(),
+        "command": command if command is not None else sys.argv,
+        "as_of": result.as_of.isoformat(),
+        "started": result.started.isoformat(timespec="seconds"),
+        "finished": result.finished.isoformat(timespec="seconds"),
+        "policy": {
+            "path": result.policy.source,
+            "sha256": result.policy.sha256,
+            "retention_years": result.policy.retention_years,
+            "inactivity_years": result.policy.inactivity_years,
+            "contact_fields_not_needed": list(result.policy.contact_fields_not_needed),
+            "due_days": result.policy.due_days,
+        },
+        "suites": [
+            {
+                "kind": s.kind,
+                "name": s.name,
+                "path": s.path,
+                "sha256": s.sha256,
+                "expectations": s.expectations,
+            }
+            for s in result.suites.values()
+        ],
+        "expectations_run": result.expectations_run,
+        "inputs": [
+            {
+                "path": str(t.path),
+                "sha256": t.sha256,
+                "kind": t.kind,
+                "rows": t.rows,
+                "format": t.detected.format,
+                "encoding": t.detected.encoding,
+                "delimiter": t.detected.delimiter,
+                "sheet": t.detected.sheet,
+                "header_row": t.detected.header_row,
+            }
+            for t in result.tables
+        ],
+        "findings": int(len(result.findings)),
+        "counts_by_rule": result.counts_by_rule(),
+        "counts_by_action": result.counts_by_action(),
+    }
+
+
+def write_manifest(path: Path, manifest: dict) -> Path:
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path

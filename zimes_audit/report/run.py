@@ -1,0 +1,78 @@
+"""``zimes-audit run``: audit the inputs and write a complete report folder, or nothing.
+
+>>> REPORT_FILES[:3]
+('flagged-records.xlsx', 'findings.csv', 'manifest.json')
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+from zimes_audit.findings import FINDINGS_COLUMNS
+from zimes_audit.report.folder import choose_folder, staged
+from zimes_audit.report.manifest import build_manifest, write_manifest
+from zimes_audit.report.workbook import write_workbook
+
+REPORT_FILES = (
+    "flagged-records.xlsx",
+    "findings.csv",
+    "manifest.json",
+    "data-docs",
+    "audit.ipynb",
+    "audit.html",
+)
+
+
+def progress(message: str) -> None:
+    """A progress line on stderr — only for a person at a terminal."""
+    if sys.stderr.isatty():
+        print(f"… {message}", file=sys.stderr, flush=True)
+
+
+def write_findings_csv(path: Path, findings) -> Path:
+    findings[FINDINGS_COLUMNS].to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    return path
+
+
+def run_report(
+    inputs: list[str],
+    as_of: date,
+    *,
+    out: Path | None = None,
+    reports_root: Path = Path("reports"),
+    policy: str | None = None,
+    notebook: bool = True,
+    command: list[str] | None = None,
+) -> tuple[Path, object]:
+    """Audit ``inputs`` as of ``as_of`` into a new report folder; return (folder, result)."""
+    from zimes_audit.audit import audit
+    from zimes_audit.loading import load_inputs
+
+    target = choose_folder(out, reports_root, as_of.isoformat())
+    progress("loading inputs")
+    tables = load_inputs(inputs)
+    progress(f"validating {sum(t.rows for t in tables)} records")
+    result = audit(tables=tables, as_of=as_of, policy=policy)
+    with staged(target) as folder:
+        progress("writing findings, workbook and manifest")
+        write_findings_csv(folder / "findings.csv", result.findings)
+        facts = [
+            ("Audit date (as of)", result.as_of),
+            ("Report folder", str(target)),
+            ("Findings", len(result.findings)),
+            ("Expectations run", result.expectations_run),
+        ]
+        facts += [(f"Input: {t.path.name}", f"{t.kind}, {t.rows} rows") for t in tables]
+        write_workbook(folder / "flagged-records.xlsx", result.findings, result.frames, facts)
+        progress("building Data Docs")
+        result.runner.build_data_docs(folder / "data-docs")
+        manifest = build_manifest(result, command)
+        write_manifest(folder / "manifest.json", manifest)
+        if notebook:
+            progress("executing the audit notebook")
+            from zimes_audit.report.notebook import execute_audit_notebook
+
+            execute_audit_notebook(folder, inputs=inputs, as_of=as_of, policy=policy)
+    return target, result

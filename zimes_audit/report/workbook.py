@@ -1,0 +1,170 @@
+"""``flagged-records.xlsx``: the administrator's worklist (design.md, Outputs).
+
+Sheet ``Summary``: run facts, counts by rule and by action, what each action means.  Sheet
+``Flagged``: one row per record × rule with the identifying values needed to find the record in
+Mozello or the register — the only output that shows them — the reason in Latvian and English,
+the procedure section, the action, its due date and an empty ``Resolution`` column with a
+drop-down.  Written with xlsxwriter in ``constant_memory`` mode (streaming); past Excel's row
+limit the findings continue on ``Flagged (2)``, ``Flagged (3)`` ….
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from zimes_audit.report.safe_text import neutralise
+from zimes_audit.rules import load_rules
+
+EXCEL_MAX_ROWS = 1_048_576
+RESOLUTIONS = [
+    "Done",
+    "Deleted",
+    "Redacted",
+    "Consent obtained",
+    "Corrected",
+    "Not applicable",
+    "Deferred",
+]
+IDENTIFYING = [("name", "Customer"), ("email", "E-mail"), ("phone", "Phone")]
+FLAGGED_COLUMNS = [
+    ("source_file", "Source file", 24),
+    ("source_row", "Row", 7),
+    ("record_kind", "Kind", 9),
+    ("record_id", "Record id", 15),
+    ("name", "Customer", 22),
+    ("email", "E-mail", 26),
+    ("phone", "Phone", 15),
+    ("rule_id", "Rule", 26),
+    ("procedure_section", "§", 9),
+    ("severity", "Severity", 9),
+    ("action", "Action", 15),
+    ("due_date", "Due date", 11),
+    ("field", "Field", 18),
+    ("detail", "Detail", 48),
+    ("reason_lv", "Iemesls (LV)", 60),
+    ("reason_en", "Reason (EN)", 60),
+    ("resolution", "Resolution", 18),
+]
+
+
+def identifying_values(findings: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Findings with the name, e-mail and phone of each flagged record (for the workbook only)."""
+    out = findings.copy()
+    for column, _ in IDENTIFYING:
+        out[column] = pd.Series(pd.NA, index=out.index, dtype="object")
+    for kind, frame in frames.items():
+        mine = out["record_kind"] == kind
+        positions = out.loc[mine, "record_position"].astype(int).to_numpy()
+        for column, _ in IDENTIFYING:
+            if column in frame and mine.any():
+                out.loc[mine, column] = frame[column].to_numpy()[positions]
+    return out
+
+
+class _Writer:
+    def __init__(self, path: Path):
+        import xlsxwriter
+
+        self.book = xlsxwriter.Workbook(
+            str(path),
+            {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+        )
+        self.bold = self.book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        self.date = self.book.add_format({"num_format": "yyyy-mm-dd"})
+        self.wrap = self.book.add_format({"text_wrap": False})
+        self.title = self.book.add_format({"bold": True, "font_size": 14})
+
+    def cell(self, sheet, row: int, col: int, value) -> None:
+        if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+            return
+        if isinstance(value, str):
+            sheet.write_string(row, col, neutralise(value))
+        elif hasattr(value, "year") and not isinstance(value, pd.Timestamp):
+            sheet.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), self.date)
+        elif isinstance(value, pd.Timestamp):
+            sheet.write_datetime(row, col, value.to_pydatetime(), self.date)
+        elif isinstance(value, (int, float)):
+            sheet.write_number(row, col, value)
+        else:
+            sheet.write_string(row, col, neutralise(str(value)))
+
+
+def _summary(w: _Writer, facts: list[tuple[str, object]], findings: pd.DataFrame) -> None:
+    sheet = w.book.add_worksheet("Summary")
+    sheet.set_column(0, 0, 30)
+    sheet.set_column(1, 1, 16)
+    sheet.set_column(2, 3, 70)
+    row = 0
+    sheet.write_string(row, 0, 'SIA "ZĪMES" — personal-data audit', w.title)
+    row += 2
+    for label, value in facts:
+        sheet.write_string(row, 0, label, w.bold)
+        w.cell(sheet, row, 1, value)
+        row += 1
+    catalogue = load_rules()
+    row += 1
+    for col, head in enumerate(["Rule", "§", "Records flagged", "Reason (EN)"]):
+        sheet.write_string(row, col, head, w.bold)
+    row += 1
+    by_rule = findings.groupby("rule_id").size()
+    for rule in catalogue.rules.values():
+        sheet.write_string(row, 0, rule.id)
+        sheet.write_string(row, 1, rule.section)
+        sheet.write_number(row, 2, int(by_rule.get(rule.id, 0)))
+        sheet.write_string(row, 3, rule.en)
+        row += 1
+    row += 1
+    for col, head in enumerate(["Action", "Findings", "What to do (EN)", "Kas jādara (LV)"]):
+        sheet.write_string(row, col, head, w.bold)
+    row += 1
+    by_action = findings.groupby("action").size()
+    for action in catalogue.actions.values():
+        sheet.write_string(row, 0, action.name)
+        sheet.write_number(row, 1, int(by_action.get(action.name, 0)))
+        sheet.write_string(row, 2, action.en)
+        sheet.write_string(row, 3, action.lv)
+        row += 1
+
+
+def _flagged(w: _Writer, rows: pd.DataFrame) -> None:
+    per_sheet = EXCEL_MAX_ROWS - 1
+    chunks = [rows.iloc[i : i + per_sheet] for i in range(0, max(len(rows), 1), per_sheet)]
+    for number, chunk in enumerate(chunks, start=1):
+        sheet = w.book.add_worksheet("Flagged" if number == 1 else f"Flagged ({number})")
+        for col, (_, head, width) in enumerate(FLAGGED_COLUMNS):
+            sheet.set_column(col, col, width)
+            sheet.write_string(0, col, head, w.bold)
+        sheet.freeze_panes(1, 0)
+        last = len(FLAGGED_COLUMNS) - 1
+        sheet.autofilter(0, 0, max(len(chunk), 1), last)
+        sheet.data_validation(
+            1,
+            last,
+            max(len(chunk), 1),
+            last,
+            {"validate": "list", "source": RESOLUTIONS, "error_type": "information"},
+        )
+        columns = [c for c, _, _ in FLAGGED_COLUMNS]
+        for r, record in enumerate(chunk.itertuples(index=False), start=1):
+            values = record._asdict()
+            for col, name in enumerate(columns):
+                w.cell(sheet, r, col, values.get(name))
+
+
+def write_workbook(
+    path: Path,
+    findings: pd.DataFrame,
+    frames: dict[str, pd.DataFrame],
+    facts: list[tuple[str, object]],
+) -> Path:
+    """Write the administrator's workbook to ``path``."""
+    rows = identifying_values(findings, frames)
+    rows["resolution"] = None
+    rows = rows[[c for c, _, _ in FLAGGED_COLUMNS]]
+    w = _Writer(path)
+    _summary(w, facts, findings)
+    _flagged(w, rows)
+    w.book.close()
+    return path

@@ -9,7 +9,15 @@ import pytest
 
 from zimes_audit.errors import SuiteError
 from zimes_audit.rules import load_rules
-from zimes_audit.suites import SUITE_NAMES, build_suites, main, render, suite_path, suites_dir, to_gx_suite
+from zimes_audit.suites import (
+    SUITE_NAMES,
+    build_suites,
+    main,
+    render,
+    suite_path,
+    suites_dir,
+    to_gx_suite,
+)
 from zimes_audit.validation import SuiteRunner
 
 FIX = "python -m zimes_audit.suites --sync"
@@ -49,8 +57,12 @@ def test_every_rule_is_an_expectation_with_its_contract_meta():
 
 def test_an_unknown_expectation_type_fails_loudly():
     suite = build_suites()["orders"]
-    suite["expectations"].append({**suite["expectations"][0], "type": "expect_column_values_to_be_lovely"})
-    with pytest.raises(SuiteError, match="unknown expectation type expect_column_values_to_be_lovely"):
+    suite["expectations"].append(
+        {**suite["expectations"][0], "type": "expect_column_values_to_be_lovely"}
+    )
+    with pytest.raises(
+        SuiteError, match="unknown expectation type expect_column_values_to_be_lovely"
+    ):
         to_gx_suite(suite, "zimes_orders.json")
 
 
@@ -71,4 +83,6 @@ def test_file_context_sees_the_committed_suites():
     context = gx.get_context(mode="file", project_root_dir=str(suites_dir().parent))
     names = {s.name for s in context.suites.all()}
     assert set(SUITE_NAMES.values()) <= names
-    assert len(context.suites.get("zimes_register").expectations) == len(build_suites()["register"]["expectations"])
+    assert len(context.suites.get("zimes_register").expectations) == len(
+        build_suites()["register"]["expectations"]
+    )

@@ -1,7 +1,8 @@
 """The ``zimes-audit`` command line.
 
 Start-up is kept light: ``--help`` and ``--version`` import neither pandas nor Great
-Expectations; each command imports what it needs when it runs.  Anything that stops a command is
+Expectations; each command imports what it needs when it runs.  Set ``ZIMES_AUDIT_DEBUG=1`` to
+see the traceback of an internal error (it may show input values: developers only).  Anything that stops a command is
 one line on stderr (naming the file and row where one applies) and a non-zero exit — never a
 traceback, never a personal value.
 """
@@ -9,6 +10,7 @@ traceback, never a personal value.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -223,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         print("zimes-audit: interrupted; no report was written.", file=sys.stderr)
         return 130
     except Exception as error:  # never a traceback, never a value: the type is enough to report
+        if os.environ.get("ZIMES_AUDIT_DEBUG"):
+            raise
         print(
             f"zimes-audit: internal error ({type(error).__name__}); no report was written. "
             "Please report this with the command you ran.",

@@ -117,7 +117,7 @@ class SuiteRunner:
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
             "store_backend": {
                 "class_name": "TupleFilesystemStoreBackend",
-                "base_directory": str(directory),
+                "base_directory": str(directory.resolve()),
             },
         }
         self.context.add_data_docs_site(site_name="report", site_config=site)

@@ -1,0 +1,329 @@
+"""`zimes-audit run` end to end, as the administrator runs it: a real subprocess, real files."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from conftest import AS_OF
+
+from zimes_audit.audit import audit
+from zimes_audit.findings import FINDINGS_COLUMNS
+
+HYPERLINK = '=HYPERLINK("http://x","y")'
+ORDERS = [
+    [
+        "order_id",
+        "created_at",
+        "payment_status",
+        "customer_id",
+        "name",
+        "email",
+        "phone",
+        "address",
+        "notes",
+        "total",
+        "Personas kods",
+    ],
+    [
+        "M-2475405-25",
+        "2025-03-04 10:15:00",
+        "paid",
+        "K-00001",
+        "Jānis Bērziņš",
+        "janis.berzins@inbox.lv",
+        "+371 22345678",
+        "Brīvības iela 12-5",
+        "p.k. 161175-19997",
+        "24,20",
+        "161175-19997",
+    ],
+    [
+        "M-2475406-25",
+        "2026-06-01 09:00:00",
+        "paid",
+        "K-00002",
+        HYPERLINK,
+        "liga.ozolina@gmail.com",
+        "+371 29876543",
+        "Čiekurkalna 1. līnija 3",
+        "karte 4111 1111 1111 1111",
+        "12,00",
+        "",
+    ],
+    [
+        "M-2475407-20",
+        "2020-01-15 12:00:00",
+        "paid",
+        "",
+        "Ērika Šmite",
+        "erika.smite@inbox.lv",
+        "+371 26543210",
+        "Rīgas iela 1, Cēsis",
+        "Zvanīt 37122345678",
+        "9,99",
+        "",
+    ],
+]
+REGISTER = [
+    ['SIA "ZĪMES" klientu reģistrs'],
+    [],
+    [
+        "Klienta nr.",
+        "Vārds, uzvārds",
+        "E-pasts",
+        "Tālrunis",
+        "Attiecību sākums",
+        "Attiecību beigas",
+        "Piekrišana",
+        "Piekrišanas datums",
+        "Konta numurs",
+        "Piezīmes",
+    ],
+    [
+        "K-00001",
+        "Jānis Bērziņš",
+        "janis.berzins@inbox.lv",
+        "+371 22345678",
+        "01.03.2024",
+        "",
+        "Jā",
+        "01.03.2024",
+        "LV80HABA0551012345678",
+        "",
+    ],
+    [
+        "K-00002",
+        HYPERLINK,
+        "liga.ozolina@gmail.com",
+        "+371 29876543",
+        "01.05.2026",
+        "",
+        "Nē",
+        "",
+        "",
+        "Lūdzu rēķinu uz e-pastu",
+    ],
+]
+PERSONAL_VALUES = [
+    "Jānis Bērziņš",
+    "janis.berzins@inbox.lv",
+    "22345678",
+    "161175-19997",
+    "4111 1111 1111 1111",
+    "LV80HABA0551012345678",
+    "liga.ozolina@gmail.com",
+    "Ērika Šmite",
+    "erika.smite@inbox.lv",
+    "Brīvības iela",
+]
+
+
+def write_inputs(folder: Path) -> Path:
+    folder.mkdir()
+    with (folder / "orders.csv").open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows(ORDERS)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Klienti"
+    for row in REGISTER:
+        sheet.append(row)
+    book.save(folder / "register.xlsx")
+    return folder
+
+
+def zimes(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "zimes_audit", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]:
+    base = tmp_path_factory.mktemp("run")
+    inputs = write_inputs(base / "inputs")
+    before = {p.name: p.read_bytes() for p in inputs.iterdir()}
+    done = zimes("run", str(inputs), "--as-of", AS_OF.isoformat(), "--no-notebook", cwd=base)
+    assert done.returncode == 0, done.stderr
+    assert {p.name: p.read_bytes() for p in inputs.iterdir()} == before, "inputs were modified"
+    return base, inputs, done
+
+
+def test_every_output_exists_in_the_default_folder(report):
+    base, _, done = report
+    folder = base / "reports" / AS_OF.isoformat()
+    for name in ("flagged-records.xlsx", "findings.csv", "manifest.json", "data-docs/index.html"):
+        assert (folder / name).is_file(), name
+    assert "Report: reports/2026-11-01/" in done.stdout
+    assert [p.name for p in (base / "reports").iterdir()] == ["2026-11-01"]  # no staging left
+
+
+def test_workbook_reads_back_with_its_sheets_header_filter_and_dropdown(report):
+    folder = report[0] / "reports" / AS_OF.isoformat()
+    book = openpyxl.load_workbook(folder / "flagged-records.xlsx")
+    assert book.sheetnames == ["Summary", "Flagged"]
+    sheet = book["Flagged"]
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["Source file", "Row", "Kind", "Record id"]
+    assert header[-1] == "Resolution"
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref.startswith("A1:")
+    validations = sheet.data_validations.dataValidation
+    assert validations and validations[0].type == "list"
+    assert "Deleted" in validations[0].formula1
+    rows = [
+        dict(zip(header, (c.value for c in r), strict=True)) for r in sheet.iter_rows(min_row=2)
+    ]
+    code = [
+        r for r in rows if r["Record id"] == "M-2475405-25" and r["Rule"] == "FIELD-UNPERMITTED"
+    ]
+    assert code and code[0]["Customer"] == "Jānis Bērziņš" and code[0]["§"] == "6, 8"
+    assert code[0]["Due date"].date().isoformat() == "2026-11-15"  # REDACT_FIELD: 14 days
+    assert all(r["Resolution"] is None for r in rows)
+    summary = {
+        r[0].value: [c.value for c in r[1:]] for r in book["Summary"].iter_rows() if r[0].value
+    }
+    assert summary["FIELD-UNPERMITTED"][:2] == ["6, 8", 1]
+    assert summary["Audit date (as of)"][0].date().isoformat() == "2026-11-01"
+
+
+def test_a_formula_in_the_input_arrives_as_inert_text(report):
+    folder = report[0] / "reports" / AS_OF.isoformat()
+    sheet = openpyxl.load_workbook(folder / "flagged-records.xlsx")["Flagged"]
+    cells = [
+        c
+        for row in sheet.iter_rows(min_row=2)
+        for c in row
+        if c.value and "HYPERLINK" in str(c.value)
+    ]
+    assert cells, "the customer with the formula-like name should be in the workbook"
+    for cell in cells:
+        assert cell.data_type == "s"
+        assert cell.value == "'" + HYPERLINK
+
+
+def test_findings_csv_matches_the_library(report):
+    base, inputs, _ = report
+    folder = base / "reports" / AS_OF.isoformat()
+    written = pd.read_csv(folder / "findings.csv", dtype=str, keep_default_na=False)
+    assert list(written.columns) == FINDINGS_COLUMNS
+    expected = audit([inputs], as_of=AS_OF).findings[FINDINGS_COLUMNS].astype(str)
+    assert written.to_dict("records") == expected.to_dict("records")
+    assert set(written["rule_id"]) >= {
+        "FIELD-UNPERMITTED",
+        "PERSONAL-CODE-IN-TEXT",
+        "CARD-NUMBER-IN-TEXT",
+        "CONSENT-MISSING",
+        "RETENTION-EXPIRED",
+    }
+    assert (written.loc[written["record_id"] == "K-00001", "source_row"] == "4").all()
+
+
+def test_manifest_hashes_match_the_inputs(report):
+    base, inputs, _ = report
+    manifest = json.loads(
+        (base / "reports" / AS_OF.isoformat() / "manifest.json").read_text("utf-8")
+    )
+    assert manifest["as_of"] == "2026-11-01"
+    assert manifest["great_expectations_version"] == "1.24.1"
+    by_name = {Path(i["path"]).name: i for i in manifest["inputs"]}
+    for path in inputs.iterdir():
+        assert by_name[path.name]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert by_name["orders.csv"]["kind"] == "orders" and by_name["orders.csv"]["rows"] == 3
+    assert by_name["orders.csv"]["delimiter"] == ";"
+    assert by_name["register.xlsx"]["header_row"] == 3
+    assert sum(manifest["counts_by_rule"].values()) == manifest["findings"]
+    assert manifest["expectations_run"] == sum(s["expectations"] for s in manifest["suites"])
+
+
+def test_no_personal_value_in_data_docs_or_manifest(report):
+    folder = report[0] / "reports" / AS_OF.isoformat()
+    texts = [
+        p.read_text("utf-8", errors="replace")
+        for p in (folder / "data-docs").rglob("*")
+        if p.is_file() and p.suffix in (".html", ".json", ".js")
+    ]
+    texts.append((folder / "manifest.json").read_text("utf-8"))
+    texts.append((folder / "findings.csv").read_text("utf-8"))
+    assert any("zimes_orders" in t for t in texts)
+    for value in PERSONAL_VALUES:
+        assert not any(value in t for t in texts), "a personal value leaked"
+
+
+def test_an_existing_report_folder_is_never_touched(report):
+    base, inputs, _ = report
+    existing = base / "kept"
+    existing.mkdir()
+    (existing / "note.txt").write_text("administrator's notes", "utf-8")
+    done = zimes(
+        "run",
+        str(inputs),
+        "--as-of",
+        AS_OF.isoformat(),
+        "--out",
+        str(existing),
+        "--no-notebook",
+        cwd=base,
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "already exists" in done.stderr
+    assert [p.name for p in existing.iterdir()] == ["note.txt"]
+    again = zimes("run", str(inputs), "--as-of", AS_OF.isoformat(), "--no-notebook", cwd=base)
+    assert again.returncode == 0 and "reports/2026-11-01-2/" in again.stdout
+
+
+def test_a_failing_run_leaves_nothing_and_names_the_file(tmp_path):
+    inputs = write_inputs(tmp_path / "inputs")
+    (inputs / "zz-second.xlsx").write_bytes(b"PK\x03\x04 this is not really a workbook")
+    done = zimes(
+        "run",
+        str(inputs),
+        "--as-of",
+        AS_OF.isoformat(),
+        "--out",
+        str(tmp_path / "out"),
+        "--no-notebook",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "zz-second.xlsx" in lines[0] and "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inputs"]
+
+
+def test_bad_cell_error_names_file_and_row_but_not_the_value(tmp_path):
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    rows = [ORDERS[0], ORDERS[1], [*ORDERS[2][:1], "161175-19997", *ORDERS[2][2:]]]
+    with (inputs / "orders.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    done = zimes("run", str(inputs), "--as-of", AS_OF.isoformat(), "--no-notebook", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "orders.csv" in done.stderr and "row 3" in done.stderr
+    assert "161175" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_help_and_version_do_not_import_pandas_or_gx():
+    code = (
+        "import sys\nfrom zimes_audit.cli import main\n"
+        "for args in (['--help'], ['--version'], ['run', '--help']):\n"
+        "    try:\n        main(args)\n    except SystemExit:\n        pass\n"
+        "print('pandas' in sys.modules, 'great_expectations' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip().splitlines()[-1] == "False False"
+    assert "--no-notebook" in done.stdout and "--as-of" in done.stdout

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pandas as pd
 
 from zimes_audit.catalogue import load_catalogue
 from zimes_audit.facts import order_facts, register_facts
-from zimes_audit.findings import empty_findings, findings_for, merge_findings
+from zimes_audit.findings import empty_findings, failures_of, findings_for, merge_findings
 from zimes_audit.loading.tables import LoadedTable
 from zimes_audit.policy import Policy, load_policy
 from zimes_audit.validation import SuiteInfo, SuiteRunner
@@ -38,6 +39,7 @@ class AuditResult:
     started: datetime
     finished: datetime
     runner: SuiteRunner = field(repr=False)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
     @property
     def expectations_run(self) -> int:
@@ -81,6 +83,15 @@ def audit(
     Already-loaded ``tables`` may be passed instead of ``inputs``.
     """
     started = datetime.now(UTC)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = timings.get(stage, 0.0) + now - clock
+        clock = now
+
     as_of = as_of or date.today()
     if not isinstance(policy, Policy):
         policy = load_policy(policy)
@@ -88,9 +99,11 @@ def audit(
         from zimes_audit.loading import load_inputs
 
         tables = load_inputs(list(inputs or ["data_samples"]))
+        lap("load")
     orders = order_facts(_combine(tables, "orders"), _combine(tables, "register"), policy)
     register = register_facts(_combine(tables, "register"), orders, policy)
     frames = {"orders": orders, "register": register}
+    lap("facts")
     runner = SuiteRunner(suites_dir)
     parameters = policy.suite_parameters(as_of)
     kinds = load_catalogue().kinds
@@ -99,9 +112,14 @@ def audit(
         if not any(t.kind == kind for t in tables):
             continue
         validations[kind] = runner.run(kind, frames[kind], parameters)
-        parts.append(findings_for(kind, validations[kind], frames[kind], kinds[kind].record_id))
+        lap("validate")
+        parts.append(
+            findings_for(kind, failures_of(validations[kind]), frames[kind], kinds[kind].record_id)
+        )
+        lap("findings")
     raw = pd.concat(parts, ignore_index=True) if parts else empty_findings()
     findings = with_due_dates(merge_findings(raw), policy, as_of)
+    lap("findings")
     return AuditResult(
         as_of,
         policy,
@@ -113,4 +131,5 @@ def audit(
         started,
         datetime.now(UTC),
         runner,
+        timings,
     )

@@ -7,6 +7,8 @@ says what is wrong and where, never the value: ``personal code (old format) in n
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from zimes_audit.detect.personal_codes import code_format
@@ -33,66 +35,82 @@ EXTRA_COLUMNS = [
 _KEY = ["record_kind", "source_file", "source_row", "record_id", "rule_id"]
 
 
-def _describe(config) -> str:
-    kwargs = config.kwargs
-    column = kwargs.get("column") or f"{kwargs.get('column_A')}/{kwargs.get('column_B')}"
-    return f"{config.type}({column})"
+@dataclass(frozen=True)
+class Failure:
+    """One expectation that failed, and the positions of the rows it failed on."""
+
+    type: str
+    kwargs: dict
+    meta: dict
+    rows: list[int]
+
+    @property
+    def described(self) -> str:
+        column = (
+            self.kwargs.get("column")
+            or f"{self.kwargs.get('column_A')}/{self.kwargs.get('column_B')}"
+        )
+        return f"{self.type}({column})"
 
 
-def _fields(meta: dict, config, frame: pd.DataFrame, rows) -> pd.Series:
-    if "field_from" in meta:
-        return frame[meta["field_from"]].iloc[rows].astype("string").reset_index(drop=True)
-    name = meta.get("field") or config.kwargs.get("column")
-    return pd.Series([name] * len(rows), dtype="string")
-
-
-def _details(meta: dict, config, frame: pd.DataFrame, rows, fields: pd.Series) -> pd.Series:
-    template = meta["detail"]
-    if "{format}" in template:
-        values = frame[config.kwargs["column"]].iloc[rows]
-        formats = [code_format(v) or "unknown format" for v in values]
-    else:
-        formats = [""] * len(rows)
-    return pd.Series(
-        [template.format(field=f, format=k) for f, k in zip(fields, formats, strict=True)],
-        dtype="string",
-    )
-
-
-def findings_for(kind: str, result, frame: pd.DataFrame, record_id: str) -> pd.DataFrame:
-    """The findings of one validation result over ``frame`` (positions = row order)."""
-    parts = []
+def failures_of(result) -> list[Failure]:
+    """The failed expectations of a GX validation result; an evaluation error is raised, loudly."""
+    out = []
     for item in result.results:
         config = item.expectation_config
         if item.exception_info and item.exception_info.get("raised_exception"):
-            raise SuiteError(problem=f"{_describe(config)} could not be evaluated")
-        if item.success:
-            continue
+            what = Failure(config.type, config.kwargs, config.meta, []).described
+            raise SuiteError(problem=f"{what} could not be evaluated")
         rows = list(item.result.get("unexpected_index_list") or [])
-        if not rows:
-            continue
-        meta = config.meta
-        picked = frame.iloc[rows]
-        fields = _fields(meta, config, frame, rows)
+        if not item.success and rows:
+            out.append(Failure(config.type, dict(config.kwargs), dict(config.meta), rows))
+    return out
+
+
+def _fields(failure: Failure, frame: pd.DataFrame) -> list:
+    meta = failure.meta
+    if "field_from" in meta:
+        return frame[meta["field_from"]].iloc[failure.rows].astype("string").tolist()
+    return [meta.get("field") or failure.kwargs.get("column")] * len(failure.rows)
+
+
+def _details(failure: Failure, frame: pd.DataFrame, fields: list) -> list[str]:
+    template = failure.meta["detail"]
+    if "{format}" in template:
+        values = frame[failure.kwargs["column"]].iloc[failure.rows]
+        formats = [code_format(v) or "unknown format" for v in values]
+    else:
+        formats = [""] * len(failure.rows)
+    return [template.format(field=f, format=k) for f, k in zip(fields, formats, strict=True)]
+
+
+def findings_for(
+    kind: str, failures: list[Failure], frame: pd.DataFrame, record_id: str
+) -> pd.DataFrame:
+    """The findings raised by ``failures`` over ``frame`` (row positions), one per row × expectation."""
+    parts = []
+    for failure in failures:
+        meta = failure.meta
+        picked = frame.iloc[failure.rows]
+        fields = _fields(failure, frame)
+        ids = picked[record_id].astype("string").fillna("") if record_id in picked else ""
         parts.append(
             pd.DataFrame(
                 {
                     "record_kind": kind,
                     "source_file": picked["source_file"].to_numpy(),
                     "source_row": picked["source_row"].to_numpy(),
-                    "record_id": picked[record_id].astype("string").fillna("").to_numpy()
-                    if record_id in picked
-                    else "",
-                    "record_position": rows,
+                    "record_id": ids if isinstance(ids, str) else ids.to_numpy(),
+                    "record_position": failure.rows,
                     "rule_id": meta["rule_id"],
                     "procedure_section": meta["procedure_section"],
                     "severity": meta["severity"],
                     "action": meta["action"],
-                    "field": fields.to_numpy(),
-                    "detail": _details(meta, config, frame, rows, fields).to_numpy(),
+                    "field": fields,
+                    "detail": _details(failure, frame, fields),
                     "reason_en": meta["reason_en"],
                     "reason_lv": meta["reason_lv"],
-                    "expectations": _describe(config),
+                    "expectations": failure.described,
                 }
             )
         )

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -52,9 +53,13 @@ def run_report(
 
     target = choose_folder(out, reports_root, as_of.isoformat())
     progress("loading inputs")
+    clock = time.perf_counter()
     tables = load_inputs(inputs)
+    load_seconds = time.perf_counter() - clock
     progress(f"validating {sum(t.rows for t in tables)} records")
     result = audit(tables=tables, as_of=as_of, policy=policy)
+    result.timings["load"] = load_seconds
+    clock = time.perf_counter()
     with staged(target) as folder:
         progress("writing findings, workbook and manifest")
         write_findings_csv(folder / "findings.csv", result.findings)
@@ -70,6 +75,7 @@ def run_report(
         result.runner.build_data_docs(folder / "data-docs")
         manifest = build_manifest(result, command)
         write_manifest(folder / "manifest.json", manifest)
+        result.timings["write"] = time.perf_counter() - clock
         if notebook:
             progress("executing the audit notebook")
             from zimes_audit.report.notebook import execute_audit_notebook

@@ -1,0 +1,312 @@
+"""``make bench``: how fast the audit is at 100k and 1M records, against two yardsticks.
+
+For each size the seeded sample generator writes an orders CSV and a register XLSX (~5% of the
+records violate something); then, each in its own process so that peak RSS is its own:
+
+- **ours** — the real pipeline of ``zimes-audit run --no-notebook``: load, facts, validate (GX),
+  findings, write (findings.csv, workbook, manifest, Data Docs);
+- **limit** — bare ``pandas.read_csv``/``read_excel(engine="calamine")``, the same facts and rule
+  masks in plain pandas (:mod:`zimes_audit.pandas_rules`), and the findings CSV;
+- **naive** — the same suites through GX the default way: the full frame, ``COMPLETE`` results
+  with ``unexpected_index_column_names`` for the record flags.
+
+It prints per-stage wall times and peak RSS, the ratios ours/limit and naive/ours, and writes them
+to ``bench.json``.  Also: a 100k-row orders workbook, our loader against bare python-calamine.
+Figures, not assertions: nothing here fails a build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+AS_OF = date(2026, 11, 1)
+SIZES = ((100_000, 20_000), (1_000_000, 200_000))
+VIOLATION_RATE = 0.05
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _generate(folder: Path, orders: int, customers: int) -> float:
+    from zimes_audit.sample import generate, write_sample
+
+    clock = time.perf_counter()
+    write_sample(
+        generate(orders, customers, seed=2026, as_of=AS_OF, violation_rate=VIOLATION_RATE), folder
+    )
+    return time.perf_counter() - clock
+
+
+def case_ours(data: Path) -> dict:
+    from zimes_audit.report.run import run_report
+
+    with tempfile.TemporaryDirectory() as tmp:
+        clock = time.perf_counter()
+        _, result = run_report([str(data)], AS_OF, out=Path(tmp) / "report", notebook=False)
+        total = time.perf_counter() - clock
+    stages = {k: round(v, 3) for k, v in result.timings.items()}
+    return {"stages": stages, "total": round(total, 3), "findings": len(result.findings)}
+
+
+def case_limit(data: Path) -> dict:
+    import pandas as pd
+
+    from zimes_audit.catalogue import load_catalogue
+    from zimes_audit.facts import order_facts, register_facts
+    from zimes_audit.findings import FINDINGS_COLUMNS, findings_for, merge_findings
+    from zimes_audit.pandas_rules import pandas_failures
+    from zimes_audit.policy import load_policy
+    from zimes_audit.suites import build_suites
+
+    catalogue, policy = load_catalogue(), load_policy()
+
+    def canonical(frame: pd.DataFrame, header_row: int, name: str) -> pd.DataFrame:
+        names = {}
+        for heading in frame.columns:
+            field = catalogue.field_for(str(heading))
+            names[heading] = field.name if field else f"unclassified:{heading}"
+        frame = frame.rename(columns=names)
+        for column in frame.columns:
+            field = catalogue.fields.get(column)
+            if field and field.type in ("date", "datetime"):
+                frame[column] = pd.to_datetime(
+                    frame[column], errors="coerce", format="mixed", dayfirst=True
+                )
+            elif field and field.type == "bool":
+                frame[column] = frame[column].isin(["Jā", "true", "True", "yes", "1"])
+        frame["source_file"] = name
+        frame["source_row"] = range(header_row + 1, header_row + 1 + len(frame))
+        return frame
+
+    stages, clock = {}, time.perf_counter()
+    csv_path = next(data.glob("*.csv"))
+    xlsx_path = next(data.glob("*.xlsx"))
+    orders = canonical(pd.read_csv(csv_path, dtype=str, engine="pyarrow"), 1, csv_path.name)
+    register = canonical(
+        pd.read_excel(xlsx_path, engine="calamine", header=2, dtype=str), 3, xlsx_path.name
+    )
+    stages["load"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    orders = order_facts(orders, register, policy)
+    register = register_facts(register, orders, policy)
+    suites = build_suites()
+    params = policy.suite_parameters(AS_OF)
+    parts = [
+        findings_for(
+            kind,
+            pandas_failures(suites[kind], frame, params),
+            frame,
+            catalogue.kinds[kind].record_id,
+        )
+        for kind, frame in (("orders", orders), ("register", register))
+    ]
+    findings = merge_findings(pd.concat(parts, ignore_index=True))
+    stages["rules"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        findings[FINDINGS_COLUMNS].to_csv(Path(tmp) / "findings.csv", index=False)
+    stages["write"] = time.perf_counter() - clock
+    return {
+        "stages": {k: round(v, 3) for k, v in stages.items()},
+        "total": round(sum(stages.values()), 3),
+        "findings": len(findings),
+    }
+
+
+def case_naive(data: Path) -> dict:
+    import great_expectations as gx
+    import pandas as pd
+
+    from zimes_audit.catalogue import load_catalogue
+    from zimes_audit.facts import order_facts, register_facts
+    from zimes_audit.findings import FINDINGS_COLUMNS, Failure, findings_for, merge_findings
+    from zimes_audit.loading import load_inputs
+    from zimes_audit.policy import load_policy
+    from zimes_audit.suites import load_suite_json, to_gx_suite
+    from zimes_audit.validation import narrow_frame, referenced_columns
+
+    policy, catalogue = load_policy(), load_catalogue()
+    stages, clock = {}, time.perf_counter()
+    tables = load_inputs([str(data)])
+    stages["load"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    frames = {
+        k: pd.concat([t.frame for t in tables if t.kind == k], ignore_index=True)
+        for k in ("orders", "register")
+    }
+    frames["orders"] = order_facts(frames["orders"], frames["register"], policy)
+    frames["register"] = register_facts(frames["register"], frames["orders"], policy)
+    stages["facts"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    context = gx.get_context(mode="ephemeral")
+    asset = context.data_sources.add_pandas("naive").add_dataframe_asset("records")
+    parts = []
+    for kind, frame in frames.items():
+        raw, _ = load_suite_json(kind)
+        suite = context.suites.add(to_gx_suite(raw, kind))
+        definition = context.validation_definitions.add(
+            gx.ValidationDefinition(
+                name=kind, data=asset.add_batch_definition_whole_dataframe(kind), suite=suite
+            )
+        )
+        # the whole frame, every column; absent catalogue fields added so the suite can run
+        wide = frame.copy()
+        for column in referenced_columns(raw):
+            if column not in wide:
+                wide[column] = narrow_frame(frame, [column])[column].to_numpy()
+        wide["record_position"] = range(len(wide))
+        result = definition.run(
+            batch_parameters={"dataframe": wide},
+            expectation_parameters=policy.suite_parameters(AS_OF),
+            result_format={
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": ["record_position"],
+            },
+        )
+        failures = []
+        for item in result.results:
+            rows = [r["record_position"] for r in item.result.get("unexpected_index_list") or []]
+            if rows:
+                c = item.expectation_config
+                failures.append(Failure(c.type, dict(c.kwargs), dict(c.meta), rows))
+        parts.append(findings_for(kind, failures, frame, catalogue.kinds[kind].record_id))
+    findings = merge_findings(pd.concat(parts, ignore_index=True))
+    stages["validate+findings"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        findings[FINDINGS_COLUMNS].to_csv(Path(tmp) / "findings.csv", index=False)
+    stages["write"] = time.perf_counter() - clock
+    return {
+        "stages": {k: round(v, 3) for k, v in stages.items()},
+        "total": round(sum(stages.values()), 3),
+        "findings": len(findings),
+    }
+
+
+def case_xlsx(data: Path) -> dict:
+    """Our loader against bare python-calamine on the same 100k-row orders workbook."""
+    from python_calamine import CalamineWorkbook
+
+    from zimes_audit.loading import load_file
+
+    path = next(data.glob("*.xlsx"))
+    ours, bare = [], []
+    for _ in range(3):
+        clock = time.perf_counter()
+        CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+        bare.append(time.perf_counter() - clock)
+        clock = time.perf_counter()
+        table = load_file(path)
+        ours.append(time.perf_counter() - clock)
+    return {
+        "rows": table.rows,
+        "ours": round(min(ours), 3),
+        "bare_calamine": round(min(bare), 3),
+        "ratio": round(min(ours) / min(bare), 2),
+    }
+
+
+def _orders_workbook(csv_path: Path, out: Path) -> Path:
+    """The orders export saved as an .xlsx (streaming writer), for the XLSX case."""
+    import csv
+
+    import xlsxwriter
+
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "mozello-orders.xlsx"
+    if path.exists():
+        return path
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
+    sheet = book.add_worksheet("Orders")
+    with csv_path.open(encoding="utf-8-sig", newline="") as handle:
+        for r, row in enumerate(csv.reader(handle)):
+            for c, value in enumerate(row):
+                sheet.write_string(r, c, value)
+    book.close()
+    return path
+
+
+CASES = {"ours": case_ours, "limit": case_limit, "naive": case_naive, "xlsx": case_xlsx}
+
+
+def _in_subprocess(case: str, data: Path) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-m", "zimes_audit.bench", "--case", case, str(data)],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr else "failed"}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m zimes_audit.bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--out", type=Path, default=Path("bench-out"))
+    parser.add_argument(
+        "--sizes",
+        default=",".join(f"{o}:{c}" for o, c in SIZES),
+        help="orders:customers pairs (default 100000:20000,1000000:200000)",
+    )
+    parser.add_argument("--skip", default="", help="comma-separated cases to skip")
+    parser.add_argument("--case", nargs=2, metavar=("CASE", "DATA"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.case:
+        name, data = args.case
+        figures = CASES[name](Path(data))
+        figures["peak_rss_mb"] = round(_peak_rss_mb(), 1)
+        print(json.dumps(figures))
+        return 0
+    skip = set(filter(None, args.skip.split(",")))
+    report: dict = {"as_of": AS_OF.isoformat(), "sizes": []}
+    for pair in args.sizes.split(","):
+        orders, customers = (int(x) for x in pair.split(":"))
+        data = args.out / f"data-{orders}-{customers}"
+        if not data.exists():
+            seconds = _generate(data, orders, customers)
+            print(f"generated {orders} orders + {customers} customers in {seconds:.1f} s")
+        entry = {"orders": orders, "customers": customers}
+        for case in ("ours", "limit", "naive"):
+            if case in skip:
+                continue
+            entry[case] = _in_subprocess(case, data)
+            print(f"{orders:>9} {case:<6} {json.dumps(entry[case])}", flush=True)
+        if "total" in entry.get("ours", {}):
+            if "total" in entry.get("limit", {}):
+                entry["ours_over_limit"] = round(
+                    entry["ours"]["total"] / entry["limit"]["total"], 2
+                )
+            if "total" in entry.get("naive", {}):
+                entry["naive_over_ours"] = round(
+                    entry["naive"]["total"] / entry["ours"]["total"], 2
+                )
+            print(
+                f"{orders:>9} ours/limit = {entry.get('ours_over_limit')}  "
+                f"naive/ours = {entry.get('naive_over_ours')}"
+            )
+        report["sizes"].append(entry)
+        if orders == 100_000 and "xlsx" not in skip:
+            workbook = _orders_workbook(next(data.glob("*.csv")), args.out / "xlsx-100k")
+            report["xlsx_100k"] = _in_subprocess("xlsx", workbook.parent)
+            print(f"xlsx 100k orders: {json.dumps(report['xlsx_100k'])}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "bench.json").write_text(json.dumps(report, indent=2) + "\n", "utf-8")
+    print(f"wrote {args.out / 'bench.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

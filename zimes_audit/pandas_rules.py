@@ -1,0 +1,111 @@
+"""The suites evaluated with plain pandas: a reference path for the benchmark and the tests.
+
+It reads the same committed suite JSON and calls the same detectors as the GX expectations, but
+without Great Expectations: a row condition is a boolean mask, a column map expectation is a mask
+of unexpected non-null values.  It is the "limit" the benchmark measures GX against, and a test
+checks that it finds exactly what GX finds on ``data_samples/``.
+
+>>> import pandas as pd
+>>> frame = pd.DataFrame({"personal_code": ["161175-19997", None]})
+>>> exp = {"type": "expect_column_values_to_be_null", "kwargs": {"column": "personal_code"}}
+>>> unexpected_rows(exp, frame, {}).tolist()
+[0]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from zimes_audit.findings import Failure
+from zimes_audit.gx_expectations.card_number import ColumnValuesContainNoCardNumber
+from zimes_audit.gx_expectations.email import ColumnValuesValidEmail
+from zimes_audit.gx_expectations.future_date import ColumnValuesNotAfterAsOf
+from zimes_audit.gx_expectations.hold import ColumnValuesOutsideAccountingHold
+from zimes_audit.gx_expectations.personal_code import ColumnValuesContainNoPersonalCode
+from zimes_audit.gx_expectations.phone import ColumnValuesValidPhone
+from zimes_audit.gx_expectations.term import ColumnValuesWithinTerm
+from zimes_audit.validation import narrow_frame, referenced_columns
+
+
+def _resolve(value, params: dict):
+    if isinstance(value, dict) and "$PARAMETER" in value:
+        return params[value["$PARAMETER"]]
+    return value
+
+
+def condition_mask(condition: dict, frame: pd.DataFrame) -> pd.Series:
+    """Rows a serialised GX row condition selects."""
+    kind = condition["type"]
+    if kind == "and":
+        mask = pd.Series(True, index=frame.index)
+        for part in condition["conditions"]:
+            mask &= condition_mask(part, frame)
+        return mask
+    column = frame[condition["column"]["name"]]
+    if kind == "nullity":
+        return column.isna() if condition["is_null"] else column.notna()
+    if kind == "comparison" and condition["operator"] == "==":
+        return (column == condition["parameter"]).fillna(False).astype(bool)
+    raise ValueError(f"row condition {kind} is not supported")
+
+
+_CUSTOM = {
+    "expect_column_values_to_contain_no_personal_code": lambda c, k, p: (
+        ColumnValuesContainNoPersonalCode._mask(c)
+    ),
+    "expect_column_values_to_contain_no_card_number": lambda c, k, p: (
+        ColumnValuesContainNoCardNumber._mask(c)
+    ),
+    "expect_column_values_to_be_valid_email": lambda c, k, p: ColumnValuesValidEmail._mask(c),
+    "expect_column_values_to_be_valid_phone": lambda c, k, p: ColumnValuesValidPhone._mask(
+        c, _resolve(k["region"], p)
+    ),
+    "expect_column_values_to_not_be_after_as_of": lambda c, k, p: ColumnValuesNotAfterAsOf._mask(
+        c, _resolve(k["as_of"], p)
+    ),
+    "expect_column_values_to_be_within_term": lambda c, k, p: ColumnValuesWithinTerm._mask(
+        c, _resolve(k["as_of"], p), _resolve(k["years"], p)
+    ),
+    "expect_column_values_to_be_outside_accounting_hold": lambda c, k, p: (
+        ColumnValuesOutsideAccountingHold._mask(c, _resolve(k["as_of"], p), _resolve(k["years"], p))
+    ),
+}
+
+
+def unexpected_rows(expectation: dict, frame: pd.DataFrame, params: dict) -> np.ndarray:
+    """Positions of the rows that fail one expectation (nulls pass, as in GX column maps)."""
+    kind, kwargs = expectation["type"], expectation["kwargs"]
+    scope = pd.Series(True, index=frame.index)
+    if "row_condition" in kwargs:
+        scope = condition_mask(kwargs["row_condition"], frame)
+    if kind == "expect_column_pair_values_a_to_be_greater_than_b":
+        a, b = frame[kwargs["column_A"]], frame[kwargs["column_B"]]
+        both = a.notna() & b.notna()
+        ok = (a >= b) if kwargs.get("or_equal") else (a > b)
+        bad = both & ~ok.fillna(False).astype(bool)
+        return np.flatnonzero((bad & scope).to_numpy())
+    column = frame[kwargs["column"]]
+    present = column.notna()
+    if kind == "expect_column_values_to_be_null":
+        bad = present
+    elif kind == "expect_column_values_to_be_in_set":
+        bad = present & ~column.isin(kwargs["value_set"])
+    elif kind == "expect_column_values_to_be_between":
+        bad = present & (column < kwargs["min_value"])
+    elif kind == "expect_column_values_to_be_unique":
+        bad = present & column.duplicated(keep=False)
+    else:
+        bad = present & ~_CUSTOM[kind](column, kwargs, params).astype(bool)
+    return np.flatnonzero((bad & scope).to_numpy())
+
+
+def pandas_failures(suite: dict, frame: pd.DataFrame, params: dict) -> list[Failure]:
+    """Every failed expectation of ``suite`` over ``frame``, computed with pandas alone."""
+    narrow = narrow_frame(frame, referenced_columns(suite))
+    out = []
+    for exp in suite["expectations"]:
+        rows = unexpected_rows(exp, narrow, params)
+        if len(rows):
+            out.append(Failure(exp["type"], exp["kwargs"], exp["meta"], rows.tolist()))
+    return out

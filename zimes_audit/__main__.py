@@ -1,3 +1,6 @@
+"""``python -m zimes_audit`` runs the command line."""
+
 from zimes_audit.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,139 @@
+"""Value parsing: every accepted spelling of dates, numbers and yes/no values, and refusals."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from zimes_audit.loading.values import first_bad, parse_column
+
+
+def _one(text: str, type_: str):
+    return parse_column(pd.Series([text], dtype="str"), type_).iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("05.01.2024", "2024-01-05"),
+        ("5.1.2024", "2024-01-05"),
+        ("05.01.2024 13:45", "2024-01-05"),
+        ("05.01.2024 13:45:59", "2024-01-05"),
+        ("2024-01-05", "2024-01-05"),
+        ("2024-01-05 13:45", "2024-01-05"),
+        ("2024-01-05 13:45:59", "2024-01-05"),
+        ("2024-01-05T13:45:59", "2024-01-05"),
+        ("45292", "2024-01-01"),
+        ("45292,75", "2024-01-01"),
+    ],
+)
+def test_date_spellings_give_midnight(text, expected):
+    assert _one(text, "date") == pd.Timestamp(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("05.01.2024 13:45", "2024-01-05 13:45"),
+        ("05.01.2024 13:45:59", "2024-01-05 13:45:59"),
+        ("2024-01-05T13:45:59", "2024-01-05 13:45:59"),
+        ("2024-01-05 13:45:59.250000", "2024-01-05 13:45:59.25"),
+        ("45292.5", "2024-01-01 12:00"),
+        ("05.01.2024", "2024-01-05"),
+    ],
+)
+def test_datetime_spellings_keep_the_time(text, expected):
+    assert _one(text, "datetime") == pd.Timestamp(expected)
+
+
+def test_dates_are_datetime64_ns():
+    parsed = parse_column(pd.Series(["05.01.2024", None], dtype="str"), "date")
+    assert parsed.dtype == "datetime64[ns]"
+    assert pd.isna(parsed.iloc[1])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["31.02.2024", "2024-13-01", "05/01/2024", "rīt", "2024-01-05T13:45:59+02:00", "01.01.0202"],
+)
+def test_impossible_or_foreign_dates_are_refused(text):
+    assert pd.isna(_one(text, "date"))
+
+
+def test_mixed_formats_in_one_column():
+    text = pd.Series(["05.01.2024", "2024-02-06", "45330", None, "7.3.2024"], dtype="str")
+    parsed = parse_column(text, "date")
+    assert parsed.dt.strftime("%Y-%m-%d").tolist()[:3] == ["2024-01-05", "2024-02-06", "2024-02-08"]
+    assert parsed.iloc[4] == pd.Timestamp("2024-03-07")
+    assert first_bad(text, parsed) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12,50", 12.5),
+        ("12.50", 12.5),
+        ("1 234,50", 1234.5),
+        ("1\u00a0234,50", 1234.5),
+        ("1.234,50", 1234.5),
+        ("1,234.50", 1234.5),
+        ("1.234.567", 1234567.0),
+        ("€ 12,50", 12.5),
+        ("12,50 €", 12.5),
+        ("12,50 EUR", 12.5),
+        ("-3,5", -3.5),
+        ("0", 0.0),
+    ],
+)
+def test_number_spellings(text, expected):
+    assert _one(text, "number") == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("text", ["divi", "12,5,0x", "paid", "€"])
+def test_non_numbers_are_refused(text):
+    assert pd.isna(_one(text, "number"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Jā", True),
+        ("jā", True),
+        ("JA", True),
+        ("Ja", True),
+        ("Nē", False),
+        ("NĒ", False),
+        ("Ne", False),
+        ("yes", True),
+        ("No", False),
+        ("true", True),
+        ("FALSE", False),
+        ("1", True),
+        ("0", False),
+        ("x", True),
+        ("X", True),
+    ],
+)
+def test_yes_no_spellings(text, expected):
+    assert _one(text, "bool") == expected
+
+
+@pytest.mark.parametrize("text", ["paid", "pending", "varbūt", "2"])
+def test_other_words_are_not_yes_no(text):
+    assert pd.isna(_one(text, "bool"))
+
+
+def test_blank_yes_no_is_missing_and_dtype_is_boolean():
+    parsed = parse_column(pd.Series(["x", None, "x"], dtype="str"), "bool")
+    assert str(parsed.dtype) == "boolean"
+    assert parsed.isna().tolist() == [False, True, False]
+
+
+def test_first_bad_points_at_the_first_unparsed_cell():
+    text = pd.Series(["1", None, "1,5", "daudz", "nav"], dtype="str")
+    assert first_bad(text, parse_column(text, "number")) == 3
+
+
+def test_text_and_code_stay_as_given():
+    text = pd.Series(["007", "+371 29123456"], dtype="str")
+    assert parse_column(text, "code").tolist() == ["007", "+371 29123456"]

@@ -1,0 +1,86 @@
+"""The inventory of what was read: per file, how it was read and which §6 category each column has.
+
+It is the first thing an auditor reads, so it shows headings, fields, categories and fill rates,
+and never a cell value.  Columns outside the §6 catalogue are marked ``!! NOT PERMITTED``, headings
+the catalogue does not know ``?? UNKNOWN``.
+
+>>> import tempfile
+>>> from pathlib import Path
+>>> from zimes_audit.loading import load_file
+>>> path = Path(tempfile.mkdtemp()) / "orders.csv"
+>>> _ = path.write_text("Pasūtījuma nr.;Summa;Personas kods;Krāsa\\nM-1;12,50;;zila\\n")
+>>> table = load_file(path)
+>>> print(render_inventory([table]).split("\\n", 1)[1])  # doctest: +NORMALIZE_WHITESPACE
+  kind: Mozello orders export · rows: 1 · sha256: ...
+  read as: csv, utf-8, delimiter ;, header row 1
+  column          field          category               filled
+  Pasūtījuma nr.  order_id       operational            100.0%
+  Summa           total          6.6 purchase history   100.0%
+  Personas kods   personal_code  not permitted          0.0%  !! NOT PERMITTED
+  Krāsa           -              unknown heading        100.0%  ?? UNKNOWN
+>>> inventory_frame([table])[["heading", "category", "filled", "fill_rate"]].to_dict("list")
+{'heading': ['Pasūtījuma nr.', 'Summa', 'Personas kods', 'Krāsa'], 'category': ['operational', \
+'6.6', 'not-permitted', 'unclassified'], 'filled': [1, 1, 0, 1], 'fill_rate': [100.0, 100.0, 0.0, 100.0]}
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from zimes_audit.catalogue import CATEGORY_LABELS, NOT_PERMITTED, UNCLASSIFIED, load_catalogue
+from zimes_audit.loading import LoadedTable
+
+MARKERS = {NOT_PERMITTED: "!! NOT PERMITTED", UNCLASSIFIED: "?? UNKNOWN"}
+COLUMNS = ("file", "heading", "field", "category", "filled", "fill_rate")
+
+
+def _records(table: LoadedTable) -> list[tuple]:
+    records = []
+    for info in table.columns:
+        filled = int(table.frame[info.column].notna().sum())
+        rate = round(100 * filled / table.rows, 1) if table.rows else 0.0
+        records.append((table.path.name, info.heading, info.field, info.category, filled, rate))
+    return records
+
+
+def inventory_frame(tables: list[LoadedTable]) -> pd.DataFrame:
+    """One row per column of every table: file, heading, field, category code, filled cells and
+    fill rate in percent (0–100) of the table's rows."""
+    records = [record for table in tables for record in _records(table)]
+    return pd.DataFrame.from_records(records, columns=list(COLUMNS))
+
+
+def _describe(table: LoadedTable) -> list[str]:
+    d = table.detected
+    how = [d.format]
+    if d.encoding:
+        how.append(d.encoding)
+    if d.delimiter:
+        how.append(f"delimiter {d.delimiter_label}")
+    if d.sheet:
+        how.append(f"sheet '{d.sheet}'")
+    how.append(f"header row {d.header_row}")
+    label = load_catalogue().kinds[table.kind].label
+    return [
+        f"{table.path}",
+        f"  kind: {label} · rows: {table.rows} · sha256: {table.sha256[:12]}",
+        f"  read as: {', '.join(how)}",
+    ]
+
+
+def _column_lines(table: LoadedTable) -> list[str]:
+    cells = [("column", "field", "category", "filled", "")]
+    for _, heading, field, category, _, rate in _records(table):
+        label = CATEGORY_LABELS.get(category, category)
+        cells.append((heading, field or "-", label, f"{rate:.1f}%", MARKERS.get(category, "")))
+    widths = [max(len(row[i]) for row in cells) for i in range(4)]
+    lines = []
+    for row in cells:
+        line = "  " + "  ".join(row[i].ljust(widths[i]) for i in range(4)).rstrip()
+        lines.append(f"{line}  {row[4]}" if row[4] else line)
+    return lines
+
+
+def render_inventory(tables: list[LoadedTable]) -> str:
+    """The inventory as plain text, one block per file (no cell values)."""
+    return "\n\n".join("\n".join(_describe(t) + _column_lines(t)) for t in tables) + "\n"

@@ -120,3 +120,8 @@ class ReportExists(AuditError):
 
 class BadArgument(AuditError):
     message = "{problem}."
+
+
+class NotebookFailed(AuditError):
+    message = "a cell of the notebook failed; its outputs were not kept."
+    hint = "Run the notebook in JupyterLab to see the error."

@@ -1,0 +1,111 @@
+"""Charts: each stands alone (title, axis labels), PNGs are written, terms come from the policy."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import matplotlib.dates as mdates
+import pandas as pd
+import pytest
+from conftest import AS_OF, SAMPLES
+from matplotlib.figure import Figure
+
+from zimes_audit import charts
+from zimes_audit.findings import empty_findings
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def result():
+    from zimes_audit.audit import audit
+
+    return audit([SAMPLES], as_of=AS_OF)
+
+
+def _assert_stands_alone(fig: Figure) -> None:
+    assert isinstance(fig, Figure)
+    axes = fig.get_axes()
+    assert axes
+    for ax in axes:
+        assert ax.get_title().strip()
+        assert ax.get_xlabel().strip()
+        assert ax.get_ylabel().strip()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda r: charts.findings_by_rule(r.findings),
+        charts.retention_timeline,
+        charts.consent_coverage,
+        charts.field_inventory,
+    ],
+    ids=["findings_by_rule", "retention_timeline", "consent_coverage", "field_inventory"],
+)
+def test_each_chart_is_a_titled_labelled_figure(result, make):
+    _assert_stands_alone(make(result))
+
+
+def test_findings_table_equals_the_library_counts(result):
+    table = charts.findings_table(result.findings)
+    totals = {rule: int(n) for rule, n in table["total"].items() if n}
+    assert totals == result.counts_by_rule()
+    actions = table.drop(columns=["section", "total"]).sum()
+    assert {a: int(n) for a, n in actions.items() if n} == result.counts_by_action()
+
+
+def test_empty_findings_still_chart():
+    _assert_stands_alone(charts.findings_by_rule(empty_findings()))
+
+
+def test_save_all_writes_pngs(result, tmp_path):
+    paths = charts.save_all(result, tmp_path / "report")
+    assert sorted(p.name for p in paths) == sorted(charts.CHART_FILES.values())
+    for path in paths:
+        assert path.read_bytes()[:8] == PNG_MAGIC
+    assert charts.save_all(result, "") == []
+
+
+def _cutoff_line(fig: Figure) -> float:
+    lines = [line for ax in fig.get_axes() for line in ax.get_lines()]
+    (line,) = [line for line in lines if line.get_gid() == "retention-cutoff"]
+    return float(line.get_xdata()[0])
+
+
+@pytest.mark.parametrize("years", [1, 3, 7])
+def test_retention_cutoff_follows_the_policy(result, years):
+    changed = dataclasses.replace(
+        result, policy=dataclasses.replace(result.policy, retention_years=years)
+    )
+    expected = date(AS_OF.year - years, AS_OF.month, AS_OF.day)
+    assert charts.retention_cutoff(changed) == expected
+    assert _cutoff_line(charts.retention_timeline(changed)) == mdates.date2num(
+        pd.Timestamp(expected)
+    )
+    assert charts.retention_cutoff(result) == date(
+        AS_OF.year - result.policy.retention_years, AS_OF.month, AS_OF.day
+    )
+
+
+def test_deletions_due_follow_the_policy(result):
+    due = charts.deletions_due_table(result)
+    assert len(due) == 12
+    assert (due["total"] == due["orders"] + due["register"]).all()
+    years = result.policy.retention_years
+    ends = pd.concat(
+        [f["relationship_end_at"] for f in result.frames.values() if "relationship_end_at" in f]
+    ).dropna()
+    first_due = pd.to_datetime(ends) + pd.DateOffset(years=years) + pd.Timedelta(days=1)
+    window = pd.period_range(pd.Timestamp(AS_OF).to_period("M"), periods=12, freq="M")
+    expected = int(
+        ((first_due > pd.Timestamp(AS_OF)) & first_due.dt.to_period("M").isin(window)).sum()
+    )
+    assert int(due["total"].sum()) == expected
+
+
+def test_consent_table_shares(result):
+    table = charts.consent_table(result)
+    assert int(table["records"].sum()) == len(result.frames["orders"])
+    assert ((table["share"] >= 0) & (table["share"] <= 1)).all()

@@ -1,0 +1,400 @@
+"""Charts of an audit, for the notebooks and the report folder.
+
+Each chart function returns a :class:`matplotlib.figure.Figure` that stands alone: a title, axis
+labels, and the procedure section it is about.  The tables behind the charts are functions of
+their own (``*_table``), so that what a notebook shows as a table and as a chart is one and the
+same.  Every term (retention years, …) comes from ``result.policy``; none is written here.
+
+Figures are built without pyplot's global state (nothing to close, nothing shown twice); outside
+a Jupyter kernel matplotlib uses the non-interactive Agg backend, inside one a returned figure is
+displayed as an embedded PNG.
+
+>>> t = findings_table(pd.DataFrame({"rule_id": ["CONSENT-MISSING", "CONSENT-MISSING"],
+...                                  "action": ["DELETE", "OBTAIN_CONSENT"]}))
+>>> t.loc["CONSENT-MISSING", "section"], t.loc["CONSENT-MISSING", ["DELETE", "OBTAIN_CONSENT", "total"]].astype(int).tolist()
+('3.1, 11', [1, 1, 2])
+>>> int(t.loc["RETENTION-EXPIRED", "total"])
+0
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from datetime import date
+from pathlib import Path
+
+import matplotlib
+
+if "ipykernel" not in sys.modules:
+    matplotlib.use("Agg")  # no display outside a notebook
+
+import matplotlib.dates as mdates  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from zimes_audit.catalogue import CATEGORY_LABELS, NOT_PERMITTED, UNCLASSIFIED  # noqa: E402
+from zimes_audit.loading.tables import PROVENANCE_COLUMNS  # noqa: E402
+from zimes_audit.rules import load_rules  # noqa: E402
+
+CHART_FILES = {
+    "findings_by_rule": "chart-findings-by-rule.png",
+    "retention_timeline": "chart-retention-timeline.png",
+    "consent_coverage": "chart-consent-coverage.png",
+    "field_inventory": "chart-field-inventory.png",
+}
+ACTION_COLOURS = {
+    "DELETE": "#b2182b",
+    "REDACT_FIELD": "#ef8a62",
+    "STOP_MARKETING": "#8856a7",
+    "OBTAIN_CONSENT": "#fddbc7",
+    "REVIEW": "#67a9cf",
+    "FIX_DATA": "#999999",
+}
+KIND_COLOURS = {"orders": "#4393c3", "register": "#d6604d"}
+CATEGORY_ORDER = [*CATEGORY_LABELS]
+DPI = 110
+
+
+def png_bytes(fig: Figure) -> bytes:
+    """The figure as PNG (what a notebook embeds and ``save_all`` writes)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _register_notebook_display() -> None:
+    """In a Jupyter kernel, show a returned :class:`Figure` as an embedded PNG (no pyplot)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.display_formatter.formatters["image/png"].for_type(Figure, png_bytes)
+
+
+_register_notebook_display()
+
+
+# ------------------------------------------------------------------------------------- tables
+def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings per rule (rows, in the rule catalogue's order, with §) and action (columns)."""
+    rules = load_rules()
+    actions = [a for a in rules.actions if a in set(findings.get("action", []))]
+    counts = (
+        pd.crosstab(findings["rule_id"], findings["action"])
+        if len(findings)
+        else pd.DataFrame(dtype="int64")
+    )
+    order = [*rules.rules, *sorted(set(counts.index) - set(rules.rules))]
+    table = counts.reindex(index=order, columns=actions, fill_value=0).astype("int64")
+    table.insert(0, "section", [rules.rules[r].section if r in rules.rules else "" for r in order])
+    table["total"] = table[actions].sum(axis=1).astype("int64")
+    table.index.name = "rule_id"
+    table.columns.name = None
+    return table
+
+
+def actions_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings per action with what to do (EN/LV) and the earliest due date."""
+    rules = load_rules()
+    rows = []
+    for name, action in rules.actions.items():
+        mine = findings[findings["action"] == name]
+        due = mine["due_date"].min() if "due_date" in mine and len(mine) else None
+        rows.append((name, len(mine), due, action.en, action.lv))
+    return pd.DataFrame(rows, columns=["action", "findings", "due", "what to do", "ko darīt"])
+
+
+def retention_cutoff(result) -> date:
+    """The day before which a relationship must have ended for its term to have passed."""
+    return (
+        pd.Timestamp(result.as_of) - pd.DateOffset(years=int(result.policy.retention_years))
+    ).date()
+
+
+def _ends(result) -> pd.DataFrame:
+    parts = []
+    for kind, frame in result.frames.items():
+        if "relationship_end_at" in frame and len(frame):
+            end = pd.to_datetime(frame["relationship_end_at"], errors="coerce").dt.normalize()
+            parts.append(pd.DataFrame({"kind": kind, "end": end.to_numpy()}))
+    if not parts:
+        return pd.DataFrame({"kind": pd.Series(dtype="string"), "end": pd.Series(dtype="M8[us]")})
+    out = pd.concat(parts, ignore_index=True)
+    return out[out["end"].notna()]
+
+
+def deletions_due_table(result, months: int = 12) -> pd.DataFrame:
+    """Records whose retention term passes in each of the coming ``months`` (from the audit date's
+    month): the day after relationship end + ``policy.retention_years``, later than ``as_of``."""
+    as_of = pd.Timestamp(result.as_of)
+    ends = _ends(result)
+    due = ends["end"] + pd.DateOffset(years=int(result.policy.retention_years))
+    due = due + pd.Timedelta(days=1)
+    periods = pd.period_range(as_of.to_period("M"), periods=months, freq="M")
+    coming = ends.assign(month=due.dt.to_period("M"))[(due > as_of).to_numpy()]
+    table = (
+        pd.crosstab(coming["month"], coming["kind"]) if len(coming) else pd.DataFrame(dtype="int64")
+    )
+    table = table.reindex(index=periods, columns=list(KIND_COLOURS), fill_value=0).astype("int64")
+    table["total"] = table.sum(axis=1)
+    table.index = table.index.astype(str)
+    table.index.name = "month"
+    table.columns.name = None
+    return table
+
+
+def consent_table(result) -> pd.DataFrame:
+    """Per order month: orders, orders whose buyer has consent on record (§11), and the share.
+
+    Without orders, the register's records per month of ``registered_at``/``relationship_start``.
+    """
+    orders = result.frames.get("orders")
+    register = result.frames.get("register")
+    if orders is not None and len(orders) and "created_at" in orders:
+        when = pd.to_datetime(orders["created_at"], errors="coerce")
+        consent = np.zeros(len(orders), dtype=bool)
+        if register is not None and len(register) and "register_row" in orders:
+            rows = orders["register_row"]
+            linked = rows.notna().to_numpy()
+            on_record = register["consent_on_record"].to_numpy(dtype=bool)
+            consent[linked] = on_record[rows[linked].astype("int64").to_numpy()]
+        unit = "orders"
+    elif register is not None and len(register):
+        when = pd.Series(pd.NaT, index=register.index, dtype="M8[us]")
+        for column in ("registered_at", "relationship_start"):
+            if column in register:
+                when = when.fillna(pd.to_datetime(register[column], errors="coerce"))
+        consent = register["consent_on_record"].to_numpy(dtype=bool)
+        unit = "register records"
+    else:
+        return pd.DataFrame(columns=["records", "with_consent", "share"]).rename_axis("month")
+    frame = pd.DataFrame({"month": when.dt.to_period("M").to_numpy(), "consent": consent})
+    frame = frame[frame["month"].notna()]
+    table = frame.groupby("month")["consent"].agg(records="size", with_consent="sum")
+    table["share"] = (table["with_consent"] / table["records"]).round(4)
+    table.attrs["unit"] = unit
+    return table
+
+
+def _fill(series: pd.Series) -> pd.Series:
+    if pd.api.types.is_string_dtype(series.dtype) or pd.api.types.is_object_dtype(series.dtype):
+        return series.notna() & (series.astype("string").str.strip() != "")
+    return series.notna()
+
+
+def inventory_table(tables) -> pd.DataFrame:
+    """Per input column: file, heading, canonical field, §6 category, filled cells, fill rate (%).
+
+    The inventory of :mod:`zimes_audit.inventory` when it is there; the same columns otherwise.
+    """
+    try:
+        from zimes_audit.inventory import inventory_frame
+
+        frame = inventory_frame(tables)
+        needed = {"file", "heading", "field", "category", "filled", "fill_rate"}
+        if needed <= set(frame.columns):
+            return frame.reset_index(drop=True)
+    except ImportError:
+        pass
+    rows = []
+    for table in tables:
+        for column in table.columns:
+            if column.column in PROVENANCE_COLUMNS:
+                continue
+            values = table.frame.get(column.column)
+            filled = int(_fill(values).sum()) if values is not None else 0
+            rate = round(100 * filled / table.rows, 1) if table.rows else 0.0
+            rows.append(
+                (table.path.name, column.heading, column.field, column.category, filled, rate)
+            )
+    return pd.DataFrame(
+        rows, columns=["file", "heading", "field", "category", "filled", "fill_rate"]
+    )
+
+
+# ------------------------------------------------------------------------------------- charts
+def _empty(ax, text: str) -> None:
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="#555555")
+
+
+def findings_by_rule(findings: pd.DataFrame) -> Figure:
+    """Horizontal bars per rule id (with its §), stacked by action."""
+    table = findings_table(findings)
+    actions = [c for c in table.columns if c not in ("section", "total")]
+    fig = Figure(figsize=(9, 0.45 * len(table) + 1.8), dpi=DPI, layout="constrained")
+    ax = fig.add_subplot()
+    labels = [f"{rule} (§ {section})" for rule, section in table["section"].items()]
+    left = np.zeros(len(table))
+    for action in actions:
+        values = table[action].to_numpy()
+        ax.barh(labels, values, left=left, label=action, color=ACTION_COLOURS.get(action))
+        left += values
+    ax.margins(x=0.08)
+    for y, total in enumerate(table["total"]):
+        ax.text(total, y, f" {total}", va="center", fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("Records flagged (one per record × rule)")
+    ax.set_ylabel("Rule (procedure §)")
+    ax.set_title(f"Findings by rule and action — {int(table['total'].sum())} findings")
+    if actions:
+        ax.legend(title="Action", fontsize=8, loc="lower right")
+    else:
+        _empty(ax, "No findings")
+    return fig
+
+
+def retention_timeline(result) -> Figure:
+    """Relationship end dates against the retention cut-off, and deletions due per coming month."""
+    years = int(result.policy.retention_years)
+    cutoff = pd.Timestamp(retention_cutoff(result))
+    as_of = pd.Timestamp(result.as_of)
+    ends = _ends(result)
+    fig = Figure(figsize=(10, 7.5), dpi=DPI, layout="constrained")
+    top, bottom = fig.subplots(2, 1)
+    past = ends[ends["end"] <= as_of]
+    if len(past):
+        start = min(past["end"].min(), cutoff).to_period("M").to_timestamp()
+        bins = pd.date_range(start, as_of + pd.offsets.MonthBegin(1), freq="MS")
+        data = [past.loc[past["kind"] == k, "end"] for k in KIND_COLOURS]
+        top.hist(
+            [mdates.date2num(d) for d in data],
+            bins=mdates.date2num(bins),
+            stacked=True,
+            label=[f"{k} ({len(d)})" for k, d in zip(KIND_COLOURS, data, strict=True)],
+            color=list(KIND_COLOURS.values()),
+        )
+    else:
+        _empty(top, "No relationship has ended")
+    top.axvspan(
+        mdates.date2num(min(cutoff, past["end"].min() if len(past) else cutoff)),
+        mdates.date2num(cutoff),
+        color="#b2182b",
+        alpha=0.08,
+    )
+    line = top.axvline(
+        mdates.date2num(cutoff),
+        color="#b2182b",
+        linestyle="--",
+        label=f"retention cut-off {cutoff.date()} (audit date − {years} years)",
+    )
+    line.set_gid("retention-cutoff")
+    top.axvline(
+        mdates.date2num(as_of), color="black", linestyle=":", label=f"audit date {as_of.date()}"
+    )
+    top.xaxis_date()
+    top.set_xlabel("Relationship end date (month)")
+    top.set_ylabel("Records (orders and register rows)")
+    top.set_title(
+        f"Relationship end dates against the {years}-year accounting hold (§10.1.1): "
+        "ended left of the cut-off → delete"
+    )
+    top.legend(fontsize=8, loc="upper left")
+
+    due = deletions_due_table(result)
+    x = np.arange(len(due))
+    base = np.zeros(len(due))
+    for kind, colour in KIND_COLOURS.items():
+        bottom.bar(x, due[kind], bottom=base, color=colour, label=kind)
+        base += due[kind].to_numpy()
+    bottom.set_xticks(x, due.index, rotation=45, ha="right")
+    bottom.set_xlabel("Month in which the retention term passes")
+    bottom.set_ylabel("Records to delete")
+    bottom.set_title(
+        f"Deletions falling due in the next {len(due)} months "
+        f"(end + {years} years) — {int(due['total'].sum())} records"
+    )
+    bottom.legend(fontsize=8)
+    return fig
+
+
+def consent_coverage(result) -> Figure:
+    """Share of orders per order month whose buyer has consent on record (§11)."""
+    table = consent_table(result)
+    unit = table.attrs.get("unit", "orders")
+    fig = Figure(figsize=(10, 4.2), dpi=DPI, layout="constrained")
+    ax = fig.add_subplot()
+    if len(table):
+        months = table.index.to_timestamp()
+        ax.plot(months, table["share"] * 100, marker=".", color="#1b7837", label="monthly share")
+        overall = table["with_consent"].sum() / table["records"].sum() * 100
+        ax.axhline(overall, color="#555555", linestyle="--", label=f"overall {overall:.0f}%")
+        ax.legend(fontsize=8)
+        ax.xaxis_date()
+    else:
+        _empty(ax, "No orders or register records")
+    ax.set_ylim(-5, 105)
+    ax.set_xlabel("Order month" if unit == "orders" else "Month registered")
+    ax.set_ylabel(f"{unit.capitalize()} with consent on record (%)")
+    ax.set_title(
+        f"Consent coverage (§11): share of {unit} whose customer has a consent tick on record"
+    )
+    return fig
+
+
+def field_inventory(result) -> Figure:
+    """Every input column with its §6 category and fill rate; not-permitted/unknown in red."""
+    table = inventory_table(result.tables)
+    rank = {c: i for i, c in enumerate(CATEGORY_ORDER)}
+    table = table.assign(_rank=table["category"].map(rank).fillna(len(rank))).sort_values(
+        ["_rank", "file", "heading"], kind="stable"
+    )
+    fig = Figure(figsize=(10, 0.24 * len(table) + 1.8), dpi=DPI, layout="constrained")
+    ax = fig.add_subplot()
+    flagged = table["category"].isin([NOT_PERMITTED, UNCLASSIFIED]).to_numpy()
+    labels = [
+        f"{h} → {CATEGORY_LABELS.get(c, c)}  [{f}]"
+        for f, h, c in zip(table["file"], table["heading"], table["category"], strict=True)
+    ]
+    colours = np.where(flagged, "#b2182b", "#4393c3")
+    y = np.arange(len(table))
+    ax.barh(y, table["fill_rate"].to_numpy(dtype=float), color=colours)
+    ax.set_yticks(y, labels, fontsize=7)
+    for tick, bad in zip(ax.get_yticklabels(), flagged, strict=True):
+        if bad:
+            tick.set_color("#b2182b")
+            tick.set_fontweight("bold")
+    ax.invert_yaxis()
+    ax.set_xlim(0, 105)
+    ax.set_xlabel("Cells filled (%)")
+    ax.set_ylabel("Input column → §6 category [file]")
+    ax.set_title(
+        f"Field inventory: {len(table)} columns, {int(flagged.sum())} not permitted by §6 "
+        "or unknown (red)"
+    )
+    ax.legend(
+        handles=[
+            Patch(color="#4393c3", label="permitted (§6) or operational"),
+            Patch(color="#b2182b", label="not permitted / unknown heading"),
+        ],
+        fontsize=8,
+        loc="lower right",
+    )
+    return fig
+
+
+def all_charts(result) -> dict[str, Figure]:
+    return {
+        "findings_by_rule": findings_by_rule(result.findings),
+        "retention_timeline": retention_timeline(result),
+        "consent_coverage": consent_coverage(result),
+        "field_inventory": field_inventory(result),
+    }
+
+
+def save_all(result, folder: str | Path | None) -> list[Path]:
+    """Write every chart as PNG into ``folder``; nothing (``[]``) when no folder is given."""
+    if not folder:
+        return []
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, fig in all_charts(result).items():
+        path = folder / CHART_FILES[name]
+        path.write_bytes(png_bytes(fig))
+        written.append(path)
+    return written

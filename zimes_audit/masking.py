@@ -1,0 +1,295 @@
+"""Masking personal data for everything an auditor sees (notebooks, charts, HTML).
+
+The notebooks never print a raw frame: they show what these functions return.  A masked value
+keeps just enough shape to follow a record (first letters, country code, length of a text), never
+enough to recover it.  Personal codes and card numbers are never shown at all, not even in part.
+
+>>> mask_email("janis.berzins@inbox.lv")
+'j***@i***.lv'
+>>> mask_name("Jānis Bērziņš")
+'Jā*** B***'
+>>> mask_phone("+371 22345678")
+'+371 2*** ***8'
+>>> mask_phone("37122345678")
+'+371 2*** ***8'
+>>> mask_iban("LV80 HABA 0551 0123 4567 8")
+'LV** ****'
+>>> mask_text("zvanīt pēc 18:00, p.k. 010190-10007")
+'[text, 35 chars]'
+>>> mask_value("personal_code", "010190-10007")
+'[personal code]'
+>>> [mask_email(v) for v in (None, "", "€", float("nan"))]
+[None, None, '[e-mail]', None]
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+
+import pandas as pd
+import phonenumbers
+
+from zimes_audit.catalogue import Catalogue, load_catalogue
+from zimes_audit.loading.tables import PROVENANCE_COLUMNS, UNCLASSIFIED_PREFIX
+
+STARS = "***"
+#: Columns the audit derives that hold no personal value (field names, dates, flags, keys).
+SAFE_FACT_COLUMNS = frozenset(
+    {
+        *PROVENANCE_COLUMNS,
+        "register_row",
+        "link_method",
+        "relationship_end_at",
+        "unclassified_filled",
+        "unneeded_contact_fields",
+        "consent_on_record",
+        "marketing_on_list",
+        "has_purchase",
+        "unpaid_orders",
+        "first_collected_at",
+        "last_activity_at",
+    }
+)
+#: Derived columns that hold a personal value, with the field they are masked as.
+PERSONAL_FACT_COLUMNS = {"email_key": "email"}
+#: Values never shown even in part: only the kind of value.
+NEVER_SHOWN = {
+    "personal_code": "[personal code]",
+    "card_number": "[card number]",
+    "birth_date": "[birth date]",
+    "gender": "[gender]",
+    "id_document": "[ID document number]",
+}
+
+
+def _present(value: object) -> str | None:
+    """The value as stripped text, or ``None`` for a missing/blank value."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def mask_email(value: object) -> str | None:
+    """First letter of the local part and of the domain, and the top-level domain.
+
+    >>> mask_email("  Liga.Ozolina@Inbox.LV ")
+    'L***@I***.LV'
+    >>> mask_email("not-an-address")
+    '[e-mail]'
+    """
+    text = _present(value)
+    if text is None:
+        return None
+    local, at, domain = text.rpartition("@")
+    if not at or not local or "." not in domain:
+        return "[e-mail]"
+    host, _, tld = domain.rpartition(".")
+    if not host or not tld.isalpha():
+        return "[e-mail]"
+    return f"{local[0]}{STARS}@{host[0]}{STARS}.{tld}"
+
+
+def mask_name(value: object) -> str | None:
+    """First two letters of the first word (one when it is short), first letter of the rest.
+
+    >>> mask_name("Līga")
+    'L***'
+    >>> mask_name("SIA ZĪMES")
+    'S*** Z***'
+    >>> mask_name("€")
+    '***'
+    """
+    text = _present(value)
+    if text is None:
+        return None
+    words = [w for w in re.split(r"\s+", text) if w]
+    out = []
+    for i, word in enumerate(words):
+        letters = [ch for ch in word if ch.isalpha()]
+        keep = 2 if i == 0 and len(letters) > 4 else 1
+        out.append("".join(letters[:keep]) + STARS)
+    return " ".join(out)
+
+
+def mask_phone(value: object, region: str = "LV") -> str | None:
+    """Country code, first and last digit of the national number; nothing more.
+
+    >>> mask_phone("67 123 456")
+    '+371 6*** ***6'
+    >>> mask_phone("12")
+    '[phone]'
+    """
+    text = _present(value)
+    if text is None:
+        return None
+    digits = re.sub(r"\D", "", text)
+    candidate = text
+    if not text.startswith("+") and len(digits) > 8 and digits.startswith("371"):
+        candidate = "+" + digits
+    try:
+        number = phonenumbers.parse(candidate, region)
+    except phonenumbers.NumberParseException:
+        return "[phone]"
+    national = str(number.national_number)
+    if len(national) < 4:
+        return "[phone]"
+    return f"+{number.country_code} {national[0]}{STARS} {STARS}{national[-1]}"
+
+
+def mask_iban(value: object) -> str | None:
+    """The country letters of an account number, nothing of its digits.
+
+    >>> mask_iban("12345")
+    '[account number]'
+    """
+    text = _present(value)
+    if text is None:
+        return None
+    compact = re.sub(r"\s", "", text).upper()
+    if re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{8,30}", compact):
+        return f"{compact[:2]}** ****"
+    return "[account number]"
+
+
+def mask_text(value: object) -> str | None:
+    """Free text (notes, address, unknown columns): only its length.
+
+    >>> mask_text("Brīvības iela 1-2") is None
+    False
+    >>> mask_text("   ") is None
+    True
+    """
+    text = _present(value)
+    if text is None:
+        return None
+    return f"[text, {len(text)} chars]"
+
+
+_MASKERS: dict[str, Callable[[object], str | None]] = {
+    "email": mask_email,
+    "name": mask_name,
+    "shipping_name": mask_name,
+    "phone": mask_phone,
+    "shipping_phone": mask_phone,
+    "bank_account": mask_iban,
+}
+
+
+def masker_for(field: str, catalogue: Catalogue | None = None) -> Callable[[object], object] | None:
+    """The masking function for a canonical field or derived column; ``None`` = shown as is.
+
+    >>> masker_for("total") is None
+    True
+    >>> masker_for("notes")("ok")
+    '[text, 2 chars]'
+    """
+    catalogue = catalogue or load_catalogue()
+    field = PERSONAL_FACT_COLUMNS.get(field, field)
+    if field in NEVER_SHOWN:
+        label = NEVER_SHOWN[field]
+        return lambda v: None if _present(v) is None else label
+    if field in _MASKERS:
+        return _MASKERS[field]
+    spec = catalogue.fields.get(field)
+    if spec is not None:
+        if spec.category == "not-permitted":
+            label = f"[{field.replace('_', ' ')}]"
+            return lambda v: None if _present(v) is None else label
+        return mask_text if (spec.personal or spec.scan) else None
+    if field in SAFE_FACT_COLUMNS:
+        return None
+    return mask_text  # an unknown heading may hold anything
+
+
+def mask_value(field: str, value: object) -> object:
+    """One value of ``field``, masked as the auditor may see it."""
+    masker = masker_for(field)
+    return value if masker is None else masker(value)
+
+
+def _mask_series(series: pd.Series, masker: Callable[[object], object]) -> pd.Series:
+    if series.empty:
+        return series.astype("string")
+    cache: dict[object, object] = {}
+
+    def one(value: object) -> object:
+        key = _present(value)
+        if key not in cache:
+            cache[key] = masker(value)
+        return cache[key]
+
+    return pd.Series([one(v) for v in series], index=series.index, dtype="string")
+
+
+def masked_records(frame: pd.DataFrame, catalogue: Catalogue | None = None) -> pd.DataFrame:
+    """``frame`` with every personal field, every scanned text field and every unknown column
+    masked.  Columns of dates, numbers and flags the catalogue does not list stay as they are.
+
+    >>> df = pd.DataFrame({"email": ["janis.berzins@inbox.lv"], "total": [12.5],
+    ...                    "unclassified:Krāsa": ["zila"]})
+    >>> masked_records(df).to_dict("records")
+    [{'email': 'j***@i***.lv', 'total': 12.5, 'unclassified:Krāsa': '[text, 4 chars]'}]
+    """
+    catalogue = catalogue or load_catalogue()
+    out = {}
+    for column in frame.columns:
+        masker = masker_for(column, catalogue)
+        unknown = not (
+            column.startswith(UNCLASSIFIED_PREFIX)
+            or column in catalogue.fields
+            or column in PERSONAL_FACT_COLUMNS
+        )
+        keep_plain = masker is None or (unknown and not _is_text(frame[column]))
+        out[column] = frame[column] if keep_plain else _mask_series(frame[column], masker)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _is_text(series: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(series.dtype) or pd.api.types.is_object_dtype(series.dtype)
+
+
+def masked_customers(result, findings: pd.DataFrame | None = None) -> pd.Series:
+    """Per finding, the masked name of the record's customer (or ``None``)."""
+    findings = result.findings if findings is None else findings
+    names = pd.Series([None] * len(findings), index=findings.index, dtype="string")
+    for kind, frame in result.frames.items():
+        if "name" not in frame or frame.empty:
+            continue
+        mine = findings["record_kind"] == kind
+        if not mine.any():
+            continue
+        positions = findings.loc[mine, "record_position"].astype("int64").to_numpy()
+        raw = frame["name"].iloc[positions]
+        names[mine] = _mask_series(raw, mask_name).to_numpy()
+    return names
+
+
+#: The columns of :func:`masked_findings`, in order.
+MASKED_FINDINGS_COLUMNS = [
+    "source_file",
+    "source_row",
+    "record_kind",
+    "record_id",
+    "customer",
+    "rule_id",
+    "procedure_section",
+    "severity",
+    "action",
+    "field",
+    "detail",
+    "due_date",
+]
+
+
+def masked_findings(result) -> pd.DataFrame:
+    """The findings with a masked ``customer`` column: nothing in it is a raw personal value."""
+    findings = result.findings
+    out = findings.assign(customer=masked_customers(result, findings))
+    if "due_date" not in out:
+        out["due_date"] = None
+    return out[MASKED_FINDINGS_COLUMNS].reset_index(drop=True)

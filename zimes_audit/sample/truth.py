@@ -1,0 +1,413 @@
+"""The sample's ground truth: docs/rules.md applied record by record, written independently of
+the audit's checks.
+
+The generator plants violations on purpose, but the expected findings are *decided here*, from the
+rows exactly as they are written to the files, with the validators the checks use
+(python-stdnum, phonenumbers, email-validator).  A planted violation that does not in fact meet a
+rule therefore shows up as a missing finding in the tests instead of a silently wrong answer key.
+
+Assumption shared with the loaders: cell values are trimmed before they are checked (an e-mail
+typed as ``" Janis@Inbox.lv "`` is valid and links case-insensitively).
+
+>>> from datetime import date
+>>> find_personal_code("Mans p.k. 120385-12342")
+'old format'
+>>> find_personal_code("Atsauce 120385-12341") is None  # wrong check digit: not a code
+True
+>>> find_personal_code("Izsniegt tikai man, 351234-56789")  # 33–39 counts with the hyphen
+'new format'
+>>> find_personal_code("zvanīt 37122345678") is None  # a phone number, not a code
+True
+>>> find_card_number("karte 4111 1111 1111 1111")
+True
+>>> add_years(date(2020, 2, 29), 5)
+datetime.date(2025, 2, 28)
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from importlib import resources
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from stdnum.lv import pvn
+
+from zimes_audit.catalogue import NOT_PERMITTED, load_catalogue
+
+ACTIONS = {
+    "FIELD-UNPERMITTED": "REDACT_FIELD",
+    "PERSONAL-CODE-IN-TEXT": "REDACT_FIELD",
+    "CARD-NUMBER-IN-TEXT": "REDACT_FIELD",
+    "CONSENT-MISSING": "OBTAIN_CONSENT",  # DELETE without a purchase
+    "CONSENT-AFTER-COLLECTION": "REVIEW",
+    "MARKETING-WITHOUT-BASIS": "STOP_MARKETING",
+    "RETENTION-EXPIRED": "DELETE",
+    "CONTACT-AFTER-END": "REDACT_FIELD",
+    "RELATIONSHIP-STALE": "REVIEW",
+    "DEBT-TRANSFER-UNPAID-ONLY": "REVIEW",
+    "DATA-INACCURATE": "FIX_DATA",
+}
+YES = {"jā", "ja", "yes", "y", "true", "1", "x"}
+
+_IBAN = re.compile(r"LV ?\d ?\d(?: ?[A-Z]){4}(?: ?[A-Z0-9]){13}(?![A-Z0-9])", re.IGNORECASE)
+_CODE = re.compile(r"(?<!\d)(\d{6})(-?)(\d{5})(?!\d)")
+_CONTEXT_BEFORE = re.compile(
+    r"(?:\bp\.\s?k\.?|\bpk\.?|\bpersonas\s+kods|\bpers\.\s?kods|\bpersonal\s+code)\s*[:.\-]?\s*$",
+    re.IGNORECASE,
+)
+_CONTEXT_AFTER = re.compile(
+    r"^\s*[(\-,]?\s*(?:p\.\s?k\b|pk\b|personas\s+kods|pers\.\s?kods|personal\s+code)",
+    re.IGNORECASE,
+)
+_CARD_PLAIN = re.compile(r"(?<!\d)\d{13,19}(?!\d)")
+_CARD_GROUPED = re.compile(r"(?<![\d])\d{4}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,4})?(?![\d])")
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One expected finding: a record × rule (docs/rules.md)."""
+
+    source_file: str
+    source_row: int
+    rule_id: str
+    record_id: str
+    action: str
+    field: str
+    planted: str = ""
+
+    def as_json(self) -> dict:
+        return {
+            "source_file": self.source_file,
+            "source_row": self.source_row,
+            "record_id": self.record_id,
+            "rule_id": self.rule_id,
+            "action": self.action,
+            "field": self.field,
+            "planted": self.planted,
+        }
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The policy terms the rules use (zimes_audit/data/policy.toml)."""
+
+    retention_years: int
+    inactivity_years: int
+    contact_fields: tuple[str, ...]
+    region: str
+
+
+def load_terms() -> Terms:
+    """Read the shipped policy file.
+
+    >>> load_terms().retention_years
+    5
+    """
+    raw = tomllib.loads(
+        resources.files("zimes_audit.data").joinpath("policy.toml").read_text("utf-8")
+    )
+    return Terms(
+        raw["terms"]["retention_years"],
+        raw["terms"]["inactivity_years"],
+        tuple(raw["accounting"]["contact_fields_not_needed"]),
+        raw["phones"]["default_region"],
+    )
+
+
+def add_years(day: date, years: int) -> date:
+    """``day`` with the year increased (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def passed(day: date, years: int, as_of: date) -> bool:
+    """Whether ``years`` after ``day`` have passed: ``as_of`` strictly after that day."""
+    return as_of > add_years(day, years)
+
+
+@cache
+def _date_text(text: str) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    if re.fullmatch(r"\d{2}\.\d{2}\.\d{4}", text):
+        return date(int(text[6:]), int(text[3:5]), int(text[:2]))
+    return date.fromisoformat(text[:10])
+
+
+def as_date(value: object) -> date | None:
+    """A cell value (date, datetime, ``DD.MM.YYYY`` or ISO text, blank) as a calendar date."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return _date_text(str(value))
+
+
+def _blank(value: object) -> bool:
+    return not value or (isinstance(value, str) and not value.strip())
+
+
+@cache
+def find_personal_code(text: str) -> str | None:
+    """The format of the first personal code in ``text`` (``'old format'``/``'new format'``)."""
+    text = _IBAN.sub(" ", text)
+    for m in _CODE.finditer(text):
+        digits, hyphen = m.group(1) + m.group(3), m.group(2)
+        first, second = digits[0], digits[1]
+        if first in "459":
+            continue  # company registration number
+        if first == "3" and second in "23456789":
+            context = _CONTEXT_BEFORE.search(text[: m.start()]) or _CONTEXT_AFTER.search(
+                text[m.end() :]
+            )
+            if hyphen or (second == "2" and pvn.is_valid(digits)) or context:
+                return "new format"
+            continue
+        if pvn.is_valid(digits):
+            return "old format"
+    return None
+
+
+@cache
+def find_card_number(text: str) -> bool:
+    """Whether ``text`` holds a Luhn-valid 13–19 digit number (IBANs removed first)."""
+    text = _IBAN.sub(" ", text)
+    for pattern in (_CARD_PLAIN, _CARD_GROUPED):
+        for m in pattern.finditer(text):
+            digits = re.sub(r"\D", "", m.group())
+            if 13 <= len(digits) <= 19 and _luhn(digits):
+                return True
+    return False
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+@cache
+def email_ok(value: str) -> bool:
+    """email-validator's syntax check (no DNS) on the trimmed value."""
+    try:
+        validate_email(value.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+@cache
+def phone_ok(value: str, region: str = "LV") -> bool:
+    """phonenumbers' validity (region LV for numbers without a country code)."""
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(value.strip(), region))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+class _Table:
+    """Column positions of the canonical fields of one input."""
+
+    def __init__(self, headings: Sequence[str], terms: Terms):
+        cat = load_catalogue()
+        fields = [cat.field_for(h) for h in headings]
+        self.names = [f.name if f else h for f, h in zip(fields, headings, strict=True)]
+        self.pos = {f.name: i for i, f in enumerate(fields) if f is not None}
+        self.unpermitted = [
+            i for i, f in enumerate(fields) if f is None or f.category == NOT_PERMITTED
+        ]
+        self.scanned = [i for i, f in enumerate(fields) if f is not None and f.scan]
+        self.dates = [i for i, f in enumerate(fields) if f and f.type in ("date", "datetime")]
+        self.contacts = [(self.pos[n], n) for n in terms.contact_fields if n in self.pos]
+        self.emails = [(self.pos[n], n) for n in ("email", "shipping_email") if n in self.pos]
+        self.phones = [(self.pos[n], n) for n in ("phone", "shipping_phone") if n in self.pos]
+        self.start = self.pos.get("relationship_start")
+        self.end = self.pos.get("relationship_end")
+
+    def get(self, row: Sequence[object], name: str) -> object:
+        i = self.pos.get(name)
+        return None if i is None else row[i]
+
+
+@cache
+def _scan(text: str) -> tuple[bool, bool]:
+    return find_personal_code(text) is not None, find_card_number(text)
+
+
+def _common(t: _Table, row: Sequence[object], terms: Terms, as_of: date, end: date | None):
+    """The rules every record is checked against; yields (rule_id, fields, action)."""
+    bad = [t.names[i] for i in t.unpermitted if not _blank(row[i])]
+    if bad:
+        yield "FIELD-UNPERMITTED", bad, None
+    codes, cards = [], []
+    for i in t.scanned:
+        value = row[i]
+        if not _blank(value):
+            code, card = _scan(str(value))
+            if code:
+                codes.append(t.names[i])
+            if card:
+                cards.append(t.names[i])
+    if codes:
+        yield "PERSONAL-CODE-IN-TEXT", codes, None
+    if cards:
+        yield "CARD-NUMBER-IN-TEXT", cards, None
+    if end is not None:
+        if passed(end, terms.retention_years, as_of):
+            yield "RETENTION-EXPIRED", [], None
+        elif end <= as_of:
+            kept = [name for i, name in t.contacts if not _blank(row[i])]
+            if kept:
+                yield "CONTACT-AFTER-END", kept, None
+    wrong = [n for i, n in t.emails if not _blank(row[i]) and not email_ok(str(row[i]))]
+    wrong += [
+        n for i, n in t.phones if not _blank(row[i]) and not phone_ok(str(row[i]), terms.region)
+    ]
+    if t.start is not None and t.end is not None:
+        start, stop = as_date(row[t.start]), as_date(row[t.end])
+        if start and stop and start > stop:
+            wrong += ["relationship_start", "relationship_end"]
+    for i in t.dates:
+        day = as_date(row[i])
+        if day is not None and day > as_of and t.names[i] not in wrong:
+            wrong.append(t.names[i])
+    if wrong:
+        yield "DATA-INACCURATE", wrong, None
+
+
+def ground_truth(
+    orders_file: str,
+    order_headings: Sequence[str],
+    orders: Iterable[Sequence[object]] | Sequence[Sequence[object]],
+    register_file: str,
+    register_headings: Sequence[str],
+    register: Sequence[Sequence[object]],
+    *,
+    as_of: date,
+    orders_first_row: int = 2,
+    register_first_row: int = 4,
+    terms: Terms | None = None,
+) -> list[Finding]:
+    """Every finding docs/rules.md expects for these rows, sorted by file, row and rule."""
+    terms = terms or load_terms()
+    ot, rt = _Table(order_headings, terms), _Table(register_headings, terms)
+    by_id: dict[str, int] = {}
+    by_email: dict[str, int] = {}
+    email_rows: dict[str, list[int]] = {}
+    for r, row in enumerate(register):
+        cid = rt.get(row, "customer_id")
+        if not _blank(cid):
+            by_id.setdefault(str(cid).strip(), r)
+        mail = rt.get(row, "email")
+        if not _blank(mail):
+            key = str(mail).strip().casefold()
+            by_email.setdefault(key, r)
+            email_rows.setdefault(key, []).append(r)
+    n = len(register)
+    n_orders, unpaid = [0] * n, [0] * n
+    first: list[date | None] = [None] * n
+    last: list[date | None] = [None] * n
+    links: list[int] = []
+    i_cid, i_mail = ot.pos.get("customer_id"), ot.pos.get("email")
+    i_date, i_status = ot.pos["created_at"], ot.pos.get("payment_status")
+    for row in orders:
+        link = -1
+        if i_cid is not None and not _blank(row[i_cid]):
+            link = by_id.get(str(row[i_cid]).strip(), -1)
+        if link < 0 and i_mail is not None and not _blank(row[i_mail]):
+            link = by_email.get(str(row[i_mail]).strip().casefold(), -1)
+        links.append(link)
+        if link >= 0:
+            day = as_date(row[i_date])
+            n_orders[link] += 1
+            if i_status is None or str(row[i_status]).strip().lower() != "paid":
+                unpaid[link] += 1
+            if day is not None:
+                first[link] = day if first[link] is None else min(first[link], day)
+                last[link] = day if last[link] is None else max(last[link], day)
+
+    findings: list[Finding] = []
+    ends: list[date | None] = []
+    for r, row in enumerate(register):
+        rid = str(rt.get(row, "customer_id") or "").strip()
+        src = register_first_row + r
+        end = as_date(rt.get(row, "relationship_end"))
+        ends.append(end)
+        out = list(_common(rt, row, terms, as_of, end))
+        mail = rt.get(row, "email")
+        if not _blank(mail) and len(email_rows[str(mail).strip().casefold()]) > 1:
+            out = _add_field(out, "DATA-INACCURATE", "email")
+        consent = str(rt.get(row, "consent_given") or "").strip().casefold() in YES
+        has_purchase = n_orders[r] > 0
+        if not consent:
+            out.append(
+                (
+                    "CONSENT-MISSING",
+                    ["consent_given"],
+                    "OBTAIN_CONSENT" if has_purchase else "DELETE",
+                )
+            )
+        dates = [as_date(rt.get(row, f)) for f in ("registered_at", "relationship_start")]
+        collected = min([d for d in (*dates, first[r]) if d is not None], default=None)
+        consent_at = as_date(rt.get(row, "consent_at"))
+        if consent_at and collected and consent_at > collected:
+            out.append(("CONSENT-AFTER-COLLECTION", ["consent_at"], None))
+        opted_in = str(rt.get(row, "marketing_opt_in") or "").strip().casefold() in YES
+        if opted_in and (
+            as_date(rt.get(row, "marketing_opt_out_at")) or not (consent or has_purchase)
+        ):
+            out.append(("MARKETING-WITHOUT-BASIS", ["marketing_opt_in"], None))
+        if end is None:
+            activity = [
+                as_date(rt.get(row, f))
+                for f in ("relationship_start", "registered_at", "last_contact_at")
+            ]
+            latest = max([d for d in (*activity, last[r]) if d is not None], default=None)
+            if latest and passed(latest, terms.inactivity_years, as_of):
+                out.append(("RELATIONSHIP-STALE", [], None))
+        if as_date(rt.get(row, "debt_collection_at")) and unpaid[r] == 0:
+            out.append(("DEBT-TRANSFER-UNPAID-ONLY", ["debt_collection_at"], None))
+        findings += _make(register_file, src, rid, out)
+
+    i_id = ot.pos["order_id"]
+    for k, row in enumerate(orders):
+        link = links[k]
+        end = ends[link] if link >= 0 else as_date(row[i_date])
+        out = list(_common(ot, row, terms, as_of, end))
+        if out:
+            findings += _make(orders_file, orders_first_row + k, str(row[i_id]).strip(), out)
+    findings.sort()
+    return findings
+
+
+def _add_field(out: list, rule: str, name: str) -> list:
+    for i, (rule_id, fields, action) in enumerate(out):
+        if rule_id == rule:
+            if name not in fields:
+                out[i] = (rule_id, [*fields, name], action)
+            return out
+    return [*out, (rule, [name], None)]
+
+
+def _make(file: str, row: int, rid: str, out: list) -> list[Finding]:
+    return [
+        Finding(file, row, rule_id, rid, action or ACTIONS[rule_id], ";".join(fields))
+        for rule_id, fields, action in out
+    ]

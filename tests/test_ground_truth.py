@@ -26,7 +26,10 @@ def sample_audit(ground_truth):
 
 
 def _keys(frame: pd.DataFrame) -> set[tuple]:
-    return {(r.source_file, int(r.source_row), str(r.record_id), r.rule_id, r.action) for r in frame.itertuples()}
+    return {
+        (r.source_file, int(r.source_row), str(r.record_id), r.rule_id, r.action)
+        for r in frame.itertuples()
+    }
 
 
 def test_ground_truth_is_reproduced_exactly(sample_audit, ground_truth):
@@ -48,8 +51,12 @@ def test_the_pandas_reference_path_finds_the_same(sample_audit):
     kinds = load_catalogue().kinds
     params = sample_audit.policy.suite_parameters(sample_audit.as_of)
     parts = [
-        findings_for(kind, pandas_failures(sample_audit.runner.suites[kind], frame, params), frame,
-                     kinds[kind].record_id)
+        findings_for(
+            kind,
+            pandas_failures(sample_audit.runner.suites[kind], frame, params),
+            frame,
+            kinds[kind].record_id,
+        )
         for kind, frame in sample_audit.frames.items()
     ]
     reference = merge_findings(pd.concat(parts, ignore_index=True))

@@ -7,9 +7,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 

@@ -51,6 +51,8 @@ def _execute(source: Path, target: Path, parameters: dict, cwd: Path) -> None:
             progress_bar=False,
             log_output=False,
             execution_timeout=CELL_TIMEOUT,
+            # the kernel's start-up chatter would break "one clear line on stderr"
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except Exception:
         # the message and the kept outputs may quote data: drop both

@@ -64,3 +64,22 @@ def test_the_pandas_reference_path_finds_the_same(sample_audit):
     ours = sample_audit.findings[columns].astype(str).sort_values(columns).reset_index(drop=True)
     theirs = reference[columns].astype(str).sort_values(columns).reset_index(drop=True)
     pd.testing.assert_frame_equal(ours, theirs)
+
+
+def test_gx_fed_the_naive_way_finds_the_same(sample_audit):
+    """The benchmark's baseline (whole frame, COMPLETE, index column names) and ours agree."""
+    naive = audit(tables=sample_audit.tables, as_of=sample_audit.as_of, naive_gx=True)
+    pd.testing.assert_frame_equal(naive.findings, sample_audit.findings)
+    assert naive.expectations_run == sample_audit.expectations_run
+
+
+def test_gx_fingerprint_threshold_is_where_we_set_it(sample_audit):
+    """We switch off GX's md5 fingerprint of each batch through a private constant: guard it."""
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    from zimes_audit.validation import HASH_THRESHOLD, SuiteRunner
+
+    SuiteRunner()
+    assert pandas_execution_engine.HASH_THRESHOLD == HASH_THRESHOLD == 0
+    for result in sample_audit.validations.values():
+        assert result.statistics["evaluated_expectations"] == len(result.results)

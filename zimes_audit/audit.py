@@ -75,12 +75,14 @@ def audit(
     *,
     tables: list[LoadedTable] | None = None,
     suites_dir: Path | None = None,
+    naive_gx: bool = False,
 ) -> AuditResult:
     """Load the inputs, derive the facts, run the suites and collect the findings.
 
     ``inputs`` are files or folders (default ``data_samples/``); ``as_of`` defaults to today;
     ``policy`` is a :class:`Policy`, a path to a policy file, or ``None`` for the shipped one.
-    Already-loaded ``tables`` may be passed instead of ``inputs``.
+    Already-loaded ``tables`` may be passed instead of ``inputs``.  ``naive_gx`` runs GX the
+    default, slow way (benchmark baseline; same findings).
     """
     started = datetime.now(UTC)
     timings: dict[str, float] = {}
@@ -104,7 +106,7 @@ def audit(
     register = register_facts(_combine(tables, "register"), orders, policy)
     frames = {"orders": orders, "register": register}
     lap("facts")
-    runner = SuiteRunner(suites_dir)
+    runner = SuiteRunner(suites_dir, naive=naive_gx)
     parameters = policy.suite_parameters(as_of)
     kinds = load_catalogue().kinds
     validations, parts = {}, []

@@ -61,7 +61,10 @@ def failures_of(result) -> list[Failure]:
         if item.exception_info and item.exception_info.get("raised_exception"):
             what = Failure(config.type, config.kwargs, config.meta, []).described
             raise SuiteError(problem=f"{what} could not be evaluated")
-        rows = list(item.result.get("unexpected_index_list") or [])
+        rows = [
+            r["record_position"] if isinstance(r, dict) else r  # naive runs name the column
+            for r in item.result.get("unexpected_index_list") or []
+        ]
         if not item.success and rows:
             out.append(Failure(config.type, dict(config.kwargs), dict(config.meta), rows))
     return out

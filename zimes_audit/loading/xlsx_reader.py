@@ -93,6 +93,10 @@ def _pick_sheet(
 
 
 def _column(values: tuple[Cell, ...]) -> pd.Series:
+    """One column as text.  Fast path: a column of text cells only (empty cells are ``""``,
+    which :func:`~zimes_audit.loading.values.clean_text` turns into missing values)."""
+    if all(type(v) is str for v in values):
+        return pd.Series(values, dtype="str")
     return pd.Series([cell_text(v) for v in values], dtype="str")
 
 

@@ -46,6 +46,7 @@ def run_report(
     policy: str | None = None,
     notebook: bool = True,
     command: list[str] | None = None,
+    naive_gx: bool = False,
 ) -> tuple[Path, object]:
     """Audit ``inputs`` as of ``as_of`` into a new report folder; return (folder, result)."""
     from zimes_audit.audit import audit
@@ -57,7 +58,7 @@ def run_report(
     tables = load_inputs(inputs)
     load_seconds = time.perf_counter() - clock
     progress(f"validating {sum(t.rows for t in tables)} records")
-    result = audit(tables=tables, as_of=as_of, policy=policy)
+    result = audit(tables=tables, as_of=as_of, policy=policy, naive_gx=naive_gx)
     result.timings["load"] = load_seconds
     clock = time.perf_counter()
     with staged(target) as folder:

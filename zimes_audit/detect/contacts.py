@@ -14,14 +14,14 @@ Null values are not inaccurate (missing data is another question).
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import pandas as pd
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 
-@lru_cache(maxsize=None)  # one verdict per distinct value per run: orders and register share it
+@cache  # one verdict per distinct value per run: orders and register share it
 def _email_ok(value: str) -> bool:
     try:
         validate_email(value, check_deliverability=False)
@@ -30,7 +30,7 @@ def _email_ok(value: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=None)  # one verdict per distinct value per run: orders and register share it
+@cache  # one verdict per distinct value per run: orders and register share it
 def _phone_ok(value: str, region: str) -> bool:
     try:
         number = phonenumbers.parse(value, region)

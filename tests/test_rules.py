@@ -358,3 +358,18 @@ def test_due_dates_follow_the_policy_grace_days():
         policy=replace(load_policy(), due_days={**load_policy().due_days, "DELETE": 7}),
     )
     assert finding(shorter, "K-1", "CONSENT-MISSING")["due_date"] == date(2026, 11, 8)
+
+
+@pytest.mark.parametrize("junk", [None, "", "€", float("nan"), "\x00", "—" * 500, "0" * 40])
+def test_junk_in_every_text_field_crashes_no_rule(junk):
+    from zimes_audit.catalogue import load_catalogue
+
+    text_fields = {f: junk for f in load_catalogue().scanned}
+    result = run(
+        [customer("K-1", **text_fields, email=junk, phone=junk)],
+        [order("M-1-26", "K-1", **text_fields)],
+    )
+    rules = flagged(result, "K-1") | flagged(result, "M-1-26")
+    assert rules <= {"DATA-INACCURATE"}
+    present = isinstance(junk, str) and junk != ""
+    assert ("DATA-INACCURATE" in flagged(result, "K-1")) is present

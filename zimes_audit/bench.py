@@ -5,8 +5,9 @@ records violate something); then, each in its own process so that peak RSS is it
 
 - **ours** — the real pipeline of ``zimes-audit run --no-notebook``: load, facts, validate (GX),
   findings, write (findings.csv, workbook, manifest, Data Docs);
-- **limit** — bare ``pandas.read_csv``/``read_excel(engine="calamine")``, the same facts and rule
-  masks in plain pandas (:mod:`zimes_audit.pandas_rules`), and the findings CSV;
+- **limit** — bare ``pandas.read_csv``/``read_excel(engine="calamine")`` (cells typed with the
+  loaders' value parsers), the same facts and rule masks in plain pandas
+  (:mod:`zimes_audit.pandas_rules`), and the findings CSV;
 - **naive** — the same pipeline with the same suites run through GX the default way: the whole
   frame, fingerprinted, ``COMPLETE`` results with ``unexpected_index_column_names`` for the
   record flags.
@@ -75,6 +76,7 @@ def case_limit(data: Path) -> dict:
     from zimes_audit.catalogue import load_catalogue
     from zimes_audit.facts import order_facts, register_facts
     from zimes_audit.findings import FINDINGS_COLUMNS, findings_for, merge_findings
+    from zimes_audit.loading.values import clean_text, parse_column
     from zimes_audit.pandas_rules import pandas_failures
     from zimes_audit.policy import load_policy
     from zimes_audit.suites import build_suites
@@ -89,14 +91,8 @@ def case_limit(data: Path) -> dict:
         frame = frame.rename(columns=names)
         for column in frame.columns:
             field = catalogue.fields.get(column)
-            if field and field.type in ("date", "datetime"):
-                frame[column] = pd.to_datetime(
-                    frame[column], errors="coerce", format="mixed", dayfirst=True
-                )
-            elif field and field.type == "bool":
-                frame[column] = frame[column].isin(["Jā", "true", "True", "yes", "1"])
-            elif frame[column].dtype != "float64":
-                frame[column] = frame[column].str.strip()
+            text = clean_text(frame[column].astype("str"))
+            frame[column] = parse_column(text, field.type) if field else text
         frame["source_file"] = name
         frame["source_row"] = range(header_row + 1, header_row + 1 + len(frame))
         return frame

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import python_calamine as calamine
 
 from zimes_audit import errors
@@ -92,12 +93,18 @@ def _pick_sheet(
     return fallback
 
 
-def _column(values: tuple[Cell, ...]) -> pd.Series:
-    """One column as text.  Fast path: a column of text cells only (empty cells are ``""``,
-    which :func:`~zimes_audit.loading.values.clean_text` turns into missing values)."""
-    if all(type(v) is str for v in values):
-        return pd.Series(values, dtype="str")
-    return pd.Series([cell_text(v) for v in values], dtype="str")
+_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default "str" dtype
+
+
+def _column(values: np.ndarray) -> pd.Series:
+    """One column as text.  Fast path: a column of text cells only goes straight to Arrow (empty
+    cells are ``""``, which :func:`~zimes_audit.loading.values.clean_text` makes missing);
+    a column holding numbers, dates or booleans is converted cell by cell."""
+    try:
+        arrow = pa.array(values, type=pa.large_string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return pd.Series([cell_text(v) for v in values], dtype="str")
+    return pd.Series(arrow.to_pandas(types_mapper={pa.large_string(): _TEXT}.get))
 
 
 def read_xlsx(path: Path, data: bytes, catalogue: Catalogue) -> RawTable:
@@ -113,8 +120,11 @@ def read_xlsx(path: Path, data: bytes, catalogue: Catalogue) -> RawTable:
         raise errors.CorruptWorkbook(path) from None
     headings = _text_rows([rows[index]])[0]
     body = rows[index + 1 :]
-    columns = list(zip(*body, strict=True)) if body else [() for _ in headings]
-    cells = pd.DataFrame({i: _column(col) for i, col in enumerate(columns)})
+    # rows → columns through one object matrix: ~4× faster than zip(*body) at 100k rows
+    matrix = np.empty((len(headings), len(body)), dtype=object)
+    if body:
+        matrix.T[:] = body
+    cells = pd.DataFrame({i: _column(column) for i, column in enumerate(matrix)})
     first = index + 2
     source_rows = np.arange(first, first + len(body), dtype=np.int64)
     return RawTable(

@@ -83,3 +83,38 @@ def test_gx_fingerprint_threshold_is_where_we_set_it(sample_audit):
     assert pandas_execution_engine.HASH_THRESHOLD == HASH_THRESHOLD == 0
     for result in sample_audit.validations.values():
         assert result.statistics["evaluated_expectations"] == len(result.results)
+
+
+def test_another_seed_written_by_the_command_is_reproduced_too(tmp_path):
+    """The generator and the checks agree beyond the committed sample: seed 7, 150 orders."""
+    import json
+    import subprocess
+    import sys
+
+    out = tmp_path / "seed7"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "zimes_audit",
+            "sample",
+            "--orders",
+            "150",
+            "--customers",
+            "60",
+            "--seed",
+            "7",
+            "--as-of",
+            "2026-11-01",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    truth = json.loads((out / "ground_truth.json").read_text("utf-8"))
+    assert truth["seed"] == 7 and truth["orders"] == 150
+    found = audit([out], as_of=date(2026, 11, 1)).findings
+    assert _keys(found) == _keys(pd.DataFrame(truth["findings"]))

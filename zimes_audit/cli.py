@@ -197,10 +197,15 @@ def _sample(args: argparse.Namespace) -> int:
 
     if args.orders < 0 or args.customers < 0:
         raise BadArgument(problem="--orders and --customers must not be negative")
-    files = write_sample(
-        generate(args.orders, args.customers, seed=args.seed, as_of=args.as_of), args.out
+    sample = generate(args.orders, args.customers, seed=args.seed, as_of=args.as_of)
+    files = write_sample(sample, args.out)
+    print(f"Wrote a synthetic sample (seed {args.seed}, valid as of {args.as_of.isoformat()}):")
+    for path in (files.orders, files.register, files.ground_truth):
+        print(f"  {path}")
+    print(
+        f"{len(sample.findings)} planted findings; audit it with: "
+        f"zimes-audit run {args.out} --as-of {args.as_of.isoformat()}"
     )
-    print(f"Wrote synthetic sample to {args.out}/: {files}")
     return 0
 
 

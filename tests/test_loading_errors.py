@@ -133,6 +133,17 @@ def test_row_with_more_cells_than_the_header(tmp_path):
     assert "row 3:" in message and "3 fields where the header has 2" in message
 
 
+def test_surplus_cell_in_every_row_is_refused_not_dropped(tmp_path):
+    """pandas would silently make the first column an index and lose every record."""
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        f"Pasūtījuma nr.;Summa;Personas kods\nM-1;1;{SECRET_CODE};\nM-2;2;{SECRET_CODE};\n",
+        encoding="utf-8",
+    )
+    message = _fails(path, errors.MalformedRow)
+    assert "row 2:" in message and "4 fields where the header has 3" in message
+
+
 def test_random_bytes_named_xlsx(tmp_path):
     path = tmp_path / "orders.xlsx"
     path.write_bytes(bytes(range(256)) * 4)

@@ -364,12 +364,27 @@ def test_due_dates_follow_the_policy_grace_days():
 def test_junk_in_every_text_field_crashes_no_rule(junk):
     from zimes_audit.catalogue import load_catalogue
 
-    text_fields = {f: junk for f in load_catalogue().scanned}
-    result = run(
-        [customer("K-1", **text_fields, email=junk, phone=junk)],
-        [order("M-1-26", "K-1", **text_fields)],
-    )
+    text_fields = {f: junk for f in load_catalogue().scanned}  # e-mail and phone among them
+    assert {"email", "phone", "notes", "address"} <= set(text_fields)
+    result = run([customer("K-1", **text_fields)], [order("M-1-26", "K-1", **text_fields)])
     rules = flagged(result, "K-1") | flagged(result, "M-1-26")
     assert rules <= {"DATA-INACCURATE"}
     present = isinstance(junk, str) and junk != ""
     assert ("DATA-INACCURATE" in flagged(result, "K-1")) is present
+
+
+def test_codes_and_cards_are_found_in_any_field_not_just_free_text():
+    result = run(
+        [customer("K-1", phone="161175-19997"), customer("K-2", bank_account="4111111111111111")],
+        [],
+    )
+    assert finding(result, "K-1", "PERSONAL-CODE-IN-TEXT")["field"] == "phone"
+    assert finding(result, "K-2", "CARD-NUMBER-IN-TEXT")["field"] == "bank_account"
+
+
+def test_the_same_customer_id_twice_is_not_one_person_under_several_ids():
+    assert run([customer("K-1"), customer("K-1")], []).findings.empty
+    result = run([customer("K-1"), customer("K-1"), customer("K-2", email="k-1@inbox.lv")], [])
+    assert flagged(result, "K-2") == {"DATA-INACCURATE"}
+    f = result.findings
+    assert set(f.loc[f["record_id"] == "K-1", "source_row"]) == {2, 3}  # both K-1 rows share it too

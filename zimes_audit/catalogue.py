@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-PERMITTED_CATEGORIES = ("6.1", "6.2", "6.3", "6.4", "6.5", "6.6", "6.7", "6.8")
 NOT_PERMITTED = "not-permitted"
 UNCLASSIFIED = "unclassified"
 CATEGORY_LABELS = {
@@ -63,10 +62,7 @@ class Field:
     headings: tuple[str, ...]
     personal: bool = False
     scan: bool = False
-
-    @property
-    def permitted(self) -> bool:
-        return self.category != NOT_PERMITTED
+    validate: str | None = None  # "email" or "phone"
 
 
 @dataclass(frozen=True)
@@ -107,9 +103,9 @@ class Catalogue:
         """Free-text fields scanned for personal codes and card numbers."""
         return [f.name for f in self.fields.values() if f.scan]
 
-    @property
-    def personal(self) -> list[str]:
-        return [f.name for f in self.fields.values() if f.personal]
+    def validated_as(self, kind: str) -> list[str]:
+        """Fields checked for validity as ``kind`` (``"email"`` or ``"phone"``, §12.4)."""
+        return [f.name for f in self.fields.values() if f.validate == kind]
 
 
 def _build(raw: dict) -> Catalogue:
@@ -121,6 +117,7 @@ def _build(raw: dict) -> Catalogue:
             headings=tuple(spec["headings"]),
             personal=spec.get("personal", False),
             scan=spec.get("scan", False),
+            validate=spec.get("validate"),
         )
         for name, spec in raw["fields"].items()
     }

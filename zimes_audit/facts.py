@@ -112,10 +112,16 @@ def register_facts(
             "order": aligned(last_order),
         }
     )
+    email_key = normalise_email(_column(register, "email", "string"))
+    ids = _column(register, "customer_id", "string").astype("string").str.strip()
+    ids_sharing_email = (
+        pd.DataFrame({"email": email_key, "id": ids}).groupby("email")["id"].transform("nunique")
+    )
     consent = _column(register, "consent_given", "boolean").astype("boolean")
     on_list = _column(register, "marketing_opt_in", "boolean").astype("boolean")
     return register.assign(
-        email_key=normalise_email(_column(register, "email", "string")),
+        email_key=email_key,
+        ids_sharing_email=ids_sharing_email.astype("Int64"),
         consent_on_record=consent.fillna(False).astype(bool),
         marketing_on_list=on_list.fillna(False).astype(bool),
         has_purchase=aligned(count, 0) > 0,

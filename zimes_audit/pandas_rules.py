@@ -92,9 +92,12 @@ def unexpected_rows(expectation: dict, frame: pd.DataFrame, params: dict) -> np.
     elif kind == "expect_column_values_to_be_in_set":
         bad = present & ~column.isin(kwargs["value_set"])
     elif kind == "expect_column_values_to_be_between":
-        bad = present & (column < kwargs["min_value"])
-    elif kind == "expect_column_values_to_be_unique":
-        bad = present & column.duplicated(keep=False)
+        low, high = kwargs.get("min_value"), kwargs.get("max_value")
+        bad = present & False
+        if low is not None:
+            bad |= present & (column < low)
+        if high is not None:
+            bad |= present & (column > high)
     else:
         bad = present & ~_CUSTOM[kind](column, kwargs, params).astype(bool)
     return np.flatnonzero((bad & scope).to_numpy())

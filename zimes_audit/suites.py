@@ -134,14 +134,15 @@ def _common() -> list[dict]:
             row_condition=_cond_null("unneeded_contact_fields", False),
         )
     )
-    out.append(
+    out += [
         _exp(
             "expect_column_values_to_be_valid_email",
             "DATA-INACCURATE",
             "invalid e-mail address",
-            column="email",
+            column=f,
         )
-    )
+        for f in cat.validated_as("email")
+    ]
     out += [
         _exp(
             "expect_column_values_to_be_valid_phone",
@@ -150,7 +151,7 @@ def _common() -> list[dict]:
             column=f,
             region={"$PARAMETER": "phone_region"},
         )
-        for f in ("phone", "shipping_phone")
+        for f in cat.validated_as("phone")
     ]
     out += [
         _exp(
@@ -246,11 +247,12 @@ def _register_only() -> list[dict]:
             ignore_row_if="either_value_is_missing",
         ),
         _exp(
-            "expect_column_values_to_be_unique",
+            "expect_column_values_to_be_between",
             "DATA-INACCURATE",
             "the same e-mail address under several customer ids",
             field="email",
-            column="email_key",
+            column="ids_sharing_email",
+            max_value=1,
         ),
     ]
 

@@ -121,6 +121,10 @@ def read_csv(path: Path, data: bytes, catalogue: Catalogue) -> RawTable:
             try:
                 cells = _parse_c(body, header.delimiter, width)
             except pd.errors.ParserError:
+                cells = None
+            # the C parser silently turns a surplus first column into the index when the first
+            # data rows have one field too many (e.g. a trailing delimiter): refuse that too
+            if cells is None or not isinstance(cells.index, pd.RangeIndex):
                 text = body.decode("utf-8")
                 raise _malformed(path, text, header.delimiter, width, header_row + 1) from None
     rows = np.arange(header_row + 1, header_row + 1 + len(cells), dtype=np.int64)

@@ -80,6 +80,7 @@ class Kind:
 class Catalogue:
     fields: dict[str, Field]
     kinds: dict[str, Kind]
+    paid_statuses: tuple[str, ...] = ()
     _by_heading: dict[str, str] = field(repr=False, default_factory=dict)
 
     def field_for(self, heading: str) -> Field | None:
@@ -134,7 +135,8 @@ def _build(raw: dict) -> Catalogue:
             owner = by_heading.setdefault(key, f.name)
             if owner != f.name:
                 raise ValueError(f"heading {heading!r} is claimed by {owner} and {f.name}")
-    return Catalogue(fields, kinds, by_heading)
+    paid = tuple(v.casefold() for v in raw["values"]["paid_statuses"])
+    return Catalogue(fields, kinds, paid, by_heading)
 
 
 @cache

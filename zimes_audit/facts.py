@@ -16,12 +16,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from zimes_audit.catalogue import load_catalogue
 from zimes_audit.detect.contacts import normalise_email
 from zimes_audit.linking import link_orders
 from zimes_audit.loading.tables import UNCLASSIFIED_PREFIX
 from zimes_audit.policy import Policy
 
-PAID = "paid"
 
 
 def _column(frame: pd.DataFrame, name: str, dtype: str) -> pd.Series:
@@ -86,7 +86,8 @@ def register_facts(
     linked = orders_with_facts[orders_with_facts["register_row"].notna()]
     by_row = linked.groupby(linked["register_row"].astype(int))
     status = _column(linked, "payment_status", "string").astype("string")
-    unpaid = (status.str.strip().str.casefold() != PAID).fillna(True)
+    paid = status.str.strip().str.casefold().isin(load_catalogue().paid_statuses)
+    unpaid = ~paid.fillna(False).astype(bool)
     order_dates = _date(linked, "created_at")
     count = by_row.size().reindex(positions, fill_value=0)
     unpaid_count = unpaid.groupby(linked["register_row"].astype(int)).sum()

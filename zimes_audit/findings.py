@@ -53,6 +53,21 @@ class Failure:
         return f"{self.type}({column})"
 
 
+def _positions(index_list: list) -> list[int]:
+    """Row positions from GX's ``unexpected_index_list``: plain positions (ours), or — when the
+    naive baseline names an index column — one dict per row or one dict of lists."""
+    rows: list[int] = []
+    for entry in index_list:
+        if isinstance(entry, dict):
+            value = entry["record_position"]
+            rows.extend(int(v) for v in value) if isinstance(value, list) else rows.append(
+                int(value)
+            )
+        else:
+            rows.append(int(entry))
+    return rows
+
+
 def failures_of(result) -> list[Failure]:
     """The failed expectations of a GX validation result; an evaluation error is raised, loudly."""
     out = []
@@ -61,11 +76,11 @@ def failures_of(result) -> list[Failure]:
         if item.exception_info and item.exception_info.get("raised_exception"):
             what = Failure(config.type, config.kwargs, config.meta, []).described
             raise SuiteError(problem=f"{what} could not be evaluated")
-        rows = [
-            r["record_position"] if isinstance(r, dict) else r  # naive runs name the column
-            for r in item.result.get("unexpected_index_list") or []
-        ]
-        if not item.success and rows:
+        rows = _positions(item.result.get("unexpected_index_list") or [])
+        if not item.success:
+            if not rows:  # a failure that names no record would let the audit pass vacuously
+                what = Failure(config.type, config.kwargs, config.meta, []).described
+                raise SuiteError(problem=f"{what} failed without naming its rows")
             out.append(Failure(config.type, dict(config.kwargs), dict(config.meta), rows))
     return out
 
@@ -84,7 +99,10 @@ def _details(failure: Failure, frame: pd.DataFrame, fields: list) -> list[str]:
         formats = [code_format(v) or "unknown format" for v in values]
     else:
         formats = [""] * len(failure.rows)
-    return [template.format(field=f, format=k) for f, k in zip(fields, formats, strict=True)]
+    return [
+        template.format(field=f.replace(";", ", "), format=k)
+        for f, k in zip(fields, formats, strict=True)
+    ]
 
 
 def findings_for(

@@ -15,11 +15,15 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
+import phonenumbers
+
+from zimes_audit.catalogue import load_catalogue
 from zimes_audit.errors import PolicyError
+from zimes_audit.rules import load_rules
 
 DEFAULT_POLICY = "policy.toml"
 
@@ -43,10 +47,6 @@ class Policy:
             "phone_region": self.phone_region,
         }
 
-    def due_date(self, action: str, as_of: date) -> date:
-        """The date by which a finding with ``action`` is to be resolved."""
-        return as_of + timedelta(days=self.due_days[action])
-
 
 def _require(raw: dict, path: str, kind: type, source: str):
     node: object = raw
@@ -69,15 +69,22 @@ def parse_policy(text: str, source: str) -> Policy:
     if retention < 0 or inactivity < 0:
         raise PolicyError(source, problem="terms must not be negative")
     fields = _require(raw, "accounting.contact_fields_not_needed", list, source)
+    unknown = [f for f in fields if str(f) not in load_catalogue().fields]
+    if unknown:
+        raise PolicyError(source, problem=f"'{unknown[0]}' is not a field of the catalogue")
     due = _require(raw, "due_days", dict, source)
-    for action, days in due.items():
+    for action in load_rules().actions:
+        days = due.get(action)
         if not isinstance(days, int) or isinstance(days, bool) or days < 0:
             raise PolicyError(source, problem=f"'due_days.{action}' must be a whole number")
+    region = _require(raw, "phones.default_region", str, source)
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise PolicyError(source, problem="'phones.default_region' is not a region code")
     return Policy(
         retention_years=retention,
         inactivity_years=inactivity,
         contact_fields_not_needed=tuple(str(f) for f in fields),
-        phone_region=_require(raw, "phones.default_region", str, source),
+        phone_region=region,
         due_days=dict(due),
         source=source,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),

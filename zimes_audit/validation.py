@@ -32,9 +32,10 @@ RESULT_FORMAT = {
 HASH_THRESHOLD = 0  # bytes: GX fingerprints only frames smaller than this, i.e. none
 GROUP_COLUMNS = 6  # widest frame GX is fed (see column_groups)
 GX_HASH_THRESHOLD = 1e9  # GX 1.24.1's own value
-NAIVE_RESULT_FORMAT = {
+NAIVE_RESULT_FORMAT = {  # personal values stay out of results and Data Docs here too
     "result_format": "COMPLETE",
     "unexpected_index_column_names": ["record_position"],
+    "exclude_unexpected_values": True,
 }
 _DTYPES = {
     "date": "datetime64[us]",

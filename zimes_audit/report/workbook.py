@@ -10,11 +10,12 @@ limit the findings continue on ``Flagged (2)``, ``Flagged (3)`` ….
 
 from __future__ import annotations
 
+import numbers
 from pathlib import Path
 
 import pandas as pd
 
-from zimes_audit.report.safe_text import neutralise
+from zimes_audit.report.safe_text import is_formula_like
 from zimes_audit.rules import load_rules
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -73,22 +74,19 @@ class _Writer:
         )
         self.bold = self.book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         self.date = self.book.add_format({"num_format": "yyyy-mm-dd"})
-        self.wrap = self.book.add_format({"text_wrap": False})
+        self.inert = self.book.add_format({"quote_prefix": True})
         self.title = self.book.add_format({"bold": True, "font_size": 14})
 
     def cell(self, sheet, row: int, col: int, value) -> None:
         if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
             return
-        if isinstance(value, str):
-            sheet.write_string(row, col, neutralise(value))
-        elif hasattr(value, "year") and not isinstance(value, pd.Timestamp):
+        if not isinstance(value, (str, int, float)) and hasattr(value, "year"):
             sheet.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), self.date)
-        elif isinstance(value, pd.Timestamp):
-            sheet.write_datetime(row, col, value.to_pydatetime(), self.date)
-        elif isinstance(value, (int, float)):
+        elif isinstance(value, numbers.Real) and not isinstance(value, bool):
             sheet.write_number(row, col, value)
         else:
-            sheet.write_string(row, col, neutralise(str(value)))
+            text = str(value)
+            sheet.write_string(row, col, text, self.inert if is_formula_like(text) else None)
 
 
 def _summary(w: _Writer, facts: list[tuple[str, object]], findings: pd.DataFrame) -> None:

@@ -60,9 +60,7 @@ def _positions(index_list: list) -> list[int]:
     for entry in index_list:
         if isinstance(entry, dict):
             value = entry["record_position"]
-            rows.extend(int(v) for v in value) if isinstance(value, list) else rows.append(
-                int(value)
-            )
+            rows.extend(int(v) for v in (value if isinstance(value, list) else [value]))
         else:
             rows.append(int(entry))
     return rows

@@ -20,17 +20,25 @@ def test_shipped_policy_terms():
     assert (SHIPPED.retention_years, SHIPPED.inactivity_years) == (5, 3)
     assert SHIPPED.contact_fields_not_needed == ("email", "phone", "shipping_phone")
     assert SHIPPED.suite_parameters("2026-11-01") == {
-        "as_of": "2026-11-01", "retention_years": 5, "inactivity_years": 3, "phone_region": "LV"}
+        "as_of": "2026-11-01",
+        "retention_years": 5,
+        "inactivity_years": 3,
+        "phone_region": "LV",
+    }
     assert len(SHIPPED.sha256) == 64
 
 
 @pytest.mark.parametrize(
     ("old", "new", "problem"),
     [
-        ("retention_years = 5", "retention_years = \"five\"", "'terms.retention_years' must be int"),
+        ("retention_years = 5", 'retention_years = "five"', "'terms.retention_years' must be int"),
         ("retention_years = 5", "retention_years = -1", "terms must not be negative"),
         ("FIX_DATA = 30", "", "'due_days.FIX_DATA' must be a whole number"),
-        ('"shipping_phone"]', '"shiping_phone"]', "'shiping_phone' is not a field of the catalogue"),
+        (
+            '"shipping_phone"]',
+            '"shiping_phone"]',
+            "'shiping_phone' is not a field of the catalogue",
+        ),
         ('default_region = "LV"', 'default_region = "Latvia"', "not a region code"),
         ("[terms]", "[terms", "not valid TOML"),
     ],

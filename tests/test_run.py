@@ -328,3 +328,12 @@ def test_help_and_version_do_not_import_pandas_or_gx():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip().splitlines()[-1] == "False False"
     assert "--no-notebook" in done.stdout and "--as-of" in done.stdout
+
+
+def test_a_usage_mistake_is_one_line(tmp_path):
+    done = zimes("run", "--as-of", "2026-13-01", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "zimes-audit run: error: argument --as-of: expected a date as YYYY-MM-DD "
+        "(see zimes-audit run --help)"
+    ]

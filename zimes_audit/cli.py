@@ -48,7 +48,8 @@ outputs:
   data-docs/            Great Expectations Data Docs (no personal values)
   audit.ipynb/.html     the executed audit notebook (masked), unless --no-notebook
 
-exit status: 0 when the audit ran (with or without findings), 2 when it could not.
+exit status: 0 when the audit ran (with or without findings), 2 when it could not (bad input,
+existing report folder, wrong option), 3 on an internal error (please report it).
 """
 
 
@@ -59,8 +60,15 @@ def _as_of(text: str) -> date:
         raise argparse.ArgumentTypeError("expected a date as YYYY-MM-DD") from None
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes are one line on stderr too, with where to read more."""
+
+    def error(self, message: str):
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="zimes-audit",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -23,7 +23,6 @@ from zimes_audit.loading.tables import UNCLASSIFIED_PREFIX
 from zimes_audit.policy import Policy
 
 
-
 def _column(frame: pd.DataFrame, name: str, dtype: str) -> pd.Series:
     if name in frame:
         return frame[name]

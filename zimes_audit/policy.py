@@ -100,4 +100,4 @@ def load_policy(path: str | Path | None = None) -> Policy:
         text = Path(path).read_text("utf-8")
     except (OSError, UnicodeDecodeError):
         raise PolicyError(path, problem="cannot be read as UTF-8 text") from None
-    return parse_policy(text, str(path))
+    return parse_policy(text, str(Path(path).resolve()))

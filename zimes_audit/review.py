@@ -229,12 +229,17 @@ class Report:
 
 
 def latest_report(reports_root: str | Path = "reports") -> Path | None:
-    """The newest finished report folder under ``reports_root`` (by name), if any."""
+    """The most recently finished report folder under ``reports_root`` (by the manifest's
+    ``finished`` time, not the name: ``2026-11-01-10`` sorts before ``2026-11-01-2``)."""
     root = Path(reports_root)
     if not root.is_dir():
         return None
-    found = sorted(p for p in root.iterdir() if (p / "manifest.json").is_file())
-    return found[-1] if found else None
+    found = [p for p in root.iterdir() if (p / "manifest.json").is_file()]
+
+    def finished(folder: Path) -> str:
+        return json.loads((folder / "manifest.json").read_text("utf-8")).get("finished", "")
+
+    return max(found, key=finished, default=None)
 
 
 def load_report(report_dir: str | Path | None) -> Report:

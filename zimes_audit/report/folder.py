@@ -37,14 +37,27 @@ def choose_folder(out: Path | None, reports_root: Path, as_of: str) -> Path:
 
 @contextlib.contextmanager
 def staged(target: Path) -> Iterator[Path]:
-    """Yield a staging folder beside ``target``; rename it to ``target`` only on success."""
+    """Yield a staging folder beside ``target``; it becomes ``target`` only on success.
+
+    ``target`` is claimed first (created empty; refused if it exists, even when another run
+    created it a moment ago) so that no other run can take the name, and is only ever replaced
+    by the complete report.  On failure both the claim and the staging folder are removed.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.mkdir()
+    except FileExistsError:
+        raise ReportExists(target) from None
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    done = False
     try:
         yield staging
-        if target.exists():
-            raise ReportExists(target)
+        target.rmdir()  # still our empty claim
         os.rename(staging, target)
+        done = True
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+        if not done:
+            with contextlib.suppress(OSError):  # only ever removes our own empty claim
+                target.rmdir()

@@ -47,7 +47,7 @@ def build_manifest(result, command: list[str] | None = None) -> dict:
         "expectations_run": result.expectations_run,
         "inputs": [
             {
-                "path": str(t.path),
+                "path": str(t.path.resolve()),
                 "sha256": t.sha256,
                 "kind": t.kind,
                 "rows": t.rows,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from zimes_audit.findings import FINDINGS_COLUMNS
@@ -53,6 +53,7 @@ def run_report(
     from zimes_audit.loading import load_inputs
 
     target = choose_folder(out, reports_root, as_of.isoformat())
+    started = datetime.now(UTC)
     progress("loading inputs")
     clock = time.perf_counter()
     tables = load_inputs(inputs)
@@ -60,6 +61,7 @@ def run_report(
     progress(f"validating {sum(t.rows for t in tables)} records")
     result = audit(tables=tables, as_of=as_of, policy=policy, naive_gx=naive_gx)
     result.timings["load"] = load_seconds
+    result.started = started
     clock = time.perf_counter()
     with staged(target) as folder:
         progress("writing findings, workbook and manifest")
@@ -74,12 +76,12 @@ def run_report(
         write_workbook(folder / "flagged-records.xlsx", result.findings, result.frames, facts)
         progress("building Data Docs")
         result.runner.build_data_docs(folder / "data-docs")
-        manifest = build_manifest(result, command)
-        write_manifest(folder / "manifest.json", manifest)
         result.timings["write"] = time.perf_counter() - clock
         if notebook:
             progress("executing the audit notebook")
             from zimes_audit.report.notebook import execute_audit_notebook
 
             execute_audit_notebook(folder, inputs=inputs, as_of=as_of, policy=policy)
+        result.finished = datetime.now(UTC)
+        write_manifest(folder / "manifest.json", build_manifest(result, command))
     return target, result

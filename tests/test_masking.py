@@ -24,7 +24,8 @@ from zimes_audit.masking import (
 JUNK = [None, "", "   ", "€", float("nan"), pd.NA, pd.NaT, 0, 12345678901234, "@", "+"]
 # raw values to look for: the personal fields, plus digit runs in text that look like codes/cards
 LEAK_FIELDS = ("email", "phone", "shipping_phone", "name", "shipping_name", "personal_code",
-               "card_number", "bank_account", "id_document", "birth_date")  # fmt: skip
+               "card_number", "bank_account", "id_document", "birth_date", "address",
+               "shipping_address", "notes", "review")  # fmt: skip
 _CODE = re.compile(r"(?<!\d)\d{6}-?\d{5}(?!\d)")
 _CARD = re.compile(r"(?<![\d])\d{4}(?:[ -]?\d{4}){2,3}(?:[ -]?\d{1,3})?(?!\d)")
 _IBAN = re.compile(r"\bLV\d{2}(?: ?[A-Z]){4}(?: ?[A-Z0-9]){13}\b")

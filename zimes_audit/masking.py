@@ -32,6 +32,7 @@ import pandas as pd
 import phonenumbers
 
 from zimes_audit.catalogue import Catalogue, load_catalogue
+from zimes_audit.detect.personal_codes import code_format
 from zimes_audit.loading.tables import PROVENANCE_COLUMNS, UNCLASSIFIED_PREFIX
 
 STARS = "***"
@@ -123,10 +124,14 @@ def mask_phone(value: object, region: str = "LV") -> str | None:
     '+371 6*** ***6'
     >>> mask_phone("12")
     '[phone]'
+    >>> mask_phone("161175-19997")  # a personal code typed into the phone field
+    '[personal code]'
     """
     text = _present(value)
     if text is None:
         return None
+    if code_format(text) is not None:
+        return "[personal code]"
     digits = re.sub(r"\D", "", text)
     candidate = text
     if not text.startswith("+") and len(digits) > 8 and digits.startswith("371"):

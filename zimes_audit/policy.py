@@ -26,6 +26,7 @@ from zimes_audit.errors import PolicyError
 from zimes_audit.rules import load_rules
 
 DEFAULT_POLICY = "policy.toml"
+SHIPPED_SOURCE = f"zimes_audit/data/{DEFAULT_POLICY}"  # how the shipped policy is named
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def load_policy(path: str | Path | None = None) -> Policy:
     """The policy at ``path``, or the one shipped with the package."""
     if path is None:
         text = resources.files("zimes_audit.data").joinpath(DEFAULT_POLICY).read_text("utf-8")
-        return parse_policy(text, f"zimes_audit/data/{DEFAULT_POLICY}")
+        return parse_policy(text, SHIPPED_SOURCE)
     try:
         text = Path(path).read_text("utf-8")
     except (OSError, UnicodeDecodeError):

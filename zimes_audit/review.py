@@ -30,9 +30,9 @@ import pandas as pd
 
 from zimes_audit.catalogue import CATEGORY_LABELS
 from zimes_audit.findings import FINDINGS_COLUMNS
+from zimes_audit.policy import SHIPPED_SOURCE
 from zimes_audit.rules import load_rules
 
-SHIPPED_POLICY = "zimes_audit/data/policy.toml"
 MATCH, MISMATCH, MISSING = "match", "MISMATCH", "file not found"
 
 
@@ -297,7 +297,7 @@ def inputs_verified(report: Report) -> bool:
 
 def _policy_path(report: Report) -> Path | None:
     source = report.manifest.get("policy", {}).get("path")
-    if not source or source == SHIPPED_POLICY:
+    if not source or source == SHIPPED_SOURCE:
         from importlib import resources
 
         return Path(str(resources.files("zimes_audit.data").joinpath("policy.toml")))
@@ -470,17 +470,15 @@ def _count(findings: pd.DataFrame, rule: str, field: str | None = None) -> int:
 
 
 def _ended_within_hold(result) -> int:
-    from zimes_audit.terms import term_passed
+    from zimes_audit.terms import on_or_before, term_passed
 
     total = 0
-    as_of = pd.Timestamp(result.as_of)
     for frame in result.frames.values():
         if "relationship_end_at" not in frame or frame.empty:
             continue
-        end = pd.to_datetime(frame["relationship_end_at"], errors="coerce")
-        ended = (end <= as_of).fillna(False)
+        end = frame["relationship_end_at"]
         passed = term_passed(end, result.as_of, result.policy.retention_years)
-        total += int((ended & ~passed).sum())
+        total += int((on_or_before(end, result.as_of) & ~passed).sum())
     return total
 
 
@@ -488,6 +486,9 @@ def procedure_gaps(report: Report, result=None) -> pd.DataFrame:
     """The procedure's own tensions, each with what this run's data show about it."""
     f = report.findings
     years = report.manifest.get("policy", {}).get("retention_years")
+    tensions = load_rules().tensions
+    code, marketing = tensions["personal_code"], tensions["marketing"]
+    retention = tensions["retention"].format(years=years)
     unknown = "(needs the verified inputs)"
     register = result.frames.get("register") if result is not None else None
     opted_in = (
@@ -497,37 +498,37 @@ def procedure_gaps(report: Report, result=None) -> pd.DataFrame:
     )
     rows = [
         (
-            "§8 collects the personal code; §6 does not permit it",
+            code,
             "FIELD-UNPERMITTED findings on the personal-code column",
             _count(f, "FIELD-UNPERMITTED", "personal_code"),
         ),
         (
-            "§8 collects the personal code; §6 does not permit it",
+            code,
             "PERSONAL-CODE-IN-TEXT findings (codes written into other fields)",
             _count(f, "PERSONAL-CODE-IN-TEXT"),
         ),
         (
-            "§8 names marketing; §4 lists no marketing purpose (10.1.2 assumes it)",
+            marketing,
             "register records on the marketing list (opt-in yes)",
             opted_in,
         ),
         (
-            "§8 names marketing; §4 lists no marketing purpose (10.1.2 assumes it)",
+            marketing,
             "MARKETING-WITHOUT-BASIS findings",
             _count(f, "MARKETING-WITHOUT-BASIS"),
         ),
         (
-            f"§10.1.1 'until the relationship ends' vs the {years}-year accounting hold (§3.3)",
+            retention,
             "records ended but still within the accounting hold",
             _ended_within_hold(result) if result is not None else unknown,
         ),
         (
-            f"§10.1.1 'until the relationship ends' vs the {years}-year accounting hold (§3.3)",
+            retention,
             "CONTACT-AFTER-END findings (contacts kept during the hold)",
             _count(f, "CONTACT-AFTER-END"),
         ),
         (
-            f"§10.1.1 'until the relationship ends' vs the {years}-year accounting hold (§3.3)",
+            retention,
             "RETENTION-EXPIRED findings (hold over, still kept)",
             _count(f, "RETENTION-EXPIRED"),
         ),

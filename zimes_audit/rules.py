@@ -40,6 +40,7 @@ class Action:
 class RuleCatalogue:
     rules: dict[str, Rule]
     actions: dict[str, Action]
+    tensions: dict[str, str]
 
 
 @cache
@@ -51,4 +52,4 @@ def load_rules() -> RuleCatalogue:
         for rid, r in raw["rules"].items()
     }
     actions = {name: Action(name, a["en"], a["lv"]) for name, a in raw["actions"].items()}
-    return RuleCatalogue(rules, actions)
+    return RuleCatalogue(rules, actions, dict(raw["tensions"]))

@@ -89,20 +89,27 @@ def test_retention_cutoff_follows_the_policy(result, years):
     )
 
 
-def test_deletions_due_follow_the_policy(result):
+def test_deletions_due_fall_in_the_month_the_term_passes():
+    """Hand-computed: with 5 years, an end of 2021-11-15 falls due on 2026-11-16 and one of
+    2022-03-01 on 2027-03-02; an expired end and one due in 2028 are not in the coming year."""
+    from conftest import make_table
+
+    from zimes_audit.audit import audit
+
+    ends = ["2021-11-15", "2022-03-01", "2021-10-01", "2023-01-01"]
+    register = make_table("register", [
+        {"customer_id": f"K-{i}", "relationship_start": "2019-01-01", "relationship_end": end,
+         "consent_given": True, "consent_at": "2019-01-01"}
+        for i, end in enumerate(ends)
+    ])
+    result = audit(tables=[register], as_of=AS_OF)
     due = charts.deletions_due_table(result)
-    assert len(due) == 12
-    assert (due["total"] == due["orders"] + due["register"]).all()
-    years = result.policy.retention_years
-    ends = pd.concat(
-        [f["relationship_end_at"] for f in result.frames.values() if "relationship_end_at" in f]
-    ).dropna()
-    first_due = pd.to_datetime(ends) + pd.DateOffset(years=years) + pd.Timedelta(days=1)
-    window = pd.period_range(pd.Timestamp(AS_OF).to_period("M"), periods=12, freq="M")
-    expected = int(
-        ((first_due > pd.Timestamp(AS_OF)) & first_due.dt.to_period("M").isin(window)).sum()
-    )
-    assert int(due["total"].sum()) == expected
+    assert len(due) == 12 and due.index[0] == "2026-11" and due.index[-1] == "2027-10"
+    assert due["total"].to_dict() == {m: (1 if m in ("2026-11", "2027-03") else 0) for m in due.index}
+    assert (due["register"] == due["total"]).all()
+    longer = audit(tables=[register], as_of=AS_OF,
+                   policy=dataclasses.replace(result.policy, retention_years=4))
+    assert charts.deletions_due_table(longer)["total"].sum() == 1  # 2023-01-01 + 4 years
 
 
 def test_consent_table_shares(result):

@@ -36,7 +36,6 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from zimes_audit.catalogue import CATEGORY_LABELS, NOT_PERMITTED, UNCLASSIFIED  # noqa: E402
-from zimes_audit.loading.tables import PROVENANCE_COLUMNS  # noqa: E402
 from zimes_audit.rules import load_rules  # noqa: E402
 
 CHART_FILES = {
@@ -181,40 +180,12 @@ def consent_table(result) -> pd.DataFrame:
     return table
 
 
-def _fill(series: pd.Series) -> pd.Series:
-    if pd.api.types.is_string_dtype(series.dtype) or pd.api.types.is_object_dtype(series.dtype):
-        return series.notna() & (series.astype("string").str.strip() != "")
-    return series.notna()
-
-
 def inventory_table(tables) -> pd.DataFrame:
-    """Per input column: file, heading, canonical field, §6 category, filled cells, fill rate (%).
+    """Per input column: file, heading, canonical field, §6 category, filled cells, fill rate (%)
+    — the inventory of :mod:`zimes_audit.inventory`."""
+    from zimes_audit.inventory import inventory_frame
 
-    The inventory of :mod:`zimes_audit.inventory` when it is there; the same columns otherwise.
-    """
-    try:
-        from zimes_audit.inventory import inventory_frame
-
-        frame = inventory_frame(tables)
-        needed = {"file", "heading", "field", "category", "filled", "fill_rate"}
-        if needed <= set(frame.columns):
-            return frame.reset_index(drop=True)
-    except ImportError:
-        pass
-    rows = []
-    for table in tables:
-        for column in table.columns:
-            if column.column in PROVENANCE_COLUMNS:
-                continue
-            values = table.frame.get(column.column)
-            filled = int(_fill(values).sum()) if values is not None else 0
-            rate = round(100 * filled / table.rows, 1) if table.rows else 0.0
-            rows.append(
-                (table.path.name, column.heading, column.field, column.category, filled, rate)
-            )
-    return pd.DataFrame(
-        rows, columns=["file", "heading", "field", "category", "filled", "fill_rate"]
-    )
+    return inventory_frame(tables).reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------------------- charts

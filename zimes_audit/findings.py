@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from zimes_audit.detect.personal_codes import code_format
 from zimes_audit.errors import SuiteError
+from zimes_audit.gx_expectations import LOCATORS
 
 FINDINGS_COLUMNS = [
     "source_file",
@@ -46,6 +46,8 @@ class Failure:
 
     @property
     def described(self) -> str:
+        if "column_list" in self.kwargs:
+            return f"{self.type}({len(self.kwargs['column_list'])} columns)"
         column = (
             self.kwargs.get("column")
             or f"{self.kwargs.get('column_A')}/{self.kwargs.get('column_B')}"
@@ -83,6 +85,19 @@ def failures_of(result) -> list[Failure]:
     return out
 
 
+def _located(failure: Failure, frame: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Fields and details of a multicolumn failure: per row, the cells its locator blames."""
+    locate = LOCATORS[failure.type]
+    columns = [c for c in failure.kwargs["column_list"] if c in frame]
+    template = failure.meta["detail"]
+    fields, details = [], []
+    for values in frame[columns].iloc[failure.rows].itertuples(index=False):
+        blamed = [(c, label) for c, v in zip(columns, values, strict=True) if (label := locate(v))]
+        fields.append(";".join(c for c, _ in blamed))
+        details.append("; ".join(template.format(field=c, format=label) for c, label in blamed))
+    return fields, details
+
+
 def _fields(failure: Failure, frame: pd.DataFrame) -> list:
     meta = failure.meta
     if "field_from" in meta:
@@ -92,15 +107,7 @@ def _fields(failure: Failure, frame: pd.DataFrame) -> list:
 
 def _details(failure: Failure, frame: pd.DataFrame, fields: list) -> list[str]:
     template = failure.meta["detail"]
-    if "{format}" in template:
-        values = frame[failure.kwargs["column"]].iloc[failure.rows]
-        formats = [code_format(v) or "unknown format" for v in values]
-    else:
-        formats = [""] * len(failure.rows)
-    return [
-        template.format(field=f.replace(";", ", "), format=k)
-        for f, k in zip(fields, formats, strict=True)
-    ]
+    return [template.format(field=f.replace(";", ", "), format="") for f in fields]
 
 
 def findings_for(
@@ -111,7 +118,11 @@ def findings_for(
     for failure in failures:
         meta = failure.meta
         picked = frame.iloc[failure.rows]
-        fields = _fields(failure, frame)
+        if "column_list" in failure.kwargs:
+            fields, details = _located(failure, frame)
+        else:
+            fields = _fields(failure, frame)
+            details = _details(failure, frame, fields)
         ids = picked[record_id].astype("string").fillna("") if record_id in picked else ""
         parts.append(
             pd.DataFrame(
@@ -126,7 +137,7 @@ def findings_for(
                     "severity": meta["severity"],
                     "action": meta["action"],
                     "field": fields,
-                    "detail": _details(failure, frame, fields),
+                    "detail": details,
                     "reason_en": meta["reason_en"],
                     "reason_lv": meta["reason_lv"],
                     "expectations": failure.described,

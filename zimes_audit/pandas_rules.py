@@ -18,11 +18,11 @@ import numpy as np
 import pandas as pd
 
 from zimes_audit.findings import Failure
-from zimes_audit.gx_expectations.card_number import ColumnValuesContainNoCardNumber
+from zimes_audit.gx_expectations.card_number import MulticolumnValuesContainNoCardNumber
 from zimes_audit.gx_expectations.email import ColumnValuesValidEmail
 from zimes_audit.gx_expectations.future_date import ColumnValuesNotAfterAsOf
 from zimes_audit.gx_expectations.hold import ColumnValuesOutsideAccountingHold
-from zimes_audit.gx_expectations.personal_code import ColumnValuesContainNoPersonalCode
+from zimes_audit.gx_expectations.personal_code import MulticolumnValuesContainNoPersonalCode
 from zimes_audit.gx_expectations.phone import ColumnValuesValidPhone
 from zimes_audit.gx_expectations.term import ColumnValuesWithinTerm
 from zimes_audit.validation import narrow_frame, referenced_columns
@@ -50,13 +50,14 @@ def condition_mask(condition: dict, frame: pd.DataFrame) -> pd.Series:
     raise ValueError(f"row condition {kind} is not supported")
 
 
+_MULTICOLUMN = {
+    "expect_multicolumn_values_to_contain_no_personal_code": (
+        MulticolumnValuesContainNoPersonalCode._mask
+    ),
+    "expect_multicolumn_values_to_contain_no_card_number": MulticolumnValuesContainNoCardNumber._mask,
+}
+
 _CUSTOM = {
-    "expect_column_values_to_contain_no_personal_code": lambda c, k, p: (
-        ColumnValuesContainNoPersonalCode._mask(c)
-    ),
-    "expect_column_values_to_contain_no_card_number": lambda c, k, p: (
-        ColumnValuesContainNoCardNumber._mask(c)
-    ),
     "expect_column_values_to_be_valid_email": lambda c, k, p: ColumnValuesValidEmail._mask(c),
     "expect_column_values_to_be_valid_phone": lambda c, k, p: ColumnValuesValidPhone._mask(
         c, _resolve(k["region"], p)
@@ -85,6 +86,9 @@ def unexpected_rows(expectation: dict, frame: pd.DataFrame, params: dict) -> np.
         ok = (a >= b) if kwargs.get("or_equal") else (a > b)
         bad = both & ~ok.fillna(False).astype(bool)
         return np.flatnonzero((bad & scope).to_numpy())
+    if kind in _MULTICOLUMN:
+        ok = _MULTICOLUMN[kind](frame[kwargs["column_list"]])
+        return np.flatnonzero((~ok.astype(bool) & scope).to_numpy())
     column = frame[kwargs["column"]]
     present = column.notna()
     if kind == "expect_column_values_to_be_null":

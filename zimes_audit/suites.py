@@ -93,24 +93,24 @@ def _common() -> list[dict]:
             column="unclassified_filled",
         )
     )
-    out += [
+    out.append(
         _exp(
-            "expect_column_values_to_contain_no_personal_code",
+            "expect_multicolumn_values_to_contain_no_personal_code",
             "PERSONAL-CODE-IN-TEXT",
             "personal code ({format}) in {field}",
-            column=f,
+            column_list=cat.scanned,
+            ignore_row_if="all_values_are_missing",
         )
-        for f in cat.scanned
-    ]
-    out += [
+    )
+    out.append(
         _exp(
-            "expect_column_values_to_contain_no_card_number",
+            "expect_multicolumn_values_to_contain_no_card_number",
             "CARD-NUMBER-IN-TEXT",
             "payment-card number in {field}",
-            column=f,
+            column_list=cat.scanned,
+            ignore_row_if="all_values_are_missing",
         )
-        for f in cat.scanned
-    ]
+    )
     out.append(
         _exp(
             "expect_column_values_to_be_within_term",

@@ -63,6 +63,9 @@ def referenced_columns(suite: dict) -> list[str]:
             for key, value in node.items():
                 if key in ("column", "column_A", "column_B") and isinstance(value, str):
                     seen.setdefault(value)
+                elif key == "column_list":
+                    for column in value:
+                        seen.setdefault(column)
                 elif key == "column" and isinstance(value, dict) and "name" in value:
                     seen.setdefault(value["name"])
                 else:

@@ -1,22 +1,26 @@
 """The audit's custom Great Expectations expectations, one module each.
 
-Each module declares a GX ``ColumnMapExpectation`` and the metric that computes it; the
-computation is one vectorised call into :mod:`zimes_audit.detect` or :mod:`zimes_audit.terms`.
+Each module declares a GX ``ColumnMapExpectation`` — or, for the scans of every text field of a
+record, a ``MulticolumnMapExpectation`` — and the metric that computes it; the computation is one
+vectorised call into :mod:`zimes_audit.detect` or :mod:`zimes_audit.terms`.
 Importing this package registers them all with GX — it must happen before a suite that names
 them is loaded (otherwise GX drops them with only a log line; :mod:`zimes_audit.suites` checks).
 """
 
-from zimes_audit.gx_expectations.card_number import ExpectColumnValuesToContainNoCardNumber
+from zimes_audit.gx_expectations import card_number, personal_code
+from zimes_audit.gx_expectations.card_number import ExpectMulticolumnValuesToContainNoCardNumber
 from zimes_audit.gx_expectations.email import ExpectColumnValuesToBeValidEmail
 from zimes_audit.gx_expectations.future_date import ExpectColumnValuesToNotBeAfterAsOf
 from zimes_audit.gx_expectations.hold import ExpectColumnValuesToBeOutsideAccountingHold
-from zimes_audit.gx_expectations.personal_code import ExpectColumnValuesToContainNoPersonalCode
+from zimes_audit.gx_expectations.personal_code import (
+    ExpectMulticolumnValuesToContainNoPersonalCode,
+)
 from zimes_audit.gx_expectations.phone import ExpectColumnValuesToBeValidPhone
 from zimes_audit.gx_expectations.term import ExpectColumnValuesToBeWithinTerm
 
 CUSTOM_EXPECTATIONS = (
-    ExpectColumnValuesToContainNoPersonalCode,
-    ExpectColumnValuesToContainNoCardNumber,
+    ExpectMulticolumnValuesToContainNoPersonalCode,
+    ExpectMulticolumnValuesToContainNoCardNumber,
     ExpectColumnValuesToBeValidEmail,
     ExpectColumnValuesToBeValidPhone,
     ExpectColumnValuesToNotBeAfterAsOf,
@@ -24,4 +28,11 @@ CUSTOM_EXPECTATIONS = (
     ExpectColumnValuesToBeOutsideAccountingHold,
 )
 
-__all__ = [cls.__name__ for cls in CUSTOM_EXPECTATIONS] + ["CUSTOM_EXPECTATIONS"]
+#: For the multicolumn expectations: which cell of a flagged record is to blame, and what it holds
+#: (a label such as "old format", never the value).
+LOCATORS = {
+    "expect_multicolumn_values_to_contain_no_personal_code": personal_code.locate,
+    "expect_multicolumn_values_to_contain_no_card_number": card_number.locate,
+}
+
+__all__ = [cls.__name__ for cls in CUSTOM_EXPECTATIONS] + ["CUSTOM_EXPECTATIONS", "LOCATORS"]

@@ -1,39 +1,53 @@
-"""``expect_column_values_to_contain_no_personal_code`` — procedure §6 (PERSONAL-CODE-IN-TEXT).
+"""``expect_multicolumn_values_to_contain_no_personal_code`` — procedure §6 (PERSONAL-CODE-IN-TEXT).
 
-Passes for values holding no Latvian personal code in either format (see
-:mod:`zimes_audit.detect.personal_codes` for the formats and the look-alikes left alone).
+Passes for rows whose listed columns hold no Latvian personal code in either format (see
+:mod:`zimes_audit.detect.personal_codes` for the formats and the look-alikes left alone).  One
+expectation covers every scanned field of a record; :func:`locate` names, for a flagged record,
+the fields and formats — never the code.
 
 >>> import pandas as pd
->>> ColumnValuesContainNoPersonalCode._mask(pd.Series(["Brīvības iela 1", "p.k. 161175-19997"])).tolist()
+>>> rows = pd.DataFrame({"notes": ["Brīvības iela 1", "p.k. 161175-19997"], "address": [None, "Rīga"]})
+>>> MulticolumnValuesContainNoPersonalCode._mask(rows).tolist()
 [True, False]
+>>> locate("Mans pk 371234-56789")
+'new format'
 """
 
 from __future__ import annotations
 
+import pandas as pd
 from great_expectations.execution_engine import PandasExecutionEngine
-from great_expectations.expectations.expectation import ColumnMapExpectation
-from great_expectations.expectations.metrics import (
-    ColumnMapMetricProvider,
-    column_condition_partial,
+from great_expectations.expectations.expectation import MulticolumnMapExpectation
+from great_expectations.expectations.metrics.map_metric_provider import (
+    MulticolumnMapMetricProvider,
+)
+from great_expectations.expectations.metrics.map_metric_provider.multicolumn_condition_partial import (
+    multicolumn_condition_partial,
 )
 
-from zimes_audit.detect.personal_codes import contains_personal_code
+from zimes_audit.detect.personal_codes import code_format, contains_personal_code
+
+locate = code_format  # per cell: "old format", "new format" or None
 
 
-class ColumnValuesContainNoPersonalCode(ColumnMapMetricProvider):
-    condition_metric_name = "column_values.zimes_no_personal_code"
+class MulticolumnValuesContainNoPersonalCode(MulticolumnMapMetricProvider):
+    condition_metric_name = "multicolumn_values.zimes_no_personal_code"
+    condition_domain_keys = MulticolumnMapMetricProvider.condition_domain_keys
 
     @staticmethod
-    def _mask(column):
-        return ~contains_personal_code(column)
+    def _mask(columns: pd.DataFrame) -> pd.Series:
+        found = pd.Series(False, index=columns.index)
+        for name in columns.columns:
+            found |= contains_personal_code(columns[name])
+        return ~found
 
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column, **kwargs):
-        return cls._mask(column)
+    @multicolumn_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column_list, **kwargs):
+        return cls._mask(column_list)
 
 
-class ExpectColumnValuesToContainNoPersonalCode(ColumnMapExpectation):
-    """Expect no value of the column to hold a personal identity code (§6)."""
+class ExpectMulticolumnValuesToContainNoPersonalCode(MulticolumnMapExpectation):
+    """Expect no listed field of a record to hold a personal identity code (§6)."""
 
-    map_metric = "column_values.zimes_no_personal_code"
+    map_metric = "multicolumn_values.zimes_no_personal_code"
     success_keys = ("mostly",)

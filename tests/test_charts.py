@@ -97,18 +97,29 @@ def test_deletions_due_fall_in_the_month_the_term_passes():
     from zimes_audit.audit import audit
 
     ends = ["2021-11-15", "2022-03-01", "2021-10-01", "2023-01-01"]
-    register = make_table("register", [
-        {"customer_id": f"K-{i}", "relationship_start": "2019-01-01", "relationship_end": end,
-         "consent_given": True, "consent_at": "2019-01-01"}
-        for i, end in enumerate(ends)
-    ])
+    register = make_table(
+        "register",
+        [
+            {
+                "customer_id": f"K-{i}",
+                "relationship_start": "2019-01-01",
+                "relationship_end": end,
+                "consent_given": True,
+                "consent_at": "2019-01-01",
+            }
+            for i, end in enumerate(ends)
+        ],
+    )
     result = audit(tables=[register], as_of=AS_OF)
     due = charts.deletions_due_table(result)
     assert len(due) == 12 and due.index[0] == "2026-11" and due.index[-1] == "2027-10"
-    assert due["total"].to_dict() == {m: (1 if m in ("2026-11", "2027-03") else 0) for m in due.index}
+    assert due["total"].to_dict() == {
+        m: (1 if m in ("2026-11", "2027-03") else 0) for m in due.index
+    }
     assert (due["register"] == due["total"]).all()
-    longer = audit(tables=[register], as_of=AS_OF,
-                   policy=dataclasses.replace(result.policy, retention_years=4))
+    longer = audit(
+        tables=[register], as_of=AS_OF, policy=dataclasses.replace(result.policy, retention_years=4)
+    )
     assert charts.deletions_due_table(longer)["total"].sum() == 1  # 2023-01-01 + 4 years
 
 

@@ -88,14 +88,16 @@ def failures_of(result) -> list[Failure]:
 def _located(failure: Failure, frame: pd.DataFrame) -> tuple[list[str], list[str]]:
     """Fields and details of a multicolumn failure: per row, the cells its locator blames."""
     locate = LOCATORS[failure.type]
-    columns = [c for c in failure.kwargs["column_list"] if c in frame]
     template = failure.meta["detail"]
-    fields, details = [], []
-    for values in frame[columns].iloc[failure.rows].itertuples(index=False):
-        blamed = [(c, label) for c, v in zip(columns, values, strict=True) if (label := locate(v))]
-        fields.append(";".join(c for c, _ in blamed))
-        details.append("; ".join(template.format(field=c, format=label) for c, label in blamed))
-    return fields, details
+    rows = frame.iloc[failure.rows]
+    fields = [[] for _ in failure.rows]
+    details = [[] for _ in failure.rows]
+    for column in (c for c in failure.kwargs["column_list"] if c in frame):
+        for n, label in enumerate(locate(rows[column]).tolist()):
+            if label:
+                fields[n].append(column)
+                details[n].append(template.format(field=column, format=label))
+    return [";".join(f) for f in fields], ["; ".join(d) for d in details]
 
 
 def _fields(failure: Failure, frame: pd.DataFrame) -> list:

@@ -8,10 +8,13 @@ fields of a flagged record.
 >>> rows = pd.DataFrame({"notes": ["LV80HABA0551012345678", "4111-1111-1111-1111"]})
 >>> MulticolumnValuesContainNoCardNumber._mask(rows).tolist()
 [True, False]
+>>> locate(rows["notes"]).tolist()
+[None, 'card number']
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.expectation import MulticolumnMapExpectation
@@ -25,9 +28,10 @@ from great_expectations.expectations.metrics.map_metric_provider.multicolumn_con
 from zimes_audit.detect.card_numbers import contains_card_number
 
 
-def locate(value: object) -> str | None:
-    """``"card number"`` when the cell holds one, else ``None``."""
-    return "card number" if contains_card_number(pd.Series([value])).iloc[0] else None
+def locate(values: pd.Series) -> pd.Series:
+    """Per cell: ``"card number"`` when it holds one, else ``None``."""
+    found = contains_card_number(values).to_numpy()
+    return pd.Series(np.where(found, "card number", None), index=values.index, dtype=object)
 
 
 class MulticolumnValuesContainNoCardNumber(MulticolumnMapMetricProvider):

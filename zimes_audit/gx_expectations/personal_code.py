@@ -9,12 +9,13 @@ the fields and formats — never the code.
 >>> rows = pd.DataFrame({"notes": ["Brīvības iela 1", "p.k. 161175-19997"], "address": [None, "Rīga"]})
 >>> MulticolumnValuesContainNoPersonalCode._mask(rows).tolist()
 [True, False]
->>> locate("Mans pk 371234-56789")
-'new format'
+>>> locate(pd.Series(["Mans pk 371234-56789", "Rīga", None])).tolist()
+['new format', None, None]
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.expectation import MulticolumnMapExpectation
@@ -27,7 +28,13 @@ from great_expectations.expectations.metrics.map_metric_provider.multicolumn_con
 
 from zimes_audit.detect.personal_codes import code_format, contains_personal_code
 
-locate = code_format  # per cell: "old format", "new format" or None
+
+def locate(values: pd.Series) -> pd.Series:
+    """Per cell: ``"old format"``, ``"new format"`` or ``None`` — the format, never the code."""
+    found = contains_personal_code(values).to_numpy()
+    labels = np.full(len(values), None, dtype=object)
+    labels[found] = [code_format(v) for v in values[found]]
+    return pd.Series(labels, index=values.index, dtype=object)
 
 
 class MulticolumnValuesContainNoPersonalCode(MulticolumnMapMetricProvider):

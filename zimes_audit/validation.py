@@ -30,7 +30,7 @@ RESULT_FORMAT = {
     "partial_unexpected_count": 0,
 }
 HASH_THRESHOLD = 0  # bytes: GX fingerprints only frames smaller than this, i.e. none
-GROUP_COLUMNS = 6  # widest frame GX is fed (see column_groups)
+GROUP_COLUMNS = 6  # widest frame GX is fed, unless one expectation reads more (column_groups)
 GX_HASH_THRESHOLD = 1e9  # GX 1.24.1's own value
 NAIVE_RESULT_FORMAT = {  # personal values stay out of results and Data Docs here too
     "result_format": "COMPLETE",

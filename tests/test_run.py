@@ -337,3 +337,35 @@ def test_a_usage_mistake_is_one_line(tmp_path):
         "zimes-audit run: error: argument --as-of: expected a date as YYYY-MM-DD "
         "(see zimes-audit run --help)"
     ]
+
+
+def test_the_next_run_shows_what_was_resolved(tmp_path):
+    inputs = write_inputs(tmp_path / "inputs")
+    first = zimes("run", str(inputs), "--as-of", AS_OF.isoformat(), "--no-notebook", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    # the administrator clears the personal code column and the card number, then exports again
+    fixed = [row[:] for row in ORDERS]
+    fixed[1][-1] = ""
+    fixed[2][8] = "Lūdzu zvanīt"
+    with (inputs / "orders.csv").open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows(fixed)
+    second = zimes("run", str(inputs), "--as-of", AS_OF.isoformat(), "--no-notebook", cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert "2 resolved, 0 new" in second.stdout
+    folder = tmp_path / "reports" / "2026-11-01-2"
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    assert manifest["previous_report"]["path"].endswith("reports/2026-11-01")
+    assert manifest["previous_report"]["resolved"] == 2
+    book = openpyxl.load_workbook(folder / "flagged-records.xlsx")
+    resolved = {(r[2], r[3]) for r in book["Resolved"].iter_rows(min_row=2, values_only=True)}
+    assert resolved == {
+        ("M-2475405-25", "FIELD-UNPERMITTED"),
+        ("M-2475406-25", "CARD-NUMBER-IN-TEXT"),
+    }
+    flagged = book["Flagged"]
+    header = [c.value for c in flagged[1]]
+    statuses = {
+        r[header.index("Since last audit")] for r in flagged.iter_rows(min_row=2, values_only=True)
+    }
+    assert statuses == {"still open"}
+    assert manifest["previous_report"]["still_open"] == flagged.max_row - 1

@@ -10,6 +10,7 @@ traceback, never a personal value.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from datetime import date
@@ -41,7 +42,8 @@ reports/<as-of>/ by default (reports/<as-of>-2/ … when that exists); an existi
 refused, never overwritten.  Inputs are only read.
 
 outputs:
-  flagged-records.xlsx  the administrator's worklist: what to delete, redact or fix, by when
+  flagged-records.xlsx  the administrator's worklist: what to delete, redact or fix, by when;
+                        what is new, still open and resolved since the previous report
   findings.csv          one row per record × rule (source_file, source_row, record_id, rule_id,
                         procedure_section, severity, action, field, detail)
   manifest.json         versions, policy and suite hashes, input hashes, counts, times
@@ -118,6 +120,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="policy file with the terms (default: the shipped policy.toml)",
     )
     run.add_argument(
+        "--compare",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="earlier report folder to compare with (default: the last report under --reports)",
+    )
+    run.add_argument(
         "--no-notebook",
         action="store_true",
         help="skip executing the audit notebook (other outputs are still written)",
@@ -179,6 +188,7 @@ def _run(args: argparse.Namespace) -> int:
         reports_root=args.reports,
         policy=args.policy,
         notebook=not args.no_notebook,
+        compare_with=args.compare,
         command=["zimes-audit", *sys.argv[1:]],
     )
     print(
@@ -188,6 +198,12 @@ def _run(args: argparse.Namespace) -> int:
     )
     for rule, count in result.counts_by_rule().items():
         print(f"  {rule:<28} {count}")
+    previous = json.loads((folder / "manifest.json").read_text("utf-8"))["previous_report"]
+    if previous:
+        print(
+            f"Since {previous['path']}: {previous['resolved']} resolved, "
+            f"{previous['new']} new, {previous['still_open']} still open."
+        )
     print(f"Report: {folder}/  (administrator: {folder}/flagged-records.xlsx)")
     return 0
 

@@ -11,8 +11,10 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from zimes_audit.errors import BadArgument
 from zimes_audit.findings import FINDINGS_COLUMNS
 from zimes_audit.report.folder import choose_folder, staged
+from zimes_audit.report.history import compare, previous_report, read_findings
 from zimes_audit.report.manifest import build_manifest, write_manifest
 from zimes_audit.report.workbook import write_workbook
 
@@ -47,13 +49,24 @@ def run_report(
     notebook: bool = True,
     command: list[str] | None = None,
     naive_gx: bool = False,
+    compare_with: Path | None = None,
 ) -> tuple[Path, object]:
-    """Audit ``inputs`` as of ``as_of`` into a new report folder; return (folder, result)."""
+    """Audit ``inputs`` as of ``as_of`` into a new report folder; return (folder, result).
+
+    The findings are compared with ``compare_with`` (a report folder) or, by default, with the
+    report under ``reports_root`` that finished last: the workbook shows what is new, what is
+    still open and what was resolved since.
+    """
     from zimes_audit.audit import audit
     from zimes_audit.loading import load_inputs
 
     target = choose_folder(out, reports_root, as_of.isoformat())
     started = datetime.now(UTC)
+    if compare_with is not None and not (compare_with / "findings.csv").is_file():
+        raise BadArgument(
+            problem=f"--compare {compare_with}: not a report folder (no findings.csv)"
+        )
+    previous = compare_with or previous_report(reports_root, before=started.isoformat())
     progress("loading inputs")
     clock = time.perf_counter()
     tables = load_inputs(inputs)
@@ -66,6 +79,7 @@ def run_report(
     with staged(target) as folder:
         progress("writing findings, workbook and manifest")
         write_findings_csv(folder / "findings.csv", result.findings)
+        change = compare(result.findings, read_findings(previous)) if previous else None
         facts = [
             ("Audit date (as of)", result.as_of),
             ("Report folder", str(target)),
@@ -73,7 +87,14 @@ def run_report(
             ("Expectations run", result.expectations_run),
         ]
         facts += [(f"Input: {t.path.name}", f"{t.kind}, {t.rows} rows") for t in tables]
-        write_workbook(folder / "flagged-records.xlsx", result.findings, result.frames, facts)
+        if change is not None:
+            facts.append(("Compared with", str(previous)))
+            facts += [(f"Since then: {k.replace('_', ' ')}", n) for k, n in change.counts().items()]
+        write_workbook(
+            folder / "flagged-records.xlsx", result.findings, result.frames, facts,
+            status=change.status if change else None,
+            resolved=change.resolved if change else None,
+        )  # fmt: skip
         progress("building Data Docs")
         result.runner.build_data_docs(folder / "data-docs")
         result.timings["write"] = time.perf_counter() - clock
@@ -83,5 +104,9 @@ def run_report(
 
             execute_audit_notebook(folder, inputs=inputs, as_of=as_of, policy=policy)
         result.finished = datetime.now(UTC)
-        write_manifest(folder / "manifest.json", build_manifest(result, command))
+        manifest = build_manifest(result, command)
+        manifest["previous_report"] = (
+            {"path": str(previous.resolve()), **change.counts()} if change else None
+        )
+        write_manifest(folder / "manifest.json", manifest)
     return target, result

@@ -42,6 +42,7 @@ FLAGGED_COLUMNS = [
     ("severity", "Severity", 9),
     ("action", "Action", 15),
     ("due_date", "Due date", 11),
+    ("status", "Since last audit", 15),
     ("field", "Field", 18),
     ("detail", "Detail", 48),
     ("reason_lv", "Iemesls (LV)", 60),
@@ -126,29 +127,41 @@ def _summary(w: _Writer, facts: list[tuple[str, object]], findings: pd.DataFrame
         row += 1
 
 
-def _flagged(w: _Writer, rows: pd.DataFrame) -> None:
-    per_sheet = EXCEL_MAX_ROWS - 1
-    chunks = [rows.iloc[i : i + per_sheet] for i in range(0, max(len(rows), 1), per_sheet)]
-    for number, chunk in enumerate(chunks, start=1):
-        sheet = w.book.add_worksheet("Flagged" if number == 1 else f"Flagged ({number})")
-        for col, (_, head, width) in enumerate(FLAGGED_COLUMNS):
-            sheet.set_column(col, col, width)
-            sheet.write_string(0, col, head, w.bold)
-        sheet.freeze_panes(1, 0)
-        last = len(FLAGGED_COLUMNS) - 1
-        sheet.autofilter(0, 0, max(len(chunk), 1), last)
+RESOLVED_COLUMNS = [
+    ("source_file", "Source file", 24),
+    ("source_row", "Row", 7),
+    ("record_id", "Record id", 15),
+    ("rule_id", "Rule", 26),
+    ("procedure_section", "§", 9),
+    ("action", "Action", 15),
+    ("field", "Field", 18),
+    ("detail", "Detail", 60),
+]
+
+
+def _table(
+    w: _Writer,
+    name: str,
+    columns: list[tuple[str, str, int]],
+    rows: pd.DataFrame,
+    resolution: bool = False,
+) -> None:
+    sheet = w.book.add_worksheet(name)
+    for col, (_, head, width) in enumerate(columns):
+        sheet.set_column(col, col, width)
+        sheet.write_string(0, col, head, w.bold)
+    sheet.freeze_panes(1, 0)
+    last = len(columns) - 1
+    sheet.autofilter(0, 0, max(len(rows), 1), last)
+    if resolution:
         sheet.data_validation(
-            1,
-            last,
-            max(len(chunk), 1),
-            last,
+            1, last, max(len(rows), 1), last,
             {"validate": "list", "source": RESOLUTIONS, "error_type": "information"},
-        )
-        columns = [c for c, _, _ in FLAGGED_COLUMNS]
-        for r, record in enumerate(chunk.itertuples(index=False), start=1):
-            values = record._asdict()
-            for col, name in enumerate(columns):
-                w.cell(sheet, r, col, values.get(name))
+        )  # fmt: skip
+    names = [c for c, _, _ in columns]
+    for r, record in enumerate(rows[names].itertuples(index=False), start=1):
+        for col, value in enumerate(record):
+            w.cell(sheet, r, col, value)
 
 
 def write_workbook(
@@ -156,13 +169,25 @@ def write_workbook(
     findings: pd.DataFrame,
     frames: dict[str, pd.DataFrame],
     facts: list[tuple[str, object]],
+    *,
+    status: pd.Series | None = None,
+    resolved: pd.DataFrame | None = None,
 ) -> Path:
-    """Write the administrator's workbook to ``path``."""
+    """Write the administrator's workbook to ``path``.
+
+    ``status`` (per finding: new / still open) and ``resolved`` (findings of the previous report
+    that are gone, shown on sheet ``Resolved``) come from :mod:`zimes_audit.report.history`.
+    """
     rows = identifying_values(findings, frames)
     rows["resolution"] = None
-    rows = rows[[c for c, _, _ in FLAGGED_COLUMNS]]
+    rows["status"] = status if status is not None else None
     w = _Writer(path)
     _summary(w, facts, findings)
-    _flagged(w, rows)
+    per_sheet = EXCEL_MAX_ROWS - 1
+    for number, start in enumerate(range(0, max(len(rows), 1), per_sheet), start=1):
+        name = "Flagged" if number == 1 else f"Flagged ({number})"
+        _table(w, name, FLAGGED_COLUMNS, rows.iloc[start : start + per_sheet], resolution=True)
+    if resolved is not None:
+        _table(w, "Resolved", RESOLVED_COLUMNS, resolved)
     w.book.close()
     return path

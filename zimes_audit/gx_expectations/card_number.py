@@ -26,6 +26,7 @@ from great_expectations.expectations.metrics.map_metric_provider.multicolumn_con
 )
 
 from zimes_audit.detect.card_numbers import contains_card_number
+from zimes_audit.detect.text import any_cell
 
 
 def locate(values: pd.Series) -> pd.Series:
@@ -40,10 +41,7 @@ class MulticolumnValuesContainNoCardNumber(MulticolumnMapMetricProvider):
 
     @staticmethod
     def _mask(columns: pd.DataFrame) -> pd.Series:
-        found = pd.Series(False, index=columns.index)
-        for name in columns.columns:
-            found |= contains_card_number(columns[name])
-        return ~found
+        return ~any_cell(columns, contains_card_number)
 
     @multicolumn_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column_list, **kwargs):

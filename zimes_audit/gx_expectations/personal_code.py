@@ -27,6 +27,7 @@ from great_expectations.expectations.metrics.map_metric_provider.multicolumn_con
 )
 
 from zimes_audit.detect.personal_codes import code_format, contains_personal_code
+from zimes_audit.detect.text import any_cell
 
 
 def locate(values: pd.Series) -> pd.Series:
@@ -43,10 +44,7 @@ class MulticolumnValuesContainNoPersonalCode(MulticolumnMapMetricProvider):
 
     @staticmethod
     def _mask(columns: pd.DataFrame) -> pd.Series:
-        found = pd.Series(False, index=columns.index)
-        for name in columns.columns:
-            found |= contains_personal_code(columns[name])
-        return ~found
+        return ~any_cell(columns, contains_personal_code)
 
     @multicolumn_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column_list, **kwargs):

@@ -1,10 +1,10 @@
 """The ``zimes-audit`` command line.
 
 Start-up is kept light: ``--help`` and ``--version`` import neither pandas nor Great
-Expectations; each command imports what it needs when it runs.  Set ``ZIMES_AUDIT_DEBUG=1`` to
-see the traceback of an internal error (it may show input values: developers only).  Anything that stops a command is
+Expectations; each command imports what it needs when it runs.  Anything that stops a command is
 one line on stderr (naming the file and row where one applies) and a non-zero exit — never a
-traceback, never a personal value.
+traceback, never a personal value.  Set ``ZIMES_AUDIT_DEBUG=1`` to see the traceback of an
+internal error (it may show input values: for developers only).
 """
 
 from __future__ import annotations
@@ -250,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
+    except BrokenPipeError:  # the reader of our output went away (e.g. `| head`): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("zimes-audit: interrupted; no report was written.", file=sys.stderr)
         return 130
@@ -257,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("ZIMES_AUDIT_DEBUG"):
             raise
         print(
-            f"zimes-audit: internal error ({type(error).__name__}); no report was written. "
+            f"zimes-audit: internal error ({type(error).__name__}). "
             "Please report this with the command you ran.",
             file=sys.stderr,
         )

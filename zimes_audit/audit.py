@@ -102,8 +102,9 @@ def audit(
 
         tables = load_inputs(list(inputs or ["data_samples"]))
         lap("load")
-    orders = order_facts(_combine(tables, "orders"), _combine(tables, "register"), policy)
-    register = register_facts(_combine(tables, "register"), orders, policy)
+    register_rows = _combine(tables, "register")
+    orders = order_facts(_combine(tables, "orders"), register_rows, policy)
+    register = register_facts(register_rows, orders, policy)
     frames = {"orders": orders, "register": register}
     lap("facts")
     runner = SuiteRunner(suites_dir, naive=naive_gx)

@@ -83,35 +83,26 @@ def register_facts(
     """``register`` with its facts: purchases, unpaid orders, first and last activity."""
     positions = pd.RangeIndex(len(register))
     linked = orders_with_facts[orders_with_facts["register_row"].notna()]
-    by_row = linked.groupby(linked["register_row"].astype(int))
+    owner = linked["register_row"].astype(int)  # register position of each linked order
     status = _column(linked, "payment_status", "string").astype("string")
     paid = status.str.strip().str.casefold().isin(load_catalogue().paid_statuses)
     unpaid = ~paid.fillna(False).astype(bool)
-    order_dates = _date(linked, "created_at")
-    count = by_row.size().reindex(positions, fill_value=0)
-    unpaid_count = unpaid.groupby(linked["register_row"].astype(int)).sum()
-    first_order = order_dates.groupby(linked["register_row"].astype(int)).min()
-    last_order = order_dates.groupby(linked["register_row"].astype(int)).max()
+    order_dates = _date(linked, "created_at").groupby(owner)
+    count = owner.value_counts()
+    unpaid_count = unpaid.groupby(owner).sum()
+    first_order, last_order = order_dates.min(), order_dates.max()
 
     def aligned(series: pd.Series, fill=None) -> np.ndarray:
         series = series.reindex(positions)
         return (series.fillna(fill) if fill is not None else series).to_numpy()
 
-    first_parts = pd.DataFrame(
-        {
-            "registered": _date(register, "registered_at").to_numpy(),
-            "start": _date(register, "relationship_start").to_numpy(),
-            "order": aligned(first_order),
-        }
-    )
-    last_parts = pd.DataFrame(
-        {
-            "registered": _date(register, "registered_at").to_numpy(),
-            "start": _date(register, "relationship_start").to_numpy(),
-            "contact": _date(register, "last_contact_at").to_numpy(),
-            "order": aligned(last_order),
-        }
-    )
+    registered = _date(register, "registered_at").to_numpy()
+    start = _date(register, "relationship_start").to_numpy()
+    contact = _date(register, "last_contact_at").to_numpy()
+    first_parts = pd.DataFrame({"registered": registered, "start": start,
+                                "order": aligned(first_order)})  # fmt: skip
+    last_parts = pd.DataFrame({"registered": registered, "start": start, "contact": contact,
+                               "order": aligned(last_order)})  # fmt: skip
     email_key = normalise_email(_column(register, "email", "string"))
     ids = _column(register, "customer_id", "string").astype("string").str.strip()
     ids_sharing_email = (

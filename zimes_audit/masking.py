@@ -31,7 +31,7 @@ from collections.abc import Callable
 import pandas as pd
 import phonenumbers
 
-from zimes_audit.catalogue import Catalogue, load_catalogue
+from zimes_audit.catalogue import NOT_PERMITTED, Catalogue, load_catalogue
 from zimes_audit.detect.personal_codes import code_format
 from zimes_audit.loading.tables import PROVENANCE_COLUMNS, UNCLASSIFIED_PREFIX
 
@@ -55,14 +55,6 @@ SAFE_FACT_COLUMNS = frozenset(
 )
 #: Derived columns that hold a personal value, with the field they are masked as.
 PERSONAL_FACT_COLUMNS = {"email_key": "email"}
-#: Values never shown even in part: only the kind of value.
-NEVER_SHOWN = {
-    "personal_code": "[personal code]",
-    "card_number": "[card number]",
-    "birth_date": "[birth date]",
-    "gender": "[gender]",
-    "id_document": "[ID document number]",
-}
 
 
 def _present(value: object) -> str | None:
@@ -195,14 +187,11 @@ def masker_for(field: str, catalogue: Catalogue | None = None) -> Callable[[obje
     """
     catalogue = catalogue or load_catalogue()
     field = PERSONAL_FACT_COLUMNS.get(field, field)
-    if field in NEVER_SHOWN:
-        label = NEVER_SHOWN[field]
-        return lambda v: None if _present(v) is None else label
     if field in _MASKERS:
         return _MASKERS[field]
     spec = catalogue.fields.get(field)
     if spec is not None:
-        if spec.category == "not-permitted":
+        if spec.category == NOT_PERMITTED:  # never shown even in part: only the kind of value
             label = f"[{field.replace('_', ' ')}]"
             return lambda v: None if _present(v) is None else label
         return mask_text if (spec.personal or spec.scan) else None

@@ -30,7 +30,7 @@ import pandas as pd
 
 from zimes_audit.catalogue import CATEGORY_LABELS
 from zimes_audit.findings import FINDINGS_COLUMNS
-from zimes_audit.policy import SHIPPED_SOURCE
+from zimes_audit.policy import DEFAULT_POLICY, SHIPPED_SOURCE
 from zimes_audit.rules import load_rules
 
 MATCH, MISMATCH, MISSING = "match", "MISMATCH", "file not found"
@@ -172,6 +172,19 @@ def suites_table(result) -> pd.DataFrame:
     )
 
 
+def _term_rows(terms: dict) -> list[tuple[str, object]]:
+    """The policy's terms as labelled rows (the one place their labels are written)."""
+    rows = [
+        ("retention after the relationship ends (years, §10.1.1)", terms.get("retention_years")),
+        ("inactivity before review (years, §10)", terms.get("inactivity_years")),
+        (
+            "contact fields not needed for accounting (§6.2)",
+            ", ".join(terms.get("contact_fields_not_needed", [])),
+        ),
+    ]
+    return rows + [(f"days to resolve {a}", d) for a, d in terms.get("due_days", {}).items()]
+
+
 def policy_table(policy, as_of: date | str | None = None) -> pd.DataFrame:
     """The policy terms applied (and the audit date), as the policy file states them."""
     rows = []
@@ -180,15 +193,9 @@ def policy_table(policy, as_of: date | str | None = None) -> pd.DataFrame:
     rows += [
         ("policy file", policy.source),
         ("policy sha256", policy.sha256),
-        ("retention after the relationship ends (years, §10.1.1)", policy.retention_years),
-        ("inactivity before review (years, §10)", policy.inactivity_years),
-        (
-            "contact fields not needed for accounting (§6.2)",
-            ", ".join(policy.contact_fields_not_needed),
-        ),
         ("phone region for numbers without country code", policy.phone_region),
     ]
-    rows += [(f"days to resolve {a}", d) for a, d in policy.due_days.items()]
+    rows += _term_rows(vars(policy))
     return pd.DataFrame(rows, columns=["term", "value"])
 
 
@@ -300,7 +307,7 @@ def _policy_path(report: Report) -> Path | None:
     if not source or source == SHIPPED_SOURCE:
         from importlib import resources
 
-        return Path(str(resources.files("zimes_audit.data").joinpath("policy.toml")))
+        return Path(str(resources.files("zimes_audit.data").joinpath(DEFAULT_POLICY)))
     return Path(source)
 
 
@@ -315,14 +322,8 @@ def check_policy(report: Report) -> pd.DataFrame:
         ("policy sha256 (manifest)", policy.get("sha256")),
         ("policy sha256 (now)", now),
         ("policy file status", status),
-        ("retention after the relationship ends (years, §10.1.1)", policy.get("retention_years")),
-        ("inactivity before review (years, §10)", policy.get("inactivity_years")),
-        (
-            "contact fields not needed for accounting (§6.2)",
-            ", ".join(policy.get("contact_fields_not_needed", [])),
-        ),
     ]
-    rows += [(f"days to resolve {a}", d) for a, d in policy.get("due_days", {}).items()]
+    rows += _term_rows(policy)
     return pd.DataFrame(rows, columns=["term", "value"]).astype({"value": "string"})
 
 

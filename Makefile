@@ -21,7 +21,7 @@ audit: $(STAMP)
 
 ## test: lint, suite drift check and every test (notebooks executed by a real kernel)
 test: $(STAMP) lint
-	$(BIN)/python -m zimes_audit.suites
+	$(BIN)/python -m zimes_audit.checks.suites
 	$(BIN)/pytest
 
 lint: $(STAMP)
@@ -30,7 +30,7 @@ lint: $(STAMP)
 
 ## bench: timings at 100k and 1M records (prints figures, writes bench-out/bench.json)
 bench: $(STAMP)
-	$(BIN)/python -m zimes_audit.bench --out bench-out
+	$(BIN)/python -m benchmarks.bench --out bench-out
 
 ## lab: JupyterLab on notebooks/
 lab: $(STAMP)
@@ -41,7 +41,7 @@ inventory: $(STAMP)
 
 ## suites: regenerate expectations/*.json from the catalogue and rule definitions
 suites: $(STAMP)
-	$(BIN)/python -m zimes_audit.suites --sync
+	$(BIN)/python -m zimes_audit.checks.suites --sync
 
 ## lock: re-pin every dependency into constraints.txt (after changing pyproject.toml)
 lock: $(STAMP)

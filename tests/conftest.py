@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from zimes_audit.catalogue import load_catalogue
 from zimes_audit.loading.tables import ColumnInfo, Detected, LoadedTable
+from zimes_audit.procedure.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data_samples"

@@ -9,7 +9,7 @@ import sys
 
 def test_bench_runs_every_case_and_the_paths_agree(tmp_path):
     done = subprocess.run(
-        [sys.executable, "-m", "zimes_audit.bench", "--out", str(tmp_path), "--sizes", "300:120"],
+        [sys.executable, "-m", "benchmarks.bench", "--out", str(tmp_path), "--sizes", "300:120"],
         capture_output=True,
         text=True,
         timeout=600,

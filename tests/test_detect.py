@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from stdnum import iban, luhn
 
-from zimes_audit.detect.card_numbers import contains_card_number
-from zimes_audit.detect.contacts import invalid_email, invalid_phone
-from zimes_audit.detect.personal_codes import code_format, contains_personal_code
+from zimes_audit.checks.detect.card_numbers import contains_card_number
+from zimes_audit.checks.detect.contacts import invalid_email, invalid_phone
+from zimes_audit.checks.detect.personal_codes import code_format, contains_personal_code
 
 JUNK = [None, "", "€", math.nan, "   ", "—", "0", "\x00"]
 

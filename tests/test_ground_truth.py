@@ -13,9 +13,9 @@ import pytest
 from conftest import SAMPLES
 
 from zimes_audit.audit import audit
-from zimes_audit.catalogue import load_catalogue
-from zimes_audit.findings import findings_for, merge_findings
-from zimes_audit.pandas_rules import pandas_failures
+from zimes_audit.checks.findings import findings_for, merge_findings
+from zimes_audit.checks.reference import pandas_failures
+from zimes_audit.procedure.catalogue import load_catalogue
 
 KEY = ["source_file", "source_row", "record_id", "rule_id", "action"]
 
@@ -42,7 +42,7 @@ def test_ground_truth_is_reproduced_exactly(sample_audit, ground_truth):
 
 
 def test_every_rule_is_exercised_by_the_sample(sample_audit):
-    from zimes_audit.rules import load_rules
+    from zimes_audit.procedure.rules import load_rules
 
     assert set(sample_audit.findings["rule_id"]) == set(load_rules().rules)
 
@@ -77,7 +77,7 @@ def test_gx_fingerprint_threshold_is_where_we_set_it(sample_audit):
     """We switch off GX's md5 fingerprint of each batch through a private constant: guard it."""
     from great_expectations.execution_engine import pandas_execution_engine
 
-    from zimes_audit.validation import HASH_THRESHOLD, SuiteRunner
+    from zimes_audit.checks.runner import HASH_THRESHOLD, SuiteRunner
 
     SuiteRunner()
     assert pandas_execution_engine.HASH_THRESHOLD == HASH_THRESHOLD == 0

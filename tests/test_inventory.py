@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from loading_helpers import ORDER_HEADINGS, ORDER_ROWS, PERSONAL_VALUES, write_csv, write_xlsx
 
-from zimes_audit.inventory import inventory_frame, render_inventory
 from zimes_audit.loading import load_file
+from zimes_audit.views.inventory import inventory_frame, render_inventory
 
 PERSONAL_CODES = ["010180-10006", "32000000001"]
 

@@ -6,7 +6,7 @@ import pandas as pd
 from conftest import AS_OF, make_table
 
 from zimes_audit.audit import audit
-from zimes_audit.linking import link_orders
+from zimes_audit.facts.linking import link_orders
 
 
 def test_customer_id_wins_over_email_and_unlinked_orders_are_marked():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from zimes_audit.catalogue import NOT_PERMITTED, load_catalogue
+from zimes_audit.procedure.catalogue import NOT_PERMITTED, load_catalogue
 
 MOZELLO_ORDER_FIELDS = [
     "order_id", "created_at", "payment_status", "dispatched", "archived", "name", "company",

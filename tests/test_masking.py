@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from conftest import AS_OF, SAMPLES
 
-from zimes_audit.catalogue import load_catalogue
-from zimes_audit.masking import (
+from zimes_audit.procedure.catalogue import load_catalogue
+from zimes_audit.views.masking import (
     mask_email,
     mask_iban,
     mask_name,

@@ -172,7 +172,7 @@ def test_no_personal_value_in_the_review_notebook(review, report):
 
 
 def test_review_reports_a_changed_input(report, tmp_path):
-    from zimes_audit import review
+    from zimes_audit.views import review
 
     folder = report[0]
     manifest = json.loads((folder / "manifest.json").read_text("utf-8"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from zimes_audit.errors import PolicyError
-from zimes_audit.policy import DEFAULT_POLICY, load_policy, parse_policy
+from zimes_audit.procedure.policy import DEFAULT_POLICY, load_policy, parse_policy
 
 SHIPPED = load_policy()
 
@@ -13,7 +13,7 @@ SHIPPED = load_policy()
 def _text() -> str:
     from importlib import resources
 
-    return resources.files("zimes_audit.data").joinpath(DEFAULT_POLICY).read_text("utf-8")
+    return resources.files("zimes_audit.procedure.data").joinpath(DEFAULT_POLICY).read_text("utf-8")
 
 
 def test_shipped_policy_terms():

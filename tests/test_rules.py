@@ -13,7 +13,7 @@ import pytest
 from conftest import AS_OF, make_table
 
 from zimes_audit.audit import audit
-from zimes_audit.policy import load_policy
+from zimes_audit.procedure.policy import load_policy
 
 
 def customer(cid: str, **changes) -> dict:
@@ -362,7 +362,7 @@ def test_due_dates_follow_the_policy_grace_days():
 
 @pytest.mark.parametrize("junk", [None, "", "€", float("nan"), "\x00", "—" * 500, "0" * 40])
 def test_junk_in_every_text_field_crashes_no_rule(junk):
-    from zimes_audit.catalogue import load_catalogue
+    from zimes_audit.procedure.catalogue import load_catalogue
 
     text_fields = {f: junk for f in load_catalogue().scanned}  # e-mail and phone among them
     assert {"email", "phone", "notes", "address"} <= set(text_fields)

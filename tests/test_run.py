@@ -16,7 +16,7 @@ import pytest
 from conftest import AS_OF
 
 from zimes_audit.audit import audit
-from zimes_audit.findings import FINDINGS_COLUMNS
+from zimes_audit.checks.findings import FINDINGS_COLUMNS
 
 HYPERLINK = '=HYPERLINK("http://x","y")'
 ORDERS = [

@@ -38,7 +38,7 @@ REGENERATE = (
     "--seed 2026 --as-of 2026-11-01 --out data_samples"
 )
 RULES = tomllib.loads(
-    resources.files("zimes_audit.data").joinpath("rules.toml").read_text("utf-8")
+    resources.files("zimes_audit.procedure.data").joinpath("rules.toml").read_text("utf-8")
 )["rules"]
 
 

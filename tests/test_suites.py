@@ -7,9 +7,8 @@ import shutil
 
 import pytest
 
-from zimes_audit.errors import SuiteError
-from zimes_audit.rules import load_rules
-from zimes_audit.suites import (
+from zimes_audit.checks.runner import SuiteRunner
+from zimes_audit.checks.suites import (
     SUITE_NAMES,
     build_suites,
     main,
@@ -18,9 +17,10 @@ from zimes_audit.suites import (
     suites_dir,
     to_gx_suite,
 )
-from zimes_audit.validation import SuiteRunner
+from zimes_audit.errors import SuiteError
+from zimes_audit.procedure.rules import load_rules
 
-FIX = "python -m zimes_audit.suites --sync"
+FIX = "python -m zimes_audit.checks.suites --sync"
 
 
 def test_committed_suites_match_their_definition():
@@ -78,7 +78,7 @@ def test_file_context_sees_the_committed_suites():
     """The GX project in gx/ points its expectations store at the top-level expectations/."""
     import great_expectations as gx
 
-    import zimes_audit.gx_expectations  # noqa: F401  (custom expectations first)
+    import zimes_audit.checks.expectations  # noqa: F401  (custom expectations first)
 
     context = gx.get_context(mode="file", project_root_dir=str(suites_dir().parent))
     names = {s.name for s in context.suites.all()}

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from zimes_audit.catalogue import load_catalogue
-from zimes_audit.facts import order_facts, register_facts
-from zimes_audit.findings import empty_findings, failures_of, findings_for, merge_findings
+from zimes_audit.checks.findings import empty_findings, failures_of, findings_for, merge_findings
+from zimes_audit.checks.runner import SuiteInfo, SuiteRunner
+from zimes_audit.facts.derived import order_facts, register_facts
 from zimes_audit.loading.tables import LoadedTable
-from zimes_audit.policy import Policy, load_policy
-from zimes_audit.validation import SuiteInfo, SuiteRunner
+from zimes_audit.procedure.catalogue import load_catalogue
+from zimes_audit.procedure.policy import Policy, load_policy
 
 KINDS = ("orders", "register")
 

@@ -209,8 +209,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _inventory(args: argparse.Namespace) -> int:
-    from zimes_audit.inventory import render_inventory
     from zimes_audit.loading import load_inputs
+    from zimes_audit.views.inventory import render_inventory
 
     print(render_inventory(load_inputs(args.inputs)))
     return 0

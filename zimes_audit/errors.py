@@ -105,7 +105,7 @@ class BadValue(InputError):
 
 class PolicyError(AuditError):
     message = "the policy file is not valid ({problem})."
-    hint = "Compare it with zimes_audit/data/policy.toml."
+    hint = "Compare it with zimes_audit/procedure/data/policy.toml."
 
 
 class SuiteError(AuditError):

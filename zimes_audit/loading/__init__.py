@@ -26,7 +26,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from zimes_audit import errors
-from zimes_audit.catalogue import load_catalogue
 from zimes_audit.loading.build import build_table
 from zimes_audit.loading.csv_reader import read_csv
 from zimes_audit.loading.discover import SUFFIXES, WORKBOOK_SUFFIXES, input_files
@@ -38,6 +37,7 @@ from zimes_audit.loading.tables import (
     LoadedTable,
 )
 from zimes_audit.loading.xlsx_reader import read_xlsx
+from zimes_audit.procedure.catalogue import load_catalogue
 
 __all__ = [
     "PROVENANCE_COLUMNS",

@@ -6,7 +6,7 @@ recognised and each column is parsed by its catalogue field type.  A value that 
 stops the load with :class:`zimes_audit.errors.BadValue`, naming file, row and heading only.
 
 >>> import numpy as np
->>> from zimes_audit.catalogue import load_catalogue
+>>> from zimes_audit.procedure.catalogue import load_catalogue
 >>> from zimes_audit.loading.tables import Detected
 >>> cells = pd.DataFrame({0: ["M-1", None, " M-2 "], 1: ["12,50", None, "3"], 2: [None] * 3},
 ...                      dtype="str")
@@ -27,11 +27,11 @@ import numpy as np
 import pandas as pd
 
 from zimes_audit import errors
-from zimes_audit.catalogue import Catalogue
 from zimes_audit.loading.header import map_columns
 from zimes_audit.loading.kinds import missing_text, recognise_kind
 from zimes_audit.loading.tables import LoadedTable, RawTable
 from zimes_audit.loading.values import EXPECTED, clean_text, first_bad, parse_column
+from zimes_audit.procedure.catalogue import Catalogue
 
 
 def build_table(path: Path, raw: RawTable, sha256: str, catalogue: Catalogue) -> LoadedTable:

@@ -6,7 +6,7 @@ numbers count records as a spreadsheet shows them: blank lines count, a quoted v
 several lines is one row.
 
 >>> import tempfile
->>> from zimes_audit.catalogue import load_catalogue
+>>> from zimes_audit.procedure.catalogue import load_catalogue
 >>> folder = Path(tempfile.mkdtemp())
 >>> text = 'Pasūtījumi 2024\\n\\nPasūtījuma nr.;Summa;Piezīmes\\nM-1;12,50;"zvanīt\\npirms"\\n\\nM-2;3;\\n'
 >>> _ = (folder / "o.csv").write_text(text, encoding="cp1257")
@@ -31,9 +31,9 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from zimes_audit import errors
-from zimes_audit.catalogue import Catalogue
 from zimes_audit.loading.sniff import head_text, sniff_encoding, sniff_header
 from zimes_audit.loading.tables import Detected, RawTable
+from zimes_audit.procedure.catalogue import Catalogue
 
 
 def _as_utf8(data: bytes, encoding: str) -> tuple[bytes, int]:

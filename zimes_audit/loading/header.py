@@ -3,7 +3,7 @@
 The header is the first row, within the first ``HEADER_SEARCH_ROWS``, where at least
 ``MIN_KNOWN_HEADINGS`` cells name catalogue fields; title and blank rows above it are skipped.
 
->>> from zimes_audit.catalogue import load_catalogue
+>>> from zimes_audit.procedure.catalogue import load_catalogue
 >>> cat = load_catalogue()
 >>> rows = [["Pasūtījumi 2024"], [], ["Pasūtījuma nr.", "  VĀRDS, UZVĀRDS: ", "Krāsa"]]
 >>> find_header(rows, cat)
@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from zimes_audit.catalogue import UNCLASSIFIED, Catalogue
 from zimes_audit.loading.tables import UNCLASSIFIED_PREFIX, ColumnInfo
+from zimes_audit.procedure.catalogue import UNCLASSIFIED, Catalogue
 
 HEADER_SEARCH_ROWS = 20
 MIN_KNOWN_HEADINGS = 2

@@ -4,7 +4,7 @@ The kinds and the fields they need are catalogue data (``[kinds.*]``): a file is
 has every ``requires`` field and at least one ``any_of`` field.  Kinds are tried in catalogue order,
 so orders come first.
 
->>> from zimes_audit.catalogue import load_catalogue
+>>> from zimes_audit.procedure.catalogue import load_catalogue
 >>> cat = load_catalogue()
 >>> recognise_kind({"order_id", "total", "email"}, cat).name
 'orders'
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from zimes_audit.catalogue import Catalogue, Kind
+from zimes_audit.procedure.catalogue import Catalogue, Kind
 
 
 def _spoken(field: str) -> str:

@@ -17,7 +17,7 @@ fields: headings decide, not character counts, so ``"Vārds, uzvārds";E-pasts``
 Traceback (most recent call last):
 ...
 zimes_audit.errors.BinaryFile: x.png.csv: the file holds binary data, not text. ...
->>> from zimes_audit.catalogue import load_catalogue
+>>> from zimes_audit.procedure.catalogue import load_catalogue
 >>> head = 'Pasūtījumi\\n\\n"Vārds, uzvārds";E-pasts;Summa\\nAnna;a@b.lv;1\\n'
 >>> h = sniff_header(head, load_catalogue(), "x.csv", complete=True)
 >>> h.delimiter, h.index, h.cells, head[h.end:]
@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zimes_audit import errors
-from zimes_audit.catalogue import Catalogue
 from zimes_audit.loading.header import HEADER_SEARCH_ROWS, find_header
+from zimes_audit.procedure.catalogue import Catalogue
 
 DELIMITERS = (";", ",", "\t")
 HEAD_BYTES = 1 << 20

@@ -32,10 +32,10 @@ import pyarrow as pa
 import python_calamine as calamine
 
 from zimes_audit import errors
-from zimes_audit.catalogue import Catalogue
 from zimes_audit.loading.header import HEADER_SEARCH_ROWS, find_header, known_fields
 from zimes_audit.loading.kinds import recognise_kind
 from zimes_audit.loading.tables import Detected, RawTable
+from zimes_audit.procedure.catalogue import Catalogue
 
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGIC = b"PK\x03\x04"

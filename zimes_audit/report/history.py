@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from zimes_audit.findings import FINDINGS_COLUMNS
+from zimes_audit.checks.findings import FINDINGS_COLUMNS
 
 NEW, STILL_OPEN = "new", "still open"
 

@@ -11,8 +11,8 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from zimes_audit.checks.findings import FINDINGS_COLUMNS
 from zimes_audit.errors import BadArgument
-from zimes_audit.findings import FINDINGS_COLUMNS
 from zimes_audit.report.folder import choose_folder, staged
 from zimes_audit.report.history import compare, previous_report, read_findings
 from zimes_audit.report.manifest import build_manifest, write_manifest

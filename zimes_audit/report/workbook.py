@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from zimes_audit.procedure.rules import load_rules
 from zimes_audit.report.safe_text import is_formula_like
-from zimes_audit.rules import load_rules
 
 EXCEL_MAX_ROWS = 1_048_576
 RESOLUTIONS = [

@@ -38,7 +38,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from stdnum.lv import pvn
 
-from zimes_audit.catalogue import NOT_PERMITTED, load_catalogue
+from zimes_audit.procedure.catalogue import NOT_PERMITTED, load_catalogue
 
 ACTIONS = {
     "FIELD-UNPERMITTED": "REDACT_FIELD",
@@ -95,7 +95,7 @@ class Finding:
 
 @dataclass(frozen=True)
 class Terms:
-    """The policy terms the rules use (zimes_audit/data/policy.toml)."""
+    """The policy terms the rules use (zimes_audit/procedure/data/policy.toml)."""
 
     retention_years: int
     inactivity_years: int
@@ -110,7 +110,7 @@ def load_terms() -> Terms:
     5
     """
     raw = tomllib.loads(
-        resources.files("zimes_audit.data").joinpath("policy.toml").read_text("utf-8")
+        resources.files("zimes_audit.procedure.data").joinpath("policy.toml").read_text("utf-8")
     )
     return Terms(
         raw["terms"]["retention_years"],

@@ -45,7 +45,7 @@ class RuleCatalogue:
 
 @cache
 def load_rules() -> RuleCatalogue:
-    text = resources.files("zimes_audit.data").joinpath("rules.toml").read_text("utf-8")
+    text = resources.files("zimes_audit.procedure.data").joinpath("rules.toml").read_text("utf-8")
     raw = tomllib.loads(text)
     rules = {
         rid: Rule(rid, r["section"], r["severity"], r["action"], r["en"], r["lv"])

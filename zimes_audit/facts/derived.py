@@ -16,11 +16,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from zimes_audit.catalogue import load_catalogue
-from zimes_audit.detect.contacts import normalise_email
-from zimes_audit.linking import link_orders
+from zimes_audit.checks.detect.contacts import normalise_email
+from zimes_audit.facts.linking import link_orders
 from zimes_audit.loading.tables import UNCLASSIFIED_PREFIX
-from zimes_audit.policy import Policy
+from zimes_audit.procedure.catalogue import load_catalogue
+from zimes_audit.procedure.policy import Policy
 
 
 def _column(frame: pd.DataFrame, name: str, dtype: str) -> pd.Series:

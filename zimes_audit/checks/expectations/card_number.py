@@ -25,8 +25,8 @@ from great_expectations.expectations.metrics.map_metric_provider.multicolumn_con
     multicolumn_condition_partial,
 )
 
-from zimes_audit.detect.card_numbers import contains_card_number
-from zimes_audit.detect.text import any_cell
+from zimes_audit.checks.detect.card_numbers import contains_card_number
+from zimes_audit.checks.detect.text import any_cell
 
 
 def locate(values: pd.Series) -> pd.Series:

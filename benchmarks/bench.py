@@ -7,7 +7,7 @@ records violate something); then, each in its own process so that peak RSS is it
   findings, write (findings.csv, workbook, manifest, Data Docs);
 - **limit** — bare ``pandas.read_csv``/``read_excel(engine="calamine")`` (cells typed with the
   loaders' value parsers), the same facts and rule masks in plain pandas
-  (:mod:`zimes_audit.pandas_rules`), and the findings CSV;
+  (:mod:`zimes_audit.checks.reference`), and the findings CSV;
 - **naive** — the same pipeline with the same suites run through GX the default way: the whole
   frame, fingerprinted, ``COMPLETE`` results with ``unexpected_index_column_names`` for the
   record flags.
@@ -73,13 +73,13 @@ def case_naive(data: Path) -> dict:
 def case_limit(data: Path) -> dict:
     import pandas as pd
 
-    from zimes_audit.catalogue import load_catalogue
-    from zimes_audit.facts import order_facts, register_facts
-    from zimes_audit.findings import FINDINGS_COLUMNS, findings_for, merge_findings
+    from zimes_audit.checks.findings import FINDINGS_COLUMNS, findings_for, merge_findings
+    from zimes_audit.checks.reference import pandas_failures
+    from zimes_audit.checks.suites import build_suites
+    from zimes_audit.facts.derived import order_facts, register_facts
     from zimes_audit.loading.values import clean_text, parse_column
-    from zimes_audit.pandas_rules import pandas_failures
-    from zimes_audit.policy import load_policy
-    from zimes_audit.suites import build_suites
+    from zimes_audit.procedure.catalogue import load_catalogue
+    from zimes_audit.procedure.policy import load_policy
 
     catalogue, policy = load_catalogue(), load_policy()
 
@@ -180,7 +180,7 @@ CASES = {"ours": case_ours, "limit": case_limit, "naive": case_naive, "xlsx": ca
 
 def _in_subprocess(case: str, data: Path) -> dict:
     done = subprocess.run(
-        [sys.executable, "-m", "zimes_audit.bench", "--case", case, str(data)],
+        [sys.executable, "-m", "benchmarks.bench", "--case", case, str(data)],
         capture_output=True,
         text=True,
     )
@@ -191,7 +191,7 @@ def _in_subprocess(case: str, data: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m zimes_audit.bench",
+        prog="python -m benchmarks.bench",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -27,8 +27,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from zimes_audit.catalogue import CATEGORY_LABELS, NOT_PERMITTED, UNCLASSIFIED, load_catalogue
 from zimes_audit.loading import LoadedTable
+from zimes_audit.procedure.catalogue import (
+    CATEGORY_LABELS,
+    NOT_PERMITTED,
+    UNCLASSIFIED,
+    load_catalogue,
+)
 
 MARKERS = {NOT_PERMITTED: "!! NOT PERMITTED", UNCLASSIFIED: "?? UNKNOWN"}
 COLUMNS = ("file", "heading", "field", "category", "filled", "fill_rate")

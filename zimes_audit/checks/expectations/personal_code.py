@@ -1,7 +1,7 @@
 """``expect_multicolumn_values_to_contain_no_personal_code`` — procedure §6 (PERSONAL-CODE-IN-TEXT).
 
 Passes for rows whose listed columns hold no Latvian personal code in either format (see
-:mod:`zimes_audit.detect.personal_codes` for the formats and the look-alikes left alone).  One
+:mod:`zimes_audit.checks.detect.personal_codes` for the formats and the look-alikes left alone).  One
 expectation covers every scanned field of a record; :func:`locate` names, for a flagged record,
 the fields and formats — never the code.
 
@@ -26,8 +26,8 @@ from great_expectations.expectations.metrics.map_metric_provider.multicolumn_con
     multicolumn_condition_partial,
 )
 
-from zimes_audit.detect.personal_codes import code_format, contains_personal_code
-from zimes_audit.detect.text import any_cell
+from zimes_audit.checks.detect.personal_codes import code_format, contains_personal_code
+from zimes_audit.checks.detect.text import any_cell
 
 
 def locate(values: pd.Series) -> pd.Series:

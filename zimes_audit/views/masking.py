@@ -31,9 +31,9 @@ from collections.abc import Callable
 import pandas as pd
 import phonenumbers
 
-from zimes_audit.catalogue import NOT_PERMITTED, Catalogue, load_catalogue
-from zimes_audit.detect.personal_codes import code_format
+from zimes_audit.checks.detect.personal_codes import code_format
 from zimes_audit.loading.tables import PROVENANCE_COLUMNS, UNCLASSIFIED_PREFIX
+from zimes_audit.procedure.catalogue import NOT_PERMITTED, Catalogue, load_catalogue
 
 STARS = "***"
 #: Columns the audit derives that hold no personal value (field names, dates, flags, keys).

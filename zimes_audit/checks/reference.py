@@ -17,15 +17,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from zimes_audit.findings import Failure
-from zimes_audit.gx_expectations.card_number import MulticolumnValuesContainNoCardNumber
-from zimes_audit.gx_expectations.email import ColumnValuesValidEmail
-from zimes_audit.gx_expectations.future_date import ColumnValuesNotAfterAsOf
-from zimes_audit.gx_expectations.hold import ColumnValuesOutsideAccountingHold
-from zimes_audit.gx_expectations.personal_code import MulticolumnValuesContainNoPersonalCode
-from zimes_audit.gx_expectations.phone import ColumnValuesValidPhone
-from zimes_audit.gx_expectations.term import ColumnValuesWithinTerm
-from zimes_audit.validation import narrow_frame, referenced_columns
+from zimes_audit.checks.expectations.card_number import MulticolumnValuesContainNoCardNumber
+from zimes_audit.checks.expectations.email import ColumnValuesValidEmail
+from zimes_audit.checks.expectations.future_date import ColumnValuesNotAfterAsOf
+from zimes_audit.checks.expectations.hold import ColumnValuesOutsideAccountingHold
+from zimes_audit.checks.expectations.personal_code import MulticolumnValuesContainNoPersonalCode
+from zimes_audit.checks.expectations.phone import ColumnValuesValidPhone
+from zimes_audit.checks.expectations.term import ColumnValuesWithinTerm
+from zimes_audit.checks.findings import Failure
+from zimes_audit.checks.runner import narrow_frame, referenced_columns
 
 
 def _resolve(value, params: dict):

@@ -30,7 +30,7 @@ import re
 import pandas as pd
 from stdnum.lv import pvn
 
-from zimes_audit.detect.text import strip_ibans
+from zimes_audit.checks.detect.text import strip_ibans
 
 # A run of 11 digits, optionally hyphenated after the sixth, not part of a longer number.
 _CANDIDATE = re.compile(r"(?<![\d])([0-3]\d{5}|3[2-9]\d{4})(-?)(\d{5})(?![\d])")

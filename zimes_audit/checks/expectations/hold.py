@@ -22,7 +22,7 @@ from great_expectations.expectations.metrics import (
     column_condition_partial,
 )
 
-from zimes_audit.terms import on_or_before, term_passed
+from zimes_audit.procedure.terms import on_or_before, term_passed
 
 
 class ColumnValuesOutsideAccountingHold(ColumnMapMetricProvider):

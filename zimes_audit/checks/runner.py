@@ -1,7 +1,7 @@
 """Running the committed suites with Great Expectations.
 
 One ephemeral GX context per audit: the DataFrames are passed at run time, the suites come from
-``expectations/`` (loaded loudly, see :func:`zimes_audit.suites.to_gx_suite`), and the policy's
+``expectations/`` (loaded loudly, see :func:`zimes_audit.checks.suites.to_gx_suite`), and the policy's
 terms and the audit date are passed as suite parameters.  Results never carry the unexpected
 values themselves (GX issue #8780): only the row positions, which the findings map back to records.
 
@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from zimes_audit.catalogue import load_catalogue
-from zimes_audit.suites import load_suite_json, suite_path, to_gx_suite
+from zimes_audit.checks.suites import load_suite_json, suite_path, to_gx_suite
+from zimes_audit.procedure.catalogue import load_catalogue
 
 RESULT_FORMAT = {
     "result_format": "COMPLETE",

@@ -2,6 +2,6 @@
 
 Each module handles one kind of value and delegates the validation itself to a well-kept library
 (python-stdnum, phonenumbers, email-validator).  The Great Expectations expectations in
-:mod:`zimes_audit.gx_expectations` call these functions; so does nothing else, so a rule is
+:mod:`zimes_audit.checks.expectations` call these functions; so does nothing else, so a rule is
 computed in exactly one place.
 """

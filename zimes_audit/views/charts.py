@@ -35,8 +35,8 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from zimes_audit.catalogue import CATEGORY_LABELS, NOT_PERMITTED, UNCLASSIFIED  # noqa: E402
-from zimes_audit.rules import load_rules  # noqa: E402
+from zimes_audit.procedure.catalogue import CATEGORY_LABELS, NOT_PERMITTED, UNCLASSIFIED  # noqa: E402
+from zimes_audit.procedure.rules import load_rules  # noqa: E402
 
 CHART_FILES = {
     "findings_by_rule": "chart-findings-by-rule.png",
@@ -182,8 +182,8 @@ def consent_table(result) -> pd.DataFrame:
 
 def inventory_table(tables) -> pd.DataFrame:
     """Per input column: file, heading, canonical field, §6 category, filled cells, fill rate (%)
-    — the inventory of :mod:`zimes_audit.inventory`."""
-    from zimes_audit.inventory import inventory_frame
+    — the inventory of :mod:`zimes_audit.views.inventory`."""
+    from zimes_audit.views.inventory import inventory_frame
 
     return inventory_frame(tables).reset_index(drop=True)
 

@@ -142,5 +142,9 @@ def _build(raw: dict) -> Catalogue:
 @cache
 def load_catalogue() -> Catalogue:
     """The catalogue shipped with the package."""
-    text = resources.files("zimes_audit.data").joinpath("field_catalogue.toml").read_text("utf-8")
+    text = (
+        resources.files("zimes_audit.procedure.data")
+        .joinpath("field_catalogue.toml")
+        .read_text("utf-8")
+    )
     return _build(tomllib.loads(text))

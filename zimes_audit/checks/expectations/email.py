@@ -16,7 +16,7 @@ from great_expectations.expectations.metrics import (
     column_condition_partial,
 )
 
-from zimes_audit.detect.contacts import invalid_email
+from zimes_audit.checks.detect.contacts import invalid_email
 
 
 class ColumnValuesValidEmail(ColumnMapMetricProvider):

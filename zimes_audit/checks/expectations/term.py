@@ -20,7 +20,7 @@ from great_expectations.expectations.metrics import (
     column_condition_partial,
 )
 
-from zimes_audit.terms import term_passed
+from zimes_audit.procedure.terms import term_passed
 
 
 class ColumnValuesWithinTerm(ColumnMapMetricProvider):

@@ -18,7 +18,7 @@ import re
 import pandas as pd
 from stdnum import luhn
 
-from zimes_audit.detect.text import strip_ibans
+from zimes_audit.checks.detect.text import strip_ibans
 
 _CANDIDATE = re.compile(
     r"(?<![\d-])(\d{13,19}|\d{4}(?:([ -])\d{4}){2,3}(?:\2\d{1,3})?|\d{4}([ -])\d{6}\3\d{5})(?![\d])"

@@ -6,7 +6,7 @@ template that says what is wrong without the value.  Terms and the audit date ar
 parameters (``{"$PARAMETER": "as_of"}``), resolved at run time from the policy.
 
 The JSON files are generated from this module, the field catalogue and the rule catalogue:
-``python -m zimes_audit.suites --sync`` rewrites them; a test fails when they drift.
+``python -m zimes_audit.checks.suites --sync`` rewrites them; a test fails when they drift.
 
 >>> suites = build_suites()
 >>> sorted(suites)
@@ -23,9 +23,9 @@ import hashlib
 import json
 from pathlib import Path
 
-from zimes_audit.catalogue import load_catalogue
 from zimes_audit.errors import SuiteError
-from zimes_audit.rules import load_rules
+from zimes_audit.procedure.catalogue import load_catalogue
+from zimes_audit.procedure.rules import load_rules
 
 SUITE_NAMES = {"orders": "zimes_orders", "register": "zimes_register"}
 _GX_SEVERITY = {"high": "critical", "medium": "warning", "low": "info"}
@@ -266,7 +266,7 @@ def build_suites() -> dict[str, dict]:
             "expectations": exps,
             "meta": {
                 "great_expectations_version": "1.24.1",
-                "generated_by": "python -m zimes_audit.suites --sync",
+                "generated_by": "python -m zimes_audit.checks.suites --sync",
                 "record_kind": kind,
             },
         }
@@ -276,11 +276,11 @@ def build_suites() -> dict[str, dict]:
 
 def suites_dir() -> Path:
     """The committed ``expectations/`` folder (source tree), or the copy shipped in the wheel."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "expectations", here / "_expectations"):
+    package = Path(__file__).resolve().parents[1]
+    for candidate in (package.parent / "expectations", package / "_expectations"):
         if (candidate / f"{SUITE_NAMES['orders']}.json").is_file():
             return candidate
-    raise SuiteError(here.parent / "expectations", problem="suite files not found")
+    raise SuiteError(package.parent / "expectations", problem="suite files not found")
 
 
 def suite_path(kind: str, directory: Path | None = None) -> Path:
@@ -320,7 +320,7 @@ def to_gx_suite(suite: dict, source: str):
     import great_expectations as gx
     from great_expectations.expectations.registry import get_expectation_impl
 
-    import zimes_audit.gx_expectations  # noqa: F401  (registers the custom expectations)
+    import zimes_audit.checks.expectations  # noqa: F401  (registers the custom expectations)
 
     for exp in suite["expectations"]:
         try:
@@ -340,14 +340,14 @@ def to_gx_suite(suite: dict, source: str):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m zimes_audit.suites",
+        prog="python -m zimes_audit.checks.suites",
         description="Write or check the committed expectation suites (expectations/*.json).",
     )
     parser.add_argument("--sync", action="store_true", help="rewrite the suite files")
     parser.add_argument(
         "--dir",
         type=Path,
-        default=Path(__file__).resolve().parent.parent / "expectations",
+        default=suites_dir(),
         help="suite folder (default: the repository's)",
     )
     args = parser.parse_args(argv)
@@ -363,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for kind in stale:
         print(
-            f"{suite_path(kind, args.dir)} is out of date: run python -m zimes_audit.suites --sync"
+            f"{suite_path(kind, args.dir)} is out of date: run python -m zimes_audit.checks.suites --sync"
         )
     return 1 if stale else 0
 

@@ -21,12 +21,12 @@ from pathlib import Path
 
 import phonenumbers
 
-from zimes_audit.catalogue import load_catalogue
 from zimes_audit.errors import PolicyError
-from zimes_audit.rules import load_rules
+from zimes_audit.procedure.catalogue import load_catalogue
+from zimes_audit.procedure.rules import load_rules
 
 DEFAULT_POLICY = "policy.toml"
-SHIPPED_SOURCE = f"zimes_audit/data/{DEFAULT_POLICY}"  # how the shipped policy is named
+SHIPPED_SOURCE = f"zimes_audit/procedure/data/{DEFAULT_POLICY}"  # how the shipped policy is named
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,11 @@ def parse_policy(text: str, source: str) -> Policy:
 def load_policy(path: str | Path | None = None) -> Policy:
     """The policy at ``path``, or the one shipped with the package."""
     if path is None:
-        text = resources.files("zimes_audit.data").joinpath(DEFAULT_POLICY).read_text("utf-8")
+        text = (
+            resources.files("zimes_audit.procedure.data")
+            .joinpath(DEFAULT_POLICY)
+            .read_text("utf-8")
+        )
         return parse_policy(text, SHIPPED_SOURCE)
     try:
         text = Path(path).read_text("utf-8")

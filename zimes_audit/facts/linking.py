@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from zimes_audit.detect.contacts import normalise_email
+from zimes_audit.checks.detect.contacts import normalise_email
 
 
 def _key(frame: pd.DataFrame, column: str, normalise) -> pd.Series:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from zimes_audit.checks.expectations import LOCATORS
 from zimes_audit.errors import SuiteError
-from zimes_audit.gx_expectations import LOCATORS
 
 FINDINGS_COLUMNS = [
     "source_file",

@@ -17,7 +17,7 @@ from great_expectations.expectations.metrics import (
     column_condition_partial,
 )
 
-from zimes_audit.detect.contacts import invalid_phone
+from zimes_audit.checks.detect.contacts import invalid_phone
 
 
 class ColumnValuesValidPhone(ColumnMapMetricProvider):

@@ -28,10 +28,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from zimes_audit.catalogue import CATEGORY_LABELS
-from zimes_audit.findings import FINDINGS_COLUMNS
-from zimes_audit.policy import DEFAULT_POLICY, SHIPPED_SOURCE
-from zimes_audit.rules import load_rules
+from zimes_audit.checks.findings import FINDINGS_COLUMNS
+from zimes_audit.procedure.catalogue import CATEGORY_LABELS
+from zimes_audit.procedure.policy import DEFAULT_POLICY, SHIPPED_SOURCE
+from zimes_audit.procedure.rules import load_rules
 
 MATCH, MISMATCH, MISSING = "match", "MISMATCH", "file not found"
 
@@ -75,7 +75,7 @@ def run_facts(result) -> pd.DataFrame:
 
 def findings_sample(result, per_rule: int = 5) -> pd.DataFrame:
     """The first ``per_rule`` findings of each rule, masked (the workbook has them all)."""
-    from zimes_audit.masking import masked_findings
+    from zimes_audit.views.masking import masked_findings
 
     masked = masked_findings(result)
     order = {r: i for i, r in enumerate(load_rules().rules)}
@@ -208,7 +208,7 @@ def report_files(report_dir: str | Path | None) -> pd.DataFrame:
             [("(no report folder: interactive run)", "", "")],
             columns=["output", "report folder", "present now"],
         )
-    from zimes_audit.charts import CHART_FILES
+    from zimes_audit.views.charts import CHART_FILES
 
     folder = Path(report_dir)
     return pd.DataFrame(
@@ -307,7 +307,7 @@ def _policy_path(report: Report) -> Path | None:
     if not source or source == SHIPPED_SOURCE:
         from importlib import resources
 
-        return Path(str(resources.files("zimes_audit.data").joinpath(DEFAULT_POLICY)))
+        return Path(str(resources.files("zimes_audit.procedure.data").joinpath(DEFAULT_POLICY)))
     return Path(source)
 
 
@@ -445,7 +445,7 @@ def reproduction_table(report: Report, result) -> pd.DataFrame:
 def finding_samples(report: Report, result=None, per_rule: int = 3) -> pd.DataFrame:
     """The first ``per_rule`` findings of each rule from ``findings.csv``; with a re-run
     ``result``, each with the customer's masked name."""
-    from zimes_audit.masking import masked_findings
+    from zimes_audit.views.masking import masked_findings
 
     samples = report.findings.groupby("rule_id", sort=False).head(per_rule)
     if result is not None:
@@ -471,7 +471,7 @@ def _count(findings: pd.DataFrame, rule: str, field: str | None = None) -> int:
 
 
 def _ended_within_hold(result) -> int:
-    from zimes_audit.terms import on_or_before, term_passed
+    from zimes_audit.procedure.terms import on_or_before, term_passed
 
     total = 0
     for frame in result.frames.values():

@@ -17,7 +17,7 @@ from great_expectations.expectations.metrics import (
     column_condition_partial,
 )
 
-from zimes_audit.terms import on_or_before
+from zimes_audit.procedure.terms import on_or_before
 
 
 class ColumnValuesNotAfterAsOf(ColumnMapMetricProvider):

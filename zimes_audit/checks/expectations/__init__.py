@@ -2,21 +2,21 @@
 
 Each module declares a GX ``ColumnMapExpectation`` — or, for the scans of every text field of a
 record, a ``MulticolumnMapExpectation`` — and the metric that computes it; the computation is one
-vectorised call into :mod:`zimes_audit.detect` or :mod:`zimes_audit.terms`.
+vectorised call into :mod:`zimes_audit.checks.detect` or :mod:`zimes_audit.procedure.terms`.
 Importing this package registers them all with GX — it must happen before a suite that names
-them is loaded (otherwise GX drops them with only a log line; :mod:`zimes_audit.suites` checks).
+them is loaded (otherwise GX drops them with only a log line; :mod:`zimes_audit.checks.suites` checks).
 """
 
-from zimes_audit.gx_expectations import card_number, personal_code
-from zimes_audit.gx_expectations.card_number import ExpectMulticolumnValuesToContainNoCardNumber
-from zimes_audit.gx_expectations.email import ExpectColumnValuesToBeValidEmail
-from zimes_audit.gx_expectations.future_date import ExpectColumnValuesToNotBeAfterAsOf
-from zimes_audit.gx_expectations.hold import ExpectColumnValuesToBeOutsideAccountingHold
-from zimes_audit.gx_expectations.personal_code import (
+from zimes_audit.checks.expectations import card_number, personal_code
+from zimes_audit.checks.expectations.card_number import ExpectMulticolumnValuesToContainNoCardNumber
+from zimes_audit.checks.expectations.email import ExpectColumnValuesToBeValidEmail
+from zimes_audit.checks.expectations.future_date import ExpectColumnValuesToNotBeAfterAsOf
+from zimes_audit.checks.expectations.hold import ExpectColumnValuesToBeOutsideAccountingHold
+from zimes_audit.checks.expectations.personal_code import (
     ExpectMulticolumnValuesToContainNoPersonalCode,
 )
-from zimes_audit.gx_expectations.phone import ExpectColumnValuesToBeValidPhone
-from zimes_audit.gx_expectations.term import ExpectColumnValuesToBeWithinTerm
+from zimes_audit.checks.expectations.phone import ExpectColumnValuesToBeValidPhone
+from zimes_audit.checks.expectations.term import ExpectColumnValuesToBeWithinTerm
 
 CUSTOM_EXPECTATIONS = (
     ExpectMulticolumnValuesToContainNoPersonalCode,

@@ -11,8 +11,8 @@ import pytest
 from conftest import AS_OF, SAMPLES
 from matplotlib.figure import Figure
 
-from zimes_audit.views import charts
 from zimes_audit.checks.findings import empty_findings
+from zimes_audit.views import charts
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

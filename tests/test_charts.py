@@ -12,6 +12,7 @@ from conftest import AS_OF, SAMPLES
 from matplotlib.figure import Figure
 
 from zimes_audit.checks.findings import empty_findings
+from zimes_audit.report.layout import CHART_FILES
 from zimes_audit.views import charts
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -62,7 +63,7 @@ def test_empty_findings_still_chart():
 
 def test_save_all_writes_pngs(result, tmp_path):
     paths = charts.save_all(result, tmp_path / "report")
-    assert sorted(p.name for p in paths) == sorted(charts.CHART_FILES.values())
+    assert sorted(p.name for p in paths) == sorted(CHART_FILES.values())
     for path in paths:
         assert path.read_bytes()[:8] == PNG_MAGIC
     assert charts.save_all(result, "") == []

@@ -79,6 +79,10 @@ def test_gx_fingerprint_threshold_is_where_we_set_it(sample_audit):
 
     from zimes_audit.checks.runner import HASH_THRESHOLD, SuiteRunner
 
+    # Checked before the runner assigns it: assigning would create the attribute GX may have
+    # dropped, and the guard would pass while the fingerprint is back on.
+    assert hasattr(pandas_execution_engine, "HASH_THRESHOLD"), "GX no longer has HASH_THRESHOLD"
+    assert isinstance(pandas_execution_engine.HASH_THRESHOLD, int)
     SuiteRunner()
     assert pandas_execution_engine.HASH_THRESHOLD == HASH_THRESHOLD == 0
     for result in sample_audit.validations.values():

@@ -1,4 +1,4 @@
-"""Linking orders to register rows (design.md): by customer id, else by normalised e-mail."""
+"""Linking orders to register rows (docs/rules.md): by customer id, else by normalised e-mail."""
 
 from __future__ import annotations
 

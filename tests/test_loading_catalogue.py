@@ -1,4 +1,4 @@
-"""The field catalogue covers every Mozello order field and the Latvian headings of design.md."""
+"""The field catalogue covers every Mozello order field and the Latvian headings people use."""
 
 from __future__ import annotations
 

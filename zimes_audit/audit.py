@@ -22,8 +22,6 @@ from zimes_audit.loading.tables import LoadedTable
 from zimes_audit.procedure.catalogue import load_catalogue
 from zimes_audit.procedure.policy import Policy, load_policy
 
-KINDS = ("orders", "register")
-
 
 @dataclass
 class AuditResult:
@@ -111,7 +109,7 @@ def audit(
     parameters = policy.suite_parameters(as_of)
     kinds = load_catalogue().kinds
     validations, parts = {}, []
-    for kind in KINDS:
+    for kind in kinds:
         if not any(t.kind == kind for t in tables):
             continue
         validations[kind] = runner.run(kind, frames[kind], parameters)

@@ -110,7 +110,7 @@ class PolicyError(AuditError):
 
 class SuiteError(AuditError):
     message = "the expectation suite is not valid ({problem})."
-    hint = "Run `zimes-audit suites --sync` or restore the file from git."
+    hint = "Run `python -m zimes_audit.checks.suites --sync` or restore the file from git."
 
 
 class ReportExists(AuditError):

@@ -1,6 +1,6 @@
 """Findings: one row per record × rule, traced to the expectations that raised them.
 
-Shaped as the ``findings.csv`` contract (design.md) — plus, in the frame, the columns the
+Shaped as the ``findings.csv`` contract (docs/contracts.md) — plus, in the frame, the columns the
 workbook and notebooks need (kind, reasons, the expectations behind the finding).  ``detail``
 says what is wrong and where, never the value: ``personal code (old format) in notes``.
 """
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from zimes_audit.checks.expectations import LOCATORS
+from zimes_audit.checks.conditions import LOCATORS
 from zimes_audit.errors import SuiteError
 
 FINDINGS_COLUMNS = [

@@ -142,7 +142,7 @@ class SuiteRunner:
         self._gx_suites = {}
         self._batches = {}
         self._groups: dict[str, list[tuple[list[str], list[int], object]]] = {}
-        for kind in ("orders", "register"):
+        for kind in load_catalogue().kinds:
             raw, sha = load_suite_json(kind, suites_dir)
             source = str(suite_path(kind, suites_dir))
             suite = self.context.suites.add(to_gx_suite(raw, source))

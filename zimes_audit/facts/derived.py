@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from zimes_audit.checks.detect.contacts import normalise_email
-from zimes_audit.facts.linking import link_orders
+from zimes_audit.facts.linking import link_orders, normalise_ids
 from zimes_audit.loading.tables import UNCLASSIFIED_PREFIX
 from zimes_audit.procedure.catalogue import load_catalogue
 from zimes_audit.procedure.policy import Policy
@@ -104,7 +104,7 @@ def register_facts(
     last_parts = pd.DataFrame({"registered": registered, "start": start, "contact": contact,
                                "order": aligned(last_order)})  # fmt: skip
     email_key = normalise_email(_column(register, "email", "string"))
-    ids = _column(register, "customer_id", "string").astype("string").str.strip()
+    ids = normalise_ids(_column(register, "customer_id", "string"))
     ids_sharing_email = (
         pd.DataFrame({"email": email_key, "id": ids}).groupby("email")["id"].transform("nunique")
     )

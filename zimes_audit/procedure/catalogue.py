@@ -26,20 +26,6 @@ from importlib import resources
 
 NOT_PERMITTED = "not-permitted"
 UNCLASSIFIED = "unclassified"
-CATEGORY_LABELS = {
-    "6.1": "6.1 name",
-    "6.2": "6.2 contact",
-    "6.3": "6.3 relationship dates",
-    "6.4": "6.4 device/cookie data",
-    "6.5": "6.5 correspondence",
-    "6.6": "6.6 purchase history",
-    "6.7": "6.7 reviews/complaints",
-    "6.8": "6.8 bank account",
-    "operational": "operational",
-    NOT_PERMITTED: "not permitted",
-    UNCLASSIFIED: "unknown heading",
-}
-
 _TRIM = " \t\r\n.:;,*#-_()[]"
 
 
@@ -81,7 +67,13 @@ class Catalogue:
     fields: dict[str, Field]
     kinds: dict[str, Kind]
     paid_statuses: tuple[str, ...] = ()
+    category_labels: dict[str, str] = field(default_factory=dict)
     _by_heading: dict[str, str] = field(repr=False, default_factory=dict)
+
+    @property
+    def kind_names(self) -> tuple[str, ...]:
+        """The record kinds (``orders``, ``register``), in the catalogue's order."""
+        return tuple(self.kinds)
 
     def field_for(self, heading: str) -> Field | None:
         """The canonical field a heading stands for, or ``None`` for an unknown heading."""
@@ -136,7 +128,11 @@ def _build(raw: dict) -> Catalogue:
             if owner != f.name:
                 raise ValueError(f"heading {heading!r} is claimed by {owner} and {f.name}")
     paid = tuple(v.casefold() for v in raw["values"]["paid_statuses"])
-    return Catalogue(fields, kinds, paid, by_heading)
+    labels = dict(raw["categories"])
+    unknown = {f.category for f in fields.values()} - set(labels)
+    if unknown:
+        raise ValueError(f"categories without a label: {sorted(unknown)}")
+    return Catalogue(fields, kinds, paid, labels, by_heading)
 
 
 @cache
@@ -148,3 +144,7 @@ def load_catalogue() -> Catalogue:
         .read_text("utf-8")
     )
     return _build(tomllib.loads(text))
+
+
+#: §6 category → its label, in the catalogue's order (data: ``[categories]``).
+CATEGORY_LABELS = load_catalogue().category_labels

@@ -3,7 +3,8 @@
 The administrator acts on a report's workbook in Mozello and the register; the next run compares
 its findings with the previous report's ``findings.csv`` and shows what was resolved.  A finding
 is the same finding when its record id and rule id are (rows move between exports; a record
-without an id is matched by file and row).
+without an id is matched by file and row).  Earlier reports are found and read by
+:mod:`zimes_audit.report.reports`.
 
 >>> import pandas as pd
 >>> before = pd.DataFrame({"source_file": ["o.csv"] * 2, "source_row": [2, 3],
@@ -17,13 +18,9 @@ without an id is matched by file and row).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
-
-from zimes_audit.checks.findings import FINDINGS_COLUMNS
 
 NEW, STILL_OPEN = "new", "still open"
 
@@ -56,26 +53,3 @@ def compare(findings: pd.DataFrame, previous: pd.DataFrame) -> Change:
     )
     resolved = previous[~before.isin(set(now)).to_numpy()].reset_index(drop=True)
     return Change(status, resolved)
-
-
-def previous_report(reports_root: Path, *, before: str) -> Path | None:
-    """The report under ``reports_root`` that finished last before ``before`` (ISO time)."""
-    if not reports_root.is_dir():
-        return None
-    candidates = []
-    for folder in reports_root.iterdir():
-        try:
-            manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
-        except (OSError, ValueError):
-            continue
-        finished = str(manifest.get("finished", ""))
-        if (folder / "findings.csv").is_file() and finished < before:
-            candidates.append((finished, folder))
-    return max(candidates)[1] if candidates else None
-
-
-def read_findings(folder: Path) -> pd.DataFrame:
-    """A report's ``findings.csv`` (record ids and rule ids only; no personal values)."""
-    frame = pd.read_csv(folder / "findings.csv", dtype=str, keep_default_na=False)
-    frame["source_row"] = pd.to_numeric(frame["source_row"], errors="coerce").astype("Int64")
-    return frame[FINDINGS_COLUMNS]

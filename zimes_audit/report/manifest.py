@@ -1,4 +1,4 @@
-"""``manifest.json``: enough for an auditor to reproduce the run (design.md, Outputs).
+"""``manifest.json``: enough for an auditor to reproduce the run (docs/contracts.md).
 
 Tool, GX and Python versions; policy and suite file hashes; the audit date; every input's path,
 SHA-256, kind, rows and detected format; counts per rule and action; start and end times; the

@@ -1,7 +1,6 @@
 """``zimes-audit run``: audit the inputs and write a complete report folder, or nothing.
 
->>> REPORT_FILES[:3]
-('flagged-records.xlsx', 'findings.csv', 'manifest.json')
+The folder's file names are :mod:`zimes_audit.report.layout`'s.
 """
 
 from __future__ import annotations
@@ -14,18 +13,11 @@ from pathlib import Path
 from zimes_audit.checks.findings import FINDINGS_COLUMNS
 from zimes_audit.errors import BadArgument
 from zimes_audit.report.folder import choose_folder, staged
-from zimes_audit.report.history import compare, previous_report, read_findings
+from zimes_audit.report.history import compare
+from zimes_audit.report.layout import DATA_DOCS, FINDINGS_CSV, MANIFEST, WORKBOOK
 from zimes_audit.report.manifest import build_manifest, write_manifest
+from zimes_audit.report.reports import previous_report, read_findings
 from zimes_audit.report.workbook import write_workbook
-
-REPORT_FILES = (
-    "flagged-records.xlsx",
-    "findings.csv",
-    "manifest.json",
-    "data-docs",
-    "audit.ipynb",
-    "audit.html",
-)
 
 
 def progress(message: str) -> None:
@@ -62,9 +54,9 @@ def run_report(
 
     target = choose_folder(out, reports_root, as_of.isoformat())
     started = datetime.now(UTC)
-    if compare_with is not None and not (compare_with / "findings.csv").is_file():
+    if compare_with is not None and not (compare_with / FINDINGS_CSV).is_file():
         raise BadArgument(
-            problem=f"--compare {compare_with}: not a report folder (no findings.csv)"
+            problem=f"--compare {compare_with}: not a report folder (no {FINDINGS_CSV})"
         )
     previous = compare_with or previous_report(reports_root, before=started.isoformat())
     progress("loading inputs")
@@ -78,7 +70,7 @@ def run_report(
     clock = time.perf_counter()
     with staged(target) as folder:
         progress("writing findings, workbook and manifest")
-        write_findings_csv(folder / "findings.csv", result.findings)
+        write_findings_csv(folder / FINDINGS_CSV, result.findings)
         change = compare(result.findings, read_findings(previous)) if previous else None
         facts = [
             ("Audit date (as of)", result.as_of),
@@ -91,12 +83,12 @@ def run_report(
             facts.append(("Compared with", str(previous)))
             facts += [(f"Since then: {k.replace('_', ' ')}", n) for k, n in change.counts().items()]
         write_workbook(
-            folder / "flagged-records.xlsx", result.findings, result.frames, facts,
+            folder / WORKBOOK, result.findings, result.frames, facts,
             status=change.status if change else None,
             resolved=change.resolved if change else None,
         )  # fmt: skip
         progress("building Data Docs")
-        result.runner.build_data_docs(folder / "data-docs")
+        result.runner.build_data_docs(folder / DATA_DOCS)
         result.timings["write"] = time.perf_counter() - clock
         if notebook:
             progress("executing the audit notebook")
@@ -108,5 +100,5 @@ def run_report(
         manifest["previous_report"] = (
             {"path": str(previous.resolve()), **change.counts()} if change else None
         )
-        write_manifest(folder / "manifest.json", manifest)
+        write_manifest(folder / MANIFEST, manifest)
     return target, result

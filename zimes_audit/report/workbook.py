@@ -1,4 +1,4 @@
-"""``flagged-records.xlsx``: the administrator's worklist (design.md, Outputs).
+"""``flagged-records.xlsx``: the administrator's worklist (docs/contracts.md).
 
 Sheet ``Summary``: run facts, counts by rule and by action, what each action means.  Sheet
 ``Flagged``: one row per record × rule with the identifying values needed to find the record in
@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from zimes_audit.facts.records import record_values
 from zimes_audit.procedure.rules import load_rules
 from zimes_audit.report.safe_text import is_formula_like
 
@@ -53,16 +54,8 @@ FLAGGED_COLUMNS = [
 
 def identifying_values(findings: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Findings with the name, e-mail and phone of each flagged record (for the workbook only)."""
-    out = findings.copy()
-    for column, _ in IDENTIFYING:
-        out[column] = pd.Series(pd.NA, index=out.index, dtype="object")
-    for kind, frame in frames.items():
-        mine = out["record_kind"] == kind
-        positions = out.loc[mine, "record_position"].astype(int).to_numpy()
-        for column, _ in IDENTIFYING:
-            if column in frame and mine.any():
-                out.loc[mine, column] = frame[column].to_numpy()[positions]
-    return out
+    values = {column: record_values(findings, frames, column) for column, _ in IDENTIFYING}
+    return findings.assign(**values)
 
 
 class _Writer:

@@ -3,8 +3,8 @@ phone numbers and payment-card numbers.
 
 Every generator takes a ``random.Random`` so that a seed reproduces the same values.  The values
 are built to pass the same validators the audit uses (python-stdnum, phonenumbers), so a planted
-personal code is a real-looking one and a look-alike is a true look-alike (design.md, "Field
-catalogue": personal code formats, company numbers, IBAN, phones).
+personal code is a real-looking one and a look-alike is a true look-alike (docs/rules.md,
+PERSONAL-CODE-IN-TEXT and CARD-NUMBER-IN-TEXT: code formats, company numbers, IBANs, phones).
 
 >>> import random
 >>> from stdnum import iban

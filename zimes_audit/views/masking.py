@@ -32,29 +32,16 @@ import pandas as pd
 import phonenumbers
 
 from zimes_audit.checks.detect.personal_codes import code_format
+from zimes_audit.facts.records import record_values
+from zimes_audit.facts.registry import PERSONAL_FACTS, SAFE_FACTS
 from zimes_audit.loading.tables import PROVENANCE_COLUMNS, UNCLASSIFIED_PREFIX
 from zimes_audit.procedure.catalogue import NOT_PERMITTED, Catalogue, load_catalogue
 
 STARS = "***"
-#: Columns the audit derives that hold no personal value (field names, dates, flags, keys).
-SAFE_FACT_COLUMNS = frozenset(
-    {
-        *PROVENANCE_COLUMNS,
-        "register_row",
-        "link_method",
-        "relationship_end_at",
-        "unclassified_filled",
-        "unneeded_contact_fields",
-        "consent_on_record",
-        "marketing_on_list",
-        "has_purchase",
-        "unpaid_orders",
-        "first_collected_at",
-        "last_activity_at",
-    }
-)
+#: Columns that hold no personal value: provenance and the safe facts of the fact registry.
+SAFE_FACT_COLUMNS = frozenset({*PROVENANCE_COLUMNS, *SAFE_FACTS})
 #: Derived columns that hold a personal value, with the field they are masked as.
-PERSONAL_FACT_COLUMNS = {"email_key": "email"}
+PERSONAL_FACT_COLUMNS = PERSONAL_FACTS
 
 
 def _present(value: object) -> str | None:
@@ -250,17 +237,9 @@ def _is_text(series: pd.Series) -> bool:
 def masked_customers(result, findings: pd.DataFrame | None = None) -> pd.Series:
     """Per finding, the masked name of the record's customer (or ``None``)."""
     findings = result.findings if findings is None else findings
-    names = pd.Series([None] * len(findings), index=findings.index, dtype="string")
-    for kind, frame in result.frames.items():
-        if "name" not in frame or frame.empty:
-            continue
-        mine = findings["record_kind"] == kind
-        if not mine.any():
-            continue
-        positions = findings.loc[mine, "record_position"].astype("int64").to_numpy()
-        raw = frame["name"].iloc[positions]
-        names[mine] = _mask_series(raw, mask_name).to_numpy()
-    return names
+    if findings.empty:
+        return pd.Series([], index=findings.index, dtype="string")
+    return _mask_series(record_values(findings, result.frames, "name"), mask_name)
 
 
 #: The columns of :func:`masked_findings`, in order.

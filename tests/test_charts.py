@@ -128,3 +128,35 @@ def test_consent_table_shares(result):
     table = charts.consent_table(result)
     assert int(table["records"].sum()) == len(result.frames["orders"])
     assert ((table["share"] >= 0) & (table["share"] <= 1)).all()
+
+
+def test_consent_table_counts_the_buyers_with_consent_by_hand():
+    """Hand-computed: in 2026-01 two orders of K-1 (consent yes) and one of K-2 (consent no);
+    in 2026-02 one order of K-2 and one of a buyer not in the register (no consent on record)."""
+    from conftest import make_table
+
+    from zimes_audit.audit import audit
+
+    register = make_table(
+        "register",
+        [
+            {"customer_id": "K-1", "relationship_start": "2025-01-01", "consent_given": True},
+            {"customer_id": "K-2", "relationship_start": "2025-01-01", "consent_given": False},
+        ],
+    )
+    orders = make_table(
+        "orders",
+        [
+            {"order_id": "M-1", "customer_id": "K-1", "created_at": "2026-01-03 10:00:00"},
+            {"order_id": "M-2", "customer_id": "K-1", "created_at": "2026-01-20 10:00:00"},
+            {"order_id": "M-3", "customer_id": "K-2", "created_at": "2026-01-21 10:00:00"},
+            {"order_id": "M-4", "customer_id": "K-2", "created_at": "2026-02-02 10:00:00"},
+            {"order_id": "M-5", "customer_id": "K-9", "created_at": "2026-02-03 10:00:00"},
+        ],
+    )
+    table = charts.consent_table(audit(tables=[orders, register], as_of=AS_OF))
+    assert table.attrs["unit"] == "orders"
+    assert {str(m): (int(r), int(c)) for m, r, c in zip(
+        table.index, table["records"], table["with_consent"], strict=True
+    )} == {"2026-01": (3, 2), "2026-02": (2, 0)}  # fmt: skip
+    assert table["share"].tolist() == [round(2 / 3, 4), 0.0]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Fact:
     name: str
-    dtype: str
+    dtype: str  # a pandas dtype name; "datetime64" at whatever unit the inputs were read in
     masked_as: str | None = (
         None  # the catalogue field it is masked as; None: holds no personal value
     )
@@ -32,7 +32,7 @@ class Fact:
 _FACTS = (
     Fact("register_row", "Int64"),
     Fact("link_method", "string"),
-    Fact("relationship_end_at", "datetime64[us]"),
+    Fact("relationship_end_at", "datetime64"),
     Fact("unclassified_filled", "string"),
     Fact("unneeded_contact_fields", "string"),
     Fact("email_key", "string", masked_as="email"),
@@ -41,8 +41,8 @@ _FACTS = (
     Fact("marketing_on_list", "bool"),
     Fact("has_purchase", "bool"),
     Fact("unpaid_orders", "int64"),
-    Fact("first_collected_at", "datetime64[us]"),
-    Fact("last_activity_at", "datetime64[us]"),
+    Fact("first_collected_at", "datetime64"),
+    Fact("last_activity_at", "datetime64"),
 )
 FACTS: dict[str, Fact] = {f.name: f for f in _FACTS}
 #: Derived columns that hold no personal value (field names, dates, flags, counts, keys).

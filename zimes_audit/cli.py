@@ -69,6 +69,11 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+def _inputs(command: argparse.ArgumentParser, help: str) -> None:
+    """The INPUT arguments a command reads (files or folders, default ``data_samples/``)."""
+    command.add_argument("inputs", nargs="*", metavar="INPUT", default=["data_samples"], help=help)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="zimes-audit",
@@ -85,13 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Audit the inputs as of a date and write a new report folder.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    run.add_argument(
-        "inputs",
-        nargs="*",
-        metavar="INPUT",
-        default=["data_samples"],
-        help="files or folders to audit (default: data_samples/)",
-    )
+    _inputs(run, "files or folders to audit (default: data_samples/)")
     run.add_argument(
         "--as-of",
         type=_as_of,
@@ -139,13 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Per file: kind, rows, detected encoding/delimiter/header row, and each "
         "column → canonical field → §6 category.  Prints no personal values.",
     )
-    inventory.add_argument(
-        "inputs",
-        nargs="*",
-        metavar="INPUT",
-        default=["data_samples"],
-        help="files or folders (default: data_samples/)",
-    )
+    _inputs(inventory, "files or folders (default: data_samples/)")
     inventory.set_defaults(handler=_inventory)
 
     sample = commands.add_parser(

@@ -24,6 +24,7 @@ enough to recover it.  Personal codes and card numbers are never shown at all, n
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -32,6 +33,7 @@ import pandas as pd
 import phonenumbers
 
 from zimes_audit.checks.detect.personal_codes import code_format
+from zimes_audit.checks.findings import FINDINGS_COLUMNS
 from zimes_audit.facts.records import record_values
 from zimes_audit.facts.registry import PERSONAL_FACTS, SAFE_FACTS
 from zimes_audit.loading.tables import PROVENANCE_COLUMNS, UNCLASSIFIED_PREFIX
@@ -54,7 +56,19 @@ def _present(value: object) -> str | None:
     return text or None
 
 
-def mask_email(value: object) -> str | None:
+def _present_text(masker: Callable[..., str]) -> Callable[..., str | None]:
+    """A masker of stripped text that gives ``None`` for a missing or blank value."""
+
+    @functools.wraps(masker)
+    def masked(value: object, *args: object) -> str | None:
+        text = _present(value)
+        return None if text is None else masker(text, *args)
+
+    return masked
+
+
+@_present_text
+def mask_email(text: str) -> str:
     """First letter of the local part and of the domain, and the top-level domain.
 
     >>> mask_email("  Liga.Ozolina@Inbox.LV ")
@@ -62,9 +76,6 @@ def mask_email(value: object) -> str | None:
     >>> mask_email("not-an-address")
     '[e-mail]'
     """
-    text = _present(value)
-    if text is None:
-        return None
     local, at, domain = text.rpartition("@")
     if not at or not local or "." not in domain:
         return "[e-mail]"
@@ -74,7 +85,8 @@ def mask_email(value: object) -> str | None:
     return f"{local[0]}{STARS}@{host[0]}{STARS}.{tld}"
 
 
-def mask_name(value: object) -> str | None:
+@_present_text
+def mask_name(text: str) -> str:
     """First two letters of the first word (one when it is short), first letter of the rest.
 
     >>> mask_name("Līga")
@@ -84,9 +96,6 @@ def mask_name(value: object) -> str | None:
     >>> mask_name("€")
     '***'
     """
-    text = _present(value)
-    if text is None:
-        return None
     words = [w for w in re.split(r"\s+", text) if w]
     out = []
     for i, word in enumerate(words):
@@ -96,7 +105,8 @@ def mask_name(value: object) -> str | None:
     return " ".join(out)
 
 
-def mask_phone(value: object, region: str = "LV") -> str | None:
+@_present_text
+def mask_phone(text: str, region: str = "LV") -> str:
     """Country code, first and last digit of the national number; nothing more.
 
     >>> mask_phone("67 123 456")
@@ -106,9 +116,6 @@ def mask_phone(value: object, region: str = "LV") -> str | None:
     >>> mask_phone("161175-19997")  # a personal code typed into the phone field
     '[personal code]'
     """
-    text = _present(value)
-    if text is None:
-        return None
     if code_format(text) is not None:
         return "[personal code]"
     digits = re.sub(r"\D", "", text)
@@ -125,22 +132,21 @@ def mask_phone(value: object, region: str = "LV") -> str | None:
     return f"+{number.country_code} {national[0]}{STARS} {STARS}{national[-1]}"
 
 
-def mask_iban(value: object) -> str | None:
+@_present_text
+def mask_iban(text: str) -> str:
     """The country letters of an account number, nothing of its digits.
 
     >>> mask_iban("12345")
     '[account number]'
     """
-    text = _present(value)
-    if text is None:
-        return None
     compact = re.sub(r"\s", "", text).upper()
     if re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{8,30}", compact):
         return f"{compact[:2]}** ****"
     return "[account number]"
 
 
-def mask_text(value: object) -> str | None:
+@_present_text
+def mask_text(text: str) -> str:
     """Free text (notes, address, unknown columns): only its length.
 
     >>> mask_text("Brīvības iela 1-2") is None
@@ -148,9 +154,6 @@ def mask_text(value: object) -> str | None:
     >>> mask_text("   ") is None
     True
     """
-    text = _present(value)
-    if text is None:
-        return None
     return f"[text, {len(text)} chars]"
 
 
@@ -242,19 +245,14 @@ def masked_customers(result, findings: pd.DataFrame | None = None) -> pd.Series:
     return _mask_series(record_values(findings, result.frames, "name"), mask_name)
 
 
-#: The columns of :func:`masked_findings`, in order.
+#: The columns of :func:`masked_findings`, in order: the contracted ``findings.csv`` columns with
+#: the record kind after the row, the masked customer after the record id, and the due date.
 MASKED_FINDINGS_COLUMNS = [
-    "source_file",
-    "source_row",
+    *FINDINGS_COLUMNS[:2],
     "record_kind",
-    "record_id",
+    FINDINGS_COLUMNS[2],
     "customer",
-    "rule_id",
-    "procedure_section",
-    "severity",
-    "action",
-    "field",
-    "detail",
+    *FINDINGS_COLUMNS[3:],
     "due_date",
 ]
 

@@ -16,8 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from zimes_audit.checks.detect.contacts import normalise_email
-from zimes_audit.facts.linking import link_orders, normalise_ids
+from zimes_audit.facts.linking import link_orders, normalise_email, normalise_ids
 from zimes_audit.loading.tables import UNCLASSIFIED_PREFIX
 from zimes_audit.procedure.catalogue import load_catalogue
 from zimes_audit.procedure.policy import Policy

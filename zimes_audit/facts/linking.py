@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from zimes_audit.checks.detect.contacts import normalise_email
-
 
 def _key(frame: pd.DataFrame, column: str, normalise) -> pd.Series:
     if column not in frame:
@@ -31,6 +29,15 @@ def _first_position(keys: pd.Series) -> pd.Series:
     table = pd.DataFrame({"key": keys.to_numpy(), "position": range(len(keys))})
     table = table.dropna().drop_duplicates("key")
     return pd.Series(table["position"].to_numpy(), index=table["key"].to_numpy())
+
+
+def normalise_email(values: pd.Series) -> pd.Series:
+    """Trimmed, case-folded e-mail addresses (blank is NA): the key for linking and duplicates.
+
+    >>> normalise_email(pd.Series(["  Liga.Ozolina@Inbox.LV ", " ", None])).tolist()
+    ['liga.ozolina@inbox.lv', <NA>, <NA>]
+    """
+    return values.astype("string").str.strip().str.casefold().replace("", pd.NA)
 
 
 def normalise_ids(series: pd.Series) -> pd.Series:

@@ -8,8 +8,6 @@ Null values are not inaccurate (missing data is another question).
 [False, True, False]
 >>> invalid_phone(pd.Series(["+371 22345678", "67123456", "+371 1234", "€"]), "LV").tolist()
 [False, False, True, True]
->>> normalise_email(pd.Series(["  Liga.Ozolina@Inbox.LV "])).tolist()
-['liga.ozolina@inbox.lv']
 """
 
 from __future__ import annotations
@@ -58,8 +56,3 @@ def invalid_email(values: pd.Series) -> pd.Series:
 def invalid_phone(values: pd.Series, region: str) -> pd.Series:
     """Mask of present phone numbers that phonenumbers does not accept as valid."""
     return _judge(values, lambda v: _phone_ok(v, region))
-
-
-def normalise_email(values: pd.Series) -> pd.Series:
-    """Trimmed, case-folded e-mail addresses: the key for linking and duplicate detection."""
-    return values.astype("string").str.strip().str.casefold().replace("", pd.NA)

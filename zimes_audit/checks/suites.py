@@ -27,7 +27,8 @@ from zimes_audit.errors import SuiteError
 from zimes_audit.procedure.catalogue import load_catalogue
 from zimes_audit.procedure.rules import load_rules
 
-SUITE_NAMES = {"orders": "zimes_orders", "register": "zimes_register"}
+#: One suite per record kind of the catalogue: ``expectations/zimes_<kind>.json``.
+SUITE_NAMES = {kind: f"zimes_{kind}" for kind in load_catalogue().kinds}
 _GX_SEVERITY = {"high": "critical", "medium": "warning", "low": "info"}
 _AS_OF = {"$PARAMETER": "as_of"}
 _RETENTION = {"$PARAMETER": "retention_years"}
@@ -278,7 +279,7 @@ def suites_dir() -> Path:
     """The committed ``expectations/`` folder (source tree), or the copy shipped in the wheel."""
     package = Path(__file__).resolve().parents[1]
     for candidate in (package.parent / "expectations", package / "_expectations"):
-        if (candidate / f"{SUITE_NAMES['orders']}.json").is_file():
+        if all((candidate / f"{name}.json").is_file() for name in SUITE_NAMES.values()):
             return candidate
     raise SuiteError(package.parent / "expectations", problem="suite files not found")
 

@@ -3,7 +3,7 @@
 §8 says the order form collects the personal code, §6 does not permit it; a code typed into notes,
 an address or a sole trader's company id is flagged as PERSONAL-CODE-IN-TEXT.
 
-Formats (design.md, python-stdnum ``stdnum.lv.pvn``):
+Formats (docs/rules.md, python-stdnum ``stdnum.lv.pvn``):
 
 - old format ``DDMMYY-CNNNN`` (C = century 0/1/2): counts when stdnum accepts the birth date and
   check digit, with or without the hyphen;

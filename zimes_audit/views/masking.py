@@ -157,14 +157,13 @@ def mask_text(text: str) -> str:
     return f"[text, {len(text)} chars]"
 
 
-_MASKERS: dict[str, Callable[[object], str | None]] = {
+#: Personal fields masked by shape, chosen from the catalogue: by what a field is validated as
+#: (§12.4) and by its §6 category; any other personal or scanned field shows only its length.
+_BY_VALIDATION: dict[str, Callable[[object], str | None]] = {
     "email": mask_email,
-    "name": mask_name,
-    "shipping_name": mask_name,
     "phone": mask_phone,
-    "shipping_phone": mask_phone,
-    "bank_account": mask_iban,
 }
+_BY_CATEGORY: dict[str, Callable[[object], str | None]] = {"6.1": mask_name, "6.8": mask_iban}
 
 
 def masker_for(field: str, catalogue: Catalogue | None = None) -> Callable[[object], object] | None:
@@ -172,18 +171,22 @@ def masker_for(field: str, catalogue: Catalogue | None = None) -> Callable[[obje
 
     >>> masker_for("total") is None
     True
+    >>> [masker_for(f).__name__ for f in ("shipping_phone", "shipping_name", "bank_account", "email_key")]
+    ['mask_phone', 'mask_name', 'mask_iban', 'mask_email']
     >>> masker_for("notes")("ok")
     '[text, 2 chars]'
     """
     catalogue = catalogue or load_catalogue()
     field = PERSONAL_FACT_COLUMNS.get(field, field)
-    if field in _MASKERS:
-        return _MASKERS[field]
     spec = catalogue.fields.get(field)
     if spec is not None:
         if spec.category == NOT_PERMITTED:  # never shown even in part: only the kind of value
             label = f"[{field.replace('_', ' ')}]"
             return lambda v: None if _present(v) is None else label
+        if spec.validate in _BY_VALIDATION:
+            return _BY_VALIDATION[spec.validate]
+        if spec.personal and spec.category in _BY_CATEGORY:
+            return _BY_CATEGORY[spec.category]
         return mask_text if (spec.personal or spec.scan) else None
     if field in SAFE_FACT_COLUMNS:
         return None

@@ -101,14 +101,26 @@ CREATE INDEX IF NOT EXISTS decisions_key ON decisions (finding_key);
 """
 
 _EMAIL = re.compile(r"\S+@\S+")
-_DIGITS = re.compile(r"\+?\d(?:[\d\s\-./]{4,}\d)")
+_DIGITS = re.compile(r"\+?\d[\d\s\-./]*\d")
+_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}")
+
+
+def _blank(match: re.Match) -> str:
+    text = match.group(0)
+    digits = sum(c.isdigit() for c in text)
+    return "[…]" if digits >= 7 and not _DATE.fullmatch(text.strip()) else text
 
 
 def scrub_note(text: object) -> str:
-    """A note as the history keeps it: e-mail addresses and runs of 6+ digits blanked out."""
+    """A note as the history keeps it: e-mail addresses and runs of 7+ digits (personal codes,
+    phones, card and account numbers — dates excepted) blanked out; at most 500 characters.
+
+    >>> scrub_note("Papīra piekrišana 01.03.2025, mape 2025/7; p.k. 161175-19997")
+    'Papīra piekrišana 01.03.2025, mape 2025/7; p.k. […]'
+    """
     if not isinstance(text, str):
         return ""
-    return _DIGITS.sub("[…]", _EMAIL.sub("[…]", " ".join(text.split())))[:500]
+    return _DIGITS.sub(_blank, _EMAIL.sub("[…]", " ".join(text.split())))[:500]
 
 
 def _text(column: pd.Series) -> pd.Series:

@@ -224,5 +224,6 @@ def test_the_sample_and_an_earlier_as_of_are_never_the_baseline(months, tmp_path
     assert "every finding is new" in earlier.stdout
     between = zimes("run", str(base / "eksports"), "--as-of", "2026-12-20", "--no-notebook",
                     "--history", str(history), "--out", str(tmp_path / "b"), cwd=tmp_path)  # fmt: skip
+    assert between.returncode == 0, between.stderr
     manifest = json.loads((tmp_path / "b" / "manifest.json").read_text("utf-8"))
     assert manifest["previous_run"]["as_of"] == "2026-12-05"  # never the later runs

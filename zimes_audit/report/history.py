@@ -230,20 +230,33 @@ class History:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=60)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA foreign_keys = ON")
-        self.db.executescript(_SCHEMA)
-        self.db.execute(
-            "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-        )
+        self.db: sqlite3.Connection | None = None
+        self._created = False
+        if self.path.exists():
+            self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.db is None:
+            self._created = not self.path.exists()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=60)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.executescript(_SCHEMA)
+            self.db.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+        return self.db
 
     def close(self) -> None:
-        self.db.close()
+        if self.db is not None:
+            self.db.close()
+            self.db = None
 
     # -- reading -------------------------------------------------------------------------
     def runs(self) -> list[RunRecord]:
+        if self.db is None:
+            return []
         rows = self.db.execute("SELECT * FROM runs ORDER BY as_of, finished").fetchall()
         return [self._run(r) for r in rows]
 
@@ -260,6 +273,8 @@ class History:
     def previous_run(self, *, as_of: date, input_kinds: str, synthetic: bool) -> RunRecord | None:
         """The latest recorded run with an earlier audit date over the same kinds of input,
         synthetic with synthetic and real with real."""
+        if self.db is None:
+            return None
         row = self.db.execute(
             "SELECT * FROM runs WHERE input_kinds = ? AND synthetic = ? AND as_of < ? "
             "ORDER BY as_of DESC, finished DESC LIMIT 1",
@@ -267,13 +282,17 @@ class History:
         ).fetchone()
         return self._run(row) if row else None
 
-    def findings_of(self, run_id: str) -> pd.DataFrame:
-        return pd.read_sql_query(
-            "SELECT * FROM findings WHERE run_id = ?", self.db, params=(run_id,)
-        )
+    def findings_of(self, run_id: str | None) -> pd.DataFrame:
+        """The findings recorded for ``run_id`` (none for ``None``)."""
+        db = self.db or sqlite3.connect(":memory:")
+        if self.db is None:
+            db.executescript(_SCHEMA)
+        return pd.read_sql_query("SELECT * FROM findings WHERE run_id = ?", db, params=(run_id,))
 
     def exceptions_of(self, run_id: str) -> dict[str, dict]:
         """The exceptions in force in ``run_id``: per finding key, the decision behind it."""
+        if self.db is None:
+            return {}
         rows = self.db.execute(
             "SELECT f.finding_key, d.note, d.decided_by, d.decided_on, d.expires "
             "FROM findings f JOIN decisions d ON d.finding_key = f.finding_key AND d.accepted = 1 "
@@ -301,7 +320,7 @@ class History:
         keys = finding_keys(findings)
         jobs = job_keys(findings)
         decisions = dict(decisions)
-        base = self.findings_of(previous.run_id) if previous else self.findings_of("")
+        base = self.findings_of(previous.run_id if previous else None)
         base = base.set_index("finding_key")
         in_force = self.exceptions_of(previous.run_id) if previous else {}
         # decisions name keys of the previous run; its job rows name its job keys
@@ -370,10 +389,13 @@ class History:
         try:
             yield
         except BaseException:
-            if self.db.in_transaction:
+            if self.db is not None and self.db.in_transaction:
                 self.db.execute("ROLLBACK")
+            if self._created:  # a failed first run leaves no history file behind
+                self.close()
+                self.path.unlink(missing_ok=True)
             raise
-        if self.db.in_transaction:
+        if self.db is not None and self.db.in_transaction:
             self.db.execute("COMMIT")
 
     def record(
@@ -394,8 +416,9 @@ class History:
     ) -> None:
         """Write the run, its findings and the decisions read (inside :meth:`transaction`)."""
         kinds = ",".join(sorted({kind for _, kind, _ in inputs}))
-        self.db.execute("BEGIN IMMEDIATE")
-        self.db.execute(
+        db = self._connect()
+        db.execute("BEGIN IMMEDIATE")
+        db.execute(
             "INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
                 run_id, as_of.isoformat(), started, finished, str(Path(report_folder).resolve()),
@@ -403,12 +426,12 @@ class History:
                 resolutions_from, policy_sha256, json.dumps(counts, sort_keys=True),
             ),
         )  # fmt: skip
-        self.db.executemany(
+        db.executemany(
             "INSERT INTO run_inputs VALUES (?,?,?,?)",
             [(run_id, sha, kind, int(rows)) for sha, kind, rows in inputs],
         )
         rows = findings["source_row"].astype("Int64")
-        self.db.executemany(
+        db.executemany(
             "INSERT OR IGNORE INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             zip(
                 [run_id] * len(findings),
@@ -432,7 +455,7 @@ class History:
             k: e for k, e in zip(comparison.keys, comparison.exception.to_dict("records"), strict=False)
             if e and isinstance(e.get("decided_on"), str) and e["decided_on"] == as_of.isoformat()
         }  # fmt: skip
-        self.db.executemany(
+        db.executemany(
             "INSERT INTO decisions VALUES (?,?,?,?,?,?,?,?,?)",
             [
                 (

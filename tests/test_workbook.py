@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from datetime import date
 
 import openpyxl
@@ -136,3 +138,30 @@ def test_overdue_and_done_rows_are_coloured_and_print_setup(tmp_path):
     assert sheet.sheet_properties.pageSetUpPr.fitToPage  # fit to one page wide (the default)
     assert sheet.page_setup.fitToHeight == 0  # … and as many pages tall as needed
     assert sheet.print_title_rows == "$1:$1"  # the header row repeated on every page
+
+
+@pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdftotext")),
+    reason="LibreOffice (soffice) and poppler-utils (pdftotext) are not installed; "
+    "apt-get install -y libreoffice-calc poppler-utils",
+)
+def test_the_workbook_prints_with_the_header_on_every_page(tmp_path):
+    rows = [{"customer_id": f"K-{i:04d}", "name": f"Klients {i}", "email": f"k{i}@@inbox",
+             "consent_given": True, "consent_at": "2024-01-01", "relationship_start": "2024-01-01"}
+            for i in range(260)]  # fmt: skip
+    result = audit(tables=[make_table("register", rows)], as_of=AS_OF)
+    path = workbook.write_workbook(tmp_path / "w.xlsx", result.findings, result.frames, [])
+    done = subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
+         "pdf", "--outdir", str(tmp_path), str(path)],
+        capture_output=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "w.pdf"), "-"], capture_output=True, text=True
+    ).stdout.split("\f")
+    flagged = [p for p in pages if p.strip() and p.strip().splitlines()[-1].startswith("Atzīmētie")]
+    assert len(flagged) >= 3  # 260 rows: several pages
+    for page in flagged:
+        first = page.strip().splitlines()[0]
+        assert first.split()[:2] == ["Ieraksta", "nr."], first  # the header row, repeated

@@ -136,7 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="FILE",
-        help="the audit history database (SQLite; default: zimes-history.sqlite in --reports); "
+        help="the audit history database (SQLite; default: zimes-history.sqlite in --reports, "
+        "or beside the --out folder); "
         "each run is compared with the latest recorded run with an earlier --as-of over the "
         "same kinds of input",
     )

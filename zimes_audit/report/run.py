@@ -95,7 +95,8 @@ def run_report(
 ) -> tuple[Path, object]:
     """Audit ``inputs`` as of ``as_of`` into a new report folder; return (folder, result).
 
-    ``history`` is the audit history database (default ``<reports_root>/zimes-history.sqlite``);
+    ``history`` is the audit history database (default ``zimes-history.sqlite`` in
+    ``reports_root``, or beside ``out`` when that is given);
     ``resolutions`` a filled workbook to read decisions from (default: the previous run's).
     """
     from zimes_audit.audit import audit
@@ -119,7 +120,8 @@ def run_report(
     kinds = ",".join(sorted({t.kind for t in tables}))
     synthetic = is_synthetic([t.path for t in tables])
     run_id = new_run_id(as_of)
-    book = History(Path(history) if history else Path(reports_root) / HISTORY_FILE)
+    home = Path(out).parent if out is not None else Path(reports_root)
+    book = History(Path(history) if history else home / HISTORY_FILE)
     try:
         previous = book.previous_run(as_of=as_of, input_kinds=kinds, synthetic=synthetic)
         source = Path(resolutions) if resolutions else None

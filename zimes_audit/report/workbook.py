@@ -322,6 +322,7 @@ def _table(
     freeze_columns: int = 0,
     resolution: bool = False,
     fills: pd.Series | None = None,
+    print_through: str | None = None,
 ) -> None:
     sheet = w.book.add_worksheet(name)
     names = [c for c, _, _ in columns]
@@ -342,6 +343,8 @@ def _table(
     sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(0)
+    if print_through:  # print the columns a person acts on, readable on A4
+        sheet.print_area(0, 0, max(len(rows), 1), names.index(print_through))
     sheet.set_footer("&L&A&R&P / &N")
     colours = [
         f if isinstance(f, str) else None
@@ -476,6 +479,7 @@ def write_workbook(
     w = _Writer(path)
     w.book.set_properties({"title": lab.summary("title"), "subject": "flagged-records"})
     _table(w, lab, lab.sheet("jobs"), JOB_COLUMNS, jobs, freeze_columns=1, resolution=True,
+           print_through="decided_by",
            fills=jobs["overdue"].map(lambda n: FILLS["overdue"] if n else None) if len(jobs) else None)  # fmt: skip
     facts = [*facts, (lab.summary("jobs"), len(jobs)), (lab.summary("flagged"), len(open_rows))]
     _summary(w, lab, facts, findings)
@@ -496,7 +500,7 @@ def write_workbook(
         name = lab.sheet("flagged") + ("" if number == 1 else f" ({number})")
         part = open_rows.iloc[start : start + per_sheet]
         _table(w, lab, name, FLAGGED_COLUMNS, part, freeze_columns=2, resolution=True,
-               fills=fills.iloc[start : start + per_sheet])  # fmt: skip
+               fills=fills.iloc[start : start + per_sheet], print_through="decided_by")  # fmt: skip
     if len(exceptions) or tracking.resolved is not None:
         _table(w, lab, lab.sheet("exceptions"), EXCEPTION_COLUMNS, exceptions, freeze_columns=2)
     if tracking.resolved is not None:

@@ -397,6 +397,7 @@ class History:
             raise
         if self.db is not None and self.db.in_transaction:
             self.db.execute("COMMIT")
+        self._created = False  # committed: from now on the file holds recorded runs
 
     def record(
         self,

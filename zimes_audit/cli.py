@@ -42,11 +42,15 @@ reports/<as-of>/ by default (reports/<as-of>-2/ … when that exists); an existi
 refused, never overwritten.  Inputs are only read.
 
 outputs:
-  flagged-records.xlsx  the administrator's worklist: what to delete, redact or fix, by when;
-                        what is new, still open and resolved since the previous report
+  flagged-records.xlsx  the administrator's worklist (Latvian; --lang en): bulk jobs first, then
+                        each record by due date; what is new, still open, overdue, done but still
+                        present, accepted as an exception, resolved since the previous run.
+                        Fill in Resolution (and Note) — the next run reads them back
   findings.csv          one row per record × rule (source_file, source_row, record_id, rule_id,
                         procedure_section, severity, action, field, detail)
   manifest.json         versions, policy and suite hashes, input hashes, counts, times
+  zimes-history.sqlite  (in --reports) the audit history: runs, finding keys, due dates,
+                        decisions — ids and keys only, no personal values
   data-docs/            Great Expectations Data Docs (no personal values)
   audit.ipynb/.html     the executed audit notebook (masked), unless --no-notebook
 
@@ -56,10 +60,18 @@ existing report folder, wrong option), 3 on an internal error (please report it)
 
 
 def _as_of(text: str) -> date:
+    """A date as ``YYYY-MM-DD`` or, as Latvians write it, ``DD.MM.YYYY``.
+
+    >>> _as_of("30.11.2026"), _as_of("2026-11-30")
+    (datetime.date(2026, 11, 30), datetime.date(2026, 11, 30))
+    """
     try:
+        if "." in text:
+            day, month, year = text.strip().split(".")
+            return date(int(year), int(month), int(day))
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError("expected a date as YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError("expected a date as YYYY-MM-DD or DD.MM.YYYY") from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -95,8 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--as-of",
         type=_as_of,
         default=None,
-        metavar="YYYY-MM-DD",
-        help="the audit date terms are measured to (default: today)",
+        metavar="DATE",
+        help="the audit date terms are measured to, YYYY-MM-DD or DD.MM.YYYY (default: today)",
     )
     run.add_argument(
         "--out",
@@ -119,11 +131,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="policy file with the terms (default: the shipped policy.toml)",
     )
     run.add_argument(
-        "--compare",
+        "--history",
         type=Path,
         default=None,
-        metavar="DIR",
-        help="earlier report folder to compare with (default: the last report under --reports)",
+        metavar="FILE",
+        help="the audit history database (SQLite; default: zimes-history.sqlite in --reports, "
+        "or beside the --out folder); "
+        "each run is compared with the latest recorded run with an earlier --as-of over the "
+        "same kinds of input",
+    )
+    run.add_argument(
+        "--resolutions",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="a filled-in workbook to read the Resolution/Note decisions from "
+        "(default: the previous run's flagged-records.xlsx)",
+    )
+    run.add_argument(
+        "--lang",
+        choices=("lv", "en"),
+        default="lv",
+        help="language of the workbook (default: lv, Latvian)",
     )
     run.add_argument(
         "--no-notebook",
@@ -181,7 +210,9 @@ def _run(args: argparse.Namespace) -> int:
         reports_root=args.reports,
         policy=args.policy,
         notebook=not args.no_notebook,
-        compare_with=args.compare,
+        history=args.history,
+        resolutions=args.resolutions,
+        language=args.lang,
         command=["zimes-audit", *sys.argv[1:]],
     )
     print(
@@ -191,12 +222,18 @@ def _run(args: argparse.Namespace) -> int:
     )
     for rule, count in result.counts_by_rule().items():
         print(f"  {rule:<28} {count}")
-    previous = json.loads((folder / "manifest.json").read_text("utf-8"))["previous_report"]
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    previous, counts = manifest["previous_run"], manifest["since_last_run"]
     if previous:
         print(
-            f"Since {previous['path']}: {previous['resolved']} resolved, "
-            f"{previous['new']} new, {previous['still_open']} still open."
+            f"Since the run of {previous['as_of']} ({previous['path']}): "
+            f"{counts['resolved']} resolved, {counts['new']} new, "
+            f"{counts['still_open']} still open, {counts['overdue']} overdue, "
+            f"{counts['exceptions']} exceptions, "
+            f"{counts['done_still_present']} marked done but still present."
         )
+    else:
+        print("No earlier run of the same kinds of input in the history: every finding is new.")
     print(f"Report: {folder}/  (administrator: {folder}/flagged-records.xlsx)")
     return 0
 

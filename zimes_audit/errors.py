@@ -108,6 +108,11 @@ class PolicyError(AuditError):
     hint = "Compare it with zimes_audit/procedure/data/policy.toml."
 
 
+class PolicyNotFound(PolicyError):
+    message = "no such file."
+    hint = "Check the --policy path (or leave it out for the shipped policy)."
+
+
 class SuiteError(AuditError):
     message = "the expectation suite is not valid ({problem})."
     hint = "Run `python -m zimes_audit.checks.suites --sync` or restore the file from git."

@@ -1,7 +1,7 @@
 """``expect_multicolumn_values_to_contain_no_card_number`` — procedure §6 (CARD-NUMBER-IN-TEXT).
 
-Passes for rows whose listed columns hold no Luhn-valid 13–19 digit card number; IBANs are not
-card numbers.  One expectation covers every scanned field of a record; :func:`locate` names the
+Passes for rows whose listed columns hold no card number (issuer prefix and length, Luhn, printed
+as cards are — see :mod:`zimes_audit.checks.detect.card_numbers`); IBANs are not card numbers.  One expectation covers every scanned field of a record; :func:`locate` names the
 fields of a flagged record.
 
 >>> import pandas as pd
@@ -14,7 +14,6 @@ fields of a flagged record.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.expectation import MulticolumnMapExpectation
@@ -25,14 +24,12 @@ from great_expectations.expectations.metrics.map_metric_provider.multicolumn_con
     multicolumn_condition_partial,
 )
 
-from zimes_audit.checks.detect.card_numbers import contains_card_number
+from zimes_audit.checks.detect.card_numbers import card_number_labels, contains_card_number
 from zimes_audit.checks.detect.text import any_cell
 
-
-def locate(values: pd.Series) -> pd.Series:
-    """Per cell: ``"card number"`` when it holds one, else ``None``."""
-    found = contains_card_number(values).to_numpy()
-    return pd.Series(np.where(found, "card number", None), index=values.index, dtype=object)
+#: Per cell: ``"card number"`` when it holds one, else ``None`` — the detector's own labels, so a
+#: flagged cell is classified once (the metric and the findings share the detector's cache).
+locate = card_number_labels
 
 
 class MulticolumnValuesContainNoCardNumber(MulticolumnMapMetricProvider):

@@ -15,7 +15,6 @@ the fields and formats — never the code.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.expectation import MulticolumnMapExpectation
@@ -26,16 +25,12 @@ from great_expectations.expectations.metrics.map_metric_provider.multicolumn_con
     multicolumn_condition_partial,
 )
 
-from zimes_audit.checks.detect.personal_codes import code_format, contains_personal_code
+from zimes_audit.checks.detect.personal_codes import contains_personal_code, personal_code_labels
 from zimes_audit.checks.detect.text import any_cell
 
-
-def locate(values: pd.Series) -> pd.Series:
-    """Per cell: ``"old format"``, ``"new format"`` or ``None`` — the format, never the code."""
-    found = contains_personal_code(values).to_numpy()
-    labels = np.full(len(values), None, dtype=object)
-    labels[found] = [code_format(v) for v in values[found]]
-    return pd.Series(labels, index=values.index, dtype=object)
+#: Per cell: ``"old format"``, ``"new format"`` or ``None`` — the format, never the code.  The
+#: detector's one pass gives both the mask and the label (classified once, cached per value).
+locate = personal_code_labels
 
 
 class MulticolumnValuesContainNoPersonalCode(MulticolumnMapMetricProvider):

@@ -179,9 +179,9 @@ def find_personal_code(text: str) -> str | None:
             if sep not in ("", " ") or context or text.strip() == m.group():
                 return "new format"
             continue
-        if digits[6] in "012" and pvn.is_valid(digits):
-            if pvn.get_birth_date(digits) <= date(2017, 6, 30):
-                return "old format"
+        old = digits[6] in "012" and pvn.is_valid(digits)
+        if old and pvn.get_birth_date(digits) <= date(2017, 6, 30):
+            return "old format"
     return None
 
 

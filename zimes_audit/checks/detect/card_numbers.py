@@ -4,12 +4,13 @@ A number counts as a card number only when all of these hold (issuers and words 
 ``card_issuers.toml`` beside this module):
 
 - its prefix and length fit one issuer's published range (Visa 4… at 16 or 19, Mastercard 51–55
-  and 2221–2720 at 16, Amex 34/37 at 15, Diners, Discover, UnionPay, JCB, Maestro, Mir);
+  and 2221–2720 at 16, Amex 34/37 at 15, Diners, Discover, UnionPay, JCB, Maestro, Mir; no 17/18-digit lengths);
 - it passes the Luhn check (python-stdnum ``stdnum.luhn``);
 - it is written as cards are: contiguous, or in the issuer's grouping (fours, Amex 4-6-5, Diners
   4-6-4) with one kind of separator — space, no-break space or hyphen;
-- a 13-digit number only next to a card word (``karte``, ``card``, ``visa`` …): EAN-13 barcodes
-  (Latvian ``475…``, German ``400–440…``) and millisecond timestamps have 13 digits too.
+- a 13-digit number only next to a card word (``karte``, ``card``, ``visa`` …) and no barcode
+  word (``svītrkods``, ``EAN`` …): EAN-13 barcodes (Latvian ``475…``, German ``400–440…``) and
+  millisecond timestamps have 13 digits too.
 
 Every valid IBAN is removed before the search (:func:`~zimes_audit.checks.detect.text.strip_ibans`).
 
@@ -63,6 +64,7 @@ class Issuer:
 class Issuers:
     issuers: tuple[Issuer, ...]
     words: re.Pattern
+    barcode_words: re.Pattern
     window: int
     separators: str
 
@@ -87,9 +89,11 @@ def load_issuers() -> Issuers:
         for spec in raw["issuer"]
     )
     words = "|".join(re.escape(w) for w in raw["words"]["thirteen_digits"])
+    barcode = "|".join(re.escape(w) for w in raw["words"]["barcode"])
     return Issuers(
         issuers=issuers,
         words=re.compile(rf"(?i)(?<!\w)(?:{words})"),
+        barcode_words=re.compile(rf"(?i)(?<!\w)(?:{barcode})"),
         window=int(raw["words"]["window"]),
         separators="".join(raw["separators"]["allowed"]),
     )
@@ -117,9 +121,8 @@ def _issuer_of(digits: str, sizes: tuple[int, ...], table: Issuers) -> str | Non
 
 
 def _near_word(text: str, start: int, end: int, table: Issuers) -> bool:
-    before = text[max(0, start - table.window) : start]
-    after = text[end : end + table.window]
-    return bool(table.words.search(before) or table.words.search(after))
+    near = text[max(0, start - table.window) : start] + " " + text[end : end + table.window]
+    return bool(table.words.search(near)) and not table.barcode_words.search(near)
 
 
 @lru_cache(maxsize=65536)  # the GX metric and the findings ask about the same flagged cells

@@ -186,3 +186,40 @@ def test_detectors_agree_on_a_mixed_column():
     cells = pd.Series(["LV80BANK0000435195001", "4111111111111111", "161175-19997", ""])
     assert contains_card_number(cells).tolist() == [False, True, False, False]
     assert contains_personal_code(cells).tolist() == [False, False, True, False]
+
+
+# ------------------------------------------------------------------ through the real pipeline
+
+
+def test_a_3000_order_export_with_barcode_skus_and_parcel_numbers_raises_no_card_finding(tmp_path):
+    """EAN-13 SKUs (scan=false now) and DPD/Omniva parcel numbers in the notes: no card, no code;
+    the one order with a real card number in its notes is still found."""
+    import csv
+    import random
+
+    from conftest import AS_OF
+
+    from benchmarks.detectors import ean13
+    from zimes_audit.audit import audit
+
+    rng = random.Random(7)
+    path = tmp_path / "mozello-orders.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(["order_id", "created_at", "payment_status", "email", "product_name", "sku",
+                      "quantity", "total", "notes"])  # fmt: skip
+        for n in range(3000):
+            sku = ean13(rng.choice(["475", "400", "440", "590"]) + f"{rng.randrange(10**9):09d}")
+            parcel = f"0{rng.randrange(10)}{rng.randrange(10**12):012d}"
+            note = rng.choice(
+                [f"DPD paka {parcel}", f"Sūtījuma nr. {parcel}", f"Omniva CC{parcel[:9]}EE", ""]
+            )
+            if n == 1234:
+                note = "Kartes nr. 4111 1111 1111 1111, lūdzu nenoņemt naudu divreiz"
+            out.writerow([f"M-{n}-26", "2026-10-05 10:00:00", "paid", f"pircejs{n}@inbox.lv",
+                          f"Zīmogs {sku}", sku, 1, 24.2, note])  # fmt: skip
+    findings = audit([path], as_of=AS_OF).findings
+    cards = findings[findings["rule_id"] == "CARD-NUMBER-IN-TEXT"]
+    assert cards["record_id"].tolist() == ["M-1234-26"]
+    assert cards["field"].tolist() == ["notes"]
+    assert (findings["rule_id"] == "PERSONAL-CODE-IN-TEXT").sum() == 0

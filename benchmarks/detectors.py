@@ -155,6 +155,7 @@ def _phone_context(rng: random.Random) -> str:
             "tel.: {}",
             "Personas kodu neprasīt, tālr. {}",
             "pk nevajag; mob. {}",
+            "{}",
         ]
     ).format(number)
 

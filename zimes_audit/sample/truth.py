@@ -176,7 +176,10 @@ def find_personal_code(text: str) -> str | None:
             continue  # company registration number; a phone, contract or invoice number
         if first == "3" and second in "23456789":
             context = _CONTEXT_BEFORE.search(text[: m.start()])
-            if sep not in ("", " ") or context or text.strip() == m.group():
+            alone = second == "2" and (
+                text.strip() == m.group() or text[: m.start()].endswith("LV")
+            )
+            if sep not in ("", " ") or context or alone:
                 return "new format"
             continue
         old = digits[6] in "012" and pvn.is_valid(digits)

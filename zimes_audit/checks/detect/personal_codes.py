@@ -13,8 +13,9 @@ stand before it (a person's VAT number is their code).  Valid IBANs are removed 
 - **new format** ``3XNNNN-NNNNN`` (X = 2–9; PMLP: every digit after the leading ``3`` is random,
   so there is nothing to check) when written with a hyphen or dash; written bare or with a space
   it counts only with a context word just before it (``p.k.``, ``pers. k.``, ``p/k``,
-  ``personas kods``/``koda``, ``personal code``, ``ID code`` …), or with ``LV`` glued to it, or
-  when it is the whole cell.
+  ``personas kods``/``koda``, ``personal code``, ``ID code`` …); a bare ``32…`` (the prefix of
+  every code issued so far) also counts with ``LV`` glued to it or when it is the whole cell —
+  never a bare ``37…``, which is how a phone number with its country code looks.
 
 Never a code: a number right after a phone cue (``tālr.``, ``tel.``, ``mob.``) or a document cue
 (``Līgums``, ``rēķins``, ``invoice`` …); company registration numbers (first digit 4, 5 or 9).
@@ -94,9 +95,12 @@ def _classify(text: str) -> str | None:
         if words["phone"].search(before) or words["document"].search(before):
             continue
         if head[0] == "3" and head[1] in "23456789":
-            lv_glued = before[-2:].upper() == "LV"
-            whole = text.strip() == match.group(0)
-            if (sep and sep in _HYPHENS) or lv_glued or whole or words["context"].search(before):
+            # bare: a context word just before it, or (only for 32…, the prefix every code issued
+            # so far has; a phone number's 371… never) LV glued to it or the cell is the code
+            issued = head[1] == "2" and (
+                before[-2:].upper() == "LV" or text.strip() == match.group(0)
+            )
+            if (sep and sep in _HYPHENS) or issued or words["context"].search(before):
                 return NEW
         elif _old_format(digits):
             return OLD

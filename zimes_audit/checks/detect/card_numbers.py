@@ -112,10 +112,10 @@ _PREFILTER = (
 
 
 def _issuer_of(digits: str, sizes: tuple[int, ...], table: Issuers) -> str | None:
-    if not 13 <= len(digits) <= 19 or not luhn.is_valid(digits):
+    if not 13 <= len(digits) <= 19:
         return None
-    for issuer in table.issuers:
-        if issuer.fits(digits) and issuer.grouping_ok(sizes):
+    for issuer in table.issuers:  # the cheap tests first, Luhn last
+        if issuer.fits(digits) and issuer.grouping_ok(sizes) and luhn.is_valid(digits):
             return issuer.name
     return None
 
@@ -131,9 +131,16 @@ def card_issuer(text: str) -> str | None:
     table = load_issuers()
     text = strip_ibans(text)
     for match in _GROUPS.finditer(text):
-        parts = _SPLIT.split(match.group(0))
+        run = match.group(0)
+        if len(run) < 13:
+            continue
+        parts = _SPLIT.split(run)
         groups, seps = parts[0::2], parts[1::2]
-        offsets = np.cumsum([0] + [len(p) for p in parts])[0::2]  # start of each group
+        offsets, at = [], 0
+        for n, part in enumerate(parts):
+            if n % 2 == 0:
+                offsets.append(at)  # start of each group
+            at += len(part)
         for i in range(len(groups)):
             digits = ""
             for j in range(i, len(groups)):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 
 import pandas as pd
 from stdnum import iban
@@ -27,13 +28,24 @@ from stdnum import iban
 # Where an IBAN may start: two letters and two digits not glued to a preceding letter or digit.
 _START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}")
 _SEPARATORS = " \u00a0\u202f-"
-_MAX, _MIN = 34, 15  # ISO 13616: at most 34 characters; the shortest country (Norway) has 15
+
+
+@cache
+def _iban_length(country: str) -> int | None:
+    """The IBAN length of a country (python-stdnum's IBAN registry data), ``None`` if unknown."""
+    info = iban._ibandb.info(country + "00")[0][1]
+    if "bban" not in info:
+        return None
+    return 4 + sum(int(n) for n in re.findall(r"(\d+)!", info["bban"]))
 
 
 def _iban_end(text: str, start: int) -> int | None:
-    """End position of the longest valid IBAN starting at ``start``, or ``None``."""
+    """End position of the valid IBAN starting at ``start``, or ``None``."""
+    length = _iban_length(text[start : start + 2].upper())
+    if length is None:
+        return None
     ends, compact, pos = [], [], start
-    while pos < len(text) and len(compact) < _MAX:
+    while pos < len(text) and len(compact) < length:
         char = text[pos]
         if char.isascii() and char.isalnum():
             compact.append(char)
@@ -49,9 +61,12 @@ def _iban_end(text: str, start: int) -> int | None:
             pos += 1
         else:
             break
-    for n in range(len(compact), _MIN - 1, -1):
-        if iban.is_valid("".join(compact[:n]).upper()):
-            return ends[n - 1]
+    if len(compact) < length:
+        return None
+    number = "".join(compact[:length]).upper()
+    moved = number[4:] + number[:4]  # ISO 7064 mod 97-10 first (cheap), then stdnum's full check
+    if int("".join(str(int(ch, 36)) for ch in moved)) % 97 == 1 and iban.is_valid(number):
+        return ends[length - 1]
     return None
 
 

@@ -223,3 +223,40 @@ def test_a_3000_order_export_with_barcode_skus_and_parcel_numbers_raises_no_card
     assert cards["record_id"].tolist() == ["M-1234-26"]
     assert cards["field"].tolist() == ["notes"]
     assert (findings["rule_id"] == "PERSONAL-CODE-IN-TEXT").sum() == 0
+
+
+def test_a_flagged_cell_is_classified_once_per_audit():
+    """The GX metric, the findings' locator and the masking share the detector's one verdict
+    per value: classifying is not repeated (the cache shows one miss per distinct candidate)."""
+    from conftest import AS_OF, make_table
+
+    from zimes_audit.audit import audit
+    from zimes_audit.checks.detect import card_numbers, personal_codes
+
+    orders = [
+        {
+            "order_id": f"M-{n}-26",
+            "created_at": "2026-10-05 10:00:00",
+            "email": "a@inbox.lv",
+            "notes": note,
+            "address": "Brīvības iela 1",
+        }  # fmt: skip
+        for n, note in enumerate(
+            ["p.k. 161175-19997", "Karte 4111 1111 1111 1111", "p.k. 161175-19997", "Paldies"]
+        )
+    ]
+    personal_codes._classify.cache_clear()
+    card_numbers.card_issuer.cache_clear()
+    findings = audit(tables=[make_table("orders", orders)], as_of=AS_OF).findings
+    by_rule = findings.groupby("rule_id")["record_id"].apply(sorted).to_dict()
+    assert by_rule["PERSONAL-CODE-IN-TEXT"] == ["M-0-26", "M-2-26"]
+    assert by_rule["CARD-NUMBER-IN-TEXT"] == ["M-1-26"]
+    assert set(findings.loc[findings["rule_id"] == "PERSONAL-CODE-IN-TEXT", "detail"]) == {
+        "personal code (old format) in notes"
+    }
+    # one distinct candidate text per detector (the prefilter leaves the rest alone): classified
+    # once; the locator's and the masking's questions about it are lookups
+    assert personal_codes._classify.cache_info().misses == 1
+    assert personal_codes._classify.cache_info().hits >= 2
+    assert card_numbers.card_issuer.cache_info().misses == 1
+    assert card_numbers.card_issuer.cache_info().hits >= 1

@@ -51,7 +51,6 @@ from zimes_audit.checks.detect.text import as_text, strip_ibans
 OLD, NEW = "old format", "new format"
 LAST_OLD_FORMAT = date(2017, 6, 30)  # Iedzīvotāju reģistra likums: new codes from 1 July 2017
 _HYPHENS = "-\u2013\u2011"
-_SEPARATORS = _HYPHENS + " \u00a0"
 
 # Six digits, an optional separator, five digits; not glued to other digits.
 _CANDIDATE = re.compile(r"(?<![0-9])([0-9]{6})([-\u2013\u2011 \u00a0]?)([0-9]{5})(?![0-9])")

@@ -47,7 +47,7 @@ def test_personal_codes_in_either_format_are_found(text, expected):
         "161375-19997",  # invalid birth date (month 13)
         "161175-19996",  # wrong check digit
         "Rēķins 2024-0001234",
-        "32867300677",  # new format, wrong check digit, no hyphen, no context
+        "Atsauce 32867300677",  # new format shape, bare, no context word: not a code
     ],
 )
 def test_look_alikes_are_not_personal_codes(text):

@@ -223,16 +223,32 @@ class TestRetention:
         assert ("RETENTION-EXPIRED" in flagged(result, "M-1-21")) is expired
         assert ("CONTACT-AFTER-END" in flagged(result, "K-1")) is not expired
 
-    def test_unlinked_order_ends_on_its_date(self):
+    def test_a_guest_order_ends_the_guest_term_after_its_date(self):
+        """A buyer the register does not know: the relationship lasts the policy's guest term
+        (2 years, the consumer's claims period) after the order; the hold runs from there."""
         result = run(
             [customer("K-1")],
             [
-                order("M-9-21", None, created_at="2021-10-31 09:00:00"),
-                order("M-8-21", None, created_at="2021-11-01 09:00:00"),
+                order("M-9-19", None, created_at="2019-10-31 09:00:00"),  # ended 2021-10-31
+                order("M-8-19", None, created_at="2019-11-01 09:00:00"),  # ended 2021-11-01
+                order("M-7-24", None, created_at="2024-11-01 09:00:00"),  # ends on the audit date
+                order("M-6-24", None, created_at="2024-11-02 09:00:00"),  # ends tomorrow
+                order("M-5-26", None, created_at="2026-10-05 09:00:00"),  # last month
             ],
         )
-        assert finding(result, "M-9-21", "RETENTION-EXPIRED")["action"] == "DELETE"
-        assert flagged(result, "M-8-21") == {"CONTACT-AFTER-END"}
+        assert finding(result, "M-9-19", "RETENTION-EXPIRED")["action"] == "DELETE"
+        assert flagged(result, "M-8-19") == {"CONTACT-AFTER-END"}
+        assert flagged(result, "M-7-24") == {"CONTACT-AFTER-END"}
+        assert flagged(result, "M-6-24") == set()
+        assert flagged(result, "M-5-26") == set()
+
+    def test_the_guest_term_comes_from_the_policy(self):
+        orders = [order("M-5-26", None, created_at="2026-10-05 09:00:00")]
+        assert flagged(run([customer("K-1")], orders), "M-5-26") == set()
+        at_once = replace(load_policy(), guest_relationship_years=0)
+        assert flagged(run([customer("K-1")], orders, policy=at_once), "M-5-26") == {
+            "CONTACT-AFTER-END"
+        }
 
 
 class TestContactAfterEnd:

@@ -35,12 +35,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
-from zimes_audit.checks.detect.card_numbers import contains_card_number
+from zimes_audit.checks.detect.card_numbers import card_number_labels, contains_card_number
 from zimes_audit.checks.detect.contacts import invalid_email, invalid_phone
-from zimes_audit.checks.detect.personal_codes import code_format, contains_personal_code
+from zimes_audit.checks.detect.personal_codes import contains_personal_code, personal_code_labels
 from zimes_audit.checks.detect.text import any_cell
 from zimes_audit.procedure.terms import in_accounting_hold, on_or_before, term_passed
 
@@ -83,18 +82,11 @@ def outside_accounting_hold(column: pd.Series, as_of: object, years: int) -> pd.
 
 
 # -------------------------------------------------------------------------------- locators
-def locate_personal_code(values: pd.Series) -> pd.Series:
-    """Per cell: ``"old format"``, ``"new format"`` or ``None`` — the format, never the code."""
-    found = contains_personal_code(values).to_numpy()
-    labels = np.full(len(values), None, dtype=object)
-    labels[found] = [code_format(v) for v in values[found]]
-    return pd.Series(labels, index=values.index, dtype=object)
-
-
-def locate_card_number(values: pd.Series) -> pd.Series:
-    """Per cell: ``"card number"`` when it holds one, else ``None``."""
-    found = contains_card_number(values).to_numpy()
-    return pd.Series(np.where(found, "card number", None), index=values.index, dtype=object)
+#: Per cell: ``"old format"``, ``"new format"`` or ``None`` — the format, never the code.  The
+#: detector's one pass gives both the mask and the label (classified once, cached per value).
+locate_personal_code = personal_code_labels
+#: Per cell: ``"card number"`` when it holds one, else ``None``.
+locate_card_number = card_number_labels
 
 
 @dataclass(frozen=True)

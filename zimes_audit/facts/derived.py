@@ -58,9 +58,14 @@ def _common_facts(frame: pd.DataFrame, policy: Policy) -> dict[str, pd.Series]:
 
 
 def order_facts(orders: pd.DataFrame, register: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    """``orders`` with its facts added: the register link and the relationship end."""
+    """``orders`` with its facts added: the register link and the relationship end.
+
+    A linked order's relationship ends when its register customer's does; a guest order's (a
+    buyer the register does not know) ends ``policy.guest_relationship_years`` after the order
+    date — the consumer's period for claims about the goods (policy.toml cites the law).
+    """
     link = link_orders(orders, register)
-    own_end = _date(orders, "created_at")
+    own_end = _date(orders, "created_at") + pd.DateOffset(years=policy.guest_relationship_years)
     register_end = _date(register, "relationship_end").reset_index(drop=True)
     linked_end = pd.Series(pd.NaT, index=orders.index, dtype=own_end.dtype)
     linked = link["register_row"].notna().to_numpy()

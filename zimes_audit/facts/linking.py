@@ -3,7 +3,8 @@
 An order belongs to the register row with the same customer id (trimmed text); failing that, to
 the register row with the same normalised e-mail (trimmed, case-folded).  The result says, per
 order, which register row (by position) it belongs to and how it was linked; ``None`` means the
-buyer is not in the register — a relationship of its own that ends on the order date.
+buyer is not in the register — a guest order, a relationship of its own that ends the policy's
+``guest_relationship_years`` after the order date (:mod:`zimes_audit.facts.derived`).
 
 >>> import pandas as pd
 >>> orders = pd.DataFrame({"customer_id": ["K-1", None, None], "email": [None, " LIGA@inbox.lv", "x@y.lv"]})

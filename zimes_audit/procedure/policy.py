@@ -4,8 +4,8 @@ No number of the procedure's terms is written in code or notebooks; the suites r
 suite parameters, with the audit date.
 
 >>> policy = load_policy()
->>> policy.retention_years, policy.inactivity_years
-(5, 3)
+>>> policy.retention_years, policy.inactivity_years, policy.guest_relationship_years
+(5, 3, 2)
 >>> sorted(policy.suite_parameters("2026-11-01"))
 ['as_of', 'inactivity_years', 'phone_region', 'retention_years']
 """
@@ -33,6 +33,7 @@ SHIPPED_SOURCE = f"zimes_audit/procedure/data/{DEFAULT_POLICY}"  # how the shipp
 class Policy:
     retention_years: int
     inactivity_years: int
+    guest_relationship_years: int  # how long a guest order's relationship lasts after the order
     contact_fields_not_needed: tuple[str, ...]
     phone_region: str
     due_days: dict[str, int]
@@ -70,7 +71,8 @@ def parse_policy(text: str, source: str) -> Policy:
         raise PolicyError(source, problem="not valid TOML") from None
     retention = _require(raw, "terms.retention_years", int, source)
     inactivity = _require(raw, "terms.inactivity_years", int, source)
-    if retention < 0 or inactivity < 0:
+    guest = _require(raw, "terms.guest_relationship_years", int, source)
+    if retention < 0 or inactivity < 0 or guest < 0:
         raise PolicyError(source, problem="terms must not be negative")
     fields = _require(raw, "accounting.contact_fields_not_needed", list, source)
     unknown = [f for f in fields if str(f) not in load_catalogue().fields]
@@ -100,6 +102,7 @@ def parse_policy(text: str, source: str) -> Policy:
         exception_days=lapse,
         retention_years=retention,
         inactivity_years=inactivity,
+        guest_relationship_years=guest,
         contact_fields_not_needed=tuple(str(f) for f in fields),
         phone_region=region,
         due_days=dict(due),

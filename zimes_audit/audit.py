@@ -20,6 +20,7 @@ from zimes_audit.checks.runner import SuiteInfo, SuiteRunner
 from zimes_audit.facts.derived import EXTRA_TEXT, order_facts, register_facts
 from zimes_audit.loading.tables import LOCAL_PREFIX, UNREADABLE_PREFIX, LoadedTable
 from zimes_audit.procedure.catalogue import NOT_PERMITTED, UNCLASSIFIED, load_catalogue
+from zimes_audit.procedure.field_map import FieldMap, resolve_field_map
 from zimes_audit.procedure.policy import Policy, load_policy
 
 KINDS = ("orders", "register")
@@ -43,6 +44,7 @@ class AuditResult:
     finished: datetime
     runner: SuiteRunner = field(repr=False)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    field_map: FieldMap | None = None  # the administrator's field map applied, if any
 
     @property
     def expectations_run(self) -> int:
@@ -132,13 +134,17 @@ def audit(
     tables: list[LoadedTable] | None = None,
     suites_dir: Path | None = None,
     naive_gx: bool = False,
+    fields: str | Path | None = None,
+    field_map: FieldMap | None = None,
 ) -> AuditResult:
     """Load the inputs, derive the facts, run the suites and collect the findings.
 
     ``inputs`` are files or folders (default ``data_samples/``); ``as_of`` defaults to today;
     ``policy`` is a :class:`Policy`, a path to a policy file, or ``None`` for the shipped one.
     Already-loaded ``tables`` may be passed instead of ``inputs``.  ``naive_gx`` runs GX the
-    default, slow way (benchmark baseline; same findings).
+    default, slow way (benchmark baseline; same findings).  ``fields`` is the administrator's
+    field map file (default: ``zimes-fields.toml`` beside the inputs, if there is one); or pass
+    the parsed ``field_map`` the ``tables`` were loaded with (it is recorded in the manifest).
     """
     started = datetime.now(UTC)
     timings: dict[str, float] = {}
@@ -156,7 +162,9 @@ def audit(
     if tables is None:
         from zimes_audit.loading import load_inputs
 
-        tables = load_inputs(list(inputs or ["data_samples"]))
+        inputs = list(inputs or ["data_samples"])
+        field_map = field_map or resolve_field_map(inputs, fields)
+        tables = load_inputs(inputs, field_map)
         lap("load")
     register_rows = _combine(tables, "register")
     order_scan, order_unpermitted = _extra_scan(tables, "orders")
@@ -213,4 +221,5 @@ def audit(
         datetime.now(UTC),
         runner,
         timings,
+        field_map,
     )

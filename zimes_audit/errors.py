@@ -108,6 +108,11 @@ class PolicyError(AuditError):
     hint = "Compare it with zimes_audit/procedure/data/policy.toml."
 
 
+class FieldMapError(AuditError):
+    message = "line {line}: {problem}."
+    hint = "Fix the field map (zimes-audit inventory prints lines to paste) or leave it out."
+
+
 class SuiteError(AuditError):
     message = "the expectation suite is not valid ({problem})."
     hint = "Run `zimes-audit suites --sync` or restore the file from git."

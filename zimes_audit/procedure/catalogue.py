@@ -129,6 +129,24 @@ class Catalogue:
                 return self.fields[name]
         return None
 
+    def heading_index(self) -> dict[str, str]:
+        """Every heading key the catalogue knows → its field name."""
+        return dict(self._by_heading)
+
+    def with_field_map(self, field_map) -> Catalogue:
+        """This catalogue with the administrator's field map applied
+        (:mod:`zimes_audit.procedure.field_map`): its fields added, its headings winning."""
+        if field_map is None:
+            return self
+        fields = {**self.fields, **field_map.fields}
+        by_heading = dict(self._by_heading)
+        for f in field_map.fields.values():
+            for heading in (f.name, *f.headings):
+                by_heading[normalise_heading(heading)] = f.name
+        for heading, name in field_map.headings.items():
+            by_heading[normalise_heading(heading)] = name
+        return Catalogue(fields, self.kinds, self.paid_statuses, by_heading)
+
     def names(self, *, category: str | None = None, type: str | None = None) -> list[str]:
         return [
             f.name

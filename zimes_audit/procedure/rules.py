@@ -6,7 +6,7 @@ Rule ids are a contract: findings, the workbook, the notebooks and past reports 
 >>> catalogue.rules["RETENTION-EXPIRED"].section
 '10.1.1'
 >>> list(catalogue.rules)[:2]
-['FIELD-UNPERMITTED', 'PERSONAL-CODE-IN-TEXT']
+['FIELD-UNPERMITTED', 'FIELD-UNCLASSIFIED']
 >>> catalogue.actions["DELETE"].en
 'Delete the record (and its orders) in Mozello and the register.'
 """

@@ -50,15 +50,18 @@ def run_report(
     command: list[str] | None = None,
     naive_gx: bool = False,
     compare_with: Path | None = None,
+    fields: str | Path | None = None,
 ) -> tuple[Path, object]:
     """Audit ``inputs`` as of ``as_of`` into a new report folder; return (folder, result).
 
     The findings are compared with ``compare_with`` (a report folder) or, by default, with the
     report under ``reports_root`` that finished last: the workbook shows what is new, what is
-    still open and what was resolved since.
+    still open and what was resolved since.  ``fields`` is the administrator's field map
+    (default: ``zimes-fields.toml`` beside the inputs, if any).
     """
     from zimes_audit.audit import audit
     from zimes_audit.loading import load_inputs
+    from zimes_audit.procedure.field_map import resolve_field_map
 
     target = choose_folder(out, reports_root, as_of.isoformat())
     started = datetime.now(UTC)
@@ -69,10 +72,13 @@ def run_report(
     previous = compare_with or previous_report(reports_root, before=started.isoformat())
     progress("loading inputs")
     clock = time.perf_counter()
-    tables = load_inputs(inputs)
+    field_map = resolve_field_map(inputs, fields)
+    tables = load_inputs(inputs, field_map)
     load_seconds = time.perf_counter() - clock
     progress(f"validating {sum(t.rows for t in tables)} records")
-    result = audit(tables=tables, as_of=as_of, policy=policy, naive_gx=naive_gx)
+    result = audit(
+        tables=tables, as_of=as_of, policy=policy, naive_gx=naive_gx, field_map=field_map
+    )
     result.timings["load"] = load_seconds
     result.started = started
     clock = time.perf_counter()
@@ -102,7 +108,13 @@ def run_report(
             progress("executing the audit notebook")
             from zimes_audit.report.notebook import execute_audit_notebook
 
-            execute_audit_notebook(folder, inputs=inputs, as_of=as_of, policy=policy)
+            execute_audit_notebook(
+                folder,
+                inputs=inputs,
+                as_of=as_of,
+                policy=policy,
+                fields=field_map.source if field_map else None,
+            )
         result.finished = datetime.now(UTC)
         manifest = build_manifest(result, command)
         manifest["previous_report"] = (

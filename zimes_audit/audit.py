@@ -203,7 +203,9 @@ def audit(
     if len(columns):
         validations[COLUMNS_KIND] = runner.run(COLUMNS_KIND, columns, parameters)
         lap("validate")
-        parts.append(findings_for(COLUMNS_KIND, failures_of(validations[COLUMNS_KIND]), columns, ""))
+        parts.append(
+            findings_for(COLUMNS_KIND, failures_of(validations[COLUMNS_KIND]), columns, "")
+        )
         lap("findings")
     raw = pd.concat(parts, ignore_index=True) if parts else empty_findings()
     findings = with_due_dates(merge_findings(raw), policy, as_of)

@@ -57,6 +57,22 @@ EXTRA_TEXT = "extra_text"
 _SEPARATOR = "\n¦\n"  # no detector reads across it (codes and cards allow only spaces/hyphens)
 
 
+def full_name(frame: pd.DataFrame) -> pd.Series:
+    """Per record, the person's name (§6.1): ``name``, or ``first_name`` and ``last_name`` joined
+    when the file keeps them in two columns.
+
+    >>> full_name(pd.DataFrame({"first_name": ["Jānis", None], "last_name": ["Bērziņš", None]})).tolist()
+    ['Jānis Bērziņš', <NA>]
+    """
+    name = _column(frame, "name", "string").astype("string")
+    parts = [
+        _column(frame, c, "string").astype("string").str.strip()
+        for c in ("first_name", "last_name")
+    ]
+    joined = (parts[0].fillna("") + " " + parts[1].fillna("")).str.strip().replace("", pd.NA)
+    return name.fillna(joined)
+
+
 def joined_text(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
     """Per row, the text of ``columns`` that hold a value, joined by a line break (NA when none)."""
     out = np.full(len(frame), "", dtype=object)

@@ -69,7 +69,9 @@ def load_file(path: str | Path, catalogue: Catalogue | None = None) -> LoadedTab
     return build_table(path, raw, hashlib.sha256(data).hexdigest(), catalogue)
 
 
-def load_inputs(paths: Sequence[str | Path], field_map: FieldMap | None = None) -> list[LoadedTable]:
+def load_inputs(
+    paths: Sequence[str | Path], field_map: FieldMap | None = None
+) -> list[LoadedTable]:
     """Load every input file found in ``paths`` (files, or folders of them), in order, reading
     headings with the administrator's ``field_map`` (:mod:`zimes_audit.procedure.field_map`)."""
     catalogue = load_catalogue().with_field_map(field_map)

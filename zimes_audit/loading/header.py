@@ -77,5 +77,7 @@ def map_columns(headings: Sequence[str], catalogue: Catalogue) -> list[ColumnInf
         if name in taken:
             name = f"{name} (column {column_letter(index)})"
         taken.add(name)
-        columns.append(ColumnInfo(heading, None, UNCLASSIFIED, name, True, letter=column_letter(index)))
+        columns.append(
+            ColumnInfo(heading, None, UNCLASSIFIED, name, True, letter=column_letter(index))
+        )
     return columns

@@ -144,7 +144,7 @@ def _read_bool(text: pd.Series) -> tuple[pd.Series, str | None]:
     as_date = words.isna() & text.notna()
     dated = pd.Series(False, index=text.index)
     if as_date.any():
-        dated[as_date] = _read_dates(text[as_date], keep_time=False)[0].notna()
+        dated[as_date] = _read_dates(text[as_date], keep_time=False, serials=False)[0].notna()
         words[dated] = True
     seen = {v.casefold() for v in text[text.notna() & ~dated].unique()}
     ticks_only = bool(seen) and seen <= TICKS
@@ -187,7 +187,9 @@ def _stamp(parts: pd.DataFrame, day: str, month: str) -> pd.Series:
     return pd.to_datetime(fields, errors="coerce")
 
 
-def _read_dates(text: pd.Series, *, keep_time: bool) -> tuple[pd.Series, str | None]:
+def _read_dates(
+    text: pd.Series, *, keep_time: bool, serials: bool = True
+) -> tuple[pd.Series, str | None]:
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]", name=text.name)
     todo = text.notna()
     used: list[str] = []
@@ -219,7 +221,7 @@ def _read_dates(text: pd.Series, *, keep_time: bool) -> tuple[pd.Series, str | N
         out[good.index] = good.astype("datetime64[ns]")
         todo[parts.index] = False  # a cell of this shape that is no real date stays unreadable
         used.append(label)
-    if todo.any():
+    if serials and todo.any():
         serial = _serial(text[todo])
         serial = serial[serial.notna()]
         if len(serial):

@@ -132,7 +132,9 @@ def _field(name: str, spec: object, source: str, text: str, catalogue: Catalogue
         problem = f"[fields.{name}] type must be one of {', '.join(TYPES)}"
         raise _fail(source, text, problem, *key_line("type"))
     headings = spec.get("headings", [])
-    if not isinstance(headings, list) or not all(isinstance(h, str) and h.strip() for h in headings):
+    if not isinstance(headings, list) or not all(
+        isinstance(h, str) and h.strip() for h in headings
+    ):
         problem = f"[fields.{name}] headings must be a list of headings in quotes"
         raise _fail(source, text, problem, *key_line("headings"))
     flags = {}

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from zimes_audit.facts.derived import full_name
 from zimes_audit.procedure.rules import load_rules
 from zimes_audit.report.safe_text import is_formula_like
 
@@ -60,8 +61,9 @@ def identifying_values(findings: pd.DataFrame, frames: dict[str, pd.DataFrame]) 
         mine = out["record_kind"] == kind
         positions = out.loc[mine, "record_position"].astype(int).to_numpy()
         for column, _ in IDENTIFYING:
-            if column in frame and mine.any():
-                out.loc[mine, column] = frame[column].to_numpy()[positions]
+            values = full_name(frame) if column == "name" else frame.get(column)
+            if values is not None and mine.any():
+                out.loc[mine, column] = values.to_numpy()[positions]
     return out
 
 

@@ -32,7 +32,8 @@ import pandas as pd
 import phonenumbers
 
 from zimes_audit.checks.detect.personal_codes import code_format
-from zimes_audit.loading.tables import PROVENANCE_COLUMNS, UNCLASSIFIED_PREFIX
+from zimes_audit.facts.derived import full_name
+from zimes_audit.loading.tables import LOCAL_PREFIX, PROVENANCE_COLUMNS, UNCLASSIFIED_PREFIX
 from zimes_audit.procedure.catalogue import NOT_PERMITTED, Catalogue, load_catalogue
 
 STARS = "***"
@@ -43,8 +44,12 @@ SAFE_FACT_COLUMNS = frozenset(
         "register_row",
         "link_method",
         "relationship_end_at",
-        "unclassified_filled",
+        "local_unpermitted_filled",
+        "unreadable_fields",
+        "unreadable_detail",
         "unneeded_contact_fields",
+        "opted_out",
+        "debt_handed_over",
         "consent_on_record",
         "marketing_on_list",
         "has_purchase",
@@ -54,7 +59,7 @@ SAFE_FACT_COLUMNS = frozenset(
     }
 )
 #: Derived columns that hold a personal value, with the field they are masked as.
-PERSONAL_FACT_COLUMNS = {"email_key": "email"}
+PERSONAL_FACT_COLUMNS = {"email_key": "email", "extra_text": "notes"}
 
 
 def _present(value: object) -> str | None:
@@ -170,6 +175,8 @@ def mask_text(value: object) -> str | None:
 _MASKERS: dict[str, Callable[[object], str | None]] = {
     "email": mask_email,
     "name": mask_name,
+    "first_name": mask_name,
+    "last_name": mask_name,
     "shipping_name": mask_name,
     "phone": mask_phone,
     "shipping_phone": mask_phone,
@@ -239,6 +246,9 @@ def masked_records(frame: pd.DataFrame, catalogue: Catalogue | None = None) -> p
             or column in PERSONAL_FACT_COLUMNS
         )
         keep_plain = masker is None or (unknown and not _is_text(frame[column]))
+        if column.startswith(LOCAL_PREFIX) and not _is_text(frame[column]):
+            # a field of the administrator's map: its category is theirs, so nothing is shown
+            keep_plain, masker = False, lambda v: None if _present(v) is None else "[value]"
         out[column] = frame[column] if keep_plain else _mask_series(frame[column], masker)
     return pd.DataFrame(out, index=frame.index)
 
@@ -252,13 +262,13 @@ def masked_customers(result, findings: pd.DataFrame | None = None) -> pd.Series:
     findings = result.findings if findings is None else findings
     names = pd.Series([None] * len(findings), index=findings.index, dtype="string")
     for kind, frame in result.frames.items():
-        if "name" not in frame or frame.empty:
+        if frame.empty:
             continue
         mine = findings["record_kind"] == kind
         if not mine.any():
             continue
         positions = findings.loc[mine, "record_position"].astype("int64").to_numpy()
-        raw = frame["name"].iloc[positions]
+        raw = full_name(frame).iloc[positions]
         names[mine] = _mask_series(raw, mask_name).to_numpy()
     return names
 

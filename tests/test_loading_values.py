@@ -54,7 +54,15 @@ def test_dates_are_datetime64_ns():
 
 @pytest.mark.parametrize(
     "text",
-    ["31.02.2024", "2024-13-01", "13/13/2024", "32.01.2024.", "rīt", "2024-01-05T13:45:59+02:00", "01.01.0202"],
+    [
+        "31.02.2024",
+        "2024-13-01",
+        "13/13/2024",
+        "32.01.2024.",
+        "rīt",
+        "2024-01-05T13:45:59+02:00",
+        "01.01.0202",
+    ],
 )
 def test_impossible_or_foreign_dates_are_refused(text):
     assert pd.isna(_one(text, "date"))

@@ -27,6 +27,7 @@ class Rule:
     action: str
     en: str
     lv: str
+    scope: str = "record"  # "column": one finding per file × column, no record id
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,25 @@ def load_rules() -> RuleCatalogue:
     text = resources.files("zimes_audit.procedure.data").joinpath("rules.toml").read_text("utf-8")
     raw = tomllib.loads(text)
     rules = {
-        rid: Rule(rid, r["section"], r["severity"], r["action"], r["en"], r["lv"])
+        rid: Rule(
+            rid,
+            r["section"],
+            r["severity"],
+            r["action"],
+            r["en"],
+            r["lv"],
+            r.get("scope", "record"),
+        )
         for rid, r in raw["rules"].items()
     }
     actions = {name: Action(name, a["en"], a["lv"]) for name, a in raw["actions"].items()}
     return RuleCatalogue(rules, actions, dict(raw["tensions"]))
+
+
+def column_rules() -> frozenset[str]:
+    """Ids of the column-level rules (one finding per file × column).
+
+    >>> sorted(column_rules())
+    ['FIELD-UNCLASSIFIED']
+    """
+    return frozenset(r.id for r in load_rules().rules.values() if r.scope == "column")

@@ -3,7 +3,7 @@
 The administrator acts on a report's workbook in Mozello and the register; the next run compares
 its findings with the previous report's ``findings.csv`` and shows what was resolved.  A finding
 is the same finding when its record id and rule id are (rows move between exports; a record
-without an id is matched by file and row).
+without an id is matched by file and row; a column-level finding by file, header row and heading).
 
 >>> import pandas as pd
 >>> before = pd.DataFrame({"source_file": ["o.csv"] * 2, "source_row": [2, 3],
@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from zimes_audit.checks.findings import FINDINGS_COLUMNS
+from zimes_audit.procedure.rules import column_rules
 
 NEW, STILL_OPEN = "new", "still open"
 
@@ -45,6 +46,10 @@ def _keys(findings: pd.DataFrame) -> pd.Series:
     ids = findings["record_id"].astype("string").fillna("")
     where = findings["source_file"].astype(str) + ":" + findings["source_row"].astype(str)
     record = ids.where(ids != "", "@" + where)
+    # a column-level finding is the file's column: its heading tells two columns apart
+    column = findings["rule_id"].isin(column_rules()).to_numpy()
+    if column.any():
+        record = record.where(~column, "@" + where + "#" + findings["field"].astype(str))
     return record + "|" + findings["rule_id"].astype(str)
 
 

@@ -118,10 +118,14 @@ def _field(name: str, spec: object, source: str, text: str, catalogue: Catalogue
         raise _fail(source, text, f"[fields.{name}] has an unknown key '{unknown[0]}'", unknown[0])
 
     def key_line(key: str) -> tuple[str, ...]:
-        start = _line(text, *where)
-        tail = "\n".join(text.split("\n")[start - 1 :])
-        offset = _line(tail, f"{key} =", f"{key}=")
-        return (text.split("\n")[start - 1 + offset - 1],)
+        """The text of the line that sets ``key`` inside this field's table (for _fail)."""
+        lines = text.split("\n")
+        for candidate in lines[_line(text, *where) :]:
+            if candidate.lstrip().startswith("["):
+                break
+            if re.match(rf"\s*{re.escape(key)}\s*=", candidate):
+                return (candidate,)
+        return where
 
     category = spec.get("category")
     if category not in CATEGORIES:

@@ -384,3 +384,29 @@ def test_the_run_records_the_field_map_hash_in_the_manifest(exports, tmp_path):
     assert "FIELD-UNCLASSIFIED" not in manifest["counts_by_rule"]
     csv = (out / "findings.csv").read_text("utf-8")
     assert CODE_IN_MESSAGE not in csv and "gift_card_message" in csv
+
+
+def test_a_column_level_finding_in_every_output_of_a_run(exports, tmp_path):
+    """findings.csv, the workbook and the executed notebook carry the column-level finding (empty
+    record id, header row) — and none of them shows a personal value outside the workbook."""
+    import csv
+
+    import openpyxl
+
+    out = tmp_path / "report"
+    assert main(["run", str(exports), "--as-of", AS_OF.isoformat(), "--out", str(out)]) == 0
+    with (out / "findings.csv").open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["rule_id"] == "FIELD-UNCLASSIFIED"]
+    assert [(r["source_file"], r["source_row"], r["record_id"], r["field"]) for r in rows] == [
+        ("mozello-orders.csv", "1", "", "Dāvanu kartes ziņa")
+    ]
+    sheet = openpyxl.load_workbook(out / "flagged-records.xlsx", read_only=True)["Flagged"]
+    table = [list(r) for r in sheet.iter_rows(values_only=True)]
+    header = next(r for r in table if "Record id" in r)
+    flagged = [dict(zip(header, r, strict=False)) for r in table if "FIELD-UNCLASSIFIED" in r]
+    assert len(flagged) == 1 and flagged[0]["Record id"] in (None, "")
+    assert flagged[0]["Row"] == 1 and flagged[0]["Field"] == "Dāvanu kartes ziņa"
+    html = (out / "audit.html").read_text("utf-8")
+    assert "FIELD-UNCLASSIFIED" in html
+    for value in (CODE_IN_COLUMN, CODE_IN_MESSAGE, "janis.berzins@example.lv", "Bērziņš"):
+        assert value not in html

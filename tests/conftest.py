@@ -9,7 +9,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from zimes_audit.loading.tables import ColumnInfo, Detected, LoadedTable
+from zimes_audit.loading.header import column_letter
+from zimes_audit.loading.tables import (
+    UNCLASSIFIED_PREFIX,
+    UNREADABLE_DETAIL,
+    UNREADABLE_FIELDS,
+    ColumnInfo,
+    Detected,
+    LoadedTable,
+)
 from zimes_audit.procedure.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,15 +47,19 @@ def make_table(kind: str, records: list[dict], file_name: str | None = None) -> 
     frame["source_file"] = pd.Series(file_name, index=frame.index, dtype="str")
     frame["source_sheet"] = pd.Series(None, index=frame.index, dtype="str")
     frame["source_row"] = pd.Series(range(2, len(records) + 2), index=frame.index, dtype="int64")
+    for column in (UNREADABLE_FIELDS, UNREADABLE_DETAIL):  # no unreadable cell
+        frame[column] = pd.Series(pd.NA, index=frame.index, dtype="string")
     catalogue = load_catalogue()
     infos = tuple(
         ColumnInfo(
-            c,
+            c.removeprefix(UNCLASSIFIED_PREFIX),
             c if c in catalogue.fields else None,
             catalogue.fields[c].category if c in catalogue.fields else "unclassified",
             c,
+            scan=catalogue.fields[c].scan if c in catalogue.fields else True,
+            letter=column_letter(n),
         )
-        for c in columns
+        for n, c in enumerate(columns)
     )
     return LoadedTable(
         Path(file_name), kind, frame, infos, Detected("csv", "utf-8", ",", None, 1), "0" * 64

@@ -42,9 +42,12 @@ def test_ground_truth_is_reproduced_exactly(sample_audit, ground_truth):
 
 
 def test_every_rule_is_exercised_by_the_sample(sample_audit):
-    from zimes_audit.procedure.rules import load_rules
+    from zimes_audit.procedure.rules import column_rules, load_rules
 
-    assert set(sample_audit.findings["rule_id"]) == set(load_rules().rules)
+    # the sample plants record-level violations; the column-level FIELD-UNCLASSIFIED is exercised
+    # by files built in tests/test_real_inputs.py (the sample's headings are all known)
+    record_rules = set(load_rules().rules) - column_rules()
+    assert set(sample_audit.findings["rule_id"]) == record_rules
 
 
 def test_the_pandas_reference_path_finds_the_same(sample_audit):

@@ -81,9 +81,13 @@ def test_a_clean_customer_and_order_raise_nothing():
 
 
 class TestFieldUnpermitted:
-    def test_personal_code_column_and_unknown_heading_are_flagged(self):
+    def test_personal_code_column_is_flagged_per_record_an_unknown_heading_per_column(self):
         result = run(
-            [customer("K-1"), customer("K-2", **{"unclassified:Mīļākā krāsa": "zila"})],
+            [
+                customer("K-1"),
+                customer("K-2", **{"unclassified:Mīļākā krāsa": "zila"}),
+                customer("K-3", **{"unclassified:Mīļākā krāsa": "p.k. 161175-19997"}),
+            ],
             [order("M-1-26", "K-1", personal_code="161175-19997"), order("M-2-26", "K-1")],
         )
         f = finding(result, "M-1-26", "FIELD-UNPERMITTED")
@@ -93,7 +97,18 @@ class TestFieldUnpermitted:
             "6, 8",
         )
         assert "161175" not in f["detail"]
-        assert finding(result, "K-2", "FIELD-UNPERMITTED")["field"] == "Mīļākā krāsa"
+        assert flagged(result, "K-2") == set()  # the unknown column: no per-record finding
+        [column] = result.findings[result.findings["rule_id"] == "FIELD-UNCLASSIFIED"].to_dict(
+            "records"
+        )
+        assert (column["record_id"], column["source_file"], column["source_row"]) == (
+            "",
+            "register.xlsx",
+            1,
+        )
+        assert (column["field"], column["action"]) == ("Mīļākā krāsa", "CLASSIFY_FIELD")
+        code = finding(result, "K-3", "PERSONAL-CODE-IN-TEXT")  # still scanned like free text
+        assert code["field"] == "Mīļākā krāsa" and "161175" not in code["detail"]
         assert flagged(result, "M-2-26") == set()
         assert flagged(result, "K-1") == set()
 

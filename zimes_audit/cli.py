@@ -37,7 +37,10 @@ Run `zimes-audit COMMAND --help` for each command's options.
 
 RUN_EPILOG = """\
 INPUTs are files (.csv, .tsv, .txt, .xlsx) or folders of them; whether a file is an orders export
-or the customer register is recognised from its headings.  The report goes to a new folder,
+or the customer register is recognised from its headings.  Headings the field catalogue does not
+know are taught in a field map (zimes-fields.toml beside the inputs, or --fields FILE); each still
+unknown column is one FIELD-UNCLASSIFIED finding, and `zimes-audit inventory` prints the lines
+to paste.  The report goes to a new folder,
 reports/<as-of>/ by default (reports/<as-of>-2/ … when that exists); an existing --out folder is
 refused, never overwritten.  Inputs are only read.
 
@@ -155,6 +158,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="language of the workbook (default: lv, Latvian)",
     )
     run.add_argument(
+        "--fields",
+        default=None,
+        metavar="FILE",
+        help="the administrator's field map: own headings and fields with their §6 category "
+        "(default: zimes-fields.toml beside the inputs, if there is one)",
+    )
+    run.add_argument(
         "--no-notebook",
         action="store_true",
         help="skip executing the audit notebook (other outputs are still written)",
@@ -165,9 +175,17 @@ def build_parser() -> argparse.ArgumentParser:
         "inventory",
         help="show what each input holds (no personal values)",
         description="Per file: kind, rows, detected encoding/delimiter/header row, and each "
-        "column → canonical field → §6 category.  Prints no personal values.",
+        "column → canonical field → §6 category and how its values were read; for every "
+        "heading it does not know, the lines to paste into the field map (zimes-fields.toml), "
+        "with the nearest catalogue fields.  Prints no personal values.",
     )
     _inputs(inventory, "files or folders (default: data_samples/)")
+    inventory.add_argument(
+        "--fields",
+        default=None,
+        metavar="FILE",
+        help="the administrator's field map (default: zimes-fields.toml beside the inputs)",
+    )
     inventory.set_defaults(handler=_inventory)
 
     sample = commands.add_parser(
@@ -213,6 +231,7 @@ def _run(args: argparse.Namespace) -> int:
         history=args.history,
         resolutions=args.resolutions,
         language=args.lang,
+        fields=args.fields,
         command=["zimes-audit", *sys.argv[1:]],
     )
     print(
@@ -240,9 +259,14 @@ def _run(args: argparse.Namespace) -> int:
 
 def _inventory(args: argparse.Namespace) -> int:
     from zimes_audit.loading import load_inputs
+    from zimes_audit.procedure.catalogue import load_catalogue
+    from zimes_audit.procedure.field_map import resolve_field_map
     from zimes_audit.views.inventory import render_inventory
 
-    print(render_inventory(load_inputs(args.inputs)))
+    field_map = resolve_field_map(args.inputs, args.fields)
+    tables = load_inputs(args.inputs, field_map)
+    catalogue = load_catalogue().with_field_map(field_map)
+    print(render_inventory(tables, catalogue, field_map))
     return 0
 
 

@@ -113,6 +113,11 @@ class PolicyNotFound(PolicyError):
     hint = "Check the --policy path (or leave it out for the shipped policy)."
 
 
+class FieldMapError(AuditError):
+    message = "line {line}: {problem}."
+    hint = "Fix the field map (zimes-audit inventory prints lines to paste) or leave it out."
+
+
 class SuiteError(AuditError):
     message = "the expectation suite is not valid ({problem})."
     hint = "Run `python -m zimes_audit.checks.suites --sync` or restore the file from git."

@@ -65,6 +65,8 @@ def unexpected_rows(expectation: dict, frame: pd.DataFrame, params: dict) -> np.
     present = column.notna()
     if kind == "expect_column_values_to_be_null":
         bad = present
+    elif kind == "expect_column_values_to_not_be_in_set":
+        bad = present & column.isin(kwargs["value_set"])
     elif kind == "expect_column_values_to_be_in_set":
         bad = present & ~column.isin(kwargs["value_set"])
     elif kind == "expect_column_values_to_be_between":

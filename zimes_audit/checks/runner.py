@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from zimes_audit.checks.suites import load_suite_json, suite_path, to_gx_suite
+from zimes_audit.checks.suites import SUITE_NAMES, load_suite_json, suite_path, to_gx_suite
 from zimes_audit.procedure.catalogue import load_catalogue
 
 RESULT_FORMAT = {
@@ -142,7 +142,7 @@ class SuiteRunner:
         self._gx_suites = {}
         self._batches = {}
         self._groups: dict[str, list[tuple[list[str], list[int], object]]] = {}
-        for kind in load_catalogue().kinds:
+        for kind in SUITE_NAMES:
             raw, sha = load_suite_json(kind, suites_dir)
             source = str(suite_path(kind, suites_dir))
             suite = self.context.suites.add(to_gx_suite(raw, source))

@@ -37,7 +37,8 @@ from zimes_audit.loading.tables import (
     LoadedTable,
 )
 from zimes_audit.loading.xlsx_reader import read_xlsx
-from zimes_audit.procedure.catalogue import load_catalogue
+from zimes_audit.procedure.catalogue import Catalogue, load_catalogue
+from zimes_audit.procedure.field_map import FieldMap
 
 __all__ = [
     "PROVENANCE_COLUMNS",
@@ -50,8 +51,9 @@ __all__ = [
 ]
 
 
-def load_file(path: str | Path) -> LoadedTable:
-    """Load one .csv/.tsv/.txt/.xlsx file (read only, never modified)."""
+def load_file(path: str | Path, catalogue: Catalogue | None = None) -> LoadedTable:
+    """Load one .csv/.tsv/.txt/.xlsx file (read only, never modified); ``catalogue`` defaults to
+    the package's (pass one with the administrator's field map applied)."""
     path = Path(path)
     if not path.is_file():
         raise errors.InputNotFound(path)
@@ -59,7 +61,7 @@ def load_file(path: str | Path) -> LoadedTable:
     if suffix not in SUFFIXES:
         raise errors.UnsupportedFileType(path)
     data = path.read_bytes()
-    catalogue = load_catalogue()
+    catalogue = catalogue or load_catalogue()
     if suffix in WORKBOOK_SUFFIXES:
         raw = read_xlsx(path, data, catalogue)
     else:
@@ -67,6 +69,10 @@ def load_file(path: str | Path) -> LoadedTable:
     return build_table(path, raw, hashlib.sha256(data).hexdigest(), catalogue)
 
 
-def load_inputs(paths: Sequence[str | Path]) -> list[LoadedTable]:
-    """Load every input file found in ``paths`` (files, or folders of them), in order."""
-    return [load_file(path) for path in input_files(paths)]
+def load_inputs(
+    paths: Sequence[str | Path], field_map: FieldMap | None = None
+) -> list[LoadedTable]:
+    """Load every input file found in ``paths`` (files, or folders of them), in order, reading
+    headings with the administrator's ``field_map`` (:mod:`zimes_audit.procedure.field_map`)."""
+    catalogue = load_catalogue().with_field_map(field_map)
+    return [load_file(path, catalogue) for path in input_files(paths)]

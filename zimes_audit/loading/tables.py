@@ -24,7 +24,16 @@ import numpy as np
 import pandas as pd
 
 UNCLASSIFIED_PREFIX = "unclassified:"
+#: Frame column of a field the administrator's field map declares (not in the package catalogue).
+LOCAL_PREFIX = "local:"
 PROVENANCE_COLUMNS = ("source_file", "source_sheet", "source_row")
+#: Per record: the fields whose cell could not be read as the field's type (``;``-joined), and
+#: the same in words ("unreadable date in relationship start") — never the value itself.
+UNREADABLE_FIELDS = "unreadable_fields"
+#: Frame column (``UNREADABLE_PREFIX + column``) keeping the text of a column's unreadable cells:
+#: scanned like free text, so a personal code typed into a date column is still found.
+UNREADABLE_PREFIX = "unreadable:"
+UNREADABLE_DETAIL = "unreadable_detail"
 DELIMITER_LABELS = {",": ",", ";": ";", "\t": "TAB"}
 
 
@@ -48,12 +57,22 @@ class Detected:
 
 @dataclass(frozen=True)
 class ColumnInfo:
-    """One column of the input: its heading, canonical field, §6 category and frame column."""
+    """One column of the input: its heading, canonical field, §6 category and frame column.
+
+    ``scan``: its text is scanned for personal codes and card numbers (every unknown heading is);
+    ``read_as``: how its cells were read (dates, yes/no styles), for the inventory;
+    ``unreadable``: cells that held text the field's type could not read;
+    ``letter``: the spreadsheet column letter.
+    """
 
     heading: str
     field: str | None
     category: str
     column: str
+    scan: bool = False
+    read_as: str | None = None
+    unreadable: int = 0
+    letter: str = ""
 
     @property
     def classified(self) -> bool:

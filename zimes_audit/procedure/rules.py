@@ -6,7 +6,7 @@ Rule ids are a contract: findings, the workbook, the notebooks and past reports 
 >>> catalogue.rules["RETENTION-EXPIRED"].section
 '10.1.1'
 >>> list(catalogue.rules)[:2]
-['FIELD-UNPERMITTED', 'PERSONAL-CODE-IN-TEXT']
+['FIELD-UNPERMITTED', 'FIELD-UNCLASSIFIED']
 >>> catalogue.actions["DELETE"].en
 'Delete the record (and its orders) in Mozello and the register.'
 >>> rule_order(["DATA-INACCURATE", "X-LOCAL", "FIELD-UNPERMITTED"])
@@ -31,6 +31,7 @@ class Rule:
     action: str
     en: str
     lv: str
+    scope: str = "record"  # "column": one finding per file × column, no record id
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,15 @@ def load_rules() -> RuleCatalogue:
     text = resources.files("zimes_audit.procedure.data").joinpath("rules.toml").read_text("utf-8")
     raw = tomllib.loads(text)
     rules = {
-        rid: Rule(rid, r["section"], r["severity"], r["action"], r["en"], r["lv"])
+        rid: Rule(
+            rid,
+            r["section"],
+            r["severity"],
+            r["action"],
+            r["en"],
+            r["lv"],
+            r.get("scope", "record"),
+        )
         for rid, r in raw["rules"].items()
     }
     actions = {name: Action(name, a["en"], a["lv"]) for name, a in raw["actions"].items()}
@@ -109,3 +118,12 @@ def term_rows(terms: dict) -> list[tuple[str, object]]:
     rows.append((labels["contact_fields_not_needed"], ", ".join(fields)))
     rows += [(labels["due_days"].format(action=a), d) for a, d in terms.get("due_days", {}).items()]
     return rows
+
+
+def column_rules() -> frozenset[str]:
+    """Ids of the column-level rules (one finding per file × column).
+
+    >>> sorted(column_rules())
+    ['FIELD-UNCLASSIFIED']
+    """
+    return frozenset(r.id for r in load_rules().rules.values() if r.scope == "column")

@@ -40,10 +40,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from zimes_audit.procedure.rules import column_rules
+
 HISTORY_FILE = "zimes-history.sqlite"
 SCHEMA_VERSION = 1
-# Rules whose findings are about a column, not a record: keyed by file + column (docs/contracts.md).
-COLUMN_LEVEL_RULES = frozenset({"FIELD-UNCLASSIFIED"})
 DONE = frozenset({"done", "deleted", "redacted", "corrected", "consent_obtained"})
 ACCEPT = frozenset({"not_applicable", "exception"})
 STATUSES = ("new", "still_open", "overdue", "done_still_present", "exception", "exception_expired")
@@ -139,7 +139,7 @@ def finding_keys(findings: pd.DataFrame) -> pd.Series:
     where = _text(findings["source_file"]) + "@" + findings["source_row"].astype(str)
     record = kind + ":" + ids.where(ids != "", where)
     rule = _text(findings["rule_id"])
-    column_level = (ids == "") & rule.isin(COLUMN_LEVEL_RULES)
+    column_level = (ids == "") & rule.isin(column_rules())
     record = record.where(~column_level, _text(findings["source_file"]))
     return record + "|" + rule + "|" + _sorted_fields(findings["field"])
 

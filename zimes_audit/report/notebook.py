@@ -77,6 +77,7 @@ def execute_audit_notebook(
     inputs: list[str],
     as_of: date,
     policy: str | Path | None,
+    fields: str | Path | None = None,
 ) -> tuple[Path, Path]:
     """Execute the periodic audit notebook into ``folder/audit.ipynb`` and ``audit.html``."""
     folder = Path(folder).resolve()
@@ -86,6 +87,7 @@ def execute_audit_notebook(
         "as_of": as_of.isoformat(),
         "report_dir": str(folder),
         "policy": str(Path(policy).resolve()) if policy else "",
+        "fields": str(Path(fields).resolve()) if fields else "",
     }
     _execute(notebook_path(AUDIT_NOTEBOOK), target, parameters, Path.cwd())
     return target, render_html(target, folder / "audit.html")

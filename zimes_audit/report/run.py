@@ -81,15 +81,18 @@ def run_report(
     history: Path | None = None,
     resolutions: Path | None = None,
     language: str = "lv",
+    fields: str | Path | None = None,
 ) -> tuple[Path, object]:
     """Audit ``inputs`` as of ``as_of`` into a new report folder; return (folder, result).
 
     ``history`` is the audit history database (default ``zimes-history.sqlite`` in
     ``reports_root``, or beside ``out`` when that is given);
-    ``resolutions`` a filled workbook to read decisions from (default: the previous run's).
+    ``resolutions`` a filled workbook to read decisions from (default: the previous run's);
+    ``fields`` the administrator's field map (default: ``zimes-fields.toml`` beside the inputs).
     """
     from zimes_audit.audit import audit
     from zimes_audit.loading import load_inputs
+    from zimes_audit.procedure.field_map import resolve_field_map
     from zimes_audit.procedure.policy import load_policy
 
     target = choose_folder(out, reports_root, as_of.isoformat())
@@ -99,10 +102,13 @@ def run_report(
     loaded_policy = load_policy(policy)
     progress("loading inputs")
     clock = time.perf_counter()
-    tables = load_inputs(inputs)
+    field_map = resolve_field_map(inputs, fields)
+    tables = load_inputs(inputs, field_map)
     load_seconds = time.perf_counter() - clock
     progress(f"validating {sum(t.rows for t in tables)} records")
-    result = audit(tables=tables, as_of=as_of, policy=loaded_policy, naive_gx=naive_gx)
+    result = audit(
+        tables=tables, as_of=as_of, policy=loaded_policy, naive_gx=naive_gx, field_map=field_map
+    )
     result.timings["load"] = load_seconds
     result.started = started
     lab = labels(language)
@@ -160,7 +166,13 @@ def run_report(
                 progress("executing the audit notebook")
                 from zimes_audit.report.notebook import execute_audit_notebook
 
-                execute_audit_notebook(folder, inputs=inputs, as_of=as_of, policy=policy)
+                execute_audit_notebook(
+                    folder,
+                    inputs=inputs,
+                    as_of=as_of,
+                    policy=policy,
+                    fields=field_map.source if field_map else None,
+                )
             result.finished = datetime.now(UTC)
             manifest = build_manifest(result, command)
             counts = comparison.counts()

@@ -36,7 +36,7 @@ from zimes_audit.checks.detect.personal_codes import code_format
 from zimes_audit.checks.findings import FINDINGS_COLUMNS
 from zimes_audit.facts.records import record_values
 from zimes_audit.facts.registry import PERSONAL_FACTS, SAFE_FACTS
-from zimes_audit.loading.tables import PROVENANCE_COLUMNS, UNCLASSIFIED_PREFIX
+from zimes_audit.loading.tables import LOCAL_PREFIX, PROVENANCE_COLUMNS, UNCLASSIFIED_PREFIX
 from zimes_audit.procedure.catalogue import NOT_PERMITTED, Catalogue, load_catalogue
 
 STARS = "***"
@@ -232,6 +232,9 @@ def masked_records(frame: pd.DataFrame, catalogue: Catalogue | None = None) -> p
             or column in PERSONAL_FACT_COLUMNS
         )
         keep_plain = masker is None or (unknown and not _is_text(frame[column]))
+        if column.startswith(LOCAL_PREFIX) and not _is_text(frame[column]):
+            # a field of the administrator's map: its category is theirs, so nothing is shown
+            keep_plain, masker = False, lambda v: None if _present(v) is None else "[value]"
         out[column] = frame[column] if keep_plain else _mask_series(frame[column], masker)
     return pd.DataFrame(out, index=frame.index)
 

@@ -1,8 +1,12 @@
 """From a reader's :class:`RawTable` to a typed :class:`LoadedTable`.
 
 Cells are stripped (an empty cell is missing), fully blank rows are dropped (row numbers keep
-counting them), a column with a blank heading and no values is dropped, the file's kind is
-recognised and each column is parsed by its catalogue field type.  A value that does not parse
+counting them), a column with a blank heading and no values (formatted but empty) is dropped,
+totals rows under the data (first filled cell ``Kopā``, ``Kopā:``, ``Total``, ``Summa`` …, no
+record id) are left out and named in the notes, the file's kind is recognised (both kinds weighed;
+a tie is refused) and each column is parsed by its catalogue field type.  A cell the reader could
+not read (an Excel error, a formula saved without its result) is a :class:`CellProblem`, never a
+blank; a column where every row is such a cell is refused.  A value that does not parse
 stops the load with :class:`zimes_audit.errors.BadValue`, naming file, row and heading only.
 
 >>> import numpy as np
@@ -17,6 +21,12 @@ stops the load with :class:`zimes_audit.errors.BadValue`, naming file, row and h
 ('orders', 2, ['order_id', 'total', 'source_file', 'source_sheet', 'source_row'])
 >>> t.frame.order_id.tolist(), t.frame.total.tolist(), t.frame.source_row.tolist()
 (['M-1', 'M-2'], [12.5, 3.0], [2, 4])
+>>> cells = pd.DataFrame({0: ["M-1", "Kopā:"], 1: ["12,50", "12,50"]}, dtype="str")
+>>> raw = RawTable(["Pasūtījuma nr.", "Summa"], cells, np.array([2, 3]),
+...                Detected("csv", "utf-8", ";", None, 1))
+>>> t = build_table(Path("o.csv"), raw, "0" * 64, load_catalogue())
+>>> t.rows, t.notes[-1]
+(1, 'row 3: a totals row, left out')
 """
 
 from __future__ import annotations
@@ -28,32 +38,87 @@ import pandas as pd
 
 from zimes_audit import errors
 from zimes_audit.loading.header import map_columns
-from zimes_audit.loading.kinds import missing_text, recognise_kind
-from zimes_audit.loading.tables import LoadedTable, RawTable
+from zimes_audit.loading.kinds import decide_kind
+from zimes_audit.loading.tables import CellProblem, LoadedTable, RawTable
 from zimes_audit.loading.values import EXPECTED, clean_text, first_bad, parse_column
 from zimes_audit.procedure.catalogue import Catalogue
 
+TOTALS_WORDS = frozenset(
+    {"kopā", "kopa", "kopsumma", "pavisam", "total", "totals", "grand total", "summa", "sum"}
+)
 
-def build_table(path: Path, raw: RawTable, sha256: str, catalogue: Catalogue) -> LoadedTable:
-    """Type ``raw`` by the catalogue; ``sha256`` is the hash of the file's bytes."""
+
+def _totals_rows(
+    cells: dict[int, pd.Series], keep: np.ndarray, id_column: int | None
+) -> np.ndarray:
+    """Rows whose first filled cell is a totals word (``Kopā:``) and whose record id is empty or
+    that word: summary rows, not records."""
+    first = pd.Series(pd.NA, index=range(len(keep)), dtype="str")
+    for series in cells.values():
+        series = series.reset_index(drop=True)
+        first = first.fillna(series)
+    words = first.str.rstrip(":. ").str.casefold()
+    totals = np.array(words.isin(TOTALS_WORDS).fillna(False), dtype=bool)
+    if id_column is not None:
+        ids = cells[id_column].reset_index(drop=True)
+        id_is_word = ids.str.rstrip(":. ").str.casefold().isin(TOTALS_WORDS).fillna(False)
+        totals &= np.array(ids.isna() | id_is_word, dtype=bool)
+    return totals & keep
+
+
+def _rows_text(rows: list[int]) -> str:
+    shown = ", ".join(map(str, rows[:10]))
+    return f"row {shown}" if len(rows) == 1 else f"rows {shown}" + (" …" if len(rows) > 10 else "")
+
+
+def build_table(
+    path: Path, raw: RawTable, sha256: str, catalogue: Catalogue, name: str | None = None
+) -> LoadedTable:
+    """Type ``raw`` by the catalogue; ``sha256`` is the hash of the file's bytes, ``name`` the
+    source name (default: the file name)."""
     cells = {i: clean_text(raw.cells[i]) for i in raw.cells.columns}
     filled = {i: int(s.notna().sum()) for i, s in cells.items()}
     keep = np.zeros(len(raw.cells), dtype=bool)
     for series in cells.values():
         keep |= series.notna().to_numpy()
+    for column, where in raw.unreadable.items():
+        filled[column] = filled.get(column, 0) + len(where)
+        keep |= np.isin(raw.source_rows, list(where))
     infos = [
         (i, info)
         for i, info in enumerate(map_columns(raw.headings, catalogue))
         if (raw.headings[i] or "").strip() or filled.get(i, 0)
     ]
     fields = {info.field for _, info in infos if info.field}
-    kind = recognise_kind(fields, catalogue)
+    decision = decide_kind(fields, catalogue)
+    if decision.tie:
+        raise errors.AmbiguousKind(path, why=decision.why)
+    kind = decision.kind
     if kind is None:
-        raise errors.UnknownFileKind(path, missing=missing_text(fields, catalogue))
+        raise errors.UnknownFileKind(path, missing=decision.why)
+    notes = [*raw.notes, f"taken as {kind.label}: {decision.why}"]
+    id_column = next((i for i, info in infos if info.field == kind.record_id), None)
+    totals = _totals_rows(cells, keep, id_column)
+    if totals.any():
+        dropped = raw.source_rows[totals].tolist()
+        notes.append(
+            f"{_rows_text(dropped)}: a totals row{'s' if len(dropped) > 1 else ''}, left out"
+        )
+        keep &= ~totals
 
     rows = raw.source_rows[keep]
+    kept_rows = set(rows.tolist())
+    problems: list[CellProblem] = []
     frame: dict[str, pd.Series] = {}
     for i, info in infos:
+        unreadable = {r: w for r, w in raw.unreadable.get(i, {}).items() if r in kept_rows}
+        if unreadable and len(unreadable) == len(rows):
+            what = next(iter(unreadable.values()))
+            raise errors.UnreadableColumn(path, column=info.heading, what=what)
+        problems += [
+            CellProblem(r, info.heading, info.field, f"unreadable cell in {info.heading}: {w}")
+            for r, w in sorted(unreadable.items())
+        ]
         text = cells[i][keep].reset_index(drop=True)
         type_ = catalogue.fields[info.field].type if info.field else "text"
         typed = parse_column(text, type_)
@@ -63,7 +128,15 @@ def build_table(path: Path, raw: RawTable, sha256: str, catalogue: Catalogue) ->
                 path, row=int(rows[bad]), column=info.heading, expected=EXPECTED[type_]
             )
         frame[info.column] = typed
-    frame["source_file"] = pd.Series(path.name, index=range(len(rows)), dtype="str")
+    width = len(raw.headings)
+    problems += [
+        CellProblem(r, infos[0][1].heading if infos else "", None,
+                    f"the row has {found} fields where the header has {width}")
+        for r, found in sorted(raw.short_rows.items())
+        if r in kept_rows
+    ]  # fmt: skip
+    source = name or path.name
+    frame["source_file"] = pd.Series(source, index=range(len(rows)), dtype="str")
     frame["source_sheet"] = pd.Series(raw.detected.sheet, index=range(len(rows)), dtype="str")
     frame["source_row"] = pd.Series(rows, dtype="int64")
     return LoadedTable(
@@ -73,4 +146,7 @@ def build_table(path: Path, raw: RawTable, sha256: str, catalogue: Catalogue) ->
         columns=tuple(info for _, info in infos),
         detected=raw.detected,
         sha256=sha256,
+        name=source,
+        notes=tuple(notes),
+        problems=tuple(problems),
     )

@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from zimes_audit.checks.findings import FINDINGS_COLUMNS
+from zimes_audit.report.safe_text import restore
 
 NEW, STILL_OPEN = "new", "still open"
 
@@ -77,5 +78,7 @@ def previous_report(reports_root: Path, *, before: str) -> Path | None:
 def read_findings(folder: Path) -> pd.DataFrame:
     """A report's ``findings.csv`` (record ids and rule ids only; no personal values)."""
     frame = pd.read_csv(folder / "findings.csv", dtype=str, keep_default_na=False)
+    for column in frame.columns:
+        frame[column] = frame[column].map(restore)
     frame["source_row"] = pd.to_numeric(frame["source_row"], errors="coerce").astype("Int64")
     return frame[FINDINGS_COLUMNS]

@@ -16,6 +16,7 @@ from zimes_audit.errors import BadArgument
 from zimes_audit.report.folder import choose_folder, staged
 from zimes_audit.report.history import compare, previous_report, read_findings
 from zimes_audit.report.manifest import build_manifest, write_manifest
+from zimes_audit.report.safe_text import neutralise
 from zimes_audit.report.workbook import write_workbook
 
 REPORT_FILES = (
@@ -35,7 +36,15 @@ def progress(message: str) -> None:
 
 
 def write_findings_csv(path: Path, findings) -> Path:
-    findings[FINDINGS_COLUMNS].to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    """``findings.csv``: every text cell through :func:`~zimes_audit.report.safe_text.neutralise`,
+    so no spreadsheet evaluates a record id, file name or heading that looks like a formula."""
+    frame = findings[FINDINGS_COLUMNS].copy()
+    for column in frame.columns:
+        if column != "source_row":
+            frame[column] = frame[column].map(
+                lambda v: neutralise(v) if isinstance(v, str) else v, na_action="ignore"
+            )
+    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
     return path
 
 

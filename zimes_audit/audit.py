@@ -15,7 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from zimes_audit.checks.findings import empty_findings, failures_of, findings_for, merge_findings
+from zimes_audit.checks.findings import (
+    empty_findings,
+    failures_of,
+    findings_for,
+    loader_findings,
+    merge_findings,
+)
 from zimes_audit.checks.runner import SuiteInfo, SuiteRunner
 from zimes_audit.facts.derived import order_facts, register_facts
 from zimes_audit.loading.tables import LoadedTable
@@ -119,7 +125,9 @@ def audit(
         parts.append(
             findings_for(kind, failures_of(validations[kind]), frames[kind], kinds[kind].record_id)
         )
+        parts.append(loader_findings(kind, tables, frames[kind], kinds[kind].record_id))
         lap("findings")
+    parts = [p for p in parts if not p.empty]
     raw = pd.concat(parts, ignore_index=True) if parts else empty_findings()
     findings = with_due_dates(merge_findings(raw), policy, as_of)
     lap("findings")

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from zimes_audit import __version__
-from zimes_audit.errors import AuditError, BadArgument
+from zimes_audit.errors import AuditError, BadArgument, one_line
 
 EXIT_ERROR = 2
 EXIT_INTERNAL = 3
@@ -177,7 +177,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _print_skipped(skipped) -> None:
+    for item in skipped:
+        print(f"zimes-audit: {item}", file=sys.stderr)
+
+
 def _run(args: argparse.Namespace) -> int:
+    # fast checks before the heavy imports (pandas, Great Expectations): a missing input or an
+    # impossible --out is refused in a moment, not after seconds of imports
+    from zimes_audit.loading.discover import input_files
+    from zimes_audit.report.folder import check_target
+
+    input_files(args.inputs)
+    if args.out is not None:
+        check_target(args.out)
+
     from zimes_audit.report.run import run_report
 
     as_of = args.as_of or date.today()
@@ -191,6 +205,7 @@ def _run(args: argparse.Namespace) -> int:
         compare_with=args.compare,
         command=["zimes-audit", *sys.argv[1:]],
     )
+    _print_skipped(getattr(result.tables, "skipped", []))
     print(
         f"Audit as of {as_of.isoformat()}: {len(result.findings)} findings "
         f"in {sum(t.rows for t in result.tables)} records "
@@ -253,6 +268,13 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader of our output went away (e.g. `| head`): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as error:  # e.g. a file that became unreadable while the audit ran
+        if os.environ.get("ZIMES_AUDIT_DEBUG"):
+            raise
+        where = f"{one_line(error.filename)}: " if error.filename else ""
+        cause = error.strerror or type(error).__name__
+        print(f"zimes-audit: error: {where}cannot be read or written ({cause}).", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print("zimes-audit: interrupted; no report was written.", file=sys.stderr)
         return 130

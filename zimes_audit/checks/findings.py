@@ -149,6 +149,69 @@ def findings_for(
     return pd.concat(parts, ignore_index=True) if parts else empty_findings()
 
 
+LOADER_RULE = "DATA-INACCURATE"
+
+
+def loader_findings(kind: str, tables, frame: pd.DataFrame, record_id: str) -> pd.DataFrame:
+    """DATA-INACCURATE findings (§12.4) for the cells the loader could not read (an Excel error,
+    a formula saved without its result, a row cut short): never taken for blanks, each is a
+    finding on its record.  ``frame`` is the kind's combined frame (row position = record).
+
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace as T
+    >>> from zimes_audit.loading.tables import CellProblem
+    >>> frame = pd.DataFrame({"customer_id": ["K-1", "K-2"], "source_file": ["r.xlsx"] * 2,
+    ...                       "source_row": [2, 3]})
+    >>> t = T(kind="register", source="r.xlsx",
+    ...       problems=[CellProblem(3, "Piekrišana", "consent_given", "unreadable cell in Piekrišana: an Excel error (#N/A)")])
+    >>> loader_findings("register", [t], frame, "customer_id")[["source_row", "record_id", "rule_id", "field"]].values.tolist()
+    [[3, 'K-2', 'DATA-INACCURATE', 'consent_given']]
+    """
+    from zimes_audit.procedure.rules import load_rules
+
+    rule = load_rules().rules[LOADER_RULE]
+    records = []
+    positions = {
+        (f, int(r)): n
+        for n, (f, r) in enumerate(zip(frame["source_file"], frame["source_row"], strict=True))
+    } if len(frame) else {}  # fmt: skip
+    for table in tables:
+        if table.kind != kind:
+            continue
+        for problem in table.problems:
+            position = positions.get((table.source, problem.source_row))
+            if position is None:
+                continue
+            rid = frame[record_id].iloc[position] if record_id in frame else None
+            records.append(
+                {
+                    "record_kind": kind,
+                    "source_file": table.source,
+                    "source_row": problem.source_row,
+                    "record_id": "" if rid is None or pd.isna(rid) else str(rid),
+                    "record_position": position,
+                    "rule_id": rule.id,
+                    "procedure_section": rule.section,
+                    "severity": rule.severity,
+                    "action": rule.action,
+                    "field": problem.field or problem.heading,
+                    "detail": problem.detail,
+                    "reason_en": rule.en,
+                    "reason_lv": rule.lv,
+                    "expectations": "loader: unreadable cell",
+                }
+            )
+    if not records:
+        return empty_findings()
+    return pd.DataFrame.from_records(records).astype(
+        {
+            c: "string"
+            for c in [*FINDINGS_COLUMNS, *EXTRA_COLUMNS]
+            if c not in ("source_row", "record_position")
+        }
+    )
+
+
 def empty_findings() -> pd.DataFrame:
     return pd.DataFrame(
         {

@@ -91,7 +91,12 @@ def _tables(path: Path, data: bytes, name: str) -> list[LoadedTable]:
         raws = read_workbook(path, data, catalogue)
     else:
         raws = [read_csv(path, data, catalogue)]
-    return [build_table(path, raw, digest, catalogue, name) for raw in raws]
+    if len(raws) == 1:
+        return [build_table(path, raws[0], digest, catalogue, name)]
+    # several data sheets: each is a source of its own (``register.xlsx [Arhīvs]``)
+    return [
+        build_table(path, raw, digest, catalogue, f"{name} [{raw.detected.sheet}]") for raw in raws
+    ]
 
 
 def load_path(path: str | Path, name: str | None = None) -> list[LoadedTable]:

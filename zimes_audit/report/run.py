@@ -95,7 +95,8 @@ def run_report(
             ("Findings", len(result.findings)),
             ("Expectations run", result.expectations_run),
         ]
-        facts += [(f"Input: {t.path.name}", f"{t.kind}, {t.rows} rows") for t in tables]
+        facts += [(f"Input: {t.source}", f"{t.kind}, {t.rows} rows") for t in tables]
+        facts += [("Skipped", str(s)) for s in getattr(tables, "skipped", [])]
         if change is not None:
             facts.append(("Compared with", str(previous)))
             facts += [(f"Since then: {k.replace('_', ' ')}", n) for k, n in change.counts().items()]

@@ -13,6 +13,7 @@ the catalogue does not know ``?? UNKNOWN``.
 >>> print(render_inventory([table]).split("\\n", 1)[1])  # doctest: +NORMALIZE_WHITESPACE
   kind: Mozello orders export · rows: 1 · sha256: ...
   read as: csv, utf-8, delimiter ;, header row 1
+  note: taken as Mozello orders export: orders headings: order id, total (2)
   column          field          category               filled
   Pasūtījuma nr.  order_id       operational            100.0%
   Summa           total          6.6 purchase history   100.0%
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from zimes_audit.errors import one_line
 from zimes_audit.loading import LoadedTable
 from zimes_audit.procedure.catalogue import (
     CATEGORY_LABELS,
@@ -44,7 +46,7 @@ def _records(table: LoadedTable) -> list[tuple]:
     for info in table.columns:
         filled = int(table.frame[info.column].notna().sum())
         rate = round(100 * filled / table.rows, 1) if table.rows else 0.0
-        records.append((table.path.name, info.heading, info.field, info.category, filled, rate))
+        records.append((table.source, info.heading, info.field, info.category, filled, rate))
     return records
 
 
@@ -66,18 +68,27 @@ def _describe(table: LoadedTable) -> list[str]:
         how.append(f"sheet '{d.sheet}'")
     how.append(f"header row {d.header_row}")
     label = load_catalogue().kinds[table.kind].label
-    return [
-        f"{table.path}",
+    lines = [
+        one_line(table.path)
+        + (f"  (source: {one_line(table.source)})" if table.source != table.path.name else ""),
         f"  kind: {label} · rows: {table.rows} · sha256: {table.sha256[:12]}",
-        f"  read as: {', '.join(how)}",
+        f"  read as: {', '.join(one_line(h) for h in how)}",
     ]
+    lines += [f"  note: {one_line(note)}" for note in table.notes]
+    if table.problems:
+        lines.append(
+            f"  unreadable cells: {len(table.problems)} (each is a DATA-INACCURATE finding)"
+        )
+    return lines
 
 
 def _column_lines(table: LoadedTable) -> list[str]:
     cells = [("column", "field", "category", "filled", "")]
     for _, heading, field, category, _, rate in _records(table):
         label = CATEGORY_LABELS.get(category, category)
-        cells.append((heading, field or "-", label, f"{rate:.1f}%", MARKERS.get(category, "")))
+        cells.append(
+            (one_line(heading), field or "-", label, f"{rate:.1f}%", MARKERS.get(category, ""))
+        )
     widths = [max(len(row[i]) for row in cells) for i in range(4)]
     lines = []
     for row in cells:
@@ -87,5 +98,9 @@ def _column_lines(table: LoadedTable) -> list[str]:
 
 
 def render_inventory(tables: list[LoadedTable]) -> str:
-    """The inventory as plain text, one block per file (no cell values)."""
-    return "\n\n".join("\n".join(_describe(t) + _column_lines(t)) for t in tables) + "\n"
+    """The inventory as plain text, one block per file (no cell values), then the files skipped."""
+    blocks = ["\n".join(_describe(t) + _column_lines(t)) for t in tables]
+    skipped = getattr(tables, "skipped", [])
+    if skipped:
+        blocks.append("\n".join(str(s) for s in skipped))
+    return "\n\n".join(blocks) + "\n"

@@ -101,9 +101,8 @@ def build_table(
     totals = _totals_rows(cells, keep, id_column)
     if totals.any():
         dropped = raw.source_rows[totals].tolist()
-        notes.append(
-            f"{_rows_text(dropped)}: a totals row{'s' if len(dropped) > 1 else ''}, left out"
-        )
+        what = "totals rows" if len(dropped) > 1 else "a totals row"
+        notes.append(f"{_rows_text(dropped)}: {what}, left out")
         keep &= ~totals
 
     rows = raw.source_rows[keep]

@@ -215,6 +215,28 @@ def _fill_merged(top: list[list[str]], merged) -> None:
                     top[r][c] = value
 
 
+def _qualified(group: str, sub: str, catalogue: Catalogue) -> str:
+    """The heading of a column under a group heading: ``group sub`` when that names a field
+    (``Piegādes`` + ``adrese``), the sub-heading when only it names one (``Kontakti`` over
+    ``E-pasts``), else ``group sub`` — never a guess when both name fields.
+
+    >>> from zimes_audit.procedure.catalogue import load_catalogue
+    >>> cat = load_catalogue()
+    >>> _qualified("Piegādes", "adrese", cat), _qualified("Kontakti", "E-pasts", cat)
+    ('Piegādes adrese', 'E-pasts')
+    >>> _qualified("Klienta ID", "Klienta ID", cat), _qualified("Piekrišana", "Datums", cat)
+    ('Klienta ID', 'Piekrišana Datums')
+    """
+    if not group or not sub or group == sub:
+        return sub or group
+    qualified = f"{group} {sub}"
+    if catalogue.field_for(qualified) is not None:
+        return qualified
+    if catalogue.field_for(sub) is not None and catalogue.field_for(group) is None:
+        return sub
+    return qualified
+
+
 def _header(top: list[list[str]], merged, catalogue: Catalogue) -> tuple[int, list[str]] | None:
     """``(last header row, headings)`` of a sheet's top rows, or ``None``.
 
@@ -234,12 +256,7 @@ def _header(top: list[list[str]], merged, catalogue: Catalogue) -> tuple[int, li
         return first, list(top[first])
     headings = []
     for group, sub in zip(top[first], top[last], strict=True):
-        choice = sub or group
-        if group and sub and group != sub:
-            qualified = f"{group} {sub}"
-            if catalogue.field_for(qualified) is not None or catalogue.field_for(sub) is None:
-                choice = qualified
-        headings.append(choice)
+        headings.append(_qualified(group, sub, catalogue))
     return last, headings
 
 

@@ -36,8 +36,10 @@ Run `zimes-audit COMMAND --help` for each command's options.
 """
 
 RUN_EPILOG = """\
-INPUTs are files (.csv, .tsv, .txt, .xlsx) or folders of them; whether a file is an orders export
-or the customer register is recognised from its headings.  The report goes to a new folder,
+INPUTs are files (.csv, .tsv, .txt, .xlsx, .xlsm, .xls, .xlsb, .ods) or folders of them; whether a
+file is an orders export or the customer register is recognised from its headings (every data sheet
+of a workbook is read).  In a folder, files that are neither are skipped and named, a report's own
+outputs are never read, and byte-identical files are read once.  The report goes to a new folder,
 reports/<as-of>/ by default (reports/<as-of>-2/ … when that exists); an existing --out folder is
 refused, never overwritten.  Inputs are only read.
 
@@ -45,7 +47,8 @@ outputs:
   flagged-records.xlsx  the administrator's worklist: what to delete, redact or fix, by when;
                         what is new, still open and resolved since the previous report
   findings.csv          one row per record × rule (source_file, source_row, record_id, rule_id,
-                        procedure_section, severity, action, field, detail)
+                        procedure_section, severity, action, field, detail); text a spreadsheet
+                        would take for a formula starts with an apostrophe
   manifest.json         versions, policy and suite hashes, input hashes, counts, times
   data-docs/            Great Expectations Data Docs (no personal values)
   audit.ipynb/.html     the executed audit notebook (masked), unless --no-notebook

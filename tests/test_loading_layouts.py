@@ -273,6 +273,7 @@ def test_excel_unicode_text_utf16_tab_is_read(tmp_path):
     path.write_bytes(csv_bytes([ORDER_HEADINGS, *ORDER_ROWS], "\t", "utf-16"))
     table = load_file(path)
     assert table.detected.encoding == "utf-16" and table.detected.delimiter == "\t"
+    assert "encoding UTF-16: a UTF-16 byte-order mark (Excel's Unicode text)" in table.notes
     assert table.frame["name"].tolist() == ["Jānis Bērziņš", "Līga Ozoliņa"]
 
 

@@ -31,7 +31,13 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from zimes_audit import errors
-from zimes_audit.loading.sniff import head_text, sniff_encoding, sniff_header
+from zimes_audit.loading.sniff import (
+    ENCODING_EVIDENCE,
+    ENCODING_NAMES,
+    head_text,
+    sniff_encoding,
+    sniff_header,
+)
 from zimes_audit.loading.tables import Detected, RawTable
 from zimes_audit.procedure.catalogue import Catalogue
 
@@ -176,4 +182,5 @@ def read_csv(path: Path, data: bytes, catalogue: Catalogue) -> RawTable:
         row, found = next(iter(short.items()))
         raise errors.MalformedRow(path, row=row, found=found, expected=width)
     detected = Detected("csv", encoding, header.delimiter, None, header_row)
-    return RawTable(list(header.cells), cells, rows, detected, short_rows=short)
+    evidence = f"encoding {ENCODING_NAMES[encoding]}: {ENCODING_EVIDENCE[encoding]}"
+    return RawTable(list(header.cells), cells, rows, detected, notes=(evidence,), short_rows=short)

@@ -109,6 +109,14 @@ def _mixed_from(data: bytes) -> tuple[int, str, str] | None:
     return _line_of(data, utf8.start()), "Windows-1257", "UTF-8"
 
 
+ENCODING_EVIDENCE = {
+    "utf-16": "a UTF-16 byte-order mark (Excel's Unicode text)",
+    "utf-8-sig": "a UTF-8 byte-order mark, and every byte after it is UTF-8",
+    "utf-8": "every byte of the file is UTF-8",
+    "cp1257": "not UTF-8 and no UTF-8 letter anywhere; every byte is Windows-1257",
+}
+
+
 def sniff_encoding(data: bytes, path: str | Path) -> str:
     """The encoding of a text file's bytes, decided for the whole file: a byte-order mark
     (UTF-8 or UTF-16, as Excel's "Unicode text" has), else UTF-8 when every byte is UTF-8, else

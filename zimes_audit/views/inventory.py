@@ -13,6 +13,7 @@ the catalogue does not know ``?? UNKNOWN``.
 >>> print(render_inventory([table]).split("\\n", 1)[1])  # doctest: +NORMALIZE_WHITESPACE
   kind: Mozello orders export · rows: 1 · sha256: ...
   read as: csv, utf-8, delimiter ;, header row 1
+  note: encoding UTF-8: every byte of the file is UTF-8
   note: taken as Mozello orders export: orders headings: order id, total (2)
   column          field          category               filled
   Pasūtījuma nr.  order_id       operational            100.0%

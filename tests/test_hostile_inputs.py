@@ -4,10 +4,12 @@ behind, bounded time and memory; and a ``findings.csv`` no spreadsheet evaluates
 from __future__ import annotations
 
 import csv
+import io
 import os
 import resource
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -51,7 +53,8 @@ def _nothing_left(folder: Path, before: set[str]) -> None:
     assert {p.name for p in folder.iterdir()} == before
 
 
-def test_a_stray_cell_at_xfd1048576_is_one_line_not_an_abort(tmp_path):
+@pytest.mark.parametrize("dimension", ["true", "lying"])
+def test_a_stray_cell_at_xfd1048576_is_one_line_not_an_abort(tmp_path, dimension):
     path = tmp_path / "klienti.xlsx"
     book = openpyxl.Workbook()
     sheet = book.active
@@ -60,6 +63,15 @@ def test_a_stray_cell_at_xfd1048576_is_one_line_not_an_abort(tmp_path):
     sheet.append(["K-001", "Jānis Bērziņš", "Jā"])
     sheet["XFD1048576"] = "k"
     book.save(path)
+    if dimension == "lying":  # the sheet claims A1:C2; only its cells tell the truth
+        data = path.read_bytes()
+        with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(path, "w") as dst:
+            for item in src.infolist():
+                body = src.read(item)
+                if item.filename.startswith("xl/worksheets/"):
+                    assert b'<dimension ref="A1:XFD1048576"' in body
+                    body = body.replace(b'ref="A1:XFD1048576"', b'ref="A1:C2"')
+                dst.writestr(item, body)
     before = {p.name for p in tmp_path.iterdir()}
     for command in (["inventory"], ["run", "--as-of", AS_OF.isoformat(), "--no-notebook"]):
         done = zimes(*command, path.name, cwd=tmp_path)

@@ -81,12 +81,12 @@ def _read_bytes(path: Path) -> bytes:
         raise errors.UnreadableInput(path, cause=error.strerror or type(error).__name__) from None
 
 
-def _tables(path: Path, data: bytes, name: str) -> list[LoadedTable]:
+def _tables(path: Path, data: bytes, name: str, digest: str | None = None) -> list[LoadedTable]:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise errors.UnsupportedFileType(path)
     catalogue = load_catalogue()
-    digest = hashlib.sha256(data).hexdigest()
+    digest = digest or hashlib.sha256(data).hexdigest()
     if suffix in WORKBOOK_SUFFIXES:
         raws = read_workbook(path, data, catalogue)
     else:
@@ -139,7 +139,7 @@ def load_inputs(paths: Sequence[str | Path]) -> Loaded:
             continue
         seen[digest] = item
         try:
-            tables += _tables(item.path, data, item.name)
+            tables += _tables(item.path, data, item.name, digest)
         except NOT_AN_EXPORT as error:
             if item.explicit:
                 raise

@@ -48,22 +48,33 @@ TOTALS_WORDS = frozenset(
 )
 
 
+def _is_totals_word(text: pd.Series) -> np.ndarray:
+    short = text.str.len().fillna(99).to_numpy() <= max(map(len, TOTALS_WORDS)) + 2
+    out = np.zeros(len(text), dtype=bool)
+    if short.any():
+        words = text[short].str.rstrip(":. ").str.casefold()
+        out[short] = np.array(words.isin(TOTALS_WORDS).fillna(False), dtype=bool)
+    return out
+
+
 def _totals_rows(
     cells: dict[int, pd.Series], keep: np.ndarray, id_column: int | None
 ) -> np.ndarray:
     """Rows whose first filled cell is a totals word (``Kopā:``) and whose record id is empty or
-    that word: summary rows, not records."""
-    first = pd.Series(pd.NA, index=range(len(keep)), dtype="str")
-    for series in cells.values():
-        series = series.reset_index(drop=True)
-        first = first.fillna(series)
-    words = first.str.rstrip(":. ").str.casefold()
-    totals = np.array(words.isin(TOTALS_WORDS).fillna(False), dtype=bool)
+    that word: summary rows, not records.  Only rows without a real record id are looked at."""
+    candidates = keep.copy()
     if id_column is not None:
         ids = cells[id_column].reset_index(drop=True)
-        id_is_word = ids.str.rstrip(":. ").str.casefold().isin(TOTALS_WORDS).fillna(False)
-        totals &= np.array(ids.isna() | id_is_word, dtype=bool)
-    return totals & keep
+        candidates &= ids.isna().to_numpy() | _is_totals_word(ids)
+    positions = np.flatnonzero(candidates)
+    if positions.size == 0:
+        return candidates
+    first = pd.Series(pd.NA, index=range(positions.size), dtype="str")
+    for series in cells.values():
+        first = first.fillna(series.iloc[positions].reset_index(drop=True))
+    totals = np.zeros(len(keep), dtype=bool)
+    totals[positions] = _is_totals_word(first)
+    return totals
 
 
 def _rows_text(rows: list[int]) -> str:

@@ -144,14 +144,14 @@ def sniff_encoding(data: bytes, path: str | Path) -> str:
         encoding = "utf-8"
     else:
         encoding = "cp1257"
-    if encoding in ("utf-8-sig", "cp1257"):
-        body = data[len(codecs.BOM_UTF8) :] if encoding == "utf-8-sig" else data
-        mixed = _mixed_from(body)
+    bom = len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0
+    if encoding == "cp1257" or (bom and not _valid(memoryview(data)[bom:], "utf-8")):
+        mixed = _mixed_from(data[bom:])
         if mixed is not None:
             row, first, then = mixed
             raise errors.MixedEncoding(path, row=row, first=first, then=then)
-    if encoding not in ("utf-8", "utf-16") and not _valid(data, encoding):
-        raise errors.UndecodableText(path)
+        if encoding == "utf-8-sig" or not _valid(data, "cp1257"):
+            raise errors.UndecodableText(path)
     if encoding != "utf-16" and _looks_binary(head_text(data, encoding, 1 << 16)):
         raise errors.BinaryFile(path)
     return encoding

@@ -87,13 +87,20 @@ def check_container(data: bytes, path: str | Path) -> None:
 
 
 MAX_CELLS = 25_000_000  # 1 million rows × 25 columns
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
-_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
-_ERROR_TYPE = re.compile(rb'\bt="e"')
-_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)\b[^>]*>(.*?)</", re.DOTALL)
-_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
+# a cell with content (not a self-closing, formatted-but-empty ``<c r="B2" s="1"/>``)
+_FILLED_REF = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(?<!/)>')
+# cells calamine reads as blank though they are not: an Excel error, a formula without a result
+_ERROR_CELL = re.compile(
+    rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?\bt="e"[^>]*>(?:(?!</(?:\w+:)?c>).)*?'
+    rb"<(?:\w+:)?v>([^<]{0,12})",
+    re.DOTALL,
+)
+_BARE_FORMULA = re.compile(
+    rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^>]*>'
+    rb"(?:<(?:\w+:)?f\b[^>]*/>|<(?:\w+:)?f\b[^>]*>[^<]*</(?:\w+:)?f>)\s*</(?:\w+:)?c>"
+)
 _ROW_END = re.compile(rb"</(?:\w+:)?row>")
-_SCAN_CHUNK = 1 << 22
+_SCAN_CHUNK = 1 << 24
 _MAX_ROW_BYTES = 1 << 28
 
 
@@ -104,14 +111,92 @@ def _column_index(letters: bytes) -> int:
     return index - 1
 
 
+_CELL_START = b'<c r="'
+_DIMENSION = re.compile(
+    rb'<(?:\w+:)?dimension\s+ref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})"'
+)
+
+
+def _wider_than(letters: bytes) -> bytes:
+    """A regex for column letters right of ``letters`` (more letters, or later at one place).
+
+    >>> [bool(re.match(_wider_than(b"G"), c)) for c in (b"A1", b"G1", b"H1", b"AA1", b"XFD1")]
+    [False, False, True, True, True]
+    >>> [bool(re.match(_wider_than(b"AB"), c)) for c in (b"Z1", b"AB1", b"AC1", b"BA1", b"ABC1")]
+    [False, False, True, True, True]
+    """
+    options = [b"[A-Z]{%d,3}" % (len(letters) + 1)] if len(letters) < 3 else []
+    for at in range(len(letters)):
+        if letters[at] < ord("Z"):
+            later = b"[%c-Z]" % (letters[at] + 1)
+            rest = b"[A-Z]" * (len(letters) - at - 1)
+            options.append(letters[:at] + later + rest)
+    return b"(?:" + b"|".join(options) + b")[0-9]" if options else b"(?!)"
+
+
+_REF_AT = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _row_ends(xml: bytes) -> list[tuple[bytes, bytes]] | None:
+    """The references of the first and the last cell of every row (cells are written left to
+    right, so they bound the row), or ``None`` when the XML is not written that plainly."""
+    if _CELL_START not in xml:
+        return None if b"<" in xml and b"c " in xml and b'r="' in xml else []
+    refs = []
+    for piece in xml.split(b"</row>"):
+        first = piece.find(_CELL_START)
+        if first < 0:
+            continue
+        for at in (first, piece.rfind(_CELL_START)):
+            match = _REF_AT.match(piece, at)
+            if match is None:
+                return None
+            refs.append(match.groups())
+    # a cell out of order (wider than every row's first and last cell) needs the full look
+    letters = max((len(c) for c, _ in refs), default=1)
+    if letters < 3 and re.search(_CELL_START + b"[A-Z]{%d}" % (letters + 1), xml):
+        return None
+    return refs
+
+
 @dataclass
 class SheetScan:
     """What an .xlsx sheet's XML holds, before any of it is read into memory: the span of the
-    cells with content (0-based, inclusive) and the unreadable cells ``{(row, column): what}``."""
+    cells with content (0-based, inclusive) and the unreadable cells ``{(row, column): what}``.
 
-    first: tuple[int, int] | None = None
-    last: tuple[int, int] | None = None
+    >>> scan = SheetScan()
+    >>> scan.add(b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="XFD1048576" t="s"><v>1</v></c>'
+    ...          b'<c r="B2" t="e"><f>NA()</f><v>#N/A</v></c><c r="C2"><f>1+1</f></c></row>'
+    ...          b'<c r="ZZ9" s="3"/>')
+    >>> scan.cells, scan.unreadable
+    (17179869184, {(1, 1): 'an Excel error (#N/A)', (1, 2): 'a formula saved without its result'})
+    """
+
+    rows: tuple[int, int] | None = None
+    columns: set[bytes] = field(default_factory=set)
     unreadable: dict[tuple[int, int], str] = field(default_factory=dict)
+    # the sheet's own <dimension>, trusted while no cell lies right of it (checked per chunk)
+    claimed: tuple[bytes, int] | None = None
+    _wider: re.Pattern | None = None
+
+    def claim(self, head: bytes) -> None:
+        """Take the ``<dimension ref="A1:G500"/>`` of the sheet's head as its claimed span."""
+        found = _DIMENSION.search(head)
+        if found is not None:
+            self.claimed = (found.group(1), int(found.group(2)))
+            self._wider = re.compile(_CELL_START + _wider_than(found.group(1)))
+
+    @property
+    def first(self) -> tuple[int, int] | None:
+        if self.rows is None:
+            return None
+        return self.rows[0], min(_column_index(c) for c in self.columns)
+
+    @property
+    def last(self) -> tuple[int, int] | None:
+        if self.rows is None:
+            return None
+        return self.rows[1], max(_column_index(c) for c in self.columns)
 
     @property
     def cells(self) -> int:
@@ -119,29 +204,40 @@ class SheetScan:
             return 0
         return (self.last[0] - self.first[0] + 1) * (self.last[1] - self.first[1] + 1)
 
-    def _cell(self, attributes: bytes, content: bytes | None) -> None:
-        ref = _REF.search(attributes)
-        if ref is None or content is None:
+    def add(self, xml: bytes) -> None:
+        """Take in whole ``<row>`` elements of the sheet XML (the regexes do the per-cell work)."""
+        self._unreadable(xml)
+        if self.claimed is not None and self._wider is not None:
+            if not self._wider.search(xml):
+                last = xml.rfind(_CELL_START)
+                match = _REF_AT.match(xml, last) if last >= 0 else None
+                row = max(self.claimed[1], int(match.group(2)) if match else 0) - 1
+                self.rows = (0, max(row, self.rows[1] if self.rows else 0))
+                self.columns.update({b"A", self.claimed[0]})
+                return
+            self.claimed = None  # a cell right of the claimed span: look at every row from here
+        refs = _row_ends(xml)
+        if refs is None:  # an unusual writer (prefixed tags, attributes reordered): every cell
+            refs = _FILLED_REF.findall(xml)
+        if not refs:
             return
-        where = (int(ref.group(2)) - 1, _column_index(ref.group(1)))
-        value = _VALUE.search(content)
-        if value is None and not _FORMULA.search(content):
-            return
-        self.first = (
-            where
-            if self.first is None
-            else (min(self.first[0], where[0]), min(self.first[1], where[1]))
-        )
-        self.last = (
-            where
-            if self.last is None
-            else (max(self.last[0], where[0]), max(self.last[1], where[1]))
-        )
-        if _ERROR_TYPE.search(attributes):
-            code = value.group(1).decode("ascii", "replace")[:12] if value else "?"
-            self.unreadable[where] = f"an Excel error ({code})"
-        elif value is None:
-            self.unreadable[where] = "a formula saved without its result"
+        self.columns.update({c for c, _ in refs})
+        numbers = [int(r) - 1 for _, r in refs]
+        low, high = min(numbers), max(numbers)
+        if self.rows is not None:
+            low, high = min(self.rows[0], low), max(self.rows[1], high)
+        self.rows = (low, high)
+
+    def _unreadable(self, xml: bytes) -> None:
+        if b't="e"' in xml:
+            for column, row, code in _ERROR_CELL.findall(xml):
+                where = (int(row) - 1, _column_index(column))
+                self.unreadable[where] = f"an Excel error ({code.decode('ascii', 'replace')})"
+        if b"<f" in xml or b":f" in xml:
+            for column, row in _BARE_FORMULA.findall(xml):
+                self.unreadable[(int(row) - 1, _column_index(column))] = (
+                    "a formula saved without its result"
+                )
 
 
 def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -172,11 +268,18 @@ def scan_sheet(archive: zipfile.ZipFile, member: str) -> SheetScan:
     with archive.open(member) as stream:
         while True:
             chunk = stream.read(_SCAN_CHUNK)
+            if not pending and scan.rows is None and scan.claimed is None:
+                scan.claim(chunk[: chunk.find(b"<sheetData")])
             pending += chunk
-            ends = [m.end() for m in _ROW_END.finditer(pending)] if chunk else [len(pending)]
-            cut = ends[-1] if ends else 0
-            for match in _CELL.finditer(pending, 0, cut):
-                scan._cell(match.group(1), match.group(3) if match.group(2) != b"/>" else None)
+            if not chunk:
+                cut = len(pending)
+            else:
+                cut = pending.rfind(b"</row>")
+                cut = cut + len(b"</row>") if cut >= 0 else 0
+                if cut == 0 and b"row>" in pending:  # prefixed tags: </x:row>
+                    ends = [m.end() for m in _ROW_END.finditer(pending)]
+                    cut = ends[-1] if ends else 0
+            scan.add(pending[:cut])
             pending = pending[cut:]
             if not chunk:
                 return scan

@@ -128,17 +128,17 @@ def test_an_unreadable_folder_names_it_and_the_cause(tmp_path):
     assert "permission denied" in _one_clean_line(done, "eksporti").lower()
 
 
-def test_run_rejects_a_missing_path_before_importing_great_expectations(tmp_path):
+def test_run_rejects_a_missing_path_before_importing_pandas_or_gx(tmp_path):
     code = (
         "import sys\n"
         "from zimes_audit.cli import main\n"
         "rc = main(['run', 'nav-tāda-mape'])\n"
-        "print(rc, 'great_expectations' in sys.modules)\n"
+        "print(rc, 'great_expectations' in sys.modules, 'pandas' in sys.modules)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60
     )
-    assert done.stdout.split() == ["2", "False"]
+    assert done.stdout.split() == ["2", "False", "False"]
     assert "nav-tāda-mape: no such file or folder" in done.stderr
     assert not (tmp_path / "reports").exists()
 

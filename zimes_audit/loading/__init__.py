@@ -22,12 +22,12 @@ typed :mod:`zimes_audit.errors` error naming the file (and row), never a cell va
 from __future__ import annotations
 
 import hashlib
+import importlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zimes_audit import errors
-from zimes_audit.loading.build import build_table
-from zimes_audit.loading.csv_reader import read_csv
 from zimes_audit.loading.discover import (
     SUFFIXES,
     WORKBOOK_SUFFIXES,
@@ -35,16 +35,34 @@ from zimes_audit.loading.discover import (
     Skipped,
     input_files,
 )
-from zimes_audit.loading.tables import (
-    PROVENANCE_COLUMNS,
-    UNCLASSIFIED_PREFIX,
-    CellProblem,
-    ColumnInfo,
-    Detected,
-    LoadedTable,
+
+if TYPE_CHECKING:
+    from zimes_audit.loading.tables import (
+        PROVENANCE_COLUMNS,
+        UNCLASSIFIED_PREFIX,
+        CellProblem,
+        ColumnInfo,
+        Detected,
+        LoadedTable,
+    )
+
+# the table types import pandas: loaded on first use, so that checking the inputs (discover)
+# stays light and `zimes-audit run` refuses a missing path without importing pandas or GX
+_FROM_TABLES = (
+    "PROVENANCE_COLUMNS",
+    "UNCLASSIFIED_PREFIX",
+    "CellProblem",
+    "ColumnInfo",
+    "Detected",
+    "LoadedTable",
 )
-from zimes_audit.loading.xlsx_reader import read_workbook
-from zimes_audit.procedure.catalogue import load_catalogue
+
+
+def __getattr__(name: str):
+    if name in _FROM_TABLES:
+        return getattr(importlib.import_module("zimes_audit.loading.tables"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "PROVENANCE_COLUMNS",
@@ -82,6 +100,11 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _tables(path: Path, data: bytes, name: str, digest: str | None = None) -> list[LoadedTable]:
+    from zimes_audit.loading.build import build_table
+    from zimes_audit.loading.csv_reader import read_csv
+    from zimes_audit.loading.xlsx_reader import read_workbook
+    from zimes_audit.procedure.catalogue import load_catalogue
+
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise errors.UnsupportedFileType(path)

@@ -67,9 +67,9 @@ def test_undecodable_bytes(tmp_path):
     _fails(path, errors.UndecodableText)
 
 
-def test_utf16_is_undecodable_not_binary(tmp_path):
+def test_utf16_with_a_broken_byte_is_undecodable_not_binary(tmp_path):
     path = tmp_path / "orders.csv"
-    path.write_bytes("Pasūtījuma nr.\tSumma\nM-1\t1\n".encode("utf-16"))
+    path.write_bytes("Pasūtījuma nr.\tSumma\nM-1\t1\n".encode("utf-16") + b"\x00\xd8")
     _fails(path, errors.UndecodableText)
 
 

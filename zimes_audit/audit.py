@@ -15,7 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from zimes_audit.checks.findings import empty_findings, failures_of, findings_for, merge_findings
+from zimes_audit.checks.findings import (
+    empty_findings,
+    failures_of,
+    findings_for,
+    merge_findings,
+)
 from zimes_audit.checks.runner import SuiteInfo, SuiteRunner
 from zimes_audit.facts.derived import EXTRA_TEXT, order_facts, register_facts
 from zimes_audit.loading.tables import LOCAL_PREFIX, UNREADABLE_PREFIX, LoadedTable
@@ -82,7 +87,7 @@ def columns_frame(tables: Sequence[LoadedTable]) -> pd.DataFrame:
     """
     records = [
         (
-            t.path.name,
+            t.source,
             t.detected.header_row,
             info.heading,
             info.letter,
@@ -208,6 +213,7 @@ def audit(
             findings_for(COLUMNS_KIND, failures_of(validations[COLUMNS_KIND]), columns, "")
         )
         lap("findings")
+    parts = [p for p in parts if not p.empty]
     raw = pd.concat(parts, ignore_index=True) if parts else empty_findings()
     findings = with_due_dates(merge_findings(raw), policy, as_of)
     lap("findings")

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from zimes_audit import __version__
-from zimes_audit.errors import AuditError, BadArgument
+from zimes_audit.errors import AuditError, BadArgument, one_line
 
 EXIT_ERROR = 2
 EXIT_INTERNAL = 3
@@ -36,11 +36,13 @@ Run `zimes-audit COMMAND --help` for each command's options.
 """
 
 RUN_EPILOG = """\
-INPUTs are files (.csv, .tsv, .txt, .xlsx) or folders of them; whether a file is an orders export
-or the customer register is recognised from its headings.  Headings the field catalogue does not
-know are taught in a field map (zimes-fields.toml beside the inputs, or --fields FILE); each still
-unknown column is one FIELD-UNCLASSIFIED finding, and `zimes-audit inventory` prints the lines
-to paste.  The report goes to a new folder,
+INPUTs are files (.csv, .tsv, .txt, .xlsx, .xlsm, .xls, .xlsb, .ods) or folders of them; whether a
+file is an orders export or the customer register is recognised from its headings (every data sheet
+of a workbook is read).  In a folder, files that are neither are skipped and named, a report's own
+outputs are never read, and byte-identical files are read once.  Headings the field catalogue does
+not know are taught in a field map (zimes-fields.toml beside the inputs, or --fields FILE); each
+still unknown column is one FIELD-UNCLASSIFIED finding, and `zimes-audit inventory` prints the
+lines to paste.  The report goes to a new folder,
 reports/<as-of>/ by default (reports/<as-of>-2/ … when that exists); an existing --out folder is
 refused, never overwritten.  Inputs are only read.
 
@@ -50,7 +52,8 @@ outputs:
                         present, accepted as an exception, resolved since the previous run.
                         Fill in Resolution (and Note) — the next run reads them back
   findings.csv          one row per record × rule (source_file, source_row, record_id, rule_id,
-                        procedure_section, severity, action, field, detail)
+                        procedure_section, severity, action, field, detail); text a spreadsheet
+                        would take for a formula starts with an apostrophe
   manifest.json         versions, policy and suite hashes, input hashes, counts, times
   zimes-history.sqlite  (in --reports) the audit history: runs, finding keys, due dates,
                         decisions — ids and keys only, no personal values
@@ -217,7 +220,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _print_skipped(skipped) -> None:
+    for item in skipped:
+        print(f"zimes-audit: {item}", file=sys.stderr)
+
+
 def _run(args: argparse.Namespace) -> int:
+    # fast checks before the heavy imports (pandas, Great Expectations): a missing input or an
+    # impossible --out is refused in a moment, not after seconds of imports
+    from zimes_audit.loading.discover import input_files
+    from zimes_audit.report.folder import check_target
+
+    input_files(args.inputs)
+    if args.out is not None:
+        check_target(args.out)
+
     from zimes_audit.report.run import run_report
 
     as_of = args.as_of or date.today()
@@ -234,6 +251,7 @@ def _run(args: argparse.Namespace) -> int:
         fields=args.fields,
         command=["zimes-audit", *sys.argv[1:]],
     )
+    _print_skipped(getattr(result.tables, "skipped", []))
     print(
         f"Audit as of {as_of.isoformat()}: {len(result.findings)} findings "
         f"in {sum(t.rows for t in result.tables)} records "
@@ -307,6 +325,13 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader of our output went away (e.g. `| head`): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as error:  # e.g. a file that became unreadable while the audit ran
+        if os.environ.get("ZIMES_AUDIT_DEBUG"):
+            raise
+        where = f"{one_line(error.filename)}: " if error.filename else ""
+        cause = error.strerror or type(error).__name__
+        print(f"zimes-audit: error: {where}cannot be read or written ({cause}).", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print("zimes-audit: interrupted; no report was written.", file=sys.stderr)
         return 130

@@ -17,7 +17,7 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -80,8 +80,22 @@ class ColumnInfo:
 
 
 @dataclass(frozen=True)
+class CellProblem:
+    """A cell that could not be read (an Excel error, a formula without a saved result, a row
+    cut short): a finding for that record and column, never a blank."""
+
+    source_row: int
+    heading: str
+    field: str | None
+    detail: str
+
+
+@dataclass(frozen=True)
 class LoadedTable:
-    """One input file, loaded: the typed frame plus everything needed to trace a value back."""
+    """One input file (or one sheet of a workbook), loaded: the typed frame plus everything
+    needed to trace a value back.  ``name`` is the source name findings key on (the path relative
+    to the inputs given); ``notes`` say how it was read (kind and why, rows left out, sheets
+    skipped), for the inventory; ``problems`` are the cells that could not be read."""
 
     path: Path
     kind: str
@@ -89,6 +103,13 @@ class LoadedTable:
     columns: tuple[ColumnInfo, ...]
     detected: Detected
     sha256: str
+    name: str = ""
+    notes: tuple[str, ...] = ()
+    problems: tuple[CellProblem, ...] = ()
+
+    @property
+    def source(self) -> str:
+        return self.name or self.path.name
 
     @property
     def rows(self) -> int:
@@ -107,3 +128,7 @@ class RawTable:
     cells: pd.DataFrame
     source_rows: np.ndarray
     detected: Detected
+    # column index -> {spreadsheet row: what the cell holds ("an Excel error" …)}
+    unreadable: dict[int, dict[int, str]] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    short_rows: dict[int, int] = field(default_factory=dict)  # spreadsheet row -> fields found

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import json
 import re
 import tomllib
 from collections.abc import Sequence
@@ -276,7 +277,7 @@ def toml_lines(heading: str, catalogue: Catalogue) -> list[str]:
     category = "?"  # decide: 6.1 … 6.8, operational or not-permitted
     headings = ["Dāvanu kartes ziņa"]
     """
-    quoted = heading.replace("\\", "\\\\").replace('"', '\\"')
+    quoted = json.dumps(heading, ensure_ascii=False)[1:-1]  # a TOML basic string: \n, \", \\
     name = _slug(heading)
     while name in catalogue.fields:
         name += "_own"

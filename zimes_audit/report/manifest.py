@@ -49,6 +49,7 @@ def build_manifest(result, command: list[str] | None = None) -> dict:
         "inputs": [
             {
                 "path": str(t.path.resolve()),
+                "source": t.source,
                 "sha256": t.sha256,
                 "kind": t.kind,
                 "rows": t.rows,
@@ -57,6 +58,7 @@ def build_manifest(result, command: list[str] | None = None) -> dict:
                 "delimiter": t.detected.delimiter,
                 "sheet": t.detected.sheet,
                 "header_row": t.detected.header_row,
+                "notes": list(t.notes),
             }
             for t in result.tables
         ],

@@ -30,6 +30,7 @@ from zimes_audit.checks.findings import FINDINGS_COLUMNS
 from zimes_audit.procedure.policy import DEFAULT_POLICY, SHIPPED_SOURCE
 from zimes_audit.procedure.rules import term_rows
 from zimes_audit.report.layout import FINDINGS_CSV, MANIFEST
+from zimes_audit.report.safe_text import restore_column
 
 MATCH, MISMATCH, MISSING = "match", "MISMATCH", "file not found"
 
@@ -105,6 +106,9 @@ def read_findings(folder: str | Path) -> pd.DataFrame:
     missing = [c for c in FINDINGS_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"{FINDINGS_CSV} lacks the columns {', '.join(missing)}")
+    for column in FINDINGS_COLUMNS:  # undo findings.csv's formula neutralising
+        if column != "source_row":
+            frame[column] = restore_column(frame[column])
     frame["source_row"] = pd.to_numeric(frame["source_row"], errors="coerce").astype("Int64")
     return frame[FINDINGS_COLUMNS]
 

@@ -23,6 +23,7 @@ from zimes_audit.report.labels import labels
 from zimes_audit.report.layout import DATA_DOCS, FINDINGS_CSV, MANIFEST, WORKBOOK
 from zimes_audit.report.manifest import build_manifest, write_manifest
 from zimes_audit.report.resolutions import read_resolutions
+from zimes_audit.report.safe_text import neutralise_column
 from zimes_audit.report.workbook import Tracking, Volume, heading_map, write_workbook
 
 
@@ -33,7 +34,13 @@ def progress(message: str) -> None:
 
 
 def write_findings_csv(path: Path, findings) -> Path:
-    findings[FINDINGS_COLUMNS].to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    """``findings.csv``: every text cell through :func:`~zimes_audit.report.safe_text.neutralise_column`,
+    so no spreadsheet evaluates a record id, file name or heading that looks like a formula."""
+    frame = findings[FINDINGS_COLUMNS].copy()
+    for column in frame.columns:
+        if column != "source_row":
+            frame[column] = neutralise_column(frame[column])
+    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
     return path
 
 
@@ -47,10 +54,11 @@ def _facts(lab, result, target: Path, run_id: str, comparison, source) -> list:
     ]
     kinds = lab.table["summary"]["kinds"]
     facts += [
-        (f"{lab.summary('input')}: {t.path.name}", f"{kinds.get(t.kind, t.kind)}, {t.rows} "
+        (f"{lab.summary('input')}: {t.source}", f"{kinds.get(t.kind, t.kind)}, {t.rows} "
          f"{lab.summary('rows')}")
         for t in result.tables
     ]  # fmt: skip
+    facts += [(lab.summary("skipped"), str(s)) for s in getattr(result.tables, "skipped", [])]
     counts = comparison.counts()
     if comparison.previous is not None:
         facts.append((lab.summary("compared_with"), comparison.previous.run_id))

@@ -148,9 +148,9 @@ def heading_map(tables) -> dict[tuple[str, str], str]:
     out: dict[tuple[str, str], str] = {}
     for table in tables:
         for info in table.columns:
-            out[(table.path.name, info.column)] = info.heading
+            out[(table.source, info.column)] = info.heading
             if info.field:
-                out[(table.path.name, info.field)] = info.heading
+                out[(table.source, info.field)] = info.heading
     return out
 
 

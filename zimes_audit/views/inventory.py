@@ -15,6 +15,8 @@ the catalogue does not know ``?? UNKNOWN``.
 >>> print(render_inventory([table]).split("\\n", 1)[1])  # doctest: +NORMALIZE_WHITESPACE
   kind: Mozello orders export · rows: 1 · sha256: ...
   read as: csv, utf-8, delimiter ;, header row 1
+  note: encoding UTF-8: every byte of the file is UTF-8
+  note: taken as Mozello orders export: orders headings: order id, total (2)
   column          field          category               filled
   Pasūtījuma nr.  order_id       operational            100.0%
   Summa           total          6.6 purchase history   100.0%
@@ -23,7 +25,7 @@ the catalogue does not know ``?? UNKNOWN``.
 <BLANKLINE>
 Unknown headings: each is one FIELD-UNCLASSIFIED finding.  To classify them, paste these lines ...
 <BLANKLINE>
-# 'Krāsa': orders.csv column D
+# Krāsa: orders.csv column D
 [fields.krasa]
 category = "?"  # decide: 6.1 … 6.8, operational or not-permitted
 headings = ["Krāsa"]
@@ -37,6 +39,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from zimes_audit.errors import one_line
 from zimes_audit.loading import LoadedTable
 from zimes_audit.procedure.catalogue import (
     CATEGORY_LABELS,
@@ -56,7 +59,7 @@ def _records(table: LoadedTable) -> list[tuple]:
     for info in table.columns:
         filled = int(table.frame[info.column].notna().sum())
         rate = round(100 * filled / table.rows, 1) if table.rows else 0.0
-        records.append((table.path.name, info.heading, info.field, info.category, filled, rate))
+        records.append((table.source, info.heading, info.field, info.category, filled, rate))
     return records
 
 
@@ -78,11 +81,18 @@ def _describe(table: LoadedTable) -> list[str]:
         how.append(f"sheet '{d.sheet}'")
     how.append(f"header row {d.header_row}")
     label = load_catalogue().kinds[table.kind].label
-    return [
-        f"{table.path}",
+    lines = [
+        one_line(table.path)
+        + (f"  (source: {one_line(table.source)})" if table.source != table.path.name else ""),
         f"  kind: {label} · rows: {table.rows} · sha256: {table.sha256[:12]}",
-        f"  read as: {', '.join(how)}",
+        f"  read as: {', '.join(one_line(h) for h in how)}",
     ]
+    lines += [f"  note: {one_line(note)}" for note in table.notes]
+    if table.problems:
+        lines.append(
+            f"  unreadable cells: {len(table.problems)} (each is a DATA-INACCURATE finding)"
+        )
+    return lines
 
 
 def _column_lines(table: LoadedTable) -> list[str]:
@@ -97,7 +107,7 @@ def _column_lines(table: LoadedTable) -> list[str]:
         if info.unreadable:
             notes.append(f"{info.unreadable} unreadable (DATA-INACCURATE)")
         note = " · ".join(n for n in notes if n)
-        cells.append((heading, field or "-", label, f"{rate:.1f}%", note))
+        cells.append((one_line(heading), field or "-", label, f"{rate:.1f}%", note))
     widths = [max(len(row[i]) for row in cells) for i in range(4)]
     lines = []
     for row in cells:
@@ -114,19 +124,27 @@ def field_map_lines(tables: list[LoadedTable], catalogue: Catalogue | None = Non
     for table in tables:
         for info in table.columns:
             if info.category == UNCLASSIFIED and not info.heading.startswith("(blank heading"):
-                seen.setdefault(info.heading, []).append(f"{table.path.name} column {info.letter}")
+                seen.setdefault(info.heading, []).append(f"{table.source} column {info.letter}")
     lines: list[str] = []
     for heading, where in seen.items():
-        lines += ["", f"# {heading!r}: {', '.join(where)}", *toml_lines(heading, catalogue)]
+        lines += [
+            "",
+            f"# {one_line(heading)}: {one_line(', '.join(where))}",
+            *toml_lines(heading, catalogue),
+        ]
     return lines
 
 
 def render_inventory(
     tables: list[LoadedTable], catalogue: Catalogue | None = None, field_map=None
 ) -> str:
-    """The inventory as plain text, one block per file (no cell values), then the field-map lines
-    to paste for the headings it does not know."""
-    text = "\n\n".join("\n".join(_describe(t) + _column_lines(t)) for t in tables) + "\n"
+    """The inventory as plain text, one block per file (no cell values), then the files skipped and the
+    field-map lines to paste for the headings it does not know."""
+    blocks = ["\n".join(_describe(t) + _column_lines(t)) for t in tables]
+    skipped = getattr(tables, "skipped", [])
+    if skipped:
+        blocks.append("\n".join(str(s) for s in skipped))
+    text = "\n\n".join(blocks) + "\n"
     if field_map is not None:
         text += f"\nfield map: {field_map.source} (sha256 {field_map.sha256[:12]})\n"
     paste = field_map_lines(tables, catalogue)

@@ -59,7 +59,7 @@ def inputs_table(result) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "file": t.path.name,
+                "file": t.source,
                 "kind": t.kind,
                 "rows": t.rows,
                 "sha256": t.sha256,
@@ -79,7 +79,7 @@ def columns_table(result) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "file": t.path.name,
+                "file": t.source,
                 "heading": c.heading,
                 "field": c.field or "—",
                 "category": CATEGORY_LABELS.get(c.category, c.category),

@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from zimes_audit.checks.findings import FINDINGS_COLUMNS
+from zimes_audit.report.folder import is_report
 
 NEW, STILL_OPEN = "new", "still open"
 
@@ -59,11 +60,16 @@ def compare(findings: pd.DataFrame, previous: pd.DataFrame) -> Change:
 
 
 def previous_report(reports_root: Path, *, before: str) -> Path | None:
-    """The report under ``reports_root`` that finished last before ``before`` (ISO time)."""
+    """The report under ``reports_root`` that finished last before ``before`` (ISO time).
+
+    Staging folders and claims of unfinished runs are not reports (``folder.is_report``).
+    """
     if not reports_root.is_dir():
         return None
     candidates = []
     for folder in reports_root.iterdir():
+        if not is_report(folder):
+            continue
         try:
             manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
         except (OSError, ValueError):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from zimes_audit.checks.findings import FINDINGS_COLUMNS
 from zimes_audit.errors import BadArgument
-from zimes_audit.report.folder import choose_folder, staged
+from zimes_audit.report.folder import choose_folder, staged, sweep_abandoned
 from zimes_audit.report.history import compare, previous_report, read_findings
 from zimes_audit.report.manifest import build_manifest, write_manifest
 from zimes_audit.report.workbook import write_workbook
@@ -32,6 +32,11 @@ def progress(message: str) -> None:
     """A progress line on stderr — only for a person at a terminal."""
     if sys.stderr.isatty():
         print(f"… {message}", file=sys.stderr, flush=True)
+
+
+def note(message: str) -> None:
+    """A line the user must see even when no one watches a terminal (a scheduled job's log)."""
+    print(f"zimes-audit: note: {message}", file=sys.stderr, flush=True)
 
 
 def write_findings_csv(path: Path, findings) -> Path:
@@ -60,6 +65,9 @@ def run_report(
     from zimes_audit.audit import audit
     from zimes_audit.loading import load_inputs
 
+    # what a run killed outright (SIGKILL, power loss) left is not a report: remove it, say so
+    for message in sweep_abandoned(out.parent if out is not None else reports_root):
+        note(message)
     target = choose_folder(out, reports_root, as_of.isoformat())
     started = datetime.now(UTC)
     if compare_with is not None and not (compare_with / "findings.csv").is_file():
@@ -109,4 +117,6 @@ def run_report(
             {"path": str(previous.resolve()), **change.counts()} if change else None
         )
         write_manifest(folder / "manifest.json", manifest)
+    # leaving ``staged`` published the report (folder.publish): only from here on is it complete,
+    # and only here may a history record the run
     return target, result

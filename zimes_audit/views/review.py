@@ -241,7 +241,9 @@ def latest_report(reports_root: str | Path = "reports") -> Path | None:
     root = Path(reports_root)
     if not root.is_dir():
         return None
-    found = [p for p in root.iterdir() if (p / "manifest.json").is_file()]
+    from zimes_audit.report.folder import is_report  # staging folders are not reports
+
+    found = [p for p in root.iterdir() if is_report(p)]
 
     def finished(folder: Path) -> str:
         return json.loads((folder / "manifest.json").read_text("utf-8")).get("finished", "")

@@ -6,8 +6,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
+import re
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -37,6 +42,42 @@ def progress(message: str) -> None:
 def note(message: str) -> None:
     """A line the user must see even when no one watches a terminal (a scheduled job's log)."""
     print(f"zimes-audit: note: {message}", file=sys.stderr, flush=True)
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def gx_errors_raised() -> Iterator[None]:
+    """Errors GX only logs (a Data Docs page it could not write) stop the run instead.
+
+    GX catches an exception while rendering or writing a Data Docs page, logs it with its
+    traceback on stderr and carries on, leaving the site incomplete.  Here such a log record is
+    kept off stderr and raised: a full or read-only disk as that ``OSError`` (one line, exit 2),
+    anything else as an internal error — a report is never published with pages missing.
+    """
+    logger = logging.getLogger("great_expectations")
+    collect, propagate = _Collect(), logger.propagate
+    logger.addHandler(collect)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(collect)
+        logger.propagate = propagate
+    for message in collect.messages:
+        found = re.search(r"\[Errno (\d+)\]", message)
+        if found:
+            number = int(found.group(1))
+            raise OSError(number, os.strerror(number))
+    if collect.messages:
+        raise RuntimeError("Great Expectations could not render the Data Docs")
 
 
 def write_findings_csv(path: Path, findings) -> Path:
@@ -104,7 +145,8 @@ def run_report(
             resolved=change.resolved if change else None,
         )  # fmt: skip
         progress("building Data Docs")
-        result.runner.build_data_docs(folder / "data-docs")
+        with gx_errors_raised():
+            result.runner.build_data_docs(folder / "data-docs")
         result.timings["write"] = time.perf_counter() - clock
         if notebook:
             progress("executing the audit notebook")

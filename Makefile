@@ -13,7 +13,7 @@ RUNTIME := $(VENV)/.installed-runtime
 DEV     := $(VENV)/.installed-dev
 AS_OF  ?= $(shell date +%F)
 
-.PHONY: audit test lint bench lab inventory suites lock clean
+.PHONY: audit test test-install lint bench lab inventory suites lock clean
 
 $(RUNTIME): pyproject.toml constraints.txt
 	@echo "zimes-audit: installing the audit's dependencies into $(VENV)/ (pandas, Great Expectations,"
@@ -43,6 +43,10 @@ audit: $(RUNTIME)
 test: $(DEV) lint
 	$(BIN)/python -m zimes_audit.checks.suites
 	$(BIN)/pytest
+
+## test-install: the README's install route without make, on a fresh clone and venv (minutes)
+test-install: $(DEV)
+	ZIMES_TEST_INSTALL=1 $(BIN)/pytest tests/test_readme.py -k install -ra
 
 lint: $(DEV)
 	$(BIN)/ruff check .

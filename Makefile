@@ -18,7 +18,7 @@ AS_OF  ?= $(shell date +%F)
 $(RUNTIME): pyproject.toml constraints.txt
 	@echo "zimes-audit: installing the audit's dependencies into $(VENV)/ (pandas, Great Expectations,"
 	@echo "  the Jupyter kernel that executes the audit notebook, …; pinned by constraints.txt)."
-	@echo "  The first time this takes 2-5 minutes and ~600 MB; later runs skip it."
+	@echo "  The first time this takes 2-5 minutes and ~850 MB; later runs skip it."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) -e .
 	@touch $@
@@ -36,7 +36,9 @@ $(VENV)/.installed: $(DEV)
 
 ## audit: audit data_samples/ (the synthetic demo) as of today; the report goes to reports/<date>/
 audit: $(RUNTIME)
+	@echo "zimes-audit: the synthetic demo in data_samples/ (your own exports: see the README)."
 	$(BIN)/zimes-audit inventory data_samples
+	@echo "zimes-audit: auditing data_samples/ as of $(AS_OF); executing the notebook takes a minute."
 	$(BIN)/zimes-audit run data_samples --as-of $(AS_OF)
 
 ## test: lint, suite drift check and every test (notebooks executed by a real kernel)

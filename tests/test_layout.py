@@ -23,6 +23,7 @@ STAGES = {
     "report": 5,
     "views": 6,
     "sample": 6,
+    "stop": 7,  # signal handling for the command line
     "cli": 7,
     "__main__": 7,
 }

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from zimes_audit import __version__
 from zimes_audit.errors import AuditError, BadArgument, one_line
+from zimes_audit.stop import Stopped, stop_on_signals
 
 EXIT_ERROR = 2
 EXIT_INTERNAL = 3
@@ -25,17 +26,26 @@ EXIT_INTERNAL = 3
 DESCRIPTION = """\
 Audit the personal data SIA "ZĪMES" holds (Mozello order exports and the customer register)
 against its data-processing procedure and the GDPR.
-
-commands:
-  run        audit the inputs and write a report folder (workbook, findings.csv, manifest,
-             Data Docs, executed notebook)
-  inventory  show what each input file holds: kind, rows, format, column → §6 category
-  sample     write a synthetic orders export and register with a ground truth
-
-Run `zimes-audit COMMAND --help` for each command's options.
 """
 
+EPILOG = """\
+examples:
+  zimes-audit inventory exports/2026-11/          what each exported file holds (no values shown)
+  zimes-audit run exports/2026-11/                audit them as of today into reports/<date>/
+
+Run `zimes-audit COMMAND --help` for a command's options and more examples.
+"""
+
+NO_INPUT = (
+    "name the exported files or their folder, e.g. `{prog} exports/2026-11/` "
+    "(the demo audit of data_samples/ is `make audit`)"
+)
+
 RUN_EPILOG = """\
+examples:
+  zimes-audit run exports/2026-11/
+  zimes-audit run orders.csv klienti.xlsx --as-of 2026-11-30 --out reports/november
+
 INPUTs are files (.csv, .tsv, .txt, .xlsx, .xlsm, .xls, .xlsb, .ods) or folders of them; whether a
 file is an orders export or the customer register is recognised from its headings (every data sheet
 of a workbook is read).  In a folder, files that are neither are skipped and named, a report's own
@@ -60,8 +70,24 @@ outputs:
   data-docs/            Great Expectations Data Docs (no personal values)
   audit.ipynb/.html     the executed audit notebook (masked), unless --no-notebook
 
+A run that fails or is stopped (Ctrl-C, SIGTERM, SIGHUP) leaves no report folder behind; what a
+run killed outright left is recognised and removed by the next run.
+
 exit status: 0 when the audit ran (with or without findings), 2 when it could not (bad input,
-existing report folder, wrong option), 3 on an internal error (please report it).
+existing report folder, output folder full, read-only or not writable, wrong option), 3 on an
+internal error (please report it), 128 + the signal's number when stopped (130 Ctrl-C, 143
+SIGTERM, 129 SIGHUP).
+"""
+
+INVENTORY_EPILOG = """\
+examples:
+  zimes-audit inventory exports/2026-11/
+  zimes-audit inventory orders.csv klienti.xlsx
+"""
+
+SAMPLE_EPILOG = """\
+example:
+  zimes-audit sample --orders 5000 --customers 1500 --out /tmp/zimes-sample
 """
 
 
@@ -80,6 +106,23 @@ def _as_of(text: str) -> date:
         raise argparse.ArgumentTypeError("expected a date as YYYY-MM-DD or DD.MM.YYYY") from None
 
 
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Examples kept as written; each command listed once, aligned (no bare ``COMMAND`` line)."""
+
+    def __init__(self, prog: str):
+        super().__init__(prog, max_help_position=24, width=100)
+
+    def add_arguments(self, actions) -> None:
+        super().add_arguments(actions)
+        self._action_max_length = max(self._action_max_length, 18)  # "inventory" on one line
+
+    def _format_action(self, action: argparse.Action) -> str:
+        text = super()._format_action(action)
+        if isinstance(action, argparse._SubParsersAction):
+            text = "".join(text.splitlines(keepends=True)[1:])  # drop the "COMMAND" heading
+        return text
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage mistakes are one line on stderr too, with where to read more."""
 
@@ -88,27 +131,28 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _inputs(command: argparse.ArgumentParser, help: str) -> None:
-    """The INPUT arguments a command reads (files or folders, default ``data_samples/``)."""
-    command.add_argument("inputs", nargs="*", metavar="INPUT", default=["data_samples"], help=help)
+    """The INPUT arguments a command reads (files or folders; none given is refused with a hint)."""
+    command.add_argument("inputs", nargs="*", metavar="INPUT", help=help)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="zimes-audit",
         description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG,
+        formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"zimes-audit {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
     run = commands.add_parser(
         "run",
         help="audit the inputs and write a report folder",
         epilog=RUN_EPILOG,
         description="Audit the inputs as of a date and write a new report folder.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
-    _inputs(run, "files or folders to audit (default: data_samples/)")
+    _inputs(run, "exported files or folders of them to audit")
     run.add_argument(
         "--as-of",
         type=_as_of,
@@ -181,8 +225,10 @@ def build_parser() -> argparse.ArgumentParser:
         "column → canonical field → §6 category and how its values were read; for every "
         "heading it does not know, the lines to paste into the field map (zimes-fields.toml), "
         "with the nearest catalogue fields.  Prints no personal values.",
+        epilog=INVENTORY_EPILOG,
+        formatter_class=_Formatter,
     )
-    _inputs(inventory, "files or folders (default: data_samples/)")
+    _inputs(inventory, "exported files or folders of them")
     inventory.add_argument(
         "--fields",
         default=None,
@@ -196,6 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="write synthetic inputs with planted violations and a ground truth",
         description="Write a seeded, synthetic Mozello orders CSV and customer register XLSX "
         "with violations of every rule planted, and ground_truth.json.",
+        epilog=SAMPLE_EPILOG,
+        formatter_class=_Formatter,
     )
     sample.add_argument("--orders", type=int, default=400, metavar="N", help="orders (400)")
     sample.add_argument(
@@ -217,6 +265,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder to write into (existing files are not overwritten)",
     )
     sample.set_defaults(handler=_sample)
+    for command in (run, inventory):  # an installed tool has no demo folder to fall back on
+        command.set_defaults(needs_input=command)
     return parser
 
 
@@ -311,8 +361,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    command = getattr(args, "needs_input", None)
+    if command is not None and not args.inputs:
+        command.error(NO_INPUT.format(prog=command.prog))
     try:
-        return args.handler(args)
+        with stop_on_signals():
+            return args.handler(args)
     except AuditError as error:
         print(f"zimes-audit: error: {error}", file=sys.stderr)
         return EXIT_ERROR
@@ -325,6 +379,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader of our output went away (e.g. `| head`): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except (KeyboardInterrupt, Stopped) as stop:
+        stop = stop if isinstance(stop, Stopped) else Stopped(2)
+        written = "; no report was written" if args.command == "run" else ""
+        print(f"zimes-audit: stopped ({stop.name}){written}.", file=sys.stderr)
+        return stop.exit_status
     except OSError as error:  # e.g. a file that became unreadable while the audit ran
         if os.environ.get("ZIMES_AUDIT_DEBUG"):
             raise
@@ -332,9 +391,6 @@ def main(argv: list[str] | None = None) -> int:
         cause = error.strerror or type(error).__name__
         print(f"zimes-audit: error: {where}cannot be read or written ({cause}).", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("zimes-audit: interrupted; no report was written.", file=sys.stderr)
-        return 130
     except Exception as error:  # never a traceback, never a value: the type is enough to report
         if os.environ.get("ZIMES_AUDIT_DEBUG"):
             raise

@@ -137,7 +137,7 @@ class AmbiguousKind(InputError):
     hint = "Export the orders and the register to separate files."
 
 
-class OutputError(AuditError):
+class OutputPathError(AuditError):
     message = "cannot create the report folder here ({problem})."
     hint = "Choose another --out folder."
 
@@ -204,3 +204,13 @@ class BadArgument(AuditError):
 class NotebookFailed(AuditError):
     message = "a cell of the notebook failed; its outputs were not kept."
     hint = "Run the notebook in JupyterLab to see the error."
+
+
+class ReportInProgress(AuditError):
+    message = "another run is writing this report folder ({owner})."
+    hint = "Wait for it to finish, or choose another --out folder."
+
+
+class OutputError(AuditError):
+    message = "cannot write the report here: {cause}; nothing was written."
+    hint = "Free some space or choose another --out folder (or --reports) you can write to."

@@ -29,6 +29,7 @@ import pandas as pd
 from zimes_audit.checks.findings import FINDINGS_COLUMNS
 from zimes_audit.procedure.policy import DEFAULT_POLICY, SHIPPED_SOURCE
 from zimes_audit.procedure.rules import term_rows
+from zimes_audit.report.folder import is_report
 from zimes_audit.report.layout import FINDINGS_CSV, MANIFEST
 from zimes_audit.report.safe_text import restore_column
 
@@ -58,14 +59,15 @@ def find_reports(reports_root: str | Path) -> list[tuple[str, Path]]:
     """``(finished, folder)`` of every report under ``reports_root``, oldest first.
 
     Ordered by the manifest's ``finished`` time, not the name (``2026-11-01-10`` sorts before
-    ``2026-11-01-2``).  Folders without a readable manifest are skipped.
+    ``2026-11-01-2``).  Folders without a readable manifest are skipped, and so are the staging
+    folders and claims of unfinished or killed runs (:func:`~zimes_audit.report.folder.is_report`).
     """
     root = Path(reports_root)
     if not root.is_dir():
         return []
     found = []
     for folder in root.iterdir():
-        manifest = read_manifest(folder) if folder.is_dir() else None
+        manifest = read_manifest(folder) if is_report(folder) else None
         if manifest is not None:
             found.append((str(manifest.get("finished", "")), folder))
     return sorted(found)

@@ -10,14 +10,19 @@ The folder's file names are :mod:`zimes_audit.report.layout`'s.
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
+import re
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from zimes_audit.checks.findings import FINDINGS_COLUMNS
 from zimes_audit.errors import InputNotFound
-from zimes_audit.report.folder import choose_folder, staged
+from zimes_audit.report.folder import choose_folder, staged, sweep_abandoned
 from zimes_audit.report.history import HISTORY_FILE, History, is_synthetic, new_run_id
 from zimes_audit.report.labels import labels
 from zimes_audit.report.layout import DATA_DOCS, FINDINGS_CSV, MANIFEST, WORKBOOK
@@ -31,6 +36,47 @@ def progress(message: str) -> None:
     """A progress line on stderr — only for a person at a terminal."""
     if sys.stderr.isatty():
         print(f"… {message}", file=sys.stderr, flush=True)
+
+
+def note(message: str) -> None:
+    """A line the user must see even when no one watches a terminal (a scheduled job's log)."""
+    print(f"zimes-audit: note: {message}", file=sys.stderr, flush=True)
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def gx_errors_raised() -> Iterator[None]:
+    """Errors GX only logs (a Data Docs page it could not write) stop the run instead.
+
+    GX catches an exception while rendering or writing a Data Docs page, logs it with its
+    traceback on stderr and carries on, leaving the site incomplete.  Here such a log record is
+    kept off stderr and raised: a full or read-only disk as that ``OSError`` (one line, exit 2),
+    anything else as an internal error — a report is never published with pages missing.
+    """
+    logger = logging.getLogger("great_expectations")
+    collect, propagate = _Collect(), logger.propagate
+    logger.addHandler(collect)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(collect)
+        logger.propagate = propagate
+    for message in collect.messages:
+        found = re.search(r"\[Errno (\d+)\]", message)
+        if found:
+            number = int(found.group(1))
+            raise OSError(number, os.strerror(number))
+    if collect.messages:
+        raise RuntimeError("Great Expectations could not render the Data Docs")
 
 
 def write_findings_csv(path: Path, findings) -> Path:
@@ -103,6 +149,9 @@ def run_report(
     from zimes_audit.procedure.field_map import resolve_field_map
     from zimes_audit.procedure.policy import load_policy
 
+    # what a run killed outright (SIGKILL, power loss) left is not a report: remove it, say so
+    for message in sweep_abandoned(out.parent if out is not None else reports_root):
+        note(message)
     target = choose_folder(out, reports_root, as_of.isoformat())
     started = datetime.now(UTC)
     if resolutions is not None and not Path(resolutions).is_file():
@@ -168,7 +217,8 @@ def run_report(
                 volume=Volume(loaded_policy.bulk_job_threshold, loaded_policy.bulk_job_examples),
             )
             progress("building Data Docs")
-            result.runner.build_data_docs(folder / DATA_DOCS)
+            with gx_errors_raised():
+                result.runner.build_data_docs(folder / DATA_DOCS)
             result.timings["write"] = time.perf_counter() - clock
             if notebook:
                 progress("executing the audit notebook")
@@ -215,6 +265,8 @@ def run_report(
                 resolutions_from=str(source.resolve()) if source else None,
                 counts=counts,
             )
+        # leaving ``staged`` published the report (folder.publish); the history's transaction
+        # commits only after that, so a run is recorded only when its report is complete
     finally:
         book.close()
     return target, result

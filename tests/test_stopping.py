@@ -1,0 +1,269 @@
+"""A run that is stopped, killed or runs out of room leaves nothing behind and says why.
+
+Real ``zimes-audit run`` subprocesses are stopped with SIGTERM and SIGHUP while they write; a run
+killed with SIGKILL leaves a claim and a staging folder that the next run must recognise.  Full
+and read-only output is a real tmpfs mounted in a private mount namespace (``unshare -m``, as
+root) where the machine allows it; permission denied, which root never meets, is simulated.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import AS_OF, SAMPLES
+from test_run import write_inputs
+
+from zimes_audit import cli
+from zimes_audit.errors import ReportExists, ReportInProgress
+from zimes_audit.report import folder as folder_module
+from zimes_audit.report.folder import claim, claim_file, is_report, staged, sweep_abandoned
+from zimes_audit.report.reports import latest_report, previous_report
+
+ZIMES = [sys.executable, "-m", "zimes_audit"]
+
+
+def said(stderr: str) -> list[str]:
+    """stderr's lines but the notes on files of data_samples/ that are not exports (README.md,
+    ground_truth.json: "skipped (not a data file)")."""
+    return [line for line in stderr.splitlines() if ": skipped (" not in line]
+
+
+def start_run(inputs: Path, out: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [*ZIMES, "run", str(inputs), "--as-of", AS_OF.isoformat(), "--out", str(out), *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+
+
+def wait_for(condition, what: str, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.01)
+
+
+def staging_folders(parent: Path) -> list[Path]:
+    return [p for p in parent.iterdir() if ".partial-" in p.name] if parent.is_dir() else []
+
+
+def kernel_children(pid: int) -> list[str]:
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+    return found.stdout.split()
+
+
+# ----------------------------------------------------------------------- stopped by a signal
+@pytest.mark.parametrize(
+    ("signo", "phase"),
+    [(signal.SIGTERM, "writing"), (signal.SIGHUP, "writing"), (signal.SIGTERM, "notebook")],
+    ids=["SIGTERM-writing", "SIGHUP-writing", "SIGTERM-notebook"],
+)
+def test_a_signal_mid_write_leaves_nothing_and_the_same_out_runs_again(tmp_path, signo, phase):
+    out = tmp_path / "reports" / "november"
+    extra = () if phase == "notebook" else ("--no-notebook",)
+    run = start_run(SAMPLES, out, *extra)
+    try:
+        wait_for(lambda: staging_folders(out.parent), "the staging folder")
+        if phase == "notebook":  # the notebook's kernel is running: it must go too
+            wait_for(lambda: kernel_children(run.pid), "the notebook's kernel")
+            kernels = kernel_children(run.pid)
+        assert run.poll() is None, "the run finished before it could be stopped"
+        run.send_signal(signo)
+        _, stderr = run.communicate(timeout=120)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode == 128 + signo
+    name = signal.Signals(signo).name
+    assert said(stderr) == [f"zimes-audit: stopped ({name}); no report was written."]
+    assert sorted(p.name for p in out.parent.iterdir()) == [], "something was left behind"
+    if phase == "notebook":
+        wait_for(lambda: not any(Path(f"/proc/{k}").exists() for k in kernels), "the kernel")
+    again = start_run(SAMPLES, out, "--no-notebook")
+    stdout, stderr = again.communicate(timeout=300)
+    assert again.returncode == 0, stderr
+    assert is_report(out) and f"Report: {out}/" in stdout
+    assert said(stderr) == []  # nothing to sweep: the stopped run cleaned up itself
+
+
+def test_a_run_killed_outright_is_recognised_and_not_in_the_way(tmp_path):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    run = start_run(SAMPLES, reports / "2026-11-01", "--no-notebook")
+    try:
+        wait_for(lambda: staging_folders(reports), "the staging folder")
+        run.kill()  # SIGKILL: no clean-up at all
+        run.communicate(timeout=60)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    left = sorted(p.name for p in reports.iterdir())
+    assert left[0] == ".2026-11-01.claim" and ".2026-11-01.partial-" in left[1]
+    assert left[2] == "2026-11-01" and not any((reports / "2026-11-01").iterdir())
+    # not a report for anything that looks for earlier reports
+    assert previous_report(reports, before="9999") is None
+    assert latest_report(reports) is None
+    again = start_run(SAMPLES, reports / "2026-11-01", "--no-notebook")
+    stdout, stderr = again.communicate(timeout=300)
+    assert again.returncode == 0, stderr
+    (note,) = said(stderr)
+    assert note.startswith(f"zimes-audit: note: {reports / '2026-11-01'}: removed an unfinished")
+    assert f"process {run.pid} " in note and "it was not a report" in note
+    assert sorted(p.name for p in reports.iterdir()) == ["2026-11-01", "zimes-history.sqlite"]
+    assert is_report(reports / "2026-11-01")
+
+
+# ----------------------------------------------------------------------- claims and sweeping
+def test_a_staging_folder_with_a_manifest_is_never_taken_for_a_report(tmp_path):
+    done = tmp_path / "2026-10-01"
+    done.mkdir()
+    for folder, finished in (
+        (done, "2026-10-01T10:00:00"),
+        (tmp_path / ".x.partial-1", "2026-11-01T10:00:00"),
+    ):
+        folder.mkdir(exist_ok=True)
+        (folder / "findings.csv").write_text("record_id,rule_id\n", "utf-8")
+        (folder / "manifest.json").write_text(json.dumps({"finished": finished}), "utf-8")
+    assert previous_report(tmp_path, before="9999") == done
+    assert latest_report(tmp_path) == done
+
+
+def test_a_claim_in_progress_is_refused_and_never_swept(tmp_path):
+    target = tmp_path / "2026-11-01"
+    with staged(target) as staging:
+        (staging / "findings.csv").write_text("x\n", "utf-8")
+        with pytest.raises(ReportInProgress, match=f"process {os.getpid()} on "):
+            claim(target)
+        assert sweep_abandoned(tmp_path) == []
+        assert staging.is_dir() and target.is_dir() and claim_file(target).is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-11-01"]
+    assert (target / "findings.csv").is_file()
+
+
+def test_an_empty_folder_the_tool_did_not_claim_is_still_refused(tmp_path):
+    mine = tmp_path / "november"
+    mine.mkdir()  # the administrator's own folder, not a claim: not ours to take
+    assert sweep_abandoned(tmp_path) == []
+    with pytest.raises(ReportExists):
+        claim(mine)
+    assert mine.is_dir() and not claim_file(mine).exists()
+
+
+def test_a_failing_write_leaves_nothing(tmp_path):
+    target = tmp_path / "r"
+    with pytest.raises(ZeroDivisionError), staged(target) as staging:
+        (staging / "findings.csv").write_text("x\n", "utf-8")
+        1 / 0  # noqa: B018
+    assert list(tmp_path.iterdir()) == []
+
+
+# ----------------------------------------------------------------------- the disk says no
+def _mount_works() -> bool:
+    if shutil.which("unshare") is None or os.geteuid() != 0:
+        return False
+    probe = subprocess.run(
+        ["unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"],
+        capture_output=True,
+    )
+    return probe.returncode == 0
+
+
+MOUNT = pytest.mark.skipif(
+    not _mount_works(), reason="needs root and `unshare -m` to mount a small tmpfs"
+)
+
+
+def run_on_tmpfs(tmp_path: Path, options: str, *extra: str) -> subprocess.CompletedProcess:
+    """Run the audit with its report on a tmpfs mounted (``options``) in a private namespace,
+    then list what is left on that file system."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    args = " ".join([*ZIMES, "run", str(SAMPLES), "--as-of", AS_OF.isoformat(), *extra])
+    script = (
+        f"mount -t tmpfs -o {options} tmpfs {mount} || exit 99\n"
+        f"{args} --out {mount}/report\nstatus=$?\n"
+        f"echo LEFT: $(ls -A {mount})\nexit $status\n"
+    )
+    return subprocess.run(
+        ["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, timeout=300
+    )
+
+
+@MOUNT
+@pytest.mark.parametrize(
+    ("options", "cause"),
+    [("size=200k", "no space left on the device"), ("ro,size=1m", "the file system is read-only")],
+    ids=["full", "read-only"],
+)
+def test_a_full_or_read_only_disk_is_one_line_exit_2_and_nothing_left(tmp_path, options, cause):
+    done = run_on_tmpfs(tmp_path, options, "--no-notebook")
+    assert done.returncode == 2, done.stderr
+    assert said(done.stderr) == [
+        f"zimes-audit: error: {tmp_path}/disk/report: cannot write the report here: {cause}; "
+        "nothing was written. Free some space or choose another --out folder (or --reports) "
+        "you can write to."
+    ]
+    assert done.stdout.splitlines()[-1] == "LEFT:"
+
+
+@MOUNT
+def test_the_disk_filling_up_while_the_notebook_runs_leaves_nothing(tmp_path):
+    # the report without the notebook is ~4.4 MB (mostly Data Docs): room for it, not for more
+    done = run_on_tmpfs(tmp_path, "size=4600k")
+    assert done.returncode == 2, done.stderr
+    assert "no space left on the device" in done.stderr and len(said(done.stderr)) == 1
+    assert done.stdout.splitlines()[-1] == "LEFT:"
+
+
+@pytest.mark.parametrize(
+    ("number", "cause"),
+    [
+        (errno.ENOSPC, "no space left on the device"),
+        (errno.EACCES, "permission denied"),
+        (errno.EROFS, "the file system is read-only"),
+    ],
+)
+def test_a_refused_write_simulated_in_process(tmp_path, monkeypatch, capsys, number, cause):
+    """Simulated (root is never denied): the workbook write fails with ``number``."""
+    inputs = write_inputs(tmp_path / "inputs")
+
+    def refuse(path, *args, **kwargs):
+        raise OSError(number, os.strerror(number), str(path))
+
+    monkeypatch.setattr("zimes_audit.report.run.write_workbook", refuse)
+    out = tmp_path / "out" / "r"
+    status = cli.main(
+        ["run", str(inputs), "--as-of", AS_OF.isoformat(), "--out", str(out), "--no-notebook"]
+    )
+    assert status == 2
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        f"zimes-audit: error: {out}: cannot write the report here: {cause}; nothing was "
+        "written. Free some space or choose another --out folder (or --reports) you can write to."
+    ]
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_permission_denied_at_the_claim_simulated(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(folder_module.tempfile, "mkdtemp", refuse)
+    with (
+        pytest.raises(folder_module.OutputError, match="permission denied"),
+        staged(tmp_path / "r"),
+    ):
+        pass
+    assert list(tmp_path.iterdir()) == []

@@ -337,12 +337,12 @@ def test_a_folder_as_the_administrator_keeps_it(tmp_path):
     report.mkdir()
     (report / "manifest.json").write_text("{}")
     tables = load_inputs([folder])
-    assert [t.source for t in tables] == ["klienti.xlsx", "mozello-orders (1).csv"]
+    assert [t.source for t in tables] == ["klienti.xlsx", "mozello-orders.csv"]
     skipped = [str(s) for s in tables.skipped]
     assert "flagged-records.xlsx: skipped (a report's own output)." in skipped
     assert "instrukcija.pdf: skipped (not a data file)." in skipped
     assert (
-        "mozello-orders.csv: skipped (the same bytes as mozello-orders (1).csv, read once)."
+        "mozello-orders (1).csv: skipped (the same bytes as mozello-orders.csv, read once)."
         in skipped
     )
     assert any(

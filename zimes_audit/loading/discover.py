@@ -1,6 +1,8 @@
 """Which files an audit reads: the files named, and the data files inside the folders named.
 
-A folder contributes its files (not its subfolders), sorted by name, leaving out hidden files,
+A folder contributes its files (not its subfolders), sorted by name — a browser's second download
+``orders (1).csv`` right after its original ``orders.csv``, so that of two identical files the
+original is the one read and the copy the one named as a duplicate — leaving out hidden files,
 Excel's lock files (``~$name.xlsx``) and a report's own outputs (``flagged-records.xlsx``,
 ``findings.csv``, and everything in a folder holding a report's ``manifest.json``).  Other files
 found in a folder that are not data files are *skipped* and named (the run goes on); a file named
@@ -28,6 +30,7 @@ zimes_audit.errors.UnsupportedFileType: ...notes.pdf: not a .csv, .txt, .tsv, .x
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -97,11 +100,26 @@ def _is_report_folder(folder: Path) -> bool:
     return (folder / REPORT_MARKER).is_file()
 
 
+_COPY_SUFFIX = re.compile(r"^(?P<stem>.*?) ?\((?P<n>\d+)\)$")
+
+
+def _download_order(path: Path) -> tuple[str, str, int]:
+    """Sort key: by name, a copy ``name (n).ext`` right after its ``name.ext``.
+
+    >>> sorted(["b.csv", "a (1).csv", "a.csv", "a-2.csv"], key=lambda n: _download_order(Path(n)))
+    ['a.csv', 'a (1).csv', 'a-2.csv', 'b.csv']
+    """
+    copy = _COPY_SUFFIX.match(path.stem)
+    if copy is None:
+        return (path.stem, path.suffix, 0)
+    return (copy["stem"], path.suffix, int(copy["n"]))
+
+
 def _folder_entries(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     """The data files of ``folder`` and the entries skipped with their reason."""
     _check_readable(folder)
     try:
-        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+        entries = sorted(folder.iterdir(), key=_download_order)
     except OSError as error:
         raise errors.UnreadableInput(folder, cause=_cause(error)) from None
     if _is_report_folder(folder):

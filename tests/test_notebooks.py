@@ -119,8 +119,9 @@ def test_audit_notebook_findings_equal_the_library(audit_nb, report):
 
 def test_audit_notebook_parameters_were_injected(audit_nb, report):
     injected = _tagged(audit_nb, "injected-parameters").source
-    assert AS_OF.isoformat() in injected
-    assert str(SAMPLES) in injected
+    assert 'report_dir = "."' in injected  # the kernel runs inside the report folder
+    assert f'report_folder = "{report[0].name}"' in injected
+    assert "partial" not in injected
 
 
 def test_no_personal_value_in_the_audit_notebook(report):
@@ -192,11 +193,10 @@ def test_review_reports_a_changed_input(report, tmp_path):
 def test_a_failing_cell_raises_notebook_failed_without_outputs(tmp_path, capsys):
     from zimes_audit.report.notebook import execute_audit_notebook
 
+    (tmp_path / "manifest.json").write_text('{"as_of": "no-such-date"}', "utf-8")
     with pytest.raises(NotebookFailed) as caught:
-        execute_audit_notebook(
-            tmp_path, inputs=[str(tmp_path / "no-such-file.csv")], as_of=AS_OF, policy=None
-        )
-    assert "no-such-file" not in str(caught.value)
+        execute_audit_notebook(tmp_path)  # a folder without results: a cell fails
+    assert "no-such-date" not in str(caught.value)
     assert not (tmp_path / "audit.ipynb").exists()
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err

@@ -30,6 +30,8 @@ commands:
   run        audit the inputs and write a report folder (workbook, findings.csv, manifest,
              Data Docs, executed notebook)
   inventory  show what each input file holds: kind, rows, format, column → §6 category
+  review     the auditor's review of a report folder: do its inputs, suites and policy still
+             match the manifest; findings, samples (masked), Data Docs, the procedure's gaps
   sample     write a synthetic orders export and register with a ground truth
 
 Run `zimes-audit COMMAND --help` for each command's options.
@@ -148,6 +150,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     inventory.set_defaults(handler=_inventory)
 
+    review = commands.add_parser(
+        "review",
+        help="execute the auditor's review notebook on a report folder (HTML beside it)",
+        description="Execute the auditor's review notebook (a real Jupyter kernel) on "
+        "REPORT_DIR: it re-hashes the inputs, policy and suites against the manifest (the "
+        "verdicts come first), checks findings.csv against the recorded counts, re-runs the "
+        "audit when every input still matches, and shows masked samples and the procedure's "
+        "gaps.  The report folder itself is never changed.",
+        epilog="By default the review is written beside the report folder as "
+        "<REPORT_DIR>-review.ipynb and .html (<REPORT_DIR>-review-2.… when those exist).",
+    )
+    review.add_argument("report_dir", type=Path, metavar="REPORT_DIR", help="a report folder")
+    review.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="where to write the executed notebook (.ipynb; the .html goes beside it)",
+    )
+    review.set_defaults(handler=_review)
+
     sample = commands.add_parser(
         "sample",
         help="write synthetic inputs with planted violations and a ground truth",
@@ -213,6 +235,20 @@ def _inventory(args: argparse.Namespace) -> int:
     from zimes_audit.views.inventory import render_inventory
 
     print(render_inventory(load_inputs(args.inputs)))
+    return 0
+
+
+def _review(args: argparse.Namespace) -> int:
+    from zimes_audit.report.notebook import execute_review_notebook, review_path
+
+    folder = args.report_dir
+    if not (folder / "manifest.json").is_file():
+        raise BadArgument(problem=f"{folder}: not a report folder (no manifest.json)")
+    out = args.out or review_path(folder)
+    if out.with_suffix(".ipynb").exists() or out.with_suffix(".html").exists():
+        raise BadArgument(problem=f"{out}: exists already; choose another --out")
+    notebook, html = execute_review_notebook(folder, out)
+    print(f"Review of {folder}: {html}  (notebook: {notebook})")
     return 0
 
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from zimes_audit.checks.expectations import LOCATORS
 from zimes_audit.errors import SuiteError
 
 FINDINGS_COLUMNS = [
@@ -87,6 +86,8 @@ def failures_of(result) -> list[Failure]:
 
 def _located(failure: Failure, frame: pd.DataFrame) -> tuple[list[str], list[str]]:
     """Fields and details of a multicolumn failure: per row, the cells its locator blames."""
+    from zimes_audit.checks.expectations import LOCATORS  # GX: imported only when needed
+
     locate = LOCATORS[failure.type]
     template = failure.meta["detail"]
     rows = frame.iloc[failure.rows]

@@ -16,6 +16,7 @@ from zimes_audit.errors import BadArgument
 from zimes_audit.report.folder import choose_folder, staged
 from zimes_audit.report.history import compare, previous_report, read_findings
 from zimes_audit.report.manifest import build_manifest, write_manifest
+from zimes_audit.report.results import RESULTS_DIR, save_results
 from zimes_audit.report.workbook import write_workbook
 
 REPORT_FILES = (
@@ -25,6 +26,7 @@ REPORT_FILES = (
     "data-docs",
     "audit.ipynb",
     "audit.html",
+    RESULTS_DIR,
 )
 
 
@@ -96,17 +98,28 @@ def run_report(
             resolved=change.resolved if change else None,
         )  # fmt: skip
         progress("building Data Docs")
-        result.runner.build_data_docs(folder / "data-docs")
-        result.timings["write"] = time.perf_counter() - clock
-        if notebook:
-            progress("executing the audit notebook")
-            from zimes_audit.report.notebook import execute_audit_notebook
+        from zimes_audit.report.datadocs import build_site
 
-            execute_audit_notebook(folder, inputs=inputs, as_of=as_of, policy=policy)
+        build_site(result.runner.context, folder / "data-docs")
+        progress("saving results and charts")
+        from zimes_audit.views.charts import save_all
+
+        save_results(folder, result)
+        charts = save_all(result, folder)
+        result.timings["write"] = time.perf_counter() - clock
         result.finished = datetime.now(UTC)
         manifest = build_manifest(result, command)
+        manifest["report_folder"] = target.name
+        manifest["charts"] = [path.name for path in charts]
         manifest["previous_report"] = (
             {"path": str(previous.resolve()), **change.counts()} if change else None
         )
         write_manifest(folder / "manifest.json", manifest)
+        if notebook:
+            progress("executing the audit notebook")
+            from zimes_audit.report.notebook import execute_audit_notebook
+
+            clock = time.perf_counter()
+            execute_audit_notebook(folder, name=target.name)
+            result.timings["notebook"] = time.perf_counter() - clock
     return target, result

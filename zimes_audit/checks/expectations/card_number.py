@@ -27,6 +27,7 @@ from great_expectations.expectations.metrics.map_metric_provider.multicolumn_con
 
 from zimes_audit.checks.detect.card_numbers import contains_card_number
 from zimes_audit.checks.detect.text import any_cell
+from zimes_audit.checks.expectations.rendering import prescriptive
 
 
 def locate(values: pd.Series) -> pd.Series:
@@ -53,3 +54,6 @@ class ExpectMulticolumnValuesToContainNoCardNumber(MulticolumnMapExpectation):
 
     map_metric = "multicolumn_values.zimes_no_card_number"
     success_keys = ("mostly",)
+    _prescriptive_renderer = prescriptive(
+        "no free-text field of a record ($fields) may hold a payment-card number."
+    )

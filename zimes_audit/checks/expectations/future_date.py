@@ -17,6 +17,7 @@ from great_expectations.expectations.metrics import (
     column_condition_partial,
 )
 
+from zimes_audit.checks.expectations.rendering import prescriptive
 from zimes_audit.procedure.terms import on_or_before
 
 
@@ -39,3 +40,6 @@ class ExpectColumnValuesToNotBeAfterAsOf(ColumnMapExpectation):
     as_of: str | SuiteParameterDict
     map_metric = "column_values.zimes_not_after_as_of"
     success_keys = ("as_of", "mostly")
+    _prescriptive_renderer = prescriptive(
+        "$column dates must not be after the audit date ($as_of)."
+    )

@@ -22,6 +22,7 @@ from great_expectations.expectations.metrics import (
     column_condition_partial,
 )
 
+from zimes_audit.checks.expectations.rendering import prescriptive
 from zimes_audit.procedure.terms import on_or_before, term_passed
 
 
@@ -46,3 +47,6 @@ class ExpectColumnValuesToBeOutsideAccountingHold(ColumnMapExpectation):
     years: int | SuiteParameterDict
     map_metric = "column_values.zimes_outside_accounting_hold"
     success_keys = ("as_of", "years", "mostly")
+    _prescriptive_renderer = prescriptive(
+        "a record that keeps contact data accounting does not need must not have its $column within the $years-year accounting hold before the audit date ($as_of)."
+    )

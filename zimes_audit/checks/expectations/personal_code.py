@@ -28,6 +28,7 @@ from great_expectations.expectations.metrics.map_metric_provider.multicolumn_con
 
 from zimes_audit.checks.detect.personal_codes import code_format, contains_personal_code
 from zimes_audit.checks.detect.text import any_cell
+from zimes_audit.checks.expectations.rendering import prescriptive
 
 
 def locate(values: pd.Series) -> pd.Series:
@@ -56,3 +57,6 @@ class ExpectMulticolumnValuesToContainNoPersonalCode(MulticolumnMapExpectation):
 
     map_metric = "multicolumn_values.zimes_no_personal_code"
     success_keys = ("mostly",)
+    _prescriptive_renderer = prescriptive(
+        "no field of a record ($fields) may hold a personal identity code, old or new format."
+    )

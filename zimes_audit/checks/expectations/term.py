@@ -20,6 +20,7 @@ from great_expectations.expectations.metrics import (
     column_condition_partial,
 )
 
+from zimes_audit.checks.expectations.rendering import prescriptive
 from zimes_audit.procedure.terms import term_passed
 
 
@@ -43,3 +44,6 @@ class ExpectColumnValuesToBeWithinTerm(ColumnMapExpectation):
     years: int | SuiteParameterDict
     map_metric = "column_values.zimes_within_term"
     success_keys = ("as_of", "years", "mostly")
+    _prescriptive_renderer = prescriptive(
+        "$years years after each $column date must not have passed by the audit date ($as_of)."
+    )

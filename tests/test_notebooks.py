@@ -155,8 +155,11 @@ def test_review_notebook_checks_the_manifest(review, report):
 
 def test_review_notebook_counts_the_procedure_gaps(review, report):
     _, result = report
-    header, rows = _html_table(_tagged(review[0], "procedure-gaps"))
-    counts = [cells[header.index("count")] for cells in rows.values()]
+    (html,) = [o["data"]["text/html"] for o in _tagged(review[0], "procedure-gaps").outputs]
+    table = BeautifulSoup(html, "html.parser")
+    header = [th.get_text(strip=True) for th in table.find("thead").find_all("th")]
+    rows = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in table.tbody("tr")]
+    counts = [cells[header.index("count")] for cells in rows]
     assert len(counts) == 7 and all(c.isdigit() for c in counts)
     by_rule = result.counts_by_rule()
     assert str(by_rule.get("PERSONAL-CODE-IN-TEXT", 0)) in counts

@@ -32,9 +32,7 @@ def first(tmp_path_factory):
 
     base = tmp_path_factory.mktemp("evidence")
     inputs = write_inputs(base / "inputs")
-    folder, result = run_report(
-        [str(inputs)], AS_OF, reports_root=base / "reports", notebook=True
-    )
+    folder, result = run_report([str(inputs)], AS_OF, reports_root=base / "reports", notebook=True)
     return folder, result
 
 

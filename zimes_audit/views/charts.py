@@ -34,6 +34,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from zimes_audit.procedure.catalogue import CATEGORY_LABELS, NOT_PERMITTED, UNCLASSIFIED  # noqa: E402
 from zimes_audit.procedure.rules import load_rules  # noqa: E402
@@ -60,7 +61,7 @@ DPI = 110
 def png_bytes(fig: Figure) -> bytes:
     """The figure as PNG (what a notebook embeds and ``save_all`` writes)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+    fig.savefig(buffer, format="png", bbox_inches="tight", pad_inches=0.15)  # nothing clipped
     return buffer.getvalue()
 
 
@@ -189,6 +190,23 @@ def inventory_table(tables) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------------- charts
+def _whole_records(axis) -> None:
+    """Ticks at whole numbers only: an axis counts records (no "0.5 records" on small data),
+    from 0 to at least 1."""
+    axis.set_major_locator(MaxNLocator(integer=True))
+    ax = axis.axes
+    if axis is ax.yaxis:
+        ax.set_ylim(0, max(ax.get_ylim()[1], 1))
+    else:
+        ax.set_xlim(0, max(ax.get_xlim()[1], 1))
+
+
+def _audit_date(ax, as_of) -> None:
+    """Mark the audit date on a time axis."""
+    day = pd.Timestamp(as_of)
+    ax.axvline(mdates.date2num(day), color="black", linestyle=":", label=f"audit date {day.date()}")
+
+
 def _empty(ax, text: str) -> None:
     ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="#555555")
 
@@ -209,6 +227,7 @@ def findings_by_rule(findings: pd.DataFrame) -> Figure:
     for y, total in enumerate(table["total"]):
         ax.text(total, y, f" {total}", va="center", fontsize=8)
     ax.invert_yaxis()
+    _whole_records(ax.xaxis)
     ax.set_xlabel("Records flagged (one per record × rule)")
     ax.set_ylabel("Rule (procedure §)")
     ax.set_title(f"Findings by rule and action — {int(table['total'].sum())} findings")
@@ -254,10 +273,9 @@ def retention_timeline(result) -> Figure:
         label=f"retention cut-off {cutoff.date()} (audit date − {years} years)",
     )
     line.set_gid("retention-cutoff")
-    top.axvline(
-        mdates.date2num(as_of), color="black", linestyle=":", label=f"audit date {as_of.date()}"
-    )
+    _audit_date(top, as_of)
     top.xaxis_date()
+    _whole_records(top.yaxis)
     top.set_xlabel("Relationship end date (month)")
     top.set_ylabel("Records (orders and register rows)")
     top.set_title(
@@ -273,6 +291,7 @@ def retention_timeline(result) -> Figure:
         bottom.bar(x, due[kind], bottom=base, color=colour, label=kind)
         base += due[kind].to_numpy()
     bottom.set_xticks(x, due.index, rotation=45, ha="right")
+    _whole_records(bottom.yaxis)
     bottom.set_xlabel("Month in which the retention term passes")
     bottom.set_ylabel("Records to delete")
     bottom.set_title(
@@ -294,6 +313,7 @@ def consent_coverage(result) -> Figure:
         ax.plot(months, table["share"] * 100, marker=".", color="#1b7837", label="monthly share")
         overall = table["with_consent"].sum() / table["records"].sum() * 100
         ax.axhline(overall, color="#555555", linestyle="--", label=f"overall {overall:.0f}%")
+        _audit_date(ax, result.as_of)
         ax.legend(fontsize=8)
         ax.xaxis_date()
     else:

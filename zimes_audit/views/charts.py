@@ -190,15 +190,17 @@ def inventory_table(tables) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------------- charts
-def _whole_records(axis) -> None:
+def _whole_records(axis, largest: float | None = None) -> None:
     """Ticks at whole numbers only: an axis counts records (no "0.5 records" on small data),
-    from 0 to at least 1."""
+    from 0 to at least 1 (with room for a label after ``largest``, when given)."""
     axis.set_major_locator(MaxNLocator(integer=True))
     ax = axis.axes
+    limits = ax.get_ylim() if axis is ax.yaxis else ax.get_xlim()
+    top = max(limits[1], 1, (largest or 0) * 1.12 + 0.5)
     if axis is ax.yaxis:
-        ax.set_ylim(0, max(ax.get_ylim()[1], 1))
+        ax.set_ylim(0, top)
     else:
-        ax.set_xlim(0, max(ax.get_xlim()[1], 1))
+        ax.set_xlim(0, top)
 
 
 def _audit_date(ax, as_of) -> None:
@@ -227,7 +229,7 @@ def findings_by_rule(findings: pd.DataFrame) -> Figure:
     for y, total in enumerate(table["total"]):
         ax.text(total, y, f" {total}", va="center", fontsize=8)
     ax.invert_yaxis()
-    _whole_records(ax.xaxis)
+    _whole_records(ax.xaxis, largest=float(table["total"].max()) if len(table) else 0)
     ax.set_xlabel("Records flagged (one per record × rule)")
     ax.set_ylabel("Rule (procedure §)")
     ax.set_title(f"Findings by rule and action — {int(table['total'].sum())} findings")

@@ -14,11 +14,9 @@
 '—'
 >>> since_last_audit({"previous_report": None})["value"].tolist()
 ['no earlier audit']
->>> since_last_audit({"previous_report": {"path": "/r/2026-10-01", "new": 2, "resolved": 1}})
-                        item        value
-0  compared with the report   2026-10-01
-1                        new            2
-2                   resolved            1
+>>> since_last_audit({"previous_report": {"path": "/r/2026-10-01", "new": 2, "resolved": 1}}
+...                  ).values.tolist()
+[['compared with the report', '2026-10-01'], ['new', '2'], ['resolved', '1']]
 """
 
 from __future__ import annotations

@@ -28,8 +28,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## bench: timings at 100k and 1M records (prints figures, writes bench-out/bench.json)
+## bench: detector accuracy and speed (published vectors, look-alike corpus), then timings at
+## 100k and 1M records (prints figures, writes bench-out/detectors.json and bench-out/bench.json)
 bench: $(STAMP)
+	$(BIN)/python -m benchmarks.detectors --out bench-out
 	$(BIN)/python -m benchmarks.bench --out bench-out
 
 ## lab: JupyterLab on notebooks/

@@ -9,7 +9,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from zimes_audit.loading.tables import ColumnInfo, Detected, LoadedTable
+from zimes_audit.loading.header import column_letter
+from zimes_audit.loading.tables import (
+    UNCLASSIFIED_PREFIX,
+    UNREADABLE_DETAIL,
+    UNREADABLE_FIELDS,
+    ColumnInfo,
+    Detected,
+    LoadedTable,
+)
 from zimes_audit.procedure.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,32 +29,37 @@ def _typed(name: str, values: list) -> pd.Series:
     field = load_catalogue().fields.get(name)
     kind = field.type if field else "text"
     if kind in ("date", "datetime"):
-        return pd.Series(pd.to_datetime(values, format="ISO8601"), dtype="datetime64[us]")
+        return pd.Series(pd.to_datetime(values, format="ISO8601"), dtype="datetime64[ns]")
     if kind == "bool":
         return pd.Series(values, dtype="boolean")
     if kind == "number":
         return pd.Series(values, dtype="float64")
-    return pd.Series(values, dtype="string")
+    return pd.Series(values, dtype="str")
 
 
 def make_table(kind: str, records: list[dict], file_name: str | None = None) -> LoadedTable:
-    """A loaded table built in memory: header on row 1, records from row 2."""
+    """A loaded table built in memory: header on row 1, records from row 2, with the dtypes the
+    loaders give (``test_fixture_frames_have_the_loaders_dtypes`` holds them to it)."""
     file_name = file_name or f"{kind}.csv"
     columns = list(dict.fromkeys(k for r in records for k in r))
     data = {c: _typed(c, [r.get(c) for r in records]) for c in columns}
     frame = pd.DataFrame(data)
-    frame["source_file"] = file_name
-    frame["source_sheet"] = None
-    frame["source_row"] = range(2, len(records) + 2)
+    frame["source_file"] = pd.Series(file_name, index=frame.index, dtype="str")
+    frame["source_sheet"] = pd.Series(None, index=frame.index, dtype="str")
+    frame["source_row"] = pd.Series(range(2, len(records) + 2), index=frame.index, dtype="int64")
+    for column in (UNREADABLE_FIELDS, UNREADABLE_DETAIL):  # no unreadable cell
+        frame[column] = pd.Series(pd.NA, index=frame.index, dtype="string")
     catalogue = load_catalogue()
     infos = tuple(
         ColumnInfo(
-            c,
+            c.removeprefix(UNCLASSIFIED_PREFIX),
             c if c in catalogue.fields else None,
             catalogue.fields[c].category if c in catalogue.fields else "unclassified",
             c,
+            scan=catalogue.fields[c].scan if c in catalogue.fields else True,
+            letter=column_letter(n),
         )
-        for c in columns
+        for n, c in enumerate(columns)
     )
     return LoadedTable(
         Path(file_name), kind, frame, infos, Detected("csv", "utf-8", ",", None, 1), "0" * 64

@@ -12,6 +12,7 @@ from conftest import AS_OF, SAMPLES
 from matplotlib.figure import Figure
 
 from zimes_audit.checks.findings import empty_findings
+from zimes_audit.report.layout import CHART_FILES
 from zimes_audit.views import charts
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -62,7 +63,7 @@ def test_empty_findings_still_chart():
 
 def test_save_all_writes_pngs(result, tmp_path):
     paths = charts.save_all(result, tmp_path / "report")
-    assert sorted(p.name for p in paths) == sorted(charts.CHART_FILES.values())
+    assert sorted(p.name for p in paths) == sorted(CHART_FILES.values())
     for path in paths:
         assert path.read_bytes()[:8] == PNG_MAGIC
     assert charts.save_all(result, "") == []
@@ -159,3 +160,35 @@ def test_small_data_counts_have_whole_number_ticks_and_time_axes_mark_the_audit_
     for fig in (charts.retention_timeline(small), charts.consent_coverage(small)):
         lines = [ln for ln in fig.axes[0].get_lines() if ln.get_label().startswith("audit date")]
         assert lines and lines[0].get_xdata()[0] == day
+
+
+def test_consent_table_counts_the_buyers_with_consent_by_hand():
+    """Hand-computed: in 2026-01 two orders of K-1 (consent yes) and one of K-2 (consent no);
+    in 2026-02 one order of K-2 and one of a buyer not in the register (no consent on record)."""
+    from conftest import make_table
+
+    from zimes_audit.audit import audit
+
+    register = make_table(
+        "register",
+        [
+            {"customer_id": "K-1", "relationship_start": "2025-01-01", "consent_given": True},
+            {"customer_id": "K-2", "relationship_start": "2025-01-01", "consent_given": False},
+        ],
+    )
+    orders = make_table(
+        "orders",
+        [
+            {"order_id": "M-1", "customer_id": "K-1", "created_at": "2026-01-03 10:00:00"},
+            {"order_id": "M-2", "customer_id": "K-1", "created_at": "2026-01-20 10:00:00"},
+            {"order_id": "M-3", "customer_id": "K-2", "created_at": "2026-01-21 10:00:00"},
+            {"order_id": "M-4", "customer_id": "K-2", "created_at": "2026-02-02 10:00:00"},
+            {"order_id": "M-5", "customer_id": "K-9", "created_at": "2026-02-03 10:00:00"},
+        ],
+    )
+    table = charts.consent_table(audit(tables=[orders, register], as_of=AS_OF))
+    assert table.attrs["unit"] == "orders"
+    assert {str(m): (int(r), int(c)) for m, r, c in zip(
+        table.index, table["records"], table["with_consent"], strict=True
+    )} == {"2026-01": (3, 2), "2026-02": (2, 0)}  # fmt: skip
+    assert table["share"].tolist() == [round(2 / 3, 4), 0.0]

@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -144,23 +145,91 @@ def test_audit_html_shows_failed_expectations_and_the_procedure_gaps(first):
     assert "FIELD-UNPERMITTED" in set(failed["rule_id"])
     gaps = _table_after(soup, "procedure-gaps")
     assert len(gaps) == 7 and all(c.isdigit() for c in gaps["count"])
-    since = _table_after(soup, "since-last-audit")
-    assert since["value"].tolist() == ["no earlier audit"]
+    since = dict(_table_after(soup, "since-last-audit").itertuples(index=False))
+    assert since["compared with"] == "no earlier audit of these inputs"
+    assert int(since["new"]) == _manifest(folder)["since_last_run"]["new"] == len(result.findings)
+    assert "resolved (gone since the last run)" not in since  # nothing to be resolved against
 
 
-def test_a_second_run_shows_what_changed_since_the_last_audit(first, tmp_path):
+@pytest.fixture(scope="module")
+def second_month(tmp_path_factory):
+    """Two monthly runs into one history, as the administrator works: month 1 (no notebook), the
+    workbook filled in (an exception with a note, a false "deleted", a real deletion), month 2
+    with the notebook."""
+    from test_monthly import DELETED, EXCEPTION, FALSE_DONE, NOTE, REGISTER, decide, write_month
+
     from zimes_audit.report.run import run_report
 
-    folder, result = first
-    inputs = Path(_manifest(folder)["inputs"][0]["path"]).parent
-    second, _ = run_report(
-        [str(inputs)], AS_OF, out=tmp_path / "second", compare_with=folder, notebook=True
+    base = tmp_path_factory.mktemp("months")
+    inputs = base / "eksports"
+    write_month(inputs, list(REGISTER))
+    month1, result1 = run_report([str(inputs)], date(2026, 11, 1), reports_root=base / "reports",
+                                 notebook=False)  # fmt: skip
+    decide(
+        month1 / "flagged-records.xlsx",
+        {EXCEPTION: ("Izņēmums", NOTE), FALSE_DONE: ("Dzēsts", ""), DELETED: ("Dzēsts", "")},
     )
-    since = dict(_table_after(_page(second), "since-last-audit").itertuples(index=False))
-    previous = _manifest(second)["previous_report"]
-    assert since["compared with the report"] == folder.name
-    assert int(since["still open"]) == previous["still_open"] == len(result.findings)
-    assert int(since["new"]) == previous["new"] == 0
+    write_month(inputs, [c for c in REGISTER if c != "K-00003"])
+    month2, result2 = run_report([str(inputs)], date(2026, 12, 5), reports_root=base / "reports",
+                                 notebook=True)  # fmt: skip
+    return (month1, result1), (month2, result2)
+
+
+def test_since_the_last_audit_shows_the_histories_counts_and_previous_run(second_month):
+    (month1, _), (month2, _) = second_month
+    manifest = _manifest(month2)
+    counts, previous = manifest["since_last_run"], manifest["previous_run"]
+    assert previous["run_id"] == _manifest(month1)["run_id"]
+    assert counts["resolved"] == 1 and counts["exceptions"] == 1
+    assert counts["done_still_present"] == 1
+    since = dict(_table_after(_page(month2), "since-last-audit").itertuples(index=False))
+    assert since["compared with the run"].startswith(previous["run_id"])
+    assert "audit date 2026-11-01" in since["compared with the run"]
+    assert f"folder {month1.name}" in since["compared with the run"]
+    for key, label in {
+        "resolved": "resolved (gone since the last run)",
+        "new": "new",
+        "still_open": "still open",
+        "overdue": "overdue (past the due date)",
+        "exceptions": "accepted exceptions",
+        "done_still_present": "marked done but still present",
+    }.items():
+        assert int(since[label]) == counts[key], key
+
+
+def test_the_trend_covers_the_recorded_runs_and_is_drawn_by_the_run(second_month):
+    (month1, result1), (month2, result2) = second_month
+    saved = load_results(month2)["trend"]
+    assert saved["as_of"].dt.strftime("%Y-%m-%d").tolist() == ["2026-11-01", "2026-12-05"]
+    assert saved["run_id"].tolist() == [_manifest(month1)["run_id"], _manifest(month2)["run_id"]]
+    assert saved["findings"].tolist() == [len(result1.findings), len(result2.findings)]
+    assert saved["resolved"].tolist() == [0, 1]
+    shown = _table_after(_page(month2), "trend")
+    assert shown["findings"].astype(int).tolist() == saved["findings"].tolist()
+    assert "chart-findings-trend.png" in _manifest(month2)["charts"]
+    assert (month2 / "chart-findings-trend.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert any(
+        img.get("src", "").startswith("data:image/png")
+        for img in _page(month2).select("div.celltag_chart img")
+    )
+
+
+def test_accepted_exceptions_are_listed_by_rule_masked(second_month):
+    from test_monthly import NOTE, PERSONAL
+
+    (_, _), (month2, _) = second_month
+    by_rule = _table_after(_page(month2), "exceptions-by-rule")
+    assert by_rule[["rule_id", "exceptions"]].values.tolist() == [["CONSENT-MISSING", "1"]]
+    listed = _table_after(_page(month2), "exceptions")
+    assert listed["record_id"].tolist() == ["K-00002"]
+    assert listed["note"].tolist() == [NOTE] and listed["decided_by"].tolist() == ["IK"]
+    assert listed["customer"].iloc[0] != "Līga Ozoliņa" and "*" in listed["customer"].iloc[0]
+    page = (month2 / "audit.html").read_text("utf-8")
+    saved = "".join(
+        load_results(month2)[name].astype("string").to_csv() for name in ("trend", "exceptions")
+    )
+    for value in PERSONAL:
+        assert value not in page and value not in saved, value
 
 
 # ----------------------------------------------------------------------------- Data Docs
@@ -212,20 +281,32 @@ def test_data_docs_load_every_asset_from_the_report_folder(first):
 def test_data_docs_cite_rule_section_and_action(first):
     folder, _ = first
     validations = sorted((folder / "data-docs" / "validations").rglob("*.html"))
-    assert len(validations) == 2
-    for page in validations:
+    pages = {page.stem: page for page in validations}
+    assert sorted(pages) == ["columns", "orders", "register"]  # the three suites, each validated
+    expected = {
+        "orders": "FIELD-UNPERMITTED · § 6, 8 · REDACT_FIELD",
+        "register": "FIELD-UNPERMITTED · § 6, 8 · REDACT_FIELD",
+        "columns": "FIELD-UNCLASSIFIED · § 6 · CLASSIFY_FIELD",
+    }
+    assets = {
+        "orders": r"orders records",
+        "register": r"register records",
+        "columns": r"input columns, one row per file × heading",
+    }
+    for kind, page in pages.items():
         soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
         text = soup.get_text(" ")
-        assert "Rule · § · action" in text
-        assert re.search(r"FIELD-UNPERMITTED · § 6, 8 · REDACT_FIELD", text)
+        assert "Rule · § · action" in text, kind
+        assert expected[kind] in text, kind
         assert "Data asset: None" not in text
-        assert re.search(r"Data asset:\s+(orders|register) records", text)
+        assert re.search(r"Data asset:\s+" + assets[kind], text), kind
         assert "$PARAMETER" not in text and "(**{" not in text  # no raw rendering
     suites = sorted((folder / "data-docs" / "expectations").rglob("*.html"))
-    for page in suites:
-        text = page.read_text("utf-8")
-        assert "RETENTION-EXPIRED · § 10.1.1 · DELETE" in text
-        assert "(**{" not in text
+    texts = [page.read_text("utf-8") for page in suites]
+    assert len(texts) == 3
+    assert sum("RETENTION-EXPIRED · § 10.1.1 · DELETE" in text for text in texts) == 2
+    assert sum("FIELD-UNCLASSIFIED · § 6 · CLASSIFY_FIELD" in text for text in texts) == 1
+    assert not any("(**{" in text for text in texts)
     orders = next(p for p in validations if "orders" in p.name).read_text("utf-8")
     assert "must not have passed by the audit date" in orders  # a custom expectation's sentence
 

@@ -1,4 +1,4 @@
-"""Linking orders to register rows (design.md): by customer id, else by normalised e-mail."""
+"""Linking orders to register rows (docs/rules.md): by customer id, else by normalised e-mail."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_first_register_row_wins_for_a_shared_email():
     assert link["register_row"].tolist() == [0]
 
 
-def test_linked_orders_inherit_the_register_end_and_unlinked_end_on_their_date():
+def test_linked_orders_inherit_the_register_end_and_guest_orders_end_the_guest_term_after():
     register = make_table(
         "register",
         [
@@ -57,5 +57,5 @@ def test_linked_orders_inherit_the_register_end_and_unlinked_end_on_their_date()
     assert frame["link_method"].tolist() == ["email", pd.NA]
     assert frame["relationship_end_at"].dt.strftime("%Y-%m-%d").tolist() == [
         "2024-02-01",
-        "2023-05-05",
+        "2025-05-05",  # a guest order: the policy's guest term (2 years) after the order date
     ]

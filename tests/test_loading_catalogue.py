@@ -1,4 +1,4 @@
-"""The field catalogue covers every Mozello order field and the Latvian headings of design.md."""
+"""The field catalogue covers every Mozello order field and the Latvian headings people use."""
 
 from __future__ import annotations
 
@@ -54,3 +54,70 @@ def test_mozello_types_that_loaders_parse():
     assert {fields[f].type for f in ("dispatched", "archived")} == {"bool"}
     assert {fields[f].type for f in ("subtotal", "shipping_price", "taxes", "total")} == {"number"}
     assert {fields[f].type for f in ("phone", "zip", "order_id", "company_id")} == {"code"}
+
+
+# Headings as people write them (issue 11): Latvian client lists (hand-kept, Zalktis- and
+# PayTraq-like), Mozello's Store API names and English spreadsheets.
+HEADINGS_AS_WRITTEN = {
+    "Nr.p.k.": "row_number",
+    "Nr. p. k.": "row_number",
+    "Klienta kods": "customer_id",
+    "Vārds": "first_name",
+    "Uzvārds": "last_name",
+    "First name": "first_name",
+    "Last name": "last_name",
+    "Tālr.": "phone",
+    "E-pasta adrese": "email",
+    "Pers. kods": "personal_code",
+    "P.k.": "personal_code",
+    "Sadarbības sākums": "relationship_start",
+    "Sadarbības beigas": "relationship_end",
+    "Piekrišana (Jā/Nē)": "consent_given",
+    "Piekrišana Jā/Nē": "consent_given",
+    "Jaunumu vēstule": "marketing_opt_in",
+    "Atteicās no jaunumiem": "unsubscribed",
+    "Unsubscribed": "unsubscribed",
+    "Nodots piedziņai": "sent_to_debt_collection",
+    "Sent to debt collection": "sent_to_debt_collection",
+    "Reģ. Nr.": "company_id",
+    "REG.NR": "company_id",
+    "PVN Nr.": "vat_id",
+    "Summa, EUR": "total",
+    "Summa (EUR)": "total",
+    "Summa €": "total",
+    "Sūtījuma numurs": "tracking_number",
+    "Pakomāts": "pickup_point",
+    "EAN": "product_barcode",
+    "GTIN": "product_barcode",
+    "Svītrkods": "product_barcode",
+    "Maksājuma veids": "payment_method",
+    "Dzimums": "gender",
+    "Paziņojuma versija": "consent_notice_version",
+    "Pēdējā saziņa": "last_contact_at",
+    "Rēķina Nr.": "invoice_number",
+    "shipping_price": "shipping_price",
+}
+
+
+@pytest.mark.parametrize(("heading", "field"), HEADINGS_AS_WRITTEN.items())
+def test_headings_as_people_write_them(heading, field):
+    catalogue = load_catalogue()
+    assert catalogue.field_for(heading).name == field
+    assert catalogue.field_for(f" {heading.upper()}: ").name == field
+
+
+def test_gender_is_not_permitted_and_identifiers_are_not_scanned():
+    fields = load_catalogue().fields
+    assert fields["gender"].category == NOT_PERMITTED
+    assert {fields[f].category for f in ("first_name", "last_name")} == {"6.1"}
+    for name in ("product_sku", "product_barcode", "tracking_number", "invoice_number",
+                 "order_id", "row_number"):  # fmt: skip
+        assert not fields[name].scan, name
+    assert fields["pickup_point"].scan and fields["notes"].scan
+
+
+def test_a_bracketed_remark_does_not_override_a_whole_heading_the_catalogue_knows():
+    catalogue = load_catalogue()
+    # the whole heading is tried first: "(datums)" makes it the date field, not the yes/no one
+    assert catalogue.field_for("Atteicās no jaunumiem (datums)").name == "marketing_opt_out_at"
+    assert catalogue.field_for("Mīļākā krāsa (Jā/Nē)") is None

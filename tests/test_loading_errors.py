@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+import pandas as pd
 import pytest
 from loading_helpers import ORDER_HEADINGS, ORDER_ROWS, PERSONAL_VALUES, write_csv, write_xlsx
 
@@ -66,9 +67,9 @@ def test_undecodable_bytes(tmp_path):
     _fails(path, errors.UndecodableText)
 
 
-def test_utf16_is_undecodable_not_binary(tmp_path):
+def test_utf16_with_a_broken_byte_is_undecodable_not_binary(tmp_path):
     path = tmp_path / "orders.csv"
-    path.write_bytes("Pasūtījuma nr.\tSumma\nM-1\t1\n".encode("utf-16"))
+    path.write_bytes("Pasūtījuma nr.\tSumma\nM-1\t1\n".encode("utf-16") + b"\x00\xd8")
     _fails(path, errors.UndecodableText)
 
 
@@ -100,30 +101,41 @@ def test_order_id_without_any_order_field(tmp_path):
     assert "order id column present but none of created at" in message
 
 
-def test_unparseable_date_names_file_row_and_heading_not_the_value(tmp_path):
+def _unreadable(table, row: int) -> tuple[str, str]:
+    """The unreadable fields and their description on spreadsheet row ``row``."""
+    record = table.frame[table.frame["source_row"] == row].iloc[0]
+    return record["unreadable_fields"], record["unreadable_detail"]
+
+
+def test_unparseable_date_is_kept_as_an_unreadable_cell_not_a_refused_file(tmp_path):
     bad = list(ORDER_ROWS[1])
     bad[1] = SECRET_CODE  # a personal code typed into the date column
     rows = [["Pasūtījumi"], ORDER_HEADINGS, ORDER_ROWS[0], bad]
-    message = _fails(write_csv(tmp_path / "orders.csv", rows), errors.BadValue)
-    assert message.startswith(str(tmp_path / "orders.csv") + ": row 4:")
-    assert "'Datums'" in message and "valid date" in message
+    table = load_file(write_csv(tmp_path / "orders.csv", rows))
+    assert table.rows == 2
+    assert _unreadable(table, 4) == ("created_at", "unreadable date in created at")
+    assert pd.isna(table.frame["created_at"].iloc[1])
+    assert pd.isna(table.frame["unreadable_fields"].iloc[0])
+    # its text is kept apart for the scans, never in the description
+    assert table.frame["unreadable:created_at"].iloc[1] == SECRET_CODE
+    assert SECRET_CODE not in table.frame["unreadable_detail"].iloc[1]
+    assert [c.unreadable for c in table.columns if c.field == "created_at"] == [1]
 
 
 def test_unparseable_number_and_yes_no(tmp_path):
     rows = [ORDER_HEADINGS, [*ORDER_ROWS[0][:7], "Jānis Bērziņš", "Jā"]]
-    message = _fails(write_csv(tmp_path / "o.csv", rows), errors.BadValue)
-    assert "row 2:" in message and "'Summa'" in message and "valid number" in message
+    table = load_file(write_csv(tmp_path / "o.csv", rows))
+    assert _unreadable(table, 2)[1] == "unreadable number in total"
     rows = [ORDER_HEADINGS, [*ORDER_ROWS[0][:8], "paid"]]
-    message = _fails(write_csv(tmp_path / "o.csv", rows), errors.BadValue)
-    assert "'Nosūtīts'" in message and "yes/no value" in message
+    table = load_file(write_csv(tmp_path / "o.csv", rows))
+    assert _unreadable(table, 2) == ("dispatched", "unreadable yes/no value in dispatched")
 
 
 def test_unparseable_value_in_xlsx(tmp_path):
     bad = list(ORDER_ROWS[0])
     bad[1] = SECRET_CODE
     path = write_xlsx(tmp_path / "orders.xlsx", {"S": [["Pasūtījumi"], [], ORDER_HEADINGS, bad]})
-    message = _fails(path, errors.BadValue)
-    assert "row 4:" in message and "'Datums'" in message
+    assert _unreadable(load_file(path), 4)[0] == "created_at"
 
 
 def test_row_with_more_cells_than_the_header(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from zimes_audit.loading.values import first_bad, parse_column
+from zimes_audit.loading.values import first_bad, parse_column, read_column
 
 
 def _one(text: str, type_: str):
@@ -54,7 +54,15 @@ def test_dates_are_datetime64_ns():
 
 @pytest.mark.parametrize(
     "text",
-    ["31.02.2024", "2024-13-01", "05/01/2024", "rīt", "2024-01-05T13:45:59+02:00", "01.01.0202"],
+    [
+        "31.02.2024",
+        "2024-13-01",
+        "13/13/2024",
+        "32.01.2024.",
+        "rīt",
+        "2024-01-05T13:45:59+02:00",
+        "01.01.0202",
+    ],
 )
 def test_impossible_or_foreign_dates_are_refused(text):
     assert pd.isna(_one(text, "date"))
@@ -124,9 +132,15 @@ def test_other_words_are_not_yes_no(text):
 
 
 def test_blank_yes_no_is_missing_and_dtype_is_boolean():
-    parsed = parse_column(pd.Series(["x", None, "x"], dtype="str"), "bool")
+    parsed = parse_column(pd.Series(["Jā", None, "Nē"], dtype="str"), "bool")
     assert str(parsed.dtype) == "boolean"
     assert parsed.isna().tolist() == [False, True, False]
+
+
+def test_blank_in_a_column_of_tick_marks_is_no():
+    parsed = parse_column(pd.Series(["x", None, "x"], dtype="str"), "bool")
+    assert str(parsed.dtype) == "boolean"
+    assert parsed.tolist() == [True, False, True]
 
 
 def test_first_bad_points_at_the_first_unparsed_cell():
@@ -137,3 +151,60 @@ def test_first_bad_points_at_the_first_unparsed_cell():
 def test_text_and_code_stay_as_given():
     text = pd.Series(["007", "+371 29123456"], dtype="str")
     assert parse_column(text, "code").tolist() == ["007", "+371 29123456"]
+
+
+# ---- values as people type them (issue 11): every spelling below reads as 15 March 2025
+@pytest.mark.parametrize(
+    "text",
+    [
+        "15.03.2025",  # Latvian
+        "15.03.2025.",  # with the ordinal dot after the year
+        "15. 03. 2025.",  # spaced, as Word and some people write it
+        "2025.03.15",  # year first with dots
+        "2025.03.15.",
+        "15/03/2025",  # slashes, day first
+        "15.03.25",  # two-digit year
+        "2025-03-15",  # ISO
+        "2025-03-15 00:00:00",  # a date cell of a workbook
+        "45731",  # an Excel serial typed or exported as text
+        "45731.0",
+    ],
+)
+def test_dates_as_people_type_them(text):
+    assert _one(text, "date") == pd.Timestamp("2025-03-15")
+
+
+def test_slash_dates_are_decided_for_the_whole_column():
+    day_first = read_column(pd.Series(["03/04/2025", "15/01/2025"], dtype="str"), "date")
+    assert day_first.values.dt.strftime("%Y-%m-%d").tolist() == ["2025-04-03", "2025-01-15"]
+    assert "day first" in day_first.how
+    month_first = read_column(pd.Series(["03/04/2025", "01/15/2025"], dtype="str"), "date")
+    assert month_first.values.dt.strftime("%Y-%m-%d").tolist() == ["2025-03-04", "2025-01-15"]
+    assert "month first" in month_first.how
+    mixed = read_column(pd.Series(["15/01/2025", "01/15/2025", "03.04.2025"], dtype="str"), "date")
+    assert mixed.unreadable.tolist() == [True, True, False]  # never guessed
+
+
+@pytest.mark.parametrize(
+    ("yes", "no"),
+    [("Jā", "Nē"), ("Ir", "Nav"), ("+", "-"), ("yes", "no"), ("TRUE", "FALSE"), ("1", "0"),
+     ("Y", "N"), ("PATIESS", "APLAMS")],
+)  # fmt: skip
+def test_yes_no_styles(yes, no):
+    reading = read_column(pd.Series([yes, no, None], dtype="str"), "bool")
+    assert reading.values.tolist() == [True, False, pd.NA]
+    assert not reading.unreadable.any()
+    assert reading.how.startswith("yes/no: ")
+
+
+@pytest.mark.parametrize("tick", ["x", "X", "✓", "✔", "v"])
+def test_a_column_of_tick_marks_reads_blank_as_no(tick):
+    reading = read_column(pd.Series([tick, None, tick], dtype="str"), "bool")
+    assert reading.values.tolist() == [True, False, True]
+    assert reading.how == "yes/no: tick marks (a blank cell is no)"
+
+
+def test_a_date_in_a_yes_no_column_reads_as_yes():
+    reading = read_column(pd.Series(["Nē", "03.02.2024", None], dtype="str"), "bool")
+    assert reading.values.tolist() == [False, True, pd.NA]
+    assert reading.how.endswith("a date reads as yes")

@@ -15,7 +15,7 @@ from test_masking import leak_candidates
 from zimes_audit.errors import NotebookFailed
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-AUDIT_CHARTS = 4  # findings by rule, retention timeline, consent coverage, field inventory
+AUDIT_CHARTS = 5  # findings trend, findings by rule, retention timeline, consent, field inventory
 REVIEW_CHARTS = 1  # findings by rule
 
 
@@ -176,7 +176,7 @@ def test_no_personal_value_in_the_review_notebook(review, report):
 
 
 def test_review_reports_a_changed_input(report, tmp_path):
-    from zimes_audit.views import review
+    from zimes_audit.report import reports
 
     folder = report[0]
     manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
@@ -188,9 +188,9 @@ def test_review_reports_a_changed_input(report, tmp_path):
     changed.mkdir()
     (changed / "manifest.json").write_text(json.dumps(manifest), "utf-8")
     (changed / "findings.csv").write_bytes((folder / "findings.csv").read_bytes())
-    loaded = review.load_report(changed)
-    assert review.check_inputs(loaded)["status"].tolist()[0] == review.MISMATCH
-    assert review.reaudit(loaded) is None
+    loaded = reports.load_report(changed)
+    assert reports.check_inputs(loaded)["status"].tolist()[0] == reports.MISMATCH
+    assert reports.reaudit(loaded) is None
 
 
 def test_a_failing_cell_raises_notebook_failed_without_outputs(tmp_path, capsys):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from importlib import resources
+
 import pytest
 
 from zimes_audit.errors import PolicyError
@@ -25,7 +28,8 @@ def test_shipped_policy_terms():
         "inactivity_years": 3,
         "phone_region": "LV",
     }
-    assert len(SHIPPED.sha256) == 64
+    shipped = resources.files("zimes_audit.procedure.data").joinpath("policy.toml").read_bytes()
+    assert SHIPPED.sha256 == hashlib.sha256(shipped).hexdigest()
 
 
 @pytest.mark.parametrize(

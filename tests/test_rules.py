@@ -81,9 +81,13 @@ def test_a_clean_customer_and_order_raise_nothing():
 
 
 class TestFieldUnpermitted:
-    def test_personal_code_column_and_unknown_heading_are_flagged(self):
+    def test_personal_code_column_is_flagged_per_record_an_unknown_heading_per_column(self):
         result = run(
-            [customer("K-1"), customer("K-2", **{"unclassified:Mīļākā krāsa": "zila"})],
+            [
+                customer("K-1"),
+                customer("K-2", **{"unclassified:Mīļākā krāsa": "zila"}),
+                customer("K-3", **{"unclassified:Mīļākā krāsa": "p.k. 161175-19997"}),
+            ],
             [order("M-1-26", "K-1", personal_code="161175-19997"), order("M-2-26", "K-1")],
         )
         f = finding(result, "M-1-26", "FIELD-UNPERMITTED")
@@ -93,7 +97,18 @@ class TestFieldUnpermitted:
             "6, 8",
         )
         assert "161175" not in f["detail"]
-        assert finding(result, "K-2", "FIELD-UNPERMITTED")["field"] == "Mīļākā krāsa"
+        assert flagged(result, "K-2") == set()  # the unknown column: no per-record finding
+        [column] = result.findings[result.findings["rule_id"] == "FIELD-UNCLASSIFIED"].to_dict(
+            "records"
+        )
+        assert (column["record_id"], column["source_file"], column["source_row"]) == (
+            "",
+            "register.xlsx",
+            1,
+        )
+        assert (column["field"], column["action"]) == ("Mīļākā krāsa", "CLASSIFY_FIELD")
+        code = finding(result, "K-3", "PERSONAL-CODE-IN-TEXT")  # still scanned like free text
+        assert code["field"] == "Mīļākā krāsa" and "161175" not in code["detail"]
         assert flagged(result, "M-2-26") == set()
         assert flagged(result, "K-1") == set()
 
@@ -223,16 +238,32 @@ class TestRetention:
         assert ("RETENTION-EXPIRED" in flagged(result, "M-1-21")) is expired
         assert ("CONTACT-AFTER-END" in flagged(result, "K-1")) is not expired
 
-    def test_unlinked_order_ends_on_its_date(self):
+    def test_a_guest_order_ends_the_guest_term_after_its_date(self):
+        """A buyer the register does not know: the relationship lasts the policy's guest term
+        (2 years, the consumer's claims period) after the order; the hold runs from there."""
         result = run(
             [customer("K-1")],
             [
-                order("M-9-21", None, created_at="2021-10-31 09:00:00"),
-                order("M-8-21", None, created_at="2021-11-01 09:00:00"),
+                order("M-9-19", None, created_at="2019-10-31 09:00:00"),  # ended 2021-10-31
+                order("M-8-19", None, created_at="2019-11-01 09:00:00"),  # ended 2021-11-01
+                order("M-7-24", None, created_at="2024-11-01 09:00:00"),  # ends on the audit date
+                order("M-6-24", None, created_at="2024-11-02 09:00:00"),  # ends tomorrow
+                order("M-5-26", None, created_at="2026-10-05 09:00:00"),  # last month
             ],
         )
-        assert finding(result, "M-9-21", "RETENTION-EXPIRED")["action"] == "DELETE"
-        assert flagged(result, "M-8-21") == {"CONTACT-AFTER-END"}
+        assert finding(result, "M-9-19", "RETENTION-EXPIRED")["action"] == "DELETE"
+        assert flagged(result, "M-8-19") == {"CONTACT-AFTER-END"}
+        assert flagged(result, "M-7-24") == {"CONTACT-AFTER-END"}
+        assert flagged(result, "M-6-24") == set()
+        assert flagged(result, "M-5-26") == set()
+
+    def test_the_guest_term_comes_from_the_policy(self):
+        orders = [order("M-5-26", None, created_at="2026-10-05 09:00:00")]
+        assert flagged(run([customer("K-1")], orders), "M-5-26") == set()
+        at_once = replace(load_policy(), guest_relationship_years=0)
+        assert flagged(run([customer("K-1")], orders, policy=at_once), "M-5-26") == {
+            "CONTACT-AFTER-END"
+        }
 
 
 class TestContactAfterEnd:

@@ -60,8 +60,8 @@ ORDERS = [
         "",
     ],
     [
-        "M-2475407-20",
-        "2020-01-15 12:00:00",
+        "M-2475407-18",
+        "2018-01-15 12:00:00",  # a guest order: ended 2020-01-15, hold over 2025-01-15
         "paid",
         "",
         "Ērika Šmite",
@@ -168,41 +168,49 @@ def test_every_output_exists_in_the_default_folder(report):
     for name in ("flagged-records.xlsx", "findings.csv", "manifest.json", "data-docs/index.html"):
         assert (folder / name).is_file(), name
     assert "Report: reports/2026-11-01/" in done.stdout
-    assert [p.name for p in (base / "reports").iterdir()] == ["2026-11-01"]  # no staging left
+    assert sorted(p.name for p in (base / "reports").iterdir()) == [
+        "2026-11-01",
+        "zimes-history.sqlite",
+    ]  # no staging left
 
 
 def test_workbook_reads_back_with_its_sheets_header_filter_and_dropdown(report):
     folder = report[0] / "reports" / AS_OF.isoformat()
     book = openpyxl.load_workbook(folder / "flagged-records.xlsx")
-    assert book.sheetnames == ["Summary", "Flagged"]
-    sheet = book["Flagged"]
+    assert book.sheetnames == ["Darbi", "Kopsavilkums", "Atzīmētie"]
+    sheet = book["Atzīmētie"]
     header = [c.value for c in sheet[1]]
-    assert header[:4] == ["Source file", "Row", "Kind", "Record id"]
-    assert header[-1] == "Resolution"
-    assert sheet.freeze_panes == "A2"
+    assert header[:4] == ["Ieraksta nr.", "Klients", "Statuss", "Termiņš"]
+    assert header.index("Risinājums") < 10  # on screen without scrolling
+    assert sheet.freeze_panes == "C2"  # header, record id and customer frozen
     assert sheet.auto_filter.ref.startswith("A1:")
     validations = sheet.data_validations.dataValidation
     assert validations and validations[0].type == "list"
-    assert "Deleted" in validations[0].formula1
+    assert "Dzēsts" in validations[0].formula1
     rows = [
         dict(zip(header, (c.value for c in r), strict=True)) for r in sheet.iter_rows(min_row=2)
     ]
     code = [
-        r for r in rows if r["Record id"] == "M-2475405-25" and r["Rule"] == "FIELD-UNPERMITTED"
+        r
+        for r in rows
+        if r["Ieraksta nr."] == "M-2475405-25" and r["Noteikums"] == "FIELD-UNPERMITTED"
     ]
-    assert code and code[0]["Customer"] == "Jānis Bērziņš" and code[0]["§"] == "6, 8"
-    assert code[0]["Due date"].date().isoformat() == "2026-11-15"  # REDACT_FIELD: 14 days
-    assert all(r["Resolution"] is None for r in rows)
+    assert code and code[0]["Klients"] == "Jānis Bērziņš" and code[0]["§"] == "6, 8"
+    assert code[0]["Lauks"] == "Personas kods"  # the file's own heading
+    assert code[0]["Termiņš"].date().isoformat() == "2026-11-15"  # REDACT_FIELD: 14 days
+    assert all(r["Risinājums"] is None for r in rows)
+    consent = [r for r in rows if r["Noteikums"] == "CONSENT-MISSING"]
+    assert consent and consent[0]["Lauks"] == "Piekrišana"
     summary = {
-        r[0].value: [c.value for c in r[1:]] for r in book["Summary"].iter_rows() if r[0].value
+        r[0].value: [c.value for c in r[1:]] for r in book["Kopsavilkums"].iter_rows() if r[0].value
     }
     assert summary["FIELD-UNPERMITTED"][:2] == ["6, 8", 1]
-    assert summary["Audit date (as of)"][0].date().isoformat() == "2026-11-01"
+    assert summary["Audita datums"][0].date().isoformat() == "2026-11-01"
 
 
 def test_a_formula_in_the_input_arrives_as_inert_text(report):
     folder = report[0] / "reports" / AS_OF.isoformat()
-    sheet = openpyxl.load_workbook(folder / "flagged-records.xlsx")["Flagged"]
+    sheet = openpyxl.load_workbook(folder / "flagged-records.xlsx")["Atzīmētie"]
     cells = [
         c
         for row in sheet.iter_rows(min_row=2)
@@ -306,16 +314,26 @@ def test_a_failing_run_leaves_nothing_and_names_the_file(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["inputs"]
 
 
-def test_bad_cell_error_names_file_and_row_but_not_the_value(tmp_path):
+def test_a_bad_cell_is_a_finding_on_its_row_not_a_refused_audit(tmp_path):
     inputs = tmp_path / "inputs"
     inputs.mkdir()
     rows = [ORDERS[0], ORDERS[1], [*ORDERS[2][:1], "161175-19997", *ORDERS[2][2:]]]
     with (inputs / "orders.csv").open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(rows)
-    done = zimes("run", str(inputs), "--as-of", AS_OF.isoformat(), "--no-notebook", cwd=tmp_path)
-    assert done.returncode == 2
-    assert "orders.csv" in done.stderr and "row 3" in done.stderr
-    assert "161175" not in done.stderr and "Traceback" not in done.stderr
+    out = tmp_path / "report"
+    done = zimes(
+        "run", str(inputs), "--as-of", AS_OF.isoformat(), "--no-notebook", "--out", str(out),
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    with (out / "findings.csv").open(encoding="utf-8") as handle:
+        found = {(r["source_row"], r["rule_id"]): r for r in csv.DictReader(handle)}
+    bad = found[("3", "DATA-INACCURATE")]
+    assert (bad["field"], bad["detail"]) == ("created_at", "unreadable date in created at")
+    # the code typed into the date column is still found, and never written out
+    assert found[("3", "PERSONAL-CODE-IN-TEXT")]["field"] == "created_at"
+    for text in (done.stdout, done.stderr, (out / "findings.csv").read_text("utf-8")):
+        assert "161175" not in text and "Traceback" not in text
 
 
 def test_help_and_version_do_not_import_pandas_or_gx():
@@ -334,7 +352,7 @@ def test_a_usage_mistake_is_one_line(tmp_path):
     done = zimes("run", "--as-of", "2026-13-01", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        "zimes-audit run: error: argument --as-of: expected a date as YYYY-MM-DD "
+        "zimes-audit run: error: argument --as-of: expected a date as YYYY-MM-DD or DD.MM.YYYY "
         "(see zimes-audit run --help)"
     ]
 
@@ -349,23 +367,33 @@ def test_the_next_run_shows_what_was_resolved(tmp_path):
     fixed[2][8] = "Lūdzu zvanīt"
     with (inputs / "orders.csv").open("w", encoding="utf-8-sig", newline="") as handle:
         csv.writer(handle, delimiter=";").writerows(fixed)
-    second = zimes("run", str(inputs), "--as-of", AS_OF.isoformat(), "--no-notebook", cwd=tmp_path)
+    second = zimes("run", str(inputs), "--as-of", "02.11.2026", "--no-notebook", "--lang", "en",
+                   cwd=tmp_path)  # fmt: skip
     assert second.returncode == 0, second.stderr
     assert "2 resolved, 0 new" in second.stdout
-    folder = tmp_path / "reports" / "2026-11-01-2"
+    folder = tmp_path / "reports" / "2026-11-02"
     manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
-    assert manifest["previous_report"]["path"].endswith("reports/2026-11-01")
-    assert manifest["previous_report"]["resolved"] == 2
+    assert manifest["previous_run"]["path"].endswith("reports/2026-11-01")
+    assert manifest["previous_run"]["resolved"] == 2
     book = openpyxl.load_workbook(folder / "flagged-records.xlsx")
-    resolved = {(r[2], r[3]) for r in book["Resolved"].iter_rows(min_row=2, values_only=True)}
+    resolved = {(r[0], r[1]) for r in book["Resolved"].iter_rows(min_row=2, values_only=True)}
     assert resolved == {
         ("M-2475405-25", "FIELD-UNPERMITTED"),
         ("M-2475406-25", "CARD-NUMBER-IN-TEXT"),
     }
     flagged = book["Flagged"]
     header = [c.value for c in flagged[1]]
-    statuses = {
-        r[header.index("Since last audit")] for r in flagged.iter_rows(min_row=2, values_only=True)
-    }
+    statuses = {r[header.index("Status")] for r in flagged.iter_rows(min_row=2, values_only=True)}
     assert statuses == {"still open"}
-    assert manifest["previous_report"]["still_open"] == flagged.max_row - 1
+    assert manifest["previous_run"]["still_open"] == flagged.max_row - 1
+
+
+def test_a_missing_policy_file_is_one_line(tmp_path):
+    inputs = write_inputs(tmp_path / "inputs")
+    done = zimes("run", str(inputs), "--policy", "nav.toml", "--no-notebook", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "zimes-audit: error: nav.toml: no such file. "
+        "Check the --policy path (or leave it out for the shipped policy)."
+    ]
+    assert not (tmp_path / "reports").exists() or not any((tmp_path / "reports").iterdir())

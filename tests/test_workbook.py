@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from datetime import date
 
 import openpyxl
 import pandas as pd
+import pytest
 from conftest import AS_OF, make_table
 
 from zimes_audit.audit import audit
@@ -28,22 +31,24 @@ def test_findings_past_the_row_limit_continue_on_further_sheets(tmp_path, monkey
     monkeypatch.setattr(workbook, "EXCEL_MAX_ROWS", 6)  # 5 findings per sheet
     path = workbook.write_workbook(tmp_path / "w.xlsx", result.findings, result.frames, [])
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Summary", "Flagged", "Flagged (2)", "Flagged (3)"]
+    assert book.sheetnames == ["Darbi", "Kopsavilkums", "Atzīmētie", "Atzīmētie (2)",
+                               "Atzīmētie (3)"]  # fmt: skip
     ids = [
-        row[3]
-        for name in book.sheetnames[1:]
+        row[0]
+        for name in book.sheetnames[2:]
         for row in book[name].iter_rows(min_row=2, values_only=True)
     ]
     assert ids == [f"K-{i:03d}" for i in range(12)]
-    for name in book.sheetnames[1:]:
-        assert book[name].freeze_panes == "A2" and book[name]["A1"].value == "Source file"
+    for name in book.sheetnames[2:]:
+        assert book[name].freeze_panes == "C2" and book[name]["A1"].value == "Ieraksta nr."
 
 
 def test_cells_keep_their_types(tmp_path):
     result = _result()
     path = workbook.write_workbook(
-        tmp_path / "w.xlsx", result.findings, result.frames, [("Audit date (as of)", AS_OF)]
-    )
+        tmp_path / "w.xlsx", result.findings, result.frames, [("Audit date (as of)", AS_OF)],
+        language="en",
+    )  # fmt: skip
     sheet = openpyxl.load_workbook(path)["Flagged"]
     header = [c.value for c in sheet[1]]
     first = dict(zip(header, next(sheet.iter_rows(min_row=2, values_only=True)), strict=True))
@@ -52,3 +57,111 @@ def test_cells_keep_their_types(tmp_path):
     assert first["Customer"] == "Līga Ozoliņa 0" and first["E-mail"] == "liga0@@inbox"
     assert first["Rule"] == "DATA-INACCURATE" and first["Resolution"] is None
     assert pd.isna(first["Phone"]) or first["Phone"] is None
+
+
+LABELS = {
+    "lv": (["Darbi", "Kopsavilkums", "Atzīmētie"], "Ieraksta nr.", "Labot datus", "vidējs",
+           "nederīga e-pasta adrese", "Izdarīts", "Termiņš"),
+    "en": (["Jobs", "Summary", "Flagged"], "Record id", "Fix the data", "medium",
+           "invalid e-mail address", "Done", "Due date"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["lv", "en"])
+def test_labels_are_latvian_by_default_and_english_on_request(tmp_path, language):
+    result = _result()
+    kwargs = {} if language == "lv" else {"language": "en"}
+    path = workbook.write_workbook(
+        tmp_path / "w.xlsx", result.findings, result.frames, [], **kwargs
+    )
+    sheets, record, action, severity, detail, resolution, due = LABELS[language]
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == sheets
+    sheet = book[sheets[2]]
+    header = [c.value for c in sheet[1]]
+    first = dict(zip(header, next(sheet.iter_rows(min_row=2, values_only=True)), strict=True))
+    assert header[0] == record and due in header
+    assert first[header[5]] == action and first[header[11]] == severity
+    assert first[header[7]] == detail
+    dropdown = sheet.data_validations.dataValidation[0]
+    assert (
+        resolution in dropdown.formula1 and "Deleted" not in dropdown.formula1 or language == "en"
+    )
+    jobs = book[sheets[0]]
+    assert jobs.cell(2, 3).value == 12 and jobs.freeze_panes == "B2"  # one job of 12 records
+
+
+def _mixed():
+    """Register rows with findings of different due dates (policy grace days) and severities."""
+    rows = [{"customer_id": f"K-{i:03d}", "name": f"Klients {i}", "email": f"k{i}@@inbox",
+             "consent_given": True, "consent_at": "2024-01-01", "relationship_start": "2024-01-01"}
+            for i in range(30)]  # fmt: skip
+    rows += [{"customer_id": "K-900", "name": "Opt-out", "email": "k900@inbox.lv",
+              "consent_given": True, "consent_at": "2024-01-01", "relationship_start": "2024-01-01",
+              "marketing_opt_in": True, "marketing_opt_out_at": "2025-01-01"}]  # fmt: skip
+    return audit(tables=[make_table("register", rows)], as_of=AS_OF)
+
+
+def test_flagged_starts_with_the_earliest_due_and_big_jobs_list_examples(tmp_path):
+    result = _mixed()
+    path = workbook.write_workbook(
+        tmp_path / "w.xlsx", result.findings, result.frames, [],
+        volume=workbook.Volume(bulk_job_threshold=10, bulk_job_examples=4),
+    )  # fmt: skip
+    book = openpyxl.load_workbook(path)
+    flagged = list(book["Atzīmētie"].iter_rows(min_row=2, values_only=True))
+    assert flagged[0][0] == "K-900"  # STOP_MARKETING, 3 days: first
+    dues = [r[3] for r in flagged]
+    assert dues == sorted(dues)
+    assert len(flagged) == 1 + 4  # the 30 invalid e-mails: a big job, 4 examples
+    jobs = list(book["Darbi"].iter_rows(min_row=2, values_only=True))
+    assert [j[2] for j in jobs] == [1, 30]  # counts: the job row holds them all
+    assert jobs[1][14] == "4 / 30"
+    assert len(result.findings) == 31  # findings.csv stays complete
+
+
+def test_overdue_and_done_rows_are_coloured_and_print_setup(tmp_path):
+    result = _mixed()
+    tracking = workbook._default_tracking(result.findings)
+    tracking.days_overdue.iloc[0] = 5
+    tracking.status.iloc[1] = "done_still_present"
+    path = workbook.write_workbook(
+        tmp_path / "w.xlsx", result.findings, result.frames, [], tracking=tracking
+    )
+    sheet = openpyxl.load_workbook(path)["Atzīmētie"]
+    colours = {r[0].value: r[0].fill.fgColor.rgb for r in sheet.iter_rows(min_row=2)}
+    keys = result.findings["record_id"]
+    assert colours[keys.iloc[1]].endswith("F8CBAD")  # done but still present
+    assert colours[keys.iloc[0]].endswith("FFC7CE")  # overdue
+    assert sheet["A2"].value == keys.iloc[1]  # done but still present comes first
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage  # fit to one page wide (the default)
+    assert sheet.page_setup.fitToHeight == 0  # … and as many pages tall as needed
+    assert sheet.print_title_rows == "$1:$1"  # the header row repeated on every page
+
+
+@pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdftotext")),
+    reason="LibreOffice (soffice) and poppler-utils (pdftotext) are not installed; "
+    "apt-get install -y libreoffice-calc poppler-utils",
+)
+def test_the_workbook_prints_with_the_header_on_every_page(tmp_path):
+    rows = [{"customer_id": f"K-{i:04d}", "name": f"Klients {i}", "email": f"k{i}@@inbox",
+             "consent_given": True, "consent_at": "2024-01-01", "relationship_start": "2024-01-01"}
+            for i in range(260)]  # fmt: skip
+    result = audit(tables=[make_table("register", rows)], as_of=AS_OF)
+    path = workbook.write_workbook(tmp_path / "w.xlsx", result.findings, result.frames, [])
+    done = subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
+         "pdf", "--outdir", str(tmp_path), str(path)],
+        capture_output=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "w.pdf"), "-"], capture_output=True, text=True
+    ).stdout.split("\f")
+    flagged = [p for p in pages if p.strip() and p.strip().splitlines()[-1].startswith("Atzīmētie")]
+    assert len(flagged) >= 3  # 260 rows: several pages
+    for page in flagged:
+        first = page.strip().splitlines()[0]
+        assert first.split()[:2] == ["Ieraksta", "nr."], first  # the header row, repeated

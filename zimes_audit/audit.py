@@ -15,14 +15,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from zimes_audit.checks.findings import empty_findings, failures_of, findings_for, merge_findings
+from zimes_audit.checks.findings import (
+    empty_findings,
+    failures_of,
+    findings_for,
+    merge_findings,
+)
 from zimes_audit.checks.runner import SuiteInfo, SuiteRunner
-from zimes_audit.facts.derived import order_facts, register_facts
-from zimes_audit.loading.tables import LoadedTable
-from zimes_audit.procedure.catalogue import load_catalogue
+from zimes_audit.facts.derived import EXTRA_TEXT, order_facts, register_facts
+from zimes_audit.loading.tables import LOCAL_PREFIX, UNREADABLE_PREFIX, LoadedTable
+from zimes_audit.procedure.catalogue import (
+    COLUMNS_KIND,
+    NOT_PERMITTED,
+    UNCLASSIFIED,
+    load_catalogue,
+)
+from zimes_audit.procedure.field_map import FieldMap, resolve_field_map
 from zimes_audit.procedure.policy import Policy, load_policy
-
-KINDS = ("orders", "register")
 
 
 @dataclass
@@ -36,10 +45,12 @@ class AuditResult:
     suites: dict[str, SuiteInfo]
     validations: dict[str, object]  # per kind: the GX ExpectationSuiteValidationResult
     findings: pd.DataFrame
+    columns: pd.DataFrame  # one row per input column: what the column-level suite judged
     started: datetime
     finished: datetime
     runner: SuiteRunner = field(repr=False)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    field_map: FieldMap | None = None  # the administrator's field map applied, if any
 
     @property
     def expectations_run(self) -> int:
@@ -61,6 +72,59 @@ def _combine(tables: Sequence[LoadedTable], kind: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def columns_frame(tables: Sequence[LoadedTable]) -> pd.DataFrame:
+    """One row per column of every input: file, header row, heading, column letter, field,
+    §6 category, filled cells and whether it holds any value (``holds_values``).
+
+    >>> from pathlib import Path
+    >>> from zimes_audit.loading import load_file
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "o.csv"
+    >>> _ = path.write_text("Nr;Pasūtījuma nr.;Summa;Krāsa;Tukšs\\n;M-1;3;zila;\\n")
+    >>> frame = columns_frame([load_file(path)])
+    >>> frame[["source_row", "heading", "category", "holds_values"]].values.tolist()[3:]
+    [[1, 'Krāsa', 'unclassified', True], [1, 'Tukšs', 'unclassified', False]]
+    """
+    records = [
+        (
+            t.source,
+            t.detected.header_row,
+            info.heading,
+            info.letter,
+            info.field,
+            info.category,
+            int(t.frame[info.column].notna().sum()),
+            t.kind,
+        )
+        for t in tables
+        for info in t.columns
+    ]
+    names = ["source_file", "source_row", "heading", "letter", "field", "category", "filled",
+             "file_kind"]  # fmt: skip
+    frame = pd.DataFrame.from_records(records, columns=names)
+    frame["source_row"] = frame["source_row"].astype("int64")
+    frame["holds_values"] = frame["filled"] > 0
+    return frame
+
+
+def _extra_scan(tables: Sequence[LoadedTable], kind: str) -> tuple[list[str], dict[str, str]]:
+    """Columns of ``kind`` scanned through the extra-text fact (unknown headings, the field map's
+    text fields, unreadable cells), and the field map's not-permitted columns → field names."""
+    scan: dict[str, None] = {}
+    unpermitted: dict[str, str] = {}
+    for table in (t for t in tables if t.kind == kind):
+        for info in table.columns:
+            local = info.column.startswith(LOCAL_PREFIX)
+            if info.scan and (info.category == UNCLASSIFIED or local):
+                scan.setdefault(info.column)
+            if local and info.category == NOT_PERMITTED:
+                unpermitted[info.column] = info.field or info.column
+        for column in table.frame.columns:
+            if column.startswith(UNREADABLE_PREFIX):
+                scan.setdefault(column)
+    return list(scan), unpermitted
+
+
 def with_due_dates(findings: pd.DataFrame, policy: Policy, as_of: date) -> pd.DataFrame:
     """Add ``due_date``: the audit date plus the policy's grace days for the action."""
     days = findings["action"].map(policy.due_days).astype("int64")
@@ -76,13 +140,17 @@ def audit(
     tables: list[LoadedTable] | None = None,
     suites_dir: Path | None = None,
     naive_gx: bool = False,
+    fields: str | Path | None = None,
+    field_map: FieldMap | None = None,
 ) -> AuditResult:
     """Load the inputs, derive the facts, run the suites and collect the findings.
 
     ``inputs`` are files or folders (default ``data_samples/``); ``as_of`` defaults to today;
     ``policy`` is a :class:`Policy`, a path to a policy file, or ``None`` for the shipped one.
     Already-loaded ``tables`` may be passed instead of ``inputs``.  ``naive_gx`` runs GX the
-    default, slow way (benchmark baseline; same findings).
+    default, slow way (benchmark baseline; same findings).  ``fields`` is the administrator's
+    field map file (default: ``zimes-fields.toml`` beside the inputs, if there is one); or pass
+    the parsed ``field_map`` the ``tables`` were loaded with (it is recorded in the manifest).
     """
     started = datetime.now(UTC)
     timings: dict[str, float] = {}
@@ -100,26 +168,52 @@ def audit(
     if tables is None:
         from zimes_audit.loading import load_inputs
 
-        tables = load_inputs(list(inputs or ["data_samples"]))
+        inputs = list(inputs or ["data_samples"])
+        field_map = field_map or resolve_field_map(inputs, fields)
+        tables = load_inputs(inputs, field_map)
         lap("load")
     register_rows = _combine(tables, "register")
-    orders = order_facts(_combine(tables, "orders"), register_rows, policy)
-    register = register_facts(register_rows, orders, policy)
+    order_scan, order_unpermitted = _extra_scan(tables, "orders")
+    register_scan, register_unpermitted = _extra_scan(tables, "register")
+    orders = order_facts(
+        _combine(tables, "orders"), register_rows, policy,
+        extra_scan=order_scan, local_unpermitted=order_unpermitted,
+    )  # fmt: skip
+    register = register_facts(
+        register_rows, orders, policy,
+        extra_scan=register_scan, local_unpermitted=register_unpermitted,
+    )  # fmt: skip
     frames = {"orders": orders, "register": register}
+    expand = {"orders": {EXTRA_TEXT: order_scan}, "register": {EXTRA_TEXT: register_scan}}
+    columns = columns_frame(tables)
     lap("facts")
     runner = SuiteRunner(suites_dir, naive=naive_gx)
     parameters = policy.suite_parameters(as_of)
     kinds = load_catalogue().kinds
     validations, parts = {}, []
-    for kind in KINDS:
+    for kind in kinds:
         if not any(t.kind == kind for t in tables):
             continue
         validations[kind] = runner.run(kind, frames[kind], parameters)
         lap("validate")
         parts.append(
-            findings_for(kind, failures_of(validations[kind]), frames[kind], kinds[kind].record_id)
+            findings_for(
+                kind,
+                failures_of(validations[kind]),
+                frames[kind],
+                kinds[kind].record_id,
+                expand[kind],
+            )
         )
         lap("findings")
+    if len(columns):
+        validations[COLUMNS_KIND] = runner.run(COLUMNS_KIND, columns, parameters)
+        lap("validate")
+        parts.append(
+            findings_for(COLUMNS_KIND, failures_of(validations[COLUMNS_KIND]), columns, "")
+        )
+        lap("findings")
+    parts = [p for p in parts if not p.empty]
     raw = pd.concat(parts, ignore_index=True) if parts else empty_findings()
     findings = with_due_dates(merge_findings(raw), policy, as_of)
     lap("findings")
@@ -131,8 +225,10 @@ def audit(
         runner.info,
         validations,
         findings,
+        columns,
         started,
         datetime.now(UTC),
         runner,
         timings,
+        field_map,
     )

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from zimes_audit import __version__
-from zimes_audit.errors import AuditError, BadArgument
+from zimes_audit.errors import AuditError, BadArgument, one_line
 
 EXIT_ERROR = 2
 EXIT_INTERNAL = 3
@@ -38,30 +38,77 @@ Run `zimes-audit COMMAND --help` for each command's options.
 """
 
 RUN_EPILOG = """\
-INPUTs are files (.csv, .tsv, .txt, .xlsx) or folders of them; whether a file is an orders export
-or the customer register is recognised from its headings.  The report goes to a new folder,
+INPUTs are files (.csv, .tsv, .txt, .xlsx, .xlsm, .xls, .xlsb, .ods) or folders of them; whether a
+file is an orders export or the customer register is recognised from its headings (every data sheet
+of a workbook is read).  In a folder, files that are neither are skipped and named, a report's own
+outputs are never read, and byte-identical files are read once.  Headings the field catalogue does
+not know are taught in a field map (zimes-fields.toml beside the inputs, or --fields FILE); each
+still unknown column is one FIELD-UNCLASSIFIED finding, and `zimes-audit inventory` prints the
+lines to paste.  The report goes to a new folder,
 reports/<as-of>/ by default (reports/<as-of>-2/ … when that exists); an existing --out folder is
 refused, never overwritten.  Inputs are only read.
 
 outputs:
-  flagged-records.xlsx  the administrator's worklist: what to delete, redact or fix, by when;
-                        what is new, still open and resolved since the previous report
+  flagged-records.xlsx  the administrator's worklist (Latvian; --lang en): bulk jobs first, then
+                        each record by due date; what is new, still open, overdue, done but still
+                        present, accepted as an exception, resolved since the previous run.
+                        Fill in Resolution (and Note) — the next run reads them back
   findings.csv          one row per record × rule (source_file, source_row, record_id, rule_id,
-                        procedure_section, severity, action, field, detail)
+                        procedure_section, severity, action, field, detail); text a spreadsheet
+                        would take for a formula starts with an apostrophe
   manifest.json         versions, policy and suite hashes, input hashes, counts, times
-  data-docs/            Great Expectations Data Docs (no personal values)
-  audit.ipynb/.html     the executed audit notebook (masked), unless --no-notebook
+  zimes-history.sqlite  (in --reports) the audit history: runs, finding keys, due dates,
+                        decisions — ids and keys only, no personal values
+  data-docs/            Great Expectations Data Docs citing rule, § and action; open offline
+                        (no personal values)
+  results/, chart-*.png what the notebooks read (masked tables as Parquet) and the charts
+  audit.ipynb/.html     the audit notebook executed on results/ (masked), unless --no-notebook
+
+examples:
+  zimes-audit run                                   audit data_samples/ as of today
+  zimes-audit run exports/ --as-of 01.12.2026       audit a folder as of a date
+  zimes-audit run orders.csv klienti.xlsx --out reports/dec --lang en
+  zimes-audit run exports/ --no-notebook            the workbook, findings and manifest only
 
 exit status: 0 when the audit ran (with or without findings), 2 when it could not (bad input,
 existing report folder, wrong option), 3 on an internal error (please report it).
 """
 
+INVENTORY_EPILOG = """\
+examples:
+  zimes-audit inventory exports/                    what each file in exports/ holds
+  zimes-audit inventory klienti.xlsx --fields zimes-fields.toml
+"""
+
+REVIEW_EPILOG = """\
+By default the review is written beside the report folder as <REPORT_DIR>-review.ipynb and .html
+(<REPORT_DIR>-review-2.… when those exist).
+
+examples:
+  zimes-audit review reports/2026-12-01             writes reports/2026-12-01-review.html
+  zimes-audit review reports/2026-12-01 --out review/december.ipynb
+"""
+
+SAMPLE_EPILOG = """\
+examples:
+  zimes-audit sample --out demo/                    400 orders, 140 register rows
+  zimes-audit sample --out big/ --orders 20000 --customers 5000 --seed 7
+"""
+
 
 def _as_of(text: str) -> date:
+    """A date as ``YYYY-MM-DD`` or, as Latvians write it, ``DD.MM.YYYY``.
+
+    >>> _as_of("30.11.2026"), _as_of("2026-11-30")
+    (datetime.date(2026, 11, 30), datetime.date(2026, 11, 30))
+    """
     try:
+        if "." in text:
+            day, month, year = text.strip().split(".")
+            return date(int(year), int(month), int(day))
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError("expected a date as YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError("expected a date as YYYY-MM-DD or DD.MM.YYYY") from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -69,6 +116,11 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _inputs(command: argparse.ArgumentParser, help: str) -> None:
+    """The INPUT arguments a command reads (files or folders, default ``data_samples/``)."""
+    command.add_argument("inputs", nargs="*", metavar="INPUT", default=["data_samples"], help=help)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,19 +139,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Audit the inputs as of a date and write a new report folder.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    run.add_argument(
-        "inputs",
-        nargs="*",
-        metavar="INPUT",
-        default=["data_samples"],
-        help="files or folders to audit (default: data_samples/)",
-    )
+    _inputs(run, "files or folders to audit (default: data_samples/)")
     run.add_argument(
         "--as-of",
         type=_as_of,
         default=None,
-        metavar="YYYY-MM-DD",
-        help="the audit date terms are measured to (default: today)",
+        metavar="DATE",
+        help="the audit date terms are measured to, YYYY-MM-DD or DD.MM.YYYY (default: today)",
     )
     run.add_argument(
         "--out",
@@ -122,11 +168,35 @@ def build_parser() -> argparse.ArgumentParser:
         help="policy file with the terms (default: the shipped policy.toml)",
     )
     run.add_argument(
-        "--compare",
+        "--history",
         type=Path,
         default=None,
-        metavar="DIR",
-        help="earlier report folder to compare with (default: the last report under --reports)",
+        metavar="FILE",
+        help="the audit history database (SQLite; default: zimes-history.sqlite in --reports, "
+        "or beside the --out folder); "
+        "each run is compared with the latest recorded run with an earlier --as-of over the "
+        "same kinds of input",
+    )
+    run.add_argument(
+        "--resolutions",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="a filled-in workbook to read the Resolution/Note decisions from "
+        "(default: the previous run's flagged-records.xlsx)",
+    )
+    run.add_argument(
+        "--lang",
+        choices=("lv", "en"),
+        default="lv",
+        help="language of the workbook (default: lv, Latvian)",
+    )
+    run.add_argument(
+        "--fields",
+        default=None,
+        metavar="FILE",
+        help="the administrator's field map: own headings and fields with their §6 category "
+        "(default: zimes-fields.toml beside the inputs, if there is one)",
     )
     run.add_argument(
         "--no-notebook",
@@ -139,14 +209,18 @@ def build_parser() -> argparse.ArgumentParser:
         "inventory",
         help="show what each input holds (no personal values)",
         description="Per file: kind, rows, detected encoding/delimiter/header row, and each "
-        "column → canonical field → §6 category.  Prints no personal values.",
+        "column → canonical field → §6 category and how its values were read; for every "
+        "heading it does not know, the lines to paste into the field map (zimes-fields.toml), "
+        "with the nearest catalogue fields.  Prints no personal values.",
     )
+    inventory.epilog = INVENTORY_EPILOG
+    inventory.formatter_class = argparse.RawDescriptionHelpFormatter
+    _inputs(inventory, "files or folders (default: data_samples/)")
     inventory.add_argument(
-        "inputs",
-        nargs="*",
-        metavar="INPUT",
-        default=["data_samples"],
-        help="files or folders (default: data_samples/)",
+        "--fields",
+        default=None,
+        metavar="FILE",
+        help="the administrator's field map (default: zimes-fields.toml beside the inputs)",
     )
     inventory.set_defaults(handler=_inventory)
 
@@ -158,8 +232,8 @@ def build_parser() -> argparse.ArgumentParser:
         "verdicts come first), checks findings.csv against the recorded counts, re-runs the "
         "audit when every input still matches, and shows masked samples and the procedure's "
         "gaps.  The report folder itself is never changed.",
-        epilog="By default the review is written beside the report folder as "
-        "<REPORT_DIR>-review.ipynb and .html (<REPORT_DIR>-review-2.… when those exist).",
+        epilog=REVIEW_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     review.add_argument("report_dir", type=Path, metavar="REPORT_DIR", help="a report folder")
     review.add_argument(
@@ -176,6 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write a seeded, synthetic Mozello orders CSV and customer register XLSX "
         "with violations of every rule planted, and ground_truth.json.",
     )
+    sample.epilog = SAMPLE_EPILOG
+    sample.formatter_class = argparse.RawDescriptionHelpFormatter
     sample.add_argument("--orders", type=int, default=400, metavar="N", help="orders (400)")
     sample.add_argument(
         "--customers", type=int, default=140, metavar="M", help="register rows (140)"
@@ -199,7 +275,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _print_skipped(skipped) -> None:
+    for item in skipped:
+        print(f"zimes-audit: {item}", file=sys.stderr)
+
+
 def _run(args: argparse.Namespace) -> int:
+    # fast checks before the heavy imports (pandas, Great Expectations): a missing input or an
+    # impossible --out is refused in a moment, not after seconds of imports
+    from zimes_audit.loading.discover import input_files
+    from zimes_audit.report.folder import check_target
+
+    input_files(args.inputs)
+    if args.out is not None:
+        check_target(args.out)
+
     from zimes_audit.report.run import run_report
 
     as_of = args.as_of or date.today()
@@ -210,9 +300,13 @@ def _run(args: argparse.Namespace) -> int:
         reports_root=args.reports,
         policy=args.policy,
         notebook=not args.no_notebook,
-        compare_with=args.compare,
+        history=args.history,
+        resolutions=args.resolutions,
+        language=args.lang,
+        fields=args.fields,
         command=["zimes-audit", *sys.argv[1:]],
     )
+    _print_skipped(getattr(result.tables, "skipped", []))
     print(
         f"Audit as of {as_of.isoformat()}: {len(result.findings)} findings "
         f"in {sum(t.rows for t in result.tables)} records "
@@ -220,21 +314,32 @@ def _run(args: argparse.Namespace) -> int:
     )
     for rule, count in result.counts_by_rule().items():
         print(f"  {rule:<28} {count}")
-    previous = json.loads((folder / "manifest.json").read_text("utf-8"))["previous_report"]
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    previous, counts = manifest["previous_run"], manifest["since_last_run"]
     if previous:
         print(
-            f"Since {previous['path']}: {previous['resolved']} resolved, "
-            f"{previous['new']} new, {previous['still_open']} still open."
+            f"Since the run of {previous['as_of']} ({previous['path']}): "
+            f"{counts['resolved']} resolved, {counts['new']} new, "
+            f"{counts['still_open']} still open, {counts['overdue']} overdue, "
+            f"{counts['exceptions']} exceptions, "
+            f"{counts['done_still_present']} marked done but still present."
         )
+    else:
+        print("No earlier run of the same kinds of input in the history: every finding is new.")
     print(f"Report: {folder}/  (administrator: {folder}/flagged-records.xlsx)")
     return 0
 
 
 def _inventory(args: argparse.Namespace) -> int:
     from zimes_audit.loading import load_inputs
+    from zimes_audit.procedure.catalogue import load_catalogue
+    from zimes_audit.procedure.field_map import resolve_field_map
     from zimes_audit.views.inventory import render_inventory
 
-    print(render_inventory(load_inputs(args.inputs)))
+    field_map = resolve_field_map(args.inputs, args.fields)
+    tables = load_inputs(args.inputs, field_map)
+    catalogue = load_catalogue().with_field_map(field_map)
+    print(render_inventory(tables, catalogue, field_map))
     return 0
 
 
@@ -289,6 +394,13 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader of our output went away (e.g. `| head`): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as error:  # e.g. a file that became unreadable while the audit ran
+        if os.environ.get("ZIMES_AUDIT_DEBUG"):
+            raise
+        where = f"{one_line(error.filename)}: " if error.filename else ""
+        cause = error.strerror or type(error).__name__
+        print(f"zimes-audit: error: {where}cannot be read or written ({cause}).", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print("zimes-audit: interrupted; no report was written.", file=sys.stderr)
         return 130

@@ -8,11 +8,30 @@ someone's personal code.  The command line prints ``str(error)`` as one line on 
 'orders.csv: the file is empty. Export it again from Mozello or the register.'
 >>> str(UnknownHeading("x.csv", row=3))
 'x.csv: row 3: no recognisable header row. Put the column headings in the first rows.'
+
+A path or heading with a line break (Alt+Enter in Excel) or another control character is shown
+escaped, so the message stays one line:
+
+>>> print(BadValue("a\\nb.csv", row=2, column="Datums\\n(dd.mm)", expected="date"))
+a\\nb.csv: row 2: column 'Datums\\n(dd.mm)' holds a value that is not a valid date. Correct that cell and run again.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def one_line(text: object) -> str:
+    """``text`` with line breaks and other control characters escaped, so it stays one line.
+
+    >>> print(one_line("Vārds\\nuzvārds\\t(x)\\x07"))
+    Vārds\\nuzvārds\\t(x)\\x07
+    """
+    return _CONTROL.sub(lambda m: _NAMED.get(m.group(), f"\\x{ord(m.group()):02x}"), str(text))
 
 
 class AuditError(Exception):
@@ -27,15 +46,20 @@ class AuditError(Exception):
         self.facts = facts
         super().__init__(str(self))
 
+    def reason(self) -> str:
+        """The message alone (no file, row or hint), on one line."""
+        return self.message.format(**{k: one_line(v) for k, v in self.facts.items()})
+
     def __str__(self) -> str:
         parts = []
+        facts = {k: one_line(v) for k, v in self.facts.items()}
         if self.path:
-            parts.append(f"{self.path}:")
+            parts.append(f"{one_line(self.path)}:")
         if self.row is not None:
             parts.append(f"row {self.row}:")
-        parts.append(self.message.format(**self.facts))
+        parts.append(self.message.format(**facts))
         if self.hint:
-            parts.append(self.hint.format(**self.facts))
+            parts.append(self.hint.format(**facts))
         return " ".join(parts)
 
 
@@ -48,13 +72,23 @@ class InputNotFound(InputError):
     hint = "Check the path."
 
 
+class UnreadableInput(InputError):
+    message = "cannot be read ({cause})."
+    hint = "Check that you may read it (file permissions) and that no other program locks it."
+
+
+class NotAFile(InputError):
+    message = "not a regular file or folder (it is a {what})."
+    hint = "Point the audit at the exported files or their folder."
+
+
 class NoInputFiles(InputError):
-    message = "no .csv or .xlsx files found."
+    message = "no orders export or customer register found (.csv, .tsv, .txt or a workbook)."
     hint = "Point the audit at the exported files or their folder."
 
 
 class UnsupportedFileType(InputError):
-    message = "not a .csv, .txt, .tsv or .xlsx file."
+    message = "not a .csv, .txt, .tsv, .xlsx, .xlsm, .xls, .xlsb or .ods file."
     hint = "Save it as CSV or Excel workbook (.xlsx) first."
 
 
@@ -73,8 +107,43 @@ class UndecodableText(InputError):
     hint = "Save it as CSV UTF-8 from your spreadsheet program."
 
 
+class MixedEncoding(InputError):
+    message = "the text changes from {first} to {then} here (rows were added by another program)."
+    hint = "Open the file, fix the letters of the rows from here on and save it as CSV UTF-8."
+
+
+class TooManyColumns(InputError):
+    message = "a row has {found} fields; no export has more than {limit} columns."
+    hint = "Check the delimiter and quotes in that row, or export the file again."
+
+
+class TooLargeSheet(InputError):
+    message = "sheet '{sheet}' spans {rows} rows by {columns} columns, more than this tool reads ({limit} cells)."
+    hint = "Delete the stray cells far below or right of the data (Ctrl+End shows them) and save again."
+
+
+class UnreadableColumn(InputError):
+    message = "column '{column}' holds {what} in every row, which cannot be read."
+    hint = "Open the file in Excel or LibreOffice, let it calculate, and save it again."
+
+
+class TruncatedFile(InputError):
+    message = "the file ends in the middle of a row (it has {found} fields where the header has {expected})."
+    hint = "The file was cut off: export or copy it again."
+
+
+class AmbiguousKind(InputError):
+    message = "its headings fit an orders export and a customer register equally well ({why})."
+    hint = "Export the orders and the register to separate files."
+
+
+class OutputError(AuditError):
+    message = "cannot create the report folder here ({problem})."
+    hint = "Choose another --out folder."
+
+
 class CorruptWorkbook(InputError):
-    message = "the workbook is damaged or not an .xlsx file."
+    message = "the workbook is damaged or not the format its name says."
     hint = "Open it in Excel or LibreOffice and save it again as .xlsx."
 
 
@@ -108,9 +177,19 @@ class PolicyError(AuditError):
     hint = "Compare it with zimes_audit/procedure/data/policy.toml."
 
 
+class PolicyNotFound(PolicyError):
+    message = "no such file."
+    hint = "Check the --policy path (or leave it out for the shipped policy)."
+
+
+class FieldMapError(AuditError):
+    message = "line {line}: {problem}."
+    hint = "Fix the field map (zimes-audit inventory prints lines to paste) or leave it out."
+
+
 class SuiteError(AuditError):
     message = "the expectation suite is not valid ({problem})."
-    hint = "Run `zimes-audit suites --sync` or restore the file from git."
+    hint = "Run `python -m zimes_audit.checks.suites --sync` or restore the file from git."
 
 
 class ReportExists(AuditError):

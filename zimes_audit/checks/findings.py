@@ -1,6 +1,6 @@
 """Findings: one row per record × rule, traced to the expectations that raised them.
 
-Shaped as the ``findings.csv`` contract (design.md) — plus, in the frame, the columns the
+Shaped as the ``findings.csv`` contract (docs/contracts.md) — plus, in the frame, the columns the
 workbook and notebooks need (kind, reasons, the expectations behind the finding).  ``detail``
 says what is wrong and where, never the value: ``personal code (old format) in notes``.
 """
@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from zimes_audit.checks.conditions import LOCATORS
 from zimes_audit.errors import SuiteError
+from zimes_audit.loading.tables import LOCAL_PREFIX, UNCLASSIFIED_PREFIX, UNREADABLE_PREFIX
 
 FINDINGS_COLUMNS = [
     "source_file",
@@ -84,20 +86,39 @@ def failures_of(result) -> list[Failure]:
     return out
 
 
-def _located(failure: Failure, frame: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """Fields and details of a multicolumn failure: per row, the cells its locator blames."""
-    from zimes_audit.checks.expectations import LOCATORS  # GX: imported only when needed
+def field_label(column: str) -> str:
+    """The name a finding gives a frame column: the field, or the file's own heading.
 
+    >>> field_label("notes"), field_label("unclassified:Dāvanu kartes ziņa")
+    ('notes', 'Dāvanu kartes ziņa')
+    >>> field_label("local:gift_message"), field_label("unreadable:relationship_start")
+    ('gift_message', 'relationship_start')
+    """
+    for prefix in (UNCLASSIFIED_PREFIX, LOCAL_PREFIX, UNREADABLE_PREFIX):
+        if column.startswith(prefix):
+            return field_label(column[len(prefix) :])
+    return column
+
+
+def _located(
+    failure: Failure, frame: pd.DataFrame, expand: dict[str, list[str]]
+) -> tuple[list[str], list[str]]:
+    """Fields and details of a multicolumn failure: per row, the cells its locator blames.
+
+    A fact column that joins several columns' text (``expand``) is blamed column by column."""
     locate = LOCATORS[failure.type]
     template = failure.meta["detail"]
     rows = frame.iloc[failure.rows]
     fields = [[] for _ in failure.rows]
     details = [[] for _ in failure.rows]
-    for column in (c for c in failure.kwargs["column_list"] if c in frame):
-        for n, label in enumerate(locate(rows[column]).tolist()):
-            if label:
-                fields[n].append(column)
-                details[n].append(template.format(field=column, format=label))
+    listed = [c for c in failure.kwargs["column_list"] if c in frame]
+    columns = [part for c in listed for part in expand.get(c, [c]) if part in frame]
+    for column in columns:
+        name = field_label(column)
+        for n, label in enumerate(locate(rows[column].astype("string")).tolist()):
+            if label and name not in fields[n]:
+                fields[n].append(name)
+                details[n].append(template.format(field=name, format=label))
     return [";".join(f) for f in fields], ["; ".join(d) for d in details]
 
 
@@ -109,20 +130,30 @@ def _fields(failure: Failure, frame: pd.DataFrame) -> list:
 
 
 def _details(failure: Failure, frame: pd.DataFrame, fields: list) -> list[str]:
+    if "detail_from" in failure.meta:
+        return frame[failure.meta["detail_from"]].iloc[failure.rows].astype("string").tolist()
     template = failure.meta["detail"]
     return [template.format(field=f.replace(";", ", "), format="") for f in fields]
 
 
 def findings_for(
-    kind: str, failures: list[Failure], frame: pd.DataFrame, record_id: str
+    kind: str,
+    failures: list[Failure],
+    frame: pd.DataFrame,
+    record_id: str,
+    expand: dict[str, list[str]] | None = None,
 ) -> pd.DataFrame:
-    """The findings raised by ``failures`` over ``frame`` (row positions), one per row × expectation."""
+    """The findings raised by ``failures`` over ``frame`` (row positions), one per row × expectation.
+
+    ``record_id`` names the frame's record key; a frame without it (the column-level kind) gives
+    findings with an empty record id.  ``expand`` maps a joined-text fact to the columns it joins,
+    so that a scan finding names the column that holds the code."""
     parts = []
     for failure in failures:
         meta = failure.meta
         picked = frame.iloc[failure.rows]
         if "column_list" in failure.kwargs:
-            fields, details = _located(failure, frame)
+            fields, details = _located(failure, frame, expand or {})
         else:
             fields = _fields(failure, frame)
             details = _details(failure, frame, fields)

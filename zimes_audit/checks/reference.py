@@ -1,8 +1,8 @@
 """The suites evaluated with plain pandas: a reference path for the benchmark and the tests.
 
-It reads the same committed suite JSON and calls the same detectors as the GX expectations, but
-without Great Expectations: a row condition is a boolean mask, a column map expectation is a mask
-of unexpected non-null values.  It is the "limit" the benchmark measures GX against, and a test
+It reads the same committed suite JSON and calls the same conditions as the GX expectations
+(:mod:`zimes_audit.checks.conditions`), but without Great Expectations: a row condition is a
+boolean mask, a column map expectation is a mask of unexpected non-null values.  It is the "limit" the benchmark measures GX against, and a test
 checks that it finds exactly what GX finds on ``data_samples/``.
 
 >>> import pandas as pd
@@ -17,13 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from zimes_audit.checks.expectations.card_number import MulticolumnValuesContainNoCardNumber
-from zimes_audit.checks.expectations.email import ColumnValuesValidEmail
-from zimes_audit.checks.expectations.future_date import ColumnValuesNotAfterAsOf
-from zimes_audit.checks.expectations.hold import ColumnValuesOutsideAccountingHold
-from zimes_audit.checks.expectations.personal_code import MulticolumnValuesContainNoPersonalCode
-from zimes_audit.checks.expectations.phone import ColumnValuesValidPhone
-from zimes_audit.checks.expectations.term import ColumnValuesWithinTerm
+from zimes_audit.checks.conditions import CONDITIONS
 from zimes_audit.checks.findings import Failure
 from zimes_audit.checks.runner import narrow_frame, referenced_columns
 
@@ -50,30 +44,6 @@ def condition_mask(condition: dict, frame: pd.DataFrame) -> pd.Series:
     raise ValueError(f"row condition {kind} is not supported")
 
 
-_MULTICOLUMN = {
-    "expect_multicolumn_values_to_contain_no_personal_code": (
-        MulticolumnValuesContainNoPersonalCode._mask
-    ),
-    "expect_multicolumn_values_to_contain_no_card_number": MulticolumnValuesContainNoCardNumber._mask,
-}
-
-_CUSTOM = {
-    "expect_column_values_to_be_valid_email": lambda c, k, p: ColumnValuesValidEmail._mask(c),
-    "expect_column_values_to_be_valid_phone": lambda c, k, p: ColumnValuesValidPhone._mask(
-        c, _resolve(k["region"], p)
-    ),
-    "expect_column_values_to_not_be_after_as_of": lambda c, k, p: ColumnValuesNotAfterAsOf._mask(
-        c, _resolve(k["as_of"], p)
-    ),
-    "expect_column_values_to_be_within_term": lambda c, k, p: ColumnValuesWithinTerm._mask(
-        c, _resolve(k["as_of"], p), _resolve(k["years"], p)
-    ),
-    "expect_column_values_to_be_outside_accounting_hold": lambda c, k, p: (
-        ColumnValuesOutsideAccountingHold._mask(c, _resolve(k["as_of"], p), _resolve(k["years"], p))
-    ),
-}
-
-
 def unexpected_rows(expectation: dict, frame: pd.DataFrame, params: dict) -> np.ndarray:
     """Positions of the rows that fail one expectation (nulls pass, as in GX column maps)."""
     kind, kwargs = expectation["type"], expectation["kwargs"]
@@ -86,13 +56,17 @@ def unexpected_rows(expectation: dict, frame: pd.DataFrame, params: dict) -> np.
         ok = (a >= b) if kwargs.get("or_equal") else (a > b)
         bad = both & ~ok.fillna(False).astype(bool)
         return np.flatnonzero((bad & scope).to_numpy())
-    if kind in _MULTICOLUMN:
-        ok = _MULTICOLUMN[kind](frame[kwargs["column_list"]])
+    condition = CONDITIONS.get(kind)
+    arguments = [_resolve(kwargs[a], params) for a in condition.arguments] if condition else []
+    if condition is not None and condition.multicolumn:
+        ok = condition.check(frame[kwargs["column_list"]], *arguments)
         return np.flatnonzero((~ok.astype(bool) & scope).to_numpy())
     column = frame[kwargs["column"]]
     present = column.notna()
     if kind == "expect_column_values_to_be_null":
         bad = present
+    elif kind == "expect_column_values_to_not_be_in_set":
+        bad = present & column.isin(kwargs["value_set"])
     elif kind == "expect_column_values_to_be_in_set":
         bad = present & ~column.isin(kwargs["value_set"])
     elif kind == "expect_column_values_to_be_between":
@@ -102,8 +76,10 @@ def unexpected_rows(expectation: dict, frame: pd.DataFrame, params: dict) -> np.
             bad |= present & (column < low)
         if high is not None:
             bad |= present & (column > high)
+    elif condition is not None:
+        bad = present & ~condition.check(column, *arguments).astype(bool)
     else:
-        bad = present & ~_CUSTOM[kind](column, kwargs, params).astype(bool)
+        raise ValueError(f"expectation {kind} is not supported")
     return np.flatnonzero((bad & scope).to_numpy())
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from zimes_audit.checks.suites import load_suite_json, suite_path, to_gx_suite
+from zimes_audit.checks.suites import SUITE_NAMES, load_suite_json, suite_path, to_gx_suite
 from zimes_audit.procedure.catalogue import load_catalogue
 
 RESULT_FORMAT = {
@@ -120,6 +120,17 @@ def column_groups(
     return groups
 
 
+def data_asset_name(kind: str) -> str:
+    """What Data Docs name as the data asset a suite validated.
+
+    >>> data_asset_name("orders"), data_asset_name("columns")
+    ('orders records (zimes-audit)', 'input columns, one row per file × heading (zimes-audit)')
+    """
+    if kind == "columns":
+        return "input columns, one row per file × heading (zimes-audit)"
+    return f"{kind} records (zimes-audit)"
+
+
 class SuiteRunner:
     """Holds the GX context and the loaded suites for one audit."""
 
@@ -142,7 +153,7 @@ class SuiteRunner:
         self._gx_suites = {}
         self._batches = {}
         self._groups: dict[str, list[tuple[list[str], list[int], object]]] = {}
-        for kind in ("orders", "register"):
+        for kind in SUITE_NAMES:
             raw, sha = load_suite_json(kind, suites_dir)
             source = str(suite_path(kind, suites_dir))
             suite = self.context.suites.add(to_gx_suite(raw, source))
@@ -220,7 +231,7 @@ class SuiteRunner:
                 "record_kind": kind,
                 "column_groups": len(self._groups[kind]),
                 # Data Docs show this as the data asset ("Data asset: None" without it)
-                "batch_spec": {"data_asset_name": f"{kind} records (zimes-audit)"},
+                "batch_spec": {"data_asset_name": data_asset_name(kind)},
             },
         )
         identifier = ValidationResultIdentifier(

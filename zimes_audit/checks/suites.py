@@ -10,7 +10,7 @@ The JSON files are generated from this module, the field catalogue and the rule 
 
 >>> suites = build_suites()
 >>> sorted(suites)
-['orders', 'register']
+['columns', 'orders', 'register']
 >>> first = suites["register"]["expectations"][0]
 >>> first["type"], first["meta"]["rule_id"], first["meta"]["procedure_section"]
 ('expect_column_values_to_be_null', 'FIELD-UNPERMITTED', '6, 8')
@@ -24,10 +24,14 @@ import json
 from pathlib import Path
 
 from zimes_audit.errors import SuiteError
-from zimes_audit.procedure.catalogue import load_catalogue
+from zimes_audit.facts.derived import EXTRA_TEXT
+from zimes_audit.loading.tables import UNREADABLE_DETAIL, UNREADABLE_FIELDS
+from zimes_audit.procedure.catalogue import COLUMNS_KIND, load_catalogue
 from zimes_audit.procedure.rules import load_rules
 
-SUITE_NAMES = {"orders": "zimes_orders", "register": "zimes_register"}
+#: One suite per record kind of the catalogue: ``expectations/zimes_<kind>.json``.
+#: ... and one suite of the input columns themselves (one row per file × heading).
+SUITE_NAMES = {kind: f"zimes_{kind}" for kind in (*load_catalogue().kinds, COLUMNS_KIND)}
 _GX_SEVERITY = {"high": "critical", "medium": "warning", "low": "info"}
 _AS_OF = {"$PARAMETER": "as_of"}
 _RETENTION = {"$PARAMETER": "retention_years"}
@@ -53,6 +57,7 @@ def _exp(
     action: str | None = None,
     field: str | None = None,
     field_from: str | None = None,
+    detail_from: str | None = None,
     **kwargs,
 ) -> dict:
     rule = load_rules().rules[rule_id]
@@ -69,6 +74,8 @@ def _exp(
         meta["field"] = field
     if field_from:
         meta["field_from"] = field_from
+    if detail_from:
+        meta["detail_from"] = detail_from
     return {"type": type_, "kwargs": kwargs, "meta": meta, "severity": _GX_SEVERITY[rule.severity]}
 
 
@@ -88,9 +95,9 @@ def _common() -> list[dict]:
         _exp(
             "expect_column_values_to_be_null",
             "FIELD-UNPERMITTED",
-            "value in a column the field catalogue does not know ({field})",
-            field_from="unclassified_filled",
-            column="unclassified_filled",
+            "value in a column the field map declares not permitted ({field})",
+            field_from="local_unpermitted_filled",
+            column="local_unpermitted_filled",
         )
     )
     out.append(
@@ -98,7 +105,7 @@ def _common() -> list[dict]:
             "expect_multicolumn_values_to_contain_no_personal_code",
             "PERSONAL-CODE-IN-TEXT",
             "personal code ({format}) in {field}",
-            column_list=cat.scanned,
+            column_list=[*cat.scanned, EXTRA_TEXT],
             ignore_row_if="all_values_are_missing",
         )
     )
@@ -107,7 +114,7 @@ def _common() -> list[dict]:
             "expect_multicolumn_values_to_contain_no_card_number",
             "CARD-NUMBER-IN-TEXT",
             "payment-card number in {field}",
-            column_list=cat.scanned,
+            column_list=[*cat.scanned, EXTRA_TEXT],
             ignore_row_if="all_values_are_missing",
         )
     )
@@ -163,6 +170,16 @@ def _common() -> list[dict]:
         )
         for f in (*cat.names(type="date"), *cat.names(type="datetime"))
     ]
+    out.append(
+        _exp(
+            "expect_column_values_to_be_null",
+            "DATA-INACCURATE",
+            "unreadable value in {field}",
+            field_from=UNREADABLE_FIELDS,
+            detail_from=UNREADABLE_DETAIL,
+            column=UNREADABLE_FIELDS,
+        )
+    )
     return out
 
 
@@ -199,11 +216,12 @@ def _register_only() -> list[dict]:
             ignore_row_if="either_value_is_missing",
         ),
         _exp(
-            "expect_column_values_to_be_null",
+            "expect_column_values_to_be_in_set",
             "MARKETING-WITHOUT-BASIS",
             "still receiving commercial notices after the opt-out",
             field="marketing_opt_in",
-            column="marketing_opt_out_at",
+            column="opted_out",
+            value_set=[False],
             row_condition=_cond_eq("marketing_on_list", True),
         ),
         _exp(
@@ -234,7 +252,7 @@ def _register_only() -> list[dict]:
             field="debt_collection_at",
             column="unpaid_orders",
             min_value=1,
-            row_condition=_cond_null("debt_collection_at", False),
+            row_condition=_cond_eq("debt_handed_over", True),
         ),
         _exp(
             "expect_column_pair_values_a_to_be_greater_than_b",
@@ -257,9 +275,31 @@ def _register_only() -> list[dict]:
     ]
 
 
+def _columns() -> list[dict]:
+    """Column-level expectations, over one row per input column (file × heading; see
+    :func:`zimes_audit.audit.columns_frame`): a heading neither the catalogue nor the field map
+    knows, in a column that holds values, is one FIELD-UNCLASSIFIED finding (§6)."""
+    return [
+        _exp(
+            "expect_column_values_to_not_be_in_set",
+            "FIELD-UNCLASSIFIED",
+            "heading neither the field catalogue nor the field map knows "
+            "(map it in zimes-fields.toml or delete the column)",
+            field_from="heading",
+            column="category",
+            value_set=["unclassified"],
+            row_condition=_cond_eq("holds_values", True),
+        )
+    ]
+
+
 def build_suites() -> dict[str, dict]:
-    """The suites as JSON-ready dicts, keyed by record kind."""
-    kinds = {"orders": _common(), "register": [*_common(), *_register_only()]}
+    """The suites as JSON-ready dicts, keyed by record kind (``columns``: one row per column)."""
+    kinds = {
+        "orders": _common(),
+        "register": [*_common(), *_register_only()],
+        "columns": _columns(),
+    }
     return {
         kind: {
             "name": SUITE_NAMES[kind],
@@ -278,7 +318,7 @@ def suites_dir() -> Path:
     """The committed ``expectations/`` folder (source tree), or the copy shipped in the wheel."""
     package = Path(__file__).resolve().parents[1]
     for candidate in (package.parent / "expectations", package / "_expectations"):
-        if (candidate / f"{SUITE_NAMES['orders']}.json").is_file():
+        if all((candidate / f"{name}.json").is_file() for name in SUITE_NAMES.values()):
             return candidate
     raise SuiteError(package.parent / "expectations", problem="suite files not found")
 

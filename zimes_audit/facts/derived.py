@@ -7,6 +7,8 @@ Nothing here decides a finding.
 >>> import pandas as pd
 >>> joined_names(pd.DataFrame({"email": ["a@b.lv", None], "phone": ["+37122345678", None]}), ["email", "phone"]).tolist()
 ['email;phone', <NA>]
+>>> joined_text(pd.DataFrame({"a": ["x", None], "b": ["y", None]}), ["a", "b"]).tolist()
+['x\\n¦\\ny', <NA>]
 """
 
 from __future__ import annotations
@@ -16,9 +18,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from zimes_audit.checks.detect.contacts import normalise_email
-from zimes_audit.facts.linking import link_orders
-from zimes_audit.loading.tables import UNCLASSIFIED_PREFIX
+from zimes_audit.facts.linking import link_orders, normalise_email, normalise_ids
+from zimes_audit.loading.tables import UNCLASSIFIED_PREFIX, UNREADABLE_PREFIX
 from zimes_audit.procedure.catalogue import load_catalogue
 from zimes_audit.procedure.policy import Policy
 
@@ -48,20 +49,86 @@ def joined_names(
     return series.replace("", pd.NA)
 
 
-def _common_facts(frame: pd.DataFrame, policy: Policy) -> dict[str, pd.Series]:
-    unclassified = [c for c in frame.columns if c.startswith(UNCLASSIFIED_PREFIX)]
+#: The fact holding the text of every column outside the catalogue that is scanned like free text
+#: (unknown headings, the field map's own text fields, unreadable cells): the suites' scans read
+#: it beside the catalogue's scanned fields, and the findings name the column it came from.
+EXTRA_TEXT = "extra_text"
+_SEPARATOR = "\n¦\n"  # no detector reads across it (codes and cards allow only spaces/hyphens)
+
+
+def full_name(frame: pd.DataFrame) -> pd.Series:
+    """Per record, the person's name (§6.1): ``name``, or ``first_name`` and ``last_name`` joined
+    when the file keeps them in two columns.
+
+    >>> full_name(pd.DataFrame({"first_name": ["Jānis", None], "last_name": ["Bērziņš", None]})).tolist()
+    ['Jānis Bērziņš', <NA>]
+    """
+    name = _column(frame, "name", "string").astype("string")
+    parts = [
+        _column(frame, c, "string").astype("string").str.strip()
+        for c in ("first_name", "last_name")
+    ]
+    joined = (parts[0].fillna("") + " " + parts[1].fillna("")).str.strip().replace("", pd.NA)
+    return name.fillna(joined)
+
+
+def joined_text(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
+    """Per row, the text of ``columns`` that hold a value, joined by a line break (NA when none)."""
+    out = np.full(len(frame), "", dtype=object)
+    for column in columns:
+        if column not in frame:
+            continue
+        values = frame[column].astype("string")
+        filled = values.notna().to_numpy()
+        if filled.any():
+            text = values.fillna("").to_numpy(dtype=object)
+            out = np.where(filled, np.where(out == "", text, out + _SEPARATOR + text), out)
+    return pd.Series(out, index=frame.index, dtype="string").replace("", pd.NA)
+
+
+def default_extra_scan(frame: pd.DataFrame) -> list[str]:
+    """Columns scanned through :data:`EXTRA_TEXT` when the caller names none: unknown headings
+    and the text of unreadable cells."""
+    prefixes = (UNCLASSIFIED_PREFIX, UNREADABLE_PREFIX)
+    return [c for c in frame.columns if c.startswith(prefixes)]
+
+
+def _common_facts(
+    frame: pd.DataFrame,
+    policy: Policy,
+    extra_scan: Sequence[str] | None,
+    local_unpermitted: dict[str, str],
+) -> dict[str, pd.Series]:
+    scan = default_extra_scan(frame) if extra_scan is None else list(extra_scan)
     return {
-        "unclassified_filled": joined_names(
-            frame, unclassified, [c[len(UNCLASSIFIED_PREFIX) :] for c in unclassified]
+        "local_unpermitted_filled": joined_names(
+            frame, list(local_unpermitted), list(local_unpermitted.values())
         ),
+        EXTRA_TEXT: joined_text(frame, scan),
         "unneeded_contact_fields": joined_names(frame, policy.contact_fields_not_needed),
     }
 
 
-def order_facts(orders: pd.DataFrame, register: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    """``orders`` with its facts added: the register link and the relationship end."""
+def order_facts(
+    orders: pd.DataFrame,
+    register: pd.DataFrame,
+    policy: Policy,
+    *,
+    extra_scan: Sequence[str] | None = None,
+    local_unpermitted: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """``orders`` with its facts added: the register link and the relationship end.
+
+    ``extra_scan``: columns outside the catalogue scanned as free text (default: unknown headings
+    and unreadable cells); ``local_unpermitted``: frame column → field name of the field map's
+    not-permitted fields.
+
+    A linked order's relationship ends when its register customer's does; a guest order's (a
+    buyer the register does not know) ends ``policy.guest_relationship_years`` after the order
+    date — the consumer's period for claims about the goods (policy.toml cites the law).
+    """
     link = link_orders(orders, register)
-    own_end = _date(orders, "created_at")
+    own_end = _date(orders, "created_at") + pd.DateOffset(years=policy.guest_relationship_years)
     register_end = _date(register, "relationship_end").reset_index(drop=True)
     linked_end = pd.Series(pd.NaT, index=orders.index, dtype=own_end.dtype)
     linked = link["register_row"].notna().to_numpy()
@@ -73,14 +140,21 @@ def order_facts(orders: pd.DataFrame, register: pd.DataFrame, policy: Policy) ->
         register_row=link["register_row"],
         link_method=link["method"],
         relationship_end_at=end,
-        **_common_facts(orders, policy),
+        **_common_facts(orders, policy, extra_scan, local_unpermitted or {}),
     )
 
 
 def register_facts(
-    register: pd.DataFrame, orders_with_facts: pd.DataFrame, policy: Policy
+    register: pd.DataFrame,
+    orders_with_facts: pd.DataFrame,
+    policy: Policy,
+    *,
+    extra_scan: Sequence[str] | None = None,
+    local_unpermitted: dict[str, str] | None = None,
 ) -> pd.DataFrame:
-    """``register`` with its facts: purchases, unpaid orders, first and last activity."""
+    """``register`` with its facts: purchases, unpaid orders, first and last activity, whether
+    the customer opted out of commercial notices (a date or a yes in a flag column) and whether
+    they were handed to debt collection (likewise)."""
     positions = pd.RangeIndex(len(register))
     linked = orders_with_facts[orders_with_facts["register_row"].notna()]
     owner = linked["register_row"].astype(int)  # register position of each linked order
@@ -104,21 +178,27 @@ def register_facts(
     last_parts = pd.DataFrame({"registered": registered, "start": start, "contact": contact,
                                "order": aligned(last_order)})  # fmt: skip
     email_key = normalise_email(_column(register, "email", "string"))
-    ids = _column(register, "customer_id", "string").astype("string").str.strip()
+    ids = normalise_ids(_column(register, "customer_id", "string"))
     ids_sharing_email = (
         pd.DataFrame({"email": email_key, "id": ids}).groupby("email")["id"].transform("nunique")
     )
     consent = _column(register, "consent_given", "boolean").astype("boolean")
     on_list = _column(register, "marketing_opt_in", "boolean").astype("boolean")
+    unsubscribed = _column(register, "unsubscribed", "boolean").astype("boolean")
+    opted_out = _date(register, "marketing_opt_out_at").notna() | unsubscribed.fillna(False)
+    sent = _column(register, "sent_to_debt_collection", "boolean").astype("boolean")
+    debt = _date(register, "debt_collection_at").notna() | sent.fillna(False)
     return register.assign(
         email_key=email_key,
         ids_sharing_email=ids_sharing_email.astype("Int64"),
         consent_on_record=consent.fillna(False).astype(bool),
         marketing_on_list=on_list.fillna(False).astype(bool),
+        opted_out=opted_out.astype(bool),
+        debt_handed_over=debt.astype(bool),
         has_purchase=aligned(count, 0) > 0,
         unpaid_orders=aligned(unpaid_count, 0).astype("int64"),
         first_collected_at=first_parts.min(axis=1).to_numpy(),
         last_activity_at=last_parts.max(axis=1).to_numpy(),
         relationship_end_at=_date(register, "relationship_end"),
-        **_common_facts(register, policy),
+        **_common_facts(register, policy, extra_scan, local_unpermitted or {}),
     )

@@ -1,9 +1,10 @@
-"""Linking orders to customer-register rows (design.md, docs/rules.md).
+"""Linking orders to customer-register rows (docs/rules.md).
 
 An order belongs to the register row with the same customer id (trimmed text); failing that, to
 the register row with the same normalised e-mail (trimmed, case-folded).  The result says, per
 order, which register row (by position) it belongs to and how it was linked; ``None`` means the
-buyer is not in the register — a relationship of its own that ends on the order date.
+buyer is not in the register — a guest order, a relationship of its own that ends the policy's
+``guest_relationship_years`` after the order date (:mod:`zimes_audit.facts.derived`).
 
 >>> import pandas as pd
 >>> orders = pd.DataFrame({"customer_id": ["K-1", None, None], "email": [None, " LIGA@inbox.lv", "x@y.lv"]})
@@ -16,8 +17,6 @@ buyer is not in the register — a relationship of its own that ends on the orde
 from __future__ import annotations
 
 import pandas as pd
-
-from zimes_audit.checks.detect.contacts import normalise_email
 
 
 def _key(frame: pd.DataFrame, column: str, normalise) -> pd.Series:
@@ -33,15 +32,29 @@ def _first_position(keys: pd.Series) -> pd.Series:
     return pd.Series(table["position"].to_numpy(), index=table["key"].to_numpy())
 
 
-def _ids(series: pd.Series) -> pd.Series:
+def normalise_email(values: pd.Series) -> pd.Series:
+    """Trimmed, case-folded e-mail addresses (blank is NA): the key for linking and duplicates.
+
+    >>> normalise_email(pd.Series(["  Liga.Ozolina@Inbox.LV ", " ", None])).tolist()
+    ['liga.ozolina@inbox.lv', <NA>, <NA>]
+    """
+    return values.astype("string").str.strip().str.casefold().replace("", pd.NA)
+
+
+def normalise_ids(series: pd.Series) -> pd.Series:
+    """Customer ids as compared everywhere: trimmed text; blank or missing is NA.
+
+    >>> normalise_ids(pd.Series([" K-1 ", "", None, "K-2"])).tolist()
+    ['K-1', <NA>, <NA>, 'K-2']
+    """
     return series.astype("string").str.strip().replace("", pd.NA)
 
 
 def link_orders(orders: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
     """Per order: ``register_row`` (position in ``register`` or NA) and ``method``."""
-    by_id = _first_position(_key(register, "customer_id", _ids))
+    by_id = _first_position(_key(register, "customer_id", normalise_ids))
     by_email = _first_position(_key(register, "email", normalise_email))
-    via_id = _key(orders, "customer_id", _ids).map(by_id).astype("Int64")
+    via_id = _key(orders, "customer_id", normalise_ids).map(by_id).astype("Int64")
     via_email = _key(orders, "email", normalise_email).map(by_email).astype("Int64")
     row = via_id.fillna(via_email)
     method = pd.Series(pd.NA, index=orders.index, dtype="string")

@@ -22,51 +22,167 @@ typed :mod:`zimes_audit.errors` error naming the file (and row), never a cell va
 from __future__ import annotations
 
 import hashlib
+import importlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zimes_audit import errors
-from zimes_audit.loading.build import build_table
-from zimes_audit.loading.csv_reader import read_csv
-from zimes_audit.loading.discover import SUFFIXES, WORKBOOK_SUFFIXES, input_files
-from zimes_audit.loading.tables import (
-    PROVENANCE_COLUMNS,
-    UNCLASSIFIED_PREFIX,
-    ColumnInfo,
-    Detected,
-    LoadedTable,
+from zimes_audit.loading.discover import (
+    SUFFIXES,
+    WORKBOOK_SUFFIXES,
+    InputFile,
+    Skipped,
+    input_files,
 )
-from zimes_audit.loading.xlsx_reader import read_xlsx
-from zimes_audit.procedure.catalogue import load_catalogue
+
+if TYPE_CHECKING:
+    from zimes_audit.loading.tables import (
+        PROVENANCE_COLUMNS,
+        UNCLASSIFIED_PREFIX,
+        CellProblem,
+        ColumnInfo,
+        Detected,
+        LoadedTable,
+    )
+    from zimes_audit.procedure.catalogue import Catalogue
+    from zimes_audit.procedure.field_map import FieldMap
+
+# the table types import pandas: loaded on first use, so that checking the inputs (discover)
+# stays light and `zimes-audit run` refuses a missing path without importing pandas or GX
+_FROM_TABLES = (
+    "PROVENANCE_COLUMNS",
+    "UNCLASSIFIED_PREFIX",
+    "CellProblem",
+    "ColumnInfo",
+    "Detected",
+    "LoadedTable",
+)
+
+
+def __getattr__(name: str):
+    if name in _FROM_TABLES:
+        return getattr(importlib.import_module("zimes_audit.loading.tables"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "PROVENANCE_COLUMNS",
     "UNCLASSIFIED_PREFIX",
+    "CellProblem",
     "ColumnInfo",
     "Detected",
     "LoadedTable",
+    "Loaded",
+    "Skipped",
     "load_file",
     "load_inputs",
+    "load_path",
 ]
 
+# a file found in a folder that fails with one of these is not an export: skipped, not refused
+NOT_AN_EXPORT = (
+    errors.UnknownHeading,
+    errors.UnknownFileKind,
+    errors.EmptyFile,
+    errors.BinaryFile,
+    errors.UndecodableText,
+)
 
-def load_file(path: str | Path) -> LoadedTable:
-    """Load one .csv/.tsv/.txt/.xlsx file (read only, never modified)."""
-    path = Path(path)
+
+def _read_bytes(path: Path) -> bytes:
     if not path.is_file():
+        if path.exists():
+            raise errors.NotAFile(path, what="special file")
         raise errors.InputNotFound(path)
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise errors.UnreadableInput(path, cause=error.strerror or type(error).__name__) from None
+
+
+def _tables(
+    path: Path,
+    data: bytes,
+    name: str,
+    digest: str | None = None,
+    catalogue: Catalogue | None = None,
+) -> list[LoadedTable]:
+    from zimes_audit.loading.build import build_table
+    from zimes_audit.loading.csv_reader import read_csv
+    from zimes_audit.loading.xlsx_reader import read_workbook
+    from zimes_audit.procedure.catalogue import load_catalogue
+
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise errors.UnsupportedFileType(path)
-    data = path.read_bytes()
-    catalogue = load_catalogue()
+    catalogue = catalogue or load_catalogue()
+    digest = digest or hashlib.sha256(data).hexdigest()
     if suffix in WORKBOOK_SUFFIXES:
-        raw = read_xlsx(path, data, catalogue)
+        raws = read_workbook(path, data, catalogue)
     else:
-        raw = read_csv(path, data, catalogue)
-    return build_table(path, raw, hashlib.sha256(data).hexdigest(), catalogue)
+        raws = [read_csv(path, data, catalogue)]
+    if len(raws) == 1:
+        return [build_table(path, raws[0], digest, catalogue, name)]
+    # several data sheets: each is a source of its own (``register.xlsx [Arhīvs]``)
+    return [
+        build_table(path, raw, digest, catalogue, f"{name} [{raw.detected.sheet}]") for raw in raws
+    ]
 
 
-def load_inputs(paths: Sequence[str | Path]) -> list[LoadedTable]:
-    """Load every input file found in ``paths`` (files, or folders of them), in order."""
-    return [load_file(path) for path in input_files(paths)]
+def load_path(
+    path: str | Path, name: str | None = None, catalogue: Catalogue | None = None
+) -> list[LoadedTable]:
+    """Every table of one file: one for a CSV, one per data sheet of a workbook (read only,
+    never modified).  ``name`` is the source name (default: the file name); ``catalogue``
+    defaults to the package's (pass one with the administrator's field map applied)."""
+    path = Path(path)
+    return _tables(path, _read_bytes(path), name or path.name, catalogue=catalogue)
+
+
+def load_file(path: str | Path, catalogue: Catalogue | None = None) -> LoadedTable:
+    """Load one .csv/.tsv/.txt file or a workbook's first data sheet (read only)."""
+    return load_path(path, catalogue=catalogue)[0]
+
+
+class Loaded(list):
+    """The tables of an audit's inputs, with ``skipped``: files and duplicates left out, and why
+    (one line each, for the screen and the inventory)."""
+
+    def __init__(self, tables=(), skipped=()):
+        super().__init__(tables)
+        self.skipped: list[Skipped] = list(skipped)
+
+
+def load_inputs(paths: Sequence[str | Path], field_map: FieldMap | None = None) -> Loaded:
+    """Load every input file found in ``paths`` (files, or folders of them), in order, reading
+    headings with the administrator's ``field_map`` (:mod:`zimes_audit.procedure.field_map`).
+
+    A file found in a folder that is not an export (no header, neither kind, empty, not text)
+    is skipped and named; a file named explicitly is refused.  A file with the same bytes as one
+    already read is read once (the duplicate named).
+    """
+    from zimes_audit.procedure.catalogue import load_catalogue
+
+    catalogue = load_catalogue().with_field_map(field_map)
+    files = input_files(paths)
+    skipped = list(files.skipped)
+    tables: list[LoadedTable] = []
+    seen: dict[str, InputFile] = {}
+    for item in files:
+        data = _read_bytes(item.path)
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in seen:
+            skipped.append(Skipped(item.name, f"the same bytes as {seen[digest].name}, read once"))
+            continue
+        seen[digest] = item
+        try:
+            tables += _tables(item.path, data, item.name, digest, catalogue)
+        except NOT_AN_EXPORT as error:
+            if item.explicit:
+                raise
+            why = error.reason().rstrip(".")
+            skipped.append(Skipped(item.name, f"not an orders export or register: {why}"))
+    if not tables:
+        raise errors.NoInputFiles(paths[0] if len(paths) == 1 else None)
+    return Loaded(tables, skipped)

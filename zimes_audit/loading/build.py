@@ -1,9 +1,17 @@
 """From a reader's :class:`RawTable` to a typed :class:`LoadedTable`.
 
 Cells are stripped (an empty cell is missing), fully blank rows are dropped (row numbers keep
-counting them), a column with a blank heading and no values is dropped, the file's kind is
-recognised and each column is parsed by its catalogue field type.  A value that does not parse
-stops the load with :class:`zimes_audit.errors.BadValue`, naming file, row and heading only.
+counting them), a column with a blank heading and no values (formatted but empty) is dropped,
+totals rows under the data (first filled cell ``Kopā``, ``Kopā:``, ``Total``, ``Summa`` …, no
+record id) are left out and named in the notes, the file's kind is recognised (both kinds weighed;
+a tie is refused) and each column is read by its catalogue field type, the same way for every
+cell of the column (:func:`zimes_audit.loading.values.read_column`).  A cell that cannot be read
+does not stop the load — a value its field's type cannot read, a cell the reader could not read
+(an Excel error, a formula saved without its result: a :class:`CellProblem`, never a blank), a row
+cut short: the value is left missing and the record carries the field's name in
+``unreadable_fields`` (and e.g. "unreadable date in relationship start" in
+``unreadable_detail``), which the suites turn into a DATA-INACCURATE finding (§12.4).  A column
+where every row is a cell the reader could not read is refused.
 
 >>> import numpy as np
 >>> from zimes_audit.procedure.catalogue import load_catalogue
@@ -13,14 +21,23 @@ stops the load with :class:`zimes_audit.errors.BadValue`, naming file, row and h
 >>> raw = RawTable(["Pasūtījuma nr.", "Summa", ""], cells, np.array([2, 3, 4]),
 ...                Detected("csv", "utf-8", ";", None, 1))
 >>> t = build_table(Path("o.csv"), raw, "0" * 64, load_catalogue())
->>> t.kind, t.rows, list(t.frame.columns)
+>>> t.kind, t.rows, list(t.frame.columns)[:5]
 ('orders', 2, ['order_id', 'total', 'source_file', 'source_sheet', 'source_row'])
 >>> t.frame.order_id.tolist(), t.frame.total.tolist(), t.frame.source_row.tolist()
 (['M-1', 'M-2'], [12.5, 3.0], [2, 4])
+>>> cells = pd.DataFrame({0: ["M-1", "M-2", "Kopā:"], 1: ["12,50", "twelve", "12,50"]}, dtype="str")
+>>> raw = RawTable(["Pasūtījuma nr.", "Summa"], cells, np.array([2, 3, 4]),
+...                Detected("csv", "utf-8", ";", None, 1))
+>>> t = build_table(Path("o.csv"), raw, "0" * 64, load_catalogue())
+>>> t.rows, t.notes[-1]
+(2, 'row 4: a totals row, left out')
+>>> t.frame.total.tolist(), t.frame.unreadable_detail.tolist(), t.columns[1].unreadable
+([12.5, nan], [<NA>, 'unreadable number in total'], 1)
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -28,49 +45,156 @@ import pandas as pd
 
 from zimes_audit import errors
 from zimes_audit.loading.header import map_columns
-from zimes_audit.loading.kinds import missing_text, recognise_kind
-from zimes_audit.loading.tables import LoadedTable, RawTable
-from zimes_audit.loading.values import EXPECTED, clean_text, first_bad, parse_column
+from zimes_audit.loading.kinds import decide_kind
+from zimes_audit.loading.tables import (
+    UNREADABLE_DETAIL,
+    UNREADABLE_FIELDS,
+    UNREADABLE_PREFIX,
+    CellProblem,
+    ColumnInfo,
+    LoadedTable,
+    RawTable,
+)
+from zimes_audit.loading.values import EXPECTED, clean_text, read_column
 from zimes_audit.procedure.catalogue import Catalogue
 
+TOTALS_WORDS = frozenset(
+    {"kopā", "kopa", "kopsumma", "pavisam", "total", "totals", "grand total", "summa", "sum"}
+)
 
-def build_table(path: Path, raw: RawTable, sha256: str, catalogue: Catalogue) -> LoadedTable:
-    """Type ``raw`` by the catalogue; ``sha256`` is the hash of the file's bytes."""
+
+def _joined(masks: list[np.ndarray], labels: list[str], rows: int, sep: str) -> pd.Series:
+    """Per row, the labels whose mask is set, joined by ``sep`` (missing when none)."""
+    out = np.full(rows, "", dtype=object)
+    for mask, label in zip(masks, labels, strict=True):
+        out = np.where(mask, np.where(out == "", label, out + sep + label), out)
+    return pd.Series(out, dtype="string").replace("", pd.NA)
+
+
+def _is_totals_word(text: pd.Series) -> np.ndarray:
+    short = text.str.len().fillna(99).to_numpy() <= max(map(len, TOTALS_WORDS)) + 2
+    out = np.zeros(len(text), dtype=bool)
+    if short.any():
+        words = text[short].str.rstrip(":. ").str.casefold()
+        out[short] = np.array(words.isin(TOTALS_WORDS).fillna(False), dtype=bool)
+    return out
+
+
+def _totals_rows(
+    cells: dict[int, pd.Series], keep: np.ndarray, id_column: int | None
+) -> np.ndarray:
+    """Rows whose first filled cell is a totals word (``Kopā:``) and whose record id is empty or
+    that word: summary rows, not records.  Only rows without a real record id are looked at."""
+    candidates = keep.copy()
+    if id_column is not None:
+        ids = cells[id_column].reset_index(drop=True)
+        candidates &= ids.isna().to_numpy() | _is_totals_word(ids)
+    positions = np.flatnonzero(candidates)
+    if positions.size == 0:
+        return candidates
+    first = pd.Series(pd.NA, index=range(positions.size), dtype="str")
+    for series in cells.values():
+        first = first.fillna(series.iloc[positions].reset_index(drop=True))
+    totals = np.zeros(len(keep), dtype=bool)
+    totals[positions] = _is_totals_word(first)
+    return totals
+
+
+def _rows_text(rows: list[int]) -> str:
+    shown = ", ".join(map(str, rows[:10]))
+    return f"row {shown}" if len(rows) == 1 else f"rows {shown}" + (" …" if len(rows) > 10 else "")
+
+
+def build_table(
+    path: Path, raw: RawTable, sha256: str, catalogue: Catalogue, name: str | None = None
+) -> LoadedTable:
+    """Type ``raw`` by the catalogue; ``sha256`` is the hash of the file's bytes, ``name`` the
+    source name (default: the file name)."""
     cells = {i: clean_text(raw.cells[i]) for i in raw.cells.columns}
     filled = {i: int(s.notna().sum()) for i, s in cells.items()}
     keep = np.zeros(len(raw.cells), dtype=bool)
     for series in cells.values():
         keep |= series.notna().to_numpy()
+    for column, where in raw.unreadable.items():
+        filled[column] = filled.get(column, 0) + len(where)
+        keep |= np.isin(raw.source_rows, list(where))
     infos = [
         (i, info)
         for i, info in enumerate(map_columns(raw.headings, catalogue))
         if (raw.headings[i] or "").strip() or filled.get(i, 0)
     ]
     fields = {info.field for _, info in infos if info.field}
-    kind = recognise_kind(fields, catalogue)
+    decision = decide_kind(fields, catalogue)
+    if decision.tie:
+        raise errors.AmbiguousKind(path, why=decision.why)
+    kind = decision.kind
     if kind is None:
-        raise errors.UnknownFileKind(path, missing=missing_text(fields, catalogue))
+        raise errors.UnknownFileKind(path, missing=decision.why)
+    notes = [*raw.notes, f"taken as {kind.label}: {decision.why}"]
+    id_column = next((i for i, info in infos if info.field == kind.record_id), None)
+    totals = _totals_rows(cells, keep, id_column)
+    if totals.any():
+        dropped = raw.source_rows[totals].tolist()
+        what = "totals rows" if len(dropped) > 1 else "a totals row"
+        notes.append(f"{_rows_text(dropped)}: {what}, left out")
+        keep &= ~totals
 
     rows = raw.source_rows[keep]
+    kept_rows = set(rows.tolist())
+    problems: list[CellProblem] = []
     frame: dict[str, pd.Series] = {}
+    read: list[ColumnInfo] = []
+    bad_fields: list[str] = []
+    bad_words: list[str] = []
+    bad_masks: list[np.ndarray] = []
     for i, info in infos:
+        unreadable = {r: w for r, w in raw.unreadable.get(i, {}).items() if r in kept_rows}
+        if unreadable and len(unreadable) == len(rows):
+            what = next(iter(unreadable.values()))
+            raise errors.UnreadableColumn(path, column=info.heading, what=what)
+        problems += [
+            CellProblem(r, info.heading, info.field, f"unreadable cell in {info.heading}: {w}")
+            for r, w in sorted(unreadable.items())
+        ]
         text = cells[i][keep].reset_index(drop=True)
         type_ = catalogue.fields[info.field].type if info.field else "text"
-        typed = parse_column(text, type_)
-        bad = first_bad(text, typed)
-        if bad is not None:
-            raise errors.BadValue(
-                path, row=int(rows[bad]), column=info.heading, expected=EXPECTED[type_]
+        reading = read_column(text, type_)
+        frame[info.column] = reading.values
+        read.append(replace(info, read_as=reading.how, unreadable=int(reading.unreadable.sum())))
+        if reading.unreadable.any():
+            bad_fields.append(info.field or info.column)
+            bad_words.append(
+                f"unreadable {EXPECTED[type_]} in {(info.field or info.column).replace('_', ' ')}"
             )
-        frame[info.column] = typed
-    frame["source_file"] = pd.Series(path.name, index=range(len(rows)), dtype="str")
+            bad_masks.append(reading.unreadable)
+            frame[UNREADABLE_PREFIX + info.column] = text.where(reading.unreadable)
+    width = len(raw.headings)
+    problems += [
+        CellProblem(r, infos[0][1].heading if infos else "", None,
+                    f"the row has {found} fields where the header has {width}")
+        for r, found in sorted(raw.short_rows.items())
+        if r in kept_rows
+    ]  # fmt: skip
+    # cells the reader could not read and rows cut short: the same unreadable-field marks, so
+    # the same expectation makes them DATA-INACCURATE findings (one way for every bad cell)
+    for problem in problems:
+        bad_masks.append(rows == problem.source_row)
+        bad_fields.append(problem.field or problem.heading)
+        bad_words.append(problem.detail)
+    source = name or path.name
+    frame["source_file"] = pd.Series(source, index=range(len(rows)), dtype="str")
     frame["source_sheet"] = pd.Series(raw.detected.sheet, index=range(len(rows)), dtype="str")
     frame["source_row"] = pd.Series(rows, dtype="int64")
+    frame[UNREADABLE_FIELDS] = _joined(bad_masks, bad_fields, len(rows), ";")
+    frame[UNREADABLE_DETAIL] = _joined(bad_masks, bad_words, len(rows), "; ")
     return LoadedTable(
         path=path,
         kind=kind.name,
         frame=pd.DataFrame(frame),
-        columns=tuple(info for _, info in infos),
+        columns=tuple(read),
         detected=raw.detected,
         sha256=sha256,
+        name=source,
+        notes=tuple(notes),
+        problems=tuple(problems),
     )

@@ -31,16 +31,61 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from zimes_audit import errors
-from zimes_audit.loading.sniff import head_text, sniff_encoding, sniff_header
+from zimes_audit.loading.sniff import (
+    ENCODING_EVIDENCE,
+    ENCODING_NAMES,
+    head_text,
+    sniff_encoding,
+    sniff_header,
+)
 from zimes_audit.loading.tables import Detected, RawTable
 from zimes_audit.procedure.catalogue import Catalogue
+
+MAX_COLUMNS = 16384  # Excel's limit; no export is wider
 
 
 def _as_utf8(data: bytes, encoding: str) -> tuple[bytes, int]:
     """The bytes as UTF-8 and the length of a byte-order mark to skip."""
-    if encoding == "cp1257":
-        return data.decode("cp1257").encode("utf-8"), 0
+    if encoding in ("cp1257", "utf-16"):
+        return data.decode(encoding).encode("utf-8"), 0
     return data, len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0
+
+
+def _check_width(path: Path, data: bytes) -> None:
+    """Refuse, before parsing, a line with more delimiters than any export has columns (a
+    50 MB line of 25 million fields would otherwise take minutes and gigabytes).  Only a line
+    longer than ``MAX_COLUMNS`` bytes can hold that many fields, so only those are counted."""
+    position, row, size = 0, 1, len(data)
+    while position < size:
+        end = data.find(b"\n", position, position + MAX_COLUMNS + 1)
+        if end < 0:
+            if size - position <= MAX_COLUMNS:
+                return
+            end = data.find(b"\n", position)
+            end = size if end < 0 else end
+            line = data[position:end]
+            found = max(line.count(d) for d in (b";", b",", b"\t")) + 1
+            if found > MAX_COLUMNS:
+                raise errors.TooManyColumns(path, row=row, found=found, limit=MAX_COLUMNS)
+        position, row = end + 1, row + 1
+
+
+def _short_rows(
+    path: Path, body: bytes, delimiter: str, width: int, first_row: int
+) -> dict[int, int]:
+    """Rows with fewer fields than the header (blank rows aside): ``{row: fields}``.  A file
+    whose last row is short and has no line break at its end was cut off: refused."""
+    reader = csv.reader(io.StringIO(body.decode("utf-8"), newline=""), delimiter=delimiter)
+    short: dict[int, int] = {}
+    number = -1
+    record: list[str] = []
+    for number, record in enumerate(reader):
+        if len(record) < width and any(field.strip() for field in record):
+            short[first_row + number] = len(record)
+    last = first_row + number
+    if last in short and not body.endswith((b"\n", b"\r")):
+        raise errors.TruncatedFile(path, row=last, found=len(record), expected=width)
+    return short
 
 
 def _malformed(
@@ -105,6 +150,7 @@ def read_csv(path: Path, data: bytes, catalogue: Catalogue) -> RawTable:
     """Read a delimited text file's bytes; raises the typed errors of :mod:`zimes_audit.errors`."""
     encoding = sniff_encoding(data, path)
     data, bom = _as_utf8(data, encoding)
+    _check_width(path, data)
     head = head_text(data[bom:], "utf-8")
     header = sniff_header(head, catalogue, path, complete=len(data) - bom <= len(head.encode()))
     start = bom + len(head[: header.end].encode("utf-8"))
@@ -112,6 +158,7 @@ def read_csv(path: Path, data: bytes, catalogue: Catalogue) -> RawTable:
     body = data[start:]
     header_row = header.index + 1
     cells = pd.DataFrame({i: pd.Series(dtype="str") for i in range(width)})
+    short: dict[int, int] = {}
     if body and not body.isspace():
         try:
             if _has_blank_line(body):
@@ -127,6 +174,14 @@ def read_csv(path: Path, data: bytes, catalogue: Catalogue) -> RawTable:
             if cells is None or not isinstance(cells.index, pd.RangeIndex):
                 text = body.decode("utf-8")
                 raise _malformed(path, text, header.delimiter, width, header_row + 1) from None
+            # the C parser pads a short row with empty cells: find those rows (a short row
+            # leaves the last column empty, so only then is the text read again)
+            if width > 1 and cells[width - 1].isna().any():
+                short = _short_rows(path, body, header.delimiter, width, header_row + 1)
     rows = np.arange(header_row + 1, header_row + 1 + len(cells), dtype=np.int64)
+    if short and len(short) == int(np.count_nonzero(cells.notna().any(axis=1).to_numpy())):
+        row, found = next(iter(short.items()))
+        raise errors.MalformedRow(path, row=row, found=found, expected=width)
     detected = Detected("csv", encoding, header.delimiter, None, header_row)
-    return RawTable(list(header.cells), cells, rows, detected)
+    evidence = f"encoding {ENCODING_NAMES[encoding]}: {ENCODING_EVIDENCE[encoding]}"
+    return RawTable(list(header.cells), cells, rows, detected, notes=(evidence,), short_rows=short)

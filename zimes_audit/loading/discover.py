@@ -1,53 +1,171 @@
 """Which files an audit reads: the files named, and the data files inside the folders named.
 
-A folder contributes its ``.csv``, ``.tsv``, ``.txt`` and ``.xlsx`` files (not its subfolders),
-sorted by name, leaving out hidden files and Excel's lock files (``~$name.xlsx``).  A file named
-explicitly must have one of those suffixes.  A file reached twice is read once.
+A folder contributes its files (not its subfolders), sorted by name, leaving out hidden files,
+Excel's lock files (``~$name.xlsx``) and a report's own outputs (``flagged-records.xlsx``,
+``findings.csv``, and everything in a folder holding a report's ``manifest.json``).  Other files
+found in a folder that are not data files are *skipped* and named (the run goes on); a file named
+explicitly must have a data file's suffix.  A file reached twice is read once.
+
+Each file gets its *source name*: its path relative to the folder all inputs share, so two
+``orders.csv`` from different folders stay two sources (``a/orders.csv``, ``b/orders.csv``) and
+one folder's files keep their bare names whatever the folder is called.
 
 >>> import tempfile
 >>> folder = Path(tempfile.mkdtemp())
->>> for name in ("b.xlsx", "a.csv", "~$b.xlsx", ".hidden.csv", "notes.pdf"):
+>>> for name in ("b.xlsx", "a.csv", "~$b.xlsx", ".hidden.csv", "notes.pdf", "findings.csv"):
 ...     _ = (folder / name).write_bytes(b"")
->>> [p.name for p in input_files([folder])]
-['a.csv', 'b.xlsx']
+>>> found = input_files([folder])
+>>> [(f.path.name, f.name) for f in found]
+[('a.csv', 'a.csv'), ('b.xlsx', 'b.xlsx')]
+>>> [str(s) for s in found.skipped]
+["findings.csv: skipped (a report's own output).", 'notes.pdf: skipped (not a data file).']
 >>> input_files([folder / "notes.pdf"])
 Traceback (most recent call last):
 ...
-zimes_audit.errors.UnsupportedFileType: ...notes.pdf: not a .csv, .txt, .tsv or .xlsx file. ...
+zimes_audit.errors.UnsupportedFileType: ...notes.pdf: not a .csv, .txt, .tsv, .xlsx, .xlsm, ...
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from zimes_audit import errors
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
-WORKBOOK_SUFFIXES = (".xlsx",)
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 SUFFIXES = TEXT_SUFFIXES + WORKBOOK_SUFFIXES
+REPORT_OUTPUTS = ("flagged-records.xlsx", "findings.csv")
+REPORT_MARKER = "manifest.json"
 
 
-def _wanted(path: Path) -> bool:
-    return (
-        path.is_file() and path.suffix.lower() in SUFFIXES and not path.name.startswith((".", "~$"))
-    )
+@dataclass(frozen=True)
+class InputFile:
+    """A file to read: its path and its source name (the provenance findings key on)."""
+
+    path: Path
+    name: str
+    explicit: bool  # named on the command line (a problem refuses) or found in a folder (skips)
 
 
-def input_files(paths: Sequence[str | Path]) -> list[Path]:
-    """The files to read, in order; raises ``InputNotFound``, ``UnsupportedFileType``,
-    ``NoInputFiles``."""
-    found: list[Path] = []
+@dataclass(frozen=True)
+class Skipped:
+    """A file (or sheet) left out, and why; shown as one line."""
+
+    name: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{errors.one_line(self.name)}: skipped ({self.reason})."
+
+
+class InputFiles(list):
+    """The files to read, with ``skipped``: what was left out of the folders, and why."""
+
+    def __init__(self, files=(), skipped=()):
+        super().__init__(files)
+        self.skipped: list[Skipped] = list(skipped)
+
+
+def _kind_of(path: Path) -> str:
+    """What a path that is neither file nor folder is (``FIFO`` …), without opening it."""
+    mode = path.stat().st_mode
+    for test, what in (
+        (stat.S_ISFIFO, "named pipe (FIFO)"),
+        (stat.S_ISSOCK, "socket"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+    ):
+        if test(mode):
+            return what
+    return "special file"
+
+
+def _cause(error: OSError) -> str:
+    return error.strerror or type(error).__name__
+
+
+def _check_readable(path: Path) -> None:
+    if not os.access(path, os.R_OK):
+        raise errors.UnreadableInput(path, cause="permission denied")
+
+
+def _is_report_folder(folder: Path) -> bool:
+    return (folder / REPORT_MARKER).is_file()
+
+
+def _folder_entries(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The data files of ``folder`` and the entries skipped with their reason."""
+    _check_readable(folder)
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError as error:
+        raise errors.UnreadableInput(folder, cause=_cause(error)) from None
+    if _is_report_folder(folder):
+        return [], [(folder, "a report folder: its files are outputs, not inputs")]
+    files, skipped = [], []
+    for entry in entries:
+        if entry.name.startswith((".", "~$")) or entry.is_dir():
+            continue
+        if entry.name in REPORT_OUTPUTS:
+            skipped.append((entry, "a report's own output"))
+        elif not entry.is_file():
+            skipped.append((entry, f"not a regular file: a {_kind_of(entry)}"))
+        elif entry.suffix.lower() not in SUFFIXES:
+            skipped.append((entry, "not a data file"))
+        else:
+            files.append(entry)
+    return files, skipped
+
+
+def _source_names(paths: list[Path]) -> list[str]:
+    """Each path relative to the deepest folder all of them share."""
+    if not paths:
+        return []
+    parents = [str(p.resolve().parent) for p in paths]
+    base = Path(os.path.commonpath(parents))
+    return [p.resolve().relative_to(base).as_posix() for p in paths]
+
+
+def input_files(paths: Sequence[str | Path]) -> InputFiles:
+    """The files to read, in order; raises ``InputNotFound``, ``NotAFile``, ``UnreadableInput``,
+    ``UnsupportedFileType``, ``NoInputFiles``.  Opens no file (a FIFO would block)."""
+    found: list[tuple[Path, bool]] = []
+    skipped: list[tuple[Path, str]] = []
     for given in map(Path, paths):
+        try:
+            given.stat()
+        except FileNotFoundError:
+            raise errors.InputNotFound(given) from None
+        except OSError as error:
+            raise errors.UnreadableInput(given, cause=_cause(error)) from None
         if given.is_dir():
-            found.extend(sorted((p for p in given.iterdir() if _wanted(p)), key=lambda p: p.name))
+            files, left_out = _folder_entries(given)
+            found.extend((f, False) for f in files)
+            skipped.extend(left_out)
         elif given.is_file():
             if given.suffix.lower() not in SUFFIXES:
                 raise errors.UnsupportedFileType(given)
-            found.append(given)
+            if given.name in REPORT_OUTPUTS or _is_report_folder(given.parent):
+                raise errors.BadArgument(
+                    problem=f"{errors.one_line(given)}: a report's own output, not an input"
+                )
+            _check_readable(given)
+            found.append((given, True))
         else:
-            raise errors.InputNotFound(given)
-    unique = list({p.resolve(): p for p in reversed(found)}.values())[::-1]
-    if not unique:
+            raise errors.NotAFile(given, what=_kind_of(given))
+    unique: dict[Path, tuple[Path, bool]] = {}
+    for path, explicit in found:
+        unique.setdefault(path.resolve(), (path, explicit))
+    files = list(unique.values())
+    if not files:
         raise errors.NoInputFiles(paths[0] if len(paths) == 1 else None)
-    return unique
+    everything = [p for p, _ in files] + [p for p, _ in skipped]
+    names = dict(zip(everything, _source_names(everything), strict=True))
+    return InputFiles(
+        [InputFile(p, names[p], explicit) for p, explicit in files],
+        [Skipped(names[p], why) for p, why in skipped],
+    )

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from zimes_audit.loading.tables import UNCLASSIFIED_PREFIX, ColumnInfo
+from zimes_audit.loading.tables import LOCAL_PREFIX, UNCLASSIFIED_PREFIX, ColumnInfo
 from zimes_audit.procedure.catalogue import UNCLASSIFIED, Catalogue
 
 HEADER_SEARCH_ROWS = 20
@@ -65,11 +65,19 @@ def map_columns(headings: Sequence[str], catalogue: Catalogue) -> list[ColumnInf
         field = catalogue.field_for(heading) if raw and raw.strip() else None
         if field is not None and field.name not in taken:
             taken.add(field.name)
-            columns.append(ColumnInfo(heading, field.name, field.category, field.name))
+            column = LOCAL_PREFIX + field.name if field.local else field.name
+            columns.append(
+                ColumnInfo(
+                    heading, field.name, field.category, column, field.scan,
+                    letter=column_letter(index),
+                )
+            )  # fmt: skip
             continue
         name = UNCLASSIFIED_PREFIX + heading
         if name in taken:
             name = f"{name} (column {column_letter(index)})"
         taken.add(name)
-        columns.append(ColumnInfo(heading, None, UNCLASSIFIED, name))
+        columns.append(
+            ColumnInfo(heading, None, UNCLASSIFIED, name, True, letter=column_letter(index))
+        )
     return columns

@@ -52,6 +52,18 @@ _BINARY_SIGNATURES = (
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _MAX_CONTROL_SHARE = 0.01
+# a UTF-8 multi-byte letter: evidence of UTF-8 even where the rest of the file is not
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8",
+    "utf-16": "UTF-16",
+    "cp1257": "Windows-1257",
+}
+# a field may be as long as the start of the file that is sniffed (a 128 KB note is a field)
+csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
 
 
 def _valid(data: bytes, encoding: str) -> bool:
@@ -75,23 +87,72 @@ def _looks_binary(text: str) -> bool:
     return len(_CONTROL.findall(text)) > _MAX_CONTROL_SHARE * max(len(text), 1)
 
 
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _mixed_from(data: bytes) -> tuple[int, str, str] | None:
+    """For bytes that are not all UTF-8: ``(line, first, then)`` where a second encoding starts,
+    when the file holds both UTF-8 letters and bytes UTF-8 cannot hold (a row appended by
+    another program); ``None`` when it is all one single-byte encoding."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        first_bad = error.start
+    else:
+        return None
+    utf8 = _UTF8_SEQUENCE.search(data)
+    if utf8 is None:
+        return None
+    if utf8.start() < first_bad:
+        return _line_of(data, first_bad), "UTF-8", "Windows-1257"
+    return _line_of(data, utf8.start()), "Windows-1257", "UTF-8"
+
+
+ENCODING_EVIDENCE = {
+    "utf-16": "a UTF-16 byte-order mark (Excel's Unicode text)",
+    "utf-8-sig": "a UTF-8 byte-order mark, and every byte after it is UTF-8",
+    "utf-8": "every byte of the file is UTF-8",
+    "cp1257": "not UTF-8 and no UTF-8 letter anywhere; every byte is Windows-1257",
+}
+
+
 def sniff_encoding(data: bytes, path: str | Path) -> str:
-    """The encoding of a text file's bytes; raises the typed error for anything not text."""
+    """The encoding of a text file's bytes, decided for the whole file: a byte-order mark
+    (UTF-8 or UTF-16, as Excel's "Unicode text" has), else UTF-8 when every byte is UTF-8, else
+    Windows-1257; a file that mixes UTF-8 letters with bytes UTF-8 cannot hold is refused with
+    the line where the encoding changes.  Raises the typed error for anything not text.
+
+    >>> sniff_encoding("Vārds\\tE-pasts\\n".encode("utf-16"), "u.txt")
+    'utf-16'
+    >>> sniff_encoding("Vārds;E-pasts\\nJānis;x\\n".encode() + "Jēkabs;y\\n".encode("cp1257"), "m.csv")
+    Traceback (most recent call last):
+    ...
+    zimes_audit.errors.MixedEncoding: m.csv: row 3: the text changes from UTF-8 to Windows-1257 ...
+    """
     if not data:
         raise errors.EmptyFile(path)
     if data.startswith(_UTF16_BOMS):
-        raise errors.UndecodableText(path)
-    if b"\x00" in data or data.startswith(_BINARY_SIGNATURES):
+        if not _valid(data, "utf-16"):
+            raise errors.UndecodableText(path)
+        encoding = "utf-16"
+    elif b"\x00" in data or data.startswith(_BINARY_SIGNATURES):
         raise errors.BinaryFile(path)
-    if data.startswith(codecs.BOM_UTF8):
+    elif data.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
     elif _valid(data, "utf-8"):
         encoding = "utf-8"
     else:
         encoding = "cp1257"
-    if encoding != "utf-8" and not _valid(data, encoding):
-        raise errors.UndecodableText(path)
-    if _looks_binary(head_text(data, encoding, 1 << 16)):
+    bom = len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0
+    if encoding == "cp1257" or (bom and not _valid(memoryview(data)[bom:], "utf-8")):
+        mixed = _mixed_from(data[bom:])
+        if mixed is not None:
+            row, first, then = mixed
+            raise errors.MixedEncoding(path, row=row, first=first, then=then)
+        if encoding == "utf-8-sig" or not _valid(data, "cp1257"):
+            raise errors.UndecodableText(path)
+    if encoding != "utf-16" and _looks_binary(head_text(data, encoding, 1 << 16)):
         raise errors.BinaryFile(path)
     return encoding
 
@@ -126,8 +187,8 @@ def _records(head: str, delimiter: str, complete: bool) -> list[tuple[list[str],
                 break
     except csv.Error:
         pass  # a stray quote in the head: judge by the records read so far
-    if not complete and len(found) <= HEADER_SEARCH_ROWS:
-        found = found[:-1]  # the last record may be cut off at the end of the head
+    if not complete and found and found[-1][1] >= len(head):
+        found = found[:-1]  # the last record runs to the end of the head: it may be cut off
     return found
 
 

@@ -17,14 +17,23 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 UNCLASSIFIED_PREFIX = "unclassified:"
+#: Frame column of a field the administrator's field map declares (not in the package catalogue).
+LOCAL_PREFIX = "local:"
 PROVENANCE_COLUMNS = ("source_file", "source_sheet", "source_row")
+#: Per record: the fields whose cell could not be read as the field's type (``;``-joined), and
+#: the same in words ("unreadable date in relationship start") — never the value itself.
+UNREADABLE_FIELDS = "unreadable_fields"
+#: Frame column (``UNREADABLE_PREFIX + column``) keeping the text of a column's unreadable cells:
+#: scanned like free text, so a personal code typed into a date column is still found.
+UNREADABLE_PREFIX = "unreadable:"
+UNREADABLE_DETAIL = "unreadable_detail"
 DELIMITER_LABELS = {",": ",", ";": ";", "\t": "TAB"}
 
 
@@ -48,12 +57,22 @@ class Detected:
 
 @dataclass(frozen=True)
 class ColumnInfo:
-    """One column of the input: its heading, canonical field, §6 category and frame column."""
+    """One column of the input: its heading, canonical field, §6 category and frame column.
+
+    ``scan``: its text is scanned for personal codes and card numbers (every unknown heading is);
+    ``read_as``: how its cells were read (dates, yes/no styles), for the inventory;
+    ``unreadable``: cells that held text the field's type could not read;
+    ``letter``: the spreadsheet column letter.
+    """
 
     heading: str
     field: str | None
     category: str
     column: str
+    scan: bool = False
+    read_as: str | None = None
+    unreadable: int = 0
+    letter: str = ""
 
     @property
     def classified(self) -> bool:
@@ -61,8 +80,22 @@ class ColumnInfo:
 
 
 @dataclass(frozen=True)
+class CellProblem:
+    """A cell that could not be read (an Excel error, a formula without a saved result, a row
+    cut short): a finding for that record and column, never a blank."""
+
+    source_row: int
+    heading: str
+    field: str | None
+    detail: str
+
+
+@dataclass(frozen=True)
 class LoadedTable:
-    """One input file, loaded: the typed frame plus everything needed to trace a value back."""
+    """One input file (or one sheet of a workbook), loaded: the typed frame plus everything
+    needed to trace a value back.  ``name`` is the source name findings key on (the path relative
+    to the inputs given); ``notes`` say how it was read (kind and why, rows left out, sheets
+    skipped), for the inventory; ``problems`` are the cells that could not be read."""
 
     path: Path
     kind: str
@@ -70,6 +103,13 @@ class LoadedTable:
     columns: tuple[ColumnInfo, ...]
     detected: Detected
     sha256: str
+    name: str = ""
+    notes: tuple[str, ...] = ()
+    problems: tuple[CellProblem, ...] = ()
+
+    @property
+    def source(self) -> str:
+        return self.name or self.path.name
 
     @property
     def rows(self) -> int:
@@ -88,3 +128,7 @@ class RawTable:
     cells: pd.DataFrame
     source_rows: np.ndarray
     detected: Detected
+    # column index -> {spreadsheet row: what the cell holds ("an Excel error" …)}
+    unreadable: dict[int, dict[int, str]] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    short_rows: dict[int, int] = field(default_factory=dict)  # spreadsheet row -> fields found

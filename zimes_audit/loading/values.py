@@ -1,64 +1,91 @@
 """Turning cell text into typed values, vectorised over a whole column.
 
 Every parser takes a pandas ``str`` Series (already stripped, missing for an empty cell) and returns
-the typed Series; a cell that holds text but could not be parsed comes back missing, and
-:func:`first_bad` finds it.  :func:`parse_column` parses each distinct text once (a column of a
-million orders holds far fewer distinct prices, flags or dates) and spreads the results back.
-Accepted spellings:
+the typed Series; a cell that holds text but could not be read comes back missing, and
+:func:`read_column` marks it *unreadable* (the loader turns that into a DATA-INACCURATE finding
+for the record, §12.4 — the audit goes on).  :func:`parse_column` parses each distinct text once
+(a column of a million orders holds far fewer distinct prices, flags or dates) and spreads the
+results back.  How to read is decided **per column**, so that all cells of a column are read the
+same way, and the decision is reported (``Reading.how``, shown by ``zimes-audit inventory``):
 
-* dates: ``DD.MM.YYYY`` (also ``D.M.YYYY``), ``DD.MM.YYYY HH:MM[:SS]``, ISO ``YYYY-MM-DD``,
-  ``YYYY-MM-DD HH:MM[:SS]``, ``YYYY-MM-DDTHH:MM:SS`` and Excel serial numbers (``45292`` is
-  1 January 2024).  Times with a UTC offset are refused rather than guessed.
+* dates: ``DD.MM.YYYY`` with or without the Latvian ordinal dot after the year (``15.03.2025.``),
+  ``DD.MM.YY`` (years 00–68 are 20xx, 69–99 19xx), ``YYYY.MM.DD``, ``DD/MM/YYYY``, ISO
+  ``YYYY-MM-DD`` — each optionally with a time ``HH:MM[:SS]`` —, date cells of a workbook and Excel
+  serial numbers as numbers or text (``45292`` is 1 January 2024).  ``A/B/YYYY`` is read day
+  first, the Latvian way, unless the column holds a day in the second place and none in the first
+  (``12/31/2024``): then the whole column is read month first.  A column with both is mixed, and
+  its slash dates are unreadable rather than guessed.  Times with a UTC offset are refused.
 * numbers: decimal comma or point, thousands separated by spaces or the other mark, ``€``/``EUR``.
-* yes/no: ``Jā Nē Ja Ne``, ``yes no``, ``true false`` (and Latvian Excel's ``PATIESS APLAMS``),
-  ``1 0``, ``x`` for a tick.  Words such as ``paid`` are not yes/no values.
+* yes/no: ``Jā/Nē``, ``Ja/Ne``, ``Ir/Nav``, ``+/-``, ``yes/no``, ``y/n``, ``true/false`` (and
+  Latvian Excel's ``PATIESS/APLAMS``), ``1/0``, ``x``, ``✓``, ``✔``, ``v`` for a tick.  In a
+  column of tick marks only, a blank cell is *no*; elsewhere a blank is unknown.  A date in a
+  yes/no column reads as *yes* (the thing happened that day: "Atteicās no jaunumiem 03.02.2024").
+  Words such as ``paid`` are not yes/no values.
 
 >>> clean_text(pd.Series(["  Jānis Bērziņš ", " ", None], dtype="str")).tolist()
 ['Jānis Bērziņš', nan, nan]
 >>> text = pd.Series(["12,50", "1 234,50 €", "1.234,50", "-7", "1,234.5", None], dtype="str")
 >>> parse_number(text).tolist()
 [12.5, 1234.5, 1234.5, -7.0, 1234.5, nan]
->>> parse_bool(pd.Series(["Jā", "nē", "x", "TRUE", None], dtype="str")).tolist()
-[True, False, True, True, <NA>]
->>> dates = pd.Series(["05.01.2024", "2024-01-05", "45296", "5.1.2024 13:45"], dtype="str")
+>>> parse_bool(pd.Series(["Jā", "nē", "x", "TRUE", "Ir", "-", None], dtype="str")).tolist()
+[True, False, True, True, True, False, <NA>]
+>>> dates = pd.Series(["05.01.2024", "2024-01-05", "45296", "5.1.2024 13:45", "05.01.2024.",
+...                    "2024.01.05", "05/01/2024", "05.01.24"], dtype="str")
 >>> parse_column(dates, "date").dt.strftime("%Y-%m-%d").tolist()
-['2024-01-05', '2024-01-05', '2024-01-05', '2024-01-05']
+['2024-01-05', '2024-01-05', '2024-01-05', '2024-01-05', '2024-01-05', '2024-01-05', \
+'2024-01-05', '2024-01-05']
 >>> parse_column(dates, "datetime").iloc[3]
 Timestamp('2024-01-05 13:45:00')
->>> bad = pd.Series(["1.2.2024", "paid", None], dtype="str")
->>> first_bad(bad, parse_column(bad, "bool")), first_bad(bad, parse_column(bad, "date"))
-(0, 1)
+>>> read_column(pd.Series(["12/31/2024", "01/02/2024"], dtype="str"), "date").how
+'dates: MM/DD/YYYY (month first: a day in the second place)'
+>>> r = read_column(pd.Series(["x", None, "✓"], dtype="str"), "bool")
+>>> r.values.tolist(), r.how
+([True, False, True], 'yes/no: tick marks (a blank cell is no)')
+>>> cells = pd.Series(["1.2.2024", "31.02.2024", "paid", None], dtype="str")
+>>> read_column(cells, "bool").values.tolist(), read_column(cells, "bool").how
+([True, <NA>, <NA>, <NA>], 'yes/no: none; a date reads as yes')
+>>> read_column(cells, "date").unreadable.tolist()
+[False, True, True, False]
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-TRUE_WORDS = ("jā", "ja", "yes", "true", "patiess", "1", "x", "✓", "✔")
-FALSE_WORDS = ("nē", "ne", "no", "false", "aplams", "0")
+TRUE_WORDS = ("jā", "ja", "j", "yes", "y", "true", "patiess", "ir", "1", "+", "x", "✓", "✔", "v")
+FALSE_WORDS = ("nē", "ne", "n", "no", "false", "aplams", "nav", "0", "-", "–", "—")
+TICKS = frozenset({"x", "✓", "✔", "v", "+"})
 _BOOL = {w: True for w in TRUE_WORDS} | {w: False for w in FALSE_WORDS}
 
-DATE_FORMATS = (
-    "%d.%m.%Y",
-    "%d.%m.%Y %H:%M",
-    "%d.%m.%Y %H:%M:%S",
-    "%Y-%m-%d",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d %H:%M:%S.%f",
-    "%Y-%m-%dT%H:%M:%S.%f",
-)
 EXCEL_EPOCH = "1899-12-30"
 _SERIAL = r"^\d{1,6}(?:[.,]\d+)?$"
 # datetime64[ns] holds 1677-09-21 .. 2262-04-11; keep a margin on both ends.
 _EARLIEST, _LATEST = pd.Timestamp("1678-01-01"), pd.Timestamp("2262-01-01")
+_TIME = r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.(?P<f>\d{1,9}))?)?)?$"
+#: Date spellings: (label, pattern with named groups a/b = day/month in some order, y = year).
+DATE_PATTERNS = (
+    ("DD.MM.YYYY", r"^(?P<a>\d{1,2})\.\s?(?P<b>\d{1,2})\.\s?(?P<y>\d{4})\.?" + _TIME),
+    ("DD.MM.YY", r"^(?P<a>\d{1,2})\.(?P<b>\d{1,2})\.(?P<y>\d{2})\.?" + _TIME),
+    ("ISO YYYY-MM-DD", r"^(?P<y>\d{4})-(?P<b>\d{1,2})-(?P<a>\d{1,2})" + _TIME),
+    ("YYYY.MM.DD", r"^(?P<y>\d{4})[./](?P<b>\d{1,2})[./](?P<a>\d{1,2})\.?" + _TIME),
+    ("slash", r"^(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})" + _TIME),
+)
+#: Exact spellings read first, vectorised: (label, strptime format).
+FAST_FORMATS = (
+    ("ISO YYYY-MM-DD", "%Y-%m-%d %H:%M:%S"),
+    ("ISO YYYY-MM-DD", "%Y-%m-%d"),
+    ("ISO YYYY-MM-DD", "%Y-%m-%d %H:%M"),
+    ("ISO YYYY-MM-DD", "%Y-%m-%dT%H:%M:%S"),
+    ("DD.MM.YYYY", "%d.%m.%Y"),
+    ("DD.MM.YYYY", "%d.%m.%Y %H:%M"),
+    ("DD.MM.YYYY", "%d.%m.%Y %H:%M:%S"),
+)
 
 _NOISE = r"[\s\x{00a0}\x{202f}\x{2009}€]|EUR"  # RE2 syntax (Arrow)
 _COMMA_DECIMAL = r",[^.]*$|\..*\."  # a comma after the last point, or several points
@@ -98,63 +125,180 @@ def parse_number(text: pd.Series) -> pd.Series:
     return pd.Series(values, index=text.index, name=text.name, dtype="float64")
 
 
-def parse_bool(text: pd.Series) -> pd.Series:
-    """Yes/no values as the nullable ``boolean`` dtype."""
-    words = [None if pd.isna(v) else _BOOL.get(v.casefold()) for v in text]
-    return pd.Series(words, index=text.index, name=text.name, dtype="boolean")
+@dataclass(frozen=True)
+class Reading:
+    """One column read as its field's type: the values, how they were read (for the inventory;
+    ``None`` for text) and which cells held text that could not be read."""
+
+    values: pd.Series
+    how: str | None
+    unreadable: np.ndarray
 
 
-def _formats_for(sample: str) -> list[str]:
-    """The date formats, the one that reads ``sample`` first (columns rarely mix formats)."""
-    probe = pd.Series([sample], dtype="str")
-    return sorted(
-        DATE_FORMATS, key=lambda f: pd.to_datetime(probe, format=f, errors="coerce").isna()[0]
+def _bool_words(text: pd.Series) -> pd.Series:
+    return pd.Series(
+        [None if pd.isna(v) else _BOOL.get(v.casefold()) for v in text],
+        index=text.index,
+        name=text.name,
+        dtype="boolean",
     )
 
 
+def parse_bool(text: pd.Series) -> pd.Series:
+    """Yes/no values as the nullable ``boolean`` dtype (cell by cell, no column decision)."""
+    return _bool_words(text)
+
+
+def _read_bool(text: pd.Series) -> tuple[pd.Series, str | None]:
+    words = _bool_words(text)
+    as_date = words.isna() & text.notna()
+    dated = pd.Series(False, index=text.index)
+    if as_date.any():
+        dated[as_date] = _read_dates(text[as_date], keep_time=False, serials=False)[0].notna()
+        words[dated] = True
+    seen = {v.casefold() for v in text[text.notna() & ~dated].unique()}
+    ticks_only = bool(seen) and seen <= TICKS
+    if ticks_only:
+        words = words.fillna(False)
+        how = "yes/no: tick marks (a blank cell is no)"
+    else:
+        styles = sorted(w for w in seen if w in _BOOL)
+        how = "yes/no: " + (", ".join(styles) if styles else "none")
+    if dated.any():
+        how += "; a date reads as yes"
+    return words, how
+
+
 def _serial(text: pd.Series) -> pd.Series:
-    numeric = text.str.fullmatch(_SERIAL)
+    numeric = text.str.fullmatch(_SERIAL).fillna(False).astype(bool)
     days = pd.to_numeric(text[numeric].str.replace(",", "."), errors="coerce")
     days = days[(days >= 1) & (days < 2958466)]
     stamps = pd.to_datetime(days, unit="D", origin=EXCEL_EPOCH).dt.round("ms")
     return stamps.reindex(text.index)
 
 
-def parse_dates(text: pd.Series, *, keep_time: bool) -> pd.Series:
-    """Dates (midnight) or date-times as ``datetime64[ns]``; each format tried on what is left."""
-    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]", name=text.name)
-    todo = text.notna()
-    if not todo.any():
-        return out
-    parsers: list[Callable[[pd.Series], pd.Series]] = [
-        lambda s, f=fmt: pd.to_datetime(s, format=f, errors="coerce")
-        for fmt in _formats_for(text[todo].iloc[0])
-    ]
-    for parse in [*parsers, _serial]:
-        part = parse(text[todo])
+def _stamp(parts: pd.DataFrame, day: str, month: str) -> pd.Series:
+    """Timestamps from extracted parts (strings), ``day``/``month`` naming the groups."""
+    year = pd.to_numeric(parts["y"], errors="coerce")
+    short = parts["y"].str.len() == 2
+    year = year.where(~short, year + np.where(year <= 68, 2000, 1900))
+    fraction = parts["f"].fillna("").str.ljust(6, "0").str[:6]
+    fields = pd.DataFrame(
+        {
+            "year": year,
+            "month": pd.to_numeric(parts[month], errors="coerce"),
+            "day": pd.to_numeric(parts[day], errors="coerce"),
+            "hour": pd.to_numeric(parts["H"], errors="coerce").fillna(0),
+            "minute": pd.to_numeric(parts["M"], errors="coerce").fillna(0),
+            "second": pd.to_numeric(parts["S"], errors="coerce").fillna(0),
+            "microsecond": pd.to_numeric(fraction.replace("", "0"), errors="coerce").fillna(0),
+        }
+    )
+    return pd.to_datetime(fields, errors="coerce")
+
+
+def _fast_dates(text: pd.Series, out: pd.Series, todo: pd.Series, used: list[str]) -> None:
+    """Read the cells of the common exact spellings with pandas' compiled parser (fast at a
+    million distinct date-times); what is left goes through :data:`DATE_PATTERNS`."""
+    tried: set[str] = set()
+    while todo.any():
+        probe = pd.Series([text[todo].iloc[0]], dtype="str")
+        fits = [
+            (label, fmt)
+            for label, fmt in FAST_FORMATS
+            if fmt not in tried and pd.to_datetime(probe, format=fmt, errors="coerce").notna()[0]
+        ]
+        if not fits:
+            return
+        label, fmt = fits[0]
+        tried.add(fmt)
+        part = pd.to_datetime(text[todo], format=fmt, errors="coerce")
         part = part[part.notna() & (part >= _EARLIEST) & (part < _LATEST)]
         out[part.index] = part.astype("datetime64[ns]")
         todo[part.index] = False
+        if label not in used:
+            used.append(label)
+
+
+def _read_dates(
+    text: pd.Series, *, keep_time: bool, serials: bool = True
+) -> tuple[pd.Series, str | None]:
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]", name=text.name)
+    todo = text.notna()
+    used: list[str] = []
+    _fast_dates(text, out, todo, used)
+    for label, pattern in DATE_PATTERNS:
         if not todo.any():
             break
-    return out if keep_time else out.dt.normalize()
+        parts = text[todo].str.extract(pattern)
+        hit = parts["y"].notna()
+        if not hit.any():
+            continue
+        parts = parts[hit]
+        if label == "slash":
+            a, b = pd.to_numeric(parts["a"]), pd.to_numeric(parts["b"])
+            day_first, month_first = bool((a > 12).any()), bool((b > 12).any())
+            if month_first and not day_first:
+                label = "MM/DD/YYYY (month first: a day in the second place)"
+                stamps = _stamp(parts, "b", "a")
+            elif day_first and month_first:
+                label = "A/B/YYYY mixed day-first and month-first: unreadable"
+                stamps = pd.Series(pd.NaT, index=parts.index, dtype="datetime64[ns]")
+            else:
+                label = "DD/MM/YYYY (day first)"
+                stamps = _stamp(parts, "a", "b")
+        else:
+            stamps = _stamp(parts, "a", "b")
+        if label == "DD.MM.YY":
+            label = "DD.MM.YY (00–68 = 20xx)"
+        good = stamps[stamps.notna() & (stamps >= _EARLIEST) & (stamps < _LATEST)]
+        out[good.index] = good.astype("datetime64[ns]")
+        todo[parts.index] = False  # a cell of this shape that is no real date stays unreadable
+        if label not in used:
+            used.append(label)
+    if serials and todo.any():
+        serial = _serial(text[todo])
+        serial = serial[serial.notna()]
+        if len(serial):
+            out[serial.index] = serial.astype("datetime64[ns]")
+            used.append("serial numbers")
+    values = out if keep_time else out.dt.normalize()
+    return values, ("dates: " + ", ".join(used)) if used else None
 
 
-PARSERS: dict[str, Callable[[pd.Series], pd.Series]] = {
-    "number": parse_number,
-    "bool": parse_bool,
-    "date": lambda s: parse_dates(s, keep_time=False),
-    "datetime": lambda s: parse_dates(s, keep_time=True),
+def parse_dates(text: pd.Series, *, keep_time: bool) -> pd.Series:
+    """Dates (midnight) or date-times as ``datetime64[ns]``, read the same way for the column."""
+    return _read_dates(text, keep_time=keep_time)[0]
+
+
+READERS: dict[str, Callable[[pd.Series], tuple[pd.Series, str | None]]] = {
+    "number": lambda s: (parse_number(s), None),
+    "bool": _read_bool,
+    "date": lambda s: _read_dates(s, keep_time=False),
+    "datetime": lambda s: _read_dates(s, keep_time=True),
 }
+
+
+def read_column(text: pd.Series, type_: str) -> Reading:
+    """Read ``text`` as catalogue field type ``type_`` (``text`` and ``code`` stay text).
+
+    The column is decided on its distinct texts, then spread back to every cell."""
+    read = READERS.get(type_)
+    if read is None:
+        return Reading(text, None, np.zeros(len(text), dtype=bool))
+    encoded = pc.dictionary_encode(_arrow(text))
+    distinct = pd.Series(encoded.dictionary.to_pandas(), dtype="str")
+    positions = encoded.indices.fill_null(-1).to_numpy()
+    parsed, how = read(distinct)
+    values = pd.Series(
+        parsed.array.take(positions, allow_fill=True), index=text.index, name=text.name
+    )
+    if type_ == "bool" and how and how.startswith("yes/no: tick"):
+        values = values.fillna(False)
+    unreadable = text.notna().to_numpy() & values.isna().to_numpy()
+    return Reading(values, how, unreadable)
 
 
 def parse_column(text: pd.Series, type_: str) -> pd.Series:
     """Parse ``text`` as catalogue field type ``type_`` (``text`` and ``code`` stay text)."""
-    parse = PARSERS.get(type_)
-    if parse is None:
-        return text
-    encoded = pc.dictionary_encode(_arrow(text))
-    distinct = pd.Series(encoded.dictionary.to_pandas(), dtype="str")
-    positions = encoded.indices.fill_null(-1).to_numpy()
-    parsed = parse(distinct).array.take(positions, allow_fill=True)
-    return pd.Series(parsed, index=text.index, name=text.name)
+    return read_column(text, type_).values

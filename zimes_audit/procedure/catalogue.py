@@ -1,18 +1,28 @@
 """The §6 field catalogue: canonical fields, their categories and heading synonyms.
 
 The catalogue itself is data (``data/field_catalogue.toml``); this module reads it and maps a
-heading as people write it to a canonical field.  Matching ignores case, spacing, diacritics,
-underscores and trailing punctuation, so ``"  E-PASTS: "`` and ``"e-pasts"`` are the same heading.
+heading as people write it to a canonical field.  A heading is folded to a key first
+(:func:`normalise_heading`): case, diacritics, every punctuation mark and symbol, abbreviation
+dots and spacing are ignored, so ``"Reģ. Nr."``, ``"REG NR"`` and ``"reg_nr"`` are one heading.
+When the whole heading is unknown, shorter keys are tried in order (:func:`heading_keys`):
+without bracketed remarks (``"Piekrišana (Jā/Nē)"``), without a unit or yes/no suffix
+(``"Summa, EUR"``, ``"Piekrišana Jā/Nē"``).
 
 >>> cat = load_catalogue()
 >>> cat.field_for("Vārds, uzvārds").name
 'name'
 >>> cat.field_for("  PERSONAS KODS. ").category
 'not-permitted'
+>>> [cat.field_for(h).name for h in ("Reģ. Nr.", "Piekrišana (Jā/Nē)", "Summa, EUR", "Tālr.")]
+['company_id', 'consent_given', 'total', 'phone']
+>>> [cat.field_for(h).name for h in ("Vārds", "Uzvārds", "Pers. kods", "Nr.p.k.")]
+['first_name', 'last_name', 'personal_code', 'row_number']
 >>> cat.field_for("favourite colour") is None
 True
 >>> normalise_heading("Pasūtījuma nr.")
 'pasutijuma nr'
+>>> heading_keys("Summa (EUR), €")
+['summa eur eur', 'summa eur', 'summa']
 """
 
 from __future__ import annotations
@@ -26,30 +36,45 @@ from importlib import resources
 
 NOT_PERMITTED = "not-permitted"
 UNCLASSIFIED = "unclassified"
-CATEGORY_LABELS = {
-    "6.1": "6.1 name",
-    "6.2": "6.2 contact",
-    "6.3": "6.3 relationship dates",
-    "6.4": "6.4 device/cookie data",
-    "6.5": "6.5 correspondence",
-    "6.6": "6.6 purchase history",
-    "6.7": "6.7 reviews/complaints",
-    "6.8": "6.8 bank account",
-    "operational": "operational",
-    NOT_PERMITTED: "not permitted",
-    UNCLASSIFIED: "unknown heading",
-}
+#: The column-level checks' kind: one row per input column (file × heading), not a record.
+COLUMNS_KIND = "columns"
+# Suffixes people add to a heading that do not change what the column holds: a currency or unit,
+# a yes/no hint.  Tried away only when the whole heading is unknown.
+_SUFFIX = re.compile(
+    r"(?:\s+(?:eur|euro|eiro|ls|usd|gab|pcs|percent|proc|ja ne|ja vai ne|yes no|y n|j n|"
+    r"true false))+$"
+)
+_BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|\{[^{}]*\}")
 
-_TRIM = " \t\r\n.:;,*#-_()[]"
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", str(text).replace("\ufeff", ""))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    # every character that is not a letter or a digit separates words ("Reģ.Nr." = "reg nr")
+    words = "".join(
+        ch if unicodedata.category(ch)[0] in "LN" else " " for ch in plain.replace("€", " eur ")
+    )
+    return " ".join(words.split())
 
 
 def normalise_heading(text: str) -> str:
-    """Fold a heading to its matching key: lower case, no diacritics, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    plain = plain.replace("\ufeff", "").casefold().replace("_", " ")
-    plain = re.sub(r"\s+", " ", plain).strip(_TRIM)
-    return re.sub(r"\s*([,.])\s*", r"\1 ", plain).strip()
+    """Fold a heading to its matching key: lower case, no diacritics, no punctuation or symbols,
+    single spaces.
+
+    >>> normalise_heading("  E-PASTA_adrese: ")
+    'e pasta adrese'
+    >>> normalise_heading("Nr.p.k.") == normalise_heading("Nr. p. k.")
+    True
+    """
+    return _fold(text)
+
+
+def heading_keys(text: str) -> list[str]:
+    """The keys a heading is looked up by, most specific first (no duplicates, none empty)."""
+    full = _fold(text)
+    unbracketed = _fold(_BRACKETS.sub(" ", str(text)))
+    keys = [full, unbracketed, _SUFFIX.sub("", unbracketed).strip()]
+    return [k for k in dict.fromkeys(keys) if k]
 
 
 @dataclass(frozen=True)
@@ -63,6 +88,7 @@ class Field:
     personal: bool = False
     scan: bool = False
     validate: str | None = None  # "email" or "phone"
+    local: bool = False  # declared by the administrator's field map, not by the package
 
 
 @dataclass(frozen=True)
@@ -81,12 +107,39 @@ class Catalogue:
     fields: dict[str, Field]
     kinds: dict[str, Kind]
     paid_statuses: tuple[str, ...] = ()
+    category_labels: dict[str, str] = field(default_factory=dict)
     _by_heading: dict[str, str] = field(repr=False, default_factory=dict)
+
+    @property
+    def kind_names(self) -> tuple[str, ...]:
+        """The record kinds (``orders``, ``register``), in the catalogue's order."""
+        return tuple(self.kinds)
 
     def field_for(self, heading: str) -> Field | None:
         """The canonical field a heading stands for, or ``None`` for an unknown heading."""
-        name = self._by_heading.get(normalise_heading(heading))
-        return self.fields[name] if name else None
+        for key in heading_keys(heading):
+            name = self._by_heading.get(key)
+            if name:
+                return self.fields[name]
+        return None
+
+    def heading_index(self) -> dict[str, str]:
+        """Every heading key the catalogue knows → its field name."""
+        return dict(self._by_heading)
+
+    def with_field_map(self, field_map) -> Catalogue:
+        """This catalogue with the administrator's field map applied
+        (:mod:`zimes_audit.procedure.field_map`): its fields added, its headings winning."""
+        if field_map is None:
+            return self
+        fields = {**self.fields, **field_map.fields}
+        by_heading = dict(self._by_heading)
+        for f in field_map.fields.values():
+            for heading in (f.name, *f.headings):
+                by_heading[normalise_heading(heading)] = f.name
+        for heading, name in field_map.headings.items():
+            by_heading[normalise_heading(heading)] = name
+        return Catalogue(fields, self.kinds, self.paid_statuses, self.category_labels, by_heading)
 
     def names(self, *, category: str | None = None, type: str | None = None) -> list[str]:
         return [
@@ -136,7 +189,11 @@ def _build(raw: dict) -> Catalogue:
             if owner != f.name:
                 raise ValueError(f"heading {heading!r} is claimed by {owner} and {f.name}")
     paid = tuple(v.casefold() for v in raw["values"]["paid_statuses"])
-    return Catalogue(fields, kinds, paid, by_heading)
+    labels = dict(raw["categories"])
+    unknown = {f.category for f in fields.values()} - set(labels)
+    if unknown:
+        raise ValueError(f"categories without a label: {sorted(unknown)}")
+    return Catalogue(fields, kinds, paid, labels, by_heading)
 
 
 @cache
@@ -148,3 +205,7 @@ def load_catalogue() -> Catalogue:
         .read_text("utf-8")
     )
     return _build(tomllib.loads(text))
+
+
+#: §6 category → its label, in the catalogue's order (data: ``[categories]``).
+CATEGORY_LABELS = load_catalogue().category_labels

@@ -4,8 +4,8 @@ No number of the procedure's terms is written in code or notebooks; the suites r
 suite parameters, with the audit date.
 
 >>> policy = load_policy()
->>> policy.retention_years, policy.inactivity_years
-(5, 3)
+>>> policy.retention_years, policy.inactivity_years, policy.guest_relationship_years
+(5, 3, 2)
 >>> sorted(policy.suite_parameters("2026-11-01"))
 ['as_of', 'inactivity_years', 'phone_region', 'retention_years']
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import phonenumbers
 
-from zimes_audit.errors import PolicyError
+from zimes_audit.errors import PolicyError, PolicyNotFound
 from zimes_audit.procedure.catalogue import load_catalogue
 from zimes_audit.procedure.rules import load_rules
 
@@ -33,11 +33,15 @@ SHIPPED_SOURCE = f"zimes_audit/procedure/data/{DEFAULT_POLICY}"  # how the shipp
 class Policy:
     retention_years: int
     inactivity_years: int
+    guest_relationship_years: int  # how long a guest order's relationship lasts after the order
     contact_fields_not_needed: tuple[str, ...]
     phone_region: str
     due_days: dict[str, int]
     source: str
     sha256: str
+    bulk_job_threshold: int = 1000  # a job with more records is decided on its job row
+    bulk_job_examples: int = 20  # … and lists only this many records on the Flagged sheet
+    exception_days: int | None = None  # an accepted exception lapses after this many days
 
     def suite_parameters(self, as_of: date | str) -> dict[str, object]:
         """The values the suites' ``$PARAMETER`` references resolve to."""
@@ -67,7 +71,8 @@ def parse_policy(text: str, source: str) -> Policy:
         raise PolicyError(source, problem="not valid TOML") from None
     retention = _require(raw, "terms.retention_years", int, source)
     inactivity = _require(raw, "terms.inactivity_years", int, source)
-    if retention < 0 or inactivity < 0:
+    guest = _require(raw, "terms.guest_relationship_years", int, source)
+    if retention < 0 or inactivity < 0 or guest < 0:
         raise PolicyError(source, problem="terms must not be negative")
     fields = _require(raw, "accounting.contact_fields_not_needed", list, source)
     unknown = [f for f in fields if str(f) not in load_catalogue().fields]
@@ -81,9 +86,23 @@ def parse_policy(text: str, source: str) -> Policy:
     region = _require(raw, "phones.default_region", str, source)
     if region not in phonenumbers.SUPPORTED_REGIONS:
         raise PolicyError(source, problem="'phones.default_region' is not a region code")
+    sheet = raw.get("workbook", {})
+    threshold = sheet.get("bulk_job_threshold", 1000)
+    examples = sheet.get("bulk_job_examples", 20)
+    lapse = raw.get("exceptions", {}).get("valid_days")
+    for name, value in (("workbook.bulk_job_threshold", threshold),
+                        ("workbook.bulk_job_examples", examples)):  # fmt: skip
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise PolicyError(source, problem=f"'{name}' must be a whole number above 0")
+    if lapse is not None and (not isinstance(lapse, int) or isinstance(lapse, bool) or lapse < 1):
+        raise PolicyError(source, problem="'exceptions.valid_days' must be a whole number above 0")
     return Policy(
+        bulk_job_threshold=threshold,
+        bulk_job_examples=examples,
+        exception_days=lapse,
         retention_years=retention,
         inactivity_years=inactivity,
+        guest_relationship_years=guest,
         contact_fields_not_needed=tuple(str(f) for f in fields),
         phone_region=region,
         due_days=dict(due),
@@ -101,6 +120,8 @@ def load_policy(path: str | Path | None = None) -> Policy:
             .read_text("utf-8")
         )
         return parse_policy(text, SHIPPED_SOURCE)
+    if not Path(path).is_file():
+        raise PolicyNotFound(path)
     try:
         text = Path(path).read_text("utf-8")
     except (OSError, UnicodeDecodeError):

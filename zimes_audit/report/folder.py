@@ -18,20 +18,49 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from zimes_audit.errors import ReportExists
+from zimes_audit.errors import OutputError, ReportExists, one_line
+
+
+def check_target(folder: Path) -> None:
+    """Refuse a report folder that cannot be created, saying why: a part of its path that is a
+    file (or ``/dev/null``), or a folder we may not write in.
+
+    >>> import tempfile, pathlib
+    >>> base = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (base / "notes.txt").write_text("x")
+    >>> check_target(base / "notes.txt" / "report")
+    Traceback (most recent call last):
+    ...
+    zimes_audit.errors.OutputError: ...report: cannot create the report folder here (...notes.txt is a file, not a folder). ...
+    >>> check_target(pathlib.Path("/dev/null/report"))
+    Traceback (most recent call last):
+    ...
+    zimes_audit.errors.OutputError: /dev/null/report: cannot create the report folder here (/dev/null is a device, not a folder). ...
+    """
+    if folder.exists() or folder.is_symlink():
+        raise ReportExists(folder)
+    ancestor = folder.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        what = "a file" if ancestor.is_file() else "a device"
+        raise OutputError(folder, problem=f"{one_line(ancestor)} is {what}, not a folder")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise OutputError(folder, problem=f"no permission to write in {one_line(ancestor)}")
 
 
 def choose_folder(out: Path | None, reports_root: Path, as_of: str) -> Path:
-    """``out`` when given (refused if it exists); else the first free ``reports/<as-of>[-N]``."""
+    """``out`` when given (refused if it exists or cannot be created); else the first free
+    ``reports/<as-of>[-N]``."""
     if out is not None:
-        if out.exists():
-            raise ReportExists(out)
+        check_target(out)
         return out
     candidate = reports_root / as_of
     number = 2
     while candidate.exists():
         candidate = reports_root / f"{as_of}-{number}"
         number += 1
+    check_target(candidate)
     return candidate
 
 

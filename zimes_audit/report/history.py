@@ -1,81 +1,500 @@
-"""What changed since the previous audit: resolved, new and still-open findings.
+"""The audit history: an embedded SQLite database that remembers every run and every decision.
 
-The administrator acts on a report's workbook in Mozello and the register; the next run compares
-its findings with the previous report's ``findings.csv`` and shows what was resolved.  A finding
-is the same finding when its record id and rule id are (rows move between exports; a record
-without an id is matched by file and row).
+The administrator runs the audit every month (docs/contracts.md).  Each complete report is recorded
+here — the run (id, audit date, times, report folder, each input's SHA-256 and kind, whether the
+inputs are the shipped synthetic sample) and every finding under a **stable finding key**, with the
+date it was first flagged, its due date (first flagged + the action's grace days from the policy;
+it never moves) and its status in that run — together with the decisions read back from the
+previous workbook (:mod:`zimes_audit.report.resolutions`).  The history holds ids and keys only:
+record ids, rule ids, canonical field names or headings, file names, hashes and dates.  The
+administrator's free-text note is kept with e-mail addresses and digit runs (codes, phones,
+cards) blanked out (:func:`scrub_note`).
+
+The run a new run is compared with is the latest recorded run with an **earlier** audit date over
+the **same kinds** of input, on the same side of the synthetic/real line: running the shipped sample
+(``make audit``) never becomes the baseline of a real run, and a later audit is never the baseline
+of an earlier one.
 
 >>> import pandas as pd
->>> before = pd.DataFrame({"source_file": ["o.csv"] * 2, "source_row": [2, 3],
-...                        "record_id": ["M-1", "M-2"], "rule_id": ["CONTACT-AFTER-END"] * 2})
->>> now = pd.DataFrame({"source_file": ["o.csv"], "source_row": [5],
-...                     "record_id": ["M-2"], "rule_id": ["CONTACT-AFTER-END"]})
->>> change = compare(now, before)
->>> change.status.tolist(), change.resolved.record_id.tolist()
-(['still open'], ['M-1'])
+>>> findings = pd.DataFrame({"record_kind": ["orders", "register", "orders"],
+...     "source_file": ["o.csv", "k.xlsx", "o.csv"], "source_row": [2, 1, 7],
+...     "record_id": ["M-1", "", ""], "rule_id": ["CONTACT-AFTER-END", "FIELD-UNCLASSIFIED",
+...     "DATA-INACCURATE"], "field": ["phone;email", "Krāsa", "email"]})
+>>> finding_keys(findings).tolist()
+['orders:M-1|CONTACT-AFTER-END|email;phone', 'k.xlsx|FIELD-UNCLASSIFIED|Krāsa', 'orders:o.csv@7|DATA-INACCURATE|email']
+>>> scrub_note("Klients K-12 lūdza; zvanīt +371 22345678, jb@inbox.lv")
+'Klients K-12 lūdza; zvanīt […], […]'
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-from dataclasses import dataclass
+import re
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
 
-from zimes_audit.checks.findings import FINDINGS_COLUMNS
+from zimes_audit.procedure.rules import column_rules
+from zimes_audit.report.reports import TREND_COLUMNS, trend_frame
 
-NEW, STILL_OPEN = "new", "still open"
+HISTORY_FILE = "zimes-history.sqlite"
+SCHEMA_VERSION = 1
+DONE = frozenset({"done", "deleted", "redacted", "corrected", "consent_obtained"})
+ACCEPT = frozenset({"not_applicable", "exception"})
+STATUSES = ("new", "still_open", "overdue", "done_still_present", "exception", "exception_expired")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    as_of TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT NOT NULL,
+    report_folder TEXT NOT NULL,
+    input_kinds TEXT NOT NULL,
+    synthetic INTEGER NOT NULL,
+    previous_run TEXT,
+    resolutions_from TEXT,
+    policy_sha256 TEXT NOT NULL,
+    counts TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS run_inputs (
+    run_id TEXT NOT NULL REFERENCES runs(run_id),
+    sha256 TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    rows INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS findings (
+    run_id TEXT NOT NULL REFERENCES runs(run_id),
+    finding_key TEXT NOT NULL,
+    job_key TEXT NOT NULL,
+    record_kind TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    source_file TEXT NOT NULL,
+    source_row INTEGER,
+    rule_id TEXT NOT NULL,
+    procedure_section TEXT NOT NULL,
+    action TEXT NOT NULL,
+    field TEXT NOT NULL,
+    first_flagged TEXT NOT NULL,
+    due_date TEXT NOT NULL,
+    status TEXT NOT NULL,
+    PRIMARY KEY (run_id, finding_key)
+);
+CREATE TABLE IF NOT EXISTS decisions (
+    run_id TEXT NOT NULL REFERENCES runs(run_id),
+    finding_key TEXT NOT NULL,
+    resolution TEXT NOT NULL,
+    note TEXT NOT NULL,
+    decided_by TEXT NOT NULL,
+    decided_on TEXT NOT NULL,
+    accepted INTEGER NOT NULL,
+    expires TEXT,
+    from_job INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS decisions_key ON decisions (finding_key);
+"""
+
+_EMAIL = re.compile(r"\S+@\S+")
+_DIGITS = re.compile(r"\+?\d[\d\s\-./]*\d")
+_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}")
+
+
+def _blank(match: re.Match) -> str:
+    text = match.group(0)
+    digits = sum(c.isdigit() for c in text)
+    return "[…]" if digits >= 7 and not _DATE.fullmatch(text.strip()) else text
+
+
+def scrub_note(text: object) -> str:
+    """A note as the history keeps it: e-mail addresses and runs of 7+ digits (personal codes,
+    phones, card and account numbers — dates excepted) blanked out; at most 500 characters.
+
+    >>> scrub_note("Papīra piekrišana 01.03.2025, mape 2025/7; p.k. 161175-19997")
+    'Papīra piekrišana 01.03.2025, mape 2025/7; p.k. […]'
+    """
+    if not isinstance(text, str):
+        return ""
+    return _DIGITS.sub(_blank, _EMAIL.sub("[…]", " ".join(text.split())))[:500]
+
+
+def _text(column: pd.Series) -> pd.Series:
+    return column.astype("string").fillna("").astype(str)
+
+
+def _sorted_fields(column: pd.Series) -> pd.Series:
+    return _text(column).map(lambda f: ";".join(sorted(p for p in f.split(";") if p)))
+
+
+def finding_keys(findings: pd.DataFrame) -> pd.Series:
+    """The stable key of each finding: kind + record id + rule + field(s); for a column-level
+    finding, file + rule + column; for a record without an id, its file and row stand in."""
+    ids = _text(findings["record_id"]).str.strip()
+    kind = _text(findings["record_kind"])
+    where = _text(findings["source_file"]) + "@" + findings["source_row"].astype(str)
+    record = kind + ":" + ids.where(ids != "", where)
+    rule = _text(findings["rule_id"])
+    column_level = (ids == "") & rule.isin(column_rules())
+    record = record.where(~column_level, _text(findings["source_file"]))
+    return record + "|" + rule + "|" + _sorted_fields(findings["field"])
+
+
+def job_keys(findings: pd.DataFrame) -> pd.Series:
+    """The bulk job of each finding: rule × field × action × source file."""
+    return (
+        _text(findings["rule_id"])
+        + "|"
+        + _sorted_fields(findings["field"])
+        + "|"
+        + _text(findings["action"])
+        + "|"
+        + _text(findings["source_file"])
+    )
+
+
+def is_synthetic(paths: list[Path]) -> bool:
+    """Whether the inputs are the shipped synthetic sample (or one `zimes-audit sample` wrote):
+    the sample writer leaves its ``ground_truth.json`` (with the seed) beside the files."""
+    for path in paths:
+        truth = Path(path).resolve().parent / "ground_truth.json"
+        try:
+            if "seed" in json.loads(truth.read_text("utf-8")):
+                return True
+        except (OSError, ValueError, TypeError):
+            continue
+    return False
 
 
 @dataclass(frozen=True)
-class Change:
-    status: pd.Series  # per current finding: "new" or "still open"
-    resolved: pd.DataFrame  # previous findings that are gone (findings.csv columns)
+class RunRecord:
+    run_id: str
+    as_of: date
+    report_folder: str
+    input_kinds: str
+    synthetic: bool
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One Resolution read back from a workbook, with its note and who decided."""
+
+    resolution: str
+    note: str = ""
+    decided_by: str = ""
+    from_job: bool = False
+
+    @property
+    def accepted(self) -> bool:
+        return self.resolution in ACCEPT and bool(self.note.strip())
+
+    @property
+    def done(self) -> bool:
+        return self.resolution in DONE
+
+
+@dataclass
+class Comparison:
+    """This run's findings against the previous run's: per finding, its dates and status."""
+
+    keys: pd.Series
+    jobs: pd.Series
+    first_flagged: pd.Series
+    due_date: pd.Series
+    status: pd.Series
+    days_overdue: pd.Series
+    exception: pd.DataFrame  # per current finding: note, decided_by, decided_on, expires
+    resolved: pd.DataFrame  # previous findings that are gone
+    previous: RunRecord | None
+    decisions: dict[str, Decision] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
+        present = ~self.status.isin(["exception"])
         return {
             "resolved": len(self.resolved),
-            "new": int((self.status == NEW).sum()),
-            "still_open": int((self.status == STILL_OPEN).sum()),
+            "new": int((self.status == "new").sum()),
+            "still_open": int((present & (self.status != "new")).sum()),
+            "overdue": int((self.days_overdue > 0).sum()),
+            "most_overdue_days": int(self.days_overdue.max()) if len(self.days_overdue) else 0,
+            "done_still_present": int((self.status == "done_still_present").sum()),
+            "exceptions": int((self.status == "exception").sum()),
         }
 
 
-def _keys(findings: pd.DataFrame) -> pd.Series:
-    ids = findings["record_id"].astype("string").fillna("")
-    where = findings["source_file"].astype(str) + ":" + findings["source_row"].astype(str)
-    record = ids.where(ids != "", "@" + where)
-    return record + "|" + findings["rule_id"].astype(str)
+class History:
+    """The history database at ``path`` (created on first use)."""
 
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.db: sqlite3.Connection | None = None
+        self._created = False
+        if self.path.exists():
+            self._connect()
 
-def compare(findings: pd.DataFrame, previous: pd.DataFrame) -> Change:
-    """Status of each current finding, and the previous findings that no longer occur."""
-    now, before = _keys(findings), _keys(previous)
-    status = pd.Series(
-        [STILL_OPEN if k else NEW for k in now.isin(set(before))], index=findings.index
-    )
-    resolved = previous[~before.isin(set(now)).to_numpy()].reset_index(drop=True)
-    return Change(status, resolved)
+    def _connect(self) -> sqlite3.Connection:
+        if self.db is None:
+            self._created = not self.path.exists()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=60)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.executescript(_SCHEMA)
+            self.db.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+        return self.db
 
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
 
-def previous_report(reports_root: Path, *, before: str) -> Path | None:
-    """The report under ``reports_root`` that finished last before ``before`` (ISO time)."""
-    if not reports_root.is_dir():
-        return None
-    candidates = []
-    for folder in reports_root.iterdir():
+    # -- reading -------------------------------------------------------------------------
+    def runs(self) -> list[RunRecord]:
+        if self.db is None:
+            return []
+        rows = self.db.execute("SELECT * FROM runs ORDER BY as_of, finished").fetchall()
+        return [self._run(r) for r in rows]
+
+    @staticmethod
+    def _run(row: sqlite3.Row) -> RunRecord:
+        return RunRecord(
+            row["run_id"],
+            date.fromisoformat(row["as_of"]),
+            row["report_folder"],
+            row["input_kinds"],
+            bool(row["synthetic"]),
+        )
+
+    def previous_run(self, *, as_of: date, input_kinds: str, synthetic: bool) -> RunRecord | None:
+        """The latest recorded run with an earlier audit date over the same kinds of input,
+        synthetic with synthetic and real with real."""
+        if self.db is None:
+            return None
+        row = self.db.execute(
+            "SELECT * FROM runs WHERE input_kinds = ? AND synthetic = ? AND as_of < ? "
+            "ORDER BY as_of DESC, finished DESC LIMIT 1",
+            (input_kinds, int(synthetic), as_of.isoformat()),
+        ).fetchone()
+        return self._run(row) if row else None
+
+    def findings_of(self, run_id: str | None) -> pd.DataFrame:
+        """The findings recorded for ``run_id`` (none for ``None``)."""
+        db = self.db or sqlite3.connect(":memory:")
+        if self.db is None:
+            db.executescript(_SCHEMA)
+        return pd.read_sql_query("SELECT * FROM findings WHERE run_id = ?", db, params=(run_id,))
+
+    def exceptions_of(self, run_id: str) -> dict[str, dict]:
+        """The exceptions in force in ``run_id``: per finding key, the decision behind it."""
+        if self.db is None:
+            return {}
+        rows = self.db.execute(
+            "SELECT f.finding_key, d.note, d.decided_by, d.decided_on, d.expires "
+            "FROM findings f JOIN decisions d ON d.finding_key = f.finding_key AND d.accepted = 1 "
+            "WHERE f.run_id = ? AND f.status = 'exception' "
+            "ORDER BY d.decided_on",
+            (run_id,),
+        ).fetchall()
+        return {r["finding_key"]: dict(r) for r in rows}  # the latest decision wins
+
+    def trend(self, *, input_kinds: str, synthetic: bool, before: date) -> pd.DataFrame:
+        """The recorded runs of one series (the same kinds of input, synthetic with synthetic)
+        audited before ``before``, oldest first: per run its audit date, findings and the
+        counts it recorded against its own previous run (:data:`TREND_COLUMNS`)."""
+        if self.db is None:
+            return pd.DataFrame(columns=TREND_COLUMNS)
+        rows = self.db.execute(
+            "SELECT r.run_id, r.as_of, r.counts, "
+            "(SELECT COUNT(*) FROM findings f WHERE f.run_id = r.run_id) AS findings "
+            "FROM runs r WHERE r.input_kinds = ? AND r.synthetic = ? AND r.as_of < ? "
+            "ORDER BY r.as_of, r.finished",
+            (input_kinds, int(synthetic), before.isoformat()),
+        ).fetchall()
+        return trend_frame(
+            [
+                {
+                    "run_id": r["run_id"],
+                    "as_of": r["as_of"],
+                    "findings": r["findings"],
+                    **json.loads(r["counts"]),
+                }
+                for r in rows
+            ]  # fmt: skip
+        )
+
+    # -- comparing -----------------------------------------------------------------------
+    def compare(
+        self,
+        findings: pd.DataFrame,
+        *,
+        as_of: date,
+        due_days: dict[str, int],
+        previous: RunRecord | None,
+        decisions: dict[str, Decision],
+        job_decisions: dict[str, Decision],
+        exception_days: int | None = None,
+    ) -> Comparison:
+        """Dates and status of every current finding, given the previous run and the decisions
+        read back from its workbook (a job's decision applies to each of its records; a
+        record's own decision wins)."""
+        keys = finding_keys(findings)
+        jobs = job_keys(findings)
+        decisions = dict(decisions)
+        base = self.findings_of(previous.run_id if previous else None)
+        base = base.set_index("finding_key")
+        in_force = self.exceptions_of(previous.run_id) if previous else {}
+        # decisions name keys of the previous run; its job rows name its job keys
+        for key, job in zip(base.index, base["job_key"], strict=True):
+            if job in job_decisions and key not in decisions:
+                decisions[key] = job_decisions[job]
+        grace = findings["action"].map(due_days).fillna(0).astype(int)
+        today = pd.Timestamp(as_of)
+        first, due, status, overdue, exc = [], [], [], [], []
+        for key, days in zip(keys, grace, strict=True):
+            known = key in base.index
+            flagged = date.fromisoformat(base.at[key, "first_flagged"]) if known else as_of
+            due_on = (
+                date.fromisoformat(base.at[key, "due_date"])
+                if known
+                else as_of + timedelta(days=int(days))
+            )
+            decision = decisions.get(key)
+            exception = None
+            if decision is not None and decision.accepted:
+                expires = as_of + timedelta(days=exception_days) if exception_days else None
+                exception = {
+                    "note": decision.note,
+                    "decided_by": decision.decided_by,
+                    "decided_on": as_of.isoformat(),
+                    "expires": expires.isoformat() if expires else None,
+                }
+            elif key in in_force:
+                exception = in_force[key]
+            state = "new" if not known else "still_open"
+            if exception and exception["expires"] and exception["expires"] < as_of.isoformat():
+                state, exception = "exception_expired", None
+            elif exception:
+                state = "exception"
+            elif decision is not None and decision.done:
+                state = "done_still_present"
+            late = (today - pd.Timestamp(due_on)).days if state != "exception" else 0
+            if state in ("new", "still_open") and late > 0:
+                state = "overdue"
+            first.append(flagged)
+            due.append(due_on)
+            status.append(state)
+            overdue.append(max(late, 0))
+            exc.append(exception or {})
+        index = findings.index
+        now = set(keys)
+        gone = base[~base.index.isin(now)].reset_index()
+        return Comparison(
+            keys=keys,
+            jobs=jobs,
+            first_flagged=pd.Series(first, index=index, dtype="object"),
+            due_date=pd.Series(due, index=index, dtype="object"),
+            status=pd.Series(status, index=index, dtype="object"),
+            days_overdue=pd.Series(overdue, index=index, dtype="int64"),
+            exception=pd.DataFrame(exc, index=index),
+            resolved=gone,
+            previous=previous,
+            decisions=decisions,
+        )
+
+    # -- recording -----------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Commit what :meth:`record` wrote only when the whole block succeeds (the report
+        folder renamed into place inside it); roll back otherwise."""
         try:
-            manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
-        except (OSError, ValueError):
-            continue
-        finished = str(manifest.get("finished", ""))
-        if (folder / "findings.csv").is_file() and finished < before:
-            candidates.append((finished, folder))
-    return max(candidates)[1] if candidates else None
+            yield
+        except BaseException:
+            if self.db is not None and self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            if self._created:  # a failed first run leaves no history file behind
+                self.close()
+                self.path.unlink(missing_ok=True)
+            raise
+        if self.db is not None and self.db.in_transaction:
+            self.db.execute("COMMIT")
+        self._created = False  # committed: from now on the file holds recorded runs
+
+    def record(
+        self,
+        *,
+        run_id: str,
+        as_of: date,
+        started: str,
+        finished: str,
+        report_folder: Path,
+        inputs: list[tuple[str, str, int]],
+        synthetic: bool,
+        policy_sha256: str,
+        findings: pd.DataFrame,
+        comparison: Comparison,
+        resolutions_from: str | None,
+        counts: dict[str, int],
+    ) -> None:
+        """Write the run, its findings and the decisions read (inside :meth:`transaction`)."""
+        kinds = ",".join(sorted({kind for _, kind, _ in inputs}))
+        db = self._connect()
+        db.execute("BEGIN IMMEDIATE")
+        db.execute(
+            "INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                run_id, as_of.isoformat(), started, finished, str(Path(report_folder).resolve()),
+                kinds, int(synthetic), comparison.previous.run_id if comparison.previous else None,
+                resolutions_from, policy_sha256, json.dumps(counts, sort_keys=True),
+            ),
+        )  # fmt: skip
+        db.executemany(
+            "INSERT INTO run_inputs VALUES (?,?,?,?)",
+            [(run_id, sha, kind, int(rows)) for sha, kind, rows in inputs],
+        )
+        rows = findings["source_row"].astype("Int64")
+        db.executemany(
+            "INSERT OR IGNORE INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            zip(
+                [run_id] * len(findings),
+                comparison.keys,
+                comparison.jobs,
+                _text(findings["record_kind"]),
+                _text(findings["record_id"]),
+                _text(findings["source_file"]),
+                [None if pd.isna(r) else int(r) for r in rows],
+                _text(findings["rule_id"]),
+                _text(findings["procedure_section"]),
+                _text(findings["action"]),
+                _text(findings["field"]),
+                [d.isoformat() for d in comparison.first_flagged],
+                [d.isoformat() for d in comparison.due_date],
+                comparison.status,
+                strict=True,
+            ),
+        )
+        accepted_on = {
+            k: e for k, e in zip(comparison.keys, comparison.exception.to_dict("records"), strict=False)
+            if e and isinstance(e.get("decided_on"), str) and e["decided_on"] == as_of.isoformat()
+        }  # fmt: skip
+        db.executemany(
+            "INSERT INTO decisions VALUES (?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    run_id, key, d.resolution, scrub_note(d.note), scrub_note(d.decided_by)[:40],
+                    as_of.isoformat(), int(d.accepted),
+                    (accepted_on.get(key) or {}).get("expires"), int(d.from_job),
+                )
+                for key, d in comparison.decisions.items()
+            ],
+        )  # fmt: skip
 
 
-def read_findings(folder: Path) -> pd.DataFrame:
-    """A report's ``findings.csv`` (record ids and rule ids only; no personal values)."""
-    frame = pd.read_csv(folder / "findings.csv", dtype=str, keep_default_na=False)
-    frame["source_row"] = pd.to_numeric(frame["source_row"], errors="coerce").astype("Int64")
-    return frame[FINDINGS_COLUMNS]
+def new_run_id(as_of: date) -> str:
+    """A run id: the audit date and a random suffix (``2026-11-01-3f2a9c``)."""
+    return f"{as_of.isoformat()}-{uuid.uuid4().hex[:6]}"

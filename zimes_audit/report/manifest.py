@@ -1,6 +1,6 @@
-"""``manifest.json``: enough for an auditor to reproduce the run (design.md, Outputs).
+"""``manifest.json``: enough for an auditor to reproduce the run (docs/contracts.md).
 
-Tool, GX and Python versions; policy and suite file hashes; the audit date; every input's path,
+Tool, GX and Python versions; policy, field map and suite file hashes; the audit date; every input's path,
 SHA-256, kind, rows and detected format; counts per rule and action; start and end times; the
 command line.  No personal values.
 """
@@ -34,6 +34,7 @@ def build_manifest(result, command: list[str] | None = None) -> dict:
             "contact_fields_not_needed": list(result.policy.contact_fields_not_needed),
             "due_days": result.policy.due_days,
         },
+        "field_map": result.field_map.summary() if result.field_map else None,
         "suites": [
             {
                 "kind": s.kind,
@@ -48,6 +49,7 @@ def build_manifest(result, command: list[str] | None = None) -> dict:
         "inputs": [
             {
                 "path": str(t.path.resolve()),
+                "source": t.source,
                 "sha256": t.sha256,
                 "kind": t.kind,
                 "rows": t.rows,
@@ -56,6 +58,7 @@ def build_manifest(result, command: list[str] | None = None) -> dict:
                 "delimiter": t.detected.delimiter,
                 "sheet": t.detected.sheet,
                 "header_row": t.detected.header_row,
+                "notes": list(t.notes),
             }
             for t in result.tables
         ],

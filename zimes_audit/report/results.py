@@ -20,26 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-RESULTS_DIR = "results"
-#: The tables a run saves (``results/<name>.parquet``), in the order the audit notebook shows them.
-RESULT_TABLES = (
-    "findings",  # findings.csv's columns + due_date (no personal value: as findings.csv)
-    "findings_by_rule",  # findings per rule (with §) and action
-    "actions",  # findings per action, what to do, earliest due date
-    "findings_sample",  # the first findings of each rule, customer masked
-    "inputs",  # each input: file, kind, rows, SHA-256, how it was read
-    "columns",  # each input column: heading, field, §6 category
-    "rules",  # each rule: id, §, severity, action, reason, expectations per kind
-    "expectations",  # each expectation run: rule, §, action, kind, type, column, unexpected
-    "inventory",  # each input column: filled cells, fill rate
-    "deletions_due",  # records whose retention term passes per coming month
-    "consent",  # per month: records, with consent on record, share
-    "procedure_gaps",  # the procedure's tensions with this run's counts
-)
-
-
-def result_path(folder: str | Path, name: str) -> Path:
-    return Path(folder) / RESULTS_DIR / f"{name}.parquet"
+from zimes_audit.report.layout import MANIFEST, RESULT_TABLES, RESULTS_DIR, result_path
 
 
 def expectations_table(result) -> pd.DataFrame:
@@ -81,16 +62,67 @@ def expectations_table(result) -> pd.DataFrame:
 
 
 def _gaps(result) -> pd.DataFrame:
-    from zimes_audit.views.review import Report, procedure_gaps
+    from zimes_audit.report.reports import Report
+    from zimes_audit.views.gaps import procedure_gaps
 
     manifest = {"policy": {"retention_years": result.policy.retention_years}}
     return procedure_gaps(Report(Path(), manifest, result.findings), result)
 
 
+def with_current_run(trend: pd.DataFrame, run_id: str, as_of, findings: int, counts: dict):
+    """The history's trend (:meth:`~zimes_audit.report.history.History.trend`) with this run
+    appended (it is recorded only once its folder is in place)."""
+    from zimes_audit.report.reports import trend_frame
+
+    rows = trend.astype({"as_of": "string"}).to_dict("records")
+    rows.append({"run_id": run_id, "as_of": str(as_of), "findings": findings, **counts})
+    return trend_frame(rows)
+
+
+EXCEPTION_COLUMNS = [
+    "rule_id", "§", "action", "record_kind", "record_id", "customer", "field", "decided_by",
+    "decided_on", "expires", "note",
+]  # fmt: skip
+
+
+def exceptions_table(result) -> pd.DataFrame:
+    """The exceptions accepted and in force in this run, rule by rule: the customer masked, the
+    administrator's note and name with e-mail addresses and digit runs blanked
+    (:func:`~zimes_audit.report.history.scrub_note`), as the history keeps them."""
+    from zimes_audit.procedure.rules import sort_by_rule
+    from zimes_audit.report.history import scrub_note
+    from zimes_audit.views.masking import masked_findings
+
+    comparison = getattr(result, "comparison", None)
+    held = (comparison.status == "exception").to_numpy() if comparison is not None else []
+    if not len(result.findings) or not held.any():
+        return pd.DataFrame(columns=EXCEPTION_COLUMNS).astype("string")
+    masked = masked_findings(result)[held].reset_index(drop=True)
+    decided = comparison.exception[held].reset_index(drop=True)
+    table = pd.DataFrame(
+        {
+            "rule_id": masked["rule_id"],
+            "§": masked["procedure_section"],
+            "action": masked["action"],
+            "record_kind": masked["record_kind"],
+            "record_id": masked["record_id"],
+            "customer": masked["customer"],
+            "field": masked["field"],
+            "decided_by": decided.get("decided_by", pd.Series(dtype=object)).map(scrub_note),
+            "decided_on": decided.get("decided_on"),
+            "expires": decided.get("expires"),
+            "note": decided.get("note", pd.Series(dtype=object)).map(scrub_note),
+        },
+        columns=EXCEPTION_COLUMNS,
+    )
+    return sort_by_rule(table, "record_kind", "record_id").reset_index(drop=True)
+
+
 def result_tables(result) -> dict[str, pd.DataFrame]:
     """The tables of :data:`RESULT_TABLES` for one audit (masked; no personal value)."""
     from zimes_audit.checks.findings import FINDINGS_COLUMNS
-    from zimes_audit.views import charts, review
+    from zimes_audit.views import charts
+    from zimes_audit.views import tables as review
 
     findings = result.findings[[*FINDINGS_COLUMNS, "due_date"]].assign(
         due_date=lambda f: pd.to_datetime(f["due_date"]).astype("datetime64[s]")
@@ -110,6 +142,8 @@ def result_tables(result) -> dict[str, pd.DataFrame]:
         "deletions_due": charts.deletions_due_table(result).reset_index(),
         "consent": consent,
         "procedure_gaps": _gaps(result),
+        "trend": charts.trend_table(result),
+        "exceptions": exceptions_table(result),
     }
     assert tuple(tables) == RESULT_TABLES
     return tables
@@ -136,6 +170,18 @@ def save_results(folder: str | Path, result) -> list[Path]:
     return written
 
 
+def write_evidence(folder: str | Path, result) -> list[Path]:
+    """What the notebooks read, written once by the run: the result tables
+    (:func:`save_results`) and the chart PNGs; return the charts' paths.
+
+    The one place the report stage uses the views (masking, tables, charts): the run draws so
+    that the notebooks only read."""
+    from zimes_audit.views.charts import save_all
+
+    save_results(folder, result)
+    return save_all(result, folder)
+
+
 @dataclass
 class SavedRun:
     """A report folder as its notebooks read it: the manifest and the saved result tables."""
@@ -151,7 +197,7 @@ class SavedRun:
 def load_results(folder: str | Path) -> SavedRun:
     """Read ``manifest.json`` and every ``results/*.parquet`` of a report folder."""
     folder = Path(folder)
-    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
     tables = {
         name: pd.read_parquet(result_path(folder, name), engine="pyarrow")
         for name in RESULT_TABLES

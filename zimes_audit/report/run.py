@@ -1,7 +1,11 @@
 """``zimes-audit run``: audit the inputs and write a complete report folder, or nothing.
 
->>> REPORT_FILES[:3]
-('flagged-records.xlsx', 'findings.csv', 'manifest.json')
+The run is compared with the previous run recorded in the audit history
+(:mod:`zimes_audit.report.history`) — the latest with an earlier audit date over the same kinds
+of input, never the synthetic sample for real data — and reads the decisions written in that
+run's workbook (or in ``resolutions``).  The report folder is staged and renamed into place; the
+run is recorded in the history in one transaction that commits only once the folder is in place.
+The folder's file names are :mod:`zimes_audit.report.layout`'s.
 """
 
 from __future__ import annotations
@@ -12,22 +16,16 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from zimes_audit.checks.findings import FINDINGS_COLUMNS
-from zimes_audit.errors import BadArgument
+from zimes_audit.errors import InputNotFound
 from zimes_audit.report.folder import choose_folder, staged
-from zimes_audit.report.history import compare, previous_report, read_findings
+from zimes_audit.report.history import HISTORY_FILE, History, is_synthetic, new_run_id
+from zimes_audit.report.labels import labels
+from zimes_audit.report.layout import DATA_DOCS, FINDINGS_CSV, MANIFEST, WORKBOOK
 from zimes_audit.report.manifest import build_manifest, write_manifest
-from zimes_audit.report.results import RESULTS_DIR, save_results
-from zimes_audit.report.workbook import write_workbook
-
-REPORT_FILES = (
-    "flagged-records.xlsx",
-    "findings.csv",
-    "manifest.json",
-    "data-docs",
-    "audit.ipynb",
-    "audit.html",
-    RESULTS_DIR,
-)
+from zimes_audit.report.resolutions import read_resolutions
+from zimes_audit.report.results import with_current_run, write_evidence
+from zimes_audit.report.safe_text import neutralise_column
+from zimes_audit.report.workbook import Tracking, Volume, heading_map, write_workbook
 
 
 def progress(message: str) -> None:
@@ -37,8 +35,46 @@ def progress(message: str) -> None:
 
 
 def write_findings_csv(path: Path, findings) -> Path:
-    findings[FINDINGS_COLUMNS].to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    """``findings.csv``: every text cell through :func:`~zimes_audit.report.safe_text.neutralise_column`,
+    so no spreadsheet evaluates a record id, file name or heading that looks like a formula."""
+    frame = findings[FINDINGS_COLUMNS].copy()
+    for column in frame.columns:
+        if column != "source_row":
+            frame[column] = neutralise_column(frame[column])
+    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
     return path
+
+
+def _facts(lab, result, target: Path, run_id: str, comparison, source) -> list:
+    facts = [
+        (lab.summary("as_of"), result.as_of),
+        (lab.summary("run_id"), run_id),
+        (lab.summary("report_folder"), str(target)),
+        (lab.summary("findings"), len(result.findings)),
+        (lab.summary("expectations"), result.expectations_run),
+    ]
+    kinds = lab.table["summary"]["kinds"]
+    facts += [
+        (f"{lab.summary('input')}: {t.source}", f"{kinds.get(t.kind, t.kind)}, {t.rows} "
+         f"{lab.summary('rows')}")
+        for t in result.tables
+    ]  # fmt: skip
+    facts += [(lab.summary("skipped"), str(s)) for s in getattr(result.tables, "skipped", [])]
+    counts = comparison.counts()
+    if comparison.previous is not None:
+        facts.append((lab.summary("compared_with"), comparison.previous.run_id))
+        facts += [(lab.summary(k), counts[k]) for k in ("resolved", "new", "still_open")]
+    else:
+        facts.append((lab.summary("compared_with"), lab.summary("no_previous")))
+    facts += [
+        (lab.summary("overdue"), counts["overdue"]),
+        (lab.summary("most_overdue"), counts["most_overdue_days"]),
+        (lab.summary("done_still_present"), counts["done_still_present"]),
+        (lab.summary("exceptions"), counts["exceptions"]),
+    ]
+    if source is not None:
+        facts.append((lab.summary("resolutions_read"), str(source)))
+    return facts
 
 
 def run_report(
@@ -51,75 +87,144 @@ def run_report(
     notebook: bool = True,
     command: list[str] | None = None,
     naive_gx: bool = False,
-    compare_with: Path | None = None,
+    history: Path | None = None,
+    resolutions: Path | None = None,
+    language: str = "lv",
+    fields: str | Path | None = None,
 ) -> tuple[Path, object]:
     """Audit ``inputs`` as of ``as_of`` into a new report folder; return (folder, result).
 
-    The findings are compared with ``compare_with`` (a report folder) or, by default, with the
-    report under ``reports_root`` that finished last: the workbook shows what is new, what is
-    still open and what was resolved since.
+    ``history`` is the audit history database (default ``zimes-history.sqlite`` in
+    ``reports_root``, or beside ``out`` when that is given);
+    ``resolutions`` a filled workbook to read decisions from (default: the previous run's);
+    ``fields`` the administrator's field map (default: ``zimes-fields.toml`` beside the inputs).
     """
     from zimes_audit.audit import audit
     from zimes_audit.loading import load_inputs
+    from zimes_audit.procedure.field_map import resolve_field_map
+    from zimes_audit.procedure.policy import load_policy
 
     target = choose_folder(out, reports_root, as_of.isoformat())
     started = datetime.now(UTC)
-    if compare_with is not None and not (compare_with / "findings.csv").is_file():
-        raise BadArgument(
-            problem=f"--compare {compare_with}: not a report folder (no findings.csv)"
-        )
-    previous = compare_with or previous_report(reports_root, before=started.isoformat())
+    if resolutions is not None and not Path(resolutions).is_file():
+        raise InputNotFound(resolutions)
+    loaded_policy = load_policy(policy)
     progress("loading inputs")
     clock = time.perf_counter()
-    tables = load_inputs(inputs)
+    field_map = resolve_field_map(inputs, fields)
+    tables = load_inputs(inputs, field_map)
     load_seconds = time.perf_counter() - clock
     progress(f"validating {sum(t.rows for t in tables)} records")
-    result = audit(tables=tables, as_of=as_of, policy=policy, naive_gx=naive_gx)
+    result = audit(
+        tables=tables, as_of=as_of, policy=loaded_policy, naive_gx=naive_gx, field_map=field_map
+    )
     result.timings["load"] = load_seconds
     result.started = started
-    clock = time.perf_counter()
-    with staged(target) as folder:
-        progress("writing findings, workbook and manifest")
-        write_findings_csv(folder / "findings.csv", result.findings)
-        change = compare(result.findings, read_findings(previous)) if previous else None
-        facts = [
-            ("Audit date (as of)", result.as_of),
-            ("Report folder", str(target)),
-            ("Findings", len(result.findings)),
-            ("Expectations run", result.expectations_run),
-        ]
-        facts += [(f"Input: {t.path.name}", f"{t.kind}, {t.rows} rows") for t in tables]
-        if change is not None:
-            facts.append(("Compared with", str(previous)))
-            facts += [(f"Since then: {k.replace('_', ' ')}", n) for k, n in change.counts().items()]
-        write_workbook(
-            folder / "flagged-records.xlsx", result.findings, result.frames, facts,
-            status=change.status if change else None,
-            resolved=change.resolved if change else None,
-        )  # fmt: skip
-        progress("building Data Docs")
-        from zimes_audit.report.datadocs import build_site
-
-        build_site(result.runner.context, folder / "data-docs")
-        progress("saving results and charts")
-        from zimes_audit.views.charts import save_all
-
-        save_results(folder, result)
-        charts = save_all(result, folder)
-        result.timings["write"] = time.perf_counter() - clock
-        result.finished = datetime.now(UTC)
-        manifest = build_manifest(result, command)
-        manifest["report_folder"] = target.name
-        manifest["charts"] = [path.name for path in charts]
-        manifest["previous_report"] = (
-            {"path": str(previous.resolve()), **change.counts()} if change else None
+    lab = labels(language)
+    kinds = ",".join(sorted({t.kind for t in tables}))
+    synthetic = is_synthetic([t.path for t in tables])
+    run_id = new_run_id(as_of)
+    home = Path(out).parent if out is not None else Path(reports_root)
+    book = History(Path(history) if history else home / HISTORY_FILE)
+    try:
+        previous = book.previous_run(as_of=as_of, input_kinds=kinds, synthetic=synthetic)
+        source = Path(resolutions) if resolutions else None
+        if source is None and previous is not None:
+            candidate = Path(previous.report_folder) / WORKBOOK
+            source = candidate if candidate.is_file() else None
+        decisions, job_decisions = read_resolutions(source) if source else ({}, {})
+        comparison = book.compare(
+            result.findings,
+            as_of=as_of,
+            due_days=loaded_policy.due_days,
+            previous=previous,
+            decisions=decisions,
+            job_decisions=job_decisions,
+            exception_days=loaded_policy.exception_days,
         )
-        write_manifest(folder / "manifest.json", manifest)
-        if notebook:
-            progress("executing the audit notebook")
-            from zimes_audit.report.notebook import execute_audit_notebook
+        result.findings["due_date"] = comparison.due_date  # fixed when first flagged
+        result.comparison = comparison
+        clock = time.perf_counter()
+        with book.transaction(), staged(target) as folder:
+            progress("writing findings, workbook and manifest")
+            write_findings_csv(folder / FINDINGS_CSV, result.findings)
+            tracking = Tracking(
+                keys=comparison.keys,
+                jobs=comparison.jobs,
+                status=comparison.status,
+                first_flagged=comparison.first_flagged,
+                due_date=comparison.due_date,
+                days_overdue=comparison.days_overdue,
+                exception=comparison.exception,
+                resolved=comparison.resolved if previous is not None else None,
+            )
+            write_workbook(
+                folder / WORKBOOK,
+                result.findings,
+                result.frames,
+                _facts(lab, result, target, run_id, comparison, source),
+                tracking=tracking,
+                headings=heading_map(tables),
+                language=language,
+                volume=Volume(loaded_policy.bulk_job_threshold, loaded_policy.bulk_job_examples),
+            )
+            progress("building Data Docs")
+            from zimes_audit.report.datadocs import build_site
 
-            clock = time.perf_counter()
-            execute_audit_notebook(folder, name=target.name)
-            result.timings["notebook"] = time.perf_counter() - clock
+            build_site(result.runner.context, folder / DATA_DOCS)
+            progress("saving results and charts")
+            counts = comparison.counts()
+            result.trend = with_current_run(
+                book.trend(input_kinds=kinds, synthetic=synthetic, before=as_of),
+                run_id,
+                as_of,
+                len(result.findings),
+                counts,
+            )
+            charts = write_evidence(folder, result)
+            result.timings["write"] = time.perf_counter() - clock
+            result.finished = datetime.now(UTC)
+            manifest = build_manifest(result, command)
+            manifest["run_id"] = run_id
+            manifest["report_folder"] = target.name
+            manifest["charts"] = [path.name for path in charts]
+            manifest["language"] = language
+            manifest["synthetic_inputs"] = synthetic
+            manifest["history"] = str(book.path.resolve())
+            manifest["resolutions_from"] = str(source.resolve()) if source else None
+            manifest["since_last_run"] = counts
+            manifest["previous_run"] = (
+                {
+                    "run_id": previous.run_id,
+                    "as_of": previous.as_of.isoformat(),
+                    "path": previous.report_folder,
+                    **counts,
+                }
+                if previous
+                else None
+            )
+            write_manifest(folder / MANIFEST, manifest)
+            if notebook:
+                progress("executing the audit notebook")
+                from zimes_audit.report.notebook import execute_audit_notebook
+
+                clock = time.perf_counter()
+                execute_audit_notebook(folder, name=target.name)
+                result.timings["notebook"] = time.perf_counter() - clock
+            book.record(
+                run_id=run_id,
+                as_of=as_of,
+                started=manifest["started"],
+                finished=manifest["finished"],
+                report_folder=target,
+                inputs=[(t.sha256, t.kind, t.rows) for t in tables],
+                synthetic=synthetic,
+                policy_sha256=loaded_policy.sha256,
+                findings=result.findings,
+                comparison=comparison,
+                resolutions_from=str(source.resolve()) if source else None,
+                counts=counts,
+            )
+    finally:
+        book.close()
     return target, result

@@ -1,68 +1,259 @@
-"""``flagged-records.xlsx``: the administrator's worklist (design.md, Outputs).
+"""``flagged-records.xlsx``: the administrator's worklist (docs/contracts.md; docs/rules.md).
 
-Sheet ``Summary``: run facts, counts by rule and by action, what each action means.  Sheet
-``Flagged``: one row per record × rule with the identifying values needed to find the record in
-Mozello or the register — the only output that shows them — the reason in Latvian and English,
-the procedure section, the action, its due date and an empty ``Resolution`` column with a
-drop-down.  Written with xlsxwriter in ``constant_memory`` mode (streaming); past Excel's row
-limit the findings continue on ``Flagged (2)``, ``Flagged (3)`` ….
+Read top-down — what to do first, by when, how many:
+
+1. *Darbi* / *Jobs*: one row per rule × field × action × source file, with the number of records,
+   the earliest due date, how many are overdue and the concrete steps in Mozello or the register.
+   A job with more records than the policy's ``bulk_job_threshold`` is decided on its job row
+   (its Resolution applies to all its records); the *Flagged* sheet lists only its first records
+   as examples.  ``findings.csv`` stays complete.
+2. *Kopsavilkums* / *Summary*: run facts, since-last-run counts (resolved, new, still open,
+   overdue and how late, done but still present, exceptions), counts by rule and action.
+3. *Atzīmētie* / *Flagged*: one row per record × rule, "done but still present" first, then by
+   due date and severity; the identifying values needed to find the record (the only output that
+   shows them), the file's own heading of the field, the Resolution drop-down, a Note and who
+   decided.  Overdue and done-but-still-present rows are coloured.
+4. *Izņēmumi* / *Exceptions*: accepted exceptions (note, who, when, until when); they are not
+   flagged again.  5. *Novērstie* / *Resolved*: findings of the previous run that are gone.
+
+Every label comes from ``data/labels.toml`` (Latvian by default, ``--lang en``).  Written with
+xlsxwriter in ``constant_memory`` mode (streaming); past Excel's row limit the rows continue on
+``Atzīmētie (2)`` ….  Header, record id and customer columns are frozen; printing is landscape,
+fit to width, with the header row repeated on every page.
 """
 
 from __future__ import annotations
 
 import numbers
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from zimes_audit.facts.records import record_values
 from zimes_audit.procedure.rules import load_rules
+from zimes_audit.report.labels import Labels, derived_sources, labels
 from zimes_audit.report.safe_text import is_formula_like
 
 EXCEL_MAX_ROWS = 1_048_576
-RESOLUTIONS = [
-    "Done",
-    "Deleted",
-    "Redacted",
-    "Consent obtained",
-    "Corrected",
-    "Not applicable",
-    "Deferred",
+IDENTIFYING = ("name", "email", "phone")
+SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+STATUS_RANK = {"done_still_present": 0}
+# the date a job's steps name ("orders dated up to …"), per record kind
+JOB_DATE = {"orders": "created_at", "register": "relationship_end_at"}
+FLAGGED_COLUMNS = [  # (column, heading id, width)
+    ("record_id", "record_id", 15),
+    ("name", "name", 22),
+    ("status", "status", 17),
+    ("due_date", "due_date", 11),
+    ("days_overdue", "days_overdue", 9),
+    ("action", "action", 17),
+    ("field", "field", 18),
+    ("detail", "detail", 40),
+    ("resolution", "resolution", 17),
+    ("note", "note", 24),
+    ("decided_by", "decided_by", 9),
+    ("severity", "severity", 9),
+    ("rule_id", "rule_id", 24),
+    ("procedure_section", "procedure_section", 8),
+    ("reason", "reason", 60),
+    ("email", "email", 26),
+    ("phone", "phone", 15),
+    ("source_file", "source_file", 22),
+    ("source_row", "source_row", 7),
+    ("record_kind", "record_kind", 10),
+    ("key", "key", 30),
 ]
-IDENTIFYING = [("name", "Customer"), ("email", "E-mail"), ("phone", "Phone")]
-FLAGGED_COLUMNS = [
-    ("source_file", "Source file", 24),
-    ("source_row", "Row", 7),
-    ("record_kind", "Kind", 9),
-    ("record_id", "Record id", 15),
-    ("name", "Customer", 22),
-    ("email", "E-mail", 26),
-    ("phone", "Phone", 15),
-    ("rule_id", "Rule", 26),
-    ("procedure_section", "§", 9),
-    ("severity", "Severity", 9),
-    ("action", "Action", 15),
-    ("due_date", "Due date", 11),
-    ("status", "Since last audit", 15),
-    ("field", "Field", 18),
-    ("detail", "Detail", 48),
-    ("reason_lv", "Iemesls (LV)", 60),
-    ("reason_en", "Reason (EN)", 60),
-    ("resolution", "Resolution", 18),
+JOB_COLUMNS = [
+    ("job", "job", 6),
+    ("due_date", "due_date", 11),
+    ("count", "count", 9),
+    ("overdue", "overdue", 9),
+    ("action", "action", 17),
+    ("field", "field", 18),
+    ("source_file", "source_file", 20),
+    ("steps", "steps", 70),
+    ("resolution", "resolution", 17),
+    ("note", "note", 24),
+    ("decided_by", "decided_by", 9),
+    ("severity", "severity", 9),
+    ("rule_id", "rule_id", 24),
+    ("procedure_section", "procedure_section", 8),
+    ("examples", "examples", 14),
+    ("key", "key", 30),
 ]
+EXCEPTION_COLUMNS = [
+    ("record_id", "record_id", 15),
+    ("name", "name", 22),
+    ("rule_id", "rule_id", 24),
+    ("action", "action", 17),
+    ("field", "field", 18),
+    ("note", "note", 40),
+    ("decided_by", "decided_by", 9),
+    ("decided_on", "decided_on", 12),
+    ("expires", "expires", 12),
+    ("first_flagged", "first_flagged", 12),
+    ("detail", "detail", 40),
+    ("source_file", "source_file", 22),
+    ("source_row", "source_row", 7),
+    ("key", "key", 30),
+]
+RESOLVED_COLUMNS = [
+    ("record_id", "record_id", 15),
+    ("rule_id", "rule_id", 24),
+    ("procedure_section", "procedure_section", 8),
+    ("action", "action", 17),
+    ("field", "field", 18),
+    ("first_flagged", "first_flagged", 12),
+    ("due_date", "due_date", 11),
+    ("source_file", "source_file", 22),
+    ("source_row", "source_row", 7),
+    ("key", "key", 30),
+]
+FILLS = {"overdue": "#FFC7CE", "done_still_present": "#F8CBAD"}
+
+
+@dataclass
+class Volume:
+    """How many records a job may have before it is decided on its job row, and how many of
+    them the Flagged sheet then lists as examples (policy ``[workbook]``)."""
+
+    bulk_job_threshold: int = 1000
+    bulk_job_examples: int = 20
+
+
+@dataclass
+class Tracking:
+    """Per finding (aligned with the findings' index): its key, job, status and dates, from
+    the history (:class:`zimes_audit.report.history.Comparison`)."""
+
+    keys: pd.Series
+    jobs: pd.Series
+    status: pd.Series
+    first_flagged: pd.Series
+    due_date: pd.Series
+    days_overdue: pd.Series
+    exception: pd.DataFrame = field(default_factory=pd.DataFrame)
+    resolved: pd.DataFrame | None = None
 
 
 def identifying_values(findings: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Findings with the name, e-mail and phone of each flagged record (for the workbook only)."""
-    out = findings.copy()
-    for column, _ in IDENTIFYING:
-        out[column] = pd.Series(pd.NA, index=out.index, dtype="object")
-    for kind, frame in frames.items():
-        mine = out["record_kind"] == kind
-        positions = out.loc[mine, "record_position"].astype(int).to_numpy()
-        for column, _ in IDENTIFYING:
-            if column in frame and mine.any():
-                out.loc[mine, column] = frame[column].to_numpy()[positions]
+    values = {column: record_values(findings, frames, column) for column in IDENTIFYING}
+    return findings.assign(**values)
+
+
+def heading_map(tables) -> dict[tuple[str, str], str]:
+    """``(source file name, canonical field or frame column) → the file's own heading``."""
+    out: dict[tuple[str, str], str] = {}
+    for table in tables:
+        for info in table.columns:
+            out[(table.source, info.column)] = info.heading
+            if info.field:
+                out[(table.source, info.field)] = info.heading
     return out
+
+
+def _heading_of(headings: dict, file: str, kind: str, name: str) -> str:
+    if (file, name) in headings:
+        return headings[(file, name)]
+    sources = [
+        headings[(file, s)] for s in derived_sources(kind).get(name, ()) if (file, s) in headings
+    ]
+    return ", ".join(sources) if sources else name
+
+
+def _localised(rows: pd.DataFrame, headings: dict, lab: Labels) -> pd.DataFrame:
+    """Field as the file's heading(s); detail, action, severity and reason in ``lab``'s language."""
+    out = rows.copy()
+    combos = out[["source_file", "record_kind", "field", "detail"]].astype(str).drop_duplicates()
+    field_of, detail_of = {}, {}
+    for file, kind, names, detail in combos.itertuples(index=False):
+
+        def rename(name: str, file=file, kind=kind) -> str:
+            return _heading_of(headings, file, kind, name)
+
+        parts = [p for p in names.split(";") if p and p != "<NA>"]
+        field_of[(file, kind, names)] = "; ".join(rename(p) for p in parts)
+        detail_of[(file, kind, detail)] = lab.detail(detail, rename)
+    keys = list(zip(out["source_file"].astype(str), out["record_kind"].astype(str), strict=True))
+    out["field"] = [
+        field_of[(f, k, n)] for (f, k), n in zip(keys, out["field"].astype(str), strict=True)
+    ]
+    out["detail"] = [
+        detail_of[(f, k, d)] for (f, k), d in zip(keys, out["detail"].astype(str), strict=True)
+    ]
+    out["action_id"] = out["action"]
+    out["severity_id"] = out["severity"]
+    out["action"] = out["action"].map(lab.action)
+    out["severity"] = out["severity"].map(lab.severity)
+    out["reason"] = out["reason_lv"] if lab.language == "lv" else out["reason_en"]
+    out["record_kind"] = out["record_kind"].map(lab.kind)
+    return out
+
+
+def _job_dates(findings: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.Series:
+    out = pd.Series(pd.NaT, index=findings.index, dtype="datetime64[us]")
+    for kind, column in JOB_DATE.items():
+        frame = frames.get(kind)
+        mine = findings["record_kind"] == kind
+        if frame is None or column not in frame or not mine.any():
+            continue
+        positions = findings.loc[mine, "record_position"].astype(int).to_numpy()
+        values = pd.to_datetime(frame[column], errors="coerce").to_numpy()[positions]
+        out.loc[mine] = values
+    return out
+
+
+def _format_date(value, lab: Labels) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    return pd.Timestamp(value).strftime("%d.%m.%Y" if lab.language == "lv" else "%Y-%m-%d")
+
+
+def build_jobs(rows: pd.DataFrame, lab: Labels, volume: Volume) -> pd.DataFrame:
+    """One row per job (rule × field × action × source file) of the rows still to act on."""
+    columns = [c for c, _, _ in JOB_COLUMNS]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = rows.groupby("job_key", sort=False)
+    jobs = grouped.agg(
+        due_date=("due_date", "min"),
+        count=("job_key", "size"),
+        overdue=("days_overdue", lambda s: int((s > 0).sum())),
+        action=("action", "first"),
+        action_id=("action_id", "first"),
+        field=("field", "first"),
+        source_file=("source_file", "first"),
+        severity=("severity", "first"),
+        severity_id=("severity_id", "first"),
+        rule_id=("rule_id", "first"),
+        procedure_section=("procedure_section", "first"),
+        kind=("kind_id", "first"),
+        until=("job_date", "max"),
+    ).reset_index()
+    jobs["rank"] = jobs["severity_id"].map(SEVERITY_RANK).fillna(9)
+    jobs = jobs.sort_values(["due_date", "rank", "count"], ascending=[True, True, False])
+    jobs = jobs.reset_index(drop=True)
+    jobs["job"] = range(1, len(jobs) + 1)
+    jobs["steps"] = [
+        lab.steps(
+            j.action_id, j.rule_id, j.kind, count=j.count, field=j.field, file=j.source_file,
+            until=_format_date(j.until, lab), action=j.action,
+        )
+        for j in jobs.itertuples()
+    ]  # fmt: skip
+    big = jobs["count"] > volume.bulk_job_threshold
+    jobs["examples"] = [
+        f"{volume.bulk_job_examples} / {n}" if b else ""
+        for n, b in zip(jobs["count"], big, strict=True)
+    ]
+    jobs["key"] = jobs["job_key"]
+    jobs["resolution"] = None
+    jobs["note"] = None
+    jobs["decided_by"] = None
+    jobs["big"] = big
+    return jobs
 
 
 class _Writer:
@@ -73,95 +264,179 @@ class _Writer:
             str(path),
             {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
         )
-        self.bold = self.book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-        self.date = self.book.add_format({"num_format": "yyyy-mm-dd"})
-        self.inert = self.book.add_format({"quote_prefix": True})
+        self.header = self.book.add_format(
+            {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
+        )
         self.title = self.book.add_format({"bold": True, "font_size": 14})
+        self._formats: dict[tuple[str, str | None], object] = {}
 
-    def cell(self, sheet, row: int, col: int, value) -> None:
+    def fmt(self, kind: str, fill: str | None):
+        """Formats by cell kind (``date``, ``inert`` text, ``plain``) and row colour."""
+        key = (kind, fill)
+        if key not in self._formats:
+            props: dict[str, object] = {}
+            if kind == "date":
+                props["num_format"] = "yyyy-mm-dd"
+            if kind == "inert":
+                props["quote_prefix"] = True
+            if fill:
+                props["bg_color"] = fill
+            self._formats[key] = self.book.add_format(props) if props else None
+        return self._formats[key]
+
+    def cell(self, sheet, row: int, col: int, value, fill: str | None = None) -> None:
         if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+            if fill:
+                sheet.write_blank(row, col, None, self.fmt("plain", fill))
+            return
+        if value is pd.NaT:
             return
         if not isinstance(value, (str, int, float)) and hasattr(value, "year"):
-            sheet.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), self.date)
+            sheet.write_datetime(
+                row, col, pd.Timestamp(value).to_pydatetime(), self.fmt("date", fill)
+            )
         elif isinstance(value, numbers.Real) and not isinstance(value, bool):
-            sheet.write_number(row, col, value)
+            sheet.write_number(row, col, value, self.fmt("plain", fill))
         else:
             text = str(value)
-            sheet.write_string(row, col, text, self.inert if is_formula_like(text) else None)
+            kind = "inert" if is_formula_like(text) else "plain"
+            sheet.write_string(row, col, text, self.fmt(kind, fill))
 
 
-def _summary(w: _Writer, facts: list[tuple[str, object]], findings: pd.DataFrame) -> None:
-    sheet = w.book.add_worksheet("Summary")
-    sheet.set_column(0, 0, 30)
+def _table(
+    w: _Writer,
+    lab: Labels,
+    name: str,
+    columns: list[tuple[str, str, int]],
+    rows: pd.DataFrame,
+    *,
+    freeze_columns: int = 0,
+    resolution: bool = False,
+    fills: pd.Series | None = None,
+    print_through: str | None = None,
+) -> None:
+    sheet = w.book.add_worksheet(name)
+    names = [c for c, _, _ in columns]
+    for col, (column, heading, width) in enumerate(columns):
+        options = {"hidden": True} if column == "key" else None
+        sheet.set_column(col, col, width, None, options)
+        sheet.write_string(0, col, lab.heading(heading), w.header)
+    sheet.freeze_panes(1, freeze_columns)
+    last = len(columns) - 1
+    sheet.autofilter(0, 0, max(len(rows), 1), last)
+    if resolution:
+        at = names.index("resolution")
+        sheet.data_validation(
+            1, at, max(len(rows), 1), at,
+            {"validate": "list", "source": lab.resolutions, "error_type": "information"},
+        )  # fmt: skip
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+    if print_through:  # print the columns a person acts on, readable on A4
+        sheet.print_area(0, 0, max(len(rows), 1), names.index(print_through))
+    sheet.set_footer("&L&A&R&P / &N")
+    colours = [
+        f if isinstance(f, str) else None
+        for f in (fills.tolist() if fills is not None else [None] * len(rows))
+    ]
+    for r, (record, fill) in enumerate(
+        zip(rows[names].itertuples(index=False), colours, strict=True), start=1
+    ):
+        for col, value in enumerate(record):
+            w.cell(sheet, r, col, value, fill)
+
+
+def _summary(w: _Writer, lab: Labels, facts: list[tuple[str, object]], findings: pd.DataFrame):
+    sheet = w.book.add_worksheet(lab.sheet("summary"))
+    sheet.set_column(0, 0, 40)
     sheet.set_column(1, 1, 16)
     sheet.set_column(2, 3, 70)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
     row = 0
-    sheet.write_string(row, 0, 'SIA "ZĪMES" — personal-data audit', w.title)
+    sheet.write_string(row, 0, lab.summary("title"), w.title)
     row += 2
     for label, value in facts:
-        sheet.write_string(row, 0, label, w.bold)
+        sheet.write_string(row, 0, label, w.header)
         w.cell(sheet, row, 1, value)
         row += 1
     catalogue = load_rules()
     row += 1
-    for col, head in enumerate(["Rule", "§", "Records flagged", "Reason (EN)"]):
-        sheet.write_string(row, col, head, w.bold)
+    heads = ["rule_id", "procedure_section", "flagged_count", "rule_reason"]
+    for col, head in enumerate(heads):
+        sheet.write_string(row, col, lab.heading(head), w.header)
     row += 1
     by_rule = findings.groupby("rule_id").size()
     for rule in catalogue.rules.values():
         sheet.write_string(row, 0, rule.id)
         sheet.write_string(row, 1, rule.section)
         sheet.write_number(row, 2, int(by_rule.get(rule.id, 0)))
-        sheet.write_string(row, 3, rule.en)
+        sheet.write_string(row, 3, rule.lv if lab.language == "lv" else rule.en)
         row += 1
     row += 1
-    for col, head in enumerate(["Action", "Findings", "What to do (EN)", "Kas jādara (LV)"]):
-        sheet.write_string(row, col, head, w.bold)
+    for col, head in enumerate(["action", "flagged_count", "what_to_do"]):
+        sheet.write_string(row, col, lab.heading(head), w.header)
     row += 1
     by_action = findings.groupby("action").size()
     for action in catalogue.actions.values():
-        sheet.write_string(row, 0, action.name)
+        sheet.write_string(row, 0, lab.action(action.name))
         sheet.write_number(row, 1, int(by_action.get(action.name, 0)))
-        sheet.write_string(row, 2, action.en)
-        sheet.write_string(row, 3, action.lv)
+        sheet.write_string(row, 2, action.lv if lab.language == "lv" else action.en)
         row += 1
 
 
-RESOLVED_COLUMNS = [
-    ("source_file", "Source file", 24),
-    ("source_row", "Row", 7),
-    ("record_id", "Record id", 15),
-    ("rule_id", "Rule", 26),
-    ("procedure_section", "§", 9),
-    ("action", "Action", 15),
-    ("field", "Field", 18),
-    ("detail", "Detail", 60),
-]
+def _default_tracking(findings: pd.DataFrame) -> Tracking:
+    from zimes_audit.report.history import finding_keys, job_keys
+
+    zero = pd.Series(0, index=findings.index, dtype="int64")
+    return Tracking(
+        keys=finding_keys(findings),
+        jobs=job_keys(findings),
+        status=pd.Series("new", index=findings.index, dtype="object"),
+        first_flagged=pd.Series([None] * len(findings), index=findings.index, dtype="object"),
+        due_date=findings.get("due_date", zero),
+        days_overdue=zero,
+    )
 
 
-def _table(
-    w: _Writer,
-    name: str,
-    columns: list[tuple[str, str, int]],
-    rows: pd.DataFrame,
-    resolution: bool = False,
-) -> None:
-    sheet = w.book.add_worksheet(name)
-    for col, (_, head, width) in enumerate(columns):
-        sheet.set_column(col, col, width)
-        sheet.write_string(0, col, head, w.bold)
-    sheet.freeze_panes(1, 0)
-    last = len(columns) - 1
-    sheet.autofilter(0, 0, max(len(rows), 1), last)
-    if resolution:
-        sheet.data_validation(
-            1, last, max(len(rows), 1), last,
-            {"validate": "list", "source": RESOLUTIONS, "error_type": "information"},
-        )  # fmt: skip
-    names = [c for c, _, _ in columns]
-    for r, record in enumerate(rows[names].itertuples(index=False), start=1):
-        for col, value in enumerate(record):
-            w.cell(sheet, r, col, value)
+def prepare_rows(
+    findings: pd.DataFrame,
+    frames: dict[str, pd.DataFrame],
+    tracking: Tracking,
+    headings: dict,
+    lab: Labels,
+) -> pd.DataFrame:
+    """The findings as the workbook shows them, in the language of ``lab``, sorted: done but
+    still present first, then by due date and severity."""
+    rows = identifying_values(findings, frames)
+    rows["kind_id"] = rows["record_kind"]
+    rows["job_date"] = _job_dates(findings, frames)
+    rows = _localised(rows, headings, lab)
+    rows["key"] = tracking.keys
+    rows["job_key"] = tracking.jobs
+    rows["status_id"] = tracking.status
+    rows["status"] = tracking.status.map(lab.status)
+    rows["due_date"] = tracking.due_date
+    rows["first_flagged"] = tracking.first_flagged
+    rows["days_overdue"] = tracking.days_overdue
+    rows["resolution"] = None
+    rows["note"] = None
+    rows["decided_by"] = None
+    for column in ("decided_on", "expires"):
+        rows[column] = None
+    if not tracking.exception.empty:
+        for column in ("note", "decided_by", "decided_on", "expires"):
+            if column in tracking.exception:
+                rows.loc[rows["status_id"] == "exception", column] = tracking.exception[column]
+    rows["_status_rank"] = rows["status_id"].map(STATUS_RANK).fillna(1)
+    rows["_severity_rank"] = rows["severity_id"].map(SEVERITY_RANK).fillna(9)
+    rows = rows.sort_values(
+        ["_status_rank", "due_date", "_severity_rank", "source_file", "source_row"], kind="stable"
+    )
+    return rows
 
 
 def write_workbook(
@@ -170,24 +445,65 @@ def write_workbook(
     frames: dict[str, pd.DataFrame],
     facts: list[tuple[str, object]],
     *,
-    status: pd.Series | None = None,
-    resolved: pd.DataFrame | None = None,
+    tracking: Tracking | None = None,
+    headings: dict | None = None,
+    language: str = "lv",
+    volume: Volume | None = None,
 ) -> Path:
-    """Write the administrator's workbook to ``path``.
+    """Write the administrator's workbook to ``path`` (see the module docstring).
 
-    ``status`` (per finding: new / still open) and ``resolved`` (findings of the previous report
-    that are gone, shown on sheet ``Resolved``) come from :mod:`zimes_audit.report.history`.
+    ``tracking`` (keys, status, dates per finding; resolved findings) comes from the history;
+    without it every finding is new.  ``headings`` maps (file, field) to the file's headings.
     """
-    rows = identifying_values(findings, frames)
-    rows["resolution"] = None
-    rows["status"] = status if status is not None else None
+    lab = labels(language)
+    volume = volume or Volume()
+    tracking = tracking or _default_tracking(findings)
+    rows = prepare_rows(findings, frames, tracking, headings or {}, lab)
+    exceptions = rows[rows["status_id"] == "exception"]
+    open_rows = rows[rows["status_id"] != "exception"]
+    jobs = build_jobs(open_rows, lab, volume)
+    big = set(jobs.loc[jobs["big"], "job_key"]) if len(jobs) else set()
+    if big:  # a big job lists only its first records (by due date) as examples
+        position = open_rows.groupby("job_key").cumcount()
+        keep = ~open_rows["job_key"].isin(big) | (position < volume.bulk_job_examples)
+        open_rows = open_rows[keep]
     w = _Writer(path)
-    _summary(w, facts, findings)
+    w.book.set_properties({"title": lab.summary("title"), "subject": "flagged-records"})
+    _table(w, lab, lab.sheet("jobs"), JOB_COLUMNS, jobs, freeze_columns=1, resolution=True,
+           print_through="decided_by",
+           fills=jobs["overdue"].map(lambda n: FILLS["overdue"] if n else None) if len(jobs) else None)  # fmt: skip
+    facts = [*facts, (lab.summary("jobs"), len(jobs)), (lab.summary("flagged"), len(open_rows))]
+    _summary(w, lab, facts, findings)
+    fills = pd.Series(
+        [
+            FILLS["done_still_present"]
+            if s == "done_still_present"
+            else FILLS["overdue"]
+            if d > 0
+            else None
+            for s, d in zip(open_rows["status_id"], open_rows["days_overdue"], strict=True)
+        ],
+        index=open_rows.index,
+        dtype="object",
+    )
     per_sheet = EXCEL_MAX_ROWS - 1
-    for number, start in enumerate(range(0, max(len(rows), 1), per_sheet), start=1):
-        name = "Flagged" if number == 1 else f"Flagged ({number})"
-        _table(w, name, FLAGGED_COLUMNS, rows.iloc[start : start + per_sheet], resolution=True)
-    if resolved is not None:
-        _table(w, "Resolved", RESOLVED_COLUMNS, resolved)
+    for number, start in enumerate(range(0, max(len(open_rows), 1), per_sheet), start=1):
+        name = lab.sheet("flagged") + ("" if number == 1 else f" ({number})")
+        part = open_rows.iloc[start : start + per_sheet]
+        _table(w, lab, name, FLAGGED_COLUMNS, part, freeze_columns=2, resolution=True,
+               fills=fills.iloc[start : start + per_sheet], print_through="decided_by")  # fmt: skip
+    if len(exceptions) or tracking.resolved is not None:
+        _table(w, lab, lab.sheet("exceptions"), EXCEPTION_COLUMNS, exceptions, freeze_columns=2)
+    if tracking.resolved is not None:
+        resolved = tracking.resolved.rename(columns={"finding_key": "key"}).copy()
+        if "action" in resolved:
+            resolved["action"] = resolved["action"].map(lab.action)
+        for column in ("first_flagged", "due_date"):
+            if column in resolved:
+                resolved[column] = pd.to_datetime(resolved[column], errors="coerce")
+        for column, _, _ in RESOLVED_COLUMNS:
+            if column not in resolved:
+                resolved[column] = None
+        _table(w, lab, lab.sheet("resolved"), RESOLVED_COLUMNS, resolved, freeze_columns=1)
     w.book.close()
     return path

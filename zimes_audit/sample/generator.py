@@ -38,7 +38,7 @@ from zimes_audit.sample.pools import (
     SHIPPING,
     full_name,
 )
-from zimes_audit.sample.truth import Finding, add_years, ground_truth
+from zimes_audit.sample.truth import Finding, add_years, ground_truth, load_terms
 
 ORDERS_FILE = "mozello-orders.csv"
 REGISTER_FILE = "customer-register.xlsx"
@@ -61,14 +61,22 @@ REGISTER_HEADINGS = (
     "Pēdējā saziņa", "Piezīmes", "Dzimšanas datums",
 )  # fmt: skip
 DEFAULT_RATE = 0.22
+# A guest order's relationship ends the policy's guest term (2 years) after the order; the
+# accounting hold (5 years) runs from there (docs/rules.md).
 GUESTS = {  # kind: (rule, planted), None for the look-alike
-    "guest_old": ("RETENTION-EXPIRED", "unlinked order older than 5 years"),
-    "guest_old_boundary": ("RETENTION-EXPIRED", "unlinked order 5 years + 1 day old"),
-    "guest_recent": ("CONTACT-AFTER-END", "unlinked order within the hold with e-mail/phone"),
-    "guest_boundary_5y": ("CONTACT-AFTER-END", "unlinked order exactly 5 years old, contacts"),
-    "guest_email_only": ("CONTACT-AFTER-END", "unlinked recent order with e-mail only"),
+    "guest_old": ("RETENTION-EXPIRED", "unlinked order older than guest term + retention"),
+    "guest_old_boundary": (
+        "RETENTION-EXPIRED",
+        "unlinked order guest term + retention + 1 day old",
+    ),
+    "guest_recent": ("CONTACT-AFTER-END", "unlinked order past the guest term with e-mail/phone"),
+    "guest_boundary_5y": ("CONTACT-AFTER-END", "unlinked order exactly guest term + retention old"),
+    "guest_email_only": ("CONTACT-AFTER-END", "unlinked order past the guest term, e-mail only"),
     "la_guest_redacted": None,
+    "la_guest_in_term": None,
+    "la_guest_term_boundary": None,
 }
+_TERMS = load_terms()
 _POS = {name: i for i, name in enumerate(ORDER_FIELDS)}
 
 
@@ -166,12 +174,15 @@ def _guest_kinds(rng: random.Random, n_orders: int, rate: float) -> list[str]:
 
 def _guest(rng: random.Random, idx: int, kind: str, as_of: date) -> Customer:
     name, email, phone, street, city, zip_code = person(rng, idx, "g")
-    hold = add_years(as_of, -5)
+    term = add_years(as_of, -_TERMS.guest_years)  # ordered on or before: the relationship ended
+    hold = add_years(term, -_TERMS.retention_years)
     day = {
         "guest_old": lambda: _rand_day(rng, START, hold - timedelta(2)),
         "guest_old_boundary": lambda: hold - timedelta(1),
         "guest_boundary_5y": lambda: hold,
-    }.get(kind, lambda: _rand_day(rng, hold + timedelta(1), as_of))()
+        "la_guest_in_term": lambda: _rand_day(rng, term + timedelta(1), as_of),
+        "la_guest_term_boundary": lambda: term + timedelta(1),
+    }.get(kind, lambda: _rand_day(rng, hold + timedelta(1), term))()
     g = Customer(idx, "", name, email, phone, street, city, zip_code, day, guest=True, kind=kind)
     g.order_email, g.order_phone = email, phone
     if kind == "guest_email_only":
@@ -179,6 +190,10 @@ def _guest(rng: random.Random, idx: int, kind: str, as_of: date) -> Customer:
     if kind == "la_guest_redacted":
         g.order_email = g.order_phone = ""
         g.lookalike = "unlinked order within the hold, contacts already cleared"
+    elif kind == "la_guest_in_term":
+        g.lookalike = "unlinked order within the guest term, contacts kept (claims period)"
+    elif kind == "la_guest_term_boundary":
+        g.lookalike = "unlinked order one day short of the guest term, contacts kept"
     elif GUESTS[kind]:
         g.order_intents[GUESTS[kind][0]] = GUESTS[kind][1]
     return g

@@ -3,8 +3,8 @@ phone numbers and payment-card numbers.
 
 Every generator takes a ``random.Random`` so that a seed reproduces the same values.  The values
 are built to pass the same validators the audit uses (python-stdnum, phonenumbers), so a planted
-personal code is a real-looking one and a look-alike is a true look-alike (design.md, "Field
-catalogue": personal code formats, company numbers, IBAN, phones).
+personal code is a real-looking one and a look-alike is a true look-alike (docs/rules.md,
+PERSONAL-CODE-IN-TEXT and CARD-NUMBER-IN-TEXT: code formats, company numbers, IBANs, phones).
 
 >>> import random
 >>> from stdnum import iban
@@ -128,6 +128,31 @@ def card_number(rng: random.Random, length: int = 16) -> str:
     prefix = rng.choice(("34", "37")) if length == 15 else rng.choice(("4", "51", "53", "55"))
     body = prefix + "".join(rng.choices("0123456789", k=length - len(prefix) - 1))
     return body + _luhn_digit(body)
+
+
+def diners_number(rng: random.Random) -> str:
+    """A Luhn-valid 14-digit Diners Club number, printed 4-6-4 as Diners cards are.
+
+    >>> n = diners_number(random.Random(3)); len(n.replace(" ", "")), n[4], n[11], luhn_ok(n.replace(" ", ""))
+    (14, ' ', ' ', True)
+    """
+    body = "36" + "".join(rng.choices("0123456789", k=11))
+    number = body + _luhn_digit(body)
+    return f"{number[:4]} {number[4:10]} {number[10:]}"
+
+
+def luhn_ean13(rng: random.Random, prefix: str = "475") -> str:
+    """An EAN-13 barcode (GS1 check digit) whose 13 digits also pass Luhn: a card look-alike.
+
+    >>> code = luhn_ean13(random.Random(5)); code[:3], len(code), luhn_ok(code)
+    ('475', 13, True)
+    """
+    while True:
+        body = prefix + "".join(rng.choices("0123456789", k=12 - len(prefix)))
+        total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+        code = body + str((10 - total % 10) % 10)
+        if luhn_ok(code):
+            return code
 
 
 def lv_iban(rng: random.Random, *, luhn: bool = False, spaced: bool = False) -> str:

@@ -75,8 +75,20 @@ def code_notes_new32_hyphen(rng, c):
 
 @_plant(ORDER_PLANTS)
 def code_notes_new32_plain(rng, c):
-    note = f"Dokumentiem {ids.new_personal_code(rng, hyphen=False)}"
-    return {"notes": note}, PC, "new-format 32… code without hyphen (valid check) in notes"
+    note = f"Dokumentiem, pers. k. {ids.new_personal_code(rng, hyphen=False)}"
+    return {"notes": note}, PC, "new-format 32… code without hyphen after 'pers. k.' in notes"
+
+
+@_plant(ORDER_PLANTS)
+def code_notes_en_dash(rng, c):
+    code = ids.old_personal_code(rng).replace("-", "\u2013")
+    return {"notes": f"Rēķinā norādīt {code}"}, PC, "old-format code with an en dash in notes"
+
+
+@_plant(ORDER_PLANTS)
+def code_notes_p_slash_k(rng, c):
+    code = ids.new_personal_code(rng).replace("-", " ")
+    return {"notes": f"p/k {code}"}, PC, "new-format code with a space after 'p/k' in notes"
 
 
 @_plant(ORDER_PLANTS)
@@ -146,6 +158,12 @@ def card_amex(rng, c):
     return {"notes": note}, CARD, "15-digit Amex-like card number in notes"
 
 
+@_plant(ORDER_PLANTS)
+def card_diners(rng, c):
+    note = f"Diners {ids.diners_number(rng)}"
+    return {"notes": note}, CARD, "14-digit Diners card number printed 4-6-4 in notes"
+
+
 # ------------------------------------------------------------------ §12.4 accuracy
 @_plant(ORDER_PLANTS)
 def bad_email(rng, c):
@@ -180,6 +198,38 @@ def la_company_number(rng, c):
 def la_phone371(rng, c):
     phone = ids.lv_phone(rng, style=1)[1:]
     return {"notes": f"Kurjeram zvanīt {phone}"}, None, "371 + 8-digit phone without '+'"
+
+
+@_plant(ORDER_LOOKALIKES)
+def la_phone_after_pk(rng, c):
+    phone = ids.lv_phone(rng, style=1)[1:]
+    note = f"Nerakstīt p.k. rēķinā! Tālr. {phone}"
+    return {"notes": note}, None, "'p.k.' in the note, but a phone cue right before the number"
+
+
+@_plant(ORDER_LOOKALIKES)
+def la_contract_number(rng, c):
+    day = f"{rng.randint(15, 25)}{rng.randint(1, 12):02d}{rng.randint(10, 28)}"
+    note = f"Līgums {day}-{rng.randint(10000, 99999)}"
+    return {"notes": note}, None, "date-based contract number (YYMMDD-NNNNN)"
+
+
+@_plant(ORDER_LOOKALIKES)
+def la_barcode_in_notes(rng, c):
+    note = f"Svītrkods {ids.luhn_ean13(rng)}, prece nav noliktavā"
+    return {"notes": note}, None, "Luhn-valid EAN-13 barcode (475…) in notes"
+
+
+@_plant(ORDER_LOOKALIKES)
+def la_parcel_number(rng, c):
+    note = f"DPD paka 0{rng.randint(0, 9)}{rng.randint(10**11, 10**12 - 1)}"
+    return {"notes": note}, None, "14-digit DPD parcel number in notes"
+
+
+@_plant(ORDER_LOOKALIKES)
+def la_iban_lower(rng, c):
+    note = f"atmaksa: {ids.lv_iban(rng, luhn=True, spaced=True).lower()}"
+    return {"notes": note}, None, "lower-case spaced IBAN (account digits pass Luhn)"
 
 
 @_plant(ORDER_LOOKALIKES)
@@ -219,7 +269,8 @@ def la_bad_checksum_code(rng, c):
 
 @_plant(ORDER_LOOKALIKES)
 def la_bad_check_32(rng, c):
-    return {"notes": f"Sūtījums {ids.bad_check_32(rng)}"}, None, "32… 11 digits, bad check digit"
+    note = f"Sūtījums {ids.bad_check_32(rng)}"
+    return {"notes": note}, None, "32… 11 digits, no hyphen and no context word"
 
 
 @_plant(ORDER_LOOKALIKES)

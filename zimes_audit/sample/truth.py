@@ -18,8 +18,12 @@ True
 'new format'
 >>> find_personal_code("zvanīt 37122345678") is None  # a phone number, not a code
 True
+>>> find_personal_code("Līgums 170828-81990") is None  # a contract number, not a code
+True
 >>> find_card_number("karte 4111 1111 1111 1111")
 True
+>>> find_card_number("4750000000011")  # an EAN-13 barcode: 13 digits need a card word
+False
 >>> add_years(date(2020, 2, 29), 5)
 datetime.date(2025, 2, 28)
 """
@@ -56,17 +60,18 @@ ACTIONS = {
 YES = {"jā", "ja", "yes", "y", "true", "1", "x"}
 
 _IBAN = re.compile(r"LV ?\d ?\d(?: ?[A-Z]){4}(?: ?[A-Z0-9]){13}(?![A-Z0-9])", re.IGNORECASE)
-_CODE = re.compile(r"(?<!\d)(\d{6})(-?)(\d{5})(?!\d)")
+_CODE = re.compile(r"(?<!\d)(\d{6})([-\u2013\u2011 ]?)(\d{5})(?!\d)")
 _CONTEXT_BEFORE = re.compile(
-    r"(?:\bp\.\s?k\.?|\bpk\.?|\bpersonas\s+kods|\bpers\.\s?kods|\bpersonal\s+code)\s*[:.\-]?\s*$",
+    r"(?:\bp\.\s?k\.?|\bpk\.?|\bp/k|\bpers\.\s?k\.?|\bpersonas\s+kod[sau]|\bpers\.\s?kods"
+    r"|\bpersonal\s+code|\bid\s+code)\s*(?:[:.\-]|\bir\b|\bis\b)?\s*$",
     re.IGNORECASE,
 )
-_CONTEXT_AFTER = re.compile(
-    r"^\s*[(\-,]?\s*(?:p\.\s?k\b|pk\b|personas\s+kods|pers\.\s?kods|personal\s+code)",
+_NOT_CODE_BEFORE = re.compile(  # a phone or document cue right before the number
+    r"(?<!\w)(?:tālr|tel|mob|līgum|rēķin|invoice|contract|order)\w*\.?\s*(?:nr\.?)?\s*[:.]?\s*$",
     re.IGNORECASE,
 )
-_CARD_PLAIN = re.compile(r"(?<!\d)\d{13,19}(?!\d)")
-_CARD_GROUPED = re.compile(r"(?<![\d])\d{4}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,4})?(?![\d])")
+_CARD_RUN = re.compile(r"(?<![\dA-Za-z])\d+(?:[ \u00a0-]\d+)*")
+_CARD_WORD = re.compile(r"(?i)karte|kartes|card|visa|mastercard|maestro")
 
 
 @dataclass(frozen=True, order=True)
@@ -99,6 +104,7 @@ class Terms:
 
     retention_years: int
     inactivity_years: int
+    guest_years: int
     contact_fields: tuple[str, ...]
     region: str
 
@@ -115,6 +121,7 @@ def load_terms() -> Terms:
     return Terms(
         raw["terms"]["retention_years"],
         raw["terms"]["inactivity_years"],
+        raw["terms"]["guest_relationship_years"],
         tuple(raw["accounting"]["contact_fields_not_needed"]),
         raw["phones"]["default_region"],
     )
@@ -163,31 +170,64 @@ def find_personal_code(text: str) -> str | None:
     """The format of the first personal code in ``text`` (``'old format'``/``'new format'``)."""
     text = _IBAN.sub(" ", text)
     for m in _CODE.finditer(text):
-        digits, hyphen = m.group(1) + m.group(3), m.group(2)
+        digits, sep = m.group(1) + m.group(3), m.group(2)
         first, second = digits[0], digits[1]
-        if first in "459":
-            continue  # company registration number
+        if first in "456789" or _NOT_CODE_BEFORE.search(text[: m.start()]):
+            continue  # company registration number; a phone, contract or invoice number
         if first == "3" and second in "23456789":
-            context = _CONTEXT_BEFORE.search(text[: m.start()]) or _CONTEXT_AFTER.search(
-                text[m.end() :]
+            context = _CONTEXT_BEFORE.search(text[: m.start()])
+            alone = second == "2" and (
+                text.strip() == m.group() or text[: m.start()].endswith("LV")
             )
-            if hyphen or (second == "2" and pvn.is_valid(digits)) or context:
+            if sep not in ("", " ") or context or alone:
                 return "new format"
             continue
-        if pvn.is_valid(digits):
+        old = digits[6] in "012" and pvn.is_valid(digits)
+        if old and pvn.get_birth_date(digits) <= date(2017, 6, 30):
             return "old format"
     return None
 
 
 @cache
+def _issuers() -> list[tuple[list[tuple[str, str]], list[int], list[list[int]]]]:
+    raw = tomllib.loads(
+        resources.files("zimes_audit.checks.detect").joinpath("card_issuers.toml").read_text()
+    )
+    out = []
+    for spec in raw["issuer"]:
+        ranges = [(p.split("-")[0], p.split("-")[-1]) for p in spec["prefixes"]]
+        out.append((ranges, spec["lengths"], spec.get("groups", [])))
+    return out
+
+
+def _is_card(digits: str, sizes: list[int]) -> bool:
+    if not 13 <= len(digits) <= 19 or not _luhn(digits):
+        return False
+    for ranges, lengths, groups in _issuers():
+        fits = any(lo <= digits[: len(lo)] <= hi for lo, hi in ranges) and len(digits) in lengths
+        fours = all(n == 4 for n in sizes[:-1]) and sizes[-1] <= 4
+        if fits and (len(sizes) == 1 or fours or sizes in groups):
+            return True
+    return False
+
+
+@cache
 def find_card_number(text: str) -> bool:
-    """Whether ``text`` holds a Luhn-valid 13–19 digit number (IBANs removed first)."""
+    """Whether ``text`` holds a card number (docs/rules.md; IBANs removed first)."""
     text = _IBAN.sub(" ", text)
-    for pattern in (_CARD_PLAIN, _CARD_GROUPED):
-        for m in pattern.finditer(text):
-            digits = re.sub(r"\D", "", m.group())
-            if 13 <= len(digits) <= 19 and _luhn(digits):
-                return True
+    for m in _CARD_RUN.finditer(text):
+        groups = re.split(r"[ \u00a0-]", m.group())
+        seps = re.findall(r"[ \u00a0-]", m.group())
+        for i in range(len(groups)):
+            for j in range(i, len(groups)):
+                if j > i and seps[j - 1] != seps[i]:
+                    break
+                digits = "".join(groups[i : j + 1])
+                if not _is_card(digits, [len(g) for g in groups[i : j + 1]]):
+                    continue
+                near = text[max(0, m.start() - 25) : m.end() + 25]
+                if len(digits) > 13 or _CARD_WORD.search(near):
+                    return True
     return False
 
 
@@ -389,7 +429,11 @@ def ground_truth(
     i_id = ot.pos["order_id"]
     for k, row in enumerate(orders):
         link = links[k]
-        end = ends[link] if link >= 0 else as_date(row[i_date])
+        if link >= 0:
+            end = ends[link]
+        else:  # a guest order: the relationship lasts the policy's guest term after the order
+            day = as_date(row[i_date])
+            end = add_years(day, terms.guest_years) if day else None
         out = list(_common(ot, row, terms, as_of, end))
         if out:
             findings += _make(orders_file, orders_first_row + k, str(row[i_id]).strip(), out)

@@ -36,15 +36,18 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from zimes_audit.procedure.catalogue import CATEGORY_LABELS, NOT_PERMITTED, UNCLASSIFIED  # noqa: E402
-from zimes_audit.procedure.rules import load_rules  # noqa: E402
+from zimes_audit.procedure.catalogue import (  # noqa: E402
+    CATEGORY_LABELS,
+    NOT_PERMITTED,
+    UNCLASSIFIED,
+    load_catalogue,
+)
+from zimes_audit.procedure.rules import load_rules, rule_order  # noqa: E402
+from zimes_audit.procedure.terms import calendar_dates, passes_on  # noqa: E402
+from zimes_audit.procedure.terms import retention_cutoff as _cutoff  # noqa: E402
+from zimes_audit.report.layout import CHART_FILES  # noqa: E402
+from zimes_audit.report.reports import trend_frame  # noqa: E402
 
-CHART_FILES = {
-    "findings_by_rule": "chart-findings-by-rule.png",
-    "retention_timeline": "chart-retention-timeline.png",
-    "consent_coverage": "chart-consent-coverage.png",
-    "field_inventory": "chart-field-inventory.png",
-}
 ACTION_COLOURS = {
     "DELETE": "#b2182b",
     "REDACT_FIELD": "#ef8a62",
@@ -53,7 +56,8 @@ ACTION_COLOURS = {
     "REVIEW": "#67a9cf",
     "FIX_DATA": "#999999",
 }
-KIND_COLOURS = {"orders": "#4393c3", "register": "#d6604d"}
+#: One colour per record kind of the catalogue, in its order.
+KIND_COLOURS = dict(zip(load_catalogue().kinds, ("#4393c3", "#d6604d", "#5aae61"), strict=False))
 CATEGORY_ORDER = [*CATEGORY_LABELS]
 DPI = 110
 
@@ -89,7 +93,7 @@ def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
         if len(findings)
         else pd.DataFrame(dtype="int64")
     )
-    order = [*rules.rules, *sorted(set(counts.index) - set(rules.rules))]
+    order = rule_order([*rules.rules, *counts.index])
     table = counts.reindex(index=order, columns=actions, fill_value=0).astype("int64")
     table.insert(0, "section", [rules.rules[r].section if r in rules.rules else "" for r in order])
     table["total"] = table[actions].sum(axis=1).astype("int64")
@@ -111,16 +115,14 @@ def actions_table(findings: pd.DataFrame) -> pd.DataFrame:
 
 def retention_cutoff(result) -> date:
     """The day before which a relationship must have ended for its term to have passed."""
-    return (
-        pd.Timestamp(result.as_of) - pd.DateOffset(years=int(result.policy.retention_years))
-    ).date()
+    return _cutoff(result.as_of, result.policy.retention_years)
 
 
 def _ends(result) -> pd.DataFrame:
     parts = []
     for kind, frame in result.frames.items():
         if "relationship_end_at" in frame and len(frame):
-            end = pd.to_datetime(frame["relationship_end_at"], errors="coerce").dt.normalize()
+            end = calendar_dates(frame["relationship_end_at"])
             parts.append(pd.DataFrame({"kind": kind, "end": end.to_numpy()}))
     if not parts:
         return pd.DataFrame({"kind": pd.Series(dtype="string"), "end": pd.Series(dtype="M8[us]")})
@@ -133,8 +135,7 @@ def deletions_due_table(result, months: int = 12) -> pd.DataFrame:
     month): the day after relationship end + ``policy.retention_years``, later than ``as_of``."""
     as_of = pd.Timestamp(result.as_of)
     ends = _ends(result)
-    due = ends["end"] + pd.DateOffset(years=int(result.policy.retention_years))
-    due = due + pd.Timedelta(days=1)
+    due = passes_on(ends["end"], result.policy.retention_years)
     periods = pd.period_range(as_of.to_period("M"), periods=months, freq="M")
     coming = ends.assign(month=due.dt.to_period("M"))[(due > as_of).to_numpy()]
     table = (
@@ -209,6 +210,11 @@ def _audit_date(ax, as_of) -> None:
     ax.axvline(mdates.date2num(day), color="black", linestyle=":", label=f"audit date {day.date()}")
 
 
+def _section(topic: str) -> str:
+    """The procedure section a chart is about (data: ``rules.toml`` ``[sections]``)."""
+    return load_rules().sections[topic]
+
+
 def _empty(ax, text: str) -> None:
     ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="#555555")
 
@@ -281,7 +287,8 @@ def retention_timeline(result) -> Figure:
     top.set_xlabel("Relationship end date (month)")
     top.set_ylabel("Records (orders and register rows)")
     top.set_title(
-        f"Relationship end dates against the {years}-year accounting hold (§10.1.1): "
+        f"Relationship end dates against the {years}-year accounting hold "
+        f"(§{_section('retention')}): "
         "ended left of the cut-off → delete"
     )
     top.legend(fontsize=8, loc="upper left")
@@ -324,7 +331,8 @@ def consent_coverage(result) -> Figure:
     ax.set_xlabel("Order month" if unit == "orders" else "Month registered")
     ax.set_ylabel(f"{unit.capitalize()} with consent on record (%)")
     ax.set_title(
-        f"Consent coverage (§11): share of {unit} whose customer has a consent tick on record"
+        f"Consent coverage (§{_section('consent')}): share of {unit} whose customer has a "
+        "consent tick on record"
     )
     return fig
 
@@ -354,19 +362,63 @@ def field_inventory(result) -> Figure:
     ax.invert_yaxis()
     ax.set_xlim(0, 105)
     ax.set_xlabel("Cells filled (%)")
-    ax.set_ylabel("Input column → §6 category [file]")
+    ax.set_ylabel(f"Input column → §{_section('categories')} category [file]")
     ax.set_title(
-        f"Field inventory: {len(table)} columns, {int(flagged.sum())} not permitted by §6 "
-        "or unknown (red)"
+        f"Field inventory: {len(table)} columns, {int(flagged.sum())} not permitted by "
+        f"§{_section('categories')} or unknown (red)"
     )
     ax.legend(
         handles=[
-            Patch(color="#4393c3", label="permitted (§6) or operational"),
+            Patch(color="#4393c3", label=f"permitted (§{_section('categories')}) or operational"),
             Patch(color="#b2182b", label="not permitted / unknown heading"),
         ],
         fontsize=8,
         loc="lower right",
     )
+    return fig
+
+
+def trend_table(result) -> pd.DataFrame:
+    """The trend the run kept (:func:`zimes_audit.report.results.with_current_run`); an audit
+    without a history (an interactive one) is its own one-point trend."""
+    trend = getattr(result, "trend", None)
+    if trend is not None:
+        return trend
+    return trend_frame([{"run_id": "", "as_of": str(result.as_of), "findings": len(result.findings),
+                         "new": len(result.findings)}])  # fmt: skip
+
+
+TREND_LINES = {
+    "findings": ("findings in the run", "#333333", "-"),
+    "new": ("new", "#ef8a62", "-"),
+    "resolved": ("resolved since the run before", "#1b7837", "-"),
+    "overdue": ("overdue", "#b2182b", "--"),
+    "exceptions": ("accepted exceptions", "#4393c3", ":"),
+}
+
+
+def findings_trend(trend: pd.DataFrame) -> Figure:
+    """Findings, new, resolved, overdue and exceptions per recorded run (the audit history's
+    runs of this series and this run, :func:`trend_table`)."""
+    fig = Figure(figsize=(10, 4.2), dpi=DPI, layout="constrained")
+    ax = fig.add_subplot()
+    if len(trend):
+        days = pd.to_datetime(trend["as_of"])
+        for column, (label, colour, style) in TREND_LINES.items():
+            values = trend[column].to_numpy(dtype=float)
+            ax.plot(days, values, marker="o", color=colour, linestyle=style, label=label)
+        _audit_date(ax, days.iloc[-1])
+        ax.xaxis_date()
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
+        if len(trend) == 1:
+            ax.set_xlim(mdates.date2num(days.iloc[0]) - 20, mdates.date2num(days.iloc[0]) + 20)
+        _whole_records(ax.yaxis, largest=float(trend[list(TREND_LINES)].to_numpy().max()))
+        ax.legend(fontsize=8, loc="upper left")
+    else:
+        _empty(ax, "No recorded run")
+    ax.set_xlabel("Audit date of the run")
+    ax.set_ylabel("Findings (record × rule)")
+    ax.set_title(f"Since the last audit: {len(trend)} recorded run(s) of these inputs")
     return fig
 
 
@@ -376,6 +428,7 @@ def all_charts(result) -> dict[str, Figure]:
         "retention_timeline": retention_timeline(result),
         "consent_coverage": consent_coverage(result),
         "field_inventory": field_inventory(result),
+        "findings_trend": findings_trend(trend_table(result)),
     }
 
 

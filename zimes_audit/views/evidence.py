@@ -2,7 +2,8 @@
 
 - :func:`run_facts`, :func:`policy_terms`, :func:`suites_applied` — the run as ``manifest.json``
   records it (same times, counts and hashes; the final folder name, never the staging folder);
-- :func:`since_last_audit` — the comparison with the previous report, when there was one;
+- :func:`since_last_audit`, :func:`exceptions_by_rule` — the run against the previous run of the
+  same inputs (the audit history), and the exceptions accepted;
 - :func:`report_files` — the outputs, and which exist in the folder;
 - :func:`verdicts` — the auditor's review in three lines: inputs, suites, policy;
 - :func:`setup_display` / :func:`short_hash` — how tables look in the HTML: no index column,
@@ -12,11 +13,9 @@
 'aaaaaaaaaaaa…'
 >>> short_hash(None)
 '—'
->>> since_last_audit({"previous_report": None})["value"].tolist()
-['no earlier audit']
->>> since_last_audit({"previous_report": {"path": "/r/2026-10-01", "new": 2, "resolved": 1}}
-...                  ).values.tolist()
-[['compared with the report', '2026-10-01'], ['new', '2'], ['resolved', '1']]
+>>> since_last_audit({"previous_run": {"run_id": "2026-10-01-ab12cd", "as_of": "2026-10-01",
+...     "path": "/r/2026-10-01"}, "since_last_run": {"resolved": 1, "new": 2}}).values.tolist()
+[['compared with the run', '2026-10-01-ab12cd (audit date 2026-10-01, folder 2026-10-01)'], ['resolved (gone since the last run)', '1'], ['new', '2']]
 """
 
 from __future__ import annotations
@@ -24,6 +23,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+
+from zimes_audit.report.layout import NOTEBOOK, NOTEBOOK_HTML
 
 NA = "—"
 HASH_SHOWN = 12  # hex digits shown where a table must fit a screen
@@ -88,8 +89,9 @@ def setup_display() -> None:
 
 
 def latest_report(reports_root: str | Path = "reports") -> Path | None:
-    """The newest report folder under ``reports_root`` (see :func:`review.latest_report`)."""
-    from zimes_audit.views.review import latest_report as latest
+    """The newest report folder under ``reports_root`` (see
+    :func:`zimes_audit.report.reports.latest_report`)."""
+    from zimes_audit.report.reports import latest_report as latest
 
     return latest(reports_root)
 
@@ -118,15 +120,15 @@ def run_facts(manifest: dict, folder: str | Path) -> pd.DataFrame:
 
 
 def policy_terms(manifest: dict) -> pd.DataFrame:
-    """The policy terms applied, from the manifest (the labels are :mod:`review`'s)."""
-    from zimes_audit.views.review import _term_rows
+    """The policy terms applied, from the manifest (the labels are the rule catalogue's)."""
+    from zimes_audit.procedure.rules import term_rows
 
     policy = manifest.get("policy", {})
     rows = [
         ("audit date (as of)", manifest.get("as_of")),
         ("policy file", policy.get("path")),
         ("policy sha256", policy.get("sha256")),
-        *_term_rows(policy),
+        *term_rows(policy),
     ]
     return pd.DataFrame(rows, columns=["term", "value"]).astype({"value": "string"})
 
@@ -147,25 +149,68 @@ def suites_applied(manifest: dict) -> pd.DataFrame:
     )
 
 
-def since_last_audit(manifest: dict) -> pd.DataFrame:
-    """The comparison with the previous report (new / still open / resolved …), as the run
-    recorded it in the manifest; "no earlier audit" when this is the first.
+#: The counts ``since_last_run`` holds (the history's comparison), in the order shown.
+SINCE_LAST_RUN = {
+    "resolved": "resolved (gone since the last run)",
+    "new": "new",
+    "still_open": "still open",
+    "overdue": "overdue (past the due date)",
+    "most_overdue_days": "most overdue (days)",
+    "exceptions": "accepted exceptions",
+    "done_still_present": "marked done but still present",
+}
+#: Counts that only mean something against a previous run.
+AGAINST_PREVIOUS = ("resolved", "still_open")
 
-    The counts are whatever the run's comparison produced (``manifest["previous_report"]``); the
-    audit history (SQLite) may add more keys — each is shown as one row.
+
+def since_last_audit(manifest: dict) -> pd.DataFrame:
+    """The run against the previous run of the same inputs, as the run recorded it in the
+    manifest (``previous_run`` and ``since_last_run``, from the audit history).
+
+    >>> since_last_audit({"previous_run": None, "since_last_run": {"new": 3, "resolved": 0,
+    ...                   "overdue": 0}}).values.tolist()
+    [['compared with', 'no earlier audit of these inputs'], ['new', '3'], ['overdue (past the due date)', '0']]
     """
-    previous = manifest.get("previous_report")
-    if not previous:
-        return pd.DataFrame(
-            [("since the last audit", "no earlier audit")], columns=["item", "value"]
-        )
-    rows = [("compared with the report", Path(str(previous.get("path", ""))).name or NA)]
+    previous = manifest.get("previous_run")
+    counts = manifest.get("since_last_run") or {}
+    if previous:
+        shown = f"{previous.get('run_id')} (audit date {previous.get('as_of')}, "
+        shown += f"folder {Path(str(previous.get('path', ''))).name or NA})"
+        rows = [("compared with the run", shown)]
+    else:
+        rows = [("compared with", "no earlier audit of these inputs")]
     rows += [
-        (str(key).replace("_", " "), value)
-        for key, value in previous.items()
-        if key != "path" and not isinstance(value, dict | list)
+        (label, counts[key])
+        for key, label in SINCE_LAST_RUN.items()
+        if key in counts and (previous or key not in AGAINST_PREVIOUS)
     ]
     return pd.DataFrame(rows, columns=["item", "value"]).astype({"value": "string"})
+
+
+def exceptions_by_rule(exceptions: pd.DataFrame) -> pd.DataFrame:
+    """The accepted exceptions (``results/exceptions.parquet``, customer masked) counted per
+    rule: how many, for how many records, and the first to expire.
+
+    >>> t = pd.DataFrame({"rule_id": ["CONSENT-MISSING", "CONSENT-MISSING"], "§": ["11", "11"],
+    ...     "action": ["OBTAIN_CONSENT"] * 2, "record_id": ["K-1", "K-2"],
+    ...     "expires": ["2027-06-01", None]})
+    >>> exceptions_by_rule(t).values.tolist()
+    [['CONSENT-MISSING', '11', 'OBTAIN_CONSENT', 2, 2, '2027-06-01']]
+    """
+    columns = ["rule_id", "§", "action", "exceptions", "records", "first expiry"]
+    if exceptions.empty:
+        return pd.DataFrame(columns=columns)
+    table = (
+        exceptions.groupby(["rule_id", "§", "action"], sort=False, dropna=False)
+        .agg(
+            exceptions=("rule_id", "size"),
+            records=("record_id", "nunique"),
+            expiry=("expires", "min"),
+        )
+        .reset_index()
+    )
+    table.columns = columns
+    return table
 
 
 def chart(folder: str | Path, manifest: dict, stem: str):
@@ -184,13 +229,12 @@ def failed_expectations(expectations: pd.DataFrame) -> pd.DataFrame:
 
 
 #: Outputs the notebook itself writes: they exist once its page is saved.
-WRITTEN_BY_THE_NOTEBOOK = ("audit.ipynb", "audit.html")
+WRITTEN_BY_THE_NOTEBOOK = (NOTEBOOK, NOTEBOOK_HTML)
 
 
 def report_files(folder: str | Path, manifest: dict) -> pd.DataFrame:
     """Every output of the run, and whether it is in the report folder."""
-    from zimes_audit.report.results import RESULT_TABLES, RESULTS_DIR
-    from zimes_audit.report.run import REPORT_FILES
+    from zimes_audit.report.layout import REPORT_FILES, RESULT_TABLES, RESULTS_DIR
 
     folder = Path(folder)
     names = [*REPORT_FILES, *manifest.get("charts", [])]
@@ -211,14 +255,14 @@ def report_files(folder: str | Path, manifest: dict) -> pd.DataFrame:
 def verdicts(report) -> pd.DataFrame:
     """The review's verdicts first: does each input, suite and the policy still match the
     manifest?  One row each, the verdict in the first column, hashes shortened."""
-    from zimes_audit.views import review
+    from zimes_audit.report.reports import check_inputs, check_policy, check_suites
 
     rows = []
-    for _, row in review.check_inputs(report).iterrows():
+    for _, row in check_inputs(report).iterrows():
         rows.append(
             (row["status"], "input", row["file"], row["sha256 (manifest)"], row["sha256 (now)"])
         )
-    for _, row in review.check_suites(report).iterrows():
+    for _, row in check_suites(report).iterrows():
         rows.append(
             (
                 row["status"],
@@ -228,7 +272,7 @@ def verdicts(report) -> pd.DataFrame:
                 row["sha256 (now)"],
             )
         )
-    policy = dict(review.check_policy(report).itertuples(index=False))
+    policy = dict(check_policy(report).itertuples(index=False))
     rows.append(
         (
             policy.get("policy file status"),
@@ -248,7 +292,7 @@ def verdicts(report) -> pd.DataFrame:
 
 def overall_verdict(table: pd.DataFrame) -> str:
     """One sentence: everything matches, or what does not."""
-    from zimes_audit.views.review import MATCH
+    from zimes_audit.report.reports import MATCH
 
     bad = table[table["verdict"] != MATCH]
     if bad.empty:

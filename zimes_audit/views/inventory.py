@@ -1,7 +1,9 @@
 """The inventory of what was read: per file, how it was read and which §6 category each column has.
 
-It is the first thing an auditor reads, so it shows headings, fields, categories and fill rates,
-and never a cell value.  Columns outside the §6 catalogue are marked ``!! NOT PERMITTED``, headings
+It is the first thing an auditor reads, so it shows headings, fields, categories, fill rates and
+how each column's values were read (date spellings, yes/no styles, unreadable cells), and never a
+cell value.  For every heading it does not know it prints the lines to paste into the
+administrator's field map (:mod:`zimes_audit.procedure.field_map`).  Columns outside the §6 catalogue are marked ``!! NOT PERMITTED``, headings
 the catalogue does not know ``?? UNKNOWN``.
 
 >>> import tempfile
@@ -13,11 +15,21 @@ the catalogue does not know ``?? UNKNOWN``.
 >>> print(render_inventory([table]).split("\\n", 1)[1])  # doctest: +NORMALIZE_WHITESPACE
   kind: Mozello orders export · rows: 1 · sha256: ...
   read as: csv, utf-8, delimiter ;, header row 1
+  note: encoding UTF-8: every byte of the file is UTF-8
+  note: taken as Mozello orders export: orders headings: order id, total (2)
   column          field          category               filled
   Pasūtījuma nr.  order_id       operational            100.0%
   Summa           total          6.6 purchase history   100.0%
   Personas kods   personal_code  not permitted          0.0%  !! NOT PERMITTED
   Krāsa           -              unknown heading        100.0%  ?? UNKNOWN
+<BLANKLINE>
+Unknown headings: each is one FIELD-UNCLASSIFIED finding.  To classify them, paste these lines ...
+<BLANKLINE>
+# Krāsa: orders.csv column D
+[fields.krasa]
+category = "?"  # decide: 6.1 … 6.8, operational or not-permitted
+headings = ["Krāsa"]
+<BLANKLINE>
 >>> inventory_frame([table])[["heading", "category", "filled", "fill_rate"]].to_dict("list")
 {'heading': ['Pasūtījuma nr.', 'Summa', 'Personas kods', 'Krāsa'], 'category': ['operational', \
 '6.6', 'not-permitted', 'unclassified'], 'filled': [1, 1, 0, 1], 'fill_rate': [100.0, 100.0, 0.0, 100.0]}
@@ -27,13 +39,16 @@ from __future__ import annotations
 
 import pandas as pd
 
+from zimes_audit.errors import one_line
 from zimes_audit.loading import LoadedTable
 from zimes_audit.procedure.catalogue import (
     CATEGORY_LABELS,
     NOT_PERMITTED,
     UNCLASSIFIED,
+    Catalogue,
     load_catalogue,
 )
+from zimes_audit.procedure.field_map import FILE_NAME, toml_lines
 
 MARKERS = {NOT_PERMITTED: "!! NOT PERMITTED", UNCLASSIFIED: "?? UNKNOWN"}
 COLUMNS = ("file", "heading", "field", "category", "filled", "fill_rate")
@@ -44,7 +59,7 @@ def _records(table: LoadedTable) -> list[tuple]:
     for info in table.columns:
         filled = int(table.frame[info.column].notna().sum())
         rate = round(100 * filled / table.rows, 1) if table.rows else 0.0
-        records.append((table.path.name, info.heading, info.field, info.category, filled, rate))
+        records.append((table.source, info.heading, info.field, info.category, filled, rate))
     return records
 
 
@@ -66,18 +81,33 @@ def _describe(table: LoadedTable) -> list[str]:
         how.append(f"sheet '{d.sheet}'")
     how.append(f"header row {d.header_row}")
     label = load_catalogue().kinds[table.kind].label
-    return [
-        f"{table.path}",
+    lines = [
+        one_line(table.path)
+        + (f"  (source: {one_line(table.source)})" if table.source != table.path.name else ""),
         f"  kind: {label} · rows: {table.rows} · sha256: {table.sha256[:12]}",
-        f"  read as: {', '.join(how)}",
+        f"  read as: {', '.join(one_line(h) for h in how)}",
     ]
+    lines += [f"  note: {one_line(note)}" for note in table.notes]
+    if table.problems:
+        lines.append(
+            f"  unreadable cells: {len(table.problems)} (each is a DATA-INACCURATE finding)"
+        )
+    return lines
 
 
 def _column_lines(table: LoadedTable) -> list[str]:
     cells = [("column", "field", "category", "filled", "")]
-    for _, heading, field, category, _, rate in _records(table):
+    for info, (_, heading, field, category, _, rate) in zip(
+        table.columns, _records(table), strict=True
+    ):
         label = CATEGORY_LABELS.get(category, category)
-        cells.append((heading, field or "-", label, f"{rate:.1f}%", MARKERS.get(category, "")))
+        notes = [MARKERS.get(category, "")]
+        if info.read_as:
+            notes.append(f"read as {info.read_as}")
+        if info.unreadable:
+            notes.append(f"{info.unreadable} unreadable (DATA-INACCURATE)")
+        note = " · ".join(n for n in notes if n)
+        cells.append((one_line(heading), field or "-", label, f"{rate:.1f}%", note))
     widths = [max(len(row[i]) for row in cells) for i in range(4)]
     lines = []
     for row in cells:
@@ -86,6 +116,42 @@ def _column_lines(table: LoadedTable) -> list[str]:
     return lines
 
 
-def render_inventory(tables: list[LoadedTable]) -> str:
-    """The inventory as plain text, one block per file (no cell values)."""
-    return "\n\n".join("\n".join(_describe(t) + _column_lines(t)) for t in tables) + "\n"
+def field_map_lines(tables: list[LoadedTable], catalogue: Catalogue | None = None) -> list[str]:
+    """For every heading no catalogue field (nor the field map) knows, the TOML lines to paste
+    into ``zimes-fields.toml``, once per heading, naming the files and columns it was seen in."""
+    catalogue = catalogue or load_catalogue()
+    seen: dict[str, list[str]] = {}
+    for table in tables:
+        for info in table.columns:
+            if info.category == UNCLASSIFIED and not info.heading.startswith("(blank heading"):
+                seen.setdefault(info.heading, []).append(f"{table.source} column {info.letter}")
+    lines: list[str] = []
+    for heading, where in seen.items():
+        lines += [
+            "",
+            f"# {one_line(heading)}: {one_line(', '.join(where))}",
+            *toml_lines(heading, catalogue),
+        ]
+    return lines
+
+
+def render_inventory(
+    tables: list[LoadedTable], catalogue: Catalogue | None = None, field_map=None
+) -> str:
+    """The inventory as plain text, one block per file (no cell values), then the files skipped and the
+    field-map lines to paste for the headings it does not know."""
+    blocks = ["\n".join(_describe(t) + _column_lines(t)) for t in tables]
+    skipped = getattr(tables, "skipped", [])
+    if skipped:
+        blocks.append("\n".join(str(s) for s in skipped))
+    text = "\n\n".join(blocks) + "\n"
+    if field_map is not None:
+        text += f"\nfield map: {field_map.source} (sha256 {field_map.sha256[:12]})\n"
+    paste = field_map_lines(tables, catalogue)
+    if paste:
+        text += (
+            f"\nUnknown headings: each is one FIELD-UNCLASSIFIED finding.  To classify them, paste "
+            f"these lines into {FILE_NAME} beside the exports (or a file passed with --fields), "
+            "set each category, and run again:\n" + "\n".join(paste) + "\n"
+        )
+    return text

@@ -24,6 +24,7 @@ enough to recover it.  Personal codes and card numbers are never shown at all, n
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -32,29 +33,17 @@ import pandas as pd
 import phonenumbers
 
 from zimes_audit.checks.detect.personal_codes import code_format
-from zimes_audit.loading.tables import PROVENANCE_COLUMNS, UNCLASSIFIED_PREFIX
+from zimes_audit.checks.findings import FINDINGS_COLUMNS
+from zimes_audit.facts.records import record_values
+from zimes_audit.facts.registry import PERSONAL_FACTS, SAFE_FACTS
+from zimes_audit.loading.tables import LOCAL_PREFIX, PROVENANCE_COLUMNS, UNCLASSIFIED_PREFIX
 from zimes_audit.procedure.catalogue import NOT_PERMITTED, Catalogue, load_catalogue
 
 STARS = "***"
-#: Columns the audit derives that hold no personal value (field names, dates, flags, keys).
-SAFE_FACT_COLUMNS = frozenset(
-    {
-        *PROVENANCE_COLUMNS,
-        "register_row",
-        "link_method",
-        "relationship_end_at",
-        "unclassified_filled",
-        "unneeded_contact_fields",
-        "consent_on_record",
-        "marketing_on_list",
-        "has_purchase",
-        "unpaid_orders",
-        "first_collected_at",
-        "last_activity_at",
-    }
-)
+#: Columns that hold no personal value: provenance and the safe facts of the fact registry.
+SAFE_FACT_COLUMNS = frozenset({*PROVENANCE_COLUMNS, *SAFE_FACTS})
 #: Derived columns that hold a personal value, with the field they are masked as.
-PERSONAL_FACT_COLUMNS = {"email_key": "email"}
+PERSONAL_FACT_COLUMNS = PERSONAL_FACTS
 
 
 def _present(value: object) -> str | None:
@@ -67,7 +56,19 @@ def _present(value: object) -> str | None:
     return text or None
 
 
-def mask_email(value: object) -> str | None:
+def _present_text(masker: Callable[..., str]) -> Callable[..., str | None]:
+    """A masker of stripped text that gives ``None`` for a missing or blank value."""
+
+    @functools.wraps(masker)
+    def masked(value: object, *args: object) -> str | None:
+        text = _present(value)
+        return None if text is None else masker(text, *args)
+
+    return masked
+
+
+@_present_text
+def mask_email(text: str) -> str:
     """First letter of the local part and of the domain, and the top-level domain.
 
     >>> mask_email("  Liga.Ozolina@Inbox.LV ")
@@ -75,9 +76,6 @@ def mask_email(value: object) -> str | None:
     >>> mask_email("not-an-address")
     '[e-mail]'
     """
-    text = _present(value)
-    if text is None:
-        return None
     local, at, domain = text.rpartition("@")
     if not at or not local or "." not in domain:
         return "[e-mail]"
@@ -87,7 +85,8 @@ def mask_email(value: object) -> str | None:
     return f"{local[0]}{STARS}@{host[0]}{STARS}.{tld}"
 
 
-def mask_name(value: object) -> str | None:
+@_present_text
+def mask_name(text: str) -> str:
     """First two letters of the first word (one when it is short), first letter of the rest.
 
     >>> mask_name("Līga")
@@ -97,9 +96,6 @@ def mask_name(value: object) -> str | None:
     >>> mask_name("€")
     '***'
     """
-    text = _present(value)
-    if text is None:
-        return None
     words = [w for w in re.split(r"\s+", text) if w]
     out = []
     for i, word in enumerate(words):
@@ -109,7 +105,8 @@ def mask_name(value: object) -> str | None:
     return " ".join(out)
 
 
-def mask_phone(value: object, region: str = "LV") -> str | None:
+@_present_text
+def mask_phone(text: str, region: str = "LV") -> str:
     """Country code, first and last digit of the national number; nothing more.
 
     >>> mask_phone("67 123 456")
@@ -119,9 +116,6 @@ def mask_phone(value: object, region: str = "LV") -> str | None:
     >>> mask_phone("161175-19997")  # a personal code typed into the phone field
     '[personal code]'
     """
-    text = _present(value)
-    if text is None:
-        return None
     if code_format(text) is not None:
         return "[personal code]"
     digits = re.sub(r"\D", "", text)
@@ -138,22 +132,21 @@ def mask_phone(value: object, region: str = "LV") -> str | None:
     return f"+{number.country_code} {national[0]}{STARS} {STARS}{national[-1]}"
 
 
-def mask_iban(value: object) -> str | None:
+@_present_text
+def mask_iban(text: str) -> str:
     """The country letters of an account number, nothing of its digits.
 
     >>> mask_iban("12345")
     '[account number]'
     """
-    text = _present(value)
-    if text is None:
-        return None
     compact = re.sub(r"\s", "", text).upper()
     if re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{8,30}", compact):
         return f"{compact[:2]}** ****"
     return "[account number]"
 
 
-def mask_text(value: object) -> str | None:
+@_present_text
+def mask_text(text: str) -> str:
     """Free text (notes, address, unknown columns): only its length.
 
     >>> mask_text("Brīvības iela 1-2") is None
@@ -161,20 +154,16 @@ def mask_text(value: object) -> str | None:
     >>> mask_text("   ") is None
     True
     """
-    text = _present(value)
-    if text is None:
-        return None
     return f"[text, {len(text)} chars]"
 
 
-_MASKERS: dict[str, Callable[[object], str | None]] = {
+#: Personal fields masked by shape, chosen from the catalogue: by what a field is validated as
+#: (§12.4) and by its §6 category; any other personal or scanned field shows only its length.
+_BY_VALIDATION: dict[str, Callable[[object], str | None]] = {
     "email": mask_email,
-    "name": mask_name,
-    "shipping_name": mask_name,
     "phone": mask_phone,
-    "shipping_phone": mask_phone,
-    "bank_account": mask_iban,
 }
+_BY_CATEGORY: dict[str, Callable[[object], str | None]] = {"6.1": mask_name, "6.8": mask_iban}
 
 
 def masker_for(field: str, catalogue: Catalogue | None = None) -> Callable[[object], object] | None:
@@ -182,18 +171,22 @@ def masker_for(field: str, catalogue: Catalogue | None = None) -> Callable[[obje
 
     >>> masker_for("total") is None
     True
+    >>> [masker_for(f).__name__ for f in ("shipping_phone", "shipping_name", "bank_account", "email_key")]
+    ['mask_phone', 'mask_name', 'mask_iban', 'mask_email']
     >>> masker_for("notes")("ok")
     '[text, 2 chars]'
     """
     catalogue = catalogue or load_catalogue()
     field = PERSONAL_FACT_COLUMNS.get(field, field)
-    if field in _MASKERS:
-        return _MASKERS[field]
     spec = catalogue.fields.get(field)
     if spec is not None:
         if spec.category == NOT_PERMITTED:  # never shown even in part: only the kind of value
             label = f"[{field.replace('_', ' ')}]"
             return lambda v: None if _present(v) is None else label
+        if spec.validate in _BY_VALIDATION:
+            return _BY_VALIDATION[spec.validate]
+        if spec.personal and spec.category in _BY_CATEGORY:
+            return _BY_CATEGORY[spec.category]
         return mask_text if (spec.personal or spec.scan) else None
     if field in SAFE_FACT_COLUMNS:
         return None
@@ -239,6 +232,9 @@ def masked_records(frame: pd.DataFrame, catalogue: Catalogue | None = None) -> p
             or column in PERSONAL_FACT_COLUMNS
         )
         keep_plain = masker is None or (unknown and not _is_text(frame[column]))
+        if column.startswith(LOCAL_PREFIX) and not _is_text(frame[column]):
+            # a field of the administrator's map: its category is theirs, so nothing is shown
+            keep_plain, masker = False, lambda v: None if _present(v) is None else "[value]"
         out[column] = frame[column] if keep_plain else _mask_series(frame[column], masker)
     return pd.DataFrame(out, index=frame.index)
 
@@ -250,32 +246,19 @@ def _is_text(series: pd.Series) -> bool:
 def masked_customers(result, findings: pd.DataFrame | None = None) -> pd.Series:
     """Per finding, the masked name of the record's customer (or ``None``)."""
     findings = result.findings if findings is None else findings
-    names = pd.Series([None] * len(findings), index=findings.index, dtype="string")
-    for kind, frame in result.frames.items():
-        if "name" not in frame or frame.empty:
-            continue
-        mine = findings["record_kind"] == kind
-        if not mine.any():
-            continue
-        positions = findings.loc[mine, "record_position"].astype("int64").to_numpy()
-        raw = frame["name"].iloc[positions]
-        names[mine] = _mask_series(raw, mask_name).to_numpy()
-    return names
+    if findings.empty:
+        return pd.Series([], index=findings.index, dtype="string")
+    return _mask_series(record_values(findings, result.frames, "name"), mask_name)
 
 
-#: The columns of :func:`masked_findings`, in order.
+#: The columns of :func:`masked_findings`, in order: the contracted ``findings.csv`` columns with
+#: the record kind after the row, the masked customer after the record id, and the due date.
 MASKED_FINDINGS_COLUMNS = [
-    "source_file",
-    "source_row",
+    *FINDINGS_COLUMNS[:2],
     "record_kind",
-    "record_id",
+    FINDINGS_COLUMNS[2],
     "customer",
-    "rule_id",
-    "procedure_section",
-    "severity",
-    "action",
-    "field",
-    "detail",
+    *FINDINGS_COLUMNS[3:],
     "due_date",
 ]
 

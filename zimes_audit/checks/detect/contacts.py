@@ -8,12 +8,19 @@ Null values are not inaccurate (missing data is another question).
 [False, True, False]
 >>> invalid_phone(pd.Series(["+371 22345678", "67123456", "+371 1234", "€"]), "LV").tolist()
 [False, False, True, True]
->>> normalise_email(pd.Series(["  Liga.Ozolina@Inbox.LV "])).tolist()
-['liga.ozolina@inbox.lv']
+
+A cell holding several numbers is judged number by number, and words around a number (``mob.``,
+``(darba)``, ``tālr.``) are not part of it:
+
+>>> invalid_phone(pd.Series(["29123456; 67000000", "29123456 (mob.)", "29123456, 1234"]), "LV").tolist()
+[False, False, True]
+>>> phone_parts("tālr. 29123456 / 67000000 (darba)")
+['29123456', '67000000']
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import pandas as pd
@@ -30,13 +37,35 @@ def _email_ok(value: str) -> bool:
     return True
 
 
-@cache  # one verdict per distinct value per run: orders and register share it
-def _phone_ok(value: str, region: str) -> bool:
+# Between two numbers of one cell: ; , / | a line break, or a word "un", "vai", "or", "and".
+_BETWEEN = re.compile(r"[;,/|\n]|\s(?:un|vai|or|and)\s", re.IGNORECASE)
+# Words around a number: a parenthesis without digits, "(mob.)", or a cue word with its dot/colon.
+_NOT_NUMBER = re.compile(
+    r"\([^()0-9]*\)|(?<!\w)(?:mob\w*|tālr\w*|talr\w*|tel\w*|phone|gsm|darba|mājas|majas|home|work)"
+    r"(?!\w)\.?:?",
+    re.IGNORECASE,
+)
+
+
+def phone_parts(value: str) -> list[str]:
+    """The phone numbers written in one cell, without the words around them."""
+    parts = (_NOT_NUMBER.sub(" ", part).strip() for part in _BETWEEN.split(value))
+    return [p for p in parts if p]
+
+
+@cache
+def _one_phone_ok(value: str, region: str) -> bool:
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
         return False
     return phonenumbers.is_valid_number(number)
+
+
+@cache  # one verdict per distinct value per run: orders and register share it
+def _phone_ok(value: str, region: str) -> bool:
+    parts = phone_parts(value)
+    return bool(parts) and all(_one_phone_ok(p, region) for p in parts)
 
 
 def _judge(values: pd.Series, ok) -> pd.Series:
@@ -58,8 +87,3 @@ def invalid_email(values: pd.Series) -> pd.Series:
 def invalid_phone(values: pd.Series, region: str) -> pd.Series:
     """Mask of present phone numbers that phonenumbers does not accept as valid."""
     return _judge(values, lambda v: _phone_ok(v, region))
-
-
-def normalise_email(values: pd.Series) -> pd.Series:
-    """Trimmed, case-folded e-mail addresses: the key for linking and duplicate detection."""
-    return values.astype("string").str.strip().str.casefold().replace("", pd.NA)

@@ -3,22 +3,33 @@
 §8 says the order form collects the personal code, §6 does not permit it; a code typed into notes,
 an address or a sole trader's company id is flagged as PERSONAL-CODE-IN-TEXT.
 
-Formats (design.md, python-stdnum ``stdnum.lv.pvn``):
+A candidate is 11 digits, not part of a longer number, written whole or as six and five digits
+joined by a hyphen ``-``, an en dash ``–``, a non-breaking hyphen ``‑`` or a space; ``LV`` may
+stand before it (a person's VAT number is their code).  Valid IBANs are removed first.  It counts:
 
-- old format ``DDMMYY-CNNNN`` (C = century 0/1/2): counts when stdnum accepts the birth date and
-  check digit, with or without the hyphen;
-- new format since 1 July 2017 ``3XNNNN-NNNNN`` (X = 2..9, no birth date): a ``32…`` code counts
-  when stdnum accepts its check digit; otherwise it counts only when written with the hyphen after
-  the sixth digit or next to a context word (``p.k.``, ``personas kods`` …).  So a phone number
-  written ``371`` + 8 digits, without ``+``, is not taken for a code.
+- **old format** ``DDMMYY-CNNNN`` when the birth date is a real date no later than 30 June 2017
+  (the last day such codes were issued), the century digit C is 0, 1 or 2 (1800s, 1900s,
+  2000s) and python-stdnum's check digit holds (``stdnum.lv.pvn``);
+- **new format** ``3XNNNN-NNNNN`` (X = 2–9; PMLP: every digit after the leading ``3`` is random,
+  so there is nothing to check) when written with a hyphen or dash; written bare or with a space
+  it counts only with a context word just before it (``p.k.``, ``pers. k.``, ``p/k``,
+  ``personas kods``/``koda``, ``personal code``, ``ID code`` …); a bare ``32…`` (the prefix of
+  every code issued so far) also counts with ``LV`` glued to it or when it is the whole cell —
+  never a bare ``37…``, which is how a phone number with its country code looks.
 
-Company registration numbers (first digit 4, 5 or 9) and IBAN digits never match.  Calling a
-valid record invalid is worse than the reverse: an ambiguous 11-digit number is left alone.
+Never a code: a number right after a phone cue (``tālr.``, ``tel.``, ``mob.``) or a document cue
+(``Līgums``, ``rēķins``, ``invoice`` …); company registration numbers (first digit 4, 5 or 9).
+The words are data (``code_words.toml``); docs/rules.md gives the sources and the measured
+look-alike rates.
 
 >>> contains_personal_code(pd.Series(["p.k. 161175-19997", "tālr. 37122345678", None, "40203002519"])).tolist()
 [True, False, False, False]
 >>> code_format("Zvanīt, mans pk 371234-56789")
 'new format'
+>>> code_format("Nerakstīt p.k. rēķinā! Tālr. 37129530859") is None
+True
+>>> code_format("Līgums 170828-81990") is None, code_format("161175\u201319997")
+(True, 'old format')
 >>> code_format("LV80HABA0551012345678") is None
 True
 """
@@ -26,36 +37,72 @@ True
 from __future__ import annotations
 
 import re
+import tomllib
+from datetime import date
+from functools import cache, lru_cache
+from importlib import resources
 
+import numpy as np
 import pandas as pd
 from stdnum.lv import pvn
 
-from zimes_audit.checks.detect.text import strip_ibans
+from zimes_audit.checks.detect.text import as_text, strip_ibans
 
-# A run of 11 digits, optionally hyphenated after the sixth, not part of a longer number.
-_CANDIDATE = re.compile(r"(?<![\d])([0-3]\d{5}|3[2-9]\d{4})(-?)(\d{5})(?![\d])")
-# A superset of the candidates, written so that pyarrow's RE2 runs it on non-ASCII text too
-# (pandas falls back to Python per cell for \d, \b or lookarounds there).
-_PREFILTER = r"[0-3][0-9]{5}-?[0-9]{5}"
-_CONTEXT = re.compile(
-    r"(?i)\b(?:p\.?\s?k\b\.?|pers(?:onas|\.)?\s*kod[su]|personal\s+(?:id\s+)?code|identity\s+code)"
-)
+OLD, NEW = "old format", "new format"
+LAST_OLD_FORMAT = date(2017, 6, 30)  # Iedzīvotāju reģistra likums: new codes from 1 July 2017
+_HYPHENS = "-\u2013\u2011"
+
+# Six digits, an optional separator, five digits; not glued to other digits.
+_CANDIDATE = re.compile(r"(?<![0-9])([0-9]{6})([-\u2013\u2011 \u00a0]?)([0-9]{5})(?![0-9])")
+# The RE2 prefilter: ASCII digit classes and literal separators only.
+_PREFILTER = "[0-3][0-9]{5}[-\u2013\u2011 \u00a0]?[0-9]{5}"
 
 
+@cache
+def _words() -> dict[str, re.Pattern]:
+    text = resources.files("zimes_audit.checks.detect").joinpath("code_words.toml").read_text()
+    raw = tomllib.loads(text)
+    fillers = raw["fillers"]
+
+    def cue(words: list[str]) -> re.Pattern:
+        return re.compile(rf"(?i)(?<!\w)(?:{'|'.join(words)}){fillers}$")
+
+    return {key: cue(raw[key]) for key in ("context", "phone", "document")}
+
+
+def _old_format(digits: str) -> bool:
+    if digits[6] not in "012":
+        return False
+    try:
+        born = pvn.get_birth_date(digits)
+    except Exception:  # stdnum's InvalidComponent: not a date
+        return False
+    return born <= LAST_OLD_FORMAT and pvn.calc_check_digit_pers(digits[:-1]) == digits[-1]
+
+
+@lru_cache(maxsize=65536)  # the GX metric and the findings ask about the same flagged cells
 def _classify(text: str) -> str | None:
     """The format of the first personal code found in ``text``, or ``None``."""
     text = strip_ibans(text)
-    has_context = bool(_CONTEXT.search(text))
+    words = _words()
     for match in _CANDIDATE.finditer(text):
-        head, hyphen, tail = match.groups()
+        head, sep, tail = match.groups()
         digits = head + tail
+        if head[0] > "3":
+            continue
+        before = text[max(0, match.start() - 60) : match.start()]
+        if words["phone"].search(before) or words["document"].search(before):
+            continue
         if head[0] == "3" and head[1] in "23456789":
-            if digits.startswith("32") and pvn.is_valid(digits):
-                return "new format"
-            if hyphen or has_context:
-                return "new format"
-        elif pvn.is_valid(digits):
-            return "old format"
+            # bare: a context word just before it, or (only for 32…, the prefix every code issued
+            # so far has; a phone number's 371… never) LV glued to it or the cell is the code
+            issued = head[1] == "2" and (
+                before[-2:].upper() == "LV" or text.strip() == match.group(0)
+            )
+            if (sep and sep in _HYPHENS) or issued or words["context"].search(before):
+                return NEW
+        elif _old_format(digits):
+            return OLD
     return None
 
 
@@ -66,14 +113,21 @@ def code_format(text: object) -> str | None:
     return _classify(text)
 
 
-def contains_personal_code(values: pd.Series) -> pd.Series:
-    """Mask of the values holding a personal code.  Null and non-text values are ``False``.
+def personal_code_labels(values: pd.Series) -> pd.Series:
+    """Per cell: the format of the personal code it holds (``'old format'``/``'new format'``) or
+    ``None`` — never the code.  Null and non-text values are ``None``.
 
-    Vectorised: a regular expression picks the few candidate cells, stdnum checks only those.
+    Vectorised: an RE2 prefilter over the column picks the few candidate cells; only those are
+    read in Python.
     """
-    text = values.astype("string")
-    candidates = text.str.contains(_PREFILTER, regex=True, na=False)
-    mask = pd.Series(False, index=values.index)
+    text = as_text(values)
+    candidates = text.str.contains(_PREFILTER, regex=True).fillna(False).to_numpy(dtype=bool)
+    labels = np.full(len(values), None, dtype=object)
     if candidates.any():
-        mask[candidates] = [_classify(v) is not None for v in text[candidates]]
-    return mask
+        labels[candidates] = [_classify(v) for v in text[candidates]]
+    return pd.Series(labels, index=values.index, dtype=object)
+
+
+def contains_personal_code(values: pd.Series) -> pd.Series:
+    """Mask of the values holding a personal code.  Null and non-text values are ``False``."""
+    return personal_code_labels(values).notna()

@@ -2,12 +2,12 @@
 
 Each module declares a GX ``ColumnMapExpectation`` — or, for the scans of every text field of a
 record, a ``MulticolumnMapExpectation`` — and the metric that computes it; the computation is one
-vectorised call into :mod:`zimes_audit.checks.detect` or :mod:`zimes_audit.procedure.terms`.
+vectorised call of a condition in :mod:`zimes_audit.checks.conditions` (the plain-pandas
+reference evaluator calls the same functions).
 Importing this package registers them all with GX — it must happen before a suite that names
 them is loaded (otherwise GX drops them with only a log line; :mod:`zimes_audit.checks.suites` checks).
 """
 
-from zimes_audit.checks.expectations import card_number, personal_code
 from zimes_audit.checks.expectations.card_number import ExpectMulticolumnValuesToContainNoCardNumber
 from zimes_audit.checks.expectations.email import ExpectColumnValuesToBeValidEmail
 from zimes_audit.checks.expectations.future_date import ExpectColumnValuesToNotBeAfterAsOf
@@ -28,11 +28,4 @@ CUSTOM_EXPECTATIONS = (
     ExpectColumnValuesToBeOutsideAccountingHold,
 )
 
-#: For the multicolumn expectations: which cell of a flagged record is to blame, and what it holds
-#: (a label such as "old format", never the value).
-LOCATORS = {
-    "expect_multicolumn_values_to_contain_no_personal_code": personal_code.locate,
-    "expect_multicolumn_values_to_contain_no_card_number": card_number.locate,
-}
-
-__all__ = [cls.__name__ for cls in CUSTOM_EXPECTATIONS] + ["CUSTOM_EXPECTATIONS", "LOCATORS"]
+__all__ = [cls.__name__ for cls in CUSTOM_EXPECTATIONS] + ["CUSTOM_EXPECTATIONS"]

@@ -1,10 +1,7 @@
 """``expect_column_values_to_be_valid_email`` — procedure §12.4 (DATA-INACCURATE).
 
-Syntax checked by email-validator, offline (no DNS).  Nulls are skipped by GX.
-
->>> import pandas as pd
->>> ColumnValuesValidEmail._mask(pd.Series(["liga@inbox.lv", "liga@@inbox"])).tolist()
-[True, False]
+Syntax checked by email-validator, offline (no DNS).  Nulls are skipped by GX.  The condition is
+:func:`zimes_audit.checks.conditions.valid_email`.
 """
 
 from __future__ import annotations
@@ -16,20 +13,16 @@ from great_expectations.expectations.metrics import (
     column_condition_partial,
 )
 
-from zimes_audit.checks.detect.contacts import invalid_email
+from zimes_audit.checks.conditions import valid_email
 from zimes_audit.checks.expectations.rendering import prescriptive
 
 
 class ColumnValuesValidEmail(ColumnMapMetricProvider):
     condition_metric_name = "column_values.zimes_valid_email"
 
-    @staticmethod
-    def _mask(column):
-        return ~invalid_email(column)
-
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column, **kwargs):
-        return cls._mask(column)
+        return valid_email(column)
 
 
 class ExpectColumnValuesToBeValidEmail(ColumnMapExpectation):

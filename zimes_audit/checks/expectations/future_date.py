@@ -1,10 +1,7 @@
 """``expect_column_values_to_not_be_after_as_of`` — procedure §12.4 (DATA-INACCURATE).
 
-A date later than the audit date cannot be a fact yet: it is a typing error.
-
->>> import pandas as pd
->>> ColumnValuesNotAfterAsOf._mask(pd.Series(pd.to_datetime(["2026-11-01 23:59", "2026-11-02"], format="ISO8601")), "2026-11-01").tolist()
-[True, False]
+A date later than the audit date cannot be a fact yet: it is a typing error.  The condition is
+:func:`zimes_audit.checks.conditions.not_after_as_of`.
 """
 
 from __future__ import annotations
@@ -17,21 +14,17 @@ from great_expectations.expectations.metrics import (
     column_condition_partial,
 )
 
+from zimes_audit.checks.conditions import not_after_as_of
 from zimes_audit.checks.expectations.rendering import prescriptive
-from zimes_audit.procedure.terms import on_or_before
 
 
 class ColumnValuesNotAfterAsOf(ColumnMapMetricProvider):
     condition_metric_name = "column_values.zimes_not_after_as_of"
     condition_value_keys = ("as_of",)
 
-    @staticmethod
-    def _mask(column, as_of):
-        return on_or_before(column, as_of)
-
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column, as_of, **kwargs):
-        return cls._mask(column, as_of)
+        return not_after_as_of(column, as_of)
 
 
 class ExpectColumnValuesToNotBeAfterAsOf(ColumnMapExpectation):

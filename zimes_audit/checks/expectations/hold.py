@@ -4,12 +4,9 @@ Applied to the relationship end of records that still hold contact data accounti
 (CONTACT-AFTER-END): fails for an end on or before the audit date whose retention term has not
 passed yet — the record sits out the accounting hold and its e-mail/phone should be gone.
 Open relationships (no end, or an end after the audit date) pass, and so do expired ones (they are
-RETENTION-EXPIRED's to delete).
-
->>> import pandas as pd
->>> ends = pd.Series(pd.to_datetime(["2026-11-02", "2024-05-01", "2021-10-31"]))
->>> ColumnValuesOutsideAccountingHold._mask(ends, "2026-11-01", 5).tolist()
-[True, False, True]
+RETENTION-EXPIRED's to delete).  The condition is
+:func:`zimes_audit.checks.conditions.outside_accounting_hold` (term arithmetic:
+:mod:`zimes_audit.procedure.terms`).
 """
 
 from __future__ import annotations
@@ -22,22 +19,17 @@ from great_expectations.expectations.metrics import (
     column_condition_partial,
 )
 
+from zimes_audit.checks.conditions import outside_accounting_hold
 from zimes_audit.checks.expectations.rendering import prescriptive
-from zimes_audit.procedure.terms import on_or_before, term_passed
 
 
 class ColumnValuesOutsideAccountingHold(ColumnMapMetricProvider):
     condition_metric_name = "column_values.zimes_outside_accounting_hold"
     condition_value_keys = ("as_of", "years")
 
-    @staticmethod
-    def _mask(column, as_of, years):
-        in_hold = on_or_before(column, as_of) & ~term_passed(column, as_of, years)
-        return ~in_hold
-
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column, as_of, years, **kwargs):
-        return cls._mask(column, as_of, years)
+        return outside_accounting_hold(column, as_of, years)
 
 
 class ExpectColumnValuesToBeOutsideAccountingHold(ColumnMapExpectation):

@@ -1,10 +1,7 @@
 """``expect_column_values_to_be_valid_phone`` — procedure §12.4 (DATA-INACCURATE).
 
-Judged by phonenumbers; a number without country code is read in ``region`` (policy).
-
->>> import pandas as pd
->>> ColumnValuesValidPhone._mask(pd.Series(["+371 22345678", "+371 1234"]), "LV").tolist()
-[True, False]
+Judged by phonenumbers; a number without country code is read in ``region`` (policy).  The
+condition is :func:`zimes_audit.checks.conditions.valid_phone`.
 """
 
 from __future__ import annotations
@@ -17,7 +14,7 @@ from great_expectations.expectations.metrics import (
     column_condition_partial,
 )
 
-from zimes_audit.checks.detect.contacts import invalid_phone
+from zimes_audit.checks.conditions import valid_phone
 from zimes_audit.checks.expectations.rendering import prescriptive
 
 
@@ -25,13 +22,9 @@ class ColumnValuesValidPhone(ColumnMapMetricProvider):
     condition_metric_name = "column_values.zimes_valid_phone"
     condition_value_keys = ("region",)
 
-    @staticmethod
-    def _mask(column, region):
-        return ~invalid_phone(column, region)
-
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column, region, **kwargs):
-        return cls._mask(column, region)
+        return valid_phone(column, region)
 
 
 class ExpectColumnValuesToBeValidPhone(ColumnMapExpectation):

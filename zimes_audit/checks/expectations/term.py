@@ -2,12 +2,8 @@
 
 Passes while ``years`` after the date have not passed as of the audit date.  RETENTION-EXPIRED
 applies it to the relationship end with the retention term; RELATIONSHIP-STALE to the last
-activity with the inactivity term.
-
->>> import pandas as pd
->>> ends = pd.Series(pd.to_datetime(["2021-11-01", "2021-10-31"]))
->>> ColumnValuesWithinTerm._mask(ends, "2026-11-01", 5).tolist()
-[True, False]
+activity with the inactivity term.  The condition is
+:func:`zimes_audit.checks.conditions.within_term`.
 """
 
 from __future__ import annotations
@@ -20,21 +16,17 @@ from great_expectations.expectations.metrics import (
     column_condition_partial,
 )
 
+from zimes_audit.checks.conditions import within_term
 from zimes_audit.checks.expectations.rendering import prescriptive
-from zimes_audit.procedure.terms import term_passed
 
 
 class ColumnValuesWithinTerm(ColumnMapMetricProvider):
     condition_metric_name = "column_values.zimes_within_term"
     condition_value_keys = ("as_of", "years")
 
-    @staticmethod
-    def _mask(column, as_of, years):
-        return ~term_passed(column, as_of, years)
-
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column, as_of, years, **kwargs):
-        return cls._mask(column, as_of, years)
+        return within_term(column, as_of, years)
 
 
 class ExpectColumnValuesToBeWithinTerm(ColumnMapExpectation):

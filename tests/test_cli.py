@@ -1,0 +1,95 @@
+"""The command line says only true things: every command documents itself, and every command an
+error message tells the user to run exists and runs."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shlex
+import subprocess
+import sys
+
+import pytest
+
+from zimes_audit import errors
+from zimes_audit.checks.suites import SUITE_NAMES, suite_path
+from zimes_audit.cli import DESCRIPTION, build_parser
+
+
+def _commands() -> dict[str, argparse.ArgumentParser]:
+    parser = build_parser()
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(sub.choices)
+
+
+def _hinted_commands() -> list[tuple[str, str]]:
+    """(error class, command) for every command written in backticks in an error's hint."""
+    found = []
+    stack = [errors.AuditError]
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        for command in re.findall(r"`([^`]+)`", cls.__dict__.get("hint", "")):
+            found.append((cls.__name__, command))
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(_commands()))
+def test_every_command_has_help_for_itself_and_each_option(name, capsys):
+    command = _commands()[name]
+    assert re.search(rf"^  {name}\s+\S", DESCRIPTION, re.M), f"{name} missing from --help"
+    assert (command.description or "").strip()
+    for action in command._actions:
+        if not isinstance(action, argparse._HelpAction):
+            assert (action.help or "").strip(), f"{name} {action.dest} has no help"
+    with pytest.raises(SystemExit) as done:
+        command.parse_args(["--help"])
+    assert done.value.code == 0
+    assert f"zimes-audit {name}" in capsys.readouterr().out
+
+
+def _examples(help_text: str) -> list[str]:
+    """The command lines under ``examples:`` in a help text (before any two-space comment)."""
+    block = help_text.split("\nexamples:\n", 1)[1].split("\n\n", 1)[0]
+    return [re.split(r"\s{2,}", line.strip())[0] for line in block.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("name", sorted(_commands()))
+def test_every_command_shows_examples_that_parse(name, capsys):
+    """Each command's --help ends with examples, and each example is a valid command line."""
+    with pytest.raises(SystemExit):
+        _commands()[name].parse_args(["--help"])
+    shown = capsys.readouterr().out
+    assert "\nexamples:\n" in shown, f"zimes-audit {name} --help has no examples"
+    examples = _examples(shown)
+    assert examples
+    for example in examples:
+        argv = shlex.split(example)
+        assert argv[:2] == ["zimes-audit", name], example
+        args = build_parser().parse_args(argv[1:])  # an unknown option would exit 2
+        assert args.command == name
+
+
+def test_the_description_names_no_command_that_does_not_exist():
+    listed = set(re.findall(r"^  (\w+)\s{2,}", DESCRIPTION, re.M))
+    assert listed == set(_commands())
+
+
+def test_error_hints_name_commands():
+    assert ("SuiteError", "python -m zimes_audit.checks.suites --sync") in _hinted_commands()
+
+
+@pytest.mark.parametrize(("error", "command"), _hinted_commands())
+def test_every_command_an_error_hint_names_runs(error, command, tmp_path):
+    argv = shlex.split(command)
+    if argv[0] == "python":
+        argv[0] = sys.executable
+    elif argv[0] == "zimes-audit":
+        argv[:1] = [sys.executable, "-m", "zimes_audit"]
+    if argv[1:3] == ["-m", "zimes_audit.checks.suites"]:
+        argv += ["--dir", str(tmp_path)]  # write the suites here, not over the committed ones
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, f"{error}: `{command}` failed: {done.stderr[-500:]}"
+    if argv[1:3] == ["-m", "zimes_audit.checks.suites"]:
+        for kind in SUITE_NAMES:
+            assert suite_path(kind, tmp_path).read_bytes() == suite_path(kind).read_bytes()

@@ -1,0 +1,124 @@
+"""The audit history on its own: baselines, fixed due dates, decisions, all-or-nothing recording."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from zimes_audit.report.history import Decision, History, finding_keys, job_keys
+
+DUE = {"DELETE": 30, "REDACT_FIELD": 14, "FIX_DATA": 30, "REVIEW": 30}
+
+
+def findings(*records: tuple[str, str, str, str]) -> pd.DataFrame:
+    """(record id, rule, action, field) per finding, all register rows of k.xlsx."""
+    return pd.DataFrame(
+        {
+            "record_kind": "register",
+            "source_file": "k.xlsx",
+            "source_row": range(2, len(records) + 2),
+            "record_id": [r[0] for r in records],
+            "rule_id": [r[1] for r in records],
+            "procedure_section": "6",
+            "action": [r[2] for r in records],
+            "field": [r[3] for r in records],
+        }
+    )
+
+
+CODE = ("K-1", "PERSONAL-CODE-IN-TEXT", "REDACT_FIELD", "notes")
+MAIL = ("K-2", "DATA-INACCURATE", "FIX_DATA", "email")
+STALE = ("K-3", "RELATIONSHIP-STALE", "REVIEW", "last_activity_at")
+
+
+def record(history, run_id, as_of, frame, *, synthetic=False, kinds="register", **decided):
+    previous = history.previous_run(as_of=as_of, input_kinds=kinds, synthetic=synthetic)
+    comparison = history.compare(
+        frame, as_of=as_of, due_days=DUE, previous=previous,
+        decisions=decided.get("decisions", {}), job_decisions=decided.get("jobs", {}),
+    )  # fmt: skip
+    with history.transaction():
+        history.record(
+            run_id=run_id, as_of=as_of, started="t", finished=as_of.isoformat(),
+            report_folder=f"/r/{run_id}", inputs=[("0" * 64, k, 1) for k in kinds.split(",")],
+            synthetic=synthetic, policy_sha256="p", findings=frame, comparison=comparison,
+            resolutions_from=None, counts=comparison.counts(),
+        )  # fmt: skip
+    return comparison
+
+
+def test_the_baseline_is_the_latest_earlier_real_run_of_the_same_kinds(tmp_path):
+    history = History(tmp_path / "h.sqlite")
+    record(history, "nov", date(2026, 11, 1), findings(CODE))
+    record(history, "sample", date(2026, 11, 20), findings(CODE), synthetic=True)
+    record(history, "orders-only", date(2026, 11, 21), findings(CODE), kinds="orders")
+    record(history, "later", date(2027, 3, 1), findings(CODE))
+    found = history.previous_run(as_of=date(2026, 12, 1), input_kinds="register", synthetic=False)
+    assert found.run_id == "nov"
+    sample = history.previous_run(as_of=date(2026, 12, 1), input_kinds="register", synthetic=True)
+    assert sample.run_id == "sample"
+    assert history.previous_run(as_of=date(2026, 11, 1), input_kinds="register",
+                                synthetic=False) is None  # fmt: skip
+
+
+def test_due_dates_never_move_and_decisions_are_read(tmp_path):
+    history = History(tmp_path / "h.sqlite")
+    first = record(history, "nov", date(2026, 11, 1), findings(CODE, MAIL, STALE))
+    assert list(first.status) == ["new"] * 3
+    decisions = {
+        finding_keys(findings(CODE))[0]: Decision("redacted"),
+        finding_keys(findings(STALE))[0]: Decision(
+            "not_applicable", "Klients aktīvs veikalā", "IK"
+        ),
+    }
+    second = record(history, "dec", date(2026, 12, 5), findings(CODE, MAIL, STALE),
+                    decisions=decisions)  # fmt: skip
+    assert list(second.due_date) == [date(2026, 11, 15), date(2026, 12, 1), date(2026, 12, 1)]
+    assert list(second.status) == ["done_still_present", "overdue", "exception"]
+    assert list(second.days_overdue) == [20, 4, 0]
+    third = record(history, "jan", date(2027, 1, 5), findings(MAIL, STALE))
+    assert list(third.status) == ["overdue", "exception"]  # the exception persists
+    assert third.exception.iloc[1]["note"] == "Klients aktīvs veikalā"
+    assert third.resolved["record_id"].tolist() == ["K-1"]
+    assert [r.run_id for r in history.runs()] == ["nov", "dec", "jan"]
+
+
+def test_a_job_decision_applies_to_all_its_records_and_a_record_decision_wins(tmp_path):
+    history = History(tmp_path / "h.sqlite")
+    many = findings(*[(f"K-{i}", "DATA-INACCURATE", "FIX_DATA", "email") for i in range(5)])
+    record(history, "nov", date(2026, 11, 1), many)
+    job = job_keys(many)[0]
+    own = {finding_keys(many)[0]: Decision("deferred")}
+    later = record(history, "dec", date(2026, 11, 10), many, decisions=own,
+                   jobs={job: Decision("corrected", from_job=True)})  # fmt: skip
+    assert list(later.status) == ["still_open"] + ["done_still_present"] * 4
+
+
+def test_a_failed_run_records_nothing_and_leaves_no_new_file(tmp_path):
+    history = History(tmp_path / "h.sqlite")
+    comparison = history.compare(
+        findings(CODE), as_of=date(2026, 11, 1), due_days=DUE, previous=None,
+        decisions={}, job_decisions={},
+    )  # fmt: skip
+    with pytest.raises(OSError), history.transaction():
+        history.record(
+            run_id="x", as_of=date(2026, 11, 1), started="t", finished="t", report_folder="/r",
+            inputs=[("0" * 64, "register", 1)], synthetic=False, policy_sha256="p",
+            findings=findings(CODE), comparison=comparison, resolutions_from=None, counts={},
+        )  # fmt: skip
+        raise OSError("the report folder could not be renamed into place")
+    assert not (tmp_path / "h.sqlite").exists()
+    record(history := History(tmp_path / "h.sqlite"), "nov", date(2026, 11, 1), findings(CODE))
+    with pytest.raises(OSError), history.transaction():
+        record_args = dict(decisions={}, job_decisions={})
+        c = history.compare(findings(CODE), as_of=date(2026, 12, 1), due_days=DUE,
+                            previous=None, **record_args)  # fmt: skip
+        history.record(
+            run_id="dec", as_of=date(2026, 12, 1), started="t", finished="t", report_folder="/r",
+            inputs=[("0" * 64, "register", 1)], synthetic=False, policy_sha256="p",
+            findings=findings(CODE), comparison=c, resolutions_from=None, counts={},
+        )  # fmt: skip
+        raise OSError("disk full")
+    assert [r.run_id for r in History(tmp_path / "h.sqlite").runs()] == ["nov"]

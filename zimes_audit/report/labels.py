@@ -1,0 +1,163 @@
+"""The workbook's words, as data (``data/labels.toml``): Latvian by default, English on request.
+
+Code keys on ids (rule ids, action names, statuses, resolution ids); a person reads the labels.
+Reading a filled workbook back accepts the labels of either language.
+
+>>> lv, en = labels("lv"), labels("en")
+>>> lv.sheet("flagged"), en.sheet("flagged")
+('Atzīmētie', 'Flagged')
+>>> lv.status("done_still_present")
+'atzīmēts kā izdarīts, bet joprojām ir'
+>>> resolution_id("Izņēmums"), resolution_id(" not applicable "), resolution_id("maybe")
+('exception', 'not_applicable', None)
+>>> lv.detail("personal code (old format) in Piezīmes")
+'personas kods (vecais formāts) laukā Piezīmes'
+>>> en.detail("payment-card number in notes")
+'payment-card number in notes'
+>>> lv.steps("FIX_DATA", "DATA-INACCURATE", "register", count=3, field="E-pasts", file="k.xlsx", until="")
+'k.xlsx: 3 ierakstiem labot E-pasts kopā ar klientu (12.4.).'
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+LANGUAGES = ("lv", "en")
+DEFAULT_LANGUAGE = "lv"
+
+
+@cache
+def _raw() -> dict:
+    text = resources.files("zimes_audit.report.data").joinpath("labels.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def _pattern(template: str) -> re.Pattern:
+    parts = re.split(r"(\{field\}|\{format\})", template)
+    body = "".join(
+        "(?P<field>.+)"
+        if p == "{field}"
+        else "(?P<format>.+?)"
+        if p == "{format}"
+        else re.escape(p)
+        for p in parts
+    )
+    return re.compile(body + r"\Z")
+
+
+@dataclass(frozen=True)
+class Labels:
+    language: str
+    table: dict
+
+    def _get(self, group: str, key: str) -> str:
+        return self.table[group].get(key, key)
+
+    def sheet(self, key: str) -> str:
+        return self._get("sheets", key)
+
+    def heading(self, key: str) -> str:
+        return self._get("headings", key)
+
+    def summary(self, key: str) -> str:
+        return self._get("summary", key)
+
+    def status(self, key: str) -> str:
+        return self._get("statuses", key)
+
+    def severity(self, key: str) -> str:
+        return self._get("severities", key)
+
+    def action(self, key: str) -> str:
+        return self._get("actions", key)
+
+    def kind(self, key: str) -> str:
+        return self._get("kinds", key)
+
+    @property
+    def resolutions(self) -> list[str]:
+        return list(self.table["resolutions"].values())
+
+    def resolution(self, key: str) -> str:
+        return self._get("resolutions", key)
+
+    def detail(self, text: str, rename=None) -> str:
+        """A finding's detail (English, possibly several joined by ``; ``) in this language,
+        with the field names in it passed through ``rename`` (e.g. to the file's heading)."""
+        if not isinstance(text, str):
+            return text
+        out = []
+        for part in text.split("; "):
+            for template in _raw()["lv"]["details"]:
+                match = _pattern(template).match(part)
+                if match:
+                    found = {"field": "", "format": "", **match.groupdict()}
+                    found["format"] = self.table["formats"].get(found["format"], found["format"])
+                    if rename is not None and found["field"]:
+                        found["field"] = ", ".join(rename(f) for f in found["field"].split(", "))
+                    part = self.table["details"].get(template, template).format(**found)
+                    break
+            out.append(part)
+        return "; ".join(out)
+
+    def steps(self, action_id: str, rule: str, kind: str, **values: object) -> str:
+        """The concrete steps of a bulk job (most specific template first)."""
+        steps = self.table["steps"]
+        for key in (
+            f"{rule}.{action_id}.{kind}",
+            f"{rule}.{action_id}",
+            f"{action_id}.{kind}",
+            action_id,
+        ):
+            if key in steps:
+                return steps[key].format(**{"action": self.action(action_id), **values})
+        return self.action(action_id)
+
+
+def labels(language: str = DEFAULT_LANGUAGE) -> Labels:
+    if language not in LANGUAGES:
+        raise ValueError(language)
+    return Labels(language, _raw()[language])
+
+
+def derived_sources(kind: str) -> dict[str, list[str]]:
+    """Per derived field of ``kind``, the canonical fields it is computed from."""
+    return dict(_raw().get("derived", {}).get(kind, {}))
+
+
+def resolution_id(text: object) -> str | None:
+    """The resolution id of a drop-down label in either language (case and spaces ignored)."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    wanted = " ".join(text.split()).casefold()
+    for language in LANGUAGES:
+        for key, label in _raw()[language]["resolutions"].items():
+            if label.casefold() == wanted or key.replace("_", " ") == wanted:
+                return key
+    return None
+
+
+def heading_keys(text: object) -> str | None:
+    """The heading id of a column heading in either language."""
+    if not isinstance(text, str):
+        return None
+    wanted = text.strip().casefold()
+    for language in LANGUAGES:
+        for key, label in _raw()[language]["headings"].items():
+            if label.casefold() == wanted:
+                return key
+    return None
+
+
+def sheet_key(name: str) -> str | None:
+    """The sheet id of a sheet name in either language (``Flagged (2)`` → ``flagged``)."""
+    base = re.sub(r" \(\d+\)\Z", "", name)
+    for language in LANGUAGES:
+        for key, label in _raw()[language]["sheets"].items():
+            if label == base:
+                return key
+    return None

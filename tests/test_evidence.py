@@ -206,6 +206,7 @@ def test_the_trend_covers_the_recorded_runs_and_is_drawn_by_the_run(second_month
     assert saved["resolved"].tolist() == [0, 1]
     shown = _table_after(_page(month2), "trend")
     assert shown["findings"].astype(int).tolist() == saved["findings"].tolist()
+    assert shown["as_of"].tolist() == ["2026-11-01", "2026-12-05"]
     assert "chart-findings-trend.png" in _manifest(month2)["charts"]
     assert (month2 / "chart-findings-trend.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert any(

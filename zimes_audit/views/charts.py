@@ -409,16 +409,18 @@ def findings_trend(trend: pd.DataFrame) -> Figure:
             ax.plot(days, values, marker="o", color=colour, linestyle=style, label=label)
         _audit_date(ax, days.iloc[-1])
         ax.xaxis_date()
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
-        if len(trend) == 1:
-            ax.set_xlim(mdates.date2num(days.iloc[0]) - 20, mdates.date2num(days.iloc[0]) + 20)
+        # one tick per run, labelled with its audit date (no in-between dates)
+        ax.set_xticks(mdates.date2num(days), days.dt.strftime("%Y-%m-%d"), rotation=30, ha="right")
+        ax.xaxis.set_minor_locator(mdates.MonthLocator())
+        margin = max(15.0, (mdates.date2num(days.iloc[-1]) - mdates.date2num(days.iloc[0])) * 0.05)
+        ax.set_xlim(mdates.date2num(days.iloc[0]) - margin, mdates.date2num(days.iloc[-1]) + margin)
         _whole_records(ax.yaxis, largest=float(trend[list(TREND_LINES)].to_numpy().max()))
-        ax.legend(fontsize=8, loc="upper left")
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
     else:
         _empty(ax, "No recorded run")
     ax.set_xlabel("Audit date of the run")
     ax.set_ylabel("Findings (record × rule)")
-    ax.set_title(f"Since the last audit: {len(trend)} recorded run(s) of these inputs")
+    ax.set_title(f"Since the last audit: findings over the {len(trend)} run(s) of these inputs")
     return fig
 
 

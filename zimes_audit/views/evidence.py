@@ -187,6 +187,17 @@ def since_last_audit(manifest: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["item", "value"]).astype({"value": "string"})
 
 
+def trend_shown(trend: pd.DataFrame) -> pd.DataFrame:
+    """The saved trend (``results/trend.parquet``) as the notebook shows it: audit dates as
+    ``YYYY-MM-DD``, the runs oldest first.
+
+    >>> trend_shown(pd.DataFrame({"run_id": ["r1"], "as_of": pd.to_datetime(["2026-11-01"]),
+    ...                           "findings": [4]})).values.tolist()
+    [['r1', '2026-11-01', 4]]
+    """
+    return trend.assign(as_of=pd.to_datetime(trend["as_of"]).dt.strftime("%Y-%m-%d"))
+
+
 def exceptions_by_rule(exceptions: pd.DataFrame) -> pd.DataFrame:
     """The accepted exceptions (``results/exceptions.parquet``, customer masked) counted per
     rule: how many, for how many records, and the first to expire.

@@ -4,7 +4,10 @@
 (the columns of ``findings.csv`` plus the due date) and the facts and counts the notebooks show
 and the charts draw, every one already masked or free of personal values — and the chart PNGs.
 The audit notebook reads these and ``manifest.json``; it never runs the audit again, so its
-figures are provably those of the report (design.md, Outputs).
+figures are provably those of the report (design.md, Outputs).  From the audit history it keeps
+the trend of the recorded runs of the same inputs with this run appended (:func:`with_current_run`)
+and the exceptions accepted (:func:`exceptions_table`), so "Since the last audit" is read, not
+queried.
 
 >>> RESULT_TABLES[:3]
 ('findings', 'findings_by_rule', 'actions')

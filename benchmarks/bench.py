@@ -12,6 +12,10 @@ records violate something); then, each in its own process so that peak RSS is it
   frame, fingerprinted, ``COMPLETE`` results with ``unexpected_index_column_names`` for the
   record flags.
 
+And the cost of the audit notebook: ``zimes-audit run`` with and without ``--no-notebook`` on a
+20k-order sample, a few runs each, interleaved (the notebook reads the run's saved results, so a
+default run should take at most 1.6× a ``--no-notebook`` run).
+
 It prints per-stage wall times and peak RSS, the ratios ours/limit and naive/ours, and writes them
 to ``bench.json``.  Also: a 100k-row orders workbook, our loader against bare python-calamine.
 Figures, not assertions: nothing here fails a build.
@@ -175,6 +179,39 @@ def _orders_workbook(csv_path: Path, out: Path) -> Path:
     return path
 
 
+NOTEBOOK_SIZE = (20_000, 5_000)
+NOTEBOOK_RUNS = 3
+
+
+def notebook_cost(out: Path, orders: int, customers: int, runs: int) -> dict:
+    """Wall time of the real command, ``zimes-audit run`` with and without its notebook."""
+    import statistics
+
+    data = out / f"data-{orders}-{customers}"
+    if not data.exists():
+        _generate(data, orders, customers)
+    times: dict[str, list[float]] = {"no_notebook": [], "default": []}
+    for _ in range(runs):
+        for mode in times:  # interleaved: both see the same machine load
+            with tempfile.TemporaryDirectory() as tmp:
+                command = [sys.executable, "-m", "zimes_audit", "run", str(data.resolve())]
+                command += ["--as-of", AS_OF.isoformat(), "--out", str(Path(tmp) / "report")]
+                if mode == "no_notebook":
+                    command.append("--no-notebook")
+                clock = time.perf_counter()
+                subprocess.run(command, cwd=tmp, check=True, capture_output=True)
+                times[mode].append(round(time.perf_counter() - clock, 2))
+    median = {mode: statistics.median(seconds) for mode, seconds in times.items()}
+    return {
+        "orders": orders,
+        "customers": customers,
+        "runs": times,
+        "median_no_notebook": round(median["no_notebook"], 2),
+        "median_default": round(median["default"], 2),
+        "default_over_no_notebook": round(median["default"] / median["no_notebook"], 2),
+    }
+
+
 CASES = {"ours": case_ours, "limit": case_limit, "naive": case_naive, "xlsx": case_xlsx}
 
 
@@ -201,7 +238,19 @@ def main(argv: list[str] | None = None) -> int:
         default=",".join(f"{o}:{c}" for o, c in SIZES),
         help="orders:customers pairs (default 100000:20000,1000000:200000)",
     )
-    parser.add_argument("--skip", default="", help="comma-separated cases to skip")
+    parser.add_argument(
+        "--notebook-size",
+        default="{}:{}".format(*NOTEBOOK_SIZE),
+        help="orders:customers for the notebook's cost (default 20000:5000)",
+    )
+    parser.add_argument(
+        "--notebook-runs", type=int, default=NOTEBOOK_RUNS, help="runs each way (default 3)"
+    )
+    parser.add_argument(
+        "--skip",
+        default="",
+        help="comma-separated cases to skip (ours, limit, naive, xlsx, notebook)",
+    )
     parser.add_argument("--case", nargs=2, metavar=("CASE", "DATA"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.case:
@@ -246,6 +295,15 @@ def main(argv: list[str] | None = None) -> int:
             workbook = _orders_workbook(next(data.glob("*.csv")), args.out / "xlsx-100k")
             report["xlsx_100k"] = _in_subprocess("xlsx", workbook.parent)
             print(f"xlsx 100k orders: {json.dumps(report['xlsx_100k'])}")
+    if "notebook" not in skip:
+        orders, customers = (int(x) for x in args.notebook_size.split(":"))
+        cost = notebook_cost(args.out, orders, customers, args.notebook_runs)
+        report["notebook"] = cost
+        print(
+            f"notebook {orders} orders: default run {cost['median_default']} s, --no-notebook "
+            f"{cost['median_no_notebook']} s (median of {args.notebook_runs}): "
+            f"default/no-notebook = {cost['default_over_no_notebook']}"
+        )
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "bench.json").write_text(json.dumps(report, indent=2) + "\n", "utf-8")
     print(f"wrote {args.out / 'bench.json'}")

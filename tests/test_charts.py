@@ -130,6 +130,38 @@ def test_consent_table_shares(result):
     assert ((table["share"] >= 0) & (table["share"] <= 1)).all()
 
 
+def test_small_data_counts_have_whole_number_ticks_and_time_axes_mark_the_audit_date():
+    from conftest import make_table
+
+    from zimes_audit.audit import audit
+
+    orders = [
+        {
+            "order_id": f"M-24754{i:02d}-25",
+            "created_at": f"2020-0{i + 1}-04 10:00:00",
+            "customer_id": f"K-{i:05d}",
+            "name": "Jānis Bērziņš",
+            "email": "janis@inbox.lv",
+            "payment_status": "paid",
+        }
+        for i in range(3)
+    ]
+    small = audit(tables=[make_table("orders", orders)], as_of=AS_OF)
+    figures = {
+        "findings": charts.findings_by_rule(small.findings).axes[0].xaxis,
+        "ends": charts.retention_timeline(small).axes[0].yaxis,
+        "due": charts.retention_timeline(small).axes[1].yaxis,
+    }
+    for name, axis in figures.items():
+        axis.figure.canvas.draw()
+        ticks = axis.get_majorticklocs()
+        assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks), name
+    day = mdates.date2num(pd.Timestamp(AS_OF))
+    for fig in (charts.retention_timeline(small), charts.consent_coverage(small)):
+        lines = [ln for ln in fig.axes[0].get_lines() if ln.get_label().startswith("audit date")]
+        assert lines and lines[0].get_xdata()[0] == day
+
+
 def test_consent_table_counts_the_buyers_with_consent_by_hand():
     """Hand-computed: in 2026-01 two orders of K-1 (consent yes) and one of K-2 (consent no);
     in 2026-02 one order of K-2 and one of a buyer not in the register (no consent on record)."""

@@ -50,6 +50,28 @@ def test_every_command_has_help_for_itself_and_each_option(name, capsys):
     assert f"zimes-audit {name}" in capsys.readouterr().out
 
 
+def _examples(help_text: str) -> list[str]:
+    """The command lines under ``examples:`` in a help text (before any two-space comment)."""
+    block = help_text.split("\nexamples:\n", 1)[1].split("\n\n", 1)[0]
+    return [re.split(r"\s{2,}", line.strip())[0] for line in block.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("name", sorted(_commands()))
+def test_every_command_shows_examples_that_parse(name, capsys):
+    """Each command's --help ends with examples, and each example is a valid command line."""
+    with pytest.raises(SystemExit):
+        _commands()[name].parse_args(["--help"])
+    shown = capsys.readouterr().out
+    assert "\nexamples:\n" in shown, f"zimes-audit {name} --help has no examples"
+    examples = _examples(shown)
+    assert examples
+    for example in examples:
+        argv = shlex.split(example)
+        assert argv[:2] == ["zimes-audit", name], example
+        args = build_parser().parse_args(argv[1:])  # an unknown option would exit 2
+        assert args.command == name
+
+
 def test_the_description_names_no_command_that_does_not_exist():
     commands = build_parser().format_help().split("\ncommands:\n", 1)[1].split("\n\n", 1)[0]
     listed = re.findall(r"^\s+(\w+)\s{2,}", commands, re.M)

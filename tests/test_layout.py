@@ -29,6 +29,9 @@ STAGES = {
 }
 #: What the views may read of the report folder's owner.
 VIEWS_MAY_READ = {"zimes_audit.report.layout", "zimes_audit.report.reports"}
+#: The one seam back: the run saves the masked tables and draws the charts once, into the report
+#: folder, so that the notebooks only read (``report.results``, issue 14: the audit runs once).
+REPORT_MAY_DRAW = {"zimes_audit.report.results": "zimes_audit.views"}
 
 
 def _stage(module: str) -> str:
@@ -62,6 +65,8 @@ def test_imports_run_one_way(module, path):
         stage = _stage(imported)
         if stage.startswith("__") and stage not in STAGES:  # zimes_audit.__version__
             stage = ""
+        if imported.startswith(REPORT_MAY_DRAW.get(module, "-")):
+            continue
         assert STAGES[stage] <= STAGES[own], f"{module} imports {imported} (a later stage)"
         if own == "views" and stage == "report":
             assert any(imported.startswith(m) for m in VIEWS_MAY_READ), (

@@ -15,7 +15,7 @@ from test_masking import leak_candidates
 from zimes_audit.errors import NotebookFailed
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-AUDIT_CHARTS = 4  # findings by rule, retention timeline, consent coverage, field inventory
+AUDIT_CHARTS = 5  # findings trend, findings by rule, retention timeline, consent, field inventory
 REVIEW_CHARTS = 1  # findings by rule
 
 
@@ -119,8 +119,10 @@ def test_audit_notebook_findings_equal_the_library(audit_nb, report):
 
 def test_audit_notebook_parameters_were_injected(audit_nb, report):
     injected = _tagged(audit_nb, "injected-parameters").source
-    assert AS_OF.isoformat() in injected
-    assert str(SAMPLES) in injected
+    # the kernel runs beside the report folder; the notebook records the final folder's name
+    assert f'report_dir = "{report[0].name}"' in injected
+    assert f'report_folder = "{report[0].name}"' in injected
+    assert "partial" not in injected
 
 
 def test_no_personal_value_in_the_audit_notebook(report):
@@ -154,8 +156,11 @@ def test_review_notebook_checks_the_manifest(review, report):
 
 def test_review_notebook_counts_the_procedure_gaps(review, report):
     _, result = report
-    header, rows = _html_table(_tagged(review[0], "procedure-gaps"))
-    counts = [cells[header.index("count")] for cells in rows.values()]
+    (html,) = [o["data"]["text/html"] for o in _tagged(review[0], "procedure-gaps").outputs]
+    table = BeautifulSoup(html, "html.parser")
+    header = [th.get_text(strip=True) for th in table.find("thead").find_all("th")]
+    rows = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in table.tbody("tr")]
+    counts = [cells[header.index("count")] for cells in rows]
     assert len(counts) == 7 and all(c.isdigit() for c in counts)
     by_rule = result.counts_by_rule()
     assert str(by_rule.get("PERSONAL-CODE-IN-TEXT", 0)) in counts
@@ -192,11 +197,10 @@ def test_review_reports_a_changed_input(report, tmp_path):
 def test_a_failing_cell_raises_notebook_failed_without_outputs(tmp_path, capsys):
     from zimes_audit.report.notebook import execute_audit_notebook
 
+    (tmp_path / "manifest.json").write_text('{"as_of": "no-such-date"}', "utf-8")
     with pytest.raises(NotebookFailed) as caught:
-        execute_audit_notebook(
-            tmp_path, inputs=[str(tmp_path / "no-such-file.csv")], as_of=AS_OF, policy=None
-        )
-    assert "no-such-file" not in str(caught.value)
+        execute_audit_notebook(tmp_path)  # a folder without results: a cell fails
+    assert "no-such-date" not in str(caught.value)
     assert not (tmp_path / "audit.ipynb").exists()
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err

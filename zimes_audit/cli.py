@@ -67,8 +67,16 @@ outputs:
   manifest.json         versions, policy and suite hashes, input hashes, counts, times
   zimes-history.sqlite  (in --reports) the audit history: runs, finding keys, due dates,
                         decisions — ids and keys only, no personal values
-  data-docs/            Great Expectations Data Docs (no personal values)
-  audit.ipynb/.html     the executed audit notebook (masked), unless --no-notebook
+  data-docs/            Great Expectations Data Docs citing rule, § and action; open offline
+                        (no personal values)
+  results/, chart-*.png what the notebooks read (masked tables as Parquet) and the charts
+  audit.ipynb/.html     the audit notebook executed on results/ (masked), unless --no-notebook
+
+examples:
+  zimes-audit run                                   audit data_samples/ as of today
+  zimes-audit run exports/ --as-of 01.12.2026       audit a folder as of a date
+  zimes-audit run orders.csv klienti.xlsx --out reports/dec --lang en
+  zimes-audit run exports/ --no-notebook            the workbook, findings and manifest only
 
 A run that fails or is stopped (Ctrl-C, SIGTERM, SIGHUP) leaves no report folder behind; what a
 run killed outright left is recognised and removed by the next run.
@@ -88,6 +96,21 @@ examples:
 SAMPLE_EPILOG = """\
 example:
   zimes-audit sample --orders 5000 --customers 1500 --out /tmp/zimes-sample
+"""
+
+REVIEW_EPILOG = """\
+By default the review is written beside the report folder as <REPORT_DIR>-review.ipynb and .html
+(<REPORT_DIR>-review-2.… when those exist).
+
+examples:
+  zimes-audit review reports/2026-12-01             writes reports/2026-12-01-review.html
+  zimes-audit review reports/2026-12-01 --out review/december.ipynb
+"""
+
+SAMPLE_EPILOG = """\
+examples:
+  zimes-audit sample --out demo/                    400 orders, 140 register rows
+  zimes-audit sample --out big/ --orders 20000 --customers 5000 --seed 7
 """
 
 
@@ -237,6 +260,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     inventory.set_defaults(handler=_inventory)
 
+    review = commands.add_parser(
+        "review",
+        help="the auditor's notebook on a report folder (HTML beside it)",
+        description="Execute the auditor's review notebook (a real Jupyter kernel) on "
+        "REPORT_DIR: it re-hashes the inputs, policy and suites against the manifest (the "
+        "verdicts come first), checks findings.csv against the recorded counts, re-runs the "
+        "audit when every input still matches, and shows masked samples and the procedure's "
+        "gaps.  The report folder itself is never changed.",
+        epilog=REVIEW_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    review.add_argument("report_dir", type=Path, metavar="REPORT_DIR", help="a report folder")
+    review.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="where to write the executed notebook (.ipynb; the .html goes beside it)",
+    )
+    review.set_defaults(handler=_review)
+
     sample = commands.add_parser(
         "sample",
         help="write synthetic inputs with planted violations and a ground truth",
@@ -245,6 +288,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=SAMPLE_EPILOG,
         formatter_class=_Formatter,
     )
+    sample.epilog = SAMPLE_EPILOG
+    sample.formatter_class = argparse.RawDescriptionHelpFormatter
     sample.add_argument("--orders", type=int, default=400, metavar="N", help="orders (400)")
     sample.add_argument(
         "--customers", type=int, default=140, metavar="M", help="register rows (140)"
@@ -335,6 +380,20 @@ def _inventory(args: argparse.Namespace) -> int:
     tables = load_inputs(args.inputs, field_map)
     catalogue = load_catalogue().with_field_map(field_map)
     print(render_inventory(tables, catalogue, field_map))
+    return 0
+
+
+def _review(args: argparse.Namespace) -> int:
+    from zimes_audit.report.notebook import execute_review_notebook, review_path
+
+    folder = args.report_dir
+    if not (folder / "manifest.json").is_file():
+        raise BadArgument(problem=f"{folder}: not a report folder (no manifest.json)")
+    out = args.out or review_path(folder)
+    if out.with_suffix(".ipynb").exists() or out.with_suffix(".html").exists():
+        raise BadArgument(problem=f"{out}: exists already; choose another --out")
+    notebook, html = execute_review_notebook(folder, out)
+    print(f"Review of {folder}: {html}  (notebook: {notebook})")
     return 0
 
 

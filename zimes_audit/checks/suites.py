@@ -367,9 +367,13 @@ def to_gx_suite(suite: dict, source: str):
             get_expectation_impl(exp["type"])
         except Exception:
             raise SuiteError(source, problem=f"unknown expectation type {exp['type']}") from None
+    from zimes_audit.checks.citation import note
+
+    # GX shows an expectation's notes in Data Docs: the rule, §, action and reason of its meta
+    expectations = [{**exp, "notes": note(exp.get("meta"))} for exp in suite["expectations"]]
     try:
         built = gx.ExpectationSuite(
-            name=suite["name"], expectations=suite["expectations"], meta=suite.get("meta")
+            name=suite["name"], expectations=expectations, meta=suite.get("meta")
         )
     except Exception as exc:  # GX raises pydantic and its own errors alike
         raise SuiteError(source, problem=type(exc).__name__) from None

@@ -41,6 +41,7 @@ from pathlib import Path
 import pandas as pd
 
 from zimes_audit.procedure.rules import column_rules
+from zimes_audit.report.reports import TREND_COLUMNS, trend_frame
 
 HISTORY_FILE = "zimes-history.sqlite"
 SCHEMA_VERSION = 1
@@ -301,6 +302,31 @@ class History:
             (run_id,),
         ).fetchall()
         return {r["finding_key"]: dict(r) for r in rows}  # the latest decision wins
+
+    def trend(self, *, input_kinds: str, synthetic: bool, before: date) -> pd.DataFrame:
+        """The recorded runs of one series (the same kinds of input, synthetic with synthetic)
+        audited before ``before``, oldest first: per run its audit date, findings and the
+        counts it recorded against its own previous run (:data:`TREND_COLUMNS`)."""
+        if self.db is None:
+            return pd.DataFrame(columns=TREND_COLUMNS)
+        rows = self.db.execute(
+            "SELECT r.run_id, r.as_of, r.counts, "
+            "(SELECT COUNT(*) FROM findings f WHERE f.run_id = r.run_id) AS findings "
+            "FROM runs r WHERE r.input_kinds = ? AND r.synthetic = ? AND r.as_of < ? "
+            "ORDER BY r.as_of, r.finished",
+            (input_kinds, int(synthetic), before.isoformat()),
+        ).fetchall()
+        return trend_frame(
+            [
+                {
+                    "run_id": r["run_id"],
+                    "as_of": r["as_of"],
+                    "findings": r["findings"],
+                    **json.loads(r["counts"]),
+                }
+                for r in rows
+            ]  # fmt: skip
+        )
 
     # -- comparing -----------------------------------------------------------------------
     def compare(

@@ -22,7 +22,33 @@ MANIFEST = "manifest.json"
 DATA_DOCS = "data-docs"
 NOTEBOOK = "audit.ipynb"
 NOTEBOOK_HTML = "audit.html"
-REPORT_FILES = (WORKBOOK, FINDINGS_CSV, MANIFEST, DATA_DOCS, NOTEBOOK, NOTEBOOK_HTML)
+#: The folder of the tables a run saves for its notebooks (:mod:`zimes_audit.report.results`).
+RESULTS_DIR = "results"
+#: The tables a run saves (``results/<name>.parquet``), in the order the audit notebook shows them.
+RESULT_TABLES = (
+    "findings",  # findings.csv's columns + due_date (no personal value: as findings.csv)
+    "findings_by_rule",  # findings per rule (with §) and action
+    "actions",  # findings per action, what to do, earliest due date
+    "findings_sample",  # the first findings of each rule, customer masked
+    "inputs",  # each input: file, kind, rows, SHA-256, how it was read
+    "columns",  # each input column: heading, field, §6 category
+    "rules",  # each rule: id, §, severity, action, reason, expectations per kind
+    "expectations",  # each expectation run: rule, §, action, kind, type, column, unexpected
+    "inventory",  # each input column: filled cells, fill rate
+    "deletions_due",  # records whose retention term passes per coming month
+    "consent",  # per month: records, with consent on record, share
+    "procedure_gaps",  # the procedure's tensions with this run's counts
+    "trend",  # the recorded runs of this series and this run: findings, new, resolved, …
+    "exceptions",  # the exceptions accepted (in force in this run), customer masked
+)
+
+
+def result_path(folder: str | Path, name: str) -> Path:
+    """``results/<name>.parquet`` of a report folder."""
+    return Path(folder) / RESULTS_DIR / f"{name}.parquet"
+
+
+REPORT_FILES = (WORKBOOK, FINDINGS_CSV, MANIFEST, DATA_DOCS, NOTEBOOK, NOTEBOOK_HTML, RESULTS_DIR)
 
 #: Chart name (a function of :mod:`zimes_audit.views.charts`) → its PNG in the report folder.
 CHART_FILES = {
@@ -30,6 +56,7 @@ CHART_FILES = {
     "retention_timeline": "chart-retention-timeline.png",
     "consent_coverage": "chart-consent-coverage.png",
     "field_inventory": "chart-field-inventory.png",
+    "findings_trend": "chart-findings-trend.png",
 }
 
 

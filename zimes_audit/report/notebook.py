@@ -1,8 +1,8 @@
 """Executing the committed notebooks with papermill and rendering them to HTML.
 
 ``audit.ipynb`` and ``audit.html`` of a report folder are the periodic audit notebook executed by
-a real Jupyter kernel (``python3``) with the run's parameters; the chart PNGs are saved into the
-folder by the notebook itself.  A failing cell stops the run with :class:`NotebookFailed`: its
+a real Jupyter kernel (``python3``) on the folder's own ``manifest.json`` and ``results/`` (the
+audit runs once; the run also writes the chart PNGs).  A failing cell stops the run with :class:`NotebookFailed`: its
 outputs (which could hold data) are neither printed nor kept.
 
 >>> notebook_path(AUDIT_NOTEBOOK).name
@@ -12,7 +12,6 @@ outputs (which could hold data) are neither printed nor kept.
 from __future__ import annotations
 
 import logging
-from datetime import date
 from pathlib import Path
 
 import zimes_audit
@@ -60,37 +59,73 @@ def _execute(source: Path, target: Path, parameters: dict, cwd: Path) -> None:
         raise NotebookFailed(source) from None
 
 
-def render_html(notebook: Path, html: Path) -> Path:
-    """Render an executed notebook as one self-contained HTML page (PNG charts embedded)."""
+def render_html(notebook: Path, html: Path, title: str | None = None) -> Path:
+    """Render an executed notebook as one self-contained HTML page for a reader, not a
+    programmer: PNG charts embedded, no code cells, no prompts, the page titled."""
     import nbformat
     from nbconvert import HTMLExporter
 
     node = nbformat.read(notebook, as_version=4)
-    body, _ = HTMLExporter(embed_images=True).from_notebook_node(node)
+    if title:
+        node.metadata["title"] = title
+    exporter = HTMLExporter(embed_images=True, exclude_input=True, exclude_input_prompt=True)
+    exporter.exclude_output_prompt = True
+    body, _ = exporter.from_notebook_node(node)
     html.write_text(body, encoding="utf-8")
     return html
 
 
-def execute_audit_notebook(
-    folder: Path,
-    *,
-    inputs: list[str],
-    as_of: date,
-    policy: str | Path | None,
-    fields: str | Path | None = None,
-) -> tuple[Path, Path]:
-    """Execute the periodic audit notebook into ``folder/audit.ipynb`` and ``audit.html``."""
+def _record_final_path(notebook: Path, path: str, staging: str, final: str) -> None:
+    """papermill records where it wrote the notebook and which folder it was given — the staging
+    folder: record the final folder instead (the executed notebook must not point at a folder
+    that no longer exists; re-executed from the reports folder, it reads the final one)."""
+    import nbformat
+
+    node = nbformat.read(notebook, as_version=4)
+    node.metadata.setdefault("papermill", {})["output_path"] = path
+    node.metadata["papermill"].setdefault("parameters", {})["report_dir"] = final
+    for cell in node.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell.source = cell.source.replace(f'"{staging}"', f'"{final}"')
+    nbformat.write(node, notebook)
+
+
+def execute_audit_notebook(folder: Path, *, name: str | None = None) -> tuple[Path, Path]:
+    """Execute the periodic audit notebook on the report ``folder`` (its ``manifest.json`` and
+    ``results/``) into ``folder/audit.ipynb`` and ``audit.html``.
+
+    The kernel runs in the folder that holds ``folder`` (which outlives a staging folder removed
+    by a stopped run) and is given ``folder``'s name as the report folder and ``name`` (the final
+    folder name, when ``folder`` is still the staging folder) for display; afterwards the
+    executed notebook records the final name: neither it nor its HTML names the staging folder.
+    """
     folder = Path(folder).resolve()
+    name = name or folder.name
     target = folder / "audit.ipynb"
-    parameters = {
-        "inputs": [str(Path(p).resolve()) for p in inputs],
-        "as_of": as_of.isoformat(),
-        "report_dir": str(folder),
-        "policy": str(Path(policy).resolve()) if policy else "",
-        "fields": str(Path(fields).resolve()) if fields else "",
-    }
-    _execute(notebook_path(AUDIT_NOTEBOOK), target, parameters, Path.cwd())
-    return target, render_html(target, folder / "audit.html")
+    parameters = {"report_dir": folder.name, "report_folder": name}
+    _execute(notebook_path(AUDIT_NOTEBOOK), target, parameters, folder.parent)
+    _record_final_path(target, f"{name}/audit.ipynb", folder.name, name)
+    title = f"Personal-data audit {name} — SIA ZĪMES"
+    return target, render_html(target, folder / "audit.html", title)
+
+
+def review_path(report_dir: str | Path) -> Path:
+    """Where ``zimes-audit review`` writes by default: beside the report folder, never in it.
+
+    >>> import tempfile, pathlib
+    >>> base = pathlib.Path(tempfile.mkdtemp())
+    >>> review_path(base / "2026-11-01").name
+    '2026-11-01-review.ipynb'
+    >>> _ = (base / "2026-11-01-review.html").write_text("")
+    >>> review_path(base / "2026-11-01").name
+    '2026-11-01-review-2.ipynb'
+    """
+    folder = Path(report_dir).resolve()
+    candidate, number = folder.parent / f"{folder.name}-review.ipynb", 2
+    while candidate.exists() or candidate.with_suffix(".html").exists():
+        candidate = folder.parent / f"{folder.name}-review-{number}.ipynb"
+        number += 1
+    return candidate
 
 
 def execute_review_notebook(report_dir: str | Path, out_path: str | Path) -> tuple[Path, Path]:
@@ -100,6 +135,8 @@ def execute_review_notebook(report_dir: str | Path, out_path: str | Path) -> tup
     if out.suffix != ".ipynb":
         out = out.with_suffix(".ipynb")
     out.parent.mkdir(parents=True, exist_ok=True)
-    parameters = {"report_dir": str(Path(report_dir).resolve())}
+    folder = Path(report_dir).resolve()
+    parameters = {"report_dir": str(folder)}
     _execute(notebook_path(REVIEW_NOTEBOOK), out, parameters, Path.cwd())
-    return out, render_html(out, out.with_suffix(".html"))
+    title = f"Auditor's review of report {folder.name} — SIA ZĪMES"
+    return out, render_html(out, out.with_suffix(".html"), title)

@@ -45,6 +45,30 @@ def sha256_of(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+# ------------------------------------------------------------------------ runs over time
+#: One row per recorded run in the trend the audit notebook draws (ids, dates and counts only).
+TREND_COLUMNS = (
+    "run_id", "as_of", "findings", "new", "still_open", "overdue", "resolved", "exceptions",
+    "done_still_present",
+)  # fmt: skip
+
+
+def trend_frame(rows: list[dict]) -> pd.DataFrame:
+    """Runs as the trend table: :data:`TREND_COLUMNS`, counts as integers (0 when a run did not
+    record one), the audit date as a date.
+
+    >>> trend_frame([{"run_id": "2026-11-01-ab12cd", "as_of": "2026-11-01", "findings": 7,
+    ...               "new": 7}]).loc[0, ["findings", "new", "resolved"]].astype(int).tolist()
+    [7, 7, 0]
+    """
+    frame = pd.DataFrame(rows, columns=list(TREND_COLUMNS))
+    counts = list(TREND_COLUMNS[2:])
+    frame[counts] = frame[counts].fillna(0).astype("int64")
+    frame["as_of"] = pd.to_datetime(frame["as_of"]).astype("datetime64[s]")
+    frame["run_id"] = frame["run_id"].astype("string")
+    return frame
+
+
 # ----------------------------------------------------------------------------- finding reports
 def read_manifest(folder: str | Path) -> dict | None:
     """A report folder's manifest, or ``None`` when it is missing or not a JSON object."""

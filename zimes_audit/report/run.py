@@ -28,6 +28,7 @@ from zimes_audit.report.labels import labels
 from zimes_audit.report.layout import DATA_DOCS, FINDINGS_CSV, MANIFEST, WORKBOOK
 from zimes_audit.report.manifest import build_manifest, write_manifest
 from zimes_audit.report.resolutions import read_resolutions
+from zimes_audit.report.results import with_current_run, write_evidence
 from zimes_audit.report.safe_text import neutralise_column
 from zimes_audit.report.workbook import Tracking, Volume, heading_map, write_workbook
 
@@ -217,24 +218,26 @@ def run_report(
                 volume=Volume(loaded_policy.bulk_job_threshold, loaded_policy.bulk_job_examples),
             )
             progress("building Data Docs")
-            with gx_errors_raised():
-                result.runner.build_data_docs(folder / DATA_DOCS)
-            result.timings["write"] = time.perf_counter() - clock
-            if notebook:
-                progress("executing the audit notebook")
-                from zimes_audit.report.notebook import execute_audit_notebook
+            from zimes_audit.report.datadocs import build_site
 
-                execute_audit_notebook(
-                    folder,
-                    inputs=inputs,
-                    as_of=as_of,
-                    policy=policy,
-                    fields=field_map.source if field_map else None,
-                )
+            with gx_errors_raised():
+                build_site(result.runner.context, folder / DATA_DOCS)
+            progress("saving results and charts")
+            counts = comparison.counts()
+            result.trend = with_current_run(
+                book.trend(input_kinds=kinds, synthetic=synthetic, before=as_of),
+                run_id,
+                as_of,
+                len(result.findings),
+                counts,
+            )
+            charts = write_evidence(folder, result)
+            result.timings["write"] = time.perf_counter() - clock
             result.finished = datetime.now(UTC)
             manifest = build_manifest(result, command)
-            counts = comparison.counts()
             manifest["run_id"] = run_id
+            manifest["report_folder"] = target.name
+            manifest["charts"] = [path.name for path in charts]
             manifest["language"] = language
             manifest["synthetic_inputs"] = synthetic
             manifest["history"] = str(book.path.resolve())
@@ -251,6 +254,13 @@ def run_report(
                 else None
             )
             write_manifest(folder / MANIFEST, manifest)
+            if notebook:
+                progress("executing the audit notebook")
+                from zimes_audit.report.notebook import execute_audit_notebook
+
+                clock = time.perf_counter()
+                execute_audit_notebook(folder, name=target.name)
+                result.timings["notebook"] = time.perf_counter() - clock
             book.record(
                 run_id=run_id,
                 as_of=as_of,

@@ -34,6 +34,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from zimes_audit.procedure.catalogue import (  # noqa: E402
     CATEGORY_LABELS,
@@ -45,6 +46,7 @@ from zimes_audit.procedure.rules import load_rules, rule_order  # noqa: E402
 from zimes_audit.procedure.terms import calendar_dates, passes_on  # noqa: E402
 from zimes_audit.procedure.terms import retention_cutoff as _cutoff  # noqa: E402
 from zimes_audit.report.layout import CHART_FILES  # noqa: E402
+from zimes_audit.report.reports import trend_frame  # noqa: E402
 
 ACTION_COLOURS = {
     "DELETE": "#b2182b",
@@ -63,7 +65,7 @@ DPI = 110
 def png_bytes(fig: Figure) -> bytes:
     """The figure as PNG (what a notebook embeds and ``save_all`` writes)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+    fig.savefig(buffer, format="png", bbox_inches="tight", pad_inches=0.15)  # nothing clipped
     return buffer.getvalue()
 
 
@@ -189,6 +191,25 @@ def inventory_table(tables) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------------- charts
+def _whole_records(axis, largest: float | None = None) -> None:
+    """Ticks at whole numbers only: an axis counts records (no "0.5 records" on small data),
+    from 0 to at least 1 (with room for a label after ``largest``, when given)."""
+    axis.set_major_locator(MaxNLocator(integer=True))
+    ax = axis.axes
+    limits = ax.get_ylim() if axis is ax.yaxis else ax.get_xlim()
+    top = max(limits[1], 1, (largest or 0) * 1.12 + 0.5)
+    if axis is ax.yaxis:
+        ax.set_ylim(0, top)
+    else:
+        ax.set_xlim(0, top)
+
+
+def _audit_date(ax, as_of) -> None:
+    """Mark the audit date on a time axis."""
+    day = pd.Timestamp(as_of)
+    ax.axvline(mdates.date2num(day), color="black", linestyle=":", label=f"audit date {day.date()}")
+
+
 def _section(topic: str) -> str:
     """The procedure section a chart is about (data: ``rules.toml`` ``[sections]``)."""
     return load_rules().sections[topic]
@@ -214,6 +235,7 @@ def findings_by_rule(findings: pd.DataFrame) -> Figure:
     for y, total in enumerate(table["total"]):
         ax.text(total, y, f" {total}", va="center", fontsize=8)
     ax.invert_yaxis()
+    _whole_records(ax.xaxis, largest=float(table["total"].max()) if len(table) else 0)
     ax.set_xlabel("Records flagged (one per record × rule)")
     ax.set_ylabel("Rule (procedure §)")
     ax.set_title(f"Findings by rule and action — {int(table['total'].sum())} findings")
@@ -259,10 +281,9 @@ def retention_timeline(result) -> Figure:
         label=f"retention cut-off {cutoff.date()} (audit date − {years} years)",
     )
     line.set_gid("retention-cutoff")
-    top.axvline(
-        mdates.date2num(as_of), color="black", linestyle=":", label=f"audit date {as_of.date()}"
-    )
+    _audit_date(top, as_of)
     top.xaxis_date()
+    _whole_records(top.yaxis)
     top.set_xlabel("Relationship end date (month)")
     top.set_ylabel("Records (orders and register rows)")
     top.set_title(
@@ -279,6 +300,7 @@ def retention_timeline(result) -> Figure:
         bottom.bar(x, due[kind], bottom=base, color=colour, label=kind)
         base += due[kind].to_numpy()
     bottom.set_xticks(x, due.index, rotation=45, ha="right")
+    _whole_records(bottom.yaxis)
     bottom.set_xlabel("Month in which the retention term passes")
     bottom.set_ylabel("Records to delete")
     bottom.set_title(
@@ -300,6 +322,7 @@ def consent_coverage(result) -> Figure:
         ax.plot(months, table["share"] * 100, marker=".", color="#1b7837", label="monthly share")
         overall = table["with_consent"].sum() / table["records"].sum() * 100
         ax.axhline(overall, color="#555555", linestyle="--", label=f"overall {overall:.0f}%")
+        _audit_date(ax, result.as_of)
         ax.legend(fontsize=8)
         ax.xaxis_date()
     else:
@@ -355,12 +378,59 @@ def field_inventory(result) -> Figure:
     return fig
 
 
+def trend_table(result) -> pd.DataFrame:
+    """The trend the run kept (:func:`zimes_audit.report.results.with_current_run`); an audit
+    without a history (an interactive one) is its own one-point trend."""
+    trend = getattr(result, "trend", None)
+    if trend is not None:
+        return trend
+    return trend_frame([{"run_id": "", "as_of": str(result.as_of), "findings": len(result.findings),
+                         "new": len(result.findings)}])  # fmt: skip
+
+
+TREND_LINES = {
+    "findings": ("findings in the run", "#333333", "-"),
+    "new": ("new", "#ef8a62", "-"),
+    "resolved": ("resolved since the run before", "#1b7837", "-"),
+    "overdue": ("overdue", "#b2182b", "--"),
+    "exceptions": ("accepted exceptions", "#4393c3", ":"),
+}
+
+
+def findings_trend(trend: pd.DataFrame) -> Figure:
+    """Findings, new, resolved, overdue and exceptions per recorded run (the audit history's
+    runs of this series and this run, :func:`trend_table`)."""
+    fig = Figure(figsize=(10, 4.2), dpi=DPI, layout="constrained")
+    ax = fig.add_subplot()
+    if len(trend):
+        days = pd.to_datetime(trend["as_of"])
+        for column, (label, colour, style) in TREND_LINES.items():
+            values = trend[column].to_numpy(dtype=float)
+            ax.plot(days, values, marker="o", color=colour, linestyle=style, label=label)
+        _audit_date(ax, days.iloc[-1])
+        ax.xaxis_date()
+        # one tick per run, labelled with its audit date (no in-between dates)
+        ax.set_xticks(mdates.date2num(days), days.dt.strftime("%Y-%m-%d"), rotation=30, ha="right")
+        ax.xaxis.set_minor_locator(mdates.MonthLocator())
+        margin = max(15.0, (mdates.date2num(days.iloc[-1]) - mdates.date2num(days.iloc[0])) * 0.05)
+        ax.set_xlim(mdates.date2num(days.iloc[0]) - margin, mdates.date2num(days.iloc[-1]) + margin)
+        _whole_records(ax.yaxis, largest=float(trend[list(TREND_LINES)].to_numpy().max()))
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    else:
+        _empty(ax, "No recorded run")
+    ax.set_xlabel("Audit date of the run")
+    ax.set_ylabel("Findings (record × rule)")
+    ax.set_title(f"Since the last audit: findings over the {len(trend)} run(s) of these inputs")
+    return fig
+
+
 def all_charts(result) -> dict[str, Figure]:
     return {
         "findings_by_rule": findings_by_rule(result.findings),
         "retention_timeline": retention_timeline(result),
         "consent_coverage": consent_coverage(result),
         "field_inventory": field_inventory(result),
+        "findings_trend": findings_trend(trend_table(result)),
     }
 
 

@@ -17,6 +17,7 @@ from great_expectations.expectations.metrics.map_metric_provider.multicolumn_con
 )
 
 from zimes_audit.checks.conditions import no_card_number
+from zimes_audit.checks.expectations.rendering import prescriptive
 
 
 class MulticolumnValuesContainNoCardNumber(MulticolumnMapMetricProvider):
@@ -33,3 +34,6 @@ class ExpectMulticolumnValuesToContainNoCardNumber(MulticolumnMapExpectation):
 
     map_metric = "multicolumn_values.zimes_no_card_number"
     success_keys = ("mostly",)
+    _prescriptive_renderer = prescriptive(
+        "no free-text field of a record ($fields) may hold a payment-card number."
+    )

@@ -14,6 +14,7 @@ from great_expectations.expectations.metrics import (
 )
 
 from zimes_audit.checks.conditions import valid_email
+from zimes_audit.checks.expectations.rendering import prescriptive
 
 
 class ColumnValuesValidEmail(ColumnMapMetricProvider):
@@ -29,3 +30,6 @@ class ExpectColumnValuesToBeValidEmail(ColumnMapExpectation):
 
     map_metric = "column_values.zimes_valid_email"
     success_keys = ("mostly",)
+    _prescriptive_renderer = prescriptive(
+        "$column values must be valid e-mail addresses (blank cells pass)."
+    )

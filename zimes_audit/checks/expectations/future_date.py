@@ -15,6 +15,7 @@ from great_expectations.expectations.metrics import (
 )
 
 from zimes_audit.checks.conditions import not_after_as_of
+from zimes_audit.checks.expectations.rendering import prescriptive
 
 
 class ColumnValuesNotAfterAsOf(ColumnMapMetricProvider):
@@ -32,3 +33,6 @@ class ExpectColumnValuesToNotBeAfterAsOf(ColumnMapExpectation):
     as_of: str | SuiteParameterDict
     map_metric = "column_values.zimes_not_after_as_of"
     success_keys = ("as_of", "mostly")
+    _prescriptive_renderer = prescriptive(
+        "$column dates must not be after the audit date ($as_of)."
+    )

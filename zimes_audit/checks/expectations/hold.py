@@ -20,6 +20,7 @@ from great_expectations.expectations.metrics import (
 )
 
 from zimes_audit.checks.conditions import outside_accounting_hold
+from zimes_audit.checks.expectations.rendering import prescriptive
 
 
 class ColumnValuesOutsideAccountingHold(ColumnMapMetricProvider):
@@ -38,3 +39,6 @@ class ExpectColumnValuesToBeOutsideAccountingHold(ColumnMapExpectation):
     years: int | SuiteParameterDict
     map_metric = "column_values.zimes_outside_accounting_hold"
     success_keys = ("as_of", "years", "mostly")
+    _prescriptive_renderer = prescriptive(
+        "a record that keeps contact data accounting does not need must not have its $column within the $years-year accounting hold before the audit date ($as_of)."
+    )

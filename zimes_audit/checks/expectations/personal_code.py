@@ -18,6 +18,7 @@ from great_expectations.expectations.metrics.map_metric_provider.multicolumn_con
 )
 
 from zimes_audit.checks.conditions import no_personal_code
+from zimes_audit.checks.expectations.rendering import prescriptive
 
 
 class MulticolumnValuesContainNoPersonalCode(MulticolumnMapMetricProvider):
@@ -34,3 +35,6 @@ class ExpectMulticolumnValuesToContainNoPersonalCode(MulticolumnMapExpectation):
 
     map_metric = "multicolumn_values.zimes_no_personal_code"
     success_keys = ("mostly",)
+    _prescriptive_renderer = prescriptive(
+        "no field of a record ($fields) may hold a personal identity code, old or new format."
+    )

@@ -15,6 +15,7 @@ from great_expectations.expectations.metrics import (
 )
 
 from zimes_audit.checks.conditions import valid_phone
+from zimes_audit.checks.expectations.rendering import prescriptive
 
 
 class ColumnValuesValidPhone(ColumnMapMetricProvider):
@@ -32,3 +33,6 @@ class ExpectColumnValuesToBeValidPhone(ColumnMapExpectation):
     region: str | SuiteParameterDict
     map_metric = "column_values.zimes_valid_phone"
     success_keys = ("region", "mostly")
+    _prescriptive_renderer = prescriptive(
+        "$column values must be valid phone numbers (a number without a country code is read as $region; blank cells pass)."
+    )

@@ -17,6 +17,7 @@ from great_expectations.expectations.metrics import (
 )
 
 from zimes_audit.checks.conditions import within_term
+from zimes_audit.checks.expectations.rendering import prescriptive
 
 
 class ColumnValuesWithinTerm(ColumnMapMetricProvider):
@@ -35,3 +36,6 @@ class ExpectColumnValuesToBeWithinTerm(ColumnMapExpectation):
     years: int | SuiteParameterDict
     map_metric = "column_values.zimes_within_term"
     success_keys = ("as_of", "years", "mostly")
+    _prescriptive_renderer = prescriptive(
+        "$years years after each $column date must not have passed by the audit date ($as_of)."
+    )

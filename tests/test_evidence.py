@@ -1,0 +1,393 @@
+"""The auditor's evidence: one audit per run, a notebook page that states the manifest's figures,
+Data Docs that cite the procedure and load nothing from the network, and `zimes-audit review`.
+
+The report is built from files shaped as people keep them (semicolon CSV with a BOM, an XLSX
+register with a title row), not only from `zimes-audit sample`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+from conftest import AS_OF
+from test_run import PERSONAL_VALUES, write_inputs
+
+from zimes_audit.checks.findings import FINDINGS_COLUMNS
+from zimes_audit.report.results import RESULT_TABLES, load_results
+
+
+@pytest.fixture(scope="module")
+def first(tmp_path_factory):
+    """A default run (notebook executed) into reports/<as-of>/, the way `zimes-audit run` does."""
+    from zimes_audit.report.run import run_report
+
+    base = tmp_path_factory.mktemp("evidence")
+    inputs = write_inputs(base / "inputs")
+    folder, result = run_report([str(inputs)], AS_OF, reports_root=base / "reports", notebook=True)
+    return folder, result
+
+
+def _manifest(folder: Path) -> dict:
+    return json.loads((folder / "manifest.json").read_text("utf-8"))
+
+
+def _page(folder: Path) -> BeautifulSoup:
+    return BeautifulSoup((folder / "audit.html").read_text("utf-8"), "html.parser")
+
+
+def _table_after(soup: BeautifulSoup, cell_tag: str) -> pd.DataFrame:
+    """The table a tagged notebook cell displayed in audit.html."""
+    (cell,) = soup.select(f"div.celltag_{cell_tag}")
+    table = cell.find("table")
+    header = [th.get_text(strip=True) for th in table.find("thead").find_all("th")]
+    rows = [
+        [td.get_text(strip=True) for td in tr.find_all(["td", "th"])]
+        for tr in table.find("tbody").find_all("tr")
+    ]
+    return pd.DataFrame(rows, columns=header)
+
+
+# ----------------------------------------------------------------------------- audit once
+def test_the_run_saves_results_the_notebook_reads(first):
+    folder, result = first
+    saved = load_results(folder)
+    assert set(saved.tables) == set(RESULT_TABLES)
+    csv = pd.read_csv(folder / "findings.csv", dtype="string", keep_default_na=False)
+    findings = saved["findings"]
+    assert list(findings.columns[: len(FINDINGS_COLUMNS)]) == FINDINGS_COLUMNS
+    assert len(findings) == len(csv) == len(result.findings)
+    assert sorted(findings["rule_id"]) == sorted(csv["rule_id"])
+    assert {p.name for p in folder.glob("chart-*.png")} == set(_manifest(folder)["charts"])
+
+
+def test_saved_results_hold_no_personal_value(first):
+    folder, _ = first
+    texts = []
+    for path in (folder / "results").glob("*.parquet"):
+        frame = pd.read_parquet(path)
+        texts += [str(v) for c in frame.columns for v in frame[c].tolist()]
+    blob = "\n".join(texts)
+    assert "REDACT_FIELD" in blob  # the tables were read
+    assert [v for v in PERSONAL_VALUES if v in blob] == []
+
+
+def test_audit_html_states_the_manifests_times_counts_and_hashes(first):
+    folder, _ = first
+    manifest = _manifest(folder)
+    facts = dict(_table_after(_page(folder), "run-facts").itertuples(index=False))
+    assert facts["report folder"] == folder.name == AS_OF.isoformat()
+    assert facts["audit date (as of)"] == manifest["as_of"]
+    assert facts["started (UTC)"] == manifest["started"]
+    assert facts["finished (UTC)"] == manifest["finished"]
+    assert int(facts["findings (record × rule)"]) == manifest["findings"]
+    assert int(facts["expectations run"]) == manifest["expectations_run"]
+    assert int(facts["records read"]) == sum(i["rows"] for i in manifest["inputs"])
+    inputs = _table_after(_page(folder), "inputs")
+    assert sorted(inputs["sha256"]) == sorted(i["sha256"] for i in manifest["inputs"])
+    assert sorted(inputs["rows"].astype(int)) == sorted(i["rows"] for i in manifest["inputs"])
+    html = (folder / "audit.html").read_text("utf-8")
+    assert manifest["policy"]["sha256"] in html
+    for suite in manifest["suites"]:
+        assert suite["sha256"] in html
+    by_rule = _table_after(_page(folder), "findings-by-rule").set_index("rule_id")["total"]
+    shown = {rule: int(n) for rule, n in by_rule.items() if int(n)}
+    assert shown == manifest["counts_by_rule"]
+
+
+def test_audit_html_names_the_final_folder_and_no_staging_path(first):
+    folder, _ = first
+    for name in ("audit.html", "audit.ipynb"):
+        text = (folder / name).read_text("utf-8")
+        assert ".partial" not in text and "partial-" not in text, name
+        assert str(folder.parent) not in text, f"{name} shows an absolute report path"
+    assert "<title>" in (folder / "audit.html").read_text("utf-8")
+    assert folder.name in _page(folder).title.get_text()
+
+
+def test_every_file_audit_html_lists_as_present_exists(first):
+    folder, _ = first
+    files = _table_after(_page(folder), "report-files")
+    present = files.loc[files["in the report folder"] == "present", "output"].tolist()
+    assert "manifest.json" in present and "data-docs" in present and len(present) >= 15
+    for name in present:
+        assert (folder / name).exists(), name
+    listed_later = files.loc[files["in the report folder"] == "this notebook", "output"]
+    assert sorted(listed_later) == ["audit.html", "audit.ipynb"]
+    assert all((folder / n).exists() for n in listed_later)
+    assert "absent" not in set(files["in the report folder"])
+
+
+def test_audit_html_shows_no_code_no_index_and_a_dash_for_missing(first):
+    folder, _ = first
+    soup = _page(folder)
+    assert soup.select("div.jp-CodeCell .jp-InputArea") == []  # code cells are not shown
+    for table in soup.select("table.dataframe"):
+        first_header = table.find("thead").find("th")
+        assert first_header.get_text(strip=True) != "", "a pandas index column is shown"
+    assert "NaN" not in soup.get_text() and "<NA>" not in soup.get_text()
+
+
+def test_audit_html_shows_failed_expectations_and_the_procedure_gaps(first):
+    folder, result = first
+    soup = _page(folder)
+    failed = _table_after(soup, "failed-expectations")
+    assert set(failed["rule_id"]) <= set(result.counts_by_rule())
+    assert "FIELD-UNPERMITTED" in set(failed["rule_id"])
+    gaps = _table_after(soup, "procedure-gaps")
+    assert len(gaps) == 7 and all(c.isdigit() for c in gaps["count"])
+    since = dict(_table_after(soup, "since-last-audit").itertuples(index=False))
+    assert since["compared with"] == "no earlier audit of these inputs"
+    assert int(since["new"]) == _manifest(folder)["since_last_run"]["new"] == len(result.findings)
+    assert "resolved (gone since the last run)" not in since  # nothing to be resolved against
+
+
+@pytest.fixture(scope="module")
+def second_month(tmp_path_factory):
+    """Two monthly runs into one history, as the administrator works: month 1 (no notebook), the
+    workbook filled in (an exception with a note, a false "deleted", a real deletion), month 2
+    with the notebook."""
+    from test_monthly import DELETED, EXCEPTION, FALSE_DONE, NOTE, REGISTER, decide, write_month
+
+    from zimes_audit.report.run import run_report
+
+    base = tmp_path_factory.mktemp("months")
+    inputs = base / "eksports"
+    write_month(inputs, list(REGISTER))
+    month1, result1 = run_report([str(inputs)], date(2026, 11, 1), reports_root=base / "reports",
+                                 notebook=False)  # fmt: skip
+    decide(
+        month1 / "flagged-records.xlsx",
+        {EXCEPTION: ("Izņēmums", NOTE), FALSE_DONE: ("Dzēsts", ""), DELETED: ("Dzēsts", "")},
+    )
+    write_month(inputs, [c for c in REGISTER if c != "K-00003"])
+    month2, result2 = run_report([str(inputs)], date(2026, 12, 5), reports_root=base / "reports",
+                                 notebook=True)  # fmt: skip
+    return (month1, result1), (month2, result2)
+
+
+def test_since_the_last_audit_shows_the_histories_counts_and_previous_run(second_month):
+    (month1, _), (month2, _) = second_month
+    manifest = _manifest(month2)
+    counts, previous = manifest["since_last_run"], manifest["previous_run"]
+    assert previous["run_id"] == _manifest(month1)["run_id"]
+    assert counts["resolved"] == 1 and counts["exceptions"] == 1
+    assert counts["done_still_present"] == 1
+    since = dict(_table_after(_page(month2), "since-last-audit").itertuples(index=False))
+    assert since["compared with the run"].startswith(previous["run_id"])
+    assert "audit date 2026-11-01" in since["compared with the run"]
+    assert f"folder {month1.name}" in since["compared with the run"]
+    for key, label in {
+        "resolved": "resolved (gone since the last run)",
+        "new": "new",
+        "still_open": "still open",
+        "overdue": "overdue (past the due date)",
+        "exceptions": "accepted exceptions",
+        "done_still_present": "marked done but still present",
+    }.items():
+        assert int(since[label]) == counts[key], key
+
+
+def test_the_trend_covers_the_recorded_runs_and_is_drawn_by_the_run(second_month):
+    (month1, result1), (month2, result2) = second_month
+    saved = load_results(month2)["trend"]
+    assert saved["as_of"].dt.strftime("%Y-%m-%d").tolist() == ["2026-11-01", "2026-12-05"]
+    assert saved["run_id"].tolist() == [_manifest(month1)["run_id"], _manifest(month2)["run_id"]]
+    assert saved["findings"].tolist() == [len(result1.findings), len(result2.findings)]
+    assert saved["resolved"].tolist() == [0, 1]
+    shown = _table_after(_page(month2), "trend")
+    assert shown["findings"].astype(int).tolist() == saved["findings"].tolist()
+    assert shown["as_of"].tolist() == ["2026-11-01", "2026-12-05"]
+    assert "chart-findings-trend.png" in _manifest(month2)["charts"]
+    assert (month2 / "chart-findings-trend.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert any(
+        img.get("src", "").startswith("data:image/png")
+        for img in _page(month2).select("div.celltag_chart img")
+    )
+
+
+def test_accepted_exceptions_are_listed_by_rule_masked(second_month):
+    from test_monthly import NOTE, PERSONAL
+
+    (_, _), (month2, _) = second_month
+    by_rule = _table_after(_page(month2), "exceptions-by-rule")
+    assert by_rule[["rule_id", "exceptions"]].values.tolist() == [["CONSENT-MISSING", "1"]]
+    listed = _table_after(_page(month2), "exceptions")
+    assert listed["record_id"].tolist() == ["K-00002"]
+    assert listed["note"].tolist() == [NOTE] and listed["decided_by"].tolist() == ["IK"]
+    assert listed["customer"].iloc[0] != "Līga Ozoliņa" and "*" in listed["customer"].iloc[0]
+    page = (month2 / "audit.html").read_text("utf-8")
+    saved = "".join(
+        load_results(month2)[name].astype("string").to_csv() for name in ("trend", "exceptions")
+    )
+    for value in PERSONAL:
+        assert value not in page and value not in saved, value
+
+
+# ----------------------------------------------------------------------------- Data Docs
+ASSET_TAGS = {"script": "src", "link": "href", "img": "src"}
+CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+
+
+def _assets(page: Path) -> list[str]:
+    soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+    found = [
+        tag[attr]
+        for name, attr in ASSET_TAGS.items()
+        for tag in soup.find_all(name)
+        if tag.get(attr) and not (name == "link" and "stylesheet" not in tag.get("rel", []))
+    ]
+    found += [tag["href"] for tag in soup.find_all("link", rel="icon") if tag.get("href")]
+    return found
+
+
+def _local(base: Path, url: str) -> Path | None:
+    parts = urlsplit(url)
+    if parts.scheme or url.startswith("//"):
+        return None
+    return (base.parent / unquote(parts.path)).resolve()
+
+
+def test_data_docs_load_every_asset_from_the_report_folder(first):
+    folder, _ = first
+    docs = folder / "data-docs"
+    pages = sorted(docs.rglob("*.html"))
+    assert len(pages) >= 5  # index, two suites, two validations
+    checked = 0
+    for page in pages:
+        for url in _assets(page):
+            assert not url.startswith(("http://", "https://", "//")), f"{page.name}: {url}"
+            path = _local(page, url)
+            assert path is not None and path.is_file(), f"{page.name}: {url}"
+            assert folder.resolve() in path.parents
+            checked += 1
+    assert checked > 10 * len(pages) // 2
+    for css in docs.rglob("*.css"):
+        for url in CSS_URL.findall(css.read_text("utf-8", errors="replace")):
+            if url.startswith("data:") or url.startswith("#"):
+                continue
+            assert not url.startswith(("http://", "https://", "//")), f"{css.name}: {url}"
+            assert _local(css, url).is_file(), f"{css.name}: {url}"
+
+
+def test_data_docs_cite_rule_section_and_action(first):
+    folder, _ = first
+    validations = sorted((folder / "data-docs" / "validations").rglob("*.html"))
+    pages = {page.stem: page for page in validations}
+    assert sorted(pages) == ["columns", "orders", "register"]  # the three suites, each validated
+    expected = {
+        "orders": "FIELD-UNPERMITTED · § 6, 8 · REDACT_FIELD",
+        "register": "FIELD-UNPERMITTED · § 6, 8 · REDACT_FIELD",
+        "columns": "FIELD-UNCLASSIFIED · § 6 · CLASSIFY_FIELD",
+    }
+    assets = {
+        "orders": r"orders records",
+        "register": r"register records",
+        "columns": r"input columns, one row per file × heading",
+    }
+    for kind, page in pages.items():
+        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        text = soup.get_text(" ")
+        assert "Rule · § · action" in text, kind
+        assert expected[kind] in text, kind
+        assert "Data asset: None" not in text
+        assert re.search(r"Data asset:\s+" + assets[kind], text), kind
+        assert "$PARAMETER" not in text and "(**{" not in text  # no raw rendering
+    suites = sorted((folder / "data-docs" / "expectations").rglob("*.html"))
+    texts = [page.read_text("utf-8") for page in suites]
+    assert len(texts) == 3
+    assert sum("RETENTION-EXPIRED · § 10.1.1 · DELETE" in text for text in texts) == 2
+    assert sum("FIELD-UNCLASSIFIED · § 6 · CLASSIFY_FIELD" in text for text in texts) == 1
+    assert not any("(**{" in text for text in texts)
+    orders = next(p for p in validations if "orders" in p.name).read_text("utf-8")
+    assert "must not have passed by the audit date" in orders  # a custom expectation's sentence
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(_chromium() is None, reason="Debian's chromium is not installed")
+def test_data_docs_render_offline_in_headless_chromium(first, tmp_path):
+    """The index page builds its table of validations with the vendored jquery/bootstrap-table,
+    with every network access off: the DOM after scripts ran lists both validations."""
+    folder, _ = first
+    index = folder / "data-docs" / "index.html"
+    done = subprocess.run(
+        [
+            _chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--proxy-server=http://127.0.0.1:9",  # any network access fails
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            index.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-500:]
+    dom = BeautifulSoup(done.stdout, "html.parser")
+    assert dom.select(".bootstrap-table"), "bootstrap-table did not run: scripts not loaded"
+    text = dom.get_text(" ")
+    assert "zimes_orders" in text and "zimes_register" in text
+
+
+# ----------------------------------------------------------------------------- review
+def test_zimes_audit_review_writes_the_review_beside_the_report(first):
+    folder, _ = first
+    done = subprocess.run(
+        [sys.executable, "-m", "zimes_audit", "review", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    html = folder.parent / f"{folder.name}-review.html"
+    assert html.is_file() and html.with_suffix(".ipynb").is_file()
+    assert not (folder / f"{folder.name}-review.html").exists()  # the report folder is unchanged
+    soup = BeautifulSoup(html.read_text("utf-8"), "html.parser")
+    headings = [h.get_text(strip=True) for h in soup.find_all(["h1", "h2"])]
+    assert headings[1].startswith("Verdicts"), headings  # first after the title
+    verdicts = _table_after(soup, "verdicts")
+    assert verdicts.columns[0] == "verdict"
+    assert set(verdicts["what"]) == {"input", "suite", "policy"}
+    assert set(verdicts["verdict"]) == {"match"}
+    assert max(len(cell) for row in verdicts.itertuples(index=False) for cell in row) < 40
+    assert "Every input, suite and the policy match the manifest." in soup.get_text()
+    again = subprocess.run(
+        [sys.executable, "-m", "zimes_audit", "review", str(folder), "--out", str(html)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert again.returncode == 2 and "exists already" in again.stderr
+
+
+def test_zimes_audit_review_refuses_a_folder_that_is_not_a_report(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "zimes_audit", "review", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().endswith("not a report folder (no manifest.json).")
+    assert "Traceback" not in done.stderr

@@ -98,7 +98,7 @@ def test_the_help_examples_run_as_written(tmp_path):
                 args += ["--as-of", "2026-11-30"]
         if args[0] == "sample":
             args = [a.replace("5000", "50").replace("1500", "20") for a in args]  # smaller
-            args[args.index("--out") + 1] = str(tmp_path / "sample")
+            args[args.index("--out") + 1] = str(tmp_path / f"sample-{lines.index(example)}")
         done = zimes(*args, cwd=tmp_path)
         assert done.returncode == 0, (example, done.stderr)
     assert (tmp_path / "reports" / "november" / "findings.csv").is_file()

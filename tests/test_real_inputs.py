@@ -9,7 +9,7 @@
   catalogue does not know.
 
 Every planted violation is found on its row, nothing else is flagged, and the field map decides
-the gift-card column (design.md, FIELD-UNCLASSIFIED).
+the gift-card column (docs/rules.md, FIELD-UNCLASSIFIED).
 """
 
 from __future__ import annotations

@@ -94,7 +94,8 @@ examples:
 """
 
 SAMPLE_EPILOG = """\
-example:
+examples:
+  zimes-audit sample --out /tmp/zimes-demo                      400 orders, 140 register rows
   zimes-audit sample --orders 5000 --customers 1500 --out /tmp/zimes-sample
 """
 
@@ -105,12 +106,6 @@ By default the review is written beside the report folder as <REPORT_DIR>-review
 examples:
   zimes-audit review reports/2026-12-01             writes reports/2026-12-01-review.html
   zimes-audit review reports/2026-12-01 --out review/december.ipynb
-"""
-
-SAMPLE_EPILOG = """\
-examples:
-  zimes-audit sample --out demo/                    400 orders, 140 register rows
-  zimes-audit sample --out big/ --orders 20000 --customers 5000 --seed 7
 """
 
 

@@ -4,7 +4,7 @@
 (the columns of ``findings.csv`` plus the due date) and the facts and counts the notebooks show
 and the charts draw, every one already masked or free of personal values — and the chart PNGs.
 The audit notebook reads these and ``manifest.json``; it never runs the audit again, so its
-figures are provably those of the report (design.md, Outputs).  From the audit history it keeps
+figures are provably those of the report (docs/contracts.md, Report folder).  From the audit history it keeps
 the trend of the recorded runs of the same inputs with this run appended (:func:`with_current_run`)
 and the exceptions accepted (:func:`exceptions_table`), so "Since the last audit" is read, not
 queried.

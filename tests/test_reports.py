@@ -50,21 +50,21 @@ def test_a_malformed_or_missing_manifest_is_skipped_never_a_crash(tmp_path):
     (tmp_path / "notes.txt").write_text("x", "utf-8")
     assert reports.find_reports(tmp_path) == [("2026-10-01T09:00:00+00:00", good)]
     assert reports.latest_report(tmp_path) == good
-    assert reports.previous_report(tmp_path, before="2027-01-01") == good
+    assert reports.latest_report(tmp_path, before="2027-01-01") == good
 
 
-def test_previous_report_is_before_the_run_and_holds_findings(tmp_path):
+def test_the_latest_report_before_a_time_holds_findings(tmp_path):
     older = _report(tmp_path, "a", "2026-10-01T09:00:00+00:00")
     _report(tmp_path, "b", "2026-10-15T09:00:00+00:00", findings=False)
     _report(tmp_path, "c", "2026-11-02T09:00:00+00:00")  # finished after the run started
-    assert reports.previous_report(tmp_path, before="2026-11-01T00:00:00+00:00") == older
+    assert reports.latest_report(tmp_path, before="2026-11-01T00:00:00+00:00") == older
     # "b" has no findings.csv: not a complete report (folder.is_report)
     assert reports.latest_report(tmp_path, before="2026-11-01T00:00:00+00:00") == older
 
 
-def test_no_reports_folder_means_no_previous_report(tmp_path):
+def test_no_reports_folder_means_no_latest_report(tmp_path):
     assert reports.latest_report(tmp_path / "missing") is None
-    assert reports.previous_report(tmp_path / "missing", before="2027") is None
+    assert reports.latest_report(tmp_path / "missing", before="2027") is None
 
 
 def test_findings_are_read_with_one_dtype_convention(tmp_path):

@@ -26,7 +26,7 @@ from zimes_audit import cli
 from zimes_audit.errors import ReportExists, ReportInProgress
 from zimes_audit.report import folder as folder_module
 from zimes_audit.report.folder import claim, claim_file, is_report, staged, sweep_abandoned
-from zimes_audit.report.reports import latest_report, previous_report
+from zimes_audit.report.reports import latest_report
 
 ZIMES = [sys.executable, "-m", "zimes_audit"]
 
@@ -113,7 +113,7 @@ def test_a_run_killed_outright_is_recognised_and_not_in_the_way(tmp_path):
     assert left[0] == ".2026-11-01.claim" and ".2026-11-01.partial-" in left[1]
     assert left[2] == "2026-11-01" and not any((reports / "2026-11-01").iterdir())
     # not a report for anything that looks for earlier reports
-    assert previous_report(reports, before="9999") is None
+    assert latest_report(reports, before="9999") is None
     assert latest_report(reports) is None
     again = start_run(SAMPLES, reports / "2026-11-01", "--no-notebook")
     stdout, stderr = again.communicate(timeout=300)
@@ -136,7 +136,7 @@ def test_a_staging_folder_with_a_manifest_is_never_taken_for_a_report(tmp_path):
         folder.mkdir(exist_ok=True)
         (folder / "findings.csv").write_text("record_id,rule_id\n", "utf-8")
         (folder / "manifest.json").write_text(json.dumps({"finished": finished}), "utf-8")
-    assert previous_report(tmp_path, before="9999") == done
+    assert latest_report(tmp_path, before="9999") == done
     assert latest_report(tmp_path) == done
 
 

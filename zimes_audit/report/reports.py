@@ -98,22 +98,15 @@ def find_reports(reports_root: str | Path) -> list[tuple[str, Path]]:
 
 
 def latest_report(
-    reports_root: str | Path = "reports", *, before: str | None = None, with_findings: bool = False
+    reports_root: str | Path = "reports", *, before: str | None = None
 ) -> Path | None:
-    """The report under ``reports_root`` that finished last (before ``before``, an ISO time, when
-    given; holding a ``findings.csv``, when ``with_findings``)."""
+    """The complete report under ``reports_root`` that finished last (before ``before``, an ISO
+    time, when given).  Which earlier run a new run is compared with is the audit history's
+    business (:meth:`zimes_audit.report.history.History.previous_run`), not this."""
     for finished, folder in reversed(find_reports(reports_root)):
-        if before is not None and not finished < before:
-            continue
-        if with_findings and not (folder / FINDINGS_CSV).is_file():
-            continue
-        return folder
+        if before is None or finished < before:
+            return folder
     return None
-
-
-def previous_report(reports_root: Path, *, before: str) -> Path | None:
-    """The report a run started at ``before`` compares itself with (it must hold findings)."""
-    return latest_report(reports_root, before=before, with_findings=True)
 
 
 # ---------------------------------------------------------------------------- reading a report

@@ -10,6 +10,8 @@ Reading a filled workbook back accepts the labels of either language.
 'atzīmēts kā izdarīts, bet joprojām ir'
 >>> resolution_id("Izņēmums"), resolution_id(" not applicable "), resolution_id("maybe")
 ('exception', 'not_applicable', None)
+>>> lv.detail("relationship ended; email, phone still kept during the accounting hold")
+'attiecības beigušās; email, phone joprojām glabāts grāmatvedības glabāšanas laikā'
 >>> lv.detail("personal code (old format) in Piezīmes")
 'personas kods (vecais formāts) laukā Piezīmes'
 >>> en.detail("payment-card number in notes")
@@ -90,19 +92,30 @@ class Labels:
         with the field names in it passed through ``rename`` (e.g. to the file's heading)."""
         if not isinstance(text, str):
             return text
-        out = []
-        for part in text.split("; "):
-            for template in _raw()["lv"]["details"]:
-                match = _pattern(template).match(part)
-                if match:
-                    found = {"field": "", "format": "", **match.groupdict()}
-                    found["format"] = self.table["formats"].get(found["format"], found["format"])
-                    if rename is not None and found["field"]:
-                        found["field"] = ", ".join(rename(f) for f in found["field"].split(", "))
-                    part = self.table["details"].get(template, template).format(**found)
+        parts, out, start = text.split("; "), [], 0
+        while start < len(parts):
+            # a template may itself hold "; ": try the longest run of parts first
+            for end in range(len(parts), start, -1):
+                translated = self._one_detail("; ".join(parts[start:end]), rename)
+                if translated is not None:
+                    out.append(translated)
+                    start = end
                     break
-            out.append(part)
+            else:
+                out.append(parts[start])
+                start += 1
         return "; ".join(out)
+
+    def _one_detail(self, part: str, rename) -> str | None:
+        for template in _raw()["lv"]["details"]:
+            match = _pattern(template).fullmatch(part)
+            if match:
+                found = {"field": "", "format": "", **match.groupdict()}
+                found["format"] = self.table["formats"].get(found["format"], found["format"])
+                if rename is not None and found["field"]:
+                    found["field"] = ", ".join(rename(f) for f in found["field"].split(", "))
+                return self.table["details"].get(template, template).format(**found)
+        return None
 
     def steps(self, action_id: str, rule: str, kind: str, **values: object) -> str:
         """The concrete steps of a bulk job (most specific template first)."""

@@ -34,6 +34,7 @@ from zimes_audit import errors
 from zimes_audit.loading.sniff import (
     ENCODING_EVIDENCE,
     ENCODING_NAMES,
+    HEAD_BYTES,
     head_text,
     sniff_encoding,
     sniff_header,
@@ -51,23 +52,37 @@ def _as_utf8(data: bytes, encoding: str) -> tuple[bytes, int]:
     return data, len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0
 
 
+_LINE_CHUNK = 1 << 24
+
+
+def _long_lines(data: bytes, longer_than: int):
+    """``(line number, start, end)`` of every line longer than ``longer_than`` bytes, found with
+    numpy in chunks (never a Python step per line)."""
+    array = np.frombuffer(data, dtype=np.uint8)
+    line, line_start = 1, 0
+    for chunk in range(0, len(array), _LINE_CHUNK):
+        breaks = np.flatnonzero(array[chunk : chunk + _LINE_CHUNK] == 0x0A) + chunk
+        if not breaks.size:
+            continue
+        starts = np.concatenate(([line_start], breaks[:-1] + 1))
+        for k in np.flatnonzero(breaks - starts > longer_than):
+            yield line + int(k), int(starts[k]), int(breaks[k])
+        line, line_start = line + breaks.size, int(breaks[-1]) + 1
+    if len(array) - line_start > longer_than:
+        yield line, line_start, len(array)
+
+
 def _check_width(path: Path, data: bytes) -> None:
     """Refuse, before parsing, a line with more delimiters than any export has columns (a
     50 MB line of 25 million fields would otherwise take minutes and gigabytes).  Only a line
-    longer than ``MAX_COLUMNS`` bytes can hold that many fields, so only those are counted."""
-    position, row, size = 0, 1, len(data)
-    while position < size:
-        end = data.find(b"\n", position, position + MAX_COLUMNS + 1)
-        if end < 0:
-            if size - position <= MAX_COLUMNS:
-                return
-            end = data.find(b"\n", position)
-            end = size if end < 0 else end
-            line = data[position:end]
-            found = max(line.count(d) for d in (b";", b",", b"\t")) + 1
-            if found > MAX_COLUMNS:
-                raise errors.TooManyColumns(path, row=row, found=found, limit=MAX_COLUMNS)
-        position, row = end + 1, row + 1
+    longer than ``MAX_COLUMNS`` bytes can hold that many fields, so only those are counted.
+    Works on the file's own bytes (UTF-8 or Windows-1257: the delimiters and line breaks are
+    the same bytes in both)."""
+    for row, start, end in _long_lines(data, MAX_COLUMNS):
+        line = data[start:end]
+        found = max(line.count(d) for d in (b";", b",", b"\t")) + 1
+        if found > MAX_COLUMNS:
+            raise errors.TooManyColumns(path, row=row, found=found, limit=MAX_COLUMNS)
 
 
 def _short_rows(
@@ -103,15 +118,21 @@ def _malformed(
     return errors.MalformedRow(path, row=first_row, found="more", expected=width)
 
 
-def _parse_arrow(body: bytes, delimiter: str, width: int) -> pd.DataFrame:
-    """Parse with Arrow's multi-threaded reader; it raises ``ArrowInvalid`` on a blank line or a
-    row of the wrong width, which the C parser then handles."""
+def _parse_arrow(
+    data: bytes, start: int, delimiter: str, width: int, encoding: str
+) -> pd.DataFrame:
+    """Parse ``data[start:]`` (not copied) with Arrow's multi-threaded reader; it raises
+    ``ArrowInvalid`` on a blank line or a row of the wrong width, which the C parser then
+    handles.  Windows-1257 text is decoded by Arrow as it reads (Python's own codec, once, a
+    block at a time), so the file is never held a second time as UTF-8."""
     names = [str(i) for i in range(width)]
     table = pa_csv.read_csv(
-        io.BytesIO(body),
-        read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 20),
+        pa.BufferReader(pa.py_buffer(data).slice(start)),
+        read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 20, encoding=encoding),
         parse_options=pa_csv.ParseOptions(
-            delimiter=delimiter, newlines_in_values=b'"' in body, ignore_empty_lines=False
+            delimiter=delimiter,
+            newlines_in_values=data.find(b'"', start) >= 0,
+            ignore_empty_lines=False,
         ),
         convert_options=pa_csv.ConvertOptions(
             column_types=dict.fromkeys(names, pa.large_string()),
@@ -120,7 +141,11 @@ def _parse_arrow(body: bytes, delimiter: str, width: int) -> pd.DataFrame:
             quoted_strings_can_be_null=True,
         ),
     )
-    return pd.DataFrame({i: table.column(i).to_pandas() for i in range(width)})
+    columns = {}
+    for i in range(width):  # column by column: each Arrow column is freed once pandas holds it
+        columns[i] = table.column(0).to_pandas()
+        table = table.remove_column(0)
+    return pd.DataFrame(columns, copy=False)
 
 
 def _parse_c(body: bytes, delimiter: str, width: int) -> pd.DataFrame:
@@ -139,32 +164,57 @@ def _parse_c(body: bytes, delimiter: str, width: int) -> pd.DataFrame:
     )
 
 
-_BLANK_LINE = re.compile(rb"\n\r?\n")
+_NOT_SPACE = re.compile(rb"[^ \t\n\r\x0b\x0c]")
 
 
-def _has_blank_line(body: bytes) -> bool:
-    return body.startswith((b"\n", b"\r\n")) or _BLANK_LINE.search(body) is not None
+def _has_blank_line(data: bytes, start: int) -> bool:
+    """Whether the text from ``start`` holds a blank line (a run of two line breaks)."""
+    return (
+        data.startswith((b"\n", b"\r\n"), start)
+        or data.find(b"\n\n", start) >= 0
+        or data.find(b"\n\r\n", start) >= 0
+    )
+
+
+def _head(data: bytes, bom: int, encoding: str) -> tuple[str, bool]:
+    """The decoded start of the text the header is sniffed in, and whether it is all of it.  For
+    Windows-1257 it is the text whose UTF-8 form fits in ``HEAD_BYTES`` (the same text a UTF-8
+    file of the same rows gives: the sniff does not depend on the encoding)."""
+    if encoding != "cp1257":
+        head = head_text(data[bom:], "utf-8")
+        return head, len(data) - bom <= len(head.encode("utf-8"))
+    text = head_text(data, "cp1257")
+    head = text.encode("utf-8")[:HEAD_BYTES].decode("utf-8", errors="ignore")
+    return head, len(head) == len(data)
 
 
 def read_csv(path: Path, data: bytes, catalogue: Catalogue) -> RawTable:
     """Read a delimited text file's bytes; raises the typed errors of :mod:`zimes_audit.errors`."""
     encoding = sniff_encoding(data, path)
-    data, bom = _as_utf8(data, encoding)
+    if encoding == "utf-16":
+        data, bom = _as_utf8(data, encoding)
+        reading = "utf-8"
+    else:
+        bom = len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0
+        reading = "cp1257" if encoding == "cp1257" else "utf-8"
     _check_width(path, data)
-    head = head_text(data[bom:], "utf-8")
-    header = sniff_header(head, catalogue, path, complete=len(data) - bom <= len(head.encode()))
-    start = bom + len(head[: header.end].encode("utf-8"))
+    head, complete = _head(data, bom, reading)
+    header = sniff_header(head, catalogue, path, complete=complete)
+    start = bom + len(head[: header.end].encode(reading))
     width = len(header.cells)
-    body = data[start:]
     header_row = header.index + 1
     cells = pd.DataFrame({i: pd.Series(dtype="str") for i in range(width)})
     short: dict[int, int] = {}
-    if body and not body.isspace():
+    if _NOT_SPACE.search(data, start) is not None:
         try:
-            if _has_blank_line(body):
+            if _has_blank_line(data, start):
                 raise pa.ArrowInvalid("blank line")
-            cells = _parse_arrow(body, header.delimiter, width)
+            cells = _parse_arrow(data, start, header.delimiter, width, reading)
         except pa.ArrowInvalid:
+            # the careful path (blank lines, rows of the wrong width): the text as UTF-8
+            body = data[start:]
+            if reading != "utf-8":
+                body = body.decode(reading).encode("utf-8")
             try:
                 cells = _parse_c(body, header.delimiter, width)
             except pd.errors.ParserError:

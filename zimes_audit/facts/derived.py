@@ -17,6 +17,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from zimes_audit.facts.linking import link_orders, normalise_email, normalise_ids
 from zimes_audit.loading.tables import UNCLASSIFIED_PREFIX, UNREADABLE_PREFIX
@@ -34,19 +36,36 @@ def _date(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.to_datetime(_column(frame, name, "datetime64[us]"), errors="coerce").dt.normalize()
 
 
+def _append(out: pa.Array, filled: pa.Array, piece, sep: str) -> pa.Array:
+    """Per row where ``filled``: ``piece`` when ``out`` is still empty, else ``out`` + ``sep`` +
+    ``piece`` (Arrow kernels, no Python step per row)."""
+    empty = pc.or_kleene(pc.is_null(out), pc.equal(out, ""))
+    joined = pc.binary_join_element_wise(out, piece, sep)
+    return pc.if_else(filled, pc.if_else(empty, piece, joined), out)
+
+
+def _as_string_series(out: pa.Array, index: pd.Index) -> pd.Series:
+    """The joined column as a pandas ``string`` Series, an empty text missing."""
+    out = pc.if_else(pc.equal(out, ""), pa.scalar(None, pa.string()), out)
+    return pd.Series(pd.array(out, dtype="string"), index=index)
+
+
+def _none(rows: int) -> pa.Array:
+    return pa.nulls(rows, pa.string())
+
+
 def joined_names(
     frame: pd.DataFrame, columns: Sequence[str], labels: Sequence[str] | None = None
 ) -> pd.Series:
     """Per row, the names of ``columns`` that hold a value, joined by ``;`` (NA when none)."""
     labels = list(labels or columns)
-    out = np.full(len(frame), "", dtype=object)
+    out = _none(len(frame))
     for column, label in zip(columns, labels, strict=True):
         if column in frame:
             filled = frame[column].notna().to_numpy()
             if filled.any():
-                out = np.where(filled, np.where(out == "", label, out + ";" + label), out)
-    series = pd.Series(out, index=frame.index, dtype="string")
-    return series.replace("", pd.NA)
+                out = _append(out, pa.array(filled), pa.scalar(label, pa.string()), ";")
+    return _as_string_series(out, frame.index)
 
 
 #: The fact holding the text of every column outside the catalogue that is scanned like free text
@@ -74,16 +93,16 @@ def full_name(frame: pd.DataFrame) -> pd.Series:
 
 def joined_text(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
     """Per row, the text of ``columns`` that hold a value, joined by a line break (NA when none)."""
-    out = np.full(len(frame), "", dtype=object)
+    out = _none(len(frame))
     for column in columns:
         if column not in frame:
             continue
         values = frame[column].astype("string")
         filled = values.notna().to_numpy()
         if filled.any():
-            text = values.fillna("").to_numpy(dtype=object)
-            out = np.where(filled, np.where(out == "", text, out + _SEPARATOR + text), out)
-    return pd.Series(out, index=frame.index, dtype="string").replace("", pd.NA)
+            text = pa.array(values.array, type=pa.string(), from_pandas=True)
+            out = _append(out, pa.array(filled), text, _SEPARATOR)
+    return _as_string_series(out, frame.index)
 
 
 def default_extra_scan(frame: pd.DataFrame) -> list[str]:

@@ -16,7 +16,10 @@ buyer is not in the register — a guest order, a relationship of its own that e
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 
 def _key(frame: pd.DataFrame, column: str, normalise) -> pd.Series:
@@ -25,11 +28,18 @@ def _key(frame: pd.DataFrame, column: str, normalise) -> pd.Series:
     return normalise(frame[column])
 
 
-def _first_position(keys: pd.Series) -> pd.Series:
-    """Key → position of the first register row holding it."""
-    table = pd.DataFrame({"key": keys.to_numpy(), "position": range(len(keys))})
-    table = table.dropna().drop_duplicates("key")
-    return pd.Series(table["position"].to_numpy(), index=table["key"].to_numpy())
+def _positions(register_keys: pd.Series, order_keys: pd.Series) -> pd.Series:
+    """Per order key, the position of the first register row holding it (NA when none): both
+    sides factorised together (one hash pass, no Python step per value)."""
+    both = pd.concat([register_keys, order_keys], ignore_index=True)
+    codes, uniques = pd.factorize(both, use_na_sentinel=True)
+    register_codes = codes[: len(register_keys)]
+    first = np.full(len(uniques) + 1, -1, dtype=np.int64)  # the last slot: a missing key
+    # written back to front, so the first register row of each key is the one that stays
+    first[register_codes[::-1]] = np.arange(len(register_keys) - 1, -1, -1)
+    first[-1] = -1
+    found = first[codes[len(register_keys) :]]
+    return pd.Series(pd.arrays.IntegerArray(found, found < 0), index=order_keys.index)
 
 
 def normalise_email(values: pd.Series) -> pd.Series:
@@ -38,7 +48,20 @@ def normalise_email(values: pd.Series) -> pd.Series:
     >>> normalise_email(pd.Series(["  Liga.Ozolina@Inbox.LV ", " ", None])).tolist()
     ['liga.ozolina@inbox.lv', <NA>, <NA>]
     """
-    return values.astype("string").str.strip().str.casefold().replace("", pd.NA)
+    text = values.astype("string").str.strip()
+    array = pa.array(text.array, type=pa.string(), from_pandas=True)
+    # ASCII addresses (nearly all) are case-folded by Arrow; the others by Python's casefold,
+    # once per distinct value
+    ascii_ = pc.fill_null(pc.string_is_ascii(array), True)
+    folded = pc.ascii_lower(array)
+    if not pc.all(ascii_).as_py():
+        other = ~np.asarray(ascii_)
+        distinct = text[other].unique()
+        folds = pd.Series([v.casefold() for v in distinct], index=distinct, dtype="string")
+        replacements = pa.array(folds.reindex(text[other]).array, type=pa.string())
+        folded = pc.replace_with_mask(folded, pa.array(other), replacements)
+    out = pd.Series(pd.array(folded, dtype="string"), index=values.index)
+    return out.replace("", pd.NA)
 
 
 def normalise_ids(series: pd.Series) -> pd.Series:
@@ -52,10 +75,12 @@ def normalise_ids(series: pd.Series) -> pd.Series:
 
 def link_orders(orders: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
     """Per order: ``register_row`` (position in ``register`` or NA) and ``method``."""
-    by_id = _first_position(_key(register, "customer_id", normalise_ids))
-    by_email = _first_position(_key(register, "email", normalise_email))
-    via_id = _key(orders, "customer_id", normalise_ids).map(by_id).astype("Int64")
-    via_email = _key(orders, "email", normalise_email).map(by_email).astype("Int64")
+    via_id = _positions(
+        _key(register, "customer_id", normalise_ids), _key(orders, "customer_id", normalise_ids)
+    )
+    via_email = _positions(
+        _key(register, "email", normalise_email), _key(orders, "email", normalise_email)
+    )
     row = via_id.fillna(via_email)
     method = pd.Series(pd.NA, index=orders.index, dtype="string")
     method[via_email.notna()] = "email"

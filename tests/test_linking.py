@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 from conftest import AS_OF, make_table
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from zimes_audit.audit import audit
-from zimes_audit.facts.linking import link_orders
+from zimes_audit.facts.derived import joined_names, joined_text
+from zimes_audit.facts.linking import link_orders, normalise_email
 
 
 def test_customer_id_wins_over_email_and_unlinked_orders_are_marked():
@@ -59,3 +62,52 @@ def test_linked_orders_inherit_the_register_end_and_guest_orders_end_the_guest_t
         "2024-02-01",
         "2025-05-05",  # a guest order: the policy's guest term (2 years) after the order date
     ]
+
+
+# keys as customers type them: case, spaces, Latvian and German letters (ß folds to ss), blanks
+_KEYS = st.sampled_from(
+    ["K-1", " K-1", "k-1", "K-2", "", " ", None, "Anna@Inbox.LV", "anna@inbox.lv ",
+     "JĀNIS@inbox.lv", "jānis@INBOX.lv", "Straße@x.de", "strasse@x.de", "ǅ@x.lv"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(register=st.lists(_KEYS, max_size=8), orders=st.lists(_KEYS, max_size=8))
+def test_links_are_the_first_register_row_with_the_same_normalised_key(register, orders):
+    link = link_orders(
+        pd.DataFrame({"email": orders}, dtype="str"),
+        pd.DataFrame({"email": register}, dtype="str"),
+    )
+
+    def key(value):
+        text = (value or "").strip().casefold()
+        return text or None
+
+    first: dict[str, int] = {}
+    for position, value in enumerate(register):
+        if key(value) is not None:
+            first.setdefault(key(value), position)
+    expected = [first.get(key(v), pd.NA) if key(v) else pd.NA for v in orders]
+    assert link["register_row"].tolist() == expected
+    assert normalise_email(pd.Series(orders, dtype="str")).tolist() == [
+        key(v) if key(v) is not None else pd.NA for v in orders
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.lists(st.sampled_from([None, "", "x", "Līga; 2"]), min_size=3,
+                              max_size=3), max_size=6))  # fmt: skip
+def test_joined_text_and_names_join_the_filled_cells_in_column_order(rows):
+    frame = pd.DataFrame(rows or None, columns=["a", "b", "c"], dtype="str")
+
+    def joined(cells, sep):
+        out = ""
+        for cell in cells:
+            if cell is not None:
+                out = cell if out == "" else out + sep + cell
+        return out or pd.NA
+
+    separator = "\n¦\n"
+    assert joined_text(frame, ["a", "b", "c"]).tolist() == [joined(r, separator) for r in rows]
+    names = [[c if v is not None else None for c, v in zip("abc", r, strict=True)] for r in rows]
+    assert joined_names(frame, ["a", "b", "c"]).tolist() == [joined(n, ";") for n in names]

@@ -101,6 +101,35 @@ def _read_bytes(path: Path) -> bytes:
         raise errors.UnreadableInput(path, cause=error.strerror or type(error).__name__) from None
 
 
+def _raws(path: Path, data: bytes, catalogue: Catalogue) -> list:
+    """A file's bytes read into raw tables of text cells (one per data sheet of a workbook)."""
+    from zimes_audit.loading.csv_reader import read_csv
+    from zimes_audit.loading.xlsx_reader import read_workbook
+
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise errors.UnsupportedFileType(path)
+    if suffix in WORKBOOK_SUFFIXES:
+        return read_workbook(path, data, catalogue)
+    return [read_csv(path, data, catalogue)]
+
+
+def _built(
+    path: Path, raws: list, name: str, digest: str, catalogue: Catalogue
+) -> list[LoadedTable]:
+    """The raw tables typed (each handed over, so its text is held once)."""
+    from zimes_audit.loading.build import build_table
+
+    if len(raws) == 1:
+        return [build_table(path, raws.pop(), digest, catalogue, name)]
+    # several data sheets: each is a source of its own (``register.xlsx [Arhīvs]``)
+    tables = []
+    while raws:
+        raw = raws.pop(0)
+        tables.append(build_table(path, raw, digest, catalogue, f"{name} [{raw.detected.sheet}]"))
+    return tables
+
+
 def _tables(
     path: Path,
     data: bytes,
@@ -108,26 +137,11 @@ def _tables(
     digest: str | None = None,
     catalogue: Catalogue | None = None,
 ) -> list[LoadedTable]:
-    from zimes_audit.loading.build import build_table
-    from zimes_audit.loading.csv_reader import read_csv
-    from zimes_audit.loading.xlsx_reader import read_workbook
     from zimes_audit.procedure.catalogue import load_catalogue
 
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise errors.UnsupportedFileType(path)
     catalogue = catalogue or load_catalogue()
     digest = digest or hashlib.sha256(data).hexdigest()
-    if suffix in WORKBOOK_SUFFIXES:
-        raws = read_workbook(path, data, catalogue)
-    else:
-        raws = [read_csv(path, data, catalogue)]
-    if len(raws) == 1:
-        return [build_table(path, raws[0], digest, catalogue, name)]
-    # several data sheets: each is a source of its own (``register.xlsx [Arhīvs]``)
-    return [
-        build_table(path, raw, digest, catalogue, f"{name} [{raw.detected.sheet}]") for raw in raws
-    ]
+    return _built(path, _raws(path, data, catalogue), name, digest, catalogue)
 
 
 def load_path(
@@ -177,7 +191,9 @@ def load_inputs(paths: Sequence[str | Path], field_map: FieldMap | None = None) 
             continue
         seen[digest] = item
         try:
-            tables += _tables(item.path, data, item.name, digest, catalogue)
+            raws = _raws(item.path, data, catalogue)
+            del data  # the bytes are not needed while the cells are typed
+            tables += _built(item.path, raws, item.name, digest, catalogue)
         except NOT_AN_EXPORT as error:
             if item.explicit:
                 raise

@@ -109,8 +109,10 @@ def build_table(
     path: Path, raw: RawTable, sha256: str, catalogue: Catalogue, name: str | None = None
 ) -> LoadedTable:
     """Type ``raw`` by the catalogue; ``sha256`` is the hash of the file's bytes, ``name`` the
-    source name (default: the file name)."""
-    cells = {i: clean_text(raw.cells[i]) for i in raw.cells.columns}
+    source name (default: the file name).  ``raw.cells`` is emptied as its columns are read."""
+    # the raw cells are handed over column by column (popped once cleaned): the text of the file
+    # is held once, not twice
+    cells = {i: clean_text(raw.cells.pop(i)) for i in list(raw.cells.columns)}
     filled = {i: int(s.notna().sum()) for i, s in cells.items()}
     keep = np.zeros(len(raw.cells), dtype=bool)
     for series in cells.values():
@@ -140,6 +142,7 @@ def build_table(
         keep &= ~totals
 
     rows = raw.source_rows[keep]
+    every_row = bool(keep.all())
     kept_rows = set(rows.tolist())
     problems: list[CellProblem] = []
     frame: dict[str, pd.Series] = {}
@@ -156,7 +159,8 @@ def build_table(
             CellProblem(r, info.heading, info.field, f"unreadable cell in {info.heading}: {w}")
             for r, w in sorted(unreadable.items())
         ]
-        text = cells[i][keep].reset_index(drop=True)
+        text = cells.pop(i)
+        text = text if every_row else text[keep].reset_index(drop=True)
         type_ = catalogue.fields[info.field].type if info.field else "text"
         reading = read_column(text, type_)
         frame[info.column] = reading.values

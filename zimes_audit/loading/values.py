@@ -105,12 +105,19 @@ def _arrow(text: pd.Series) -> pa.Array:
     return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
 
+_STR = pd.Series([], dtype="str").dtype
+
+
 def clean_text(text: pd.Series) -> pd.Series:
     """Cell text with surrounding whitespace removed; an empty cell is missing."""
-    trimmed = pc.utf8_trim_whitespace(pa.array(text.array))
-    blank = pc.equal(pc.binary_length(trimmed), 0)
+    array = pa.array(text.array)
+    trimmed = pc.utf8_trim_whitespace(array)
+    lengths = pc.binary_length(trimmed)
+    blank = pc.equal(lengths, 0)
     if pc.any(blank).as_py():
         trimmed = pc.if_else(blank, pa.scalar(None, trimmed.type), trimmed)
+    elif text.dtype == _STR and pc.all(pc.equal(lengths, pc.binary_length(array))).as_py():
+        return text  # nothing to trim: the same text, not a second copy of it
     return pd.Series(trimmed.to_pandas(), index=text.index, name=text.name, dtype="str")
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from zimes_audit.facts.linking import link_orders, normalise_email, normalise_ids
+from zimes_audit.facts.linking import casefold, link_orders, normalise_email, normalise_ids
 from zimes_audit.loading.tables import UNCLASSIFIED_PREFIX, UNREADABLE_PREFIX
 from zimes_audit.procedure.catalogue import load_catalogue
 from zimes_audit.procedure.policy import Policy
@@ -175,10 +175,12 @@ def register_facts(
     the customer opted out of commercial notices (a date or a yes in a flag column) and whether
     they were handed to debt collection (likewise)."""
     positions = pd.RangeIndex(len(register))
-    linked = orders_with_facts[orders_with_facts["register_row"].notna()]
+    # only the columns needed, of the linked orders (not a copy of the whole orders frame)
+    needed = [c for c in ("register_row", "payment_status", "created_at") if c in orders_with_facts]
+    linked = orders_with_facts[needed][orders_with_facts["register_row"].notna()]
     owner = linked["register_row"].astype(int)  # register position of each linked order
     status = _column(linked, "payment_status", "string").astype("string")
-    paid = status.str.strip().str.casefold().isin(load_catalogue().paid_statuses)
+    paid = casefold(status.str.strip()).isin(load_catalogue().paid_statuses)
     unpaid = ~paid.fillna(False).astype(bool)
     order_dates = _date(linked, "created_at").groupby(owner)
     count = owner.value_counts()

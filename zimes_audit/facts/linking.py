@@ -48,20 +48,26 @@ def normalise_email(values: pd.Series) -> pd.Series:
     >>> normalise_email(pd.Series(["  Liga.Ozolina@Inbox.LV ", " ", None])).tolist()
     ['liga.ozolina@inbox.lv', <NA>, <NA>]
     """
-    text = values.astype("string").str.strip()
+    return casefold(values.astype("string").str.strip()).replace("", pd.NA)
+
+
+def casefold(text: pd.Series) -> pd.Series:
+    """``str.casefold`` of every value of a ``string`` Series: ASCII values (nearly all) by
+    Arrow, the others by Python once per distinct value.
+
+    >>> casefold(pd.Series(["ANNA@X.LV", "Straße", None], dtype="string")).tolist()
+    ['anna@x.lv', 'strasse', <NA>]
+    """
     array = pa.array(text.array, type=pa.string(), from_pandas=True)
-    # ASCII addresses (nearly all) are case-folded by Arrow; the others by Python's casefold,
-    # once per distinct value
     ascii_ = pc.fill_null(pc.string_is_ascii(array), True)
-    folded = pc.ascii_lower(array)
+    folded = pc.ascii_lower(array)  # for ASCII, casefold is lower-casing A-Z
     if not pc.all(ascii_).as_py():
         other = ~np.asarray(ascii_)
         distinct = text[other].unique()
         folds = pd.Series([v.casefold() for v in distinct], index=distinct, dtype="string")
         replacements = pa.array(folds.reindex(text[other]).array, type=pa.string())
         folded = pc.replace_with_mask(folded, pa.array(other), replacements)
-    out = pd.Series(pd.array(folded, dtype="string"), index=values.index)
-    return out.replace("", pd.NA)
+    return pd.Series(pd.array(folded, dtype="string"), index=text.index)
 
 
 def normalise_ids(series: pd.Series) -> pd.Series:

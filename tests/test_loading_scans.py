@@ -1,4 +1,5 @@
-"""The whole-file byte scans of the CSV reader (encoding evidence, long lines) give exactly what
+"""The whole-file byte scans of the CSV reader (encoding evidence, long lines) and the workbook
+reader's cell-to-text conversion by kind give exactly what
 the plain Python reading gives, across chunk boundaries; and a Windows-1257 export loads the
 same records as its UTF-8 twin (Arrow decodes it once, as it parses)."""
 
@@ -6,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -13,7 +15,7 @@ from hypothesis import strategies as st
 from loading_helpers import ORDER_HEADINGS
 
 from zimes_audit import errors
-from zimes_audit.loading import csv_reader, load_file, sniff
+from zimes_audit.loading import csv_reader, load_file, sniff, xlsx_reader
 
 # the bytes that matter: ASCII, line breaks, UTF-8 leads and continuations, Windows-1257 letters
 # and the twelve bytes Windows-1257 leaves undefined
@@ -125,3 +127,24 @@ def test_a_row_appended_in_utf8_to_a_windows_1257_file_is_found_past_the_first_c
         load_file(path)
     assert raised.value.row == 6
     assert re.search(r"Windows-1257 to UTF-8", str(raised.value))
+
+
+_CELLS = st.one_of(
+    st.text(max_size=5),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-(2**70), 2**70).map(float),
+    st.integers(-(2**70), 2**70),
+    st.booleans(),
+    st.dates(),
+    st.datetimes(),
+    st.times(),
+    st.timedeltas(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(_CELLS, max_size=12))
+def test_workbook_cells_by_kind_read_as_one_by_one(cells):
+    values = np.empty(len(cells), dtype=object)
+    values[:] = cells
+    assert xlsx_reader._as_text(values).tolist() == [xlsx_reader.cell_text(c) for c in cells]

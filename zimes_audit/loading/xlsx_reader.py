@@ -368,13 +368,68 @@ _TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default "str" dtyp
 
 def _column(values: np.ndarray) -> pd.Series:
     """One column as text.  Fast path: a column of text cells only goes straight to Arrow (empty
-    cells are ``""``, which :func:`~zimes_audit.loading.values.clean_text` makes missing);
-    a column holding numbers, dates or booleans is converted cell by cell."""
-    try:
+    cells are ``""``, which :func:`~zimes_audit.loading.values.clean_text` makes missing); in a
+    column holding numbers, dates or booleans, those are converted by kind (:func:`_as_text`)."""
+    kinds = np.fromiter(map(type, values), dtype=object, count=len(values))
+    if np.equal(kinds, str).all():
         arrow = pa.array(values, type=pa.large_string())
-    except (pa.ArrowTypeError, pa.ArrowInvalid):
-        return pd.Series([cell_text(v) for v in values], dtype="str")
+    else:
+        arrow = pa.array(_as_text(values, kinds), type=pa.large_string())
     return pd.Series(arrow.to_pandas(types_mapper={pa.large_string(): _TEXT}.get))
+
+
+_EXACT_FLOAT = 2.0**53  # a float below this that is a whole number prints as that integer
+
+
+def _as_text(values: np.ndarray, kinds: np.ndarray | None = None) -> np.ndarray:
+    """:func:`cell_text` of every cell, by kind of cell (whole numbers, dates, date-times and
+    booleans vectorised; any other cell one by one).
+
+    >>> cells = np.array(["a", "", 37122345678.0, 12.5, True, dt.date(2024, 1, 5),
+    ...                   dt.datetime(2024, 1, 5, 13, 4), 7], dtype=object)
+    >>> _as_text(cells).tolist()
+    ['a', None, '37122345678', '12.5', 'TRUE', '2024-01-05', '2024-01-05 13:04:00', '7']
+    """
+    if kinds is None:
+        kinds = np.fromiter(map(type, values), dtype=object, count=len(values))
+    out = np.empty(len(values), dtype=object)
+    done = np.zeros(len(values), dtype=bool)
+    text = np.equal(kinds, str)
+    out[text] = values[text]
+    out[text & (values == "")] = None
+    done |= text
+    floats = np.flatnonzero(np.equal(kinds, float))
+    if floats.size:
+        number = values[floats].astype(np.float64)
+        whole = np.flatnonzero((np.abs(number) < _EXACT_FLOAT) & (number == np.floor(number)))
+        as_int = pa.array(number[whole].astype(np.int64)).cast(pa.string())
+        out[floats[whole]] = as_int.to_numpy(zero_copy_only=False)
+        done[floats[whole]] = True
+    ints = np.flatnonzero(np.equal(kinds, int))
+    if ints.size and max(abs(values[ints].min()), abs(values[ints].max())) < _EXACT_FLOAT:
+        as_int = pa.array(values[ints].astype(np.int64)).cast(pa.string())
+        out[ints] = as_int.to_numpy(zero_copy_only=False)
+        done[ints] = True
+    flags = np.equal(kinds, bool)
+    out[flags] = np.where(values[flags].astype(bool), "TRUE", "FALSE")
+    done |= flags
+    days = np.flatnonzero(np.equal(kinds, dt.date))
+    if days.size:
+        as_text = pa.array(values[days], type=pa.date32()).cast(pa.string())
+        out[days] = as_text.to_numpy(zero_copy_only=False)
+        done[days] = True
+    stamps = np.flatnonzero(np.equal(kinds, dt.datetime))
+    if stamps.size:
+        moments = pa.array(values[stamps], type=pa.timestamp("us"))
+        micros = moments.to_numpy(zero_copy_only=False).view(np.int64)
+        plain = np.flatnonzero(micros % 1_000_000 == 0)  # no microseconds: HH:MM:SS
+        if plain.size:
+            seconds = moments.take(pa.array(plain)).cast(pa.timestamp("s")).cast(pa.string())
+            out[stamps[plain]] = seconds.to_numpy(zero_copy_only=False)
+            done[stamps[plain]] = True
+    for at in np.flatnonzero(~done):
+        out[at] = cell_text(values[at])
+    return out
 
 
 def _open(data: bytes, path: Path):

@@ -1,9 +1,10 @@
 """Reading a delimited text file (.csv, .tsv, .txt) into a :class:`RawTable` of text cells.
 
-The start of the file is sniffed (encoding, delimiter, header row); the rest is parsed by pandas'
-C parser with every cell read as text.  Windows-1257 text is re-encoded to UTF-8 first.  Row
-numbers count records as a spreadsheet shows them: blank lines count, a quoted value spanning
-several lines is one row.
+The start of the file is sniffed (encoding, delimiter, header row); the rest is parsed by Arrow's
+CSV reader with every cell read as text, Windows-1257 text decoded once as it is read (the file is
+never held a second time as UTF-8).  A file with a blank line or a row of the wrong width takes the
+careful path, pandas' C parser.  Row numbers count records as a spreadsheet shows them: blank lines
+count, a quoted value spanning several lines is one row.
 
 >>> import tempfile
 >>> from zimes_audit.procedure.catalogue import load_catalogue

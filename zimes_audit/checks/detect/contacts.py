@@ -16,16 +16,68 @@ A cell holding several numbers is judged number by number, and words around a nu
 [False, False, True]
 >>> phone_parts("tālr. 29123456 / 67000000 (darba)")
 ['29123456', '67000000']
+
+**At scale.**  A first audit holds a million distinct addresses, and the libraries take tens of
+microseconds a value.  So each distinct value is judged once (orders and register share the
+verdict), and before any library call an *exact* vectorised pre-check settles the values whose
+verdict the library's own rules fix in advance; only the rest go to the library:
+
+- :func:`email_surely_valid` — plain ASCII addresses that pass every rule email-validator applies
+  to them (dot-atom before the ``@``; hostname labels of ≤ 63 letters, digits and inner hyphens; a
+  dot and a final letter; no special-use name such as ``.local`` or ``.test``; no Punycode; ≤ 254
+  characters).  It only ever says "valid"; anything unusual goes to the library.
+- :func:`phone_verdicts` — ``+371 2xxxxxxx``, ``2xxx xxxx`` and the like: digits and single spaces,
+  with the region's own calling code or none.  The verdict is read from phonenumbers' metadata for
+  the region (the same patterns and lengths ``is_valid_number`` reads), valid or not.
+
+``tests/test_contact_prechecks.py`` proves both exact against the libraries (a property test and
+the benchmark workloads' values); ``python -m benchmarks.detectors`` counts the library calls.
+
+>>> email_surely_valid(pd.Series(["liga@inbox.lv", "līga@inbox.lv", "liga@printeris.local"])).tolist()
+[True, False, False]
+>>> decided, valid = phone_verdicts(pd.Series(["+371 2234 5678", "+371 1234", "(+371) 22345678"]), "LV")
+>>> decided.tolist(), valid.tolist()
+([True, True, False], [True, False, False])
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
+import numpy as np
 import pandas as pd
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
+from email_validator.rfc_constants import ATEXT, EMAIL_MAX_LENGTH
+
+# ------------------------------------------------------------------------------------- e-mail
+
+# email-validator's rules for an ASCII address, in the order it applies them (syntax.py):
+# the local part matches DOT_ATOM_TEXT (no quotes, so no quoted-string or display-name parsing);
+# the domain's labels match HOSTNAME_LABEL, at most DNS_LABEL_LENGTH_LIMIT (63) long; the
+# domain has a period and ends with a letter (globally deliverable); the whole address is at most
+# EMAIL_MAX_LENGTH (254) octets (so the domain is within DOMAIN_MAX_LENGTH, 253).  UTS-46 maps an
+# ASCII domain only to lower case, which changes none of these.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_TOP_LABEL = r"(?:[A-Za-z0-9][A-Za-z0-9-]{0,61})?[A-Za-z]"
+_PLAIN_EMAIL = rf"^[{ATEXT}]+(?:\.[{ATEXT}]+)*@(?:{_LABEL}\.)+{_TOP_LABEL}$"
+# ... and what it rejects or treats specially past the syntax: an "R-LDH" label (two characters
+# then "--", e.g. "ab--c"), Punycode ("xn--": IDNA decoding follows), and the special-use names
+# of email_validator.SPECIAL_USE_DOMAIN_NAMES as the top label.  Any of these: ask the library.
+_SPECIAL_USE = "arpa|invalid|local|localhost|onion|test"
+_UNUSUAL_EMAIL = rf"(?i)[@.][A-Za-z0-9-]{{2}}--|xn--|\.(?:{_SPECIAL_USE})$"
+
+
+def email_surely_valid(text: pd.Series) -> np.ndarray:
+    """Per value: True where email-validator is sure to accept the stripped text (vectorised).
+
+    False means "ask the library", not "invalid".
+    """
+    text = text.astype("string[pyarrow]")
+    plain = text.str.match(_PLAIN_EMAIL) & ~text.str.contains(_UNUSUAL_EMAIL)
+    return (plain & (text.str.len() <= EMAIL_MAX_LENGTH)).fillna(False).to_numpy(bool)
 
 
 @cache  # one verdict per distinct value per run: orders and register share it
@@ -36,6 +88,8 @@ def _email_ok(value: str) -> bool:
         return False
     return True
 
+
+# -------------------------------------------------------------------------------------- phone
 
 # Between two numbers of one cell: ; , / | a line break, or a word "un", "vai", "or", "and".
 _BETWEEN = re.compile(r"[;,/|\n]|\s(?:un|vai|or|and)\s", re.IGNORECASE)
@@ -68,22 +122,120 @@ def _phone_ok(value: str, region: str) -> bool:
     return bool(parts) and all(_one_phone_ok(p, region) for p in parts)
 
 
-def _judge(values: pd.Series, ok) -> pd.Series:
+# The number types phonenumbers tries, in _number_type_helper's order; a number is valid when it
+# matches the general description and one of these (each: pattern and possible lengths).
+_NUMBER_TYPES = (
+    "premium_rate",
+    "toll_free",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+    "fixed_line",
+    "mobile",
+)
+
+
+@cache
+def _plain_phone_rules(region: str) -> tuple[str, str, tuple] | None:
+    """The region's calling code, IDD pattern and (pattern, lengths) descriptions — or None when
+    parsing a plain number in this region involves more than reading its digits (a national
+    prefix to strip, a calling code shared by several regions or starting with another code)."""
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if meta is None or meta.national_prefix_for_parsing or not meta.international_prefix:
+        return None
+    code = str(meta.country_code)
+    if phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(meta.country_code) != (region,) or any(
+        int(code[:i]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE for i in range(1, len(code))
+    ):
+        return None
+
+    def desc(d):
+        return None if d is None else (d.national_number_pattern or "", tuple(d.possible_length))
+
+    types = [
+        desc(getattr(meta, name))
+        for name in _NUMBER_TYPES
+        if not (name == "mobile" and meta.same_mobile_and_fixed_line_pattern)
+    ]
+    return code, meta.international_prefix, (desc(meta.general_desc), *types)
+
+
+def _matches(digits: pd.Series, desc: tuple[str, tuple] | None) -> pd.Series:
+    """phonenumbers' _is_number_matching_desc, vectorised (Python's re, as the library)."""
+    if desc is None or not desc[0]:
+        return pd.Series(False, index=digits.index)
+    pattern, lengths = desc
+    ok = digits.str.fullmatch(pattern).astype(bool)
+    if lengths:
+        ok &= digits.str.len().isin(lengths)
+    return ok
+
+
+def phone_verdicts(text: pd.Series, region: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per value: (decided, valid) for the plain numbers whose verdict phonenumbers' metadata fixes.
+
+    Plain: digits and single spaces, a first digit 1-9, 2-17 digits, after ``+<calling code>``
+    of ``region`` (and an optional space) or after nothing — then one number, its national
+    number is the digits, and the library's verdict is whether they match the region's patterns.
+    A national-form number starting with the calling code or the IDD is not plain (the library
+    may read the code off it).  Everything else is undecided: ask the library.
+    """
+    decided = np.zeros(len(text), bool)
+    valid = np.zeros(len(text), bool)
+    rules = _plain_phone_rules(region)
+    if rules is None or not len(text):
+        return decided, valid
+    code, idd, (general, *types) = rules
+    text = pd.Series(text, dtype=object).reset_index(drop=True)
+    found = text.str.extract(rf"^(\+{code} ?)?([1-9](?: ?[0-9]){{1,16}})$")
+    plain = found[1].notna()
+    national = plain & found[0].isna()
+    digits = found[1].where(plain, "").str.replace(" ", "", regex=False)
+    plain &= ~(national & (digits.str.startswith(code) | digits.str.match(idd).astype(bool)))
+    digits = digits[plain]
+    ok = _matches(digits, general) & np.logical_or.reduce(
+        [_matches(digits, d).to_numpy() for d in types]
+    )
+    decided[plain.to_numpy()] = True
+    valid[plain.to_numpy()] = ok.to_numpy(bool)
+    return decided, valid
+
+
+# ------------------------------------------------------------------------------------ verdicts
+
+
+def _judge(
+    values: pd.Series,
+    precheck: Callable[[pd.Series], tuple[np.ndarray, np.ndarray]],
+    ok: Callable[[str], bool],
+) -> pd.Series:
+    """Mask of present values judged not ok: each distinct value once, the pre-check first."""
     text = values.astype("string").str.strip()
-    present = text.notna() & (text != "")
-    mask = pd.Series(False, index=values.index)
+    present = (text.notna() & (text != "")).to_numpy(bool)
+    mask = np.zeros(len(values), bool)
     if present.any():
-        unique = text[present].unique()
-        verdict = {v: not ok(v) for v in unique}
-        mask[present] = text[present].map(verdict).astype(bool)
-    return mask
+        codes, unique = pd.factorize(text[present])
+        unique = pd.Series(unique)
+        decided, valid = precheck(unique)
+        for i in np.flatnonzero(~decided):
+            valid[i] = ok(unique.iat[i])
+        mask[present] = ~valid[codes]
+    return pd.Series(mask, index=values.index)
+
+
+def _email_precheck(unique: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    surely = email_surely_valid(unique)
+    return surely, surely.copy()
 
 
 def invalid_email(values: pd.Series) -> pd.Series:
     """Mask of present e-mail addresses that email-validator rejects."""
-    return _judge(values, _email_ok)
+    return _judge(values, _email_precheck, _email_ok)
 
 
 def invalid_phone(values: pd.Series, region: str) -> pd.Series:
     """Mask of present phone numbers that phonenumbers does not accept as valid."""
-    return _judge(values, lambda v: _phone_ok(v, region))
+    return _judge(values, lambda u: phone_verdicts(u, region), lambda v: _phone_ok(v, region))

@@ -163,14 +163,27 @@ def _plain_phone_rules(region: str) -> tuple[str, str, tuple] | None:
     return code, meta.international_prefix, (desc(meta.general_desc), *types)
 
 
+def _fullmatch(digits: pd.Series, pattern: str) -> pd.Series:
+    """Vectorised fullmatch (RE2 via Arrow); Python's re where RE2 cannot compile the pattern.
+
+    The subjects are ASCII digits only, so RE2 and Python's re (the library's engine) accept the
+    same strings: a full match is membership of the pattern's language, whichever engine decides.
+    """
+    try:
+        return digits.str.fullmatch(pattern).fillna(False).astype(bool)
+    except Exception:  # noqa: BLE001 - a pattern feature RE2 lacks: the library's own engine
+        rx = re.compile(pattern)
+        return digits.map(lambda d: rx.fullmatch(d) is not None).astype(bool)
+
+
 def _matches(digits: pd.Series, desc: tuple[str, tuple] | None) -> pd.Series:
-    """phonenumbers' _is_number_matching_desc, vectorised (Python's re, as the library)."""
+    """phonenumbers' _is_number_matching_desc, vectorised."""
     if desc is None or not desc[0]:
         return pd.Series(False, index=digits.index)
     pattern, lengths = desc
-    ok = digits.str.fullmatch(pattern).astype(bool)
+    ok = _fullmatch(digits, pattern)
     if lengths:
-        ok &= digits.str.len().isin(lengths)
+        ok &= digits.str.len().isin(lengths).to_numpy(bool)
     return ok
 
 
@@ -189,18 +202,20 @@ def phone_verdicts(text: pd.Series, region: str) -> tuple[np.ndarray, np.ndarray
     if rules is None or not len(text):
         return decided, valid
     code, idd, (general, *types) = rules
-    text = pd.Series(text, dtype=object).reset_index(drop=True)
+    text = pd.Series(text, dtype="string[pyarrow]").reset_index(drop=True)
     found = text.str.extract(rf"^(\+{code} ?)?([1-9](?: ?[0-9]){{1,16}})$")
-    plain = found[1].notna()
-    national = plain & found[0].isna()
-    digits = found[1].where(plain, "").str.replace(" ", "", regex=False)
-    plain &= ~(national & (digits.str.startswith(code) | digits.str.match(idd).astype(bool)))
-    digits = digits[plain]
-    ok = _matches(digits, general) & np.logical_or.reduce(
-        [_matches(digits, d).to_numpy() for d in types]
+    has = found[1].notna().to_numpy(bool)
+    at = np.flatnonzero(has)
+    digits = found[1][has].str.replace(" ", "", regex=False)
+    national = found[0][has].isna().to_numpy(bool)
+    from_code = (digits.str.startswith(code) | digits.str.match(idd)).fillna(True).to_numpy(bool)
+    keep = ~(national & from_code)
+    at, digits = at[keep], digits[keep]
+    ok = _matches(digits, general).to_numpy(bool) & np.logical_or.reduce(
+        [_matches(digits, d).to_numpy(bool) for d in types]
     )
-    decided[plain.to_numpy()] = True
-    valid[plain.to_numpy()] = ok.to_numpy(bool)
+    decided[at] = True
+    valid[at] = ok
     return decided, valid
 
 

@@ -22,10 +22,11 @@ microseconds a value.  So each distinct value is judged once (orders and registe
 verdict), and before any library call an *exact* vectorised pre-check settles the values whose
 verdict the library's own rules fix in advance; only the rest go to the library:
 
-- :func:`email_surely_valid` — plain ASCII addresses that pass every rule email-validator applies
+- :func:`email_verdicts` — plain ASCII addresses that pass every rule email-validator applies
   to them (dot-atom before the ``@``; hostname labels of ≤ 63 letters, digits and inner hyphens; a
   dot and a final letter; no special-use name such as ``.local`` or ``.test``; no Punycode; ≤ 254
-  characters).  It only ever says "valid"; anything unusual goes to the library.
+  characters) are valid; text without an ``@`` is not, nor is ASCII text with a space or comma
+  before its first ``@``, or nothing, no dot or a character no domain may hold after it.
 - :func:`phone_verdicts` — ``+371 2xxxxxxx``, ``2xxx xxxx`` and the like: digits and single spaces,
   with the region's own calling code or none.  The verdict is read from phonenumbers' metadata for
   the region (the same patterns and lengths ``is_valid_number`` reads), valid or not.
@@ -33,8 +34,9 @@ verdict the library's own rules fix in advance; only the rest go to the library:
 ``tests/test_contact_prechecks.py`` proves both exact against the libraries (a property test and
 the benchmark workloads' values); ``python -m benchmarks.detectors`` counts the library calls.
 
->>> email_surely_valid(pd.Series(["liga@inbox.lv", "līga@inbox.lv", "liga@printeris.local"])).tolist()
-[True, False, False]
+>>> decided, valid = email_verdicts(pd.Series(["liga@inbox.lv", "liga@inbox,lv", "līga@inbox.lv"]))
+>>> decided.tolist(), valid.tolist()
+([True, True, False], [True, False, False])
 >>> decided, valid = phone_verdicts(pd.Series(["+371 2234 5678", "+371 1234", "(+371) 22345678"]), "LV")
 >>> decided.tolist(), valid.tolist()
 ([True, True, False], [True, False, False])
@@ -70,14 +72,32 @@ _SPECIAL_USE = "arpa|invalid|local|localhost|onion|test"
 _UNUSUAL_EMAIL = rf"(?i)[@.][A-Za-z0-9-]{{2}}--|xn--|\.(?:{_SPECIAL_USE})$"
 
 
-def email_surely_valid(text: pd.Series) -> np.ndarray:
-    """Per value: True where email-validator is sure to accept the stripped text (vectorised).
+# Surely invalid: no "@" at all (email-validator finds no @-sign, with or without a display
+# name); or, in ASCII text without a quote or "<" (so it splits at the first "@", with no
+# display name and no quoted local part): nothing before the "@"; before it, a character that
+# is neither atom text nor a dot; nothing after it; after it, no dot (UTS-46 maps no ASCII
+# character to a dot) or a character outside the hostname characters [a-zA-Z0-9.-] — unless
+# the part after it is a "[...]" literal (left to the library).
+_PLAIN_TEXT = r"^[\x00-\x21\x23-\x3b\x3d-\x7f]*$"
+_SURELY_INVALID = (
+    rf"(?s)^@|^[{ATEXT}.]*[^{ATEXT}.@]|^[^@]*@$|^[^@]*@[^.]*$|^[^@]*@.*[^A-Za-z0-9.\-]"
+)
+_LITERAL = r"(?s)^[^@]*@\[.*\]$"
 
-    False means "ask the library", not "invalid".
-    """
-    text = text.astype("string[pyarrow]")
-    plain = text.str.match(_PLAIN_EMAIL) & ~text.str.contains(_UNUSUAL_EMAIL)
-    return (plain & (text.str.len() <= EMAIL_MAX_LENGTH)).fillna(False).to_numpy(bool)
+
+def email_verdicts(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Per value: (decided, valid) where email-validator's verdict on the stripped text is sure
+    (vectorised); undecided values go to the library."""
+    text = pd.Series(text, dtype="string[pyarrow]")
+
+    def has(pattern: str, regex: bool = True) -> np.ndarray:
+        return text.str.contains(pattern, regex=regex).fillna(False).to_numpy(bool)
+
+    valid = has(_PLAIN_EMAIL) & ~has(_UNUSUAL_EMAIL)
+    valid &= (text.str.len() <= EMAIL_MAX_LENGTH).fillna(False).to_numpy(bool)
+    no_at = ~has("@", regex=False)
+    bad = has(_PLAIN_TEXT) & has(_SURELY_INVALID) & ~has(_LITERAL)
+    return valid | no_at | bad, valid
 
 
 @cache  # one verdict per distinct value per run: orders and register share it
@@ -241,14 +261,9 @@ def _judge(
     return pd.Series(mask, index=values.index)
 
 
-def _email_precheck(unique: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    surely = email_surely_valid(unique)
-    return surely, surely.copy()
-
-
 def invalid_email(values: pd.Series) -> pd.Series:
     """Mask of present e-mail addresses that email-validator rejects."""
-    return _judge(values, _email_precheck, _email_ok)
+    return _judge(values, email_verdicts, _email_ok)
 
 
 def invalid_phone(values: pd.Series, region: str) -> pd.Series:

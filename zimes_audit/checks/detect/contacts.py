@@ -51,7 +51,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from email_validator.rfc_constants import ATEXT, EMAIL_MAX_LENGTH
 
 # ------------------------------------------------------------------------------------- e-mail
@@ -67,9 +67,10 @@ _TOP_LABEL = r"(?:[A-Za-z0-9][A-Za-z0-9-]{0,61})?[A-Za-z]"
 _PLAIN_EMAIL = rf"^[{ATEXT}]+(?:\.[{ATEXT}]+)*@(?:{_LABEL}\.)+{_TOP_LABEL}$"
 # ... and what it rejects or treats specially past the syntax: an "R-LDH" label (two characters
 # then "--", e.g. "ab--c"), Punycode ("xn--": IDNA decoding follows), and the special-use names
-# of email_validator.SPECIAL_USE_DOMAIN_NAMES as the top label.  Any of these: ask the library.
-_SPECIAL_USE = "arpa|invalid|local|localhost|onion|test"
-_UNUSUAL_EMAIL = rf"(?i)[@.][A-Za-z0-9-]{{2}}--|xn--|\.(?:{_SPECIAL_USE})$"
+# (SPECIAL_USE_DOMAIN_NAMES: arpa, invalid, local, localhost, onion, test), the domain or its
+# end.  Any of these: ask the library.
+_SPECIAL_USE = "|".join(re.escape(name) for name in SPECIAL_USE_DOMAIN_NAMES)
+_UNUSUAL_EMAIL = rf"(?i)[@.][A-Za-z0-9-]{{2}}--|xn--|[@.](?:{_SPECIAL_USE})$"
 
 
 # Surely invalid: no "@" at all (email-validator finds no @-sign, with or without a display

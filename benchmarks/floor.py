@@ -112,13 +112,6 @@ class Procedure:
 
 
 # ------------------------------------------------------------------------------------ reading
-class Table:
-    """One input file: its frame of text cells (named by field, or ``?heading``), kind, header row."""
-
-    def __init__(self, name: str, frame: pl.DataFrame, headings: list[str], header_row: int):
-        self.name, self.frame, self.headings, self.header_row = name, frame, headings, header_row
-
-
 def _text(frame: pl.DataFrame) -> pl.DataFrame:
     """Every column stripped, an empty cell null."""
     return frame.with_columns(

@@ -62,15 +62,19 @@ def _workload(out: Path, name: str, orders: int, customers: int) -> Path:
     return write_unkind(kind, out / f"unkind-{orders}-{customers}")
 
 
-def _pipeline(data: Path, naive_gx: bool) -> dict:
+def _pipeline(data: Path, naive_gx: bool, findings: Path | None) -> dict:
+    import shutil
+
     from zimes_audit.report.run import run_report
 
     with tempfile.TemporaryDirectory() as tmp:
         clock = time.perf_counter()
-        _, result = run_report(
+        folder, result = run_report(
             [str(data)], AS_OF, out=Path(tmp) / "report", notebook=False, naive_gx=naive_gx
         )
         total = time.perf_counter() - clock
+        if findings is not None:
+            shutil.copyfile(folder / "findings.csv", findings)
     return {
         "stages": {k: round(v, 3) for k, v in result.timings.items()},
         "memory": dict(getattr(result, "memory", {})),
@@ -79,23 +83,23 @@ def _pipeline(data: Path, naive_gx: bool) -> dict:
     }
 
 
-def case_ours(data: Path) -> dict:
-    return _pipeline(data, naive_gx=False)
+def case_ours(data: Path, findings: Path | None = None) -> dict:
+    return _pipeline(data, naive_gx=False, findings=findings)
 
 
-def case_naive(data: Path) -> dict:
+def case_naive(data: Path, findings: Path | None = None) -> dict:
     """The same pipeline with GX fed the default way (see ``SuiteRunner(naive=True)``)."""
-    return _pipeline(data, naive_gx=True)
+    return _pipeline(data, naive_gx=True, findings=findings)
 
 
-def case_floor(data: Path) -> dict:
+def case_floor(data: Path, findings: Path | None = None) -> dict:
     from benchmarks.floor import run_floor
 
     with tempfile.TemporaryDirectory() as tmp:
-        return run_floor(data, Path(tmp) / "findings.csv", AS_OF)
+        return run_floor(data, findings or Path(tmp) / "findings.csv", AS_OF)
 
 
-def case_xlsx(data: Path) -> dict:
+def case_xlsx(data: Path, findings: Path | None = None) -> dict:
     """Our loader against bare python-calamine on the same 100k-row orders workbook."""
     from python_calamine import CalamineWorkbook
 
@@ -173,10 +177,11 @@ CASES = {"ours": case_ours, "floor": case_floor, "naive": case_naive, "xlsx": ca
 XLSX_SIZE = (100_000, 20_000)
 
 
-def _in_subprocess(case: str, data: Path) -> dict:
+def _in_subprocess(case: str, data: Path, findings: Path | None = None) -> dict:
     clock = time.perf_counter()
+    command = [sys.executable, "-m", "benchmarks.bench", "--case", case, str(data)]
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.bench", "--case", case, str(data)],
+        command + (["--findings", str(findings)] if findings else []),
         capture_output=True,
         text=True,
     )
@@ -186,6 +191,16 @@ def _in_subprocess(case: str, data: Path) -> dict:
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     figures["process"] = round(seconds, 3)  # the whole process: interpreter, imports, run
     return figures
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _ratio(a: float | None, b: float | None) -> float | None:
@@ -282,13 +297,19 @@ def main(argv: list[str] | None = None) -> int:
         help="orders:customers of the orders workbook read by the xlsx case (default 100000:20000)",
     )
     parser.add_argument(
+        "--keep-findings",
+        action="store_true",
+        help="keep each case's findings.csv under OUT/findings/ (default: compared, then removed)",
+    )
+    parser.add_argument(
         "--skip", default="", help="comma-separated extras to skip (xlsx, notebook)"
     )
     parser.add_argument("--case", nargs=2, metavar=("CASE", "DATA"), help=argparse.SUPPRESS)
+    parser.add_argument("--findings", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.case:
         name, data = args.case
-        figures = CASES[name](Path(data))
+        figures = CASES[name](Path(data), args.findings)
         figures["peak_rss_mb"] = round(_peak_rss_mb(), 1)
         print(json.dumps(figures))
         return 0
@@ -317,9 +338,18 @@ def main(argv: list[str] | None = None) -> int:
             "orders": orders,
             "customers": customers,
         }
+        kept = args.out / "findings" / f"{name}-{orders or data.name}"
+        kept.mkdir(parents=True, exist_ok=True)
         for case in cases:
-            entry[case] = _in_subprocess(case, data)
+            entry[case] = _in_subprocess(case, data, kept / f"{case}.csv")
             print(f"{name:<7} {case:<6} {json.dumps(entry[case])}", flush=True)
+        digests = {c: _digest(kept / f"{c}.csv") for c in cases if (kept / f"{c}.csv").exists()}
+        entry["same_findings"] = len(digests) == len(cases) and len(set(digests.values())) == 1
+        print(f"{name:<7} findings.csv byte-identical across {', '.join(cases)}: "
+              f"{entry['same_findings']}")  # fmt: skip
+        if not args.keep_findings:
+            for path in kept.iterdir():
+                path.unlink()
         ours, floor = entry.get("ours", {}), entry.get("floor", {})
         if "total" in ours and "total" in floor:
             entry["ours_over_floor"] = compare(ours, floor)

@@ -30,7 +30,7 @@ def test_bench_runs_every_case_and_the_paths_agree(tmp_path):
         ratios = run["ours_over_floor"]
         assert set(ratios["stages"]) == {"load", "facts", "checks", "write"}
         assert ratios["total"] > 0 and ratios["process"] > 0 and run["same_findings"]
-        assert 0 < run["ours"]["peak_rss_mb"] and 0 < run["floor"]["peak_rss_mb"]
+        assert run["ours"]["peak_rss_mb"] > 0 and run["floor"]["peak_rss_mb"] > 0
     assert report["xlsx"]["rows"] == 300
     notebook = report["notebook"]
     assert len(notebook["runs"]["default"]) == len(notebook["runs"]["no_notebook"]) == 1

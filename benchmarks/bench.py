@@ -1,24 +1,28 @@
-"""``make bench``: how fast the audit is at 100k and 1M records, against two yardsticks.
+"""``make bench``: how fast the audit is at 1M orders + 200k register rows, against an
+independent floor, on the kind and the unkind workload.
 
-For each size the seeded sample generator writes an orders CSV and a register XLSX (~5% of the
-records violate something); then, each in its own process so that peak RSS is its own:
+Workloads (:mod:`benchmarks.workloads`, written once under ``--out`` and reused):
 
-- **ours** — the real pipeline of ``zimes-audit run --no-notebook``: load, facts, validate (GX),
-  findings, write (findings.csv, workbook, manifest, Data Docs);
-- **limit** — bare ``pandas.read_csv``/``read_excel(engine="calamine")`` (cells typed with the
-  loaders' value parsers), the same facts and rule masks in plain pandas
-  (:mod:`zimes_audit.checks.reference`), and the findings CSV;
-- **naive** — the same pipeline with the same suites run through GX the default way: the whole
-  frame, fingerprinted, ``COMPLETE`` results with ``unexpected_index_column_names`` for the
-  record flags.
+- **kind** — the seeded sample, ~5% of the records violating something (UTF-8 CSV + register
+  workbook);
+- **unkind** — a shop's first audit: 19 of 20 orders are guest orders past their term with their
+  e-mail and phone kept, a Windows-1257 ``;`` CSV with a column the catalogue does not know.
 
-And the cost of the audit notebook: ``zimes-audit run`` with and without ``--no-notebook`` on a
-20k-order sample, a few runs each, interleaved (the notebook reads the run's saved results, so a
-default run should take at most 1.6× a ``--no-notebook`` run).
+Cases, each in its own process so that its peak RSS is its own:
 
-It prints per-stage wall times and peak RSS, the ratios ours/limit and naive/ours, and writes them
-to ``bench.json``.  Also: a 100k-row orders workbook, our loader against bare python-calamine.
-Figures, not assertions: nothing here fails a build.
+- **ours** — the real pipeline, ``run_report(..., notebook=False)`` (what ``zimes-audit run
+  --no-notebook`` does): load, facts, validate (GX), findings, write (findings.csv, workbook,
+  manifest, Data Docs, charts);
+- **floor** — :mod:`benchmarks.floor`: the same rules written directly in polars outside the
+  pipeline, sharing only the validators of ``zimes_audit.checks.detect`` and the procedure's data;
+  it writes ``findings.csv`` only.  Its findings are checked against ours (``tests/test_floor.py``);
+- **naive** (``--cases ours,floor,naive``) — our pipeline with GX run the default way.
+
+It prints per-stage seconds and peak RSS (MB so far after each stage) for both, ours/floor per
+stage and in total (in-process, and the whole process with its imports), and writes them to
+``bench.json``.  Also: the cost of the audit notebook (``zimes-audit run`` with and without
+``--no-notebook``, interleaved) and a 100k-row orders workbook, our loader against bare
+python-calamine.  Figures, not assertions: nothing here fails a build.
 """
 
 from __future__ import annotations
@@ -34,109 +38,68 @@ from datetime import date
 from pathlib import Path
 
 AS_OF = date(2026, 11, 1)
-SIZES = ((100_000, 20_000), (1_000_000, 200_000))
-VIOLATION_RATE = 0.05
+SIZES = ((1_000_000, 200_000),)
+WORKLOADS = ("kind", "unkind")
+#: Our stages and the floor's that do the same work, side by side.
+STAGE_GROUPS = {
+    "load": (("load",), ("load",)),
+    "facts": (("facts",), ("facts",)),
+    "checks": (("validate", "findings"), ("rules", "merge")),
+    "write": (("write",), ("write",)),
+}
 
 
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _generate(folder: Path, orders: int, customers: int) -> float:
-    from zimes_audit.sample import generate, write_sample
+def _workload(out: Path, name: str, orders: int, customers: int) -> Path:
+    from benchmarks.workloads import write_kind, write_unkind
 
-    clock = time.perf_counter()
-    write_sample(
-        generate(orders, customers, seed=2026, as_of=AS_OF, violation_rate=VIOLATION_RATE), folder
-    )
-    return time.perf_counter() - clock
+    kind = write_kind(out / f"kind-{orders}-{customers}", orders, customers)
+    if name == "kind":
+        return kind
+    return write_unkind(kind, out / f"unkind-{orders}-{customers}")
 
 
-def _pipeline(data: Path, naive_gx: bool) -> dict:
+def _pipeline(data: Path, naive_gx: bool, findings: Path | None) -> dict:
+    import shutil
+
     from zimes_audit.report.run import run_report
 
     with tempfile.TemporaryDirectory() as tmp:
         clock = time.perf_counter()
-        _, result = run_report(
+        folder, result = run_report(
             [str(data)], AS_OF, out=Path(tmp) / "report", notebook=False, naive_gx=naive_gx
         )
         total = time.perf_counter() - clock
-    stages = {k: round(v, 3) for k, v in result.timings.items()}
-    return {"stages": stages, "total": round(total, 3), "findings": len(result.findings)}
-
-
-def case_ours(data: Path) -> dict:
-    return _pipeline(data, naive_gx=False)
-
-
-def case_naive(data: Path) -> dict:
-    """The same pipeline with GX fed the default way (see ``SuiteRunner(naive=True)``)."""
-    return _pipeline(data, naive_gx=True)
-
-
-def case_limit(data: Path) -> dict:
-    import pandas as pd
-
-    from zimes_audit.checks.findings import FINDINGS_COLUMNS, findings_for, merge_findings
-    from zimes_audit.checks.reference import pandas_failures
-    from zimes_audit.checks.suites import build_suites
-    from zimes_audit.facts.derived import order_facts, register_facts
-    from zimes_audit.loading.values import clean_text, parse_column
-    from zimes_audit.procedure.catalogue import load_catalogue
-    from zimes_audit.procedure.policy import load_policy
-
-    catalogue, policy = load_catalogue(), load_policy()
-
-    def canonical(frame: pd.DataFrame, header_row: int, name: str) -> pd.DataFrame:
-        names = {}
-        for heading in frame.columns:
-            field = catalogue.field_for(str(heading))
-            names[heading] = field.name if field else f"unclassified:{heading}"
-        frame = frame.rename(columns=names)
-        for column in frame.columns:
-            field = catalogue.fields.get(column)
-            text = clean_text(frame[column].astype("str"))
-            frame[column] = parse_column(text, field.type) if field else text
-        frame["source_file"] = name
-        frame["source_row"] = range(header_row + 1, header_row + 1 + len(frame))
-        return frame
-
-    stages, clock = {}, time.perf_counter()
-    csv_path = next(data.glob("*.csv"))
-    xlsx_path = next(data.glob("*.xlsx"))
-    orders = canonical(pd.read_csv(csv_path, dtype=str, engine="pyarrow"), 1, csv_path.name)
-    register = canonical(
-        pd.read_excel(xlsx_path, engine="calamine", header=2, dtype=str), 3, xlsx_path.name
-    )
-    stages["load"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    orders = order_facts(orders, register, policy)
-    register = register_facts(register, orders, policy)
-    suites = build_suites()
-    params = policy.suite_parameters(AS_OF)
-    parts = [
-        findings_for(
-            kind,
-            pandas_failures(suites[kind], frame, params),
-            frame,
-            catalogue.kinds[kind].record_id,
-        )
-        for kind, frame in (("orders", orders), ("register", register))
-    ]
-    findings = merge_findings(pd.concat(parts, ignore_index=True))
-    stages["rules"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
-        findings[FINDINGS_COLUMNS].to_csv(Path(tmp) / "findings.csv", index=False)
-    stages["write"] = time.perf_counter() - clock
+        if findings is not None:
+            shutil.copyfile(folder / "findings.csv", findings)
     return {
-        "stages": {k: round(v, 3) for k, v in stages.items()},
-        "total": round(sum(stages.values()), 3),
-        "findings": len(findings),
+        "stages": {k: round(v, 3) for k, v in result.timings.items()},
+        "memory": dict(getattr(result, "memory", {})),
+        "total": round(total, 3),
+        "findings": len(result.findings),
     }
 
 
-def case_xlsx(data: Path) -> dict:
+def case_ours(data: Path, findings: Path | None = None) -> dict:
+    return _pipeline(data, naive_gx=False, findings=findings)
+
+
+def case_naive(data: Path, findings: Path | None = None) -> dict:
+    """The same pipeline with GX fed the default way (see ``SuiteRunner(naive=True)``)."""
+    return _pipeline(data, naive_gx=True, findings=findings)
+
+
+def case_floor(data: Path, findings: Path | None = None) -> dict:
+    from benchmarks.floor import run_floor
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return run_floor(data, findings or Path(tmp) / "findings.csv", AS_OF)
+
+
+def case_xlsx(data: Path, findings: Path | None = None) -> dict:
     """Our loader against bare python-calamine on the same 100k-row orders workbook."""
     from python_calamine import CalamineWorkbook
 
@@ -187,9 +150,7 @@ def notebook_cost(out: Path, orders: int, customers: int, runs: int) -> dict:
     """Wall time of the real command, ``zimes-audit run`` with and without its notebook."""
     import statistics
 
-    data = out / f"data-{orders}-{customers}"
-    if not data.exists():
-        _generate(data, orders, customers)
+    data = _workload(out, "kind", orders, customers)
     times: dict[str, list[float]] = {"no_notebook": [], "default": []}
     for _ in range(runs):
         for mode in times:  # interleaved: both see the same machine load
@@ -212,18 +173,86 @@ def notebook_cost(out: Path, orders: int, customers: int, runs: int) -> dict:
     }
 
 
-CASES = {"ours": case_ours, "limit": case_limit, "naive": case_naive, "xlsx": case_xlsx}
+CASES = {"ours": case_ours, "floor": case_floor, "naive": case_naive, "xlsx": case_xlsx}
+XLSX_SIZE = (100_000, 20_000)
 
 
-def _in_subprocess(case: str, data: Path) -> dict:
+def _in_subprocess(case: str, data: Path, findings: Path | None = None) -> dict:
+    clock = time.perf_counter()
+    command = [sys.executable, "-m", "benchmarks.bench", "--case", case, str(data)]
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.bench", "--case", case, str(data)],
+        command + (["--findings", str(findings)] if findings else []),
         capture_output=True,
         text=True,
     )
+    seconds = time.perf_counter() - clock
     if done.returncode != 0:
         return {"error": done.stderr.strip().splitlines()[-1] if done.stderr else "failed"}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["process"] = round(seconds, 3)  # the whole process: interpreter, imports, run
+    return figures
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 2) if a is not None and b else None
+
+
+def compare(ours: dict, floor: dict) -> dict:
+    """ours/floor per stage group, in total and for the whole process; peak RSS of both."""
+    out: dict = {"stages": {}}
+    for group, (our_stages, floor_stages) in STAGE_GROUPS.items():
+        mine = sum(ours["stages"].get(s, 0.0) for s in our_stages)
+        theirs = sum(floor["stages"].get(s, 0.0) for s in floor_stages)
+        out["stages"][group] = {
+            "ours": round(mine, 3),
+            "floor": round(theirs, 3),
+            "ratio": _ratio(mine, theirs),
+            "ours_rss_mb": max(ours.get("memory", {}).get(s, 0.0) for s in our_stages),
+            "floor_rss_mb": max(floor.get("memory", {}).get(s, 0.0) for s in floor_stages),
+        }
+    out["total"] = _ratio(ours["total"], floor["total"])
+    out["process"] = _ratio(ours.get("process"), floor.get("process"))
+    out["peak_rss_mb"] = {"ours": ours["peak_rss_mb"], "floor": floor["peak_rss_mb"]}
+    out["same_count"] = ours["findings"] == floor["findings"]
+    return out
+
+
+def print_comparison(label: str, ours: dict, floor: dict, ratios: dict) -> None:
+    print(f"\n{label}: {ours['findings']} findings ours, {floor['findings']} the floor's")
+    print(
+        f"  {'stage':<8} {'ours s':>9} {'floor s':>9} {'ours/floor':>10} {'ours MB':>9} {'floor MB':>9}"
+    )
+    for group, row in ratios["stages"].items():
+        print(
+            f"  {group:<8} {row['ours']:>9.2f} {row['floor']:>9.2f} {row['ratio'] or 0:>10.1f}"
+            f" {row['ours_rss_mb']:>9.0f} {row['floor_rss_mb']:>9.0f}"
+        )
+    print(
+        f"  {'total':<8} {ours['total']:>9.2f} {floor['total']:>9.2f} {ratios['total'] or 0:>10.1f}"
+        f" {ours['peak_rss_mb']:>9.0f} {floor['peak_rss_mb']:>9.0f}"
+    )
+    print(
+        f"  {'process':<8} {ours.get('process', 0):>9.2f} {floor.get('process', 0):>9.2f}"
+        f" {ratios['process'] or 0:>10.1f}   (whole process, imports included)"
+    )
+    if "notebook" in ours["stages"]:
+        print(f"  (ours also ran its notebook: {ours['stages']['notebook']:.2f} s)")
+    print(flush=True)
+
+
+def _pair(text: str) -> tuple[int, int]:
+    orders, customers = (int(x) for x in text.split(":"))
+    return orders, customers
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -236,7 +265,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sizes",
         default=",".join(f"{o}:{c}" for o, c in SIZES),
-        help="orders:customers pairs (default 100000:20000,1000000:200000)",
+        help="orders:customers pairs (default 1000000:200000)",
+    )
+    parser.add_argument(
+        "--workloads",
+        default=",".join(WORKLOADS),
+        help="which workloads (default kind,unkind)",
+    )
+    parser.add_argument(
+        "--data",
+        action="append",
+        default=[],
+        metavar="NAME=DIR",
+        help="use an existing workload folder instead of writing one (e.g. unkind=/data/unkind); "
+        "replaces --sizes",
+    )
+    parser.add_argument(
+        "--cases", default="ours,floor", help="cases per workload: ours, floor, naive"
     )
     parser.add_argument(
         "--notebook-size",
@@ -247,56 +292,80 @@ def main(argv: list[str] | None = None) -> int:
         "--notebook-runs", type=int, default=NOTEBOOK_RUNS, help="runs each way (default 3)"
     )
     parser.add_argument(
-        "--skip",
-        default="",
-        help="comma-separated cases to skip (ours, limit, naive, xlsx, notebook)",
+        "--xlsx-size",
+        default="{}:{}".format(*XLSX_SIZE),
+        help="orders:customers of the orders workbook read by the xlsx case (default 100000:20000)",
+    )
+    parser.add_argument(
+        "--keep-findings",
+        action="store_true",
+        help="keep each case's findings.csv under OUT/findings/ (default: compared, then removed)",
+    )
+    parser.add_argument(
+        "--skip", default="", help="comma-separated extras to skip (xlsx, notebook)"
     )
     parser.add_argument("--case", nargs=2, metavar=("CASE", "DATA"), help=argparse.SUPPRESS)
+    parser.add_argument("--findings", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.case:
         name, data = args.case
-        figures = CASES[name](Path(data))
+        figures = CASES[name](Path(data), args.findings)
         figures["peak_rss_mb"] = round(_peak_rss_mb(), 1)
         print(json.dumps(figures))
         return 0
     skip = set(filter(None, args.skip.split(",")))
-    report: dict = {"as_of": AS_OF.isoformat(), "sizes": []}
-    for pair in args.sizes.split(","):
-        orders, customers = (int(x) for x in pair.split(":"))
-        data = args.out / f"data-{orders}-{customers}"
-        if not data.exists():
-            seconds = _generate(data, orders, customers)
-            print(f"generated {orders} orders + {customers} customers in {seconds:.1f} s")
-        entry = {"orders": orders, "customers": customers}
-        for case in ("ours", "limit", "naive"):
-            if case in skip:
-                continue
-            entry[case] = _in_subprocess(case, data)
-            print(f"{orders:>9} {case:<6} {json.dumps(entry[case])}", flush=True)
-        if "total" in entry.get("ours", {}):
-            if "total" in entry.get("limit", {}):
-                entry["ours_over_limit"] = round(
-                    entry["ours"]["total"] / entry["limit"]["total"], 2
+    cases = [c for c in args.cases.split(",") if c]
+    runs: list[tuple[str, Path, int | None, int | None]] = []
+    if args.data:
+        for item in args.data:
+            name, _, folder = item.partition("=")
+            runs.append((name, Path(folder), None, None))
+    else:
+        for pair in args.sizes.split(","):
+            orders, customers = _pair(pair)
+            for name in args.workloads.split(","):
+                clock = time.perf_counter()
+                data = _workload(args.out, name, orders, customers)
+                print(
+                    f"{name} workload {orders}:{customers} ready in {time.perf_counter() - clock:.1f} s"
                 )
-            if "total" in entry.get("naive", {}):
-                entry["naive_over_ours"] = round(
-                    entry["naive"]["total"] / entry["ours"]["total"], 2
-                )
-                entry["naive_over_ours_validate"] = round(
-                    entry["naive"]["stages"]["validate"] / entry["ours"]["stages"]["validate"], 2
-                )
-            print(
-                f"{orders:>9} ours/limit = {entry.get('ours_over_limit')}  "
-                f"naive/ours = {entry.get('naive_over_ours')} "
-                f"(validation stage alone: {entry.get('naive_over_ours_validate')})"
-            )
-        report["sizes"].append(entry)
-        if orders == 100_000 and "xlsx" not in skip:
-            workbook = _orders_workbook(next(data.glob("*.csv")), args.out / "xlsx-100k")
-            report["xlsx_100k"] = _in_subprocess("xlsx", workbook.parent)
-            print(f"xlsx 100k orders: {json.dumps(report['xlsx_100k'])}")
+                runs.append((name, data, orders, customers))
+    report: dict = {"as_of": AS_OF.isoformat(), "runs": []}
+    for name, data, orders, customers in runs:
+        entry: dict = {
+            "workload": name,
+            "data": str(data),
+            "orders": orders,
+            "customers": customers,
+        }
+        kept = args.out / "findings" / f"{name}-{orders or data.name}"
+        kept.mkdir(parents=True, exist_ok=True)
+        for case in cases:
+            entry[case] = _in_subprocess(case, data, kept / f"{case}.csv")
+            print(f"{name:<7} {case:<6} {json.dumps(entry[case])}", flush=True)
+        digests = {c: _digest(kept / f"{c}.csv") for c in cases if (kept / f"{c}.csv").exists()}
+        entry["same_findings"] = len(digests) == len(cases) and len(set(digests.values())) == 1
+        print(f"{name:<7} findings.csv byte-identical across {', '.join(cases)}: "
+              f"{entry['same_findings']}")  # fmt: skip
+        if not args.keep_findings:
+            for path in kept.iterdir():
+                path.unlink()
+        ours, floor = entry.get("ours", {}), entry.get("floor", {})
+        if "total" in ours and "total" in floor:
+            entry["ours_over_floor"] = compare(ours, floor)
+            print_comparison(f"{name} ({data})", ours, floor, entry["ours_over_floor"])
+        if "total" in ours and "total" in entry.get("naive", {}):
+            entry["naive_over_ours"] = _ratio(entry["naive"]["total"], ours["total"])
+            print(f"{name:<7} naive/ours = {entry['naive_over_ours']}")
+        report["runs"].append(entry)
+    if "xlsx" not in skip:
+        orders, customers = _pair(args.xlsx_size)
+        kind = _workload(args.out, "kind", orders, customers)
+        workbook = _orders_workbook(next(kind.glob("*.csv")), args.out / f"xlsx-{orders}")
+        report["xlsx"] = {"orders": orders, **_in_subprocess("xlsx", workbook.parent)}
+        print(f"xlsx {orders} orders: {json.dumps(report['xlsx'])}")
     if "notebook" not in skip:
-        orders, customers = (int(x) for x in args.notebook_size.split(":"))
+        orders, customers = _pair(args.notebook_size)
         cost = notebook_cost(args.out, orders, customers, args.notebook_runs)
         report["notebook"] = cost
         print(

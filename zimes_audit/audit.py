@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import resource
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,11 @@ from zimes_audit.procedure.field_map import FieldMap, resolve_field_map
 from zimes_audit.procedure.policy import Policy, load_policy
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far, in MB (Linux reports KiB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 @dataclass
 class AuditResult:
     """Everything one audit read, ran and found."""
@@ -51,6 +57,7 @@ class AuditResult:
     runner: SuiteRunner = field(repr=False)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     field_map: FieldMap | None = None  # the administrator's field map applied, if any
+    memory: dict[str, float] = field(default_factory=dict)  # peak RSS (MB) so far, per stage
 
     @property
     def expectations_run(self) -> int:
@@ -154,12 +161,14 @@ def audit(
     """
     started = datetime.now(UTC)
     timings: dict[str, float] = {}
+    memory: dict[str, float] = {}
     clock = time.perf_counter()
 
     def lap(stage: str) -> None:
         nonlocal clock
         now = time.perf_counter()
         timings[stage] = timings.get(stage, 0.0) + now - clock
+        memory[stage] = peak_rss_mb()
         clock = now
 
     as_of = as_of or date.today()
@@ -231,4 +240,5 @@ def audit(
         runner,
         timings,
         field_map,
+        memory,
     )

@@ -145,7 +145,7 @@ def run_report(
     ``resolutions`` a filled workbook to read decisions from (default: the previous run's);
     ``fields`` the administrator's field map (default: ``zimes-fields.toml`` beside the inputs).
     """
-    from zimes_audit.audit import audit
+    from zimes_audit.audit import audit, peak_rss_mb
     from zimes_audit.loading import load_inputs
     from zimes_audit.procedure.field_map import resolve_field_map
     from zimes_audit.procedure.policy import load_policy
@@ -163,11 +163,13 @@ def run_report(
     field_map = resolve_field_map(inputs, fields)
     tables = load_inputs(inputs, field_map)
     load_seconds = time.perf_counter() - clock
+    load_memory = peak_rss_mb()
     progress(f"validating {sum(t.rows for t in tables)} records")
     result = audit(
         tables=tables, as_of=as_of, policy=loaded_policy, naive_gx=naive_gx, field_map=field_map
     )
     result.timings["load"] = load_seconds
+    result.memory["load"] = load_memory
     result.started = started
     lab = labels(language)
     kinds = ",".join(sorted({t.kind for t in tables}))
@@ -233,6 +235,7 @@ def run_report(
             )
             charts = write_evidence(folder, result)
             result.timings["write"] = time.perf_counter() - clock
+            result.memory["write"] = peak_rss_mb()
             result.finished = datetime.now(UTC)
             manifest = build_manifest(result, command)
             manifest["run_id"] = run_id
@@ -261,6 +264,7 @@ def run_report(
                 clock = time.perf_counter()
                 execute_audit_notebook(folder, name=target.name)
                 result.timings["notebook"] = time.perf_counter() - clock
+                result.memory["notebook"] = peak_rss_mb()
             book.record(
                 run_id=run_id,
                 as_of=as_of,

@@ -80,6 +80,29 @@ def gx_errors_raised() -> Iterator[None]:
         raise RuntimeError("Great Expectations could not render the Data Docs")
 
 
+def peak_rss_mb() -> float:
+    """The process's peak resident memory so far, in MB (Linux ``VmHWM``; 0 where unknown)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+@contextlib.contextmanager
+def stage(result, name: str) -> Iterator[None]:
+    """Time one stage of the run into ``result.timings[name]`` and the process's peak memory
+    after it into ``result.peaks[name]`` (what ``make bench`` prints per stage)."""
+    clock = time.perf_counter()
+    yield
+    result.timings[name] = result.timings.get(name, 0.0) + time.perf_counter() - clock
+    if not hasattr(result, "peaks"):
+        result.peaks = {}
+    result.peaks[name] = round(peak_rss_mb(), 1)
+
+
 def write_findings_csv(path: Path, findings) -> Path:
     """``findings.csv``: every text cell through :func:`~zimes_audit.report.safe_text.neutralise_column`,
     so no spreadsheet evaluates a record id, file name or heading that looks like a formula."""
@@ -181,22 +204,25 @@ def run_report(
         if source is None and previous is not None:
             candidate = Path(previous.report_folder) / WORKBOOK
             source = candidate if candidate.is_file() else None
-        decisions, job_decisions = read_resolutions(source) if source else ({}, {})
-        comparison = book.compare(
-            result.findings,
-            as_of=as_of,
-            due_days=loaded_policy.due_days,
-            previous=previous,
-            decisions=decisions,
-            job_decisions=job_decisions,
-            exception_days=loaded_policy.exception_days,
-        )
+        with stage(result, "resolutions"):
+            decisions, job_decisions = read_resolutions(source) if source else ({}, {})
+        with stage(result, "compare"):
+            comparison = book.compare(
+                result.findings,
+                as_of=as_of,
+                due_days=loaded_policy.due_days,
+                previous=previous,
+                decisions=decisions,
+                job_decisions=job_decisions,
+                exception_days=loaded_policy.exception_days,
+            )
         result.findings["due_date"] = comparison.due_date  # fixed when first flagged
         result.comparison = comparison
         clock = time.perf_counter()
         with book.transaction(), staged(target) as folder:
             progress("writing findings, workbook and manifest")
-            write_findings_csv(folder / FINDINGS_CSV, result.findings)
+            with stage(result, "write.findings_csv"):
+                write_findings_csv(folder / FINDINGS_CSV, result.findings)
             tracking = Tracking(
                 keys=comparison.keys,
                 jobs=comparison.jobs,
@@ -207,20 +233,23 @@ def run_report(
                 exception=comparison.exception,
                 resolved=comparison.resolved if previous is not None else None,
             )
-            write_workbook(
-                folder / WORKBOOK,
-                result.findings,
-                result.frames,
-                _facts(lab, result, target, run_id, comparison, source),
-                tracking=tracking,
-                headings=heading_map(tables),
-                language=language,
-                volume=Volume(loaded_policy.bulk_job_threshold, loaded_policy.bulk_job_examples),
-            )
+            with stage(result, "write.workbook"):
+                write_workbook(
+                    folder / WORKBOOK,
+                    result.findings,
+                    result.frames,
+                    _facts(lab, result, target, run_id, comparison, source),
+                    tracking=tracking,
+                    headings=heading_map(tables),
+                    language=language,
+                    volume=Volume(
+                        loaded_policy.bulk_job_threshold, loaded_policy.bulk_job_examples
+                    ),
+                )
             progress("building Data Docs")
             from zimes_audit.report.datadocs import build_site
 
-            with gx_errors_raised():
+            with stage(result, "write.data_docs"), gx_errors_raised():
                 build_site(result.runner.context, folder / DATA_DOCS)
             progress("saving results and charts")
             counts = comparison.counts()
@@ -231,7 +260,8 @@ def run_report(
                 len(result.findings),
                 counts,
             )
-            charts = write_evidence(folder, result)
+            with stage(result, "write.evidence"):
+                charts = write_evidence(folder, result)
             result.timings["write"] = time.perf_counter() - clock
             result.finished = datetime.now(UTC)
             manifest = build_manifest(result, command)
@@ -253,28 +283,29 @@ def run_report(
                 if previous
                 else None
             )
-            write_manifest(folder / MANIFEST, manifest)
+            with stage(result, "write.manifest"):
+                write_manifest(folder / MANIFEST, manifest)
             if notebook:
                 progress("executing the audit notebook")
                 from zimes_audit.report.notebook import execute_audit_notebook
 
-                clock = time.perf_counter()
-                execute_audit_notebook(folder, name=target.name)
-                result.timings["notebook"] = time.perf_counter() - clock
-            book.record(
-                run_id=run_id,
-                as_of=as_of,
-                started=manifest["started"],
-                finished=manifest["finished"],
-                report_folder=target,
-                inputs=[(t.sha256, t.kind, t.rows) for t in tables],
-                synthetic=synthetic,
-                policy_sha256=loaded_policy.sha256,
-                findings=result.findings,
-                comparison=comparison,
-                resolutions_from=str(source.resolve()) if source else None,
-                counts=counts,
-            )
+                with stage(result, "notebook"):
+                    execute_audit_notebook(folder, name=target.name)
+            with stage(result, "history"):
+                book.record(
+                    run_id=run_id,
+                    as_of=as_of,
+                    started=manifest["started"],
+                    finished=manifest["finished"],
+                    report_folder=target,
+                    inputs=[(t.sha256, t.kind, t.rows) for t in tables],
+                    synthetic=synthetic,
+                    policy_sha256=loaded_policy.sha256,
+                    findings=result.findings,
+                    comparison=comparison,
+                    resolutions_from=str(source.resolve()) if source else None,
+                    counts=counts,
+                )
         # leaving ``staged`` published the report (folder.publish); the history's transaction
         # commits only after that, so a run is recorded only when its report is complete
     finally:

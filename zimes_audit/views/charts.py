@@ -87,7 +87,8 @@ _register_notebook_display()
 def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
     """Findings per rule (rows, in the rule catalogue's order, with §) and action (columns)."""
     rules = load_rules()
-    actions = [a for a in rules.actions if a in set(findings.get("action", []))]
+    present = set(pd.unique(findings["action"])) if "action" in findings else set()
+    actions = [a for a in rules.actions if a in present]
     counts = (
         pd.crosstab(findings["rule_id"], findings["action"])
         if len(findings)
@@ -174,7 +175,7 @@ def consent_table(result) -> pd.DataFrame:
         unit = "register records"
     else:
         return pd.DataFrame(columns=["records", "with_consent", "share"]).rename_axis("month")
-    frame = pd.DataFrame({"month": when.dt.to_period("M").to_numpy(), "consent": consent})
+    frame = pd.DataFrame({"month": when.dt.to_period("M").array, "consent": consent})
     frame = frame[frame["month"].notna()]
     table = frame.groupby("month")["consent"].agg(records="size", with_consent="sum")
     table["share"] = (table["with_consent"] / table["records"]).round(4)

@@ -141,3 +141,16 @@ def test_an_exception_ends_when_it_expires_and_the_finding_is_late_again(tmp_pat
     assert list(feb.status) == ["overdue", "exception_expired"]
     assert list(feb.days_overdue) == [78, 62]  # due 2026-12-01, as first flagged
     assert feb.exception.empty
+
+
+def test_findings_are_recorded_chunk_by_chunk_all_of_them(tmp_path, monkeypatch):
+    from zimes_audit.report import history as module
+
+    monkeypatch.setattr(module, "CHUNK", 2)
+    many = findings(*[(f"K-{i}", "DATA-INACCURATE", "FIX_DATA", "email") for i in range(5)])
+    history = History(tmp_path / "h.sqlite")
+    record(history, "nov", date(2026, 11, 1), many)
+    kept = history.findings_of("nov")
+    assert kept["finding_key"].tolist() == finding_keys(many).tolist()
+    assert kept["source_row"].tolist() == [2, 3, 4, 5, 6]
+    assert set(kept["due_date"]) == {"2026-12-01"}

@@ -49,6 +49,7 @@ HISTORY_FILE = "zimes-history.sqlite"
 SCHEMA_VERSION = 1
 DONE = frozenset({"done", "deleted", "redacted", "corrected", "consent_obtained"})
 ACCEPT = frozenset({"not_applicable", "exception"})
+CHUNK = 200_000  # findings bound per executemany (the run's transaction still holds them all)
 EXCEPTION_FIELDS = ("note", "decided_by", "decided_on", "expires")
 STATUSES = ("new", "still_open", "overdue", "done_still_present", "exception", "exception_expired")
 
@@ -487,33 +488,12 @@ class History:
             "INSERT INTO run_inputs VALUES (?,?,?,?)",
             [(run_id, sha, kind, int(rows)) for sha, kind, rows in inputs],
         )
-        rows = findings["source_row"].astype("Int64").astype(object)
-        rows = rows.where(rows.notna(), None).tolist()
-
-        def iso(days: pd.Series) -> list:  # a date each; converted once per distinct date
-            codes, distinct = pd.factorize(days, use_na_sentinel=False)
-            return np.array([d.isoformat() for d in distinct], dtype=object)[codes].tolist()
-
-        db.executemany(
-            "INSERT OR IGNORE INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            zip(
-                itertools.repeat(run_id, len(findings)),
-                comparison.keys.tolist(),
-                comparison.jobs.tolist(),
-                _text(findings["record_kind"]).tolist(),
-                _text(findings["record_id"]).tolist(),
-                _text(findings["source_file"]).tolist(),
-                rows,
-                _text(findings["rule_id"]).tolist(),
-                _text(findings["procedure_section"]).tolist(),
-                _text(findings["action"]).tolist(),
-                _text(findings["field"]).tolist(),
-                iso(comparison.first_flagged),
-                iso(comparison.due_date),
-                comparison.status.tolist(),
-                strict=True,
-            ),
-        )
+        for start in range(0, len(findings), CHUNK):  # a chunk's values at a time in memory
+            part = slice(start, start + CHUNK)
+            db.executemany(
+                "INSERT OR IGNORE INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                _finding_rows(run_id, findings.iloc[part], comparison, part),
+            )
         accepted_on: dict[str, str | None] = {}
         if "decided_on" in comparison.exception:
             today = (comparison.exception["decided_on"] == as_of.isoformat()).to_numpy()
@@ -535,6 +515,34 @@ class History:
                 for key, d in comparison.decisions.items()
             ],
         )  # fmt: skip
+
+
+def _finding_rows(run_id: str, findings: pd.DataFrame, comparison: Comparison, part: slice):
+    """The history rows of ``findings`` (the findings at ``part`` of ``comparison``)."""
+    rows = findings["source_row"].astype("Int64").astype(object)
+    rows = rows.where(rows.notna(), None).tolist()
+
+    def iso(days: pd.Series) -> list:  # a date each; converted once per distinct date
+        codes, distinct = pd.factorize(days.iloc[part], use_na_sentinel=False)
+        return np.array([d.isoformat() for d in distinct], dtype=object)[codes].tolist()
+
+    return zip(
+        itertools.repeat(run_id, len(findings)),
+        comparison.keys.iloc[part].tolist(),
+        comparison.jobs.iloc[part].tolist(),
+        _text(findings["record_kind"]).tolist(),
+        _text(findings["record_id"]).tolist(),
+        _text(findings["source_file"]).tolist(),
+        rows,
+        _text(findings["rule_id"]).tolist(),
+        _text(findings["procedure_section"]).tolist(),
+        _text(findings["action"]).tolist(),
+        _text(findings["field"]).tolist(),
+        iso(comparison.first_flagged),
+        iso(comparison.due_date),
+        comparison.status.iloc[part].tolist(),
+        strict=True,
+    )
 
 
 def new_run_id(as_of: date) -> str:

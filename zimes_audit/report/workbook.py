@@ -17,8 +17,13 @@ Read top-down — what to do first, by when, how many:
    flagged again.  5. *Novērstie* / *Resolved*: findings of the previous run that are gone.
 
 Every label comes from ``data/labels.toml`` (Latvian by default, ``--lang en``).  Written with
-xlsxwriter in ``constant_memory`` mode (streaming); past Excel's row limit the rows continue on
-``Atzīmētie (2)`` ….  Header, record id and customer columns are frozen; printing is landscape,
+xlsxwriter in ``constant_memory`` mode (streaming).  Only the rows a sheet lists are built: the
+findings are sorted on a few light columns, jobs counted from them, and names, e-mails, headings
+and wording made for the listed rows alone — a million findings write in seconds.  Where the
+listed rows would pass Excel's row limit, the largest jobs become bulk jobs too
+(:func:`bulk_threshold`), so *Flagged* stays one sheet; only if even their examples do not fit do
+the rows continue on ``Atzīmētie (2)`` ….  Exceptions and resolved findings of a bulk job are
+listed by their first records the same way.  Header, record id and customer columns are frozen; printing is landscape,
 fit to width, with the header row repeated on every page.
 """
 

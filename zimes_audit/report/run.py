@@ -93,13 +93,15 @@ def peak_rss_mb() -> float:
 
 @contextlib.contextmanager
 def stage(result, name: str) -> Iterator[None]:
-    """Time one stage of the run into ``result.timings[name]`` and the process's peak memory
-    after it into ``result.peaks[name]`` (what ``make bench`` prints per stage)."""
+    """Time one step of the run's writing into ``result.stages[name]`` and the process's peak
+    memory after it into ``result.peaks[name]`` (MB), for a benchmark to print per step
+    (``result.timings`` keeps the audit's stages: load, facts, validate, findings, write)."""
     clock = time.perf_counter()
     yield
-    result.timings[name] = result.timings.get(name, 0.0) + time.perf_counter() - clock
-    if not hasattr(result, "peaks"):
-        result.peaks = {}
+    for attribute in ("stages", "peaks"):
+        if not isinstance(getattr(result, attribute, None), dict):
+            setattr(result, attribute, {})
+    result.stages[name] = result.stages.get(name, 0.0) + time.perf_counter() - clock
     result.peaks[name] = round(peak_rss_mb(), 1)
 
 
@@ -289,8 +291,10 @@ def run_report(
                 progress("executing the audit notebook")
                 from zimes_audit.report.notebook import execute_audit_notebook
 
+                clock = time.perf_counter()
                 with stage(result, "notebook"):
                     execute_audit_notebook(folder, name=target.name)
+                result.timings["notebook"] = time.perf_counter() - clock
             with stage(result, "history"):
                 book.record(
                     run_id=run_id,

@@ -38,6 +38,7 @@ def record(history, run_id, as_of, frame, *, synthetic=False, kinds="register", 
     comparison = history.compare(
         frame, as_of=as_of, due_days=DUE, previous=previous,
         decisions=decided.get("decisions", {}), job_decisions=decided.get("jobs", {}),
+        exception_days=decided.get("exception_days"),
     )  # fmt: skip
     with history.transaction():
         history.record(
@@ -122,3 +123,34 @@ def test_a_failed_run_records_nothing_and_leaves_no_new_file(tmp_path):
         )  # fmt: skip
         raise OSError("disk full")
     assert [r.run_id for r in History(tmp_path / "h.sqlite").runs()] == ["nov"]
+
+
+def test_an_exception_ends_when_it_expires_and_the_finding_is_late_again(tmp_path):
+    history = History(tmp_path / "h.sqlite")
+    record(history, "nov", date(2026, 11, 1), findings(CODE, MAIL))
+    accepted = {finding_keys(findings(MAIL))[0]: Decision("not_applicable", "Papīra forma", "IK")}
+    dec = record(history, "dec", date(2026, 12, 1), findings(CODE, MAIL), decisions=accepted,
+                 exception_days=60)  # fmt: skip
+    assert list(dec.status) == ["overdue", "exception"]
+    assert pd.isna(dec.exception["expires"].iloc[0])
+    assert dec.exception["expires"].iloc[1] == "2027-01-30"
+    jan = record(history, "jan", date(2027, 1, 15), findings(CODE, MAIL))
+    assert list(jan.status) == ["overdue", "exception"]  # in force until it expires
+    assert jan.exception.iloc[1]["note"] == "Papīra forma" and list(jan.days_overdue) == [61, 0]
+    feb = record(history, "feb", date(2027, 2, 1), findings(CODE, MAIL))
+    assert list(feb.status) == ["overdue", "exception_expired"]
+    assert list(feb.days_overdue) == [78, 62]  # due 2026-12-01, as first flagged
+    assert feb.exception.empty
+
+
+def test_findings_are_recorded_chunk_by_chunk_all_of_them(tmp_path, monkeypatch):
+    from zimes_audit.report import history as module
+
+    monkeypatch.setattr(module, "CHUNK", 2)
+    many = findings(*[(f"K-{i}", "DATA-INACCURATE", "FIX_DATA", "email") for i in range(5)])
+    history = History(tmp_path / "h.sqlite")
+    record(history, "nov", date(2026, 11, 1), many)
+    kept = history.findings_of("nov")
+    assert kept["finding_key"].tolist() == finding_keys(many).tolist()
+    assert kept["source_row"].tolist() == [2, 3, 4, 5, 6]
+    assert set(kept["due_date"]) == {"2026-12-01"}

@@ -165,3 +165,38 @@ def test_the_workbook_prints_with_the_header_on_every_page(tmp_path):
     for page in flagged:
         first = page.strip().splitlines()[0]
         assert first.split()[:2] == ["Ieraksta", "nr."], first  # the header row, repeated
+
+
+def test_past_the_row_limit_the_largest_jobs_become_bulk_jobs_and_flagged_stays_one_sheet(
+    tmp_path, monkeypatch
+):
+    result = _mixed()  # 31 findings: a job of 30 invalid e-mails and one of 1
+    monkeypatch.setattr(workbook, "EXCEL_MAX_ROWS", 11)  # 10 records fit on a sheet
+    path = workbook.write_workbook(
+        tmp_path / "w.xlsx", result.findings, result.frames, [],
+        volume=workbook.Volume(bulk_job_threshold=1000, bulk_job_examples=4),
+    )  # fmt: skip
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Darbi", "Kopsavilkums", "Atzīmētie"]  # no "Atzīmētie (2)"
+    assert len(list(book["Atzīmētie"].iter_rows(min_row=2))) == 1 + 4
+    jobs = list(book["Darbi"].iter_rows(min_row=2, values_only=True))
+    assert [(j[2], j[14]) for j in jobs] == [(1, ""), (30, "4 / 30")]  # decided on its row
+
+
+def test_a_bulk_job_of_exceptions_lists_examples_only(tmp_path):
+    result = _mixed()
+    tracking = workbook._default_tracking(result.findings)
+    invalid = (result.findings["rule_id"] == "DATA-INACCURATE").to_numpy()
+    tracking.status[invalid] = "exception"  # accepted on the job row last month
+    tracking.exception = pd.DataFrame(
+        {"note": ["papīra piekrišana"] * len(invalid), "decided_by": ["AB"] * len(invalid)},
+        index=result.findings.index,
+    ).where(pd.Series(invalid, index=result.findings.index), None, axis=0)
+    path = workbook.write_workbook(
+        tmp_path / "w.xlsx", result.findings, result.frames, [], tracking=tracking,
+        volume=workbook.Volume(bulk_job_threshold=10, bulk_job_examples=4),
+    )  # fmt: skip
+    book = openpyxl.load_workbook(path)
+    held = list(book["Izņēmumi"].iter_rows(min_row=2, values_only=True))
+    assert len(held) == 4 and {r[5] for r in held} == {"papīra piekrišana"}
+    assert [j[2] for j in book["Darbi"].iter_rows(min_row=2, values_only=True)] == [1]

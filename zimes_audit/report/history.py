@@ -29,6 +29,7 @@ of an earlier one.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import re
 import sqlite3
@@ -38,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from zimes_audit.procedure.rules import column_rules
@@ -47,6 +49,8 @@ HISTORY_FILE = "zimes-history.sqlite"
 SCHEMA_VERSION = 1
 DONE = frozenset({"done", "deleted", "redacted", "corrected", "consent_obtained"})
 ACCEPT = frozenset({"not_applicable", "exception"})
+CHUNK = 200_000  # findings bound per executemany (the run's transaction still holds them all)
+EXCEPTION_FIELDS = ("note", "decided_by", "decided_on", "expires")
 STATUSES = ("new", "still_open", "overdue", "done_still_present", "exception", "exception_expired")
 
 _SCHEMA = """
@@ -129,7 +133,11 @@ def _text(column: pd.Series) -> pd.Series:
 
 
 def _sorted_fields(column: pd.Series) -> pd.Series:
-    return _text(column).map(lambda f: ";".join(sorted(p for p in f.split(";") if p)))
+    """Each finding's field(s), sorted: computed once per distinct text (a million findings
+    name a few dozen)."""
+    codes, texts = pd.factorize(_text(column), use_na_sentinel=False)
+    done = np.array([";".join(sorted(p for p in f.split(";") if p)) for f in texts], dtype=object)
+    return pd.Series(done[codes] if len(texts) else [], index=column.index, dtype=object)
 
 
 def finding_keys(findings: pd.DataFrame) -> pd.Series:
@@ -350,58 +358,81 @@ class History:
         base = base.set_index("finding_key")
         in_force = self.exceptions_of(previous.run_id) if previous else {}
         # decisions name keys of the previous run; its job rows name its job keys
-        for key, job in zip(base.index, base["job_key"], strict=True):
-            if job in job_decisions and key not in decisions:
-                decisions[key] = job_decisions[job]
-        grace = findings["action"].map(due_days).fillna(0).astype(int)
-        today = pd.Timestamp(as_of)
-        first, due, status, overdue, exc = [], [], [], [], []
-        for key, days in zip(keys, grace, strict=True):
-            known = key in base.index
-            flagged = date.fromisoformat(base.at[key, "first_flagged"]) if known else as_of
-            due_on = (
-                date.fromisoformat(base.at[key, "due_date"])
-                if known
-                else as_of + timedelta(days=int(days))
-            )
-            decision = decisions.get(key)
-            exception = None
-            if decision is not None and decision.accepted:
-                expires = as_of + timedelta(days=exception_days) if exception_days else None
-                exception = {
-                    "note": decision.note,
-                    "decided_by": decision.decided_by,
-                    "decided_on": as_of.isoformat(),
-                    "expires": expires.isoformat() if expires else None,
-                }
-            elif key in in_force:
-                exception = in_force[key]
-            state = "new" if not known else "still_open"
-            if exception and exception["expires"] and exception["expires"] < as_of.isoformat():
-                state, exception = "exception_expired", None
-            elif exception:
-                state = "exception"
-            elif decision is not None and decision.done:
-                state = "done_still_present"
-            late = (today - pd.Timestamp(due_on)).days if state != "exception" else 0
-            if state in ("new", "still_open") and late > 0:
-                state = "overdue"
-            first.append(flagged)
-            due.append(due_on)
-            status.append(state)
-            overdue.append(max(late, 0))
-            exc.append(exception or {})
+        if job_decisions:
+            by_job = base.index[base["job_key"].isin(list(job_decisions)).to_numpy()]
+            job_of = base["job_key"]
+            for key in by_job.difference(list(decisions), sort=False):
+                decisions[key] = job_decisions[job_of.at[key]]
+        n = len(findings)
+        day = np.timedelta64(1, "D")
+        today = np.datetime64(as_of, "D")
+        grace = findings["action"].map(due_days).fillna(0).astype("int64").to_numpy()
+        at = base.index.get_indexer(keys)  # the key's row in the previous run, or -1
+        known = at >= 0
+
+        def previous_dates(column: str) -> np.ndarray:
+            values = base[column].to_numpy(dtype=object)[at[known]]
+            return np.asarray(values, dtype="datetime64[D]")
+
+        first = np.full(n, today, dtype="datetime64[D]")
+        first[known] = previous_dates("first_flagged")
+        due = today + grace * day
+        due[known] = previous_dates("due_date")
+        # per finding: its decision (record decision, else its job's), if any
+        listed = list(decisions.values())
+        which = pd.Index(list(decisions), dtype=object).get_indexer(keys) if listed else None
+        decided = which >= 0 if listed else np.zeros(n, dtype=bool)
+
+        def flag(attribute: str) -> np.ndarray:
+            if not listed:
+                return np.zeros(n, dtype=bool)
+            values = np.array([getattr(d, attribute) for d in listed], dtype=bool)
+            return decided & values[np.where(decided, which, 0)]
+
+        accepted, done = flag("accepted"), flag("done")
+        exception = {c: np.full(n, None, dtype=object) for c in EXCEPTION_FIELDS}
+        if accepted.any():
+            expires = as_of + timedelta(days=exception_days) if exception_days else None
+            chosen = which[accepted]
+            exception["note"][accepted] = [listed[i].note for i in chosen]
+            exception["decided_by"][accepted] = [listed[i].decided_by for i in chosen]
+            exception["decided_on"][accepted] = as_of.isoformat()
+            exception["expires"][accepted] = expires.isoformat() if expires else None
+        forced = np.zeros(n, dtype=bool)
+        if in_force:
+            held = pd.Index(list(in_force), dtype=object).get_indexer(keys)
+            forced = (held >= 0) & ~accepted
+            records = list(in_force.values())
+            for column in EXCEPTION_FIELDS:
+                exception[column][forced] = [records[i].get(column) for i in held[forced]]
+        excepted = accepted | forced
+        ends = exception["expires"]
+        expired = excepted & np.array(
+            [isinstance(e, str) and e < as_of.isoformat() for e in ends], dtype=bool
+        ) if excepted.any() else np.zeros(n, dtype=bool)  # fmt: skip
+        excepted &= ~expired
+        for column in EXCEPTION_FIELDS:
+            exception[column][~excepted] = None
+        status = np.where(known, "still_open", "new").astype(object)
+        status[done] = "done_still_present"
+        status[excepted] = "exception"
+        status[expired] = "exception_expired"
+        late = np.where(excepted, 0, (today - due).astype("int64"))
+        status[((status == "new") | (status == "still_open")) & (late > 0)] = "overdue"
         index = findings.index
-        now = set(keys)
-        gone = base[~base.index.isin(now)].reset_index()
+        gone = base[~base.index.isin(keys)].reset_index()
         return Comparison(
             keys=keys,
             jobs=jobs,
-            first_flagged=pd.Series(first, index=index, dtype="object"),
-            due_date=pd.Series(due, index=index, dtype="object"),
+            first_flagged=pd.Series(first.astype(object), index=index, dtype="object"),
+            due_date=pd.Series(due.astype(object), index=index, dtype="object"),
             status=pd.Series(status, index=index, dtype="object"),
-            days_overdue=pd.Series(overdue, index=index, dtype="int64"),
-            exception=pd.DataFrame(exc, index=index),
+            days_overdue=pd.Series(np.maximum(late, 0), index=index, dtype="int64"),
+            exception=(
+                pd.DataFrame(exception, index=index)
+                if excepted.any()
+                else pd.DataFrame(index=index)
+            ),
             resolved=gone,
             previous=previous,
             decisions=decisions,
@@ -457,42 +488,61 @@ class History:
             "INSERT INTO run_inputs VALUES (?,?,?,?)",
             [(run_id, sha, kind, int(rows)) for sha, kind, rows in inputs],
         )
-        rows = findings["source_row"].astype("Int64")
-        db.executemany(
-            "INSERT OR IGNORE INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            zip(
-                [run_id] * len(findings),
-                comparison.keys,
-                comparison.jobs,
-                _text(findings["record_kind"]),
-                _text(findings["record_id"]),
-                _text(findings["source_file"]),
-                [None if pd.isna(r) else int(r) for r in rows],
-                _text(findings["rule_id"]),
-                _text(findings["procedure_section"]),
-                _text(findings["action"]),
-                _text(findings["field"]),
-                [d.isoformat() for d in comparison.first_flagged],
-                [d.isoformat() for d in comparison.due_date],
-                comparison.status,
-                strict=True,
-            ),
-        )
-        accepted_on = {
-            k: e for k, e in zip(comparison.keys, comparison.exception.to_dict("records"), strict=False)
-            if e and isinstance(e.get("decided_on"), str) and e["decided_on"] == as_of.isoformat()
-        }  # fmt: skip
+        for start in range(0, len(findings), CHUNK):  # a chunk's values at a time in memory
+            part = slice(start, start + CHUNK)
+            db.executemany(
+                "INSERT OR IGNORE INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                _finding_rows(run_id, findings.iloc[part], comparison, part),
+            )
+        accepted_on: dict[str, str | None] = {}
+        if "decided_on" in comparison.exception:
+            today = (comparison.exception["decided_on"] == as_of.isoformat()).to_numpy()
+            accepted_on = dict(
+                zip(
+                    comparison.keys.to_numpy()[today],
+                    comparison.exception["expires"].to_numpy()[today],
+                    strict=True,
+                )
+            )
         db.executemany(
             "INSERT INTO decisions VALUES (?,?,?,?,?,?,?,?,?)",
             [
                 (
                     run_id, key, d.resolution, scrub_note(d.note), scrub_note(d.decided_by)[:40],
                     as_of.isoformat(), int(d.accepted),
-                    (accepted_on.get(key) or {}).get("expires"), int(d.from_job),
+                    accepted_on.get(key), int(d.from_job),
                 )
                 for key, d in comparison.decisions.items()
             ],
         )  # fmt: skip
+
+
+def _finding_rows(run_id: str, findings: pd.DataFrame, comparison: Comparison, part: slice):
+    """The history rows of ``findings`` (the findings at ``part`` of ``comparison``)."""
+    rows = findings["source_row"].astype("Int64").astype(object)
+    rows = rows.where(rows.notna(), None).tolist()
+
+    def iso(days: pd.Series) -> list:  # a date each; converted once per distinct date
+        codes, distinct = pd.factorize(days.iloc[part], use_na_sentinel=False)
+        return np.array([d.isoformat() for d in distinct], dtype=object)[codes].tolist()
+
+    return zip(
+        itertools.repeat(run_id, len(findings)),
+        comparison.keys.iloc[part].tolist(),
+        comparison.jobs.iloc[part].tolist(),
+        _text(findings["record_kind"]).tolist(),
+        _text(findings["record_id"]).tolist(),
+        _text(findings["source_file"]).tolist(),
+        rows,
+        _text(findings["rule_id"]).tolist(),
+        _text(findings["procedure_section"]).tolist(),
+        _text(findings["action"]).tolist(),
+        _text(findings["field"]).tolist(),
+        iso(comparison.first_flagged),
+        iso(comparison.due_date),
+        comparison.status.iloc[part].tolist(),
+        strict=True,
+    )
 
 
 def new_run_id(as_of: date) -> str:

@@ -18,6 +18,7 @@ queried.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,7 +101,7 @@ def exceptions_table(result) -> pd.DataFrame:
     held = (comparison.status == "exception").to_numpy() if comparison is not None else []
     if not len(result.findings) or not held.any():
         return pd.DataFrame(columns=EXCEPTION_COLUMNS).astype("string")
-    masked = masked_findings(result)[held].reset_index(drop=True)
+    masked = masked_findings(result, held)
     decided = comparison.exception[held].reset_index(drop=True)
     table = pd.DataFrame(
         {
@@ -154,10 +155,14 @@ def result_tables(result) -> dict[str, pd.DataFrame]:
 
 def _parquet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """Object columns of mixed Python values become text (Parquet wants one type a column)."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # columns are replaced, never changed in place
     for column in out.columns:
         if out[column].dtype == object:
-            out[column] = out[column].map(lambda v: None if v is None else str(v)).astype("string")
+            if pd.api.types.infer_dtype(out[column], skipna=True) in ("string", "empty"):
+                out[column] = out[column].astype("string")
+            else:
+                out[column] = out[column].map(lambda v: None if v is None else str(v))
+                out[column] = out[column].astype("string")
     return out
 
 
@@ -191,7 +196,7 @@ class SavedRun:
 
     folder: Path
     manifest: dict
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -201,9 +206,27 @@ def load_results(folder: str | Path) -> SavedRun:
     """Read ``manifest.json`` and every ``results/*.parquet`` of a report folder."""
     folder = Path(folder)
     manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
-    tables = {
-        name: pd.read_parquet(result_path(folder, name), engine="pyarrow")
-        for name in RESULT_TABLES
-        if result_path(folder, name).is_file()
-    }
-    return SavedRun(folder, manifest, tables)
+    names = [name for name in RESULT_TABLES if result_path(folder, name).is_file()]
+    return SavedRun(folder, manifest, _Tables(folder, names))
+
+
+class _Tables(Mapping):
+    """The saved result tables, each read from its Parquet file when first asked for (the
+    notebook shows samples and counts: it never needs the million-row findings in memory)."""
+
+    def __init__(self, folder: Path, names: list[str]):
+        self._folder, self._names, self._read = folder, names, {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._names:
+            raise KeyError(name)
+        if name not in self._read:
+            path = result_path(self._folder, name)
+            self._read[name] = pd.read_parquet(path, engine="pyarrow")
+        return self._read[name]
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)

@@ -80,6 +80,21 @@ def gx_errors_raised() -> Iterator[None]:
         raise RuntimeError("Great Expectations could not render the Data Docs")
 
 
+@contextlib.contextmanager
+def stage(result, name: str) -> Iterator[None]:
+    """Time one step of the run's writing into ``result.stages[name]`` and the process's peak
+    memory so far into ``result.memory[name]`` (MB), for a benchmark to print per step
+    (``result.timings`` keeps the audit's stages: load, facts, validate, findings, write)."""
+    from zimes_audit.audit import peak_rss_mb
+
+    clock = time.perf_counter()
+    yield
+    if not isinstance(getattr(result, "stages", None), dict):
+        result.stages = {}
+    result.stages[name] = result.stages.get(name, 0.0) + time.perf_counter() - clock
+    result.memory[name] = peak_rss_mb()
+
+
 def write_findings_csv(path: Path, findings) -> Path:
     """``findings.csv``: every text cell through :func:`~zimes_audit.report.safe_text.neutralise_column`,
     so no spreadsheet evaluates a record id, file name or heading that looks like a formula."""
@@ -183,22 +198,25 @@ def run_report(
         if source is None and previous is not None:
             candidate = Path(previous.report_folder) / WORKBOOK
             source = candidate if candidate.is_file() else None
-        decisions, job_decisions = read_resolutions(source) if source else ({}, {})
-        comparison = book.compare(
-            result.findings,
-            as_of=as_of,
-            due_days=loaded_policy.due_days,
-            previous=previous,
-            decisions=decisions,
-            job_decisions=job_decisions,
-            exception_days=loaded_policy.exception_days,
-        )
+        with stage(result, "resolutions"):
+            decisions, job_decisions = read_resolutions(source) if source else ({}, {})
+        with stage(result, "compare"):
+            comparison = book.compare(
+                result.findings,
+                as_of=as_of,
+                due_days=loaded_policy.due_days,
+                previous=previous,
+                decisions=decisions,
+                job_decisions=job_decisions,
+                exception_days=loaded_policy.exception_days,
+            )
         result.findings["due_date"] = comparison.due_date  # fixed when first flagged
         result.comparison = comparison
         clock = time.perf_counter()
         with book.transaction(), staged(target) as folder:
             progress("writing findings, workbook and manifest")
-            write_findings_csv(folder / FINDINGS_CSV, result.findings)
+            with stage(result, "write.findings_csv"):
+                write_findings_csv(folder / FINDINGS_CSV, result.findings)
             tracking = Tracking(
                 keys=comparison.keys,
                 jobs=comparison.jobs,
@@ -209,20 +227,23 @@ def run_report(
                 exception=comparison.exception,
                 resolved=comparison.resolved if previous is not None else None,
             )
-            write_workbook(
-                folder / WORKBOOK,
-                result.findings,
-                result.frames,
-                _facts(lab, result, target, run_id, comparison, source),
-                tracking=tracking,
-                headings=heading_map(tables),
-                language=language,
-                volume=Volume(loaded_policy.bulk_job_threshold, loaded_policy.bulk_job_examples),
-            )
+            with stage(result, "write.workbook"):
+                write_workbook(
+                    folder / WORKBOOK,
+                    result.findings,
+                    result.frames,
+                    _facts(lab, result, target, run_id, comparison, source),
+                    tracking=tracking,
+                    headings=heading_map(tables),
+                    language=language,
+                    volume=Volume(
+                        loaded_policy.bulk_job_threshold, loaded_policy.bulk_job_examples
+                    ),
+                )
             progress("building Data Docs")
             from zimes_audit.report.datadocs import build_site
 
-            with gx_errors_raised():
+            with stage(result, "write.data_docs"), gx_errors_raised():
                 build_site(result.runner.context, folder / DATA_DOCS)
             progress("saving results and charts")
             counts = comparison.counts()
@@ -233,7 +254,8 @@ def run_report(
                 len(result.findings),
                 counts,
             )
-            charts = write_evidence(folder, result)
+            with stage(result, "write.evidence"):
+                charts = write_evidence(folder, result)
             result.timings["write"] = time.perf_counter() - clock
             result.memory["write"] = peak_rss_mb()
             result.finished = datetime.now(UTC)
@@ -256,29 +278,32 @@ def run_report(
                 if previous
                 else None
             )
-            write_manifest(folder / MANIFEST, manifest)
+            with stage(result, "write.manifest"):
+                write_manifest(folder / MANIFEST, manifest)
             if notebook:
                 progress("executing the audit notebook")
                 from zimes_audit.report.notebook import execute_audit_notebook
 
                 clock = time.perf_counter()
-                execute_audit_notebook(folder, name=target.name)
+                with stage(result, "notebook"):
+                    execute_audit_notebook(folder, name=target.name)
                 result.timings["notebook"] = time.perf_counter() - clock
                 result.memory["notebook"] = peak_rss_mb()
-            book.record(
-                run_id=run_id,
-                as_of=as_of,
-                started=manifest["started"],
-                finished=manifest["finished"],
-                report_folder=target,
-                inputs=[(t.sha256, t.kind, t.rows) for t in tables],
-                synthetic=synthetic,
-                policy_sha256=loaded_policy.sha256,
-                findings=result.findings,
-                comparison=comparison,
-                resolutions_from=str(source.resolve()) if source else None,
-                counts=counts,
-            )
+            with stage(result, "history"):
+                book.record(
+                    run_id=run_id,
+                    as_of=as_of,
+                    started=manifest["started"],
+                    finished=manifest["finished"],
+                    report_folder=target,
+                    inputs=[(t.sha256, t.kind, t.rows) for t in tables],
+                    synthetic=synthetic,
+                    policy_sha256=loaded_policy.sha256,
+                    findings=result.findings,
+                    comparison=comparison,
+                    resolutions_from=str(source.resolve()) if source else None,
+                    counts=counts,
+                )
         # leaving ``staged`` published the report (folder.publish); the history's transaction
         # commits only after that, so a run is recorded only when its report is complete
     finally:

@@ -17,8 +17,13 @@ Read top-down — what to do first, by when, how many:
    flagged again.  5. *Novērstie* / *Resolved*: findings of the previous run that are gone.
 
 Every label comes from ``data/labels.toml`` (Latvian by default, ``--lang en``).  Written with
-xlsxwriter in ``constant_memory`` mode (streaming); past Excel's row limit the rows continue on
-``Atzīmētie (2)`` ….  Header, record id and customer columns are frozen; printing is landscape,
+xlsxwriter in ``constant_memory`` mode (streaming).  Only the rows a sheet lists are built: the
+findings are sorted on a few light columns, jobs counted from them, and names, e-mails, headings
+and wording made for the listed rows alone — a million findings write in seconds.  Where the
+listed rows would pass Excel's row limit, the largest jobs become bulk jobs too
+(:func:`bulk_threshold`), so *Flagged* stays one sheet; only if even their examples do not fit do
+the rows continue on ``Atzīmētie (2)`` ….  Exceptions and resolved findings of a bulk job are
+listed by their first records the same way.  Header, record id and customer columns are frozen; printing is landscape,
 fit to width, with the header row repeated on every page.
 """
 
@@ -28,6 +33,7 @@ import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from zimes_audit.facts.records import record_values
@@ -211,27 +217,22 @@ def _format_date(value, lab: Labels) -> str:
     return pd.Timestamp(value).strftime("%d.%m.%Y" if lab.language == "lv" else "%Y-%m-%d")
 
 
-def build_jobs(rows: pd.DataFrame, lab: Labels, volume: Volume) -> pd.DataFrame:
-    """One row per job (rule × field × action × source file) of the rows still to act on."""
+def build_jobs(
+    stats: pd.DataFrame, firsts: pd.DataFrame, lab: Labels, threshold: int, examples: int
+) -> pd.DataFrame:
+    """One row per job (rule × field × action × source file) of the rows still to act on:
+    ``stats`` from :func:`_job_stats`, ``firsts`` each job's first row as
+    :func:`prepare_rows` shows it."""
     columns = [c for c, _, _ in JOB_COLUMNS]
-    if rows.empty:
-        return pd.DataFrame(columns=columns)
-    grouped = rows.groupby("job_key", sort=False)
-    jobs = grouped.agg(
-        due_date=("due_date", "min"),
-        count=("job_key", "size"),
-        overdue=("days_overdue", lambda s: int((s > 0).sum())),
-        action=("action", "first"),
-        action_id=("action_id", "first"),
-        field=("field", "first"),
-        source_file=("source_file", "first"),
-        severity=("severity", "first"),
-        severity_id=("severity_id", "first"),
-        rule_id=("rule_id", "first"),
-        procedure_section=("procedure_section", "first"),
-        kind=("kind_id", "first"),
-        until=("job_date", "max"),
-    ).reset_index()
+    if stats.empty:
+        return pd.DataFrame(columns=[*columns, "job_key", "big"])
+    jobs = stats[["job_key", "due_date", "count", "overdue", "until"]].copy()
+    for column, source in (
+        ("action", "action"), ("action_id", "action_id"), ("field", "field"),
+        ("source_file", "source_file"), ("severity", "severity"), ("severity_id", "severity_id"),
+        ("rule_id", "rule_id"), ("procedure_section", "procedure_section"), ("kind", "kind_id"),
+    ):  # fmt: skip
+        jobs[column] = firsts[source].to_numpy()
     jobs["rank"] = jobs["severity_id"].map(SEVERITY_RANK).fillna(9)
     jobs = jobs.sort_values(["due_date", "rank", "count"], ascending=[True, True, False])
     jobs = jobs.reset_index(drop=True)
@@ -243,10 +244,9 @@ def build_jobs(rows: pd.DataFrame, lab: Labels, volume: Volume) -> pd.DataFrame:
         )
         for j in jobs.itertuples()
     ]  # fmt: skip
-    big = jobs["count"] > volume.bulk_job_threshold
+    big = jobs["count"] > threshold
     jobs["examples"] = [
-        f"{volume.bulk_job_examples} / {n}" if b else ""
-        for n, b in zip(jobs["count"], big, strict=True)
+        f"{min(examples, n)} / {n}" if b else "" for n, b in zip(jobs["count"], big, strict=True)
     ]
     jobs["key"] = jobs["job_key"]
     jobs["resolution"] = None
@@ -402,41 +402,123 @@ def _default_tracking(findings: pd.DataFrame) -> Tracking:
     )
 
 
+def _order(findings: pd.DataFrame, tracking: Tracking) -> np.ndarray:
+    """Positions of the findings as the workbook lists them: done but still present first,
+    then by due date and severity, then file and row (stable).  Only these light columns are
+    sorted — the per-row values are built for the rows a sheet will show."""
+    light = pd.DataFrame(
+        {
+            "_status_rank": tracking.status.map(STATUS_RANK).fillna(1).to_numpy(),
+            "due_date": tracking.due_date.to_numpy(),
+            "_severity_rank": findings["severity"].map(SEVERITY_RANK).fillna(9).to_numpy(),
+            "source_file": findings["source_file"].to_numpy(),
+            "source_row": findings["source_row"].to_numpy(),
+        }
+    )
+    keys = ["_status_rank", "due_date", "_severity_rank", "source_file", "source_row"]
+    return light.sort_values(keys, kind="stable").index.to_numpy()
+
+
 def prepare_rows(
     findings: pd.DataFrame,
     frames: dict[str, pd.DataFrame],
     tracking: Tracking,
     headings: dict,
     lab: Labels,
+    positions: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """The findings as the workbook shows them, in the language of ``lab``, sorted: done but
-    still present first, then by due date and severity."""
-    rows = identifying_values(findings, frames)
+    """The findings at ``positions`` (default: all, sorted by :func:`_order`) as the workbook
+    shows them, in the language of ``lab``, in that order."""
+    if positions is None:
+        positions = _order(findings, tracking)
+    part = findings.iloc[positions]
+    rows = identifying_values(part, frames)
     rows["kind_id"] = rows["record_kind"]
-    rows["job_date"] = _job_dates(findings, frames)
+    rows["job_date"] = _job_dates(part, frames)
     rows = _localised(rows, headings, lab)
-    rows["key"] = tracking.keys
-    rows["job_key"] = tracking.jobs
-    rows["status_id"] = tracking.status
-    rows["status"] = tracking.status.map(lab.status)
-    rows["due_date"] = tracking.due_date
-    rows["first_flagged"] = tracking.first_flagged
-    rows["days_overdue"] = tracking.days_overdue
+
+    def pick(series: pd.Series) -> np.ndarray:
+        return series.to_numpy()[positions]
+
+    rows["key"] = pick(tracking.keys)
+    rows["job_key"] = pick(tracking.jobs)
+    rows["status_id"] = pick(tracking.status)
+    rows["status"] = rows["status_id"].map(lab.status)
+    rows["due_date"] = pick(tracking.due_date)
+    rows["first_flagged"] = pick(tracking.first_flagged)
+    rows["days_overdue"] = pick(tracking.days_overdue)
     rows["resolution"] = None
     rows["note"] = None
     rows["decided_by"] = None
     for column in ("decided_on", "expires"):
         rows[column] = None
     if not tracking.exception.empty:
+        held = (rows["status_id"] == "exception").to_numpy()
         for column in ("note", "decided_by", "decided_on", "expires"):
-            if column in tracking.exception:
-                rows.loc[rows["status_id"] == "exception", column] = tracking.exception[column]
-    rows["_status_rank"] = rows["status_id"].map(STATUS_RANK).fillna(1)
-    rows["_severity_rank"] = rows["severity_id"].map(SEVERITY_RANK).fillna(9)
-    rows = rows.sort_values(
-        ["_status_rank", "due_date", "_severity_rank", "source_file", "source_row"], kind="stable"
-    )
+            if column in tracking.exception and held.any():
+                values = tracking.exception[column].to_numpy()[positions]
+                rows[column] = rows[column].astype(object)
+                rows.loc[held, column] = values[held]
     return rows
+
+
+def _job_stats(findings: pd.DataFrame, frames, tracking: Tracking, order: np.ndarray):
+    """Per job (in order of first appearance among the sorted ``order``): its first position,
+    record count, earliest due date, overdue records and latest record date."""
+    jobs = tracking.jobs.to_numpy()[order]
+    light = pd.DataFrame(
+        {
+            "job_key": jobs,
+            "position": order,
+            "due_date": tracking.due_date.to_numpy()[order],
+            "late": tracking.days_overdue.to_numpy()[order] > 0,
+            "job_date": _job_dates(findings, frames).to_numpy()[order],
+        }
+    )
+    grouped = light.groupby("job_key", sort=False)
+    stats = grouped.agg(
+        position=("position", "first"),
+        due_date=("due_date", "min"),
+        count=("job_key", "size"),
+        overdue=("late", "sum"),
+        until=("job_date", "max"),
+    )
+    stats["overdue"] = stats["overdue"].astype(int)
+    return stats.reset_index(), grouped.cumcount().to_numpy()
+
+
+def bulk_threshold(counts, volume: Volume, limit: int) -> int:
+    """The record count above which a job is decided on its job row: the policy's
+    ``bulk_job_threshold``, lowered (largest jobs first) until the rows the Flagged sheet lists
+    — every record of a smaller job, the examples of a bigger one — fit in ``limit`` rows.
+    Only when even the examples do not fit do the rows continue on a further sheet.
+
+    >>> v = Volume(bulk_job_threshold=1000, bulk_job_examples=20)
+    >>> [bulk_threshold([900, 500, 30], v, limit) for limit in (10_000, 600, 100, 50)]
+    [1000, 899, 499, 29]
+    """
+    sizes = np.asarray(counts, dtype=np.int64)
+    examples = volume.bulk_job_examples
+
+    def shown(threshold: int) -> int:
+        return int(np.where(sizes <= threshold, sizes, np.minimum(sizes, examples)).sum())
+
+    threshold = volume.bulk_job_threshold
+    for size in np.unique(sizes)[::-1]:  # the largest jobs become bulk jobs first
+        if shown(threshold) <= limit or size <= examples:
+            break
+        if size <= threshold:
+            threshold = int(size) - 1
+    return threshold
+
+
+def _shown(stats: pd.DataFrame, within: np.ndarray, jobs: np.ndarray, threshold, examples):
+    """Which of the sorted rows a sheet lists: all of a job at or under ``threshold``
+    records, the first ``examples`` of a bigger one."""
+    big = set(stats.loc[stats["count"] > threshold, "job_key"])
+    if not big:
+        return np.ones(len(jobs), dtype=bool)
+    return ~pd.Series(jobs).isin(big).to_numpy() | (within < examples)
 
 
 def write_workbook(
@@ -458,15 +540,27 @@ def write_workbook(
     lab = labels(language)
     volume = volume or Volume()
     tracking = tracking or _default_tracking(findings)
-    rows = prepare_rows(findings, frames, tracking, headings or {}, lab)
-    exceptions = rows[rows["status_id"] == "exception"]
-    open_rows = rows[rows["status_id"] != "exception"]
-    jobs = build_jobs(open_rows, lab, volume)
-    big = set(jobs.loc[jobs["big"], "job_key"]) if len(jobs) else set()
-    if big:  # a big job lists only its first records (by due date) as examples
-        position = open_rows.groupby("job_key").cumcount()
-        keep = ~open_rows["job_key"].isin(big) | (position < volume.bulk_job_examples)
-        open_rows = open_rows[keep]
+    headings = headings or {}
+    per_sheet = EXCEL_MAX_ROWS - 1
+    order = _order(findings, tracking)
+    held = tracking.status.to_numpy()[order] == "exception"
+    open_order, held_order = order[~held], order[held]
+    stats, within = _job_stats(findings, frames, tracking, open_order)
+    threshold = bulk_threshold(stats["count"], volume, per_sheet)
+    firsts = prepare_rows(findings, frames, tracking, headings, lab, stats["position"].to_numpy())
+    jobs = build_jobs(stats, firsts, lab, threshold, volume.bulk_job_examples)
+    # a big job lists only its first records (by due date) as examples; so does a job of
+    # accepted exceptions (a bulk job's exception, accepted on its row)
+    jobs_of = tracking.jobs.to_numpy()
+    keep = _shown(stats, within, jobs_of[open_order], threshold, volume.bulk_job_examples)
+    open_rows = prepare_rows(findings, frames, tracking, headings, lab, open_order[keep])
+    if len(held_order):
+        held_stats, held_within = _job_stats(findings, frames, tracking, held_order)
+        keep = _shown(
+            held_stats, held_within, jobs_of[held_order], threshold, volume.bulk_job_examples
+        )
+        held_order = held_order[keep]
+    exceptions = prepare_rows(findings, frames, tracking, headings, lab, held_order)
     w = _Writer(path)
     w.book.set_properties({"title": lab.summary("title"), "subject": "flagged-records"})
     _table(w, lab, lab.sheet("jobs"), JOB_COLUMNS, jobs, freeze_columns=1, resolution=True,
@@ -486,7 +580,6 @@ def write_workbook(
         index=open_rows.index,
         dtype="object",
     )
-    per_sheet = EXCEL_MAX_ROWS - 1
     for number, start in enumerate(range(0, max(len(open_rows), 1), per_sheet), start=1):
         name = lab.sheet("flagged") + ("" if number == 1 else f" ({number})")
         part = open_rows.iloc[start : start + per_sheet]
@@ -495,7 +588,12 @@ def write_workbook(
     if len(exceptions) or tracking.resolved is not None:
         _table(w, lab, lab.sheet("exceptions"), EXCEPTION_COLUMNS, exceptions, freeze_columns=2)
     if tracking.resolved is not None:
-        resolved = tracking.resolved.rename(columns={"finding_key": "key"}).copy()
+        resolved = tracking.resolved.rename(columns={"finding_key": "key"})
+        if "job_key" in resolved and len(resolved):  # a big job gone: its first records
+            sizes = resolved.groupby("job_key", sort=False)["job_key"].transform("size")
+            position = resolved.groupby("job_key", sort=False).cumcount()
+            resolved = resolved[(sizes <= threshold) | (position < volume.bulk_job_examples)]
+        resolved = resolved.copy()
         if "action" in resolved:
             resolved["action"] = resolved["action"].map(lab.action)
         for column in ("first_flagged", "due_date"):

@@ -87,7 +87,8 @@ _register_notebook_display()
 def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
     """Findings per rule (rows, in the rule catalogue's order, with §) and action (columns)."""
     rules = load_rules()
-    actions = [a for a in rules.actions if a in set(findings.get("action", []))]
+    present = set(pd.unique(findings["action"])) if "action" in findings else set()
+    actions = [a for a in rules.actions if a in present]
     counts = (
         pd.crosstab(findings["rule_id"], findings["action"])
         if len(findings)
@@ -105,11 +106,13 @@ def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
 def actions_table(findings: pd.DataFrame) -> pd.DataFrame:
     """Findings per action with what to do (EN/LV) and the earliest due date."""
     rules = load_rules()
+    counts = findings["action"].value_counts()  # one pass, not a filtered copy per action
+    dues = findings.groupby("action")["due_date"].min() if "due_date" in findings else {}
     rows = []
     for name, action in rules.actions.items():
-        mine = findings[findings["action"] == name]
-        due = mine["due_date"].min() if "due_date" in mine and len(mine) else None
-        rows.append((name, len(mine), due, action.en, action.lv))
+        count = int(counts.get(name, 0))
+        due = dues.get(name) if count else None
+        rows.append((name, count, due, action.en, action.lv))
     return pd.DataFrame(rows, columns=["action", "findings", "due", "what to do", "ko darīt"])
 
 
@@ -174,7 +177,7 @@ def consent_table(result) -> pd.DataFrame:
         unit = "register records"
     else:
         return pd.DataFrame(columns=["records", "with_consent", "share"]).rename_axis("month")
-    frame = pd.DataFrame({"month": when.dt.to_period("M").to_numpy(), "consent": consent})
+    frame = pd.DataFrame({"month": when.dt.to_period("M").array, "consent": consent})
     frame = frame[frame["month"].notna()]
     table = frame.groupby("month")["consent"].agg(records="size", with_consent="sum")
     table["share"] = (table["with_consent"] / table["records"]).round(4)

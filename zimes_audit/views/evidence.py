@@ -28,6 +28,7 @@ from zimes_audit.report.layout import NOTEBOOK, NOTEBOOK_HTML
 
 NA = "—"
 HASH_SHOWN = 12  # hex digits shown where a table must fit a screen
+ROWS_SHOWN = 500  # rows of one table shown in the HTML; the rest are counted, not listed
 
 
 def short_hash(value: object) -> str:
@@ -66,11 +67,22 @@ def html_table(frame: pd.DataFrame) -> str:
     >>> t = pd.DataFrame({"a": pd.Series(["x", None], dtype="string"), "b": [1.0, None]})
     >>> "<NA>" in html_table(t) or "NaN" in html_table(t), html_table(t).count("—")
     (False, 2)
+
+    A long table shows its first :data:`ROWS_SHOWN` rows and counts the rest:
+
+    >>> long = html_table(pd.DataFrame({"a": range(ROWS_SHOWN + 7)}))
+    >>> long.count("<td>"), long.endswith("… and 7 more rows (not shown here).</em></p>")
+    (500, True)
     """
     if not isinstance(frame.index, pd.RangeIndex) or frame.index.name is not None:
         frame = frame.reset_index()
+    rest = len(frame) - ROWS_SHOWN
+    frame = frame.head(ROWS_SHOWN)
     shown = frame.astype(object).where(frame.notna(), NA)  # NaN, NaT and <NA> alike
-    return shown.to_html(index=False, border=0, classes="dataframe", escape=True)
+    html = shown.to_html(index=False, border=0, classes="dataframe", escape=True)
+    if rest > 0:  # a page stays readable: the workbook and results/ hold every row
+        html += f"<p><em>… and {rest:,} more rows (not shown here).</em></p>"
+    return html
 
 
 def setup_display() -> None:

@@ -263,10 +263,20 @@ MASKED_FINDINGS_COLUMNS = [
 ]
 
 
-def masked_findings(result) -> pd.DataFrame:
-    """The findings with a masked ``customer`` column: nothing in it is a raw personal value."""
-    findings = result.findings
+def masked_findings(result, rows=None) -> pd.DataFrame:
+    """The findings with a masked ``customer`` column: nothing in it is a raw personal value.
+
+    ``rows`` (a boolean mask or positions) masks only those findings — a sample of a million
+    findings need not mask them all."""
+    findings = result.findings if rows is None else result.findings.iloc[_positions(rows)]
     out = findings.assign(customer=masked_customers(result, findings))
     if "due_date" not in out:
         out["due_date"] = None
     return out[MASKED_FINDINGS_COLUMNS].reset_index(drop=True)
+
+
+def _positions(rows) -> object:
+    import numpy as np
+
+    rows = np.asarray(rows)
+    return np.flatnonzero(rows) if rows.dtype == bool else rows

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pandas.api.types import union_categoricals
 
 from zimes_audit.checks.conditions import LOCATORS
 from zimes_audit.errors import SuiteError
@@ -33,6 +37,9 @@ EXTRA_COLUMNS = [
     "reason_lv",
     "expectations",
 ]
+#: Of those, the columns the merged findings keep as categories (nothing groups or compares on
+#: them; they are only copied out): the rest of the code reads plain text everywhere else.
+_CATEGORICAL = ("reason_en", "reason_lv", "expectations")
 _KEY = ["record_kind", "source_file", "source_row", "record_id", "rule_id"]
 
 
@@ -105,7 +112,9 @@ def _located(
 ) -> tuple[list[str], list[str]]:
     """Fields and details of a multicolumn failure: per row, the cells its locator blames.
 
-    A fact column that joins several columns' text (``expand``) is blamed column by column."""
+    A fact column that joins several columns' text (``expand``) is blamed column by column.
+    Only cells that hold text are looked at, and the locator's per-value verdicts are the
+    detector's own (classified once, cached per value), so no text is classified twice."""
     locate = LOCATORS[failure.type]
     template = failure.meta["detail"]
     rows = frame.iloc[failure.rows]
@@ -114,26 +123,56 @@ def _located(
     listed = [c for c in failure.kwargs["column_list"] if c in frame]
     columns = [part for c in listed for part in expand.get(c, [c]) if part in frame]
     for column in columns:
+        values = rows[column]
+        present = np.flatnonzero(values.notna().to_numpy())
+        if not len(present):
+            continue
         name = field_label(column)
-        for n, label in enumerate(locate(rows[column].astype("string")).tolist()):
+        labels = locate(values.iloc[present].astype("string")).tolist()
+        for n, label in zip(present.tolist(), labels, strict=True):
             if label and name not in fields[n]:
                 fields[n].append(name)
                 details[n].append(template.format(field=name, format=label))
     return [";".join(f) for f in fields], ["; ".join(d) for d in details]
 
 
-def _fields(failure: Failure, frame: pd.DataFrame) -> list:
+def _fields(failure: Failure, frame: pd.DataFrame) -> pd.Series | str:
+    """The field of each finding: a fact column naming it per row, or one name for all."""
     meta = failure.meta
     if "field_from" in meta:
-        return frame[meta["field_from"]].iloc[failure.rows].astype("string").tolist()
-    return [meta.get("field") or failure.kwargs.get("column")] * len(failure.rows)
+        return frame[meta["field_from"]].iloc[failure.rows].astype("string").reset_index(drop=True)
+    return meta.get("field") or failure.kwargs.get("column")
 
 
-def _details(failure: Failure, frame: pd.DataFrame, fields: list) -> list[str]:
+def _details(failure: Failure, frame: pd.DataFrame, fields: pd.Series | str) -> pd.Series | str:
+    """The detail of each finding: the template filled once per distinct field, never per row."""
     if "detail_from" in failure.meta:
-        return frame[failure.meta["detail_from"]].iloc[failure.rows].astype("string").tolist()
+        return (
+            frame[failure.meta["detail_from"]]
+            .iloc[failure.rows]
+            .astype("string")
+            .reset_index(drop=True)
+        )
     template = failure.meta["detail"]
-    return [template.format(field=f.replace(";", ", "), format="") for f in fields]
+    if isinstance(fields, str):
+        return template.format(field=fields.replace(";", ", "), format="")
+    codes, uniques = pd.factorize(fields, use_na_sentinel=True)
+    filled = [template.format(field=str(f).replace(";", ", "), format="") for f in uniques]
+    return pd.Series(np.asarray([*filled, None], dtype=object)[codes], dtype="string")
+
+
+#: Columns that take one of a few values per failed expectation: held as categories, so a
+#: million findings do not hold a million copies of the same reason.
+_PER_FAILURE = [
+    "record_kind",
+    "rule_id",
+    "procedure_section",
+    "severity",
+    "action",
+    "reason_en",
+    "reason_lv",
+    "expectations",
+]
 
 
 def findings_for(
@@ -148,37 +187,55 @@ def findings_for(
     ``record_id`` names the frame's record key; a frame without it (the column-level kind) gives
     findings with an empty record id.  ``expand`` maps a joined-text fact to the columns it joins,
     so that a scan finding names the column that holds the code."""
-    parts = []
+    if not failures:
+        return empty_findings()
+    positions = np.concatenate([np.asarray(f.rows, dtype="int64") for f in failures])
+    which = np.repeat(np.arange(len(failures)), [len(f.rows) for f in failures])
+    fields, details = [], []
     for failure in failures:
-        meta = failure.meta
-        picked = frame.iloc[failure.rows]
         if "column_list" in failure.kwargs:
-            fields, details = _located(failure, frame, expand or {})
+            located = _located(failure, frame, expand or {})
+            field, detail = (pd.Series(part, dtype="string") for part in located)
         else:
-            fields = _fields(failure, frame)
-            details = _details(failure, frame, fields)
-        ids = picked[record_id].astype("string").fillna("") if record_id in picked else ""
-        parts.append(
-            pd.DataFrame(
-                {
-                    "record_kind": kind,
-                    "source_file": picked["source_file"].to_numpy(),
-                    "source_row": picked["source_row"].to_numpy(),
-                    "record_id": ids if isinstance(ids, str) else ids.to_numpy(),
-                    "record_position": failure.rows,
-                    "rule_id": meta["rule_id"],
-                    "procedure_section": meta["procedure_section"],
-                    "severity": meta["severity"],
-                    "action": meta["action"],
-                    "field": fields,
-                    "detail": details,
-                    "reason_en": meta["reason_en"],
-                    "reason_lv": meta["reason_lv"],
-                    "expectations": failure.described,
-                }
-            )
+            field = _fields(failure, frame)
+            detail = _details(failure, frame, field)
+        n = len(failure.rows)
+        fields.append(pd.Series([field] * n, dtype="string") if isinstance(field, str) else field)
+        details.append(
+            pd.Series([detail] * n, dtype="string") if isinstance(detail, str) else detail
         )
-    return pd.concat(parts, ignore_index=True) if parts else empty_findings()
+    picked = frame.iloc[positions]
+    ids = (
+        picked[record_id].astype("string").fillna("").to_numpy()
+        if record_id in picked
+        else np.full(len(positions), "", dtype=object)
+    )
+    per_failure = {
+        "record_kind": [kind] * len(failures),
+        **{c: [f.meta[c] for f in failures] for c in _PER_FAILURE[1:-1]},
+        "expectations": [f.described for f in failures],
+    }
+    out = pd.DataFrame(
+        {
+            "source_file": picked["source_file"].to_numpy(),
+            "source_row": picked["source_row"].to_numpy(),
+            "record_id": pd.array(ids, dtype="str"),
+            "record_position": positions,
+            "field": pd.concat(fields, ignore_index=True).to_numpy(),
+            "detail": pd.concat(details, ignore_index=True).to_numpy(),
+        }
+    )
+    for column, values in per_failure.items():
+        out[column] = _categories(values, which)
+    return out[[*FINDINGS_COLUMNS, *EXTRA_COLUMNS]]
+
+
+def _categories(values: list[str], which: np.ndarray) -> pd.Categorical:
+    """``values[which]`` as a categorical whose categories are the distinct values, sorted."""
+    categories = sorted(set(values))
+    lookup = {v: i for i, v in enumerate(categories)}
+    codes = np.asarray([lookup[v] for v in values], dtype="int32")[which]
+    return pd.Categorical.from_codes(codes, categories=categories)
 
 
 def empty_findings() -> pd.DataFrame:
@@ -190,28 +247,88 @@ def empty_findings() -> pd.DataFrame:
     )
 
 
-def _join(values: pd.Series, sep: str) -> str:
-    return sep.join(dict.fromkeys(v for v in values if isinstance(v, str) and v))
+def concat_findings(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Raw findings of several kinds in one frame; categorical columns stay categorical."""
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return empty_findings()
+    if len(parts) == 1:
+        return parts[0].reset_index(drop=True)
+    columns = {}
+    for column in parts[0].columns:
+        values = [p[column] for p in parts]
+        if all(isinstance(v.dtype, pd.CategoricalDtype) for v in values):
+            columns[column] = union_categoricals(values, sort_categories=True)
+        else:
+            columns[column] = pd.concat(values, ignore_index=True)
+    return pd.DataFrame(columns)
+
+
+def _joined(values: pd.Series, codes: np.ndarray, first: np.ndarray, sep: str) -> pa.Array:
+    """Per group (``codes``, numbered in first-seen order; ``first`` its first row): its
+    non-empty texts, each once, in first-seen order, joined by ``sep`` — vectorised (Arrow)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype(object)
+    text = pa.array(values.astype("string").array, type=pa.large_string())
+    usable = pc.fill_null(pc.greater(pc.utf8_length(text), 0), False).to_numpy(
+        zero_copy_only=False
+    )
+    groups = len(first)
+    multi = np.bincount(codes, minlength=groups) > 1
+    # a group of one row: its text, or "" (the common case: no joining at all)
+    plain = pc.if_else(pa.array(usable), text, pa.scalar("", pa.large_string()))
+    out = plain.take(pa.array(first))
+    if not multi.any():
+        return out
+    rows = np.flatnonzero(multi[codes] & usable)
+    keep = ~pd.DataFrame({"g": codes[rows], "t": text.take(pa.array(rows)).to_pandas()}).duplicated()
+    rows = rows[keep.to_numpy()]
+    rows = rows[np.argsort(codes[rows], kind="stable")]  # by group, first-seen order within
+    targets = np.flatnonzero(multi)
+    sizes = np.bincount(codes[rows], minlength=groups)[targets]
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype("int64")
+    lists = pa.LargeListArray.from_arrays(pa.array(offsets), text.take(pa.array(rows)))
+    joined = pc.binary_join(lists, sep)
+    both = pa.concat_arrays([out, joined])
+    where = np.arange(groups)
+    where[targets] = groups + np.arange(len(targets))
+    return both.take(pa.array(where))
 
 
 def merge_findings(raw: pd.DataFrame) -> pd.DataFrame:
-    """One row per record × rule: fields, details and expectations of a rule joined."""
+    """One row per record × rule: fields, details and expectations of a rule joined.
+
+    Keys (kind, file, row, record id, rule) are numbered in first-seen order; every column but
+    the joined three is the key's first row; the joined ones keep each non-empty text once, in
+    first-seen order.  No Python runs per finding (a key has one row in the common case).
+    """
     if raw.empty:
         return empty_findings()
-    merged = (
-        raw.groupby(_KEY, sort=False, dropna=False)
-        .agg(
-            procedure_section=("procedure_section", "first"),
-            severity=("severity", "first"),
-            action=("action", "first"),
-            field=("field", lambda s: _join(s, ";")),
-            detail=("detail", lambda s: _join(s, "; ")),
-            record_position=("record_position", "first"),
-            reason_en=("reason_en", "first"),
-            reason_lv=("reason_lv", "first"),
-            expectations=("expectations", lambda s: _join(s, "; ")),
-        )
-        .reset_index()
+    raw = raw.reset_index(drop=True)
+    codes = raw.groupby(_KEY, sort=False, dropna=False, observed=True).ngroup().to_numpy()
+    _, first = np.unique(codes, return_index=True)
+    merged = raw.iloc[first].reset_index(drop=True)
+    for column, sep in (("field", ";"), ("detail", "; "), ("expectations", "; ")):
+        joined = _joined(raw[column], codes, first, sep)
+        if isinstance(raw[column].dtype, pd.CategoricalDtype):
+            merged[column] = pd.Categorical(joined.to_pandas().astype("str"))
+        else:
+            merged[column] = pd.Series(joined.to_pandas(), dtype="str")
+    order = np.lexsort(
+        [
+            *(_sort_key(merged[c]) for c in reversed(["source_file", "source_row", "rule_id"])),
+        ]
     )
-    merged = merged.sort_values(["source_file", "source_row", "rule_id"], kind="stable")
+    merged = merged.take(order)
+    for column in _PER_FAILURE:
+        if column not in _CATEGORICAL and isinstance(merged[column].dtype, pd.CategoricalDtype):
+            merged[column] = merged[column].astype("str")
     return merged[[*FINDINGS_COLUMNS, *EXTRA_COLUMNS]].reset_index(drop=True)
+
+
+def _sort_key(values: pd.Series) -> np.ndarray:
+    """Integer codes that sort as ``values`` sort (nulls last), for a stable lexsort."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype(object)
+    codes, _ = pd.factorize(values, sort=True, use_na_sentinel=True)
+    return np.where(codes < 0, codes.max() + 1, codes)

@@ -270,9 +270,7 @@ def _joined(values: pd.Series, codes: np.ndarray, first: np.ndarray, sep: str) -
     if isinstance(values.dtype, pd.CategoricalDtype):
         values = values.astype(object)
     text = pa.array(values.astype("string").array, type=pa.large_string())
-    usable = pc.fill_null(pc.greater(pc.utf8_length(text), 0), False).to_numpy(
-        zero_copy_only=False
-    )
+    usable = pc.fill_null(pc.greater(pc.utf8_length(text), 0), False).to_numpy(zero_copy_only=False)
     groups = len(first)
     multi = np.bincount(codes, minlength=groups) > 1
     # a group of one row: its text, or "" (the common case: no joining at all)
@@ -281,7 +279,9 @@ def _joined(values: pd.Series, codes: np.ndarray, first: np.ndarray, sep: str) -
     if not multi.any():
         return out
     rows = np.flatnonzero(multi[codes] & usable)
-    keep = ~pd.DataFrame({"g": codes[rows], "t": text.take(pa.array(rows)).to_pandas()}).duplicated()
+    keep = ~pd.DataFrame(
+        {"g": codes[rows], "t": text.take(pa.array(rows)).to_pandas()}
+    ).duplicated()
     rows = rows[keep.to_numpy()]
     rows = rows[np.argsort(codes[rows], kind="stable")]  # by group, first-seen order within
     targets = np.flatnonzero(multi)

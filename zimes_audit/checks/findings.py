@@ -50,7 +50,7 @@ class Failure:
     type: str
     kwargs: dict
     meta: dict
-    rows: list[int]
+    rows: list[int] | np.ndarray
 
     @property
     def described(self) -> str:
@@ -63,17 +63,20 @@ class Failure:
         return f"{self.type}({column})"
 
 
-def _positions(index_list: list) -> list[int]:
+def _positions(index_list: list) -> np.ndarray:
     """Row positions from GX's ``unexpected_index_list``: plain positions (ours), or — when the
-    naive baseline names an index column — one dict per row or one dict of lists."""
+    naive baseline names an index column — one dict per row or one dict of lists.
+
+    >>> _positions([3, 5]).tolist(), _positions([{"record_position": 2}]).tolist()
+    ([3, 5], [2])
+    """
+    if not len(index_list) or not isinstance(index_list[0], dict):
+        return np.asarray(index_list, dtype="int64")  # one C pass, no Python per row
     rows: list[int] = []
     for entry in index_list:
-        if isinstance(entry, dict):
-            value = entry["record_position"]
-            rows.extend(int(v) for v in (value if isinstance(value, list) else [value]))
-        else:
-            rows.append(int(entry))
-    return rows
+        value = entry["record_position"]
+        rows.extend(int(v) for v in (value if isinstance(value, list) else [value]))
+    return np.asarray(rows, dtype="int64")
 
 
 def failures_of(result) -> list[Failure]:
@@ -86,7 +89,7 @@ def failures_of(result) -> list[Failure]:
             raise SuiteError(problem=f"{what} could not be evaluated")
         rows = _positions(item.result.get("unexpected_index_list") or [])
         if not item.success:
-            if not rows:  # a failure that names no record would let the audit pass vacuously
+            if not len(rows):  # a failure that names no record would let the audit pass vacuously
                 what = Failure(config.type, config.kwargs, config.meta, []).described
                 raise SuiteError(problem=f"{what} failed without naming its rows")
             out.append(Failure(config.type, dict(config.kwargs), dict(config.meta), rows))

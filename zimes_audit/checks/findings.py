@@ -291,7 +291,7 @@ def _joined(values: pd.Series, codes: np.ndarray, first: np.ndarray, sep: str) -
     sizes = np.bincount(codes[rows], minlength=groups)[targets]
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype("int64")
     lists = pa.LargeListArray.from_arrays(pa.array(offsets), text.take(pa.array(rows)))
-    joined = pc.binary_join(lists, sep)
+    joined = pc.binary_join(lists, pa.scalar(sep, pa.large_string()))
     both = pa.concat_arrays([out, joined])
     where = np.arange(groups)
     where[targets] = groups + np.arange(len(targets))

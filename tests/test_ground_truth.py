@@ -152,7 +152,7 @@ def test_the_results_store_keeps_a_few_positions_and_the_findings_all(sample_aud
 
     store = sample_audit.runner.context.validation_results_store
     stored = {r.suite_name: r for r in (store.get(key) for key in store.list_keys())}
-    for kind, validation in sample_audit.validations.items():
+    for validation in sample_audit.validations.values():
         kept = stored[validation.suite_name]
         assert kept.success == validation.success
         for full, item in zip(validation.results, kept.results, strict=True):

@@ -1,8 +1,11 @@
 """Findings: one row per record × rule, traced to the expectations that raised them.
 
 Shaped as the ``findings.csv`` contract (docs/contracts.md) — plus, in the frame, the columns the
-workbook and notebooks need (kind, reasons, the expectations behind the finding).  ``detail``
-says what is wrong and where, never the value: ``personal code (old format) in notes``.
+workbook and notebooks need (kind, reasons, the expectations behind the finding; the reasons and
+expectations as categories, so a million findings do not hold a million copies of each text).
+Python runs per failed expectation or per distinct text, and Arrow/numpy per finding — only a
+scan's locating (which cell of a flagged record holds the code) reads each flagged record.
+``detail`` says what is wrong and where, never the value: ``personal code (old format) in notes``.
 """
 
 from __future__ import annotations
@@ -314,7 +317,10 @@ def merge_findings(raw: pd.DataFrame) -> pd.DataFrame:
     for column, sep in (("field", ";"), ("detail", "; "), ("expectations", "; ")):
         joined = _joined(raw[column], codes, first, sep)
         if isinstance(raw[column].dtype, pd.CategoricalDtype):
-            merged[column] = pd.Categorical(joined.to_pandas().astype("str"))
+            encoded = joined.dictionary_encode()
+            merged[column] = pd.Categorical.from_codes(
+                encoded.indices.to_numpy(), categories=encoded.dictionary.to_pylist()
+            )
         else:
             merged[column] = pd.Series(joined.to_pandas(), dtype="str")
     order = np.lexsort(

@@ -123,11 +123,11 @@ def _located(
     detector's own (classified once, cached per value), so no text is classified twice."""
     locate = LOCATORS[failure.type]
     template = failure.meta["detail"]
-    rows = frame.iloc[failure.rows]
     fields = [[] for _ in failure.rows]
     details = [[] for _ in failure.rows]
     listed = [c for c in failure.kwargs["column_list"] if c in frame]
     columns = [part for c in listed for part in expand.get(c, [c]) if part in frame]
+    rows = frame[list(dict.fromkeys(columns))].iloc[failure.rows]
     for column in columns:
         values = rows[column]
         present = np.flatnonzero(values.notna().to_numpy())
@@ -197,24 +197,24 @@ def findings_for(
         return empty_findings()
     positions = np.concatenate([np.asarray(f.rows, dtype="int64") for f in failures])
     which = np.repeat(np.arange(len(failures)), [len(f.rows) for f in failures])
-    fields, details = [], []
+    fields, details = _Texts(), _Texts()
     for failure in failures:
         if "column_list" in failure.kwargs:
-            located = _located(failure, frame, expand or {})
-            field, detail = (pd.Series(part, dtype="string") for part in located)
+            field, detail = (
+                pd.Series(p, dtype="string") for p in _located(failure, frame, expand or {})
+            )
         else:
             field = _fields(failure, frame)
             detail = _details(failure, frame, field)
-        n = len(failure.rows)
-        fields.append(pd.Series([field] * n, dtype="string") if isinstance(field, str) else field)
-        details.append(
-            pd.Series([detail] * n, dtype="string") if isinstance(detail, str) else detail
-        )
-    picked = frame.iloc[positions]
+        fields.add(field, len(failure.rows))
+        details.add(detail, len(failure.rows))
+    # only the columns a finding carries: the facts frame is wide, the failures may be most rows
+    picked = frame[[c for c in ("source_file", "source_row", record_id) if c in frame]]
+    picked = picked.iloc[positions]
     ids = (
-        picked[record_id].astype("string").fillna("").to_numpy()
+        picked[record_id].astype("string").fillna("").astype("str").array
         if record_id in picked
-        else np.full(len(positions), "", dtype=object)
+        else pd.array([""] * len(positions), dtype="str")
     )
     per_failure = {
         "record_kind": [kind] * len(failures),
@@ -223,17 +223,41 @@ def findings_for(
     }
     out = pd.DataFrame(
         {
-            "source_file": picked["source_file"].to_numpy(),
-            "source_row": picked["source_row"].to_numpy(),
-            "record_id": pd.array(ids, dtype="str"),
+            "source_file": picked["source_file"].array,
+            "source_row": picked["source_row"].array,
+            "record_id": ids,
             "record_position": positions,
-            "field": pd.concat(fields, ignore_index=True).to_numpy(),
-            "detail": pd.concat(details, ignore_index=True).to_numpy(),
+            "field": fields.categorical(),
+            "detail": details.categorical(),
         }
     )
     for column, values in per_failure.items():
         out[column] = _categories(values, which)
     return out[[*FINDINGS_COLUMNS, *EXTRA_COLUMNS]]
+
+
+class _Texts:
+    """A text column built failure by failure as categories: one name for all of a failure's
+    rows, or a column of texts (factorised) — no Python list as long as the findings."""
+
+    def __init__(self):
+        self.lookup: dict[str, int] = {}
+        self.codes: list[np.ndarray] = []
+
+    def _code(self, value: str) -> int:
+        return self.lookup.setdefault(value, len(self.lookup))
+
+    def add(self, values: pd.Series | str, n: int) -> None:
+        if isinstance(values, str):
+            self.codes.append(np.full(n, self._code(values), dtype="int32"))
+            return
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        mapped = np.asarray([*(self._code(str(u)) for u in uniques), -1], dtype="int32")
+        self.codes.append(mapped[codes])  # a missing value (code -1) stays missing
+
+    def categorical(self) -> pd.Categorical:
+        codes = np.concatenate(self.codes) if self.codes else np.empty(0, dtype="int32")
+        return pd.Categorical.from_codes(codes, categories=list(self.lookup))
 
 
 def _categories(values: list[str], which: np.ndarray) -> pd.Categorical:
@@ -274,8 +298,13 @@ def _joined(values: pd.Series, codes: np.ndarray, first: np.ndarray, sep: str) -
     """Per group (``codes``, numbered in first-seen order; ``first`` its first row): its
     non-empty texts, each once, in first-seen order, joined by ``sep`` — vectorised (Arrow)."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        values = values.astype(object)
-    text = pa.array(values.astype("string").array, type=pa.large_string())
+        codes_of = values.cat.codes.to_numpy()
+        categories = pa.array(list(values.cat.categories), type=pa.large_string())
+        text = categories.take(pa.array(codes_of, mask=codes_of < 0))
+    else:
+        text = pa.array(values.astype("string").array, type=pa.large_string())
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
     usable = pc.fill_null(pc.greater(pc.utf8_length(text), 0), False).to_numpy(zero_copy_only=False)
     groups = len(first)
     multi = np.bincount(codes, minlength=groups) > 1
@@ -316,7 +345,7 @@ def merge_findings(raw: pd.DataFrame) -> pd.DataFrame:
     merged = raw.iloc[first].reset_index(drop=True)
     for column, sep in (("field", ";"), ("detail", "; "), ("expectations", "; ")):
         joined = _joined(raw[column], codes, first, sep)
-        if isinstance(raw[column].dtype, pd.CategoricalDtype):
+        if column in _CATEGORICAL:
             encoded = joined.dictionary_encode()
             merged[column] = pd.Categorical.from_codes(
                 encoded.indices.to_numpy(), categories=encoded.dictionary.to_pylist()
@@ -330,7 +359,10 @@ def merge_findings(raw: pd.DataFrame) -> pd.DataFrame:
     )
     merged = merged.take(order)
     for column in _PER_FAILURE:
-        if column not in _CATEGORICAL and isinstance(merged[column].dtype, pd.CategoricalDtype):
+        if column in _CATEGORICAL:  # the same findings give the same categories, sorted
+            values = merged[column].astype("category").cat.remove_unused_categories()
+            merged[column] = values.cat.reorder_categories(sorted(values.cat.categories))
+        elif isinstance(merged[column].dtype, pd.CategoricalDtype):
             merged[column] = merged[column].astype("str")
     return merged[[*FINDINGS_COLUMNS, *EXTRA_COLUMNS]].reset_index(drop=True)
 

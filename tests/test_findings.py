@@ -9,7 +9,14 @@ import pandas as pd
 from conftest import AS_OF, make_table
 
 from zimes_audit.checks.conditions import CONDITIONS, LOCATORS
-from zimes_audit.checks.findings import Failure, findings_for
+from zimes_audit.checks.findings import (
+    EXTRA_COLUMNS,
+    FINDINGS_COLUMNS,
+    Failure,
+    empty_findings,
+    findings_for,
+    merge_findings,
+)
 from zimes_audit.facts.records import record_values
 from zimes_audit.facts.registry import FACTS
 from zimes_audit.loading import load_inputs
@@ -153,3 +160,130 @@ def test_every_derived_fact_is_in_the_registry_with_its_dtype():
                 assert str(frame[column].dtype) == fact.dtype, column
             seen.add(column)
     assert seen == set(FACTS)
+
+
+# ---------------------------------------------------------------------------- merging findings
+def _raw(rows: list[tuple]) -> pd.DataFrame:
+    """Raw findings as ``findings_for`` gives them: (kind, file, row, id, rule, field, detail,
+    expectation) per row; the rule's §, severity, action and reasons follow from the rule."""
+    rules = {
+        "DATA-INACCURATE": ("12.4", "low", "FIX_DATA"),
+        "CONTACT-AFTER-END": ("10.1.1, 6.2", "medium", "REDACT_FIELD"),
+        "PERSONAL-CODE-IN-TEXT": ("6", "high", "REDACT_FIELD"),
+    }
+    records = []
+    for position, (kind, file, row, rid, rule, field, detail, exp) in enumerate(rows):
+        section, severity, action = rules[rule]
+        records.append(
+            {
+                "source_file": file, "source_row": row, "record_id": rid, "rule_id": rule,
+                "procedure_section": section, "severity": severity, "action": action,
+                "field": field, "detail": detail, "record_kind": kind,
+                "record_position": position, "reason_en": f"{rule} (en)",
+                "reason_lv": f"{rule} (lv)", "expectations": exp,
+            }
+        )  # fmt: skip
+    return pd.DataFrame(records)
+
+
+def _merged_the_old_way(raw: pd.DataFrame) -> pd.DataFrame:
+    """The groupby merge the vectorised one replaced (first-seen keys, Python joins)."""
+
+    def join(values, sep):
+        return sep.join(dict.fromkeys(v for v in values if isinstance(v, str) and v))
+
+    key = ["record_kind", "source_file", "source_row", "record_id", "rule_id"]
+    merged = (
+        raw.groupby(key, sort=False, dropna=False)
+        .agg(
+            procedure_section=("procedure_section", "first"),
+            severity=("severity", "first"),
+            action=("action", "first"),
+            field=("field", lambda s: join(s, ";")),
+            detail=("detail", lambda s: join(s, "; ")),
+            record_position=("record_position", "first"),
+            reason_en=("reason_en", "first"),
+            reason_lv=("reason_lv", "first"),
+            expectations=("expectations", lambda s: join(s, "; ")),
+        )
+        .reset_index()
+    )
+    merged = merged.sort_values(["source_file", "source_row", "rule_id"], kind="stable")
+    return merged[[*FINDINGS_COLUMNS, *EXTRA_COLUMNS]].reset_index(drop=True)
+
+
+E, P = "expect_column_values_to_be_valid_email(email)", "expect_column_values_to_be_valid_phone"
+
+
+def test_a_records_findings_of_one_rule_join_in_first_seen_order_each_text_once():
+    raw = _raw(
+        [
+            ("orders", "pasutijumi.csv", 7, "M-7", "DATA-INACCURATE", "phone",
+             "invalid phone number in phone", f"{P}(phone)"),
+            ("orders", "pasutijumi.csv", 3, "M-3", "DATA-INACCURATE", "email",
+             "invalid e-mail address", E),
+            ("orders", "pasutijumi.csv", 7, "M-7", "DATA-INACCURATE", "email",
+             "invalid e-mail address", E),
+            ("orders", "pasutijumi.csv", 7, "M-7", "DATA-INACCURATE", "phone",
+             "invalid phone number in phone", f"{P}(phone)"),
+            ("orders", "pasutijumi.csv", 7, "M-7", "CONTACT-AFTER-END", "email;phone",
+             "relationship ended; email, phone still kept during the accounting hold",
+             "expect_column_values_to_be_outside_accounting_hold(relationship_end_at)"),
+        ]
+    )  # fmt: skip
+    merged = merge_findings(raw)
+    assert merged["source_row"].tolist() == [3, 7, 7]
+    assert merged["rule_id"].tolist() == ["DATA-INACCURATE", "CONTACT-AFTER-END", "DATA-INACCURATE"]
+    inaccurate = merged.iloc[2]
+    assert inaccurate["field"] == "phone;email"  # first seen first, the repeated phone once
+    assert inaccurate["detail"] == "invalid phone number in phone; invalid e-mail address"
+    assert inaccurate["expectations"] == f"{P}(phone); {E}"
+    assert inaccurate["record_position"] == 0  # the key's first row
+    pd.testing.assert_frame_equal(
+        merged.astype(str), _merged_the_old_way(raw).astype(str), check_dtype=False
+    )
+
+
+def test_missing_and_empty_texts_are_left_out_of_a_join_and_a_key_of_none_gives_empty():
+    raw = _raw(
+        [
+            ("register", "klienti.xlsx", 4, "K-1", "DATA-INACCURATE", None, "", E),
+            ("register", "klienti.xlsx", 4, "K-1", "DATA-INACCURATE", "email", None, E),
+            ("register", "klienti.xlsx", 5, "K-2", "DATA-INACCURATE", None, None, E),
+            ("register", "klienti.xlsx", 6, "K-3", "PERSONAL-CODE-IN-TEXT", "", float("nan"),
+             "expect_multicolumn_values_to_contain_no_personal_code(36 columns)"),
+        ]
+    )  # fmt: skip
+    merged = merge_findings(raw)
+    assert merged["field"].tolist() == ["email", "", ""]
+    assert merged["detail"].tolist() == ["", "", ""]
+    assert merged["expectations"].tolist()[0] == E
+    pd.testing.assert_frame_equal(
+        merged.astype(str), _merged_the_old_way(raw).astype(str), check_dtype=False
+    )
+
+
+def test_merging_nothing_gives_the_empty_findings_frame():
+    merged = merge_findings(empty_findings())
+    assert merged.empty
+    assert merged.columns.tolist() == [*FINDINGS_COLUMNS, *EXTRA_COLUMNS]
+
+
+def test_the_merge_matches_the_groupby_it_replaced_on_a_shuffled_mix():
+    import random
+
+    rng = random.Random(15)
+    kinds = [("orders", "pasutijumi.csv", "M-"), ("register", "klienti.xlsx", "K-")]
+    texts = ["email", "phone", "shipping_phone", "", None, "notes;address"]
+    rows = []
+    for _ in range(400):
+        kind, file, prefix = rng.choice(kinds)
+        row = rng.randint(2, 40)
+        field = rng.choice(texts)
+        rule = rng.choice(["DATA-INACCURATE", "CONTACT-AFTER-END", "PERSONAL-CODE-IN-TEXT"])
+        rows.append((kind, file, row, f"{prefix}{row}", rule, field,
+                     None if field is None else f"problem in {field}", rng.choice([E, P])))  # fmt: skip
+    raw = _raw(rows)
+    pd.testing.assert_frame_equal(
+        merge_findings(raw).astype(str), _merged_the_old_way(raw).astype(str), check_dtype=False
+    )

@@ -143,3 +143,29 @@ def test_another_seed_written_by_the_command_is_reproduced_too(tmp_path):
     assert truth["seed"] == 7 and truth["orders"] == 150
     found = audit([out], as_of=date(2026, 11, 1)).findings
     assert _keys(found) == _keys(pd.DataFrame(truth["findings"]))
+
+
+def test_the_results_store_keeps_a_few_positions_and_the_findings_all(sample_audit):
+    """Data Docs read the store: it holds each expectation's first positions, never the full
+    list (at a million records, JSON-encoding it cost seconds); the counts stay GX's own."""
+    from zimes_audit.checks.runner import STORED_INDEXES
+
+    store = sample_audit.runner.context.validation_results_store
+    stored = {r.suite_name: r for r in (store.get(key) for key in store.list_keys())}
+    for validation in sample_audit.validations.values():
+        kept = stored[validation.suite_name]
+        assert kept.success == validation.success
+        for full, item in zip(validation.results, kept.results, strict=True):
+            assert item.success == full.success
+            positions = full.result.get("unexpected_index_list")
+            if positions is None:
+                continue
+            assert "unexpected_index_list" not in item.result
+            assert item.result["unexpected_count"] == full.result["unexpected_count"]
+            assert item.result["partial_unexpected_index_list"] == positions[:STORED_INDEXES]
+    longest = max(
+        len(r.result.get("unexpected_index_list") or [])
+        for v in sample_audit.validations.values()
+        for r in v.results
+    )
+    assert longest > STORED_INDEXES  # the sample has an expectation with more failures than kept

@@ -11,13 +11,13 @@ import resource
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
 
 from zimes_audit.checks.findings import (
-    empty_findings,
+    concat_findings,
     failures_of,
     findings_for,
     merge_findings,
@@ -133,10 +133,18 @@ def _extra_scan(tables: Sequence[LoadedTable], kind: str) -> tuple[list[str], di
 
 
 def with_due_dates(findings: pd.DataFrame, policy: Policy, as_of: date) -> pd.DataFrame:
-    """Add ``due_date``: the audit date plus the policy's grace days for the action."""
-    days = findings["action"].map(policy.due_days).astype("int64")
-    due = pd.Timestamp(as_of) + pd.to_timedelta(days, unit="D")
-    return findings.assign(due_date=due.dt.date)
+    """Add ``due_date``: the audit date plus the policy's grace days for the action.
+
+    One date per action, computed once and shared by its findings (a run's history later fixes
+    a still-open finding's date to the one it was first given).
+
+    >>> from zimes_audit.procedure.policy import load_policy
+    >>> found = pd.DataFrame({"action": ["DELETE", "REDACT_FIELD"]})
+    >>> with_due_dates(found, load_policy(), date(2026, 11, 1))["due_date"].map(str).tolist()
+    ['2026-12-01', '2026-11-15']
+    """
+    days = {action: as_of + timedelta(days=n) for action, n in policy.due_days.items()}
+    return findings.assign(due_date=findings["action"].astype(object).map(days).astype(object))
 
 
 def audit(
@@ -222,9 +230,7 @@ def audit(
             findings_for(COLUMNS_KIND, failures_of(validations[COLUMNS_KIND]), columns, "")
         )
         lap("findings")
-    parts = [p for p in parts if not p.empty]
-    raw = pd.concat(parts, ignore_index=True) if parts else empty_findings()
-    findings = with_due_dates(merge_findings(raw), policy, as_of)
+    findings = with_due_dates(merge_findings(concat_findings(parts)), policy, as_of)
     lap("findings")
     return AuditResult(
         as_of,

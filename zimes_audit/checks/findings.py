@@ -1,15 +1,22 @@
 """Findings: one row per record × rule, traced to the expectations that raised them.
 
 Shaped as the ``findings.csv`` contract (docs/contracts.md) — plus, in the frame, the columns the
-workbook and notebooks need (kind, reasons, the expectations behind the finding).  ``detail``
-says what is wrong and where, never the value: ``personal code (old format) in notes``.
+workbook and notebooks need (kind, reasons, the expectations behind the finding; the reasons and
+expectations as categories, so a million findings do not hold a million copies of each text).
+Python runs per failed expectation or per distinct text, and Arrow/numpy per finding — only a
+scan's locating (which cell of a flagged record holds the code) reads each flagged record.
+``detail`` says what is wrong and where, never the value: ``personal code (old format) in notes``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pandas.api.types import union_categoricals
 
 from zimes_audit.checks.conditions import LOCATORS
 from zimes_audit.errors import SuiteError
@@ -33,6 +40,9 @@ EXTRA_COLUMNS = [
     "reason_lv",
     "expectations",
 ]
+#: Of those, the columns the merged findings keep as categories (nothing groups or compares on
+#: them; they are only copied out): the rest of the code reads plain text everywhere else.
+_CATEGORICAL = ("reason_en", "reason_lv", "expectations")
 _KEY = ["record_kind", "source_file", "source_row", "record_id", "rule_id"]
 
 
@@ -43,7 +53,7 @@ class Failure:
     type: str
     kwargs: dict
     meta: dict
-    rows: list[int]
+    rows: list[int] | np.ndarray
 
     @property
     def described(self) -> str:
@@ -56,17 +66,20 @@ class Failure:
         return f"{self.type}({column})"
 
 
-def _positions(index_list: list) -> list[int]:
+def _positions(index_list: list) -> np.ndarray:
     """Row positions from GX's ``unexpected_index_list``: plain positions (ours), or — when the
-    naive baseline names an index column — one dict per row or one dict of lists."""
+    naive baseline names an index column — one dict per row or one dict of lists.
+
+    >>> _positions([3, 5]).tolist(), _positions([{"record_position": 2}]).tolist()
+    ([3, 5], [2])
+    """
+    if not len(index_list) or not isinstance(index_list[0], dict):
+        return np.asarray(index_list, dtype="int64")  # one C pass, no Python per row
     rows: list[int] = []
     for entry in index_list:
-        if isinstance(entry, dict):
-            value = entry["record_position"]
-            rows.extend(int(v) for v in (value if isinstance(value, list) else [value]))
-        else:
-            rows.append(int(entry))
-    return rows
+        value = entry["record_position"]
+        rows.extend(int(v) for v in (value if isinstance(value, list) else [value]))
+    return np.asarray(rows, dtype="int64")
 
 
 def failures_of(result) -> list[Failure]:
@@ -79,7 +92,7 @@ def failures_of(result) -> list[Failure]:
             raise SuiteError(problem=f"{what} could not be evaluated")
         rows = _positions(item.result.get("unexpected_index_list") or [])
         if not item.success:
-            if not rows:  # a failure that names no record would let the audit pass vacuously
+            if not len(rows):  # a failure that names no record would let the audit pass vacuously
                 what = Failure(config.type, config.kwargs, config.meta, []).described
                 raise SuiteError(problem=f"{what} failed without naming its rows")
             out.append(Failure(config.type, dict(config.kwargs), dict(config.meta), rows))
@@ -105,35 +118,67 @@ def _located(
 ) -> tuple[list[str], list[str]]:
     """Fields and details of a multicolumn failure: per row, the cells its locator blames.
 
-    A fact column that joins several columns' text (``expand``) is blamed column by column."""
+    A fact column that joins several columns' text (``expand``) is blamed column by column.
+    Only cells that hold text are looked at, and the locator's per-value verdicts are the
+    detector's own (classified once, cached per value), so no text is classified twice."""
     locate = LOCATORS[failure.type]
     template = failure.meta["detail"]
-    rows = frame.iloc[failure.rows]
     fields = [[] for _ in failure.rows]
     details = [[] for _ in failure.rows]
     listed = [c for c in failure.kwargs["column_list"] if c in frame]
     columns = [part for c in listed for part in expand.get(c, [c]) if part in frame]
+    rows = frame[list(dict.fromkeys(columns))].iloc[failure.rows]
     for column in columns:
+        values = rows[column]
+        present = np.flatnonzero(values.notna().to_numpy())
+        if not len(present):
+            continue
         name = field_label(column)
-        for n, label in enumerate(locate(rows[column].astype("string")).tolist()):
+        labels = locate(values.iloc[present].astype("string")).tolist()
+        for n, label in zip(present.tolist(), labels, strict=True):
             if label and name not in fields[n]:
                 fields[n].append(name)
                 details[n].append(template.format(field=name, format=label))
     return [";".join(f) for f in fields], ["; ".join(d) for d in details]
 
 
-def _fields(failure: Failure, frame: pd.DataFrame) -> list:
+def _fields(failure: Failure, frame: pd.DataFrame) -> pd.Series | str:
+    """The field of each finding: a fact column naming it per row, or one name for all."""
     meta = failure.meta
     if "field_from" in meta:
-        return frame[meta["field_from"]].iloc[failure.rows].astype("string").tolist()
-    return [meta.get("field") or failure.kwargs.get("column")] * len(failure.rows)
+        return frame[meta["field_from"]].iloc[failure.rows].astype("string").reset_index(drop=True)
+    return meta.get("field") or failure.kwargs.get("column")
 
 
-def _details(failure: Failure, frame: pd.DataFrame, fields: list) -> list[str]:
+def _details(failure: Failure, frame: pd.DataFrame, fields: pd.Series | str) -> pd.Series | str:
+    """The detail of each finding: the template filled once per distinct field, never per row."""
     if "detail_from" in failure.meta:
-        return frame[failure.meta["detail_from"]].iloc[failure.rows].astype("string").tolist()
+        return (
+            frame[failure.meta["detail_from"]]
+            .iloc[failure.rows]
+            .astype("string")
+            .reset_index(drop=True)
+        )
     template = failure.meta["detail"]
-    return [template.format(field=f.replace(";", ", "), format="") for f in fields]
+    if isinstance(fields, str):
+        return template.format(field=fields.replace(";", ", "), format="")
+    codes, uniques = pd.factorize(fields, use_na_sentinel=True)
+    filled = [template.format(field=str(f).replace(";", ", "), format="") for f in uniques]
+    return pd.Series(np.asarray([*filled, None], dtype=object)[codes], dtype="string")
+
+
+#: Columns that take one of a few values per failed expectation: held as categories, so a
+#: million findings do not hold a million copies of the same reason.
+_PER_FAILURE = [
+    "record_kind",
+    "rule_id",
+    "procedure_section",
+    "severity",
+    "action",
+    "reason_en",
+    "reason_lv",
+    "expectations",
+]
 
 
 def findings_for(
@@ -148,37 +193,79 @@ def findings_for(
     ``record_id`` names the frame's record key; a frame without it (the column-level kind) gives
     findings with an empty record id.  ``expand`` maps a joined-text fact to the columns it joins,
     so that a scan finding names the column that holds the code."""
-    parts = []
+    if not failures:
+        return empty_findings()
+    positions = np.concatenate([np.asarray(f.rows, dtype="int64") for f in failures])
+    which = np.repeat(np.arange(len(failures)), [len(f.rows) for f in failures])
+    fields, details = _Texts(), _Texts()
     for failure in failures:
-        meta = failure.meta
-        picked = frame.iloc[failure.rows]
         if "column_list" in failure.kwargs:
-            fields, details = _located(failure, frame, expand or {})
-        else:
-            fields = _fields(failure, frame)
-            details = _details(failure, frame, fields)
-        ids = picked[record_id].astype("string").fillna("") if record_id in picked else ""
-        parts.append(
-            pd.DataFrame(
-                {
-                    "record_kind": kind,
-                    "source_file": picked["source_file"].to_numpy(),
-                    "source_row": picked["source_row"].to_numpy(),
-                    "record_id": ids if isinstance(ids, str) else ids.to_numpy(),
-                    "record_position": failure.rows,
-                    "rule_id": meta["rule_id"],
-                    "procedure_section": meta["procedure_section"],
-                    "severity": meta["severity"],
-                    "action": meta["action"],
-                    "field": fields,
-                    "detail": details,
-                    "reason_en": meta["reason_en"],
-                    "reason_lv": meta["reason_lv"],
-                    "expectations": failure.described,
-                }
+            field, detail = (
+                pd.Series(p, dtype="string") for p in _located(failure, frame, expand or {})
             )
-        )
-    return pd.concat(parts, ignore_index=True) if parts else empty_findings()
+        else:
+            field = _fields(failure, frame)
+            detail = _details(failure, frame, field)
+        fields.add(field, len(failure.rows))
+        details.add(detail, len(failure.rows))
+    # only the columns a finding carries: the facts frame is wide, the failures may be most rows
+    picked = frame[[c for c in ("source_file", "source_row", record_id) if c in frame]]
+    picked = picked.iloc[positions]
+    ids = (
+        picked[record_id].astype("string").fillna("").astype("str").array
+        if record_id in picked
+        else pd.array([""] * len(positions), dtype="str")
+    )
+    per_failure = {
+        "record_kind": [kind] * len(failures),
+        **{c: [f.meta[c] for f in failures] for c in _PER_FAILURE[1:-1]},
+        "expectations": [f.described for f in failures],
+    }
+    out = pd.DataFrame(
+        {
+            "source_file": picked["source_file"].array,
+            "source_row": picked["source_row"].array,
+            "record_id": ids,
+            "record_position": positions,
+            "field": fields.categorical(),
+            "detail": details.categorical(),
+        }
+    )
+    for column, values in per_failure.items():
+        out[column] = _categories(values, which)
+    return out[[*FINDINGS_COLUMNS, *EXTRA_COLUMNS]]
+
+
+class _Texts:
+    """A text column built failure by failure as categories: one name for all of a failure's
+    rows, or a column of texts (factorised) — no Python list as long as the findings."""
+
+    def __init__(self):
+        self.lookup: dict[str, int] = {}
+        self.codes: list[np.ndarray] = []
+
+    def _code(self, value: str) -> int:
+        return self.lookup.setdefault(value, len(self.lookup))
+
+    def add(self, values: pd.Series | str, n: int) -> None:
+        if isinstance(values, str):
+            self.codes.append(np.full(n, self._code(values), dtype="int32"))
+            return
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        mapped = np.asarray([*(self._code(str(u)) for u in uniques), -1], dtype="int32")
+        self.codes.append(mapped[codes])  # a missing value (code -1) stays missing
+
+    def categorical(self) -> pd.Categorical:
+        codes = np.concatenate(self.codes) if self.codes else np.empty(0, dtype="int32")
+        return pd.Categorical.from_codes(codes, categories=list(self.lookup))
+
+
+def _categories(values: list[str], which: np.ndarray) -> pd.Categorical:
+    """``values[which]`` as a categorical whose categories are the distinct values, sorted."""
+    categories = sorted(set(values))
+    lookup = {v: i for i, v in enumerate(categories)}
+    codes = np.asarray([lookup[v] for v in values], dtype="int32")[which]
+    return pd.Categorical.from_codes(codes, categories=categories)
 
 
 def empty_findings() -> pd.DataFrame:
@@ -190,28 +277,99 @@ def empty_findings() -> pd.DataFrame:
     )
 
 
-def _join(values: pd.Series, sep: str) -> str:
-    return sep.join(dict.fromkeys(v for v in values if isinstance(v, str) and v))
+def concat_findings(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Raw findings of several kinds in one frame; categorical columns stay categorical."""
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return empty_findings()
+    if len(parts) == 1:
+        return parts[0].reset_index(drop=True)
+    columns = {}
+    for column in parts[0].columns:
+        values = [p[column] for p in parts]
+        if all(isinstance(v.dtype, pd.CategoricalDtype) for v in values):
+            columns[column] = union_categoricals(values, sort_categories=True)
+        else:
+            columns[column] = pd.concat(values, ignore_index=True)
+    return pd.DataFrame(columns)
+
+
+def _joined(values: pd.Series, codes: np.ndarray, first: np.ndarray, sep: str) -> pa.Array:
+    """Per group (``codes``, numbered in first-seen order; ``first`` its first row): its
+    non-empty texts, each once, in first-seen order, joined by ``sep`` — vectorised (Arrow)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes_of = values.cat.codes.to_numpy()
+        categories = pa.array(list(values.cat.categories), type=pa.large_string())
+        text = categories.take(pa.array(codes_of, mask=codes_of < 0))
+    else:
+        text = pa.array(values.astype("string").array, type=pa.large_string())
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    usable = pc.fill_null(pc.greater(pc.utf8_length(text), 0), False).to_numpy(zero_copy_only=False)
+    groups = len(first)
+    multi = np.bincount(codes, minlength=groups) > 1
+    # a group of one row: its text, or "" (the common case: no joining at all)
+    plain = pc.if_else(pa.array(usable), text, pa.scalar("", pa.large_string()))
+    out = plain.take(pa.array(first))
+    if not multi.any():
+        return out
+    rows = np.flatnonzero(multi[codes] & usable)
+    keep = ~pd.DataFrame(
+        {"g": codes[rows], "t": text.take(pa.array(rows)).to_pandas()}
+    ).duplicated()
+    rows = rows[keep.to_numpy()]
+    rows = rows[np.argsort(codes[rows], kind="stable")]  # by group, first-seen order within
+    targets = np.flatnonzero(multi)
+    sizes = np.bincount(codes[rows], minlength=groups)[targets]
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype("int64")
+    lists = pa.LargeListArray.from_arrays(pa.array(offsets), text.take(pa.array(rows)))
+    joined = pc.binary_join(lists, pa.scalar(sep, pa.large_string()))
+    both = pa.concat_arrays([out, joined])
+    where = np.arange(groups)
+    where[targets] = groups + np.arange(len(targets))
+    return both.take(pa.array(where))
 
 
 def merge_findings(raw: pd.DataFrame) -> pd.DataFrame:
-    """One row per record × rule: fields, details and expectations of a rule joined."""
+    """One row per record × rule: fields, details and expectations of a rule joined.
+
+    Keys (kind, file, row, record id, rule) are numbered in first-seen order; every column but
+    the joined three is the key's first row; the joined ones keep each non-empty text once, in
+    first-seen order.  No Python runs per finding (a key has one row in the common case).
+    """
     if raw.empty:
         return empty_findings()
-    merged = (
-        raw.groupby(_KEY, sort=False, dropna=False)
-        .agg(
-            procedure_section=("procedure_section", "first"),
-            severity=("severity", "first"),
-            action=("action", "first"),
-            field=("field", lambda s: _join(s, ";")),
-            detail=("detail", lambda s: _join(s, "; ")),
-            record_position=("record_position", "first"),
-            reason_en=("reason_en", "first"),
-            reason_lv=("reason_lv", "first"),
-            expectations=("expectations", lambda s: _join(s, "; ")),
-        )
-        .reset_index()
+    raw = raw.reset_index(drop=True)
+    codes = raw.groupby(_KEY, sort=False, dropna=False, observed=True).ngroup().to_numpy()
+    _, first = np.unique(codes, return_index=True)
+    merged = raw.iloc[first].reset_index(drop=True)
+    for column, sep in (("field", ";"), ("detail", "; "), ("expectations", "; ")):
+        joined = _joined(raw[column], codes, first, sep)
+        if column in _CATEGORICAL:
+            encoded = joined.dictionary_encode()
+            merged[column] = pd.Categorical.from_codes(
+                encoded.indices.to_numpy(), categories=encoded.dictionary.to_pylist()
+            )
+        else:
+            merged[column] = pd.Series(joined.to_pandas(), dtype="str")
+    order = np.lexsort(
+        [
+            *(_sort_key(merged[c]) for c in reversed(["source_file", "source_row", "rule_id"])),
+        ]
     )
-    merged = merged.sort_values(["source_file", "source_row", "rule_id"], kind="stable")
+    merged = merged.take(order)
+    for column in _PER_FAILURE:
+        if column in _CATEGORICAL:  # the same findings give the same categories, sorted
+            values = merged[column].astype("category").cat.remove_unused_categories()
+            merged[column] = values.cat.reorder_categories(sorted(values.cat.categories))
+        elif isinstance(merged[column].dtype, pd.CategoricalDtype):
+            merged[column] = merged[column].astype("str")
     return merged[[*FINDINGS_COLUMNS, *EXTRA_COLUMNS]].reset_index(drop=True)
+
+
+def _sort_key(values: pd.Series) -> np.ndarray:
+    """Integer codes that sort as ``values`` sort (nulls last), for a stable lexsort."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype(object)
+    codes, _ = pd.factorize(values, sort=True, use_na_sentinel=True)
+    return np.where(codes < 0, codes.max() + 1, codes)

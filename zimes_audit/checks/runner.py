@@ -4,6 +4,9 @@ One ephemeral GX context per audit: the DataFrames are passed at run time, the s
 ``expectations/`` (loaded loudly, see :func:`zimes_audit.checks.suites.to_gx_suite`), and the policy's
 terms and the audit date are passed as suite parameters.  Results never carry the unexpected
 values themselves (GX issue #8780): only the row positions, which the findings map back to records.
+The results store (what Data Docs read) keeps only the first few positions of each expectation
+(:func:`stored_copy`): turning up to a million positions into JSON cost seconds, and no page
+shows them — ``findings.csv`` is the complete record.
 
 How GX is fed decides its cost (measured at 1M orders; README, Performance).  GX filters the
 whole batch frame for every expectation (row conditions, unexpected rows), so each group of
@@ -32,6 +35,7 @@ RESULT_FORMAT = {
 HASH_THRESHOLD = 0  # bytes: GX fingerprints only frames smaller than this, i.e. none
 GROUP_COLUMNS = 6  # widest frame GX is fed, unless one expectation reads more (column_groups)
 GX_HASH_THRESHOLD = 1e9  # GX 1.24.1's own value
+STORED_INDEXES = 20  # row positions per expectation kept in the results store (GX's partial count)
 NAIVE_RESULT_FORMAT = {  # personal values stay out of results and Data Docs here too
     "result_format": "COMPLETE",
     "unexpected_index_column_names": ["record_position"],
@@ -129,6 +133,41 @@ def data_asset_name(kind: str) -> str:
     if kind == "columns":
         return "input columns, one row per file × heading (zimes-audit)"
     return f"{kind} records (zimes-audit)"
+
+
+def stored_copy(result):
+    """The validation result as the results store keeps it (for Data Docs): each expectation's
+    full ``unexpected_index_list`` — up to one entry per record, which the store would turn into
+    JSON entry by entry — replaced by its first :data:`STORED_INDEXES` entries as
+    ``partial_unexpected_index_list``.  Counts, percentages and success stay as GX gave them;
+    the returned result (the findings' source) keeps every position.
+    """
+    from great_expectations.core import (
+        ExpectationSuiteValidationResult,
+        ExpectationValidationResult,
+    )
+
+    def trimmed(item):
+        full = (item.result or {}).get("unexpected_index_list")
+        if full is None:
+            return item
+        result = {k: v for k, v in item.result.items() if k != "unexpected_index_list"}
+        result["partial_unexpected_index_list"] = list(full[:STORED_INDEXES])
+        return ExpectationValidationResult(
+            success=item.success,
+            expectation_config=item.expectation_config,
+            result=result,
+            meta=item.meta,
+            exception_info=item.exception_info,
+        )
+
+    return ExpectationSuiteValidationResult(
+        results=[trimmed(item) for item in result.results],
+        success=result.success,
+        suite_name=result.suite_name,
+        statistics=result.statistics,
+        meta=result.meta,
+    )
 
 
 class SuiteRunner:
@@ -239,5 +278,6 @@ class SuiteRunner:
             run_id=run_id,
             batch_identifier=kind,
         )
-        self.context.validation_results_store.set(identifier, merged)
+        stored = merged if self.naive else stored_copy(merged)
+        self.context.validation_results_store.set(identifier, stored)
         return merged

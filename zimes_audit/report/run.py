@@ -85,8 +85,9 @@ def stage(result, name: str) -> Iterator[None]:
     """Time one step of the run's writing into ``result.stages[name]`` and the process's peak
     memory so far into ``result.memory[name]`` (MB), for a benchmark to print per step
     (``result.timings`` keeps the audit's stages: load, facts, validate, findings, write)."""
-    from zimes_audit.audit import peak_rss_mb
+    from zimes_audit.audit import peak_rss_mb, release_memory
 
+    release_memory()
     clock = time.perf_counter()
     yield
     if not isinstance(getattr(result, "stages", None), dict):
@@ -225,7 +226,7 @@ def run_report(
     ``resolutions`` a filled workbook to read decisions from (default: the previous run's);
     ``fields`` the administrator's field map (default: ``zimes-fields.toml`` beside the inputs).
     """
-    from zimes_audit.audit import audit, peak_rss_mb
+    from zimes_audit.audit import audit, peak_rss_mb, release_memory
     from zimes_audit.loading import load_inputs
     from zimes_audit.procedure.field_map import resolve_field_map
     from zimes_audit.procedure.policy import load_policy
@@ -244,6 +245,7 @@ def run_report(
     tables = load_inputs(inputs, field_map)
     load_seconds = time.perf_counter() - clock
     load_memory = peak_rss_mb()
+    release_memory()
     progress(f"validating {sum(t.rows for t in tables)} records")
     result = audit(
         tables=tables, as_of=as_of, policy=loaded_policy, naive_gx=naive_gx, field_map=field_map

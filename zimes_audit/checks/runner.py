@@ -102,16 +102,31 @@ def column_groups(
     """Expectation positions packed into groups that read at most ``max_columns`` columns.
 
     Each GX run costs a fixed ~50 ms, and each expectation costs GX a pass over the whole batch
-    frame: small groups of narrow frames balance the two (README, Performance).
+    frame: small groups of narrow frames balance the two (README, Performance).  A group wider
+    than ``max_columns`` (an expectation that reads many columns) takes no expectation that
+    reads fewer: GX drops a column's missing values by copying the whole batch frame, and a
+    copy of every text column of a million records is half a gigabyte (issue 15).
 
     >>> suite = {"expectations": [{"kwargs": {"column": c}} for c in "abcab"]}
     >>> sorted(column_groups(suite, max_columns=2).items())
     [(('a', 'b'), [0, 1, 3, 4]), (('c',), [2])]
+    >>> wide = {"expectations": [{"kwargs": {"column_list": ["a", "b", "c"]}},
+    ...                          {"kwargs": {"column": "a"}}]}
+    >>> sorted(column_groups(wide, max_columns=2).items())
+    [(('a',), [1]), (('a', 'b', 'c'), [0])]
     """
     groups: dict[tuple[str, ...], list[int]] = {}
     for position, exp in enumerate(suite["expectations"]):
         needed = referenced_columns({"expectations": [exp]})
-        home = next((cols for cols in groups if set(needed) <= set(cols)), None)
+        home = next(
+            (
+                cols
+                for cols in groups
+                if set(needed) <= set(cols)
+                and (len(cols) <= max_columns or len(needed) > max_columns)
+            ),
+            None,
+        )
         if home is None:
             home = next(
                 (cols for cols in groups if len(set(cols) | set(needed)) <= max_columns), None

@@ -85,8 +85,9 @@ def stage(result, name: str) -> Iterator[None]:
     """Time one step of the run's writing into ``result.stages[name]`` and the process's peak
     memory so far into ``result.memory[name]`` (MB), for a benchmark to print per step
     (``result.timings`` keeps the audit's stages: load, facts, validate, findings, write)."""
-    from zimes_audit.audit import peak_rss_mb
+    from zimes_audit.audit import peak_rss_mb, release_memory
 
+    release_memory()
     clock = time.perf_counter()
     yield
     if not isinstance(getattr(result, "stages", None), dict):
@@ -107,6 +108,9 @@ def _csv_cell(value) -> str:
     return f'"{value.replace(chr(34), chr(34) * 2)}"' if any(c in value for c in ',"\n') else value
 
 
+_CSV_CHUNK_ROWS = 100_000  # findings.csv is written this many rows at a time
+
+
 def write_findings_csv(path: Path, findings) -> Path:
     """``findings.csv``: every text cell through :func:`~zimes_audit.report.safe_text.neutralise_column`,
     so no spreadsheet evaluates a record id, file name or heading that looks like a formula.
@@ -116,7 +120,8 @@ def write_findings_csv(path: Path, findings) -> Path:
     empty or missing value as nothing — without Python per finding: the columns that take few
     values (file, rule, §, severity, action, field, detail) are written once per distinct
     combination and laid out with Arrow, the record's row and id are escaped with Arrow compute,
-    and the lines go to the file as Arrow's text buffer.
+    and the lines go to the file as Arrow's text buffer, a slice of rows at a time (so the
+    whole file is never held in memory).
     """
     import numpy as np
     import pandas as pd
@@ -138,30 +143,32 @@ def write_findings_csv(path: Path, findings) -> Path:
         cells = [_csv_cell(v) for v in values]
         starts.append(cells[0])
         ends.append(",".join(cells[1:]) + "\n")
-    index = pa.array(combos.astype("int32"))
-    row = pc.cast(pa.array(frame["source_row"].to_numpy(), from_pandas=True), pa.large_string())
-    ids = pa.array(neutralise_column(frame["record_id"]).array).cast(pa.large_string())
-    ids = pc.fill_null(ids, text(""))
-    quoted = pc.binary_join_element_wise(
-        text('"'), pc.replace_substring(ids, '"', '""'), text('"'), text("")
-    )
-    ids = pc.if_else(pc.match_substring_regex(ids, '[,"\n]'), quoted, ids)
-    lines = pc.binary_join_element_wise(
-        pa.array(starts, pa.large_string()).take(index),
-        pc.fill_null(row, text("")),
-        ids,
-        pa.array(ends, pa.large_string()).take(index),
-        text(","),
-    )
+    starts = pa.array(starts, pa.large_string())
+    ends = pa.array(ends, pa.large_string())
     with open(path, "wb") as out:
         out.write((",".join(FINDINGS_COLUMNS) + "\n").encode("utf-8"))
-        chunks = lines.chunks if isinstance(lines, pa.ChunkedArray) else [lines]
-        for chunk in (c for c in chunks if len(c)):  # each chunk's text buffer, as it is
-            _, offsets, data = chunk.buffers()
-            bounds = np.frombuffer(offsets, dtype="int64")[
-                chunk.offset : chunk.offset + len(chunk) + 1
-            ]
-            out.write(memoryview(data)[bounds[0] : bounds[-1]])
+        for begin in range(0, len(frame), _CSV_CHUNK_ROWS):  # a slice of rows at a time
+            part = frame.iloc[begin : begin + _CSV_CHUNK_ROWS]
+            index = pa.array(combos[begin : begin + _CSV_CHUNK_ROWS].astype("int32"))
+            row = pa.array(part["source_row"].to_numpy(), from_pandas=True)
+            row = pc.cast(row, pa.large_string())
+            ids = pa.array(neutralise_column(part["record_id"]).array).cast(pa.large_string())
+            ids = pc.fill_null(ids, text(""))
+            quoted = pc.binary_join_element_wise(
+                text('"'), pc.replace_substring(ids, '"', '""'), text('"'), text("")
+            )
+            ids = pc.if_else(pc.match_substring_regex(ids, '[,"\n]'), quoted, ids)
+            lines = pc.binary_join_element_wise(
+                starts.take(index), pc.fill_null(row, text("")), ids, ends.take(index), text(",")
+            )
+            chunks = lines.chunks if isinstance(lines, pa.ChunkedArray) else [lines]
+            for chunk in (c for c in chunks if len(c)):  # each chunk's text buffer, as it is
+                _, offsets, data = chunk.buffers()
+                bounds = np.frombuffer(offsets, dtype="int64")[
+                    chunk.offset : chunk.offset + len(chunk) + 1
+                ]
+                out.write(memoryview(data)[bounds[0] : bounds[-1]])
+            del part, index, row, ids, quoted, lines, chunks
     return path
 
 
@@ -219,7 +226,7 @@ def run_report(
     ``resolutions`` a filled workbook to read decisions from (default: the previous run's);
     ``fields`` the administrator's field map (default: ``zimes-fields.toml`` beside the inputs).
     """
-    from zimes_audit.audit import audit, peak_rss_mb
+    from zimes_audit.audit import audit, peak_rss_mb, release_memory
     from zimes_audit.loading import load_inputs
     from zimes_audit.procedure.field_map import resolve_field_map
     from zimes_audit.procedure.policy import load_policy
@@ -238,6 +245,7 @@ def run_report(
     tables = load_inputs(inputs, field_map)
     load_seconds = time.perf_counter() - clock
     load_memory = peak_rss_mb()
+    release_memory()
     progress(f"validating {sum(t.rows for t in tables)} records")
     result = audit(
         tables=tables, as_of=as_of, policy=loaded_policy, naive_gx=naive_gx, field_map=field_map

@@ -411,7 +411,10 @@ def _order(findings: pd.DataFrame, tracking: Tracking) -> np.ndarray:
             "_status_rank": tracking.status.map(STATUS_RANK).fillna(1).to_numpy(),
             "due_date": tracking.due_date.to_numpy(),
             "_severity_rank": findings["severity"].map(SEVERITY_RANK).fillna(9).to_numpy(),
-            "source_file": findings["source_file"].to_numpy(),
+            # codes that sort as the names do: no Python text per finding
+            "source_file": pd.factorize(findings["source_file"], sort=True, use_na_sentinel=False)[
+                0
+            ],
             "source_row": findings["source_row"].to_numpy(),
         }
     )
@@ -437,8 +440,8 @@ def prepare_rows(
     rows["job_date"] = _job_dates(part, frames)
     rows = _localised(rows, headings, lab)
 
-    def pick(series: pd.Series) -> np.ndarray:
-        return series.to_numpy()[positions]
+    def pick(series: pd.Series) -> np.ndarray:  # only the rows shown become Python objects
+        return series.iloc[positions].to_numpy()
 
     rows["key"] = pick(tracking.keys)
     rows["job_key"] = pick(tracking.jobs)
@@ -465,10 +468,10 @@ def prepare_rows(
 def _job_stats(findings: pd.DataFrame, frames, tracking: Tracking, order: np.ndarray):
     """Per job (in order of first appearance among the sorted ``order``): its first position,
     record count, earliest due date, overdue records and latest record date."""
-    jobs = tracking.jobs.to_numpy()[order]
+    codes, names = pd.factorize(tracking.jobs, use_na_sentinel=False)  # a job's text once
     light = pd.DataFrame(
         {
-            "job_key": jobs,
+            "job_key": codes[order],
             "position": order,
             "due_date": tracking.due_date.to_numpy()[order],
             "late": tracking.days_overdue.to_numpy()[order] > 0,
@@ -484,7 +487,9 @@ def _job_stats(findings: pd.DataFrame, frames, tracking: Tracking, order: np.nda
         until=("job_date", "max"),
     )
     stats["overdue"] = stats["overdue"].astype(int)
-    return stats.reset_index(), grouped.cumcount().to_numpy()
+    stats = stats.reset_index()
+    stats["job_key"] = np.asarray(names, dtype=object)[stats["job_key"].to_numpy()]
+    return stats, grouped.cumcount().to_numpy()
 
 
 def bulk_threshold(counts, volume: Volume, limit: int) -> int:
@@ -518,7 +523,7 @@ def _shown(stats: pd.DataFrame, within: np.ndarray, jobs: np.ndarray, threshold,
     big = set(stats.loc[stats["count"] > threshold, "job_key"])
     if not big:
         return np.ones(len(jobs), dtype=bool)
-    return ~pd.Series(jobs).isin(big).to_numpy() | (within < examples)
+    return ~pd.Series(jobs).isin(big).to_numpy(dtype=bool) | (within < examples)
 
 
 def write_workbook(
@@ -551,13 +556,13 @@ def write_workbook(
     jobs = build_jobs(stats, firsts, lab, threshold, volume.bulk_job_examples)
     # a big job lists only its first records (by due date) as examples; so does a job of
     # accepted exceptions (a bulk job's exception, accepted on its row)
-    jobs_of = tracking.jobs.to_numpy()
-    keep = _shown(stats, within, jobs_of[open_order], threshold, volume.bulk_job_examples)
+    jobs_of = tracking.jobs
+    keep = _shown(stats, within, jobs_of.iloc[open_order], threshold, volume.bulk_job_examples)
     open_rows = prepare_rows(findings, frames, tracking, headings, lab, open_order[keep])
     if len(held_order):
         held_stats, held_within = _job_stats(findings, frames, tracking, held_order)
         keep = _shown(
-            held_stats, held_within, jobs_of[held_order], threshold, volume.bulk_job_examples
+            held_stats, held_within, jobs_of.iloc[held_order], threshold, volume.bulk_job_examples
         )
         held_order = held_order[keep]
     exceptions = prepare_rows(findings, frames, tracking, headings, lab, held_order)

@@ -79,8 +79,15 @@ def test_a_signal_mid_write_leaves_nothing_and_the_same_out_runs_again(tmp_path,
         if phase == "notebook":  # the notebook's kernel is running: it must go too
             wait_for(lambda: kernel_children(run.pid), "the notebook's kernel")
             kernels = kernel_children(run.pid)
-        assert run.poll() is None, "the run finished before it could be stopped"
-        run.send_signal(signo)
+        # frozen where it is (mid-write: staged, not yet published), so a fast write cannot
+        # finish between the check and the signal; the signal is handled when it resumes
+        os.kill(run.pid, signal.SIGSTOP)
+        try:
+            assert run.poll() is None, "the run finished before it could be stopped"
+            assert staging_folders(out.parent) and not is_report(out), "the run was not mid-write"
+            run.send_signal(signo)
+        finally:
+            os.kill(run.pid, signal.SIGCONT)
         _, stderr = run.communicate(timeout=120)
     finally:
         if run.poll() is None:

@@ -44,6 +44,9 @@ def start_run(inputs: Path, out: Path, *extra: str) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        # as from a terminal: SIGHUP not ignored even when the tests run under nohup (an
+        # ignored SIGHUP stays ignored by design, see zimes_audit.stop)
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL),
     )
 
 

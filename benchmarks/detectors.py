@@ -13,7 +13,7 @@
 - **contacts at scale**: how many distinct e-mails and phones the exact vectorised pre-checks of
   :mod:`zimes_audit.checks.detect.contacts` leave to email-validator / phonenumbers, the time with
   them and with the libraries alone, and that both give the same mask (on a seeded sample here;
-  ``--workload DIR`` measures a benchmark workload instead, e.g. ``/work/bench/unkind-200k``).
+  ``--workload DIR`` measures a benchmark workload instead, e.g. ``bench-out/unkind-1000000-200000``).
 
 The corpus is seeded (``--seed``), so the counts are stable and ``tests/test_detectors.py``
 asserts on them.

@@ -8,7 +8,9 @@ What it shares with the pipeline, and nothing else:
   expectation of which rule on which column, in which order, with its meta and detail wording);
 - **the validators** — the per-value verdicts of :mod:`zimes_audit.checks.detect`: e-mail and
   phone validity (email-validator, phonenumbers behind their exact pre-checks), personal codes,
-  card numbers.  Writing those again would measure a second, different detector, not a floor.
+  card numbers.  Writing those again would measure a second, different detector, not a floor;
+- **a few constants that are contracts, not logic** — ``findings.csv``'s columns, the yes/no
+  words a cell may hold, and the characters that make a spreadsheet read text as a formula.
 
 Everything else is its own: reading the two workload layouts (a delimited orders export, UTF-8 or
 Windows-1257; a register workbook with a title above its header) with polars and python-calamine,
@@ -40,26 +42,17 @@ from pathlib import Path
 
 import polars as pl
 
+from zimes_audit.checks.findings import FINDINGS_COLUMNS
+from zimes_audit.loading.values import FALSE_WORDS, TRUE_WORDS
+from zimes_audit.report.safe_text import DANGEROUS_STARTS, QUOTE
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "zimes_audit" / "procedure" / "data"
 SUITES = ROOT / "expectations"
 AS_OF = date(2026, 11, 1)
 KINDS = ("orders", "register")
-FINDINGS_COLUMNS = [
-    "source_file",
-    "source_row",
-    "record_id",
-    "rule_id",
-    "procedure_section",
-    "severity",
-    "action",
-    "field",
-    "detail",
-]
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y-%m-%d %H:%M", "%d.%m.%Y", "%d.%m.%Y %H:%M")
-TRUE_WORDS = {"jā", "ja", "yes", "y", "true", "1", "x", "v", "✓", "patiess", "ir", "+"}
-FALSE_WORDS = {"nē", "ne", "no", "n", "false", "0", "-", "aplams", "nav"}
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+FORMULA_STARTS = (*DANGEROUS_STARTS, QUOTE)
 
 
 class OutOfScope(Exception):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from loading_helpers import write_csv, write_xlsx
 
@@ -23,6 +24,7 @@ from zimes_audit import errors
 from zimes_audit.audit import audit
 from zimes_audit.cli import main
 from zimes_audit.loading import load_file, load_inputs
+from zimes_audit.loading.tables import PROVENANCE_COLUMNS
 from zimes_audit.procedure.catalogue import load_catalogue
 from zimes_audit.procedure.field_map import load_field_map, parse_field_map
 
@@ -413,3 +415,70 @@ def test_a_column_level_finding_in_every_output_of_a_run(exports, tmp_path):
     assert "FIELD-UNCLASSIFIED" in html
     for value in (CODE_IN_COLUMN, CODE_IN_MESSAGE, "janis.berzins@example.lv", "Bērziņš"):
         assert value not in html
+
+
+def _report_of(result, folder):
+    """What a run writes from ``result``'s frames: the result tables, the gaps' fact counts,
+    the masked customers, and every cell of the workbook (read back with openpyxl)."""
+    import openpyxl
+
+    from zimes_audit.report.results import result_tables
+    from zimes_audit.report.workbook import heading_map, write_workbook
+    from zimes_audit.views.gaps import FACT_COUNTS
+    from zimes_audit.views.masking import masked_customers
+
+    path = write_workbook(folder / "w.xlsx", result.findings, result.frames, [],
+                          headings=heading_map(result.tables))  # fmt: skip
+    book = openpyxl.load_workbook(path, read_only=True)
+    cells = {s.title: [list(r) for r in s.iter_rows(values_only=True)] for s in book.worksheets}
+    book.close()
+    return {
+        "tables": result_tables(result),
+        "facts": {name: count(result) for name, count in FACT_COUNTS.items()},
+        "customers": masked_customers(result).tolist(),
+        "workbook": cells,
+    }
+
+
+@pytest.mark.parametrize("inputs", ["exports", "samples"])
+def test_a_run_keeping_only_the_facts_its_report_reads_writes_the_same_report(
+    inputs, exports, tmp_path
+):
+    """Issue 15: a run lets go of every fact its report does not read once the findings are in
+    (``REPORT_FACTS``); what it writes is the same as from all the facts — the register here
+    keeps first and last names apart, the sample has consent, ends and marketing to chart."""
+    from conftest import SAMPLES
+
+    from zimes_audit.report.run import REPORT_FACTS
+
+    folder = exports if inputs == "exports" else SAMPLES
+    full = audit(tables=load_inputs([folder]), as_of=AS_OF)
+    kept = audit(tables=load_inputs([folder]), as_of=AS_OF, keep_facts=REPORT_FACTS)
+    # the facts only the suites read are gone (so a million records' facts can be let go) ...
+    for kind in ("orders", "register"):
+        assert len(kept.frames[kind].columns) < len(full.frames[kind].columns) / 2, kind
+        assert len(kept.frames[kind]) == len(full.frames[kind])
+    assert "consent_at" not in kept.frames["register"]
+    assert all(
+        set(t.frame.columns) <= {*REPORT_FACTS, "order_id", "customer_id", *PROVENANCE_COLUMNS}
+        for t in kept.tables
+    )
+    # ... and the report is the same, cell for cell
+    (tmp_path / "full").mkdir()
+    (tmp_path / "kept").mkdir()
+    expected, got = _report_of(full, tmp_path / "full"), _report_of(kept, tmp_path / "kept")
+    assert got["facts"] == expected["facts"]
+    assert got["customers"] == expected["customers"]
+    assert got["workbook"] == expected["workbook"]
+    assert got["tables"].keys() == expected["tables"].keys()
+    for name, table in expected["tables"].items():
+        pd.testing.assert_frame_equal(got["tables"][name], table, obj=name)
+    # what the comparison covers: names from first + last name, consent by month, ends
+    rows = [row for sheet in expected["workbook"].values() for row in sheet]
+    if inputs == "exports":
+        assert any("Ilze Krūmiņa" in row for row in rows)  # K-005, her term passed
+    else:
+        assert expected["facts"]["marketing_on_list"] > 0
+        assert expected["facts"]["ended_within_hold"] > 0
+        assert expected["tables"]["consent"]["with_consent"].sum() > 0
+        assert expected["tables"]["deletions_due"]["total"].sum() > 0

@@ -7,13 +7,15 @@
 
 from __future__ import annotations
 
+import copy
 import resource
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from zimes_audit.checks.findings import (
@@ -24,7 +26,12 @@ from zimes_audit.checks.findings import (
 )
 from zimes_audit.checks.runner import SuiteInfo, SuiteRunner
 from zimes_audit.facts.derived import EXTRA_TEXT, order_facts, register_facts
-from zimes_audit.loading.tables import LOCAL_PREFIX, UNREADABLE_PREFIX, LoadedTable
+from zimes_audit.loading.tables import (
+    LOCAL_PREFIX,
+    PROVENANCE_COLUMNS,
+    UNREADABLE_PREFIX,
+    LoadedTable,
+)
 from zimes_audit.procedure.catalogue import (
     COLUMNS_KIND,
     NOT_PERMITTED,
@@ -118,7 +125,7 @@ def columns_frame(tables: Sequence[LoadedTable]) -> pd.DataFrame:
             info.letter,
             info.field,
             info.category,
-            int(t.frame[info.column].notna().sum()),
+            info.filled,
             t.kind,
         )
         for t in tables
@@ -150,6 +157,14 @@ def _extra_scan(tables: Sequence[LoadedTable], kind: str) -> tuple[list[str], di
     return list(scan), unpermitted
 
 
+def _keeping(tables: Sequence[LoadedTable], columns: Collection[str]) -> list[LoadedTable]:
+    """``tables`` each keeping only ``columns`` (:meth:`LoadedTable.keeping`); the list's
+    other attributes (the files skipped) are kept too."""
+    kept = copy.copy(tables)  # the same kind of list, with its ``skipped``
+    kept[:] = [table.keeping(columns) for table in tables]
+    return kept
+
+
 def with_due_dates(findings: pd.DataFrame, policy: Policy, as_of: date) -> pd.DataFrame:
     """Add ``due_date``: the audit date plus the policy's grace days for the action.
 
@@ -162,7 +177,9 @@ def with_due_dates(findings: pd.DataFrame, policy: Policy, as_of: date) -> pd.Da
     ['2026-12-01', '2026-11-15']
     """
     days = {action: as_of + timedelta(days=n) for action, n in policy.due_days.items()}
-    return findings.assign(due_date=findings["action"].astype(object).map(days).astype(object))
+    codes, actions = pd.factorize(findings["action"], use_na_sentinel=True)
+    dates = np.asarray([*(days.get(a) for a in actions), None], dtype=object)
+    return findings.assign(due_date=dates[codes])  # one date object per action, not per row
 
 
 def audit(
@@ -175,6 +192,7 @@ def audit(
     naive_gx: bool = False,
     fields: str | Path | None = None,
     field_map: FieldMap | None = None,
+    keep_facts: Collection[str] | None = None,
 ) -> AuditResult:
     """Load the inputs, derive the facts, run the suites and collect the findings.
 
@@ -184,6 +202,9 @@ def audit(
     default, slow way (benchmark baseline; same findings).  ``fields`` is the administrator's
     field map file (default: ``zimes-fields.toml`` beside the inputs, if there is one); or pass
     the parsed ``field_map`` the ``tables`` were loaded with (it is recorded in the manifest).
+    ``keep_facts``: once the findings are in, keep only these columns (with the provenance
+    and record ids) of ``frames`` and of the tables' frames — a run keeps what its report reads,
+    so a million records' other facts are not held through the writing (default: keep all).
     """
     started = datetime.now(UTC)
     timings: dict[str, float] = {}
@@ -220,6 +241,7 @@ def audit(
         extra_scan=register_scan, local_unpermitted=register_unpermitted,
     )  # fmt: skip
     frames = {"orders": orders, "register": register}
+    del orders, register, register_rows  # held in ``frames`` only, so ``keep_facts`` can free them
     expand = {"orders": {EXTRA_TEXT: order_scan}, "register": {EXTRA_TEXT: register_scan}}
     columns = columns_frame(tables)
     lap("facts")
@@ -242,6 +264,14 @@ def audit(
             )
         )
         lap("findings")
+    if keep_facts is not None:  # the suites are done with the facts: keep what the report reads
+        keep = {*keep_facts, *(kind.record_id for kind in kinds.values())}
+        frames = {
+            kind: frame[[c for c in frame.columns if c in keep or c in PROVENANCE_COLUMNS]]
+            for kind, frame in frames.items()
+        }
+        tables = _keeping(tables, keep)
+        lap("findings")
     if len(columns):
         validations[COLUMNS_KIND] = runner.run(COLUMNS_KIND, columns, parameters)
         lap("validate")
@@ -249,7 +279,10 @@ def audit(
             findings_for(COLUMNS_KIND, failures_of(validations[COLUMNS_KIND]), columns, "")
         )
         lap("findings")
-    findings = with_due_dates(merge_findings(concat_findings(parts)), policy, as_of)
+    raw = concat_findings(parts)
+    parts.clear()  # the kinds' raw findings live on only in ``raw``: never two copies of them
+    findings = with_due_dates(merge_findings(raw), policy, as_of)
+    del raw
     lap("findings")
     return AuditResult(
         as_of,

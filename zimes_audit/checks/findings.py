@@ -294,40 +294,102 @@ def concat_findings(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def _joined(values: pd.Series, codes: np.ndarray, first: np.ndarray, sep: str) -> pa.Array:
-    """Per group (``codes``, numbered in first-seen order; ``first`` its first row): its
-    non-empty texts, each once, in first-seen order, joined by ``sep`` — vectorised (Arrow)."""
+def _key_codes(raw: pd.DataFrame) -> np.ndarray:
+    """Each row's key (:data:`_KEY`) numbered in first-seen order — what
+    ``groupby(_KEY, sort=False, dropna=False).ngroup()`` gives, by factorising one column at a
+    time into a running integer code (a category column by its codes), without building a
+    Python object per row.
+
+    >>> raw = pd.DataFrame({"record_kind": ["o", "o", "r", "o"], "source_file": ["a", "a", "b", "a"],
+    ...     "source_row": [2, 2, 2, 3], "record_id": ["M-1", "M-1", None, "M-2"],
+    ...     "rule_id": ["X", "X", "X", "X"]})
+    >>> _key_codes(raw).tolist()
+    [0, 0, 1, 2]
+    """
+    codes = np.zeros(len(raw), dtype="int64")
+    for column in _KEY:
+        column_codes = _value_codes(raw[column])
+        combined = codes * (int(column_codes.max(initial=0)) + 1) + column_codes
+        codes = pd.factorize(combined)[0].astype("int64")
+    return codes
+
+
+def _value_codes(values: pd.Series) -> np.ndarray:
+    """A code per row, equal where the values are equal (every missing value alike), each
+    below ``len(values) + 1`` — a category column by its codes, text by sorting it (Arrow), so
+    a column of a million distinct record ids needs no hash table of them.
+
+    >>> _value_codes(pd.Series(["M-2", None, "M-1", "", "M-2", None], dtype="str")).tolist()
+    [2, 3, 1, 0, 2, 3]
+    """
     if isinstance(values.dtype, pd.CategoricalDtype):
-        codes_of = values.cat.codes.to_numpy()
-        categories = pa.array(list(values.cat.categories), type=pa.large_string())
-        text = categories.take(pa.array(codes_of, mask=codes_of < 0))
-    else:
-        text = pa.array(values.astype("string").array, type=pa.large_string())
-    if isinstance(text, pa.ChunkedArray):
-        text = text.combine_chunks()
-    usable = pc.fill_null(pc.greater(pc.utf8_length(text), 0), False).to_numpy(zero_copy_only=False)
+        return values.cat.codes.to_numpy().astype("int64") + 1
+    if values.dtype.kind in "iub":
+        return pd.factorize(values, use_na_sentinel=False)[0].astype("int64")
+    text = pa.array(values.array, from_pandas=True)
+    if not pa.types.is_string(text.type) and not pa.types.is_large_string(text.type):
+        text = text.cast(pa.large_string())
+    order = pc.sort_indices(text)  # missing values last
+    ordered = text.take(order)
+    present = len(ordered) - ordered.null_count
+    filled = pc.fill_null(ordered, "")
+    change = pc.not_equal(filled.slice(1), filled.slice(0, len(filled) - 1)).to_numpy(
+        zero_copy_only=False
+    )
+    change[present:] = False  # the missing values are one run ...
+    if 0 < present < len(filled):
+        change[present - 1] = True  # ... apart from an empty text before them
+    runs = np.concatenate([[0], np.cumsum(change, dtype="int64")])
+    codes = np.empty(len(values), dtype="int64")
+    codes[order.to_numpy()] = runs
+    return codes
+
+
+def _joined(
+    values: pd.Series, codes: np.ndarray, first: np.ndarray, sep: str
+) -> tuple[np.ndarray, list[str]]:
+    """Per group (``codes``, numbered in first-seen order; ``first`` its first row): its
+    non-empty texts, each once, in first-seen order, joined by ``sep`` — as a code per group
+    into a list of texts.  Only the groups of several rows are joined (with Arrow); a group of
+    one row keeps its text's code (the common case: no text is copied at all)."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype("string").astype("category")
+    texts = [str(t) for t in values.cat.categories]
+    row_codes = values.cat.codes.to_numpy().astype("int64")
+    usable_text = np.asarray([len(t) > 0 for t in texts] + [False])  # code -1: missing
+    usable = usable_text[row_codes]
+    empty = len(texts)
+    texts.append("")  # the code of a group with no text
+    out = np.where(usable[first], row_codes[first], empty)
     groups = len(first)
     multi = np.bincount(codes, minlength=groups) > 1
-    # a group of one row: its text, or "" (the common case: no joining at all)
-    plain = pc.if_else(pa.array(usable), text, pa.scalar("", pa.large_string()))
-    out = plain.take(pa.array(first))
     if not multi.any():
-        return out
+        return _distinct(out, texts)
     rows = np.flatnonzero(multi[codes] & usable)
-    keep = ~pd.DataFrame(
-        {"g": codes[rows], "t": text.take(pa.array(rows)).to_pandas()}
-    ).duplicated()
-    rows = rows[keep.to_numpy()]
+    keep = ~pd.DataFrame({"g": codes[rows], "t": row_codes[rows]}).duplicated().to_numpy()
+    rows = rows[keep]
     rows = rows[np.argsort(codes[rows], kind="stable")]  # by group, first-seen order within
     targets = np.flatnonzero(multi)
     sizes = np.bincount(codes[rows], minlength=groups)[targets]
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype("int64")
-    lists = pa.LargeListArray.from_arrays(pa.array(offsets), text.take(pa.array(rows)))
-    joined = pc.binary_join(lists, pa.scalar(sep, pa.large_string()))
-    both = pa.concat_arrays([out, joined])
-    where = np.arange(groups)
-    where[targets] = groups + np.arange(len(targets))
-    return both.take(pa.array(where))
+    dictionary = pa.array(texts, type=pa.large_string())
+    lists = pa.LargeListArray.from_arrays(
+        pa.array(offsets), dictionary.take(pa.array(row_codes[rows]))
+    )
+    joined, joined_codes = np.unique(
+        np.asarray(pc.binary_join(lists, pa.scalar(sep, pa.large_string())).to_pylist(),
+                   dtype=object),
+        return_inverse=True,
+    )  # fmt: skip
+    out[targets] = len(texts) + joined_codes
+    return _distinct(out, texts + [str(t) for t in joined])
+
+
+def _distinct(codes: np.ndarray, texts: list[str]) -> tuple[np.ndarray, list[str]]:
+    """``codes`` into ``texts`` re-pointed so that each text is listed once."""
+    lookup: dict[str, int] = {}
+    remap = np.asarray([lookup.setdefault(t, len(lookup)) for t in texts], dtype="int64")
+    return remap[codes], list(lookup)
 
 
 def merge_findings(raw: pd.DataFrame) -> pd.DataFrame:
@@ -335,41 +397,73 @@ def merge_findings(raw: pd.DataFrame) -> pd.DataFrame:
 
     Keys (kind, file, row, record id, rule) are numbered in first-seen order; every column but
     the joined three is the key's first row; the joined ones keep each non-empty text once, in
-    first-seen order.  No Python runs per finding (a key has one row in the common case).
+    first-seen order.  No Python runs per finding (a key has one row in the common case), and
+    each output column is taken from ``raw`` once, already in the findings' order — the merged
+    frame is never copied whole (issue 15: at a million findings, each copy is ~0.3 GB).
     """
     if raw.empty:
         return empty_findings()
     raw = raw.reset_index(drop=True)
-    codes = raw.groupby(_KEY, sort=False, dropna=False, observed=True).ngroup().to_numpy()
+    codes = _key_codes(raw)
     _, first = np.unique(codes, return_index=True)
-    merged = raw.iloc[first].reset_index(drop=True)
-    for column, sep in (("field", ";"), ("detail", "; "), ("expectations", "; ")):
-        joined = _joined(raw[column], codes, first, sep)
-        if column in _CATEGORICAL:
-            encoded = joined.dictionary_encode()
-            merged[column] = pd.Categorical.from_codes(
-                encoded.indices.to_numpy(), categories=encoded.dictionary.to_pylist()
-            )
-        else:
-            merged[column] = pd.Series(joined.to_pandas(), dtype="str")
     order = np.lexsort(
-        [
-            *(_sort_key(merged[c]) for c in reversed(["source_file", "source_row", "rule_id"])),
-        ]
+        [_sort_key(raw[c], first) for c in reversed(["source_file", "source_row", "rule_id"])]
     )
-    merged = merged.take(order)
-    for column in _PER_FAILURE:
-        if column in _CATEGORICAL:  # the same findings give the same categories, sorted
-            values = merged[column].astype("category").cat.remove_unused_categories()
-            merged[column] = values.cat.reorder_categories(sorted(values.cat.categories))
-        elif isinstance(merged[column].dtype, pd.CategoricalDtype):
-            merged[column] = merged[column].astype("str")
-    return merged[[*FINDINGS_COLUMNS, *EXTRA_COLUMNS]].reset_index(drop=True)
+    rows = first[order]  # per finding, in the findings' order: its key's first raw row
+    out = {}
+    for column in [*FINDINGS_COLUMNS, *EXTRA_COLUMNS]:
+        if column in _JOINED:
+            out[column] = _in_order(_joined(raw[column], codes, first, _JOINED[column]), order,
+                                    categorical=column in _CATEGORICAL)  # fmt: skip
+        else:
+            out[column] = _taken(raw[column], rows, categorical=column in _CATEGORICAL)
+    return pd.DataFrame(out)
 
 
-def _sort_key(values: pd.Series) -> np.ndarray:
-    """Integer codes that sort as ``values`` sort (nulls last), for a stable lexsort."""
+#: The columns a merge joins (each non-empty text once), and the separator it joins them with.
+_JOINED = {"field": ";", "detail": "; ", "expectations": "; "}
+
+
+def _in_order(joined: tuple[np.ndarray, list[str]], order: np.ndarray, *, categorical: bool):
+    """A joined column (a text code per key, in key order) in the findings' ``order``: as
+    categories, or as plain text written once."""
+    codes, texts = joined
+    codes = codes[order]
+    if categorical:
+        return _sorted_categories(pd.Categorical.from_codes(codes, categories=texts))
+    text = pa.array(texts, type=pa.string()).take(pa.array(codes))
+    return pd.Series(text.to_pandas(), dtype="str").array
+
+
+def _taken(values: pd.Series, rows: np.ndarray, *, categorical: bool):
+    """``values`` at ``rows``: a category column as categories (the findings' own, sorted) or
+    as plain text; any other column as it is."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        values = values.astype(object)
-    codes, _ = pd.factorize(values, sort=True, use_na_sentinel=True)
+        picked = pd.Categorical.from_codes(values.cat.codes.to_numpy()[rows], dtype=values.dtype)
+        if categorical:
+            return _sorted_categories(picked)
+        categories = pa.array(list(values.cat.categories), type=pa.large_string())
+        codes = picked.codes
+        text = categories.take(pa.array(codes, mask=codes < 0)).cast(pa.string())
+        return pd.Series(text.to_pandas(), dtype="str").array
+    if categorical:
+        return _sorted_categories(pd.Categorical(values.to_numpy()[rows]))
+    return values.array.take(rows)
+
+
+def _sorted_categories(values: pd.Categorical) -> pd.Categorical:
+    """The categories a column's values use, sorted: the same findings give the same dtype."""
+    values = values.remove_unused_categories()
+    return values.reorder_categories(sorted(values.categories))
+
+
+def _sort_key(values: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """Integer codes that sort as ``values[rows]`` sort (nulls last), for a stable lexsort."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # rank the few categories, not the rows
+        categories = np.asarray(values.cat.categories, dtype=object)
+        rank = np.empty(len(categories) + 1, dtype="int64")
+        rank[np.argsort(categories, kind="stable")] = np.arange(len(categories))
+        rank[-1] = len(categories)  # code -1 (missing): last
+        return rank[values.cat.codes.to_numpy()[rows]]
+    codes, _ = pd.factorize(values.iloc[rows], sort=True, use_na_sentinel=True)
     return np.where(codes < 0, codes.max() + 1, codes)

@@ -74,6 +74,9 @@ def joined_names(
 EXTRA_TEXT = "extra_text"
 _SEPARATOR = "\n¦\n"  # no detector reads across it (codes and cards allow only spaces/hyphens)
 
+#: The columns :func:`full_name` reads.
+NAME_COLUMNS = ("name", "first_name", "last_name")
+
 
 def full_name(frame: pd.DataFrame) -> pd.Series:
     """Per record, the person's name (§6.1): ``name``, or ``first_name`` and ``last_name`` joined
@@ -82,11 +85,9 @@ def full_name(frame: pd.DataFrame) -> pd.Series:
     >>> full_name(pd.DataFrame({"first_name": ["Jānis", None], "last_name": ["Bērziņš", None]})).tolist()
     ['Jānis Bērziņš', <NA>]
     """
-    name = _column(frame, "name", "string").astype("string")
-    parts = [
-        _column(frame, c, "string").astype("string").str.strip()
-        for c in ("first_name", "last_name")
-    ]
+    name_column, *part_columns = NAME_COLUMNS
+    name = _column(frame, name_column, "string").astype("string")
+    parts = [_column(frame, c, "string").astype("string").str.strip() for c in part_columns]
     joined = (parts[0].fillna("") + " " + parts[1].fillna("")).str.strip().replace("", pd.NA)
     return name.fillna(joined)
 

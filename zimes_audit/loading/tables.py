@@ -17,7 +17,8 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -62,7 +63,9 @@ class ColumnInfo:
     ``scan``: its text is scanned for personal codes and card numbers (every unknown heading is);
     ``read_as``: how its cells were read (dates, yes/no styles), for the inventory;
     ``unreadable``: cells that held text the field's type could not read;
-    ``letter``: the spreadsheet column letter.
+    ``letter``: the spreadsheet column letter;
+    ``filled``: cells that hold a value once read (counted by :class:`LoadedTable`, so the
+    inventory keeps its counts when a run lets the column's values go).
     """
 
     heading: str
@@ -73,6 +76,7 @@ class ColumnInfo:
     read_as: str | None = None
     unreadable: int = 0
     letter: str = ""
+    filled: int | None = None
 
     @property
     def classified(self) -> bool:
@@ -106,6 +110,22 @@ class LoadedTable:
     name: str = ""
     notes: tuple[str, ...] = ()
     problems: tuple[CellProblem, ...] = ()
+
+    def __post_init__(self):
+        if any(info.filled is None for info in self.columns):  # counted once, while all is here
+            counted = tuple(
+                info if info.filled is not None
+                else replace(info, filled=int(self.frame[info.column].notna().sum()))
+                for info in self.columns
+            )  # fmt: skip
+            object.__setattr__(self, "columns", counted)
+
+    def keeping(self, columns: Collection[str]) -> LoadedTable:
+        """This table with only the frame columns in ``columns`` (and its provenance): what a
+        run keeps once the findings are in, so a million records' other cells can be let go.
+        Its rows, column descriptions and counts stay as they are."""
+        kept = [c for c in self.frame.columns if c in columns or c in PROVENANCE_COLUMNS]
+        return replace(self, frame=self.frame[kept])
 
     @property
     def source(self) -> str:

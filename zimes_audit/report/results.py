@@ -98,8 +98,8 @@ def exceptions_table(result) -> pd.DataFrame:
     from zimes_audit.views.masking import masked_findings
 
     comparison = getattr(result, "comparison", None)
-    held = (comparison.status == "exception").to_numpy() if comparison is not None else []
-    if not len(result.findings) or not held.any():
+    held = (comparison.status == "exception").to_numpy() if comparison is not None else None
+    if held is None or not len(result.findings) or not held.any():  # none, or none compared
         return pd.DataFrame(columns=EXCEPTION_COLUMNS).astype("string")
     masked = masked_findings(result, held)
     decided = comparison.exception[held].reset_index(drop=True)

@@ -30,7 +30,15 @@ from zimes_audit.report.manifest import build_manifest, write_manifest
 from zimes_audit.report.resolutions import read_resolutions
 from zimes_audit.report.results import with_current_run, write_evidence
 from zimes_audit.report.safe_text import neutralise, neutralise_column
+from zimes_audit.report.workbook import READS_FACTS as workbook_reads
 from zimes_audit.report.workbook import Tracking, Volume, heading_map, write_workbook
+from zimes_audit.views.charts import READS_FACTS as charts_reads
+from zimes_audit.views.gaps import READS_FACTS as gaps_reads
+from zimes_audit.views.masking import READS_FACTS as masking_reads
+
+#: The record facts the report's writing reads (the workbook, the charts, the gaps, masking);
+#: the run keeps only these once the findings are in (audit ``keep_facts``).
+REPORT_FACTS = frozenset((*workbook_reads, *charts_reads, *gaps_reads, *masking_reads))
 
 
 def progress(message: str) -> None:
@@ -248,8 +256,10 @@ def run_report(
     release_memory()
     progress(f"validating {sum(t.rows for t in tables)} records")
     result = audit(
-        tables=tables, as_of=as_of, policy=loaded_policy, naive_gx=naive_gx, field_map=field_map
-    )
+        tables=tables, as_of=as_of, policy=loaded_policy, naive_gx=naive_gx, field_map=field_map,
+        keep_facts=REPORT_FACTS,
+    )  # fmt: skip
+    tables = result.tables  # the tables as the audit kept them (the report's facts only)
     result.timings["load"] = load_seconds
     result.memory["load"] = load_memory
     result.started = started

@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from zimes_audit.facts.derived import NAME_COLUMNS
 from zimes_audit.facts.records import record_values
 from zimes_audit.procedure.rules import load_rules
 from zimes_audit.report.labels import Labels, derived_sources, labels
@@ -47,6 +48,8 @@ SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 STATUS_RANK = {"done_still_present": 0}
 # the date a job's steps name ("orders dated up to …"), per record kind
 JOB_DATE = {"orders": "created_at", "register": "relationship_end_at"}
+#: The record facts the workbook reads (a run keeps only what its report reads: audit ``keep_facts``)
+READS_FACTS = (*NAME_COLUMNS, *IDENTIFYING[1:], *JOB_DATE.values())
 FLAGGED_COLUMNS = [  # (column, heading id, width)
     ("record_id", "record_id", 15),
     ("name", "name", 22),

@@ -60,6 +60,11 @@ ACTION_COLOURS = {
 KIND_COLOURS = dict(zip(load_catalogue().kinds, ("#4393c3", "#d6604d", "#5aae61"), strict=False))
 CATEGORY_ORDER = [*CATEGORY_LABELS]
 DPI = 110
+#: The record facts the charts read from ``result.frames`` (audit ``keep_facts``).
+READS_FACTS = (
+    "relationship_end_at", "created_at", "register_row", "consent_on_record",
+    "registered_at", "relationship_start",
+)  # fmt: skip
 
 
 def png_bytes(fig: Figure) -> bytes:

@@ -20,6 +20,8 @@ from zimes_audit.procedure.terms import in_accounting_hold
 from zimes_audit.report.reports import Report
 
 UNKNOWN = "(needs the verified inputs)"
+#: The record facts the gaps count from ``result.frames`` (audit ``keep_facts``).
+READS_FACTS = ("relationship_end_at", "marketing_on_list")
 
 
 def rule_count(findings: pd.DataFrame, rule: str, field: str | None = None) -> int:

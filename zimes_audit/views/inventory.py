@@ -57,7 +57,7 @@ COLUMNS = ("file", "heading", "field", "category", "filled", "fill_rate")
 def _records(table: LoadedTable) -> list[tuple]:
     records = []
     for info in table.columns:
-        filled = int(table.frame[info.column].notna().sum())
+        filled = info.filled
         rate = round(100 * filled / table.rows, 1) if table.rows else 0.0
         records.append((table.source, info.heading, info.field, info.category, filled, rate))
     return records

@@ -34,6 +34,7 @@ import phonenumbers
 
 from zimes_audit.checks.detect.personal_codes import code_format
 from zimes_audit.checks.findings import FINDINGS_COLUMNS
+from zimes_audit.facts.derived import NAME_COLUMNS
 from zimes_audit.facts.records import record_values
 from zimes_audit.facts.registry import PERSONAL_FACTS, SAFE_FACTS
 from zimes_audit.loading.tables import LOCAL_PREFIX, PROVENANCE_COLUMNS, UNCLASSIFIED_PREFIX
@@ -241,6 +242,10 @@ def masked_records(frame: pd.DataFrame, catalogue: Catalogue | None = None) -> p
 
 def _is_text(series: pd.Series) -> bool:
     return pd.api.types.is_string_dtype(series.dtype) or pd.api.types.is_object_dtype(series.dtype)
+
+
+#: The record facts masking reads from ``result.frames`` (audit ``keep_facts``).
+READS_FACTS = NAME_COLUMNS
 
 
 def masked_customers(result, findings: pd.DataFrame | None = None) -> pd.Series:

@@ -8,9 +8,10 @@
 from __future__ import annotations
 
 import copy
+import gc
 import resource
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -52,6 +53,7 @@ def release_memory() -> None:
 
     import pyarrow as pa
 
+    gc.collect()  # frames caught in reference cycles are freed now, not at some later stage
     pa.default_memory_pool().release_unused()
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
@@ -193,6 +195,7 @@ def audit(
     fields: str | Path | None = None,
     field_map: FieldMap | None = None,
     keep_facts: Collection[str] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> AuditResult:
     """Load the inputs, derive the facts, run the suites and collect the findings.
 
@@ -205,6 +208,7 @@ def audit(
     ``keep_facts``: once the findings are in, keep only these columns (with the provenance
     and record ids) of ``frames`` and of the tables' frames — a run keeps what its report reads,
     so a million records' other facts are not held through the writing (default: keep all).
+    ``progress`` is told, in a line, when the inputs are loaded and validation starts.
     """
     started = datetime.now(UTC)
     timings: dict[str, float] = {}
@@ -229,6 +233,8 @@ def audit(
         field_map = field_map or resolve_field_map(inputs, fields)
         tables = load_inputs(inputs, field_map)
         lap("load")
+    if progress is not None:
+        progress(f"validating {sum(t.rows for t in tables)} records")
     register_rows = _combine(tables, "register")
     order_scan, order_unpermitted = _extra_scan(tables, "orders")
     register_scan, register_unpermitted = _extra_scan(tables, "register")

@@ -132,65 +132,116 @@ def _text(column: pd.Series) -> pd.Series:
     return column.astype("string").fillna("").astype(str)
 
 
-def _sorted_fields(column: pd.Series) -> pd.Series:
-    """Each finding's field(s), sorted: computed once per distinct text (a million findings
-    name a few dozen)."""
-    codes, texts = pd.factorize(_text(column), use_na_sentinel=False)
-    done = np.array([";".join(sorted(p for p in f.split(";") if p)) for f in texts], dtype=object)
-    return pd.Series(done[codes] if len(texts) else [], index=column.index, dtype=object)
+def _few(column: pd.Series, clean=None) -> tuple[np.ndarray, list[str]]:
+    """A column of few distinct values as a code per row into its texts (missing as ``""``),
+    each text passed through ``clean`` once; texts that clean alike share a code.
+
+    >>> _few(pd.Series(["b;a", None, "a;b"]), lambda t: ";".join(sorted(t.split(";"))))
+    (array([0, 1, 0]), ['a;b', ''])
+    """
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    texts = [str(u) for u in uniques] + [""]  # code -1, missing: the last
+    if clean is not None:
+        texts = [clean(t) for t in texts]
+    lookup: dict[str, int] = {}
+    remap = np.asarray([lookup.setdefault(t, len(lookup)) for t in texts], dtype="int64")
+    return remap[codes], list(lookup)
+
+
+def _sorted(fields: str) -> str:
+    """A finding's ``;``-joined fields, sorted (the key does not depend on their order)."""
+    return ";".join(sorted(p for p in fields.split(";") if p))
+
+
+def _by_combination(columns: list[tuple[np.ndarray, list[str]]], join) -> pd.Series:
+    """``join(*texts)`` of each row's combination of coded texts (:func:`_few`), computed once
+    per distinct combination (a million findings carry a few dozen) — as categories.
+
+    >>> _by_combination([_few(pd.Series(["a", "b", "a"])), _few(pd.Series(["x", "y", "x"]))],
+    ...                 "{}-{}".format).tolist()
+    ['a-x', 'b-y', 'a-x']
+    """
+    combos = np.zeros(len(columns[0][0]), dtype="int64")
+    for codes, texts in columns:
+        combos = pd.factorize(combos * (len(texts) + 1) + codes)[0].astype("int64")
+    _, first = np.unique(combos, return_index=True)  # code i first seen at first[i]
+    texts = [texts for _, texts in columns]
+    firsts = zip(*(codes[first].tolist() for codes, _ in columns), strict=True)
+    joined = [join(*(t[c] for t, c in zip(texts, values, strict=True))) for values in firsts]
+    lookup: dict[str, int] = {}
+    remap = np.asarray([lookup.setdefault(t, len(lookup)) for t in joined], dtype="int64")
+    return pd.Series(pd.Categorical.from_codes(remap[combos], categories=list(lookup)))
 
 
 def finding_keys(findings: pd.DataFrame) -> pd.Series:
     """The stable key of each finding: kind + record id + rule + field(s); for a column-level
-    finding, file + rule + column; for a record without an id, its file and row stand in."""
-    ids = _text(findings["record_id"]).str.strip()
-    kind = _text(findings["record_kind"])
-    record = kind + ":" + ids
-    empty = np.flatnonzero((ids == "").to_numpy(dtype=bool))
+    finding, file + rule + column; for a record without an id, its file and row stand in.
+
+    Built with Arrow from per-row codes (kind, rule and fields take a few dozen values): the
+    only text per finding is the key itself."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def text(values) -> pa.Array:
+        return pa.array(values, type=pa.large_string())
+
+    ids = pa.array(findings["record_id"].array, from_pandas=True).cast(pa.large_string())
+    ids = pc.utf8_trim_whitespace(pc.fill_null(ids, pa.scalar("", pa.large_string())))
+    kind_codes, kinds = _few(findings["record_kind"])
+    nothing = pa.scalar("", pa.large_string())
+    record = pc.binary_join_element_wise(
+        text([f"{k}:" for k in kinds]).take(pa.array(kind_codes)), ids, nothing
+    )
+    empty = np.flatnonzero(pc.equal(ids, "").to_numpy(zero_copy_only=False))
     if len(empty):  # file and row (or the file alone) only where there is no record id
         some = findings.iloc[empty]
         file = _text(some["source_file"])
-        where = kind.iloc[empty] + ":" + file + "@" + some["source_row"].astype(str)
+        where = _text(some["record_kind"]) + ":" + file + "@" + some["source_row"].astype(str)
         column_level = _text(some["rule_id"]).isin(column_rules())
-        record.iloc[empty] = where.where(~column_level, file).to_numpy()
+        stand_in = where.where(~column_level, file).tolist()
+        mask = np.zeros(len(findings), dtype=bool)
+        mask[empty] = True
+        record = pc.replace_with_mask(record, pa.array(mask), text(stand_in))
     rule_fields = _by_combination(
-        [_text(findings["rule_id"]), _sorted_fields(findings["field"])], "|{}|{}".format
-    )
-    return record + rule_fields
-
-
-def _by_combination(columns: list[pd.Series], join) -> pd.Series:
-    """``join(*values)`` of each row, computed once per distinct combination of values (a
-    million findings carry a few dozen), as text.
-
-    >>> _by_combination([pd.Series(["a", "b", "a"]), pd.Series(["x", "y", "x"])], "{}-{}".format)
-    0    a-x
-    1    b-y
-    2    a-x
-    dtype: str
-    """
-    index = columns[0].index
-    combos = np.zeros(len(index), dtype="int64")
-    for column in columns:
-        codes, uniques = pd.factorize(column, use_na_sentinel=False)
-        combos = pd.factorize(combos * (len(uniques) + 1) + codes)[0].astype("int64")
-    _, first = np.unique(combos, return_index=True)  # code i first seen at first[i]
-    firsts = [c.iloc[first].tolist() for c in columns]
-    texts = [join(*values) for values in zip(*firsts, strict=True)]
-    return pd.Series(pd.array(texts, dtype="str").take(combos), index=index)
+        [_few(findings["rule_id"]), _few(findings["field"], _sorted)], "|{}|{}".format
+    ).array
+    suffix = text(list(rule_fields.categories)).take(pa.array(rule_fields.codes))
+    keys = pc.binary_join_element_wise(record, suffix, nothing)
+    return pd.Series(keys.to_pandas(), index=findings.index, dtype="str")
 
 
 def job_keys(findings: pd.DataFrame) -> pd.Series:
-    """The bulk job of each finding: rule × field × action × source file."""
-    return _by_combination(
+    """The bulk job of each finding: rule × field × action × source file (as categories: a
+    million findings make a few dozen jobs)."""
+    jobs = _by_combination(
         [
-            _text(findings["rule_id"]),
-            _sorted_fields(findings["field"]),
-            _text(findings["action"]),
-            _text(findings["source_file"]),
+            _few(findings["rule_id"]),
+            _few(findings["field"], _sorted),
+            _few(findings["action"]),
+            _few(findings["source_file"]),
         ],
         "{}|{}|{}|{}".format,
     )
+    jobs.index = findings.index
+    return jobs
+
+
+def _positions_in(keys: pd.Series, known) -> np.ndarray:
+    """Per key, its position among ``known`` (distinct texts), or -1 — by Arrow, hashing only
+    ``known`` (the current run's million keys are never turned into Python objects).
+
+    >>> _positions_in(pd.Series(["b", "x", "a"], dtype="str"), ["a", "b"]).tolist()
+    [1, -1, 0]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(known):
+        return np.full(len(keys), -1, dtype="int64")
+    values = pa.array(list(known), type=pa.large_string())
+    found = pc.index_in(pa.array(keys.array, from_pandas=True).cast(pa.large_string()),
+                        value_set=values)  # fmt: skip
+    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype("int64")
 
 
 def _shared_dates(days: np.ndarray) -> np.ndarray:
@@ -405,8 +456,9 @@ class History:
         n = len(findings)
         day = np.timedelta64(1, "D")
         today = np.datetime64(as_of, "D")
-        grace = findings["action"].map(due_days).fillna(0).astype("int64").to_numpy()
-        at = base.index.get_indexer(keys)  # the key's row in the previous run, or -1
+        action_codes, actions = _few(findings["action"])
+        grace = np.asarray([due_days.get(a, 0) for a in actions], dtype="int64")[action_codes]
+        at = _positions_in(keys, base.index)  # the key's row in the previous run, or -1
         known = at >= 0
 
         def previous_dates(column: str) -> np.ndarray:
@@ -419,7 +471,7 @@ class History:
         due[known] = previous_dates("due_date")
         # per finding: its decision (record decision, else its job's), if any
         listed = list(decisions.values())
-        which = pd.Index(list(decisions), dtype=object).get_indexer(keys) if listed else None
+        which = _positions_in(keys, list(decisions)) if listed else None
         decided = which >= 0 if listed else np.zeros(n, dtype=bool)
 
         def flag(attribute: str) -> np.ndarray:
@@ -429,7 +481,8 @@ class History:
             return decided & values[np.where(decided, which, 0)]
 
         accepted, done = flag("accepted"), flag("done")
-        exception = {c: np.full(n, None, dtype=object) for c in EXCEPTION_FIELDS}
+        exception = {c: np.full(n if accepted.any() or in_force else 0, None, dtype=object)
+                     for c in EXCEPTION_FIELDS}  # fmt: skip
         if accepted.any():
             expires = as_of + timedelta(days=exception_days) if exception_days else None
             chosen = which[accepted]
@@ -439,7 +492,7 @@ class History:
             exception["expires"][accepted] = expires.isoformat() if expires else None
         forced = np.zeros(n, dtype=bool)
         if in_force:
-            held = pd.Index(list(in_force), dtype=object).get_indexer(keys)
+            held = _positions_in(keys, list(in_force))
             forced = (held >= 0) & ~accepted
             records = list(in_force.values())
             for column in EXCEPTION_FIELDS:
@@ -451,7 +504,8 @@ class History:
         ) if excepted.any() else np.zeros(n, dtype=bool)  # fmt: skip
         excepted &= ~expired
         for column in EXCEPTION_FIELDS:
-            exception[column][~excepted] = None
+            if len(exception[column]):
+                exception[column][~excepted] = None
         status = np.full(n, "new", dtype=object)  # one shared text per status, not one per finding
         status[known] = "still_open"
         status[done] = "done_still_present"
@@ -460,7 +514,9 @@ class History:
         late = np.where(excepted, 0, (today - due).astype("int64"))
         status[((status == "new") | (status == "still_open")) & (late > 0)] = "overdue"
         index = findings.index
-        gone = base[~base.index.isin(keys)].reset_index()
+        matched = np.zeros(len(base), dtype=bool)
+        matched[at[known]] = True  # the previous run's findings still here; the rest are gone
+        gone = base[~matched].reset_index()
         return Comparison(
             keys=keys,
             jobs=jobs,

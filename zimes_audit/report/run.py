@@ -234,8 +234,7 @@ def run_report(
     ``resolutions`` a filled workbook to read decisions from (default: the previous run's);
     ``fields`` the administrator's field map (default: ``zimes-fields.toml`` beside the inputs).
     """
-    from zimes_audit.audit import audit, peak_rss_mb, release_memory
-    from zimes_audit.loading import load_inputs
+    from zimes_audit.audit import audit, peak_rss_mb
     from zimes_audit.procedure.field_map import resolve_field_map
     from zimes_audit.procedure.policy import load_policy
 
@@ -248,20 +247,13 @@ def run_report(
         raise InputNotFound(resolutions)
     loaded_policy = load_policy(policy)
     progress("loading inputs")
-    clock = time.perf_counter()
-    field_map = resolve_field_map(inputs, fields)
-    tables = load_inputs(inputs, field_map)
-    load_seconds = time.perf_counter() - clock
-    load_memory = peak_rss_mb()
-    release_memory()
-    progress(f"validating {sum(t.rows for t in tables)} records")
+    # the audit loads the inputs itself: no one else holds the loaded tables, so the facts its
+    # report does not read are let go once the findings are in (``keep_facts``)
     result = audit(
-        tables=tables, as_of=as_of, policy=loaded_policy, naive_gx=naive_gx, field_map=field_map,
-        keep_facts=REPORT_FACTS,
+        inputs, as_of=as_of, policy=loaded_policy, naive_gx=naive_gx,
+        field_map=resolve_field_map(inputs, fields), keep_facts=REPORT_FACTS, progress=progress,
     )  # fmt: skip
     tables = result.tables  # the tables as the audit kept them (the report's facts only)
-    result.timings["load"] = load_seconds
-    result.memory["load"] = load_memory
     result.started = started
     lab = labels(language)
     kinds = ",".join(sorted({t.kind for t in tables}))

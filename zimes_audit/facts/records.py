@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from zimes_audit.facts.derived import full_name
+from zimes_audit.facts.derived import NAME_COLUMNS, full_name
 
 
 def record_values(
@@ -35,6 +35,8 @@ def record_values(
         if not mine.any():
             continue
         positions = findings["record_position"].to_numpy()[mine].astype("int64")
-        values = full_name(frame) if column == "name" else frame[column]
-        out[mine] = values.to_numpy()[positions]
+        read = [c for c in (NAME_COLUMNS if column == "name" else (column,)) if c in frame]
+        records = frame[read].iloc[positions]  # only the records asked about, only what is read
+        values = full_name(records) if column == "name" else records[column]
+        out[mine] = values.to_numpy()
     return out

@@ -209,7 +209,7 @@ def _job_dates(findings: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.Se
         if frame is None or column not in frame or not mine.any():
             continue
         positions = findings.loc[mine, "record_position"].astype(int).to_numpy()
-        values = pd.to_datetime(frame[column], errors="coerce").to_numpy()[positions]
+        values = pd.to_datetime(frame[column].iloc[positions], errors="coerce").to_numpy()
         out.loc[mine] = values
     return out
 

@@ -122,6 +122,14 @@ def exceptions_table(result) -> pd.DataFrame:
     return sort_by_rule(table, "record_kind", "record_id").reset_index(drop=True)
 
 
+def facts_read() -> frozenset[str]:
+    """The record facts the evidence reads from ``result.frames``: the charts', the gaps' and
+    masking's (each module's ``READS_FACTS``)."""
+    from zimes_audit.views import charts, gaps, masking
+
+    return frozenset((*charts.READS_FACTS, *gaps.READS_FACTS, *masking.READS_FACTS))
+
+
 def result_tables(result) -> dict[str, pd.DataFrame]:
     """The tables of :data:`RESULT_TABLES` for one audit (masked; no personal value)."""
     from zimes_audit.checks.findings import FINDINGS_COLUMNS

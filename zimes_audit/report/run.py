@@ -28,17 +28,17 @@ from zimes_audit.report.labels import labels
 from zimes_audit.report.layout import DATA_DOCS, FINDINGS_CSV, MANIFEST, WORKBOOK
 from zimes_audit.report.manifest import build_manifest, write_manifest
 from zimes_audit.report.resolutions import read_resolutions
-from zimes_audit.report.results import with_current_run, write_evidence
+from zimes_audit.report.results import facts_read, with_current_run, write_evidence
 from zimes_audit.report.safe_text import neutralise, neutralise_column
 from zimes_audit.report.workbook import READS_FACTS as workbook_reads
 from zimes_audit.report.workbook import Tracking, Volume, heading_map, write_workbook
-from zimes_audit.views.charts import READS_FACTS as charts_reads
-from zimes_audit.views.gaps import READS_FACTS as gaps_reads
-from zimes_audit.views.masking import READS_FACTS as masking_reads
 
-#: The record facts the report's writing reads (the workbook, the charts, the gaps, masking);
-#: the run keeps only these once the findings are in (audit ``keep_facts``).
-REPORT_FACTS = frozenset((*workbook_reads, *charts_reads, *gaps_reads, *masking_reads))
+
+def report_facts() -> frozenset[str]:
+    """The record facts the report's writing reads (the workbook's, and the evidence's:
+    :func:`~zimes_audit.report.results.facts_read`); the run keeps only these once the findings
+    are in (audit ``keep_facts``)."""
+    return frozenset((*workbook_reads, *facts_read()))
 
 
 def progress(message: str) -> None:
@@ -251,7 +251,7 @@ def run_report(
     # report does not read are let go once the findings are in (``keep_facts``)
     result = audit(
         inputs, as_of=as_of, policy=loaded_policy, naive_gx=naive_gx,
-        field_map=resolve_field_map(inputs, fields), keep_facts=REPORT_FACTS, progress=progress,
+        field_map=resolve_field_map(inputs, fields), keep_facts=report_facts(), progress=progress,
     )  # fmt: skip
     tables = result.tables  # the tables as the audit kept them (the report's facts only)
     result.started = started

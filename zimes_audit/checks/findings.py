@@ -431,7 +431,7 @@ def _in_order(joined: tuple[np.ndarray, list[str]], order: np.ndarray, *, catego
     codes = codes[order]
     if categorical:
         return _sorted_categories(pd.Categorical.from_codes(codes, categories=texts))
-    text = pa.array(texts, type=pa.string()).take(pa.array(codes))
+    text = pa.array(texts, type=pa.large_string()).take(pa.array(codes))
     return pd.Series(text.to_pandas(), dtype="str").array
 
 
@@ -444,7 +444,7 @@ def _taken(values: pd.Series, rows: np.ndarray, *, categorical: bool):
             return _sorted_categories(picked)
         categories = pa.array(list(values.cat.categories), type=pa.large_string())
         codes = picked.codes
-        text = categories.take(pa.array(codes, mask=codes < 0)).cast(pa.string())
+        text = categories.take(pa.array(codes, mask=codes < 0))
         return pd.Series(text.to_pandas(), dtype="str").array
     if categorical:
         return _sorted_categories(pd.Categorical(values.to_numpy()[rows]))

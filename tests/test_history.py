@@ -154,3 +154,19 @@ def test_findings_are_recorded_chunk_by_chunk_all_of_them(tmp_path, monkeypatch)
     assert kept["finding_key"].tolist() == finding_keys(many).tolist()
     assert kept["source_row"].tolist() == [2, 3, 4, 5, 6]
     assert set(kept["due_date"]) == {"2026-12-01"}
+
+
+def test_keys_and_jobs_stay_with_their_findings_whatever_the_frames_index():
+    """A filtered or re-indexed findings frame keeps each finding's own key and job (by
+    position, not by index label): a key on the wrong row would match the wrong decision."""
+    whole = findings(CODE, MAIL, STALE, ("", "FIELD-UNCLASSIFIED", "REVIEW", "Krāsa"))
+    picked = whole.iloc[[3, 0, 2]]
+    assert finding_keys(picked).tolist() == [
+        "k.xlsx|FIELD-UNCLASSIFIED|Krāsa",
+        "register:K-1|PERSONAL-CODE-IN-TEXT|notes",
+        "register:K-3|RELATIONSHIP-STALE|last_activity_at",
+    ]
+    assert finding_keys(picked).index.tolist() == [3, 0, 2]
+    assert job_keys(picked).tolist() == job_keys(whole).iloc[[3, 0, 2]].tolist()
+    doubled = whole.set_axis([0, 0, 1, 1])
+    assert finding_keys(doubled).tolist() == finding_keys(whole).tolist()

@@ -397,3 +397,14 @@ def test_a_missing_policy_file_is_one_line(tmp_path):
         "Check the --policy path (or leave it out for the shipped policy)."
     ]
     assert not (tmp_path / "reports").exists() or not any((tmp_path / "reports").iterdir())
+
+
+def test_the_library_run_with_no_inputs_is_refused_not_the_sample_audited(tmp_path):
+    """``run_report([])`` names no input: it is refused as the command line refuses it, never
+    quietly taken as the shipped sample (``audit()``'s default when given no inputs at all)."""
+    from zimes_audit import errors
+    from zimes_audit.report.run import run_report
+
+    with pytest.raises(errors.NoInputFiles):
+        run_report([], AS_OF, out=tmp_path / "r", notebook=False, history=tmp_path / "h.sqlite")
+    assert not (tmp_path / "r").exists()

@@ -228,7 +228,7 @@ def audit(
     if tables is None:
         from zimes_audit.loading import load_inputs
 
-        inputs = list(inputs or ["data_samples"])
+        inputs = list(inputs) if inputs is not None else ["data_samples"]  # [] is refused
         field_map = field_map or resolve_field_map(inputs, fields)
         tables = load_inputs(inputs, field_map)
         lap("load")

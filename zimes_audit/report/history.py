@@ -201,13 +201,15 @@ def finding_keys(findings: pd.DataFrame) -> pd.Series:
         stand_in = where.where(~column_level, file).tolist()
         mask = np.zeros(len(findings), dtype=bool)
         mask[empty] = True
-        record = pc.replace_with_mask(record, pa.array(mask), text(stand_in))
+        stand_in = pa.array(stand_in, type=pa.large_string(), from_pandas=True)
+        record = pc.replace_with_mask(record, pa.array(mask), stand_in)
     rule_fields = _by_combination(
         [_few(findings["rule_id"]), _few(findings["field"], _sorted)], "|{}|{}".format
     ).array
     suffix = text(list(rule_fields.categories)).take(pa.array(rule_fields.codes))
-    keys = pc.binary_join_element_wise(record, suffix, nothing)
-    return pd.Series(keys.to_pandas(), index=findings.index, dtype="str")
+    keys = pd.Series(pc.binary_join_element_wise(record, suffix, nothing).to_pandas(), dtype="str")
+    keys.index = findings.index  # by position: the findings' own labels, whatever they are
+    return keys
 
 
 def job_keys(findings: pd.DataFrame) -> pd.Series:

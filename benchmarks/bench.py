@@ -78,7 +78,7 @@ def _pipeline(data: Path, naive_gx: bool, findings: Path | None) -> dict:
     return {
         "stages": {k: round(v, 3) for k, v in result.timings.items()},
         "memory": dict(getattr(result, "memory", {})),
-        "write_steps": {k: round(v, 3) for k, v in getattr(result, "stages", {}).items()},
+        "write_steps": {k: round(v, 3) for k, v in result.stages.items()},
         "total": round(total, 3),
         "findings": len(result.findings),
     }

@@ -111,3 +111,9 @@ def test_joined_text_and_names_join_the_filled_cells_in_column_order(rows):
     assert joined_text(frame, ["a", "b", "c"]).tolist() == [joined(r, separator) for r in rows]
     names = [[c if v is not None else None for c, v in zip("abc", r, strict=True)] for r in rows]
     assert joined_names(frame, ["a", "b", "c"]).tolist() == [joined(n, ";") for n in names]
+    labels = ["e-pasts", "tālrunis", "piezīmes"]  # a column named by its label, not its name
+    labelled = [[lab if v is not None else None for lab, v in zip(labels, r, strict=True)]
+                for r in rows]  # fmt: skip
+    assert joined_names(frame, ["a", "b", "c"], labels).tolist() == [
+        joined(n, ";") for n in labelled
+    ]

@@ -29,9 +29,9 @@ from zimes_audit.checks.runner import SuiteInfo, SuiteRunner
 from zimes_audit.facts.derived import EXTRA_TEXT, order_facts, register_facts
 from zimes_audit.loading.tables import (
     LOCAL_PREFIX,
-    PROVENANCE_COLUMNS,
     UNREADABLE_PREFIX,
     LoadedTable,
+    keep_columns,
 )
 from zimes_audit.procedure.catalogue import (
     COLUMNS_KIND,
@@ -84,6 +84,7 @@ class AuditResult:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     field_map: FieldMap | None = None  # the administrator's field map applied, if any
     memory: dict[str, float] = field(default_factory=dict)  # peak RSS (MB) so far, per stage
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per step of a run's writing
 
     @property
     def expectations_run(self) -> int:
@@ -271,10 +272,7 @@ def audit(
         lap("findings")
     if keep_facts is not None:  # the suites are done with the facts: keep what the report reads
         keep = {*keep_facts, *(kind.record_id for kind in kinds.values())}
-        frames = {
-            kind: frame[[c for c in frame.columns if c in keep or c in PROVENANCE_COLUMNS]]
-            for kind, frame in frames.items()
-        }
+        frames = {kind: keep_columns(frame, keep) for kind, frame in frames.items()}
         tables = _keeping(tables, keep)
         # what was let go is freed now, even where a reference cycle holds it (a full collection
         # costs ~0.2 s once GX is imported: once here, not between every stage)

@@ -306,12 +306,22 @@ def _key_codes(raw: pd.DataFrame) -> np.ndarray:
     >>> _key_codes(raw).tolist()
     [0, 0, 1, 2]
     """
-    codes = np.zeros(len(raw), dtype="int64")
-    for column in _KEY:
-        column_codes = _value_codes(raw[column])
-        combined = codes * (int(column_codes.max(initial=0)) + 1) + column_codes
-        codes = pd.factorize(combined)[0].astype("int64")
-    return codes
+    return combination_codes([_value_codes(raw[column]) for column in _KEY])
+
+
+def combination_codes(columns: list[np.ndarray]) -> np.ndarray:
+    """Per row, its combination of codes (one array of codes ≥ 0 per column) numbered in
+    first-seen order — a running integer code, factorised column by column, so no row's
+    combination is ever built as a tuple or a text.
+
+    >>> combination_codes([np.array([1, 1, 0, 1]), np.array([5, 5, 5, 7])]).tolist()
+    [0, 0, 1, 2]
+    """
+    combined = np.zeros(len(columns[0]) if columns else 0, dtype="int64")
+    for codes in columns:
+        combined = pd.factorize(combined * (int(codes.max(initial=0)) + 1) + codes)[0]
+        combined = combined.astype("int64")
+    return combined
 
 
 def _value_codes(values: pd.Series) -> np.ndarray:
@@ -364,7 +374,7 @@ def _joined(
     groups = len(first)
     multi = np.bincount(codes, minlength=groups) > 1
     if not multi.any():
-        return _distinct(out, texts)
+        return distinct_texts(out, texts)
     rows = np.flatnonzero(multi[codes] & usable)
     keep = ~pd.DataFrame({"g": codes[rows], "t": row_codes[rows]}).duplicated().to_numpy()
     rows = rows[keep]
@@ -382,11 +392,16 @@ def _joined(
         return_inverse=True,
     )  # fmt: skip
     out[targets] = len(texts) + joined_codes
-    return _distinct(out, texts + [str(t) for t in joined])
+    return distinct_texts(out, texts + [str(t) for t in joined])
 
 
-def _distinct(codes: np.ndarray, texts: list[str]) -> tuple[np.ndarray, list[str]]:
-    """``codes`` into ``texts`` re-pointed so that each text is listed once."""
+def distinct_texts(codes: np.ndarray, texts: list[str]) -> tuple[np.ndarray, list[str]]:
+    """``codes`` into ``texts`` re-pointed so that each text is listed once.
+
+    >>> codes, texts = distinct_texts(np.array([0, 1, 2]), ["a", "b", "a"])
+    >>> codes.tolist(), texts
+    ([0, 1, 0], ['a', 'b'])
+    """
     lookup: dict[str, int] = {}
     remap = np.asarray([lookup.setdefault(t, len(lookup)) for t in texts], dtype="int64")
     return remap[codes], list(lookup)

@@ -40,18 +40,18 @@ def _append(out: pa.Array, filled: pa.Array, piece, sep: str) -> pa.Array:
     """Per row where ``filled``: ``piece`` when ``out`` is still empty, else ``out`` + ``sep`` +
     ``piece`` (Arrow kernels, no Python step per row)."""
     empty = pc.or_kleene(pc.is_null(out), pc.equal(out, ""))
-    joined = pc.binary_join_element_wise(out, piece, sep)
+    joined = pc.binary_join_element_wise(out, piece, pa.scalar(sep, pa.large_string()))
     return pc.if_else(filled, pc.if_else(empty, piece, joined), out)
 
 
 def _as_string_series(out: pa.Array, index: pd.Index) -> pd.Series:
     """The joined column as a pandas ``string`` Series, an empty text missing."""
-    out = pc.if_else(pc.equal(out, ""), pa.scalar(None, pa.string()), out)
+    out = pc.if_else(pc.equal(out, ""), pa.scalar(None, pa.large_string()), out)
     return pd.Series(pd.array(out, dtype="string"), index=index)
 
 
 def _none(rows: int) -> pa.Array:
-    return pa.nulls(rows, pa.string())
+    return pa.nulls(rows, pa.large_string())
 
 
 def joined_names(
@@ -64,7 +64,7 @@ def joined_names(
         if column in frame:
             filled = frame[column].notna().to_numpy()
             if filled.any():
-                out = _append(out, pa.array(filled), pa.scalar(label, pa.string()), ";")
+                out = _append(out, pa.array(filled), pa.scalar(label, pa.large_string()), ";")
     return _as_string_series(out, frame.index)
 
 
@@ -101,7 +101,7 @@ def joined_text(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
         values = frame[column].astype("string")
         filled = values.notna().to_numpy()
         if filled.any():
-            text = pa.array(values.array, type=pa.string(), from_pandas=True)
+            text = pa.array(values.array, type=pa.large_string(), from_pandas=True)
             out = _append(out, pa.array(filled), text, _SEPARATOR)
     return _as_string_series(out, frame.index)
 

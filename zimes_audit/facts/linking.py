@@ -35,9 +35,8 @@ def _positions(register_keys: pd.Series, order_keys: pd.Series) -> pd.Series:
     codes, uniques = pd.factorize(both, use_na_sentinel=True)
     register_codes = codes[: len(register_keys)]
     first = np.full(len(uniques) + 1, -1, dtype=np.int64)  # the last slot: a missing key
-    # written back to front, so the first register row of each key is the one that stays
-    first[register_codes[::-1]] = np.arange(len(register_keys) - 1, -1, -1)
-    first[-1] = -1
+    keys, at = np.unique(register_codes, return_index=True)  # each key's first register row
+    first[keys[keys >= 0]] = at[keys >= 0]
     found = first[codes[len(register_keys) :]]
     return pd.Series(pd.arrays.IntegerArray(found, found < 0), index=order_keys.index)
 
@@ -58,14 +57,14 @@ def casefold(text: pd.Series) -> pd.Series:
     >>> casefold(pd.Series(["ANNA@X.LV", "Straße", None], dtype="string")).tolist()
     ['anna@x.lv', 'strasse', <NA>]
     """
-    array = pa.array(text.array, type=pa.string(), from_pandas=True)
+    array = pa.array(text.array, type=pa.large_string(), from_pandas=True)
     ascii_ = pc.fill_null(pc.string_is_ascii(array), True)
     folded = pc.ascii_lower(array)  # for ASCII, casefold is lower-casing A-Z
     if not pc.all(ascii_).as_py():
         other = ~np.asarray(ascii_)
         distinct = text[other].unique()
         folds = pd.Series([v.casefold() for v in distinct], index=distinct, dtype="string")
-        replacements = pa.array(folds.reindex(text[other]).array, type=pa.string())
+        replacements = pa.array(folds.reindex(text[other]).array, type=pa.large_string())
         folded = pc.replace_with_mask(folded, pa.array(other), replacements)
     return pd.Series(pd.array(folded, dtype="string"), index=text.index)
 

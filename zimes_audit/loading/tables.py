@@ -56,6 +56,15 @@ class Detected:
         return DELIMITER_LABELS.get(self.delimiter, self.delimiter)
 
 
+def keep_columns(frame: pd.DataFrame, columns: Collection[str]) -> pd.DataFrame:
+    """``frame`` with only its columns in ``columns`` and its provenance columns, in order.
+
+    >>> keep_columns(pd.DataFrame(columns=["email", "notes", "source_row"]), {"email"}).columns.tolist()
+    ['email', 'source_row']
+    """
+    return frame[[c for c in frame.columns if c in columns or c in PROVENANCE_COLUMNS]]
+
+
 @dataclass(frozen=True)
 class ColumnInfo:
     """One column of the input: its heading, canonical field, §6 category and frame column.
@@ -124,8 +133,7 @@ class LoadedTable:
         """This table with only the frame columns in ``columns`` (and its provenance): what a
         run keeps once the findings are in, so a million records' other cells can be let go.
         Its rows, column descriptions and counts stay as they are."""
-        kept = [c for c in self.frame.columns if c in columns or c in PROVENANCE_COLUMNS]
-        return replace(self, frame=self.frame[kept])
+        return replace(self, frame=keep_columns(self.frame, columns))
 
     @property
     def source(self) -> str:

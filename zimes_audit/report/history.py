@@ -42,6 +42,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from zimes_audit.checks.findings import combination_codes, distinct_texts
 from zimes_audit.procedure.rules import column_rules
 from zimes_audit.report.reports import TREND_COLUMNS, trend_frame
 
@@ -143,9 +144,7 @@ def _few(column: pd.Series, clean=None) -> tuple[np.ndarray, list[str]]:
     texts = [str(u) for u in uniques] + [""]  # code -1, missing: the last
     if clean is not None:
         texts = [clean(t) for t in texts]
-    lookup: dict[str, int] = {}
-    remap = np.asarray([lookup.setdefault(t, len(lookup)) for t in texts], dtype="int64")
-    return remap[codes], list(lookup)
+    return distinct_texts(codes, texts)
 
 
 def _sorted(fields: str) -> str:
@@ -161,16 +160,13 @@ def _by_combination(columns: list[tuple[np.ndarray, list[str]]], join) -> pd.Ser
     ...                 "{}-{}".format).tolist()
     ['a-x', 'b-y', 'a-x']
     """
-    combos = np.zeros(len(columns[0][0]), dtype="int64")
-    for codes, texts in columns:
-        combos = pd.factorize(combos * (len(texts) + 1) + codes)[0].astype("int64")
+    combos = combination_codes([codes for codes, _ in columns])
     _, first = np.unique(combos, return_index=True)  # code i first seen at first[i]
     texts = [texts for _, texts in columns]
     firsts = zip(*(codes[first].tolist() for codes, _ in columns), strict=True)
     joined = [join(*(t[c] for t, c in zip(texts, values, strict=True))) for values in firsts]
-    lookup: dict[str, int] = {}
-    remap = np.asarray([lookup.setdefault(t, len(lookup)) for t in joined], dtype="int64")
-    return pd.Series(pd.Categorical.from_codes(remap[combos], categories=list(lookup)))
+    codes, categories = distinct_texts(combos, joined)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=categories))
 
 
 def finding_keys(findings: pd.DataFrame) -> pd.Series:

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from zimes_audit.checks.findings import FINDINGS_COLUMNS
+from zimes_audit.checks.findings import FINDINGS_COLUMNS, combination_codes
 from zimes_audit.errors import InputNotFound
 from zimes_audit.report.folder import choose_folder, staged, sweep_abandoned
 from zimes_audit.report.history import HISTORY_FILE, History, is_synthetic, new_run_id
@@ -98,8 +98,6 @@ def stage(result, name: str) -> Iterator[None]:
     release_memory()
     clock = time.perf_counter()
     yield
-    if not isinstance(getattr(result, "stages", None), dict):
-        result.stages = {}
     result.stages[name] = result.stages.get(name, 0.0) + time.perf_counter() - clock
     result.memory[name] = peak_rss_mb()
 
@@ -141,10 +139,9 @@ def write_findings_csv(path: Path, findings) -> Path:
 
     head, tail = FINDINGS_COLUMNS[:1], FINDINGS_COLUMNS[3:]
     frame = findings.reset_index(drop=True)
-    combos = np.zeros(len(frame), dtype="int64")
-    for column in [*head, *tail]:  # one code per distinct combination, first seen first
-        codes, uniques = pd.factorize(frame[column], use_na_sentinel=False)
-        combos = pd.factorize(combos * (len(uniques) + 1) + codes)[0].astype("int64")
+    combos = combination_codes(  # one code per distinct combination, first seen first
+        [pd.factorize(frame[column], use_na_sentinel=False)[0] for column in [*head, *tail]]
+    )
     _, first = np.unique(combos, return_index=True)
     starts, ends = [], []
     for values in frame[[*head, *tail]].iloc[first].astype(object).to_numpy().tolist():

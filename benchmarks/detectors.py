@@ -40,6 +40,7 @@ import pandas as pd
 from stdnum import iban, luhn
 from stdnum.lv import pvn
 
+from benchmarks.workloads import AS_OF, VIOLATION_RATE
 from zimes_audit.checks.detect import card_numbers, contacts, personal_codes
 from zimes_audit.checks.detect.card_numbers import contains_card_number
 from zimes_audit.checks.detect.contacts import invalid_email, invalid_phone
@@ -313,11 +314,10 @@ def _clear_caches() -> None:
 
 def sample_contacts(orders: int = 4000, customers: int = 1000, seed: int = SEED) -> dict:
     """Every e-mail and phone cell of a seeded sample (orders and register), as text."""
-    from datetime import date
 
     from zimes_audit.sample import generate
 
-    sample = generate(orders, customers, seed=seed, as_of=date(2026, 11, 1), violation_rate=0.05)
+    sample = generate(orders, customers, seed=seed, as_of=AS_OF, violation_rate=VIOLATION_RATE)
     heads, reg = sample.order_headings, sample.register_headings
 
     def cells(order_field: str, register_field: str) -> pd.Series:

@@ -42,6 +42,7 @@ from pathlib import Path
 
 import polars as pl
 
+from benchmarks.workloads import AS_OF
 from zimes_audit.checks.findings import FINDINGS_COLUMNS
 from zimes_audit.loading.values import FALSE_WORDS, TRUE_WORDS
 from zimes_audit.report.safe_text import DANGEROUS_STARTS, QUOTE
@@ -49,7 +50,6 @@ from zimes_audit.report.safe_text import DANGEROUS_STARTS, QUOTE
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "zimes_audit" / "procedure" / "data"
 SUITES = ROOT / "expectations"
-AS_OF = date(2026, 11, 1)
 KINDS = ("orders", "register")
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y-%m-%d %H:%M", "%d.%m.%Y", "%d.%m.%Y %H:%M")
 FORMULA_STARTS = (*DANGEROUS_STARTS, QUOTE)

@@ -30,6 +30,7 @@ def test_bench_runs_every_case_and_the_paths_agree(tmp_path):
         assert {"write.workbook", "history"} <= set(run["ours"]["write_steps"])
         assert set(run["ours"]["write_steps"]) <= set(run["ours"]["memory"])
         assert set(run["floor"]["stages"]) == {"load", "facts", "rules", "merge", "write"}
+        assert set(run["floor"]["stages"]) <= set(run["floor"]["memory"])  # both sides' memory
         ratios = run["ours_over_floor"]
         assert set(ratios["stages"]) == {"load", "facts", "checks", "write"}
         assert ratios["total"] > 0 and ratios["process"] > 0 and run["same_findings"]

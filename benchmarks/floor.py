@@ -99,10 +99,16 @@ class Procedure:
         return self.by_heading.get(fold(heading))
 
     def kind_of(self, fields: set[str]) -> str | None:
-        for kind, spec in self.catalogue["kinds"].items():
-            if set(spec["requires"]) <= fields:
-                return kind
-        return None
+        """The kind whose required fields and one of whose ``any_of`` fields a file has; a file
+        that could be more than one is out of the floor's scope (the pipeline weighs them)."""
+        fits = [
+            kind
+            for kind, spec in self.catalogue["kinds"].items()
+            if set(spec["requires"]) <= fields and fields & set(spec["any_of"])
+        ]
+        if len(fits) > 1:
+            raise OutOfScope(f"a file that could be {' or '.join(fits)}")
+        return fits[0] if fits else None
 
 
 # ------------------------------------------------------------------------------------ reading

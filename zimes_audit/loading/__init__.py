@@ -130,28 +130,21 @@ def _built(
     return tables
 
 
-def _tables(
-    path: Path,
-    data: bytes,
-    name: str,
-    digest: str | None = None,
-    catalogue: Catalogue | None = None,
-) -> list[LoadedTable]:
-    from zimes_audit.procedure.catalogue import load_catalogue
-
-    catalogue = catalogue or load_catalogue()
-    digest = digest or hashlib.sha256(data).hexdigest()
-    return _built(path, _raws(path, data, catalogue), name, digest, catalogue)
-
-
 def load_path(
     path: str | Path, name: str | None = None, catalogue: Catalogue | None = None
 ) -> list[LoadedTable]:
     """Every table of one file: one for a CSV, one per data sheet of a workbook (read only,
     never modified).  ``name`` is the source name (default: the file name); ``catalogue``
     defaults to the package's (pass one with the administrator's field map applied)."""
+    from zimes_audit.procedure.catalogue import load_catalogue
+
     path = Path(path)
-    return _tables(path, _read_bytes(path), name or path.name, catalogue=catalogue)
+    catalogue = catalogue or load_catalogue()
+    data = _read_bytes(path)
+    digest = hashlib.sha256(data).hexdigest()
+    raws = _raws(path, data, catalogue)
+    del data  # the bytes are not needed while the cells are typed
+    return _built(path, raws, name or path.name, digest, catalogue)
 
 
 def load_file(path: str | Path, catalogue: Catalogue | None = None) -> LoadedTable:

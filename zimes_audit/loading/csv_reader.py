@@ -46,11 +46,9 @@ from zimes_audit.procedure.catalogue import Catalogue
 MAX_COLUMNS = 16384  # Excel's limit; no export is wider
 
 
-def _as_utf8(data: bytes, encoding: str) -> tuple[bytes, int]:
-    """The bytes as UTF-8 and the length of a byte-order mark to skip."""
-    if encoding in ("cp1257", "utf-16"):
-        return data.decode(encoding).encode("utf-8"), 0
-    return data, len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0
+def _utf16_as_utf8(data: bytes) -> bytes:
+    """A UTF-16 file's bytes as UTF-8 (its byte-order mark consumed by the decoding)."""
+    return data.decode("utf-16").encode("utf-8")
 
 
 _LINE_CHUNK = 1 << 24
@@ -193,7 +191,7 @@ def read_csv(path: Path, data: bytes, catalogue: Catalogue) -> RawTable:
     """Read a delimited text file's bytes; raises the typed errors of :mod:`zimes_audit.errors`."""
     encoding = sniff_encoding(data, path)
     if encoding == "utf-16":
-        data, bom = _as_utf8(data, encoding)
+        data, bom = _utf16_as_utf8(data), 0
         reading = "utf-8"
     else:
         bom = len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0

@@ -15,7 +15,7 @@ DEV     := $(VENV)/.installed-dev
 BENCH   := $(VENV)/.installed-bench
 AS_OF  ?= $(shell date +%F)
 
-.PHONY: audit test test-install lint bench lab inventory suites lock clean
+.PHONY: audit test thorough test-install lint bench lab inventory suites lock clean
 
 $(RUNTIME): pyproject.toml constraints.txt
 	@echo "zimes-audit: installing the audit's dependencies into $(VENV)/ (pandas, Great Expectations,"
@@ -52,6 +52,11 @@ audit: $(RUNTIME)
 test: $(DEV) lint
 	$(BIN)/python -m zimes_audit.checks.suites
 	$(BIN)/pytest
+
+## thorough: every test with the generated (hypothesis) tests at the counts the issues ask for
+## (hundreds of layouts and month sequences; tens of minutes)
+thorough: $(DEV)
+	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest
 
 ## test-install: the README's install route without make, on a fresh clone and venv (minutes)
 test-install: $(DEV)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, settings
 
 from zimes_audit.loading.header import column_letter
 from zimes_audit.loading.tables import (
@@ -19,6 +21,12 @@ from zimes_audit.loading.tables import (
     LoadedTable,
 )
 from zimes_audit.procedure.catalogue import load_catalogue
+
+settings.register_profile("default", deadline=None)
+settings.register_profile(
+    "thorough", deadline=None, max_examples=1000, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data_samples"

@@ -13,7 +13,7 @@ count, a quoted value spanning several lines is one row.
 >>> _ = (folder / "o.csv").write_text(text, encoding="cp1257")
 >>> raw = read_csv(folder / "o.csv", (folder / "o.csv").read_bytes(), load_catalogue())
 >>> raw.detected
-Detected(format='csv', encoding='cp1257', delimiter=';', sheet=None, header_row=3)
+Detected(format='csv', encoding='cp1257', delimiter=';', sheet=None, header_row=3, header_first=3)
 >>> raw.headings, raw.source_rows.tolist(), raw.cells[2].tolist()
 (['Pasūtījuma nr.', 'Summa', 'Piezīmes'], [4, 5, 6], ['zvanīt\\npirms', nan, nan])
 """
@@ -231,6 +231,8 @@ def read_csv(path: Path, data: bytes, catalogue: Catalogue) -> RawTable:
     if short and len(short) == int(np.count_nonzero(cells.notna().any(axis=1).to_numpy())):
         row, found = next(iter(short.items()))
         raise errors.MalformedRow(path, row=row, found=found, expected=width)
-    detected = Detected("csv", encoding, header.delimiter, None, header_row)
+    first = header.choice.first + 1 if header.choice else header_row
+    detected = Detected("csv", encoding, header.delimiter, None, header_row, header_first=first)
     evidence = f"encoding {ENCODING_NAMES[encoding]}: {ENCODING_EVIDENCE[encoding]}"
-    return RawTable(list(header.cells), cells, rows, detected, notes=(evidence,), short_rows=short)
+    notes = (evidence, header.choice.note) if header.choice else (evidence,)
+    return RawTable(list(header.cells), cells, rows, detected, notes=notes, short_rows=short)

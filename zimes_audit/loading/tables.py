@@ -40,13 +40,27 @@ DELIMITER_LABELS = {",": ",", ";": ";", "\t": "TAB"}
 
 @dataclass(frozen=True)
 class Detected:
-    """How a file was read: format, text encoding, delimiter, sheet and header row (1-based)."""
+    """How a file was read: format, text encoding, delimiter, sheet and header row (1-based,
+    the last when the header takes two rows; ``header_first`` its first)."""
 
     format: str
     encoding: str | None
     delimiter: str | None
     sheet: str | None
     header_row: int
+    header_first: int | None = None
+
+    @property
+    def header_rows(self) -> str:
+        """The header's row(s) in words: ``header row 3`` or ``header rows 2–3``.
+
+        >>> Detected("xlsx", None, None, "Klienti", 5, header_first=4).header_rows
+        'header rows 4–5'
+        """
+        first = self.header_first or self.header_row
+        if first == self.header_row:
+            return f"header row {self.header_row}"
+        return f"header rows {first}–{self.header_row}"
 
     @property
     def delimiter_label(self) -> str | None:

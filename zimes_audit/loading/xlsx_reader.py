@@ -3,9 +3,8 @@ with python-calamine.
 
 Every sheet whose header makes it an orders export or a customer register is read (one table
 each, with its sheet as provenance); the other sheets (a summary, a pivot table, notes) are
-skipped and named in the notes.  A header may take two rows with merged cells: a heading merged
-down names its column, and a group heading merged across qualifies the sub-headings under it
-(``Piekrišana`` over ``Datums`` → ``Piekrišana datums``) when that names a catalogue field.
+skipped and named in the notes.  The header is chosen by :mod:`zimes_audit.loading.header`,
+given the sheet's merged cells: it may take two rows, a group row over sub-headings.
 Every cell is turned into text the way a person reads it (``37122345678.0`` → ``"37122345678"``,
 a date cell → ISO text), so typing follows one path for CSV and Excel alike.
 
@@ -47,7 +46,12 @@ import pyarrow as pa
 import python_calamine as calamine
 
 from zimes_audit import errors
-from zimes_audit.loading.header import HEADER_SEARCH_ROWS, find_header, known_fields
+from zimes_audit.loading.header import (
+    HEADER_SEARCH_ROWS,
+    HeaderChoice,
+    choose_header,
+    known_fields,
+)
 from zimes_audit.loading.kinds import decide_kind
 from zimes_audit.loading.tables import Detected, RawTable
 from zimes_audit.procedure.catalogue import Catalogue
@@ -306,61 +310,10 @@ def _text_rows(rows: list[list[Cell]]) -> list[list[str]]:
     return [[cell_text(v) or "" for v in row] for row in rows]
 
 
-def _fill_merged(top: list[list[str]], merged) -> None:
-    """Copy each merged heading into every cell its merge covers (within ``top``)."""
-    for (r0, c0), (r1, c1) in merged or ():
-        if r0 >= len(top) or c0 >= len(top[r0]):
-            continue
-        value = top[r0][c0]
-        for r in range(r0, min(r1, len(top) - 1) + 1):
-            for c in range(c0, min(c1, len(top[r]) - 1) + 1):
-                if not top[r][c]:
-                    top[r][c] = value
-
-
-def _qualified(group: str, sub: str, catalogue: Catalogue) -> str:
-    """The heading of a column under a group heading: ``group sub`` when that names a field
-    (``Piegādes`` + ``adrese``), the sub-heading when only it names one (``Kontakti`` over
-    ``E-pasts``), else ``group sub`` — never a guess when both name fields.
-
-    >>> from zimes_audit.procedure.catalogue import load_catalogue
-    >>> cat = load_catalogue()
-    >>> _qualified("Piegādes", "adrese", cat), _qualified("Kontakti", "E-pasts", cat)
-    ('Piegādes adrese', 'E-pasts')
-    >>> _qualified("Klienta ID", "Klienta ID", cat), _qualified("Piekrišana", "Datums", cat)
-    ('Klienta ID', 'Piekrišana Datums')
-    """
-    if not group or not sub or group == sub:
-        return sub or group
-    qualified = f"{group} {sub}"
-    if catalogue.field_for(qualified) is not None:
-        return qualified
-    if catalogue.field_for(sub) is not None and catalogue.field_for(group) is None:
-        return sub
-    return qualified
-
-
-def _header(top: list[list[str]], merged, catalogue: Catalogue) -> tuple[int, list[str]] | None:
-    """``(last header row, headings)`` of a sheet's top rows, or ``None``.
-
-    A header row taking part in a merge that reaches further down (a heading merged down over
-    two rows) continues to the merge's last row; a heading then is the sub-heading of that last
-    row, qualified by the group heading above when that names a catalogue field.
-    """
-    _fill_merged(top, merged)
-    found = find_header(top, catalogue)
-    if found is None:
-        return None
-    first = last = found[0]
-    for (r0, _), (r1, _) in merged or ():
-        if r0 <= first < r1 < HEADER_SEARCH_ROWS:
-            last = max(last, min(r1, len(top) - 1))
-    if last == first:
-        return first, list(top[first])
-    headings = []
-    for group, sub in zip(top[first], top[last], strict=True):
-        headings.append(_qualified(group, sub, catalogue))
-    return last, headings
+def _header(top: list[list[str]], merged, catalogue: Catalogue) -> HeaderChoice | None:
+    """The header of a sheet's top rows (:func:`~zimes_audit.loading.header.choose_header`:
+    one row, or a group row over sub-headings with its merged cells), or ``None``."""
+    return choose_header(top, catalogue, list(merged or ()))
 
 
 _TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default "str" dtype
@@ -446,9 +399,8 @@ def _guard(path: Path, name: str, cells: int, rows: int, columns: int) -> None:
         raise errors.TooLargeSheet(path, sheet=name, rows=rows, columns=columns, limit=MAX_CELLS)
 
 
-def _raw(
-    path: Path, sheet, name: str, last: int, headings: list[str], scan: SheetScan | None
-) -> RawTable:
+def _raw(path: Path, sheet, name: str, header: HeaderChoice, scan: SheetScan | None) -> RawTable:
+    last, headings = header.last, list(header.headings)
     rows = sheet.to_python(skip_empty_area=False)
     body = rows[last + 1 :]
     width = max(len(headings), len(rows[0]) if rows else 0)
@@ -468,8 +420,9 @@ def _raw(
         headings,
         cells,
         np.arange(first, first + len(body), dtype=np.int64),
-        Detected(suffix, None, None, name, last + 1),
+        Detected(suffix, None, None, name, last + 1, header_first=header.first + 1),
         unreadable=unreadable,
+        notes=(header.note,),
     )
 
 
@@ -479,7 +432,7 @@ def read_workbook(path: Path, data: bytes, catalogue: Catalogue) -> list[RawTabl
     check_container(data, path)
     scans = _scans(data, path)
     book = _open(data, path)
-    taken: list[tuple[str, object, int, list[str]]] = []
+    taken: list[tuple[str, object, HeaderChoice]] = []
     fallback = None
     skipped: list[str] = []
     try:
@@ -497,23 +450,19 @@ def read_workbook(path: Path, data: bytes, catalogue: Catalogue) -> list[RawTabl
                     f"sheet '{errors.one_line(name)}' skipped: no recognisable header row"
                 )
                 continue
-            last, headings = header
-            decision = decide_kind(known_fields(headings, catalogue), catalogue)
+            decision = decide_kind(known_fields(header.headings, catalogue), catalogue)
             if decision.kind is None and not decision.tie:
                 skipped.append(
                     f"sheet '{errors.one_line(name)}' skipped: neither kind ({decision.why})"
                 )
-                fallback = fallback or (name, sheet, last, headings)
+                fallback = fallback or (name, sheet, header)
                 continue
-            taken.append((name, sheet, last, headings))
+            taken.append((name, sheet, header))
         if not taken:
             if fallback is None:
                 raise errors.UnknownHeading(path)
             taken = [fallback]
-        tables = [
-            _raw(path, sheet, name, last, heads, scans.get(name))
-            for name, sheet, last, heads in taken
-        ]
+        tables = [_raw(path, sheet, name, header, scans.get(name)) for name, sheet, header in taken]
     except calamine.PasswordError:
         raise errors.ProtectedWorkbook(path) from None
     except _OPEN_ERRORS:
@@ -523,7 +472,7 @@ def read_workbook(path: Path, data: bytes, catalogue: Catalogue) -> list[RawTabl
     first = tables[0]
     tables[0] = RawTable(
         first.headings, first.cells, first.source_rows, first.detected,
-        unreadable=first.unreadable, notes=tuple(skipped),
+        unreadable=first.unreadable, notes=(*first.notes, *skipped),
     )  # fmt: skip
     return tables
 

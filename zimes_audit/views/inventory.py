@@ -16,6 +16,7 @@ the catalogue does not know ``?? UNKNOWN``.
   kind: Mozello orders export · rows: 1 · sha256: ...
   read as: csv, utf-8, delimiter ;, header row 1
   note: encoding UTF-8: every byte of the file is UTF-8
+  note: header row 1: names 3 catalogue fields, 2 of them orders fields (order id, total)
   note: taken as Mozello orders export: orders headings: order id, total (2)
   column          field          category               filled
   Pasūtījuma nr.  order_id       operational            100.0%
@@ -79,7 +80,7 @@ def _describe(table: LoadedTable) -> list[str]:
         how.append(f"delimiter {d.delimiter_label}")
     if d.sheet:
         how.append(f"sheet '{d.sheet}'")
-    how.append(f"header row {d.header_row}")
+    how.append(d.header_rows)
     label = load_catalogue().kinds[table.kind].label
     lines = [
         one_line(table.path)

@@ -38,14 +38,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from zimes_audit.loading.tables import LOCAL_PREFIX, UNCLASSIFIED_PREFIX, ColumnInfo
-from zimes_audit.procedure.catalogue import UNCLASSIFIED, Catalogue
+from zimes_audit.procedure.catalogue import UNCLASSIFIED, Catalogue, normalise_heading
 
 HEADER_SEARCH_ROWS = 20
 MIN_KNOWN_HEADINGS = 2
-# a group heading naming a field of this type is a topic (``Klients`` over ``Klienta ID``), and a
-# sub-heading naming a field of its own stands under it; a group naming a typed field
-# (``Piekrišana`` over ``Datums``) is what its sub-headings are about: never dropped for a guess
-TOPIC_TYPES = frozenset({"text"})
+# a sub-heading of one word naming a field of these types is a bare date (``Datums`` under
+# ``Piekrišana``): the date of what its group names, never taken as a field of its own
+BARE_TYPES = frozenset({"date", "datetime"})
 
 Span = tuple[
     tuple[int, int], tuple[int, int]
@@ -70,8 +69,9 @@ def known_fields(row: Sequence[str], catalogue: Catalogue) -> set[str]:
 
 def qualified(group: str, sub: str, catalogue: Catalogue) -> str:
     """The heading of a column under a group heading: ``group sub`` when that names a field
-    (``Piegādes`` + ``adrese``); the sub-heading when it names a field and the group names none
-    or only a topic (``Kontakti`` or ``Klients`` over ``E-pasts``); else ``group sub``.
+    (``Piegādes`` + ``adrese``); else the sub-heading when it names a field (``Kontakti`` or
+    ``Klients`` over ``E-pasts``), unless it is a bare date under a group naming a field
+    (``Piekrišana`` over ``Datums``: the consent's date, not the order's); else ``group sub``.
 
     >>> from zimes_audit.procedure.catalogue import load_catalogue
     >>> cat = load_catalogue()
@@ -79,6 +79,8 @@ def qualified(group: str, sub: str, catalogue: Catalogue) -> str:
     ('Piegādes adrese', 'E-pasts')
     >>> qualified("Klients", "Klienta ID", cat), qualified("Piekrišana", "Datums", cat)
     ('Klienta ID', 'Piekrišana Datums')
+    >>> qualified("Piegāde", "Adrese", cat), qualified("Piegāde", "Piezīmes", cat)
+    ('Adrese', 'Piezīmes')
     >>> qualified("Piezīmes", "", cat), qualified("", "E-pasts", cat)
     ('Piezīmes', 'E-pasts')
     """
@@ -88,10 +90,11 @@ def qualified(group: str, sub: str, catalogue: Catalogue) -> str:
     joined = f"{group} {sub}"
     if catalogue.field_for(joined) is not None:
         return joined
-    sub_field, group_field = catalogue.field_for(sub), catalogue.field_for(group)
-    if sub_field is not None and (group_field is None or group_field.type in TOPIC_TYPES):
-        return sub
-    return joined
+    field = catalogue.field_for(sub)
+    if field is None:
+        return joined
+    bare = field.type in BARE_TYPES and len(normalise_heading(sub).split()) == 1
+    return joined if bare and catalogue.field_for(group) is not None else sub
 
 
 def _text(row: Sequence[str], at: int) -> str:

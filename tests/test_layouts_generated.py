@@ -119,7 +119,8 @@ def _blocks(headings, groups) -> list[list[int]]:
     """The columns as blocks that stay together when shuffled: each group, each other column."""
     grouped = {c for _, first, last in groups for c in range(first, last + 1)}
     blocks = [list(range(first, last + 1)) for _, first, last in groups]
-    return blocks + [[c] for c in range(len(headings)) if c not in grouped]
+    blocks += [[c] for c in range(len(headings)) if c not in grouped]
+    return sorted(blocks)  # in file order: the identity order is the plain file
 
 
 def _number(text: str) -> float:
@@ -316,7 +317,7 @@ def test_every_dressed_heading_names_the_same_field():
 
 
 @settings(
-    max_examples=examples(default=15, thorough=200),
+    max_examples=examples(default=10, thorough=200),
     deadline=None,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # an audit a case: shrinking takes minutes
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -170,8 +170,9 @@ def _below(kind, headings, rows, columns, layout: Layout, grid: Grid) -> None:
         grid.rows.append([])
     if layout.totals:
         at_number = columns.index(headings.index(summed))
-        filled = [at for at, c in enumerate(columns) if c >= 0 and at != at_number]
-        word_at = filled[min(layout.totals, 3) - 1]
+        first = [at for at, c in enumerate(columns) if c >= 0][:3]  # the first columns
+        filled = [at for at in first if at != at_number]
+        word_at = filled[(layout.totals - 1) % len(filled)]
         total = [""] * len(columns)
         total[word_at] = ("Kopā:", "KOPĀ", "Total", "Summa")[layout.totals % 4]
         if kind == "register":

@@ -11,6 +11,7 @@ or xlsxwriter).  Each must give the same findings (rule, record id, field) as th
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from dataclasses import dataclass
 
@@ -281,7 +282,9 @@ def findings_of(paths) -> set[tuple[str, str, str]]:
     }
 
 
-PLAIN = Layout("csv", 0, 0, "none", (), False, "none", 0, 0, False, (), "plain", (";", "utf-8"), False)
+PLAIN = Layout(
+    "csv", 0, 0, "none", (), False, "none", 0, 0, False, (), "plain", (";", "utf-8"), False
+)
 
 
 @pytest.fixture(scope="module")
@@ -289,9 +292,8 @@ def plain_findings(tmp_path_factory) -> set[tuple[str, str, str]]:
     folder = tmp_path_factory.mktemp("plain")
     paths = []
     for kind in SOURCES:
-        blocks = len(_blocks(SOURCES[kind][0], SOURCES[kind][2]))
-        order = tuple(range(blocks))
-        paths.append(write(folder, kind, PLAIN.__class__(**{**PLAIN.__dict__, "order": order})))
+        order = tuple(range(len(_blocks(SOURCES[kind][0], SOURCES[kind][2]))))
+        paths.append(write(folder, kind, dataclasses.replace(PLAIN, order=order)))
     return findings_of(paths)
 
 
@@ -320,7 +322,11 @@ def test_every_dressed_heading_names_the_same_field():
 @settings(
     max_examples=examples(default=10, thorough=200),
     deadline=None,
-    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # an audit a case: shrinking takes minutes
+    phases=[
+        Phase.explicit,
+        Phase.reuse,
+        Phase.generate,
+    ],  # an audit a case: shrinking takes minutes
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(register=layouts("register"), orders=layouts("orders"))

@@ -57,7 +57,7 @@ from zimes_audit.loading.tables import (
     RawTable,
 )
 from zimes_audit.loading.values import EXPECTED, clean_text, read_column
-from zimes_audit.procedure.catalogue import Catalogue
+from zimes_audit.procedure.catalogue import Catalogue, Kind
 
 
 def _joined(masks: list[np.ndarray], labels: list[str], rows: int, sep: str) -> pd.Series:
@@ -66,6 +66,16 @@ def _joined(masks: list[np.ndarray], labels: list[str], rows: int, sep: str) -> 
     for mask, label in zip(masks, labels, strict=True):
         out = np.where(mask, np.where(out == "", label, out + sep + label), out)
     return pd.Series(out, dtype="string").replace("", pd.NA)
+
+
+def _kind(path: Path, columns: list[ColumnInfo], catalogue: Catalogue) -> tuple[Kind, str]:
+    """The kind the columns' fields make, and the note saying why (a tie or none is refused)."""
+    decision = decide_kind({info.field for info in columns if info.field}, catalogue)
+    if decision.tie:
+        raise errors.AmbiguousKind(path, why=decision.why)
+    if decision.kind is None:
+        raise errors.UnknownFileKind(path, missing=decision.why)
+    return decision.kind, f"taken as {decision.kind.label}: {decision.why}"
 
 
 def _kept_column(raw: RawTable, i: int, text: pd.Series | None, keep: np.ndarray) -> bool:
@@ -92,13 +102,8 @@ def build_table(
     for where in raw.unreadable.values():
         keep |= np.isin(raw.source_rows, list(where))
     mapped = list(enumerate(map_columns(raw.headings, catalogue)))
-    decision = decide_kind({info.field for _, info in mapped if info.field}, catalogue)
-    if decision.tie:
-        raise errors.AmbiguousKind(path, why=decision.why)
-    kind = decision.kind
-    if kind is None:
-        raise errors.UnknownFileKind(path, missing=decision.why)
-    notes = [*raw.notes, f"taken as {kind.label}: {decision.why}"]
+    kind, why = _kind(path, [info for _, info in mapped], catalogue)
+    notes = [*raw.notes, why]
     id_column = next((i for i, info in mapped if info.field == kind.record_id), None)
     margins = find_margins(cells, keep, id_column)
     notes += margins.notes(raw.source_rows)

@@ -1,15 +1,16 @@
 """Finding the header among a file's first rows and turning its headings into columns.
 
 Every row among the first ``HEADER_SEARCH_ROWS`` is a candidate, and so is every pair of
-adjacent rows read as a two-row header (the upper one holding more than a lone title): a group row (``Klients``, ``Kontaktinformācija`` …)
-over sub-headings, a group merged across its span qualifying the sub-headings under it
-(:func:`qualified`), a heading merged down across both rows (or written only in the upper row)
-taking its own text.  The candidate taken is the one whose headings name the most catalogue
-fields of one kind (``[kinds.*]``), the kind's required fields first (a customer register
-needs its customer id), then the most catalogue fields of any kind, then the most headings,
-then the fewest rows, then the earliest (:class:`HeaderChoice`).  At least ``MIN_KNOWN_HEADINGS`` fields must be
-named.  Rows above the header holding text are titles, skipped and named; the choice says why
-it was taken, for the inventory.
+adjacent rows read as a two-row header (the upper one holding more than a lone title): a group
+row (``Klients``, ``Kontaktinformācija`` …) over sub-headings, a group merged across its span
+qualifying the sub-headings under it (:func:`qualified`), a heading merged down across both rows
+(or written only in the upper row) taking its own text.  The candidate taken is the one whose
+headings name the most catalogue fields of one kind (``[kinds.*]``), the kind's required fields
+first (a customer register needs its customer id), then the most catalogue fields of any kind,
+then the most headings, then the fewest rows, then the earliest (:class:`HeaderChoice`).  At
+least ``MIN_KNOWN_HEADINGS`` fields must be named.  Rows above the header holding text are
+titles, skipped and named; the choice says why it was taken, for the inventory.  Headings are
+matched by :meth:`Catalogue.field_for <zimes_audit.procedure.catalogue.Catalogue.field_for>`.
 
 >>> from zimes_audit.procedure.catalogue import load_catalogue
 >>> cat = load_catalogue()
@@ -208,15 +209,6 @@ def choose_header(
         titles = tuple(r for r in range(first) if any((c or "").strip() for c in rows[r]))
         best = HeaderChoice(first, last, headings, kind, ordered, own, titles, score)
     return best
-
-
-def find_header(rows: Sequence[Sequence[str]], catalogue: Catalogue) -> tuple[int, int] | None:
-    """``(index, number of known fields)`` of the best one-row header among ``rows``, or
-    ``None`` (the single-row view of :func:`choose_header`)."""
-    choice = choose_header(rows, catalogue)
-    if choice is None:
-        return None
-    return choice.last, len(choice.fields)
 
 
 def map_columns(headings: Sequence[str], catalogue: Catalogue) -> list[ColumnInfo]:

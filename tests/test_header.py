@@ -106,3 +106,15 @@ def test_a_last_record_with_one_value_is_kept(tmp_path):
     assert table.rows == 10 and table.frame["customer_id"].iloc[-2] == "K-0109"
     assert table.frame["name"].iloc[-1] == "Ivars Vītols"
     assert not any("left out" in note for note in table.notes)
+
+
+def test_a_footnote_in_an_empty_first_column_does_not_hide_the_totals_word(tmp_path):
+    """Found by the generated layouts: column A holds nothing but the footnote, the totals word
+    stands in the third column holding values, the count under the id column."""
+    rows = [["", *REGISTER_HEADINGS], *(["", *r] for r in REGISTER_ROWS)]
+    rows.append(["", "", "8", "Kopā"])  # id (column C) holds the count, the word in column D
+    rows.append(["* Dati uz 30.11.2026"])
+    table = load_path(write_csv(tmp_path / "klienti.csv", rows))[0]
+    assert table.rows == 8
+    assert "row 10: a totals row, left out" in table.notes
+    assert "row 11: a footnote line, left out" in table.notes

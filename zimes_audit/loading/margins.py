@@ -5,8 +5,8 @@ rows are left out of the records (and named in the inventory), in any kind of fi
 
 - a **totals row** (a subtotal too): a totals word (``TOTALS_WORDS``: ``Kopā``, ``Kopā:``,
   ``Total``, ``Summa``, ``Starpsumma`` …, or the word with a number: ``Kopā: 12``) in one of the
-  row's first ``TOTALS_COLUMNS`` columns holding values, every other cell of the row a number or
-  blank; or, with the record id blank, a totals word as the row's first filled cell (the sum
+  row's first ``TOTALS_COLUMNS`` columns holding values (in the rows of two values or more),
+  every other cell of the row a number or blank; or, with the record id blank, a totals word as the row's first filled cell (the sum
   under the amounts, its label anywhere to the left);
 - a **footnote line**: below the last row of data (a row of two or more cells), a row of one
   lone text that reads as a note, not a value: it opens with a footnote mark (``*``, ``†``,
@@ -113,8 +113,12 @@ def _label_first(cells: dict[int, pd.Series], rows: np.ndarray) -> np.ndarray:
     return rows[is_totals_cell(first)]
 
 
-def _totals(cells: dict[int, pd.Series], keep: np.ndarray, id_column: int | None) -> np.ndarray:
-    with_values = [i for i, s in cells.items() if s.notna().any()]
+def _totals(
+    cells: dict[int, pd.Series], keep: np.ndarray, id_column: int | None, rows: np.ndarray
+) -> np.ndarray:
+    """``rows``: the rows of two or more values, whose columns count as holding values (a
+    lone footnote in an otherwise empty column does not make it one of the first)."""
+    with_values = [i for i, s in cells.items() if s.notna().to_numpy()[rows].any()]
     labelled = np.zeros(len(keep), dtype=bool)
     for i in with_values[:TOTALS_COLUMNS]:
         labelled |= is_totals_cell(cells[i])
@@ -132,13 +136,18 @@ def _totals(cells: dict[int, pd.Series], keep: np.ndarray, id_column: int | None
     return out
 
 
-def _footnotes(cells: dict[int, pd.Series], keep: np.ndarray, totals: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(keep), dtype=bool)
-    if not len(keep):
-        return out
-    filled = np.zeros(len(keep), dtype=np.int64)
+def _filled(cells: dict[int, pd.Series], rows: int) -> np.ndarray:
+    """Per row, how many cells hold a value."""
+    filled = np.zeros(rows, dtype=np.int64)
     for series in cells.values():
         filled += series.notna().to_numpy()
+    return filled
+
+
+def _footnotes(
+    cells: dict[int, pd.Series], keep: np.ndarray, totals: np.ndarray, filled: np.ndarray
+) -> np.ndarray:
+    out = np.zeros(len(keep), dtype=bool)
     data = np.flatnonzero((filled >= 2) & keep & ~totals)
     below = np.arange(len(keep)) > (data[-1] if data.size else -1)
     for at in np.flatnonzero(below & keep & ~totals & (filled == 1)):
@@ -151,5 +160,6 @@ def find_margins(cells: dict[int, pd.Series], keep: np.ndarray, id_column: int |
     """The totals rows and footnote lines among the rows ``keep`` marks (the rows with a value),
     ``cells`` being the table's columns of cleaned text (missing = empty) in file order and
     ``id_column`` the key of its record id column."""
-    totals = _totals(cells, keep, id_column)
-    return Margins(totals, _footnotes(cells, keep, totals))
+    filled = _filled(cells, len(keep))
+    totals = _totals(cells, keep, id_column, filled >= 2)
+    return Margins(totals, _footnotes(cells, keep, totals, filled))

@@ -66,11 +66,13 @@ lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## bench: detector accuracy and speed (published vectors, look-alike corpus), then the audit
+## bench: heading classification on the held-out list (right / unknown / WRONG, a second), then
+## detector accuracy and speed (published vectors, look-alike corpus), then the audit
 ## against an independent floor at 1M orders + 200k register rows, kind and unkind workloads
 ## (prints figures, writes bench-out/detectors.json and bench-out/bench.json; docs/performance.md).
 ## BENCH_ARGS="--sizes 200000:40000" for a smaller run.
 bench: $(BENCH)
+	$(BIN)/python -m benchmarks.headings --out bench-out
 	$(BIN)/python -m benchmarks.detectors --out bench-out
 	$(BIN)/python -m benchmarks.bench --out bench-out $(BENCH_ARGS)
 

@@ -74,7 +74,14 @@ class ColumnInfo:
     ``unreadable``: cells that held text the field's type could not read;
     ``letter``: the spreadsheet column letter;
     ``filled``: cells that hold a value once read (counted by :class:`LoadedTable`, so the
-    inventory keeps its counts when a run lets the column's values go).
+    inventory keeps its counts when a run lets the column's values go);
+    ``matched_by``: how the heading was matched to its field — ``"heading"`` (a synonym of the
+    catalogue), ``"field map"`` (the administrator's), ``"words"`` (only its stems and
+    abbreviations: :mod:`zimes_audit.procedure.words`) or ``"values"`` (its cells are personal
+    codes or card numbers, whatever the heading says: :mod:`zimes_audit.loading.evidence`);
+    ``suggestion``: for an unknown heading, the field its values clearly hold (``"email"``);
+    ``evidence``: what the values showed, in counts only ("97 of 100 values are valid personal
+    codes") — never a value.
     """
 
     heading: str
@@ -86,6 +93,9 @@ class ColumnInfo:
     unreadable: int = 0
     letter: str = ""
     filled: int | None = None
+    matched_by: str | None = None
+    suggestion: str | None = None
+    evidence: str | None = None
 
     @property
     def classified(self) -> bool:

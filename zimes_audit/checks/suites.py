@@ -25,7 +25,12 @@ from pathlib import Path
 
 from zimes_audit.errors import SuiteError
 from zimes_audit.facts.derived import EXTRA_TEXT
-from zimes_audit.loading.tables import UNREADABLE_DETAIL, UNREADABLE_FIELDS
+from zimes_audit.loading.tables import (
+    COLUMN_DETAIL,
+    UNCLASSIFIED_DETAIL,
+    UNREADABLE_DETAIL,
+    UNREADABLE_FIELDS,
+)
 from zimes_audit.procedure.catalogue import COLUMNS_KIND, load_catalogue
 from zimes_audit.procedure.rules import load_rules
 
@@ -95,7 +100,7 @@ def _common() -> list[dict]:
         _exp(
             "expect_column_values_to_be_null",
             "FIELD-UNPERMITTED",
-            "value in a column the field map declares not permitted ({field})",
+            "value in a column not permitted by the field map or by its values ({field})",
             field_from="local_unpermitted_filled",
             column="local_unpermitted_filled",
         )
@@ -278,14 +283,15 @@ def _register_only() -> list[dict]:
 def _columns() -> list[dict]:
     """Column-level expectations, over one row per input column (file × heading; see
     :func:`zimes_audit.audit.columns_frame`): a heading neither the catalogue nor the field map
-    knows, in a column that holds values, is one FIELD-UNCLASSIFIED finding (§6)."""
+    knows, in a column that holds values, is one FIELD-UNCLASSIFIED finding (§6); its detail
+    adds the field the column's values suggest, if any (:mod:`zimes_audit.loading.evidence`)."""
     return [
         _exp(
             "expect_column_values_to_not_be_in_set",
             "FIELD-UNCLASSIFIED",
-            "heading neither the field catalogue nor the field map knows "
-            "(map it in zimes-fields.toml or delete the column)",
+            UNCLASSIFIED_DETAIL,
             field_from="heading",
+            detail_from=COLUMN_DETAIL,
             column="category",
             value_set=["unclassified"],
             row_condition=_cond_eq("holds_values", True),

@@ -35,6 +35,13 @@ UNREADABLE_FIELDS = "unreadable_fields"
 #: scanned like free text, so a personal code typed into a date column is still found.
 UNREADABLE_PREFIX = "unreadable:"
 UNREADABLE_DETAIL = "unreadable_detail"
+#: The FIELD-UNCLASSIFIED finding's detail, and the column of the columns frame that holds it
+#: per column: this wording, then what the column's values suggest, if anything.
+UNCLASSIFIED_DETAIL = (
+    "heading neither the field catalogue nor the field map knows "
+    "(map it in zimes-fields.toml or delete the column)"
+)
+COLUMN_DETAIL = "column_detail"
 DELIMITER_LABELS = {",": ",", ";": ";", "\t": "TAB"}
 
 
@@ -100,6 +107,19 @@ class ColumnInfo:
     @property
     def classified(self) -> bool:
         return self.field is not None
+
+    @property
+    def detail(self) -> str:
+        """The detail of the column's FIELD-UNCLASSIFIED finding, with what its values suggest.
+
+        >>> ColumnInfo("E-pasta kontakts", None, "unclassified", "unclassified:E-pasta kontakts",
+        ...            suggestion="email", evidence="40 of 40 values are valid e-mail addresses"
+        ...            ).detail.split("; ")[1]
+        'its values suggest email: 40 of 40 values are valid e-mail addresses'
+        """
+        if self.suggestion:
+            return f"{UNCLASSIFIED_DETAIL}; its values suggest {self.suggestion}: {self.evidence}"
+        return UNCLASSIFIED_DETAIL
 
 
 @dataclass(frozen=True)

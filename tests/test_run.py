@@ -397,8 +397,9 @@ def test_the_library_run_with_no_inputs_is_refused_not_the_sample_audited(tmp_pa
     """``run_report([])`` names no input: it is refused as the command line refuses it, never
     quietly taken as the shipped sample (``audit()``'s default when given no inputs at all)."""
     from zimes_audit import errors
-    from zimes_audit.report.run import run_report
+    from zimes_audit.report.run import RunRequest, run_report
 
     with pytest.raises(errors.NoInputFiles):
-        run_report([], AS_OF, out=tmp_path / "r", notebook=False, history=tmp_path / "h.sqlite")
+        run_report(RunRequest([], AS_OF, out=tmp_path / "r", notebook=False,
+                              history=tmp_path / "h.sqlite"))  # fmt: skip
     assert not (tmp_path / "r").exists()

@@ -320,10 +320,10 @@ def _run(args: argparse.Namespace) -> int:
     if args.out is not None:
         check_target(args.out)
 
-    from zimes_audit.report.run import run_report
+    from zimes_audit.report.run import RunRequest, run_report
 
     as_of = args.as_of or date.today()
-    folder, result = run_report(
+    request = RunRequest(
         args.inputs,
         as_of,
         out=args.out,
@@ -336,6 +336,7 @@ def _run(args: argparse.Namespace) -> int:
         fields=args.fields,
         command=["zimes-audit", *args.argv],
     )
+    folder, result = run_report(request)
     _print_skipped(getattr(result.tables, "skipped", []))
     print(
         f"Audit as of {as_of.isoformat()}: {len(result.findings)} findings "

@@ -110,8 +110,8 @@ def parse_policy(data: bytes | str, source: str) -> Policy:
     if region not in phonenumbers.SUPPORTED_REGIONS:
         raise PolicyError(source, problem="'phones.default_region' is not a region code")
     sheet = raw.get("workbook", {})
-    threshold = sheet.get("bulk_job_threshold", 1000)
-    examples = sheet.get("bulk_job_examples", 20)
+    threshold = sheet.get("bulk_job_threshold", Policy.bulk_job_threshold)
+    examples = sheet.get("bulk_job_examples", Policy.bulk_job_examples)
     lapse = raw.get("exceptions", {}).get("valid_days")
     for name, value in (("workbook.bulk_job_threshold", threshold),
                         ("workbook.bulk_job_examples", examples)):  # fmt: skip

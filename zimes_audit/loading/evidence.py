@@ -98,6 +98,7 @@ def sample(text: pd.Series, size: int) -> pd.Series:
 
 
 def _birth_dates(dates: pd.Series) -> int:
+    """Dates of birth: in the years of the data, and spread over many of them."""
     spec = thresholds()["birth_dates"]
     inside = (dates.dt.year >= spec["first_year"]) & (dates.dt.year <= spec["last_year"])
     if not inside.any():
@@ -106,38 +107,48 @@ def _birth_dates(dates: pd.Series) -> int:
     return int(inside.sum()) if span >= spec["min_span_years"] else 0
 
 
-def _counts(values: pd.Series) -> dict[str, int]:
-    """How many of ``values`` (filled, text) are each kind of evidence."""
-    text = values.astype("str")
+def _short(text: pd.Series) -> np.ndarray:
+    """Values with little beside their digits: a code or card number, not a note quoting one."""
     others = text.str.replace(r"[0-9\s\-\u2013\u2011]", "", regex=True).str.len()
-    short = (others <= thresholds()["max_other_characters"]).to_numpy()
+    return (others <= thresholds()["max_other_characters"]).to_numpy()
+
+
+def _phones(text: pd.Series) -> int:
     phones = ~text.str.contains(_NOT_A_PHONE) & (text.str.count(r"[0-9]") >= 7)
-    phones &= ~invalid_phone(text, _phone_region())
-    dates = read_column(text, "date")
+    return int((phones & ~invalid_phone(text, _phone_region())).sum())
+
+
+def _yes_no(text: pd.Series) -> int:
     # yes/no words, not dates (a yes/no column reads a date as yes)
-    yes_no = ~read_column(text, "bool").unreadable & dates.unreadable
-    return {
-        "personal_code": int((contains_personal_code(text).to_numpy() & short).sum()),
-        "card_number": int((contains_card_number(text).to_numpy() & short).sum()),
-        "email": int((text.str.contains("@", regex=False) & ~invalid_email(text)).sum()),
-        "phone": int(phones.sum()),
-        "iban": int(text.map(iban.is_valid).sum()),
-        "birth_date": _birth_dates(pd.to_datetime(dates.values, errors="coerce")),
-        "yes_no": int(yes_no.sum()),
-    }
+    words = ~read_column(text, "bool").unreadable & read_column(text, "date").unreadable
+    return int(words.sum())
 
 
-def column_evidence(text: pd.Series) -> Evidence | None:
-    """The clearest evidence a column's values give, or ``None`` (too few values, or nothing
-    clear): a not-permitted kind past ``not_permitted.share`` first, then any kind past
-    ``suggest.share``."""
+#: Each kind of evidence: how many of a column's sampled values (filled, text) are of it.
+_COUNTERS = {
+    "personal_code": lambda t: int((contains_personal_code(t).to_numpy() & _short(t)).sum()),
+    "card_number": lambda t: int((contains_card_number(t).to_numpy() & _short(t)).sum()),
+    "email": lambda t: int((t.str.contains("@", regex=False) & ~invalid_email(t)).sum()),
+    "phone": _phones,
+    "iban": lambda t: int(t.map(iban.is_valid).sum()),
+    "birth_date": lambda t: _birth_dates(
+        pd.to_datetime(read_column(t, "date").values, errors="coerce")
+    ),
+    "yes_no": _yes_no,
+}
+
+
+def column_evidence(text: pd.Series, kinds: tuple[str, ...] = tuple(_COUNTERS)) -> Evidence | None:
+    """The clearest evidence a column's values give among ``kinds`` (default: every kind), or
+    ``None`` (too few values, or nothing clear): a not-permitted kind past
+    ``not_permitted.share`` first, then any kind past ``suggest.share``."""
     spec = thresholds()
-    values = sample(text, spec["sample"])
+    values = sample(text, spec["sample"]).astype("str")
     if len(values) < spec["min_values"]:
         return None
-    counts = _counts(values)
-    for kind, count in counts.items():
+    for kind in kinds:
         share = spec["not_permitted" if kind in UNPERMITTED_KINDS else "suggest"]["share"]
+        count = _COUNTERS[kind](values)
         if count >= share * len(values):
             field, words = spec["kinds"][kind]
             return Evidence(kind, field or None, count, len(values), words)
@@ -155,7 +166,9 @@ def classify_by_values(
     field = catalogue.fields.get(info.field) if info.field else None
     if field is not None and not field.scan:  # an identifier: numbers by design
         return info
-    evidence = column_evidence(text)
+    # a known column is only asked whether it holds what no heading may hold
+    kinds = tuple(_COUNTERS) if info.category == UNCLASSIFIED else UNPERMITTED_KINDS
+    evidence = column_evidence(text, kinds)
     if evidence is None:
         return info
     if evidence.kind in UNPERMITTED_KINDS:

@@ -185,6 +185,8 @@ class WordIndex:
     yes_no: frozenset[str] = frozenset()
     qualifiers: dict[str, str] = field(default_factory=dict)
     names: frozenset[str] = frozenset()
+    # every key asked about, answered once (header finding asks about the same cells often)
+    _memo: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(cls, headings: Iterable[tuple[str, str]], types: dict[str, str]) -> WordIndex:
@@ -219,6 +221,13 @@ class WordIndex:
     def candidates(self, key: str) -> frozenset[str]:
         """The fields the words of a heading's key (folded) may name: none, one (a match) or
         several (ambiguous: the heading stays unknown)."""
+        if key not in self._memo:
+            if len(self._memo) >= 4096:  # header rows' cells: a few hundred; never unbounded
+                self._memo.clear()
+            self._memo[key] = self._candidates(key)
+        return self._memo[key]
+
+    def _candidates(self, key: str) -> frozenset[str]:
         own = frozenset(stems(key))
         if not own:
             return frozenset()

@@ -43,11 +43,9 @@ from zimes_audit.checks.detect.contacts import invalid_email, invalid_phone
 from zimes_audit.checks.detect.personal_codes import contains_personal_code
 from zimes_audit.loading.tables import UNCLASSIFIED_PREFIX, ColumnInfo
 from zimes_audit.loading.values import read_column
-from zimes_audit.procedure.catalogue import NOT_PERMITTED, UNCLASSIFIED, Catalogue
+from zimes_audit.procedure.catalogue import NOT_PERMITTED, UNCLASSIFIED, VALUES, Catalogue
 from zimes_audit.procedure.policy import load_policy
 
-#: ``ColumnInfo.matched_by`` of a column its values made not permitted.
-VALUES = "values"
 #: Evidence that makes a column not permitted whatever its heading, strongest first.
 UNPERMITTED_KINDS = ("personal_code", "card_number")
 _NOT_A_PHONE = re.compile(r"[^0-9\s+()\-./]")

@@ -6,7 +6,9 @@ heading as people write it to a canonical field.  A heading is folded to a key f
 dots and spacing are ignored, so ``"Reģ. Nr."``, ``"REG NR"`` and ``"reg_nr"`` are one heading.
 When the whole heading is unknown, shorter keys are tried in order (:func:`heading_keys`):
 without bracketed remarks (``"Piekrišana (Jā/Nē)"``), without a unit or yes/no suffix
-(``"Summa, EUR"``, ``"Piekrišana Jā/Nē"``).
+(``"Summa, EUR"``, ``"Piekrišana Jā/Nē"``) — unless the remark dropped says another type than
+the field's (``"(datums)"`` over a yes/no synonym).  A heading no synonym matches is matched by
+its words (:mod:`zimes_audit.procedure.words`: stems, abbreviations), never by a guess.
 
 >>> cat = load_catalogue()
 >>> cat.field_for("Vārds, uzvārds").name
@@ -40,10 +42,11 @@ NOT_PERMITTED = "not-permitted"
 UNCLASSIFIED = "unclassified"
 #: The column-level checks' kind: one row per input column (file × heading), not a record.
 COLUMNS_KIND = "columns"
-#: How a heading was matched to its field (``ColumnInfo.matched_by``): its spelling is a synonym
-#: of the catalogue, of the administrator's field map, or only its words match (stems).
-HEADING, FIELD_MAP, WORDS = "heading", "field map", "words"
-MATCHED_BY = (HEADING, FIELD_MAP, WORDS)
+#: How a column was matched to its field (``ColumnInfo.matched_by``): its heading's spelling is a
+#: synonym of the catalogue or of the administrator's field map, or only its words match (stems);
+#: or its values (personal codes, card numbers) made it not permitted whatever its heading.
+HEADING, FIELD_MAP, WORDS, VALUES = "heading", "field map", "words", "values"
+MATCHED_BY = (HEADING, FIELD_MAP, WORDS, VALUES)
 # Suffixes people add to a heading that do not change what the column holds: a currency or unit,
 # a yes/no hint.  Tried away only when the whole heading is unknown.
 _SUFFIX = re.compile(
@@ -147,7 +150,7 @@ class Catalogue:
         keys = heading_keys(heading)
         for key in keys:
             name = self._by_heading.get(key)
-            if name and self.words.drops_type(keys[0], key, self.fields[name].name):
+            if name and self.words.drops_type(keys[0], key, name):
                 return None  # "(datums)" said it is a date: not this field, nor a guess
             if name:
                 return self.fields[name], FIELD_MAP if key in self._mapped else HEADING

@@ -44,11 +44,11 @@ import pandas as pd
 
 from zimes_audit.errors import one_line
 from zimes_audit.loading import LoadedTable
-from zimes_audit.loading.evidence import VALUES
 from zimes_audit.procedure.catalogue import (
     CATEGORY_LABELS,
     NOT_PERMITTED,
     UNCLASSIFIED,
+    VALUES,
     WORDS,
     Catalogue,
     load_catalogue,

@@ -10,7 +10,8 @@ catalogue's synonyms — see ``heldout/README.md``) with the package's catalogue
 - **wrong**: mapped to another field, or to any field where ``none`` was expected — the figure
   that must stay 0, for a wrong field is audited by another field's rules.
 
-It also says how many of the right ones only the words matched (stems, abbreviations,
+It exits 1 when any heading maps wrong (so ``make bench`` stops there).  It also says how many
+of the right ones only the words matched (stems, abbreviations,
 :mod:`zimes_audit.procedure.words`) rather than an exact synonym.  The list is evidence, not
 training data: no heading of it is copied into the catalogue.
 

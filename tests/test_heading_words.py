@@ -9,7 +9,8 @@ from benchmarks.headings import load_heldout, measure
 from zimes_audit.loading.header import map_columns
 from zimes_audit.procedure.catalogue import HEADING, WORDS, load_catalogue
 
-# measured 76.2% (375 of 492) when the word matching was written; a floor just under it
+# measured 77.0% (379 of 492; the synonyms alone 66.7%) when the word matching was written; a
+# floor just under it
 MAPPED_SHARE_FLOOR = 75.0
 
 
@@ -25,7 +26,7 @@ def test_no_heldout_heading_maps_to_a_wrong_field(heldout_figures):
 def test_heldout_share_mapped_right_stays_above_the_measured_floor(heldout_figures):
     assert heldout_figures["headings"] == 492
     assert heldout_figures["mapped_share"] >= MAPPED_SHARE_FLOOR
-    assert heldout_figures["right_by_words"] >= 40  # the words, not only the synonyms, do work
+    assert heldout_figures["right_by_words"] >= 45  # the words, not only the synonyms, do work
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,8 @@ A heading then stands for a field when
    (those no other contained one extends) all belong to one field, and they say most of what the
    heading says, or it adds only generic words (``kods``, ``numurs``): ``"Klienta numurs
    reģistrā"`` is the customer id.  A word that reverses what a heading holds (``bez``,
-   ``without``) stops this, and a date word (``datums``, ``on``) allows only a date field.
+   ``without``) stops this, and a date word (``datums``, ``on``) allows only a date field
+   (for which it counts as a generic word: ``Registered on``).
 
 Anything else — no field, or two fields equally plausible — stays unknown: a wrong field is worse
 than an unknown heading (it would be audited by another field's rules).  ``python -m
@@ -31,7 +32,7 @@ benchmarks.headings`` measures this on headings written by someone who never saw
 >>> stems(key("Atteikšanās datums")), stems(key("atteikuma datumi"))
 (('atteik', 'datum'), ('atteik', 'datum'))
 >>> stems(key("Tālr. nr. 2")), stems(key("E-pasta adreses")), stems(key("Pers. kods"))
-(('talrun', 'numur'), ('epas', 'adres'), ('person', 'kods'))
+(('talrun', 'numur'), ('epast', 'adres'), ('person', 'kods'))
 >>> words = load_catalogue().words
 >>> [words.field_for(key(h)) for h in ("Klienta numurs reģistrā", "Piegādes reģions", "Krāsa")]
 ['customer_id', 'shipping_province_code', None]
@@ -248,10 +249,12 @@ class WordIndex:
             return frozenset()
         fields = frozenset(name for k in specific for name in self.by_stems[k])
         extra = own - frozenset().union(*specific)
-        # the contained headings say most of what the heading says, or it adds generic words
-        if 2 * len(extra) >= len(own) and not extra <= _stems_of("generic"):
+        dates = extra & _stems_of("date_words")
+        if dates and not fields <= self.dated:
             return frozenset()
-        if extra & _stems_of("date_words") and not fields <= self.dated:
+        # the contained headings say most of what the heading says, or it adds generic words
+        # (for a date field, a date word is one)
+        if 2 * len(extra) >= len(own) and not extra - dates <= _stems_of("generic"):
             return frozenset()
         return fields
 

@@ -100,7 +100,7 @@ def test_the_inventory_shows_the_evidence_and_the_suggested_paste_line_but_no_va
         (["+371 2912 3456", "29123457", "67123456", "2612 3456", "+37129123458"], "phone",
          "5 of 5 values are valid phone numbers"),
         (["12.03.1961", "01.12.1975", "30.06.1988", "15.09.1999", "03.03.1970"], "birth_date",
-         "5 of 5 values are dates of birth (spread over many years before 2010)"),
+         "5 of 5 values are dates as birth dates are: 1920–2010, spread over 15+ years"),
         (["Jā", "Nē", "Jā", "Jā", "Nē"], None, "5 of 5 values are yes/no values"),
     ],
 )  # fmt: skip

@@ -149,6 +149,7 @@ def column_evidence(text: pd.Series, kinds: tuple[str, ...] = tuple(_COUNTERS)) 
         count = _COUNTERS[kind](values)
         if count >= share * len(values):
             field, words = spec["kinds"][kind]
+            words = words.format(**spec["birth_dates"])
             return Evidence(kind, field or None, count, len(values), words)
     return None
 

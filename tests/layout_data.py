@@ -24,7 +24,7 @@ REGISTER_HEADINGS = [
 REGISTER_GROUPS = [
     ("Klients", 1, 2),
     ("Kontaktinformācija", 3, 4),
-    ("Piekrišanas", 5, 7),
+    ("Atļaujas", 5, 7),
     ("Sadarbība", 8, 9),
 ]
 REGISTER_ROWS = [
@@ -58,7 +58,7 @@ ORDER_HEADINGS = [
     "Summa",
     "Apmaksas statuss",
 ]
-ORDER_GROUPS = [("Pircējs", 2, 5), ("Piegāde", 6, 7)]
+ORDER_GROUPS = [("Pircējs", 2, 5), ("Sūtījums", 6, 7)]
 ORDER_ROWS = [
     ["M-2475405-25", "05.01.2025 13:45", "K-0101", "Jānis Bērziņš", "janis.berzins@example.lv",
      "+371 29123456", "Brīvības iela 12-3, Rīga", "Lūdzu zvanīt pirms piegādes", "12,50", "paid"],

@@ -43,8 +43,9 @@ NO_INPUT = (
 
 RUN_EPILOG = """\
 examples:
-  zimes-audit run exports/2026-11/
-  zimes-audit run orders.csv klienti.xlsx --as-of 2026-11-30 --out reports/november
+  zimes-audit run exports/2026-11/                  audit a folder as of today
+  zimes-audit run orders.csv klienti.xlsx --as-of 30.11.2026 --out reports/november --lang en
+  zimes-audit run exports/2026-11/ --no-notebook    the workbook, findings and manifest only
 
 INPUTs are files (.csv, .tsv, .txt, .xlsx, .xlsm, .xls, .xlsb, .ods) or folders of them; whether a
 file is an orders export or the customer register is recognised from its headings (every data sheet
@@ -72,12 +73,6 @@ outputs:
   results/, chart-*.png what the notebooks read (masked tables as Parquet) and the charts
   audit.ipynb/.html     the audit notebook executed on results/ (masked), unless --no-notebook
 
-examples:
-  zimes-audit run                                   audit data_samples/ as of today
-  zimes-audit run exports/ --as-of 01.12.2026       audit a folder as of a date
-  zimes-audit run orders.csv klienti.xlsx --out reports/dec --lang en
-  zimes-audit run exports/ --no-notebook            the workbook, findings and manifest only
-
 A run that fails or is stopped (Ctrl-C, SIGTERM, SIGHUP) leaves no report folder behind; what a
 run killed outright left is recognised and removed by the next run.
 
@@ -104,8 +99,8 @@ By default the review is written beside the report folder as <REPORT_DIR>-review
 (<REPORT_DIR>-review-2.… when those exist).
 
 examples:
-  zimes-audit review reports/2026-12-01             writes reports/2026-12-01-review.html
-  zimes-audit review reports/2026-12-01 --out review/december.ipynb
+  zimes-audit review reports/2026-11-30             writes reports/2026-11-30-review.html
+  zimes-audit review reports/2026-11-30 --out review/november.ipynb
 """
 
 
@@ -163,6 +158,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"zimes-audit {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
+    run = _add_run(commands)
+    inventory = _add_inventory(commands)
+    _add_review(commands)
+    _add_sample(commands)
+    for command in (run, inventory):  # an installed tool has no demo folder to fall back on
+        command.set_defaults(needs_input=command)
+    return parser
+
+
+def _add_run(commands) -> argparse.ArgumentParser:
     run = commands.add_parser(
         "run",
         help="audit the inputs and write a report folder",
@@ -235,7 +240,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="skip executing the audit notebook (other outputs are still written)",
     )
     run.set_defaults(handler=_run)
+    return run
 
+
+def _add_inventory(commands) -> argparse.ArgumentParser:
     inventory = commands.add_parser(
         "inventory",
         help="show what each input holds (no personal values)",
@@ -254,7 +262,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="the administrator's field map (default: zimes-fields.toml beside the inputs)",
     )
     inventory.set_defaults(handler=_inventory)
+    return inventory
 
+
+def _add_review(commands) -> argparse.ArgumentParser:
     review = commands.add_parser(
         "review",
         help="the auditor's notebook on a report folder (HTML beside it)",
@@ -274,7 +285,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="where to write the executed notebook (.ipynb; the .html goes beside it)",
     )
     review.set_defaults(handler=_review)
+    return review
 
+
+def _add_sample(commands) -> argparse.ArgumentParser:
     sample = commands.add_parser(
         "sample",
         help="write synthetic inputs with planted violations and a ground truth",
@@ -305,9 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder to write into (existing files are not overwritten)",
     )
     sample.set_defaults(handler=_sample)
-    for command in (run, inventory):  # an installed tool has no demo folder to fall back on
-        command.set_defaults(needs_input=command)
-    return parser
+    return sample
 
 
 def _print_skipped(skipped) -> None:
@@ -325,10 +337,10 @@ def _run(args: argparse.Namespace) -> int:
     if args.out is not None:
         check_target(args.out)
 
-    from zimes_audit.report.run import run_report
+    from zimes_audit.report.run import RunRequest, run_report
 
     as_of = args.as_of or date.today()
-    folder, result = run_report(
+    request = RunRequest(
         args.inputs,
         as_of,
         out=args.out,
@@ -339,8 +351,9 @@ def _run(args: argparse.Namespace) -> int:
         resolutions=args.resolutions,
         language=args.lang,
         fields=args.fields,
-        command=["zimes-audit", *sys.argv[1:]],
+        command=["zimes-audit", *args.argv],
     )
+    folder, result = run_report(request)
     _print_skipped(getattr(result.tables, "skipped", []))
     print(
         f"Audit as of {as_of.isoformat()}: {len(result.findings)} findings "
@@ -411,7 +424,9 @@ def _sample(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
+    args.argv = argv  # as given, for the manifest's ``command``
     if args.command is None:
         parser.print_help()
         return 0

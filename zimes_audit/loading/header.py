@@ -70,7 +70,8 @@ def known_fields(row: Sequence[str], catalogue: Catalogue) -> set[str]:
 
 def qualified(group: str, sub: str, catalogue: Catalogue) -> str:
     """The heading of a column under a group heading: ``group sub`` when that names a field
-    (``Piegādes`` + ``adrese``); else the sub-heading when it names a field (``Kontakti`` or
+    other than the sub-heading's (``Piegādes`` + ``adrese``); else the sub-heading when it names
+    a field (``Kontakti`` or
     ``Klients`` over ``E-pasts``), unless it is a bare date under a group naming a field
     (``Piekrišana`` over ``Datums``: the consent's date, not the order's); else ``group sub``.
 
@@ -80,8 +81,8 @@ def qualified(group: str, sub: str, catalogue: Catalogue) -> str:
     ('Piegādes adrese', 'E-pasts')
     >>> qualified("Klients", "Klienta ID", cat), qualified("Piekrišana", "Datums", cat)
     ('Klienta ID', 'Piekrišana Datums')
-    >>> qualified("Piegāde", "Adrese", cat), qualified("Piegāde", "Piezīmes", cat)
-    ('Adrese', 'Piezīmes')
+    >>> qualified("Sūtījums", "Adrese", cat), qualified("Klients", "Vārds, uzvārds", cat)
+    ('Adrese', 'Vārds, uzvārds')
     >>> qualified("Piezīmes", "", cat), qualified("", "E-pasts", cat)
     ('Piezīmes', 'E-pasts')
     """
@@ -89,9 +90,9 @@ def qualified(group: str, sub: str, catalogue: Catalogue) -> str:
     if not group or not sub or group.casefold() == sub.casefold():
         return sub or group
     joined = f"{group} {sub}"
-    if catalogue.field_for(joined) is not None:
+    field, together = catalogue.field_for(sub), catalogue.field_for(joined)
+    if together is not None and together != field:  # the group changes what the column is
         return joined
-    field = catalogue.field_for(sub)
     if field is None:
         return joined
     bare = field.type in BARE_TYPES and len(normalise_heading(sub).split()) == 1
@@ -221,14 +222,15 @@ def map_columns(headings: Sequence[str], catalogue: Catalogue) -> list[ColumnInf
     columns: list[ColumnInfo] = []
     for index, raw in enumerate(headings):
         heading = (raw or "").strip() or f"(blank heading, column {column_letter(index)})"
-        field = catalogue.field_for(heading) if raw and raw.strip() else None
-        if field is not None and field.name not in taken:
+        found = catalogue.match(heading) if raw and raw.strip() else None
+        if found is not None and found[0].name not in taken:
+            field, matched_by = found
             taken.add(field.name)
             column = LOCAL_PREFIX + field.name if field.local else field.name
             columns.append(
                 ColumnInfo(
                     heading, field.name, field.category, column, field.scan,
-                    letter=column_letter(index),
+                    letter=column_letter(index), matched_by=matched_by,
                 )
             )  # fmt: skip
             continue

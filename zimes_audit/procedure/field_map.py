@@ -156,7 +156,9 @@ def _field(name: str, spec: object, source: str, text: str, catalogue: Catalogue
     return Field(name, category, type_, tuple(headings), personal, scan, None, local=True)
 
 
-def parse_field_map(text: str, source: str, catalogue: Catalogue | None = None) -> FieldMap:
+def parse_field_map(
+    text: str, source: str, catalogue: Catalogue | None = None, *, sha256: str | None = None
+) -> FieldMap:
     """Parse and validate a field map's text; ``source`` names it in errors."""
     catalogue = catalogue or load_catalogue()
     try:
@@ -201,7 +203,7 @@ def parse_field_map(text: str, source: str, catalogue: Catalogue | None = None) 
             if owner != target:
                 problem = f"heading '{heading}' is given to both {owner} and {target}"
                 raise _fail(source, text, problem, f'"{heading}"', heading)
-    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    sha = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()  # of the file's bytes
     return FieldMap(headings, fields, source, sha)
 
 
@@ -216,7 +218,7 @@ def load_field_map(path: str | Path) -> FieldMap:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FieldMapError(path, line=1, problem="not UTF-8 text") from None
-    return parse_field_map(text, str(path))
+    return parse_field_map(text, str(path), sha256=hashlib.sha256(data).hexdigest())
 
 
 def find_field_map(inputs: Sequence[str | Path]) -> Path | None:
@@ -268,20 +270,34 @@ def _slug(heading: str) -> str:
     return slug if slug[0].isalpha() else f"field_{slug}"
 
 
-def toml_lines(heading: str, catalogue: Catalogue) -> list[str]:
+def toml_lines(
+    heading: str, catalogue: Catalogue, suggested: tuple[str, str] | None = None
+) -> list[str]:
     """The lines to paste into the field map for an unknown heading: a new field whose category
-    is left for the administrator to decide, and the nearest catalogue fields to map it to instead.
+    is left for the administrator to decide, and the nearest catalogue fields to map it to instead
+    — first the field its values suggest, if ``suggested`` (field, evidence in counts).
 
     >>> print("\\n".join(toml_lines("Dāvanu kartes ziņa", load_catalogue())))
     [fields.davanu_kartes_zina]
     category = "?"  # decide: 6.1 … 6.8, operational or not-permitted
     headings = ["Dāvanu kartes ziņa"]
+    >>> print("\\n".join(toml_lines("Kontakts", load_catalogue(),
+    ...                              ("email", "9 of 9 values are valid e-mail addresses"))[:2]))
+    # its values suggest email (9 of 9 values are valid e-mail addresses); if so, under [headings]:
+    # "Kontakts" = "email"
     """
     quoted = json.dumps(heading, ensure_ascii=False)[1:-1]  # a TOML basic string: \n, \", \\
     name = _slug(heading)
     while name in catalogue.fields:
         name += "_own"
-    lines = [
+    lines = []
+    if suggested:
+        field, evidence = suggested
+        lines += [
+            f"# its values suggest {field} ({evidence}); if so, under [headings]:",
+            f'# "{quoted}" = "{field}"',
+        ]
+    lines += [
         f"[fields.{name}]",
         'category = "?"  # decide: 6.1 … 6.8, operational or not-permitted',
         f'headings = ["{quoted}"]',

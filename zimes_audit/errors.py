@@ -152,6 +152,16 @@ class ProtectedWorkbook(InputError):
     hint = "Save an unprotected copy and audit that."
 
 
+class EncryptedWorkbook(InputError):
+    message = "the workbook's zip archive is encrypted."
+    hint = "Save an unencrypted copy (without a zip password) and audit that."
+
+
+class UnsupportedCompression(InputError):
+    message = "the workbook is compressed in a way this tool cannot read (e.g. Deflate64, as Windows zips large files)."
+    hint = "Open it in Excel or LibreOffice and re-save the file as .xlsx."
+
+
 class UnknownHeading(InputError):
     message = "no recognisable header row."
     hint = "Put the column headings in the first rows."

@@ -29,6 +29,7 @@ zimes_audit.errors.UnsupportedFileType: ...notes.pdf: not a .csv, .txt, .tsv, .x
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -75,7 +76,11 @@ class InputFiles(list):
 
 def _kind_of(path: Path) -> str:
     """What a path that is neither file nor folder is (``FIFO`` …), without opening it."""
-    mode = path.stat().st_mode
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:  # a link to nothing, or a loop of links
+        loop = error.errno == errno.ELOOP
+        return "link in a loop of links" if loop else "link to something that does not exist"
     for test, what in (
         (stat.S_ISFIFO, "named pipe (FIFO)"),
         (stat.S_ISSOCK, "socket"),
@@ -157,6 +162,8 @@ def input_files(paths: Sequence[str | Path]) -> InputFiles:
         try:
             given.stat()
         except FileNotFoundError:
+            if given.is_symlink():
+                raise errors.NotAFile(given, what=_kind_of(given)) from None
             raise errors.InputNotFound(given) from None
         except OSError as error:
             raise errors.UnreadableInput(given, cause=_cause(error)) from None
@@ -165,6 +172,8 @@ def input_files(paths: Sequence[str | Path]) -> InputFiles:
             found.extend((f, False) for f in files)
             skipped.extend(left_out)
         elif given.is_file():
+            if given.name.startswith("~$"):
+                raise errors.LockFile(given)
             if given.suffix.lower() not in SUFFIXES:
                 raise errors.UnsupportedFileType(given)
             if given.name in REPORT_OUTPUTS or _is_report_folder(given.parent):

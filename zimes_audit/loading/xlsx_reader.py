@@ -79,10 +79,36 @@ def cell_text(value: Cell) -> str | None:
     return str(value)
 
 
+_XML_2003 = b"urn:schemas-microsoft-com:office:spreadsheet"
+_HTML = re.compile(rb"<(?:html|table|!doctype html)\b", re.IGNORECASE)
+
+
+def _text_in_disguise(data: bytes) -> str | None:
+    """What a text file saved with a workbook's name is (web tools' usual "Excel" export):
+    an Excel 2003 XML spreadsheet or a web page's table; ``None`` for anything else.
+
+    >>> _text_in_disguise(b'<?xml version="1.0"?><Workbook xmlns="' + _XML_2003 + b'">')
+    'an Excel 2003 XML spreadsheet'
+    >>> _text_in_disguise(b"\\xef\\xbb\\xbf<HTML><body><table><tr><td>1</td></tr></table>")
+    'a web page (an HTML table)'
+    """
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith(b"<"):
+        return None
+    if _XML_2003 in head:
+        return "an Excel 2003 XML spreadsheet"
+    if _HTML.search(head):
+        return "a web page (an HTML table)"
+    return None
+
+
 def check_container(data: bytes, path: str | Path) -> None:
     """Raise the typed error when ``data`` cannot be a workbook of its file's type."""
     if not data:
         raise errors.EmptyFile(path)
+    disguised = _text_in_disguise(data)
+    if disguised is not None:
+        raise errors.NotAWorkbook(path, what=disguised)
     if data.startswith(OLE2_MAGIC) and _ENCRYPTION_INFO in data:
         raise errors.ProtectedWorkbook(path)
     ole2 = Path(path).suffix.lower() == ".xls"

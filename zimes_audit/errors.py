@@ -130,6 +130,11 @@ class TooManyColumns(InputError):
     hint = "Check the delimiter and quotes in that row, or export the file again."
 
 
+class TooWide(InputError):
+    message = "{found} columns hold a heading or a value; no export has more than {limit}."
+    hint = "Delete the columns that are not part of the export (or check the delimiter) and save again."
+
+
 class TooLargeSheet(InputError):
     message = "sheet '{sheet}' spans {rows} rows by {columns} columns, more than this tool reads ({limit} cells)."
     hint = "Delete the stray cells far below or right of the data (Ctrl+End shows them) and save again."

@@ -34,6 +34,7 @@ from zimes_audit.loading.discover import (
     InputFile,
     Skipped,
     input_files,
+    readable_name,
 )
 
 if TYPE_CHECKING:
@@ -149,7 +150,7 @@ def load_path(
     digest = hashlib.sha256(data).hexdigest()
     raws = _raws(path, data, catalogue)
     del data  # the bytes are not needed while the cells are typed
-    return _built(path, raws, name or path.name, digest, catalogue)
+    return _built(path, raws, name or readable_name(path.name), digest, catalogue)
 
 
 def load_file(path: str | Path, catalogue: Catalogue | None = None) -> LoadedTable:

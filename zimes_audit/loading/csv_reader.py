@@ -40,7 +40,7 @@ from zimes_audit.loading.sniff import (
     sniff_encoding,
     sniff_header,
 )
-from zimes_audit.loading.tables import Detected, RawTable
+from zimes_audit.loading.tables import Detected, RawTable, filled_width
 from zimes_audit.procedure.catalogue import Catalogue
 
 MAX_COLUMNS = 16384  # Excel's limit; no export is wider
@@ -119,7 +119,7 @@ def _malformed(
 
 def _parse_arrow(
     data: bytes, start: int, end: int, delimiter: str, width: int, encoding: str
-) -> pd.DataFrame:
+) -> list[pa.ChunkedArray]:
     """Parse ``data[start:end]`` (not copied) with Arrow's multi-threaded reader; it raises
     ``ArrowInvalid`` on a blank line or a row of the wrong width, which the C parser then
     handles.  Windows-1257 text is decoded by Arrow as it reads (Python's own codec, once, a
@@ -140,11 +140,16 @@ def _parse_arrow(
             quoted_strings_can_be_null=True,
         ),
     )
-    arrays = table.columns
-    del table
+    return table.columns
+
+
+def _arrow_frame(arrays: list[pa.ChunkedArray], width: int) -> pd.DataFrame:
+    """The first ``width`` columns as a frame; the list is emptied as it goes (each Arrow column
+    is freed once pandas holds it)."""
     columns = {}
-    for i in range(width):  # column by column: each Arrow column is freed once pandas holds it
+    for i in range(width):
         columns[i], arrays[i] = arrays[i].to_pandas(), None
+    arrays.clear()
     return pd.DataFrame(columns, copy=False)
 
 
@@ -243,7 +248,7 @@ def read_csv(path: Path, data: bytes, catalogue: Catalogue) -> RawTable:
     start = bom + len(head[: header.end].encode(reading))
     width = len(header.cells)
     header_row = header.index + 1
-    cells = pd.DataFrame({i: pd.Series(dtype="str") for i in range(width)})
+    cells = None
     short: dict[int, int] = {}
     end = _text_end(data)
     end += 2 if data.startswith(b"\r\n", end) else int(data.startswith((b"\n", b"\r"), end))
@@ -252,7 +257,11 @@ def read_csv(path: Path, data: bytes, catalogue: Catalogue) -> RawTable:
         try:
             if _has_blank_line(data, start, end):
                 raise pa.ArrowInvalid("blank line")
-            cells = _parse_arrow(data, start, end, header.delimiter, width, reading)
+            arrays = _parse_arrow(data, start, end, header.delimiter, width, reading)
+            filled = filled_width(
+                path, header.cells, lambda i: arrays[i].null_count == len(arrays[i])
+            )
+            cells = _arrow_frame(arrays, filled)
         except pa.ArrowInvalid:
             # the careful path (blank lines, rows of the wrong width): the text as UTF-8
             body = data[start:end]
@@ -271,10 +280,17 @@ def read_csv(path: Path, data: bytes, catalogue: Catalogue) -> RawTable:
             # leaves the last column empty, so only then is the text read again)
             if width > 1 and cells[width - 1].isna().any():
                 short = _short_rows(path, body, header.delimiter, width, header_row + 1)
+    if cells is None:  # a header and nothing under it
+        filled = filled_width(path, header.cells, lambda i: True)
+        cells = pd.DataFrame({i: pd.Series(dtype="str") for i in range(filled)})
+    elif len(cells.columns) == width:  # read by the C parser: its empty columns on the right go
+        filled = filled_width(path, header.cells, lambda i: not cells[i].notna().any())
+        cells = cells.iloc[:, :filled] if filled < width else cells
     rows = np.arange(header_row + 1, header_row + 1 + len(cells), dtype=np.int64)
     if short and len(short) == int(np.count_nonzero(cells.notna().any(axis=1).to_numpy())):
         row, found = next(iter(short.items()))
         raise errors.MalformedRow(path, row=row, found=found, expected=width)
     detected = Detected("csv", encoding, header.delimiter, None, header_row)
     evidence = f"encoding {ENCODING_NAMES[encoding]}: {ENCODING_EVIDENCE[encoding]}"
-    return RawTable(list(header.cells), cells, rows, detected, notes=(evidence,), short_rows=short)
+    headings = list(header.cells[: len(cells.columns)])
+    return RawTable(headings, cells, rows, detected, notes=(evidence,), short_rows=short)

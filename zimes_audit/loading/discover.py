@@ -144,13 +144,25 @@ def _folder_entries(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     return files, skipped
 
 
+def readable_name(name: str) -> str:
+    """A file name as text every output can hold: the bytes of a name that is not UTF-8 (kept
+    by Python as surrogates) shown as ``\\xNN``.
+
+    >>> readable_name(os.fsdecode(b"klienti-\\xe4.csv")), readable_name("klienti.csv")
+    ('klienti-\\\\xe4.csv', 'klienti.csv')
+    """
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
 def _source_names(paths: list[Path]) -> list[str]:
-    """Each path relative to the deepest folder all of them share."""
+    """Each path relative to the deepest folder all of them share (readable: see
+    :func:`readable_name`)."""
     if not paths:
         return []
-    parents = [str(p.resolve().parent) for p in paths]
-    base = Path(os.path.commonpath(parents))
-    return [p.resolve().relative_to(base).as_posix() for p in paths]
+    # each by its own name in its real folder (a link is named as the link, even one to nothing)
+    real = [Path(os.path.realpath(p.parent)) / p.name for p in paths]
+    base = Path(os.path.commonpath([str(p.parent) for p in real]))
+    return [readable_name(p.relative_to(base).as_posix()) for p in real]
 
 
 def input_files(paths: Sequence[str | Path]) -> InputFiles:
@@ -186,7 +198,7 @@ def input_files(paths: Sequence[str | Path]) -> InputFiles:
             raise errors.NotAFile(given, what=_kind_of(given))
     unique: dict[Path, tuple[Path, bool]] = {}
     for path, explicit in found:
-        unique.setdefault(path.resolve(), (path, explicit))
+        unique.setdefault(Path(os.path.realpath(path)), (path, explicit))
     files = list(unique.values())
     if not files:
         raise errors.NoInputFiles(paths[0] if len(paths) == 1 else None)

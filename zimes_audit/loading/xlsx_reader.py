@@ -53,7 +53,7 @@ from zimes_audit.loading import sheet_scan
 from zimes_audit.loading.header import HEADER_SEARCH_ROWS, find_header, known_fields
 from zimes_audit.loading.kinds import decide_kind
 from zimes_audit.loading.sheet_scan import SheetScan
-from zimes_audit.loading.tables import Detected, RawTable
+from zimes_audit.loading.tables import Detected, RawTable, filled_width
 from zimes_audit.procedure.catalogue import Catalogue
 
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -357,7 +357,8 @@ def _open(data: bytes, path: Path):
 
 
 def _guard(path: Path, name: str, cells: int, rows: int, columns: int) -> None:
-    if cells > MAX_CELLS:
+    beyond = rows > sheet_scan.GRID_ROWS or columns > sheet_scan.GRID_COLUMNS  # past Excel's grid
+    if cells > MAX_CELLS or beyond:
         raise errors.TooLargeSheet(path, sheet=name, rows=rows, columns=columns, limit=MAX_CELLS)
 
 
@@ -372,7 +373,9 @@ def _raw(
     matrix = np.empty((width, len(body)), dtype=object)
     if body:
         matrix.T[:] = body
-    cells = pd.DataFrame({i: _column(column) for i, column in enumerate(matrix)})
+    width = filled_width(path, headings, lambda i: not (matrix[i] != "").any())
+    headings = headings[:width]
+    cells = pd.DataFrame({i: _column(matrix[i]) for i in range(width)})
     first = last + 2
     unreadable: dict[int, dict[int, str]] = {}
     for (row, column), what in (scan.unreadable if scan else {}).items():

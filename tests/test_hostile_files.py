@@ -58,10 +58,12 @@ def register_rows(consent_cells: list[str]) -> str:
     """A register's sheet rows (inline strings), its consent column (D) holding the cells given
     (each a ``<c …>`` element for its row, ``{r}`` standing for the cell's reference)."""
     rows = [
-        '<row r="1">' + "".join(_inline(f"{c}1", h) for c, h in zip("ABCD", HEADINGS)) + "</row>"
+        '<row r="1">'
+        + "".join(_inline(f"{c}1", h) for c, h in zip("ABCD", HEADINGS, strict=True))
+        + "</row>"
     ]
     for n, (person, cell) in enumerate(zip(PEOPLE, consent_cells, strict=False), start=2):
-        cells = "".join(_inline(f"{c}{n}", v) for c, v in zip("ABC", person))
+        cells = "".join(_inline(f"{c}{n}", v) for c, v in zip("ABC", person, strict=True))
         rows.append(f'<row r="{n}">{cells}{cell.format(r=f"D{n}")}</row>')
     return "".join(rows)
 
@@ -471,3 +473,103 @@ def test_the_fast_scan_and_the_parser_agree_on_a_plain_sheet(tmp_path):
         }
     )
     assert fast.first == exact.first == (0, 0) and fast.last == exact.last == (4, 3)
+
+
+# ------------------------------------------------------------------ the writer matrix
+
+CONSENT = ["Jā", "=1/0", "#N/A", "=NA()"]  # a value, a formula, an error cell, a formula erring
+
+
+def _by_openpyxl(path: Path) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Klienti"
+    sheet.append(HEADINGS)
+    for person, consent in zip(PEOPLE, CONSENT, strict=True):
+        sheet.append([*person, consent])  # "=…" a formula, "#N/A" an error cell
+    book.save(path)
+    return path
+
+
+def _by_xlsxwriter(path: Path) -> Path:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Klienti")
+    sheet.write_row(0, 0, HEADINGS)
+    for n, (person, consent) in enumerate(zip(PEOPLE, CONSENT, strict=True), start=1):
+        sheet.write_row(n, 0, person)
+        if consent == "#N/A":
+            sheet.write_formula(n, 3, "=NA()", None, "#N/A")  # its only way to an error cell
+        else:
+            sheet.write(n, 3, consent)  # "=…" becomes a formula, its result saved as 0
+    book.close()
+    return path
+
+
+def _by_pandas(path: Path) -> Path:
+    import pandas as pd
+
+    frame = pd.DataFrame([[*p, c] for p, c in zip(PEOPLE, CONSENT, strict=True)], columns=HEADINGS)
+    frame.to_excel(path, sheet_name="Klienti", index=False)
+    return path
+
+
+def _by_libreoffice(path: Path) -> Path:
+    import shutil
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    source = _by_openpyxl(path.parent / "lo-source.xlsx")
+    out = path.parent / "lo"
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{path.parent}/lo-profile",
+         "--convert-to", "xlsx", "--outdir", str(out), str(source)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    (out / source.name).rename(path)
+    return path
+
+
+WRITERS = {
+    "openpyxl": _by_openpyxl,
+    "xlsxwriter": _by_xlsxwriter,
+    "pandas": _by_pandas,
+    "LibreOffice": _by_libreoffice,
+}
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    """The same register written by each writer (LibreOffice only when installed)."""
+    folder = tmp_path_factory.mktemp("writers")
+    tables = {}
+    for name, write in WRITERS.items():
+        try:
+            tables[name] = load_file(write(folder / f"klienti-{name}.xlsx"))
+        except pytest.skip.Exception:
+            continue
+    return tables
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_each_writers_formula_and_error_cells_are_unreadable_never_blank(written, writer):
+    if writer not in written:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    frame = written[writer].frame
+    assert frame.customer_id.tolist() == ["K-001", "K-002", "K-003", "K-004"]
+    assert frame.consent_given.tolist()[0] is True
+    marked = frame.unreadable_fields.fillna("").tolist()
+    assert marked == ["", "consent_given", "consent_given", "consent_given"]
+
+
+def test_the_writer_matrix_gives_data_inaccurate_findings(written):
+    findings = audit(tables=list(written.values()), as_of=AS_OF).findings
+    inaccurate = findings[
+        (findings.rule_id == "DATA-INACCURATE") & (findings.field == "consent_given")
+    ]
+    got = sorted(zip(inaccurate.source_file, inaccurate.source_row, strict=True))
+    assert got == sorted((f"klienti-{w}.xlsx", row) for w in written for row in (3, 4, 5))

@@ -343,10 +343,14 @@ def test_a_six_digit_number_in_a_date_column_is_a_data_inaccurate_finding(tmp_pa
 
 
 def test_old_mac_line_ends_are_read(tmp_path):
+    """More fields than Excel has columns if the file were one line (the width guard counts
+    fields per line: 2,500 rows of nine)."""
+    rows = [[f"M-{n}", *ORDER_ROWS[n % 2][1:]] for n in range(2500)]
     path = tmp_path / "orders.csv"
-    path.write_bytes(csv_bytes([ORDER_HEADINGS, *ORDER_ROWS] * 1).replace(b"\r\n", b"\r"))
+    path.write_bytes(csv_bytes([ORDER_HEADINGS, *rows]).replace(b"\r\n", b"\r"))
     table = load_file(path)
-    assert table.frame.order_id.tolist() == [ORDER_ROWS[0][0], ORDER_ROWS[1][0]]
+    assert table.frame.order_id.tolist() == [f"M-{n}" for n in range(2500)]
+    assert table.frame.source_row.tolist() == list(range(2, 2502))
 
 
 @pytest.mark.parametrize(
@@ -437,7 +441,21 @@ def test_16384_empty_columns_are_not_read_and_16384_filled_ones_are_refused(tmp_
     assert "10000 columns hold a heading or a value" in one_line(capsys, tmp_path / "wide.xlsx")
 
 
-def test_millions_of_blank_lines_after_the_data_are_not_parsed(tmp_path):
+def test_millions_of_blank_lines_after_the_data_are_not_parsed(tmp_path, monkeypatch):
+    """Ten million blank lines (200 million behave the same): the parsers are handed the text up
+    to its last filled line only, so the length is bounded by what is filled."""
+    from zimes_audit.loading import csv_reader
+
+    handed: list[int] = []
+    for name in ("_parse_arrow", "_parse_c"):  # the real parsers, watched for what they get
+        real = getattr(csv_reader, name)
+
+        def watched(data, *args, _real=real, _name=name):
+            start, end = (args[0], args[1]) if _name == "_parse_arrow" else (0, len(data))
+            handed.append(end - start)
+            return _real(data, *args)
+
+        monkeypatch.setattr(csv_reader, name, watched)
     path = tmp_path / "orders.csv"
     with path.open("wb") as out:  # written in pieces, never held whole by the test
         out.write(csv_bytes([ORDER_HEADINGS, *ORDER_ROWS]))
@@ -445,6 +463,7 @@ def test_millions_of_blank_lines_after_the_data_are_not_parsed(tmp_path):
             out.write(b"\r\n" * 500_000)
     table = load_file(path)
     assert table.rows == 2 and table.frame.source_row.tolist() == [2, 3]
+    assert handed and max(handed) < 1000
 
 
 def test_the_fast_scan_and_the_parser_agree_on_a_plain_sheet(tmp_path):

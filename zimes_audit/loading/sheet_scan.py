@@ -225,46 +225,38 @@ _MAIN = (
 )
 _DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})"')
 # the start of a cell reference that is not plain (``B2``: capitals, then a row number)
-_NOT_PLAIN_REF = rb'(?![A-Z]{1,3}[1-9][0-9]{0,6}")'
+_NOT_R_FIRST = re.compile(rb'<c(?! r=")')  # a cell tag not starting with its reference
+_FORMULA = re.compile(rb"<f[\s>/]")
 _ERROR_TYPE = re.compile(rb"""["']e["']""")
 
 
-def _greater(number: int) -> bytes:
-    """A regex for whole numbers above ``number`` (no leading zeros).
+def _at_most(text: bytes, first: bytes) -> bytes:
+    """A regex for the strings of ``text``'s alphabet (``[1-9]``/``[0-9]`` digits or ``[A-Z]``
+    letters; ``first`` the range of the first character) that count no higher than ``text``:
+    fewer characters, or as many and not later in order.
 
-    >>> [bool(re.fullmatch(_greater(57), b"%d" % n)) for n in (9, 57, 58, 60, 99, 100, 1000)]
-    [False, False, True, True, True, True, True]
+    >>> [bool(re.fullmatch(_at_most(b"57", b"[1-9]"), b"%d" % n)) for n in (1, 9, 10, 57, 58, 99, 100)]
+    [True, True, True, True, False, False, False]
+    >>> [bool(re.fullmatch(_at_most(b"AB", b"[A-Z]"), c)) for c in (b"Z", b"AA", b"AB", b"AC", b"BA")]
+    [True, True, True, False, False]
     """
-    digits = b"%d" % number
-    options = [b"[1-9][0-9]{%d,}" % len(digits)]
-    for at in range(len(digits)):
-        if digits[at] < ord("9"):
-            rest = b"[0-9]" * (len(digits) - at - 1)
-            options.append(digits[:at] + b"[%c-9]" % (digits[at] + 1) + rest)
-    return b"(?:" + b"|".join(options) + b")"
-
-
-def _wider(letters: bytes) -> bytes:
-    """A regex for column letters right of ``letters`` (more letters, or later at one place).
-
-    >>> [bool(re.fullmatch(_wider(b"G"), c)) for c in (b"A", b"G", b"H", b"AA", b"XFD")]
-    [False, False, True, True, True]
-    >>> [bool(re.fullmatch(_wider(b"AB"), c)) for c in (b"Z", b"AB", b"AC", b"BA", b"ABC")]
-    [False, False, True, True, True]
-    """
-    options = [b"[A-Z]{%d,}" % (len(letters) + 1)]
-    for at in range(len(letters)):
-        if letters[at] < ord("Z"):
-            rest = b"[A-Z]" * (len(letters) - at - 1)
-            options.append(letters[:at] + b"[%c-Z]" % (letters[at] + 1) + rest)
+    rest = b"[A-Z]" if first == b"[A-Z]" else b"[0-9]"
+    options = [first + rest + b"{0,%d}" % (len(text) - 2)] if len(text) > 1 else []
+    for at in range(len(text)):
+        lowest = first[1] if at == 0 else rest[1]
+        if text[at] > lowest:
+            below = b"[%c-%c]" % (lowest, text[at] - 1)
+            options.append(text[:at] + below + rest * (len(text) - at - 1))
+    options.append(text)
     return b"(?:" + b"|".join(options) + b")"
 
 
 def _outside(letters: bytes, rows: int) -> re.Pattern:
-    """A formula (``<f``), or a cell tag that is not plain or lies outside ``A1:<letters><rows>``:
-    one search for the three (a pass over the bytes each would cost more)."""
-    far = _wider(letters) + b"[0-9]|[A-Z]+" + _greater(rows) + b'"'
-    return re.compile(rb'<(?:c r="(?:' + far + b"|" + _NOT_PLAIN_REF + rb")|c(?! r=)|(f)[\s>/])")
+    """A cell reference that is not plain (``B2``: capitals, then a row number without leading
+    zeros) or lies outside ``A1:<letters><rows>``: one negative look-ahead behind the literal
+    ``<c r="`` (a search the regex engine runs at the speed of a plain find)."""
+    inside = _at_most(letters, b"[A-Z]") + _at_most(b"%d" % rows, b"[1-9]") + b'"'
+    return re.compile(rb'<c r="(?!' + inside + b")")
 
 
 def _plain_head(head: bytes) -> bool:
@@ -276,15 +268,14 @@ def _plain_head(head: bytes) -> bool:
 
 def _marked_cells(xml: bytes, outside: re.Pattern) -> bytes | None:
     """The cells of plain XML (part of ``<sheetData>``) that may hold a formula or an error,
-    joined (each once); ``None`` when a cell tag is not plain or lies outside the dimension."""
-    if b"xmlns" in xml:
+    joined (each once); ``None`` when the XML is not plain (a namespace declared, a character
+    reference, a cell tag not starting with its reference) or a cell lies outside the dimension."""
+    if b"xmlns" in xml or (b"&" in xml and b"&#" in xml):
         return None
-    starts: set[int] = set()
-    for found in outside.finditer(xml):
-        if found.group(1) is None:
-            return None
-        starts.add(xml.rfind(b'<c r="', 0, found.start()))
-    if b'"e"' in xml or b"'e'" in xml:
+    if _NOT_R_FIRST.search(xml) or outside.search(xml):
+        return None
+    starts = {xml.rfind(b'<c r="', 0, m.start()) for m in _FORMULA.finditer(xml)}
+    if b'"e"' in xml or (b"'" in xml and b"'e'" in xml):
         starts.update(xml.rfind(b'<c r="', 0, m.start()) for m in _ERROR_TYPE.finditer(xml))
     cells = []
     for start in sorted(starts - {-1}):

@@ -2,7 +2,7 @@
 damage, the file is read right, refused in one line naming it (exit 2), or skipped and named in a
 folder — never an abort, a hang, an internal error or a cell misread as blank.
 
-The CLI is driven in-process (``cli.main`` returns the exit code); only the stray-cell workbooks
+The CLI is driven in-process (``tests/cli_runner.invoke``); only the stray-cell workbooks
 go through a real process, because what they guard against is the process aborting."""
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from cli_runner import invoke
 from conftest import AS_OF
 from loading_helpers import ORDER_HEADINGS, ORDER_ROWS, csv_bytes, write_csv
 
-from zimes_audit import cli, errors
+from zimes_audit import errors
 from zimes_audit.audit import audit
 from zimes_audit.loading import load_file, load_inputs
 from zimes_audit.loading.sheet_scan import scan_xlsx_bytes
@@ -30,15 +31,14 @@ PEOPLE = [("K-001", "Jānis Bērziņš", "+371 29123456"), ("K-002", "Līga Ozol
 PEOPLE += [("K-003", "Ņina Šmite", "+371 20000003"), ("K-004", "Ģirts Ļaviņš", "+371 20000004")]
 
 
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+def run_cli(*args: str) -> tuple[int, str, str]:
+    done = invoke(*args)
+    return done.returncode, done.stdout, done.stderr
 
 
-def one_line(capsys, path: Path, *args: str) -> str:
+def one_line(path: Path, *args: str) -> str:
     """The one line a refused file gives: exit 2, naming the file, no personal value."""
-    code, _, err = run_cli(capsys, "inventory", *args, str(path))
+    code, _, err = run_cli("inventory", *args, str(path))
     lines = err.strip().splitlines()
     assert code == 2, err
     assert len(lines) == 1 and "Traceback" not in err, err
@@ -303,32 +303,30 @@ def _patched_zip(path: Path, *, method: int | None = None, flags: int = 0) -> Pa
 
 
 @pytest.mark.parametrize("method", [9, 99], ids=["Deflate64", "unknown method"])
-def test_a_part_compressed_with_a_method_zipfile_cannot_read_says_to_re_save(
-    tmp_path, capsys, method
-):
+def test_a_part_compressed_with_a_method_zipfile_cannot_read_says_to_re_save(tmp_path, method):
     path = write_xlsx_xml(tmp_path / "klienti.xlsx", register_rows([]))
-    line = one_line(capsys, _patched_zip(path, method=method))
+    line = one_line(_patched_zip(path, method=method))
     assert "re-save the file" in line
 
 
-def test_a_zipcrypto_member_is_named_as_encrypted(tmp_path, capsys):
+def test_a_zipcrypto_member_is_named_as_encrypted(tmp_path):
     path = write_xlsx_xml(tmp_path / "klienti.xlsx", register_rows([]))
-    assert "encrypted" in one_line(capsys, _patched_zip(path, flags=0x1))
+    assert "encrypted" in one_line(_patched_zip(path, flags=0x1))
 
 
 # ------------------------------------------------------------------ names, cells and text
 
 
-def test_a_file_name_that_is_not_utf8_is_shown_escaped(tmp_path, capsys):
+def test_a_file_name_that_is_not_utf8_is_shown_escaped(tmp_path):
     folder = os.fsencode(tmp_path)
     name = b"klienti-\xe4.csv"
     with open(os.path.join(folder, name), "wb") as out:
         out.write(b"")
     path = Path(os.fsdecode(os.path.join(folder, name)))
-    line = one_line(capsys, path)
+    line = one_line(path)
     assert "klienti-\\xe4.csv: the file is empty" in line
     write_csv(path, [HEADINGS, [*PEOPLE[0], "Jā"]])
-    code, out, _ = run_cli(capsys, "inventory", str(path))
+    code, out, _ = run_cli("inventory", str(path))
     assert code == 0 and "klienti-\\xe4.csv" in out
 
 
@@ -358,23 +356,23 @@ def test_old_mac_line_ends_are_read(tmp_path):
     ['M-3;07.01.2024;"Jānis Bērziņš', 'M-3;07.01.2024;"Jānis\nBērziņš;j@x.lv\n'],
     ids=["cut inside a quoted value", "a quote never closed"],
 )
-def test_a_csv_ending_inside_a_quoted_value_is_refused_as_cut(tmp_path, capsys, tail):
+def test_a_csv_ending_inside_a_quoted_value_is_refused_as_cut(tmp_path, tail):
     path = tmp_path / "orders.csv"
     path.write_bytes(csv_bytes([ORDER_HEADINGS, *ORDER_ROWS]) + tail.encode())
-    assert "ends inside a quoted value: it was cut off" in one_line(capsys, path)
+    assert "ends inside a quoted value: it was cut off" in one_line(path)
 
 
-def test_a_file_cut_in_the_middle_of_a_character_is_not_blamed_on_encodings(tmp_path, capsys):
+def test_a_file_cut_in_the_middle_of_a_character_is_not_blamed_on_encodings(tmp_path):
     path = tmp_path / "orders.csv"
     path.write_bytes(csv_bytes([ORDER_HEADINGS, *ORDER_ROWS]) + "M-3;07.01.2024;Ņ".encode()[:-1])
-    line = one_line(capsys, path)
+    line = one_line(path)
     assert "ends inside a character: it was cut off" in line and "Windows-1257" not in line
 
 
-def test_excels_lock_file_is_named_as_a_lock_file(tmp_path, capsys):
+def test_excels_lock_file_is_named_as_a_lock_file(tmp_path):
     path = tmp_path / "~$klienti.xlsx"
     path.write_bytes(b"\x0bJ\xc4\x81nis" + bytes(150))
-    assert "Excel's lock file" in one_line(capsys, path)
+    assert "Excel's lock file" in one_line(path)
 
 
 @pytest.mark.parametrize(
@@ -394,20 +392,20 @@ def test_excels_lock_file_is_named_as_a_lock_file(tmp_path, capsys):
     ],
     ids=["HTML table", "Excel 2003 XML"],
 )
-def test_a_web_export_saved_as_xls_is_named_for_what_it_is(tmp_path, capsys, content, what):
+def test_a_web_export_saved_as_xls_is_named_for_what_it_is(tmp_path, content, what):
     path = tmp_path / "klienti.xls"
     path.write_text(content, encoding="utf-8")
-    assert f"not a workbook but {what}" in one_line(capsys, path)
+    assert f"not a workbook but {what}" in one_line(path)
 
 
-def test_broken_links_and_a_damaged_workbook_in_a_folder_are_skipped_and_named(tmp_path, capsys):
+def test_broken_links_and_a_damaged_workbook_in_a_folder_are_skipped_and_named(tmp_path):
     folder = tmp_path / "eksporti"
     folder.mkdir()
     write_csv(folder / "orders.csv", [ORDER_HEADINGS, *ORDER_ROWS])
     (folder / "nekur.csv").symlink_to(folder / "nav-tāda.csv")
     (folder / "cilpa.csv").symlink_to(folder / "cilpa.csv")
     (folder / "klienti.xlsx").write_bytes(b"PK\x03\x04" + bytes(200))
-    code, out, err = run_cli(capsys, "inventory", str(folder))
+    code, out, err = run_cli("inventory", str(folder))
     assert code == 0, err
     assert "cilpa.csv: skipped (not a regular file: a link in a loop of links)" in out
     assert "nekur.csv: skipped (not a regular file: a link to something that does not exist)" in out
@@ -418,7 +416,7 @@ def test_broken_links_and_a_damaged_workbook_in_a_folder_are_skipped_and_named(t
 # ------------------------------------------------------------------ width and length
 
 
-def test_16384_empty_columns_are_not_read_and_16384_filled_ones_are_refused(tmp_path, capsys):
+def test_16384_empty_columns_are_not_read_and_16384_filled_ones_are_refused(tmp_path):
     import xlsxwriter
 
     # the claimed width: every row runs on in empty fields to Excel's last column
@@ -432,13 +430,13 @@ def test_16384_empty_columns_are_not_read_and_16384_filled_ones_are_refused(tmp_
     wide = [*ORDER_HEADINGS, *(f"Papildu {n}" for n in range(16384 - len(ORDER_HEADINGS)))]
     rows = [[*row, *("x" for _ in range(16384 - len(row)))] for row in ORDER_ROWS]
     path = write_csv(tmp_path / "wide.csv", [wide, *rows])
-    assert "16384 columns hold a heading or a value" in one_line(capsys, path)
+    assert "16384 columns hold a heading or a value" in one_line(path)
     book = xlsxwriter.Workbook(tmp_path / "wide.xlsx", {"constant_memory": True})
     sheet = book.add_worksheet("Orders")
     for r, row in enumerate([wide[:10000], *(row[:10000] for row in rows)]):
         sheet.write_row(r, 0, row)
     book.close()
-    assert "10000 columns hold a heading or a value" in one_line(capsys, tmp_path / "wide.xlsx")
+    assert "10000 columns hold a heading or a value" in one_line(tmp_path / "wide.xlsx")
 
 
 def test_millions_of_blank_lines_after_the_data_are_not_parsed(tmp_path, monkeypatch):

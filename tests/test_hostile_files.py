@@ -8,6 +8,7 @@ go through a real process, because what they guard against is the process aborti
 from __future__ import annotations
 
 import os
+import struct
 import subprocess
 import sys
 import zipfile
@@ -231,6 +232,68 @@ def _ods_register(consent: list[str]) -> list[str]:
     return rows
 
 
+def _record(kind: int, body: bytes = b"") -> bytes:
+    """One BIFF12 record (MS-XLSB 2.1.4): its type and size as 7-bit varints, then its body."""
+    head = bytes([kind]) if kind < 0x80 else bytes([(kind & 0x7F) | 0x80, kind >> 7])
+    size, length = bytearray(), len(body)
+    while True:
+        size.append((length & 0x7F) | (0x80 if length >> 7 else 0))
+        length >>= 7
+        if not length:
+            return head + bytes(size) + body
+
+
+def _wide(text: str) -> bytes:
+    return struct.pack("<I", len(text)) + text.encode("utf-16-le")
+
+
+def write_xlsb(path: Path, stray: tuple[int, int] | None = None) -> Path:
+    """A minimal .xlsb register (its dimension claiming A1:D5), the consent of K-002 an error
+    cell (#N/A), and a stray cell at ``stray`` (row, column; 0-based) if given."""
+    book = _record(131) + _record(143)
+    book += _record(156, struct.pack("<II", 0, 1) + _wide("rId1") + _wide("Klienti"))
+    book += _record(144) + _record(132)
+    sheet = _record(129) + _record(148, struct.pack("<IIII", 0, 4, 0, 3)) + _record(145)
+    table = [HEADINGS, *([*p, "Jā"] for p in PEOPLE)]
+    where = [(r, c, text) for r, row in enumerate(table) for c, text in enumerate(row)]
+    where += [stray + ("k",)] if stray else []
+    for r in sorted({r for r, _, _ in where}):
+        sheet += _record(0, struct.pack("<IIHBBBI", r, 0, 0x12C, 0, 0, 0, 0))
+        for _, c, text in (w for w in where if w[0] == r):
+            if (r, c) == (2, 3):
+                sheet += _record(3, struct.pack("<IIB", c, 0, 0x2A))  # BrtCellError #N/A
+            else:
+                sheet += _record(6, struct.pack("<II", c, 0) + _wide(text))  # BrtCellSt
+    sheet += _record(146) + _record(130)
+    package = "http://schemas.openxmlformats.org/package/2006/content-types"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            f'<Types xmlns="{package}"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="bin" '
+            'ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            f'<Relationships xmlns="{PACKAGE}"><Relationship Id="rId1" '
+            f'Type="{RELS}/officeDocument" Target="xl/workbook.bin"/></Relationships>',
+        )
+        archive.writestr("xl/workbook.bin", book)
+        archive.writestr(
+            "xl/_rels/workbook.bin.rels",
+            f'<Relationships xmlns="{PACKAGE}"><Relationship Id="rId1" '
+            f'Type="{RELS}/worksheet" Target="worksheets/sheet1.bin"/></Relationships>',
+        )
+        archive.writestr("xl/worksheets/sheet1.bin", sheet)
+    return path
+
+
+def test_an_xlsb_error_cell_is_a_finding(tmp_path):
+    assert consent_problems(write_xlsb(tmp_path / "klienti.xlsb")) == {
+        3: "unreadable cell in Piekrišana: an Excel error (#N/A)"
+    }
+
+
 def test_stray_and_impossible_cells_are_one_line_in_a_real_process(tmp_path):
     names = []
     for label, stray in STRAY.items():
@@ -240,6 +303,8 @@ def test_stray_and_impossible_cells_are_one_line_in_a_real_process(tmp_path):
         head = '<dimension ref="A1:D5"/>'
         write_xlsx_xml(tmp_path / name, rows.replace("</row>", stray + "</row>", 1), head=head)
         names.append(name)
+    write_xlsb(tmp_path / "klienti stray.xlsb", stray=(1048575, 16383))
+    names.append("klienti stray.xlsb")
     huge = _ods_cell("k", ' table:number-columns-repeated="4294967295"')
     _ods(tmp_path / "klienti repeated.ods", _ods_register([huge] * 2))
     names.append("klienti repeated.ods")

@@ -35,6 +35,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import product
 from xml.parsers import expat
 
 from zimes_audit import errors
@@ -360,6 +361,7 @@ def scan_xlsx(archive: zipfile.ZipFile, member: str, recalculate: bool, limit: i
 # ---------------------------------------------------------------- OpenDocument (.ods)
 
 _ODS_SPAN = 1 << 20  # a repeat is only followed this far (the sheet is refused long before)
+_ODS_MARKS = 100_000  # the cells of one repeated formula marked unreadable, at most
 
 
 class _OdsCells:
@@ -404,10 +406,10 @@ class _OdsCells:
                 return
             self.scan.place(self.row, first)
             self.scan.place(self.row + self.rows - 1, first + span - 1)
-            if cell["formula"]:
-                for row in range(self.row, self.row + min(self.rows, 1000)):
-                    for column in range(first, first + min(span, 1000)):
-                        self.scan.unreadable[(row, column)] = NO_RESULT
+            if cell["formula"]:  # a repeated formula: its first cells (the sheet is refused
+                rows = range(self.row, self.row + min(self.rows, _ODS_MARKS))  # if it is huge)
+                columns = range(first, first + min(span, _ODS_MARKS // len(rows)))
+                self.scan.unreadable.update(dict.fromkeys(product(rows, columns), NO_RESULT))
         elif tag == "table":
             self.scan = None
 

@@ -7,6 +7,7 @@ go through a real process, because what they guard against is the process aborti
 
 from __future__ import annotations
 
+import json
 import os
 import struct
 import subprocess
@@ -393,6 +394,14 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped(tmp_path):
     write_csv(path, [HEADINGS, [*PEOPLE[0], "Jā"]])
     code, out, _ = run_cli("inventory", str(path))
     assert code == 0 and "klienti-\\xe4.csv" in out
+    report = tmp_path / "report"
+    code, _, err = run_cli(
+        "run", str(path), "--as-of", AS_OF.isoformat(), "--out", str(report), "--no-notebook"
+    )
+    assert code == 0, err
+    manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
+    assert [i["source"] for i in manifest["inputs"]] == ["klienti-\\xe4.csv"]
+    assert manifest["inputs"][0]["path"].endswith("klienti-\\xe4.csv")
 
 
 def test_a_six_digit_number_in_a_date_column_is_a_data_inaccurate_finding(tmp_path):

@@ -664,3 +664,12 @@ def test_the_writer_matrix_gives_data_inaccurate_findings(written):
     ]
     got = sorted(zip(inaccurate.source_file, inaccurate.source_row, strict=True))
     assert got == sorted((f"klienti-{w}.xlsx", row) for w in written for row in (3, 4, 5))
+
+
+def test_a_formula_without_its_result_under_no_heading_keeps_its_column(tmp_path):
+    """Calamine reads the formula as blank; the column is still not an empty one to drop."""
+    rows = register_rows(['<c r="{r}" t="inlineStr"><is><t>Jā</t></is></c>'] * 4)
+    rows = rows.replace('</row><row r="4">', '<c r="E3"><f>1+1</f><v/></c></row><row r="4">')
+    path = write_xlsx_xml(tmp_path / "klienti.xlsx", rows)
+    table = load_file(path)
+    assert [(p.source_row, p.heading) for p in table.problems] == [(3, "(blank heading, column E)")]

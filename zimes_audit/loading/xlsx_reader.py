@@ -367,13 +367,18 @@ def _raw(
 ) -> RawTable:
     rows = sheet.to_python(skip_empty_area=False)
     body = rows[last + 1 :]
-    width = max(len(headings), len(rows[0]) if rows else 0)
+    # a cell calamine reads as blank though it is not (a formula without its result) may lie
+    # right of every value: its column is read too
+    marked = {c for (r, c) in (scan.unreadable if scan else {}) if r > last}
+    read = len(rows[0]) if rows else 0
+    width = max(len(headings), read, max(marked, default=-1) + 1)
     headings = headings + [""] * (width - len(headings))
     # rows → columns through one object matrix: ~4× faster than zip(*body) at 100k rows
     matrix = np.empty((width, len(body)), dtype=object)
     if body:
-        matrix.T[:] = body
-    width = filled_width(path, headings, lambda i: not (matrix[i] != "").any())
+        matrix[:read].T[:] = body
+        matrix[read:] = ""
+    width = filled_width(path, headings, lambda i: i not in marked and not (matrix[i] != "").any())
     headings = headings[:width]
     cells = pd.DataFrame({i: _column(matrix[i]) for i in range(width)})
     first = last + 2

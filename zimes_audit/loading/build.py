@@ -98,7 +98,11 @@ def build_table(
     source name (default: the file name).  ``raw.cells`` is emptied as its columns are read."""
     # the raw cells are handed over column by column (popped once cleaned): the text of the file
     # is held once, not twice
-    cells = {i: clean_text(raw.cells.pop(i)) for i in list(raw.cells.columns)}
+    columns = dict(raw.cells.items())
+    raw.cells.drop(
+        columns=list(columns), inplace=True
+    )  # at once: one column at a time is quadratic
+    cells = {i: clean_text(columns.pop(i)) for i in list(columns)}
     keep = np.zeros(len(raw.cells), dtype=bool)
     for series in cells.values():
         keep |= series.notna().to_numpy()

@@ -163,6 +163,24 @@ def _first_bad_utf8(data: bytes) -> int | None:
     return None
 
 
+def _cut_character(data: bytes) -> bool:
+    """Whether UTF-8 text ends in the middle of a character (the file was cut off): every byte is
+    UTF-8 but the last one to three, which start a character that never ends.
+
+    >>> text = "Jānis Bērziņš".encode()
+    >>> _cut_character(text[:-1]), _cut_character(text), _cut_character("Jānis".encode("cp1257"))
+    (True, False, False)
+    """
+    first_bad = _first_bad_utf8(data)
+    if first_bad is None or first_bad < len(data) - 3:
+        return False
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(data[first_bad:], final=False)
+    except UnicodeDecodeError:
+        return False
+    return _UTF8_SEQUENCE.search(data, 0, first_bad) is not None  # UTF-8 letters before it
+
+
 def _mixed_from(data: bytes) -> tuple[int, str, str] | None:
     """For bytes that are not all UTF-8: ``(line, first, then)`` where a second encoding starts,
     when the file holds both UTF-8 letters and bytes UTF-8 cannot hold (a row appended by
@@ -216,6 +234,8 @@ def sniff_encoding(data: bytes, path: str | Path) -> str:
         encoding = "cp1257"
     bom = len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0
     if encoding == "cp1257" or (bom and not _valid(memoryview(data)[bom:], "utf-8")):
+        if _cut_character(data[bom:]):
+            raise errors.CutFile(path, what="a character")
         mixed = _mixed_from(data[bom:])
         if mixed is not None:
             row, first, then = mixed

@@ -17,12 +17,14 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from zimes_audit import errors
 
 UNCLASSIFIED_PREFIX = "unclassified:"
 #: Frame column of a field the administrator's field map declares (not in the package catalogue).
@@ -186,6 +188,27 @@ class LoadedTable:
     @property
     def rows(self) -> int:
         return len(self.frame)
+
+
+#: Columns holding a heading or a value that a file may have; no export comes near it (Mozello's
+#: has about 40).  Empty columns right of the last filled one (a sheet's claimed width, a row of
+#: trailing delimiters) are not counted: they are dropped before any column is read.
+MAX_FILLED_COLUMNS = 1000
+
+
+def filled_width(path: Path, headings: list[str], empty: Callable[[int], bool]) -> int:
+    """The number of columns up to the last with a heading or a value (``empty(i)``: column
+    ``i`` holds no value); raises ``TooWide`` past :data:`MAX_FILLED_COLUMNS`.
+
+    >>> filled_width(Path("o.csv"), ["a", "", "", ""], lambda i: i != 1)
+    2
+    """
+    width = len(headings)
+    while width and not (headings[width - 1] or "").strip() and empty(width - 1):
+        width -= 1
+    if width > MAX_FILLED_COLUMNS:
+        raise errors.TooWide(path, found=width, limit=MAX_FILLED_COLUMNS)
+    return width
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """Finding the header among a file's first rows and turning its headings into columns.
 
 Every row among the first ``HEADER_SEARCH_ROWS`` is a candidate, and so is every pair of
-adjacent rows read as a two-row header (the upper one holding more than a lone title): a group
-row (``Klients``, ``Kontaktinformācija`` …) over sub-headings, a group merged across its span
-qualifying the sub-headings under it (:func:`qualified`), a heading merged down across both rows
+adjacent rows read as a two-row header (the upper one more than a lone title, the lower one
+naming fields by itself: :func:`_candidates`): a group row (``Klients``, ``Kontaktinformācija``
+…) over sub-headings, a group merged across its span qualifying the sub-headings under it
+(:func:`qualified`), a heading merged down across both rows
 (or written only in the upper row) taking its own text.  The candidate taken is the one whose
 headings name the most catalogue fields of one kind (``[kinds.*]``), the kind's required fields
 first (a customer register needs its customer id), then the most catalogue fields of any kind,
@@ -175,18 +176,23 @@ def _score(fields: set[str], catalogue: Catalogue) -> tuple[tuple, str | None, t
 
 
 def _candidates(rows: Sequence[Sequence[str]], catalogue: Catalogue, spans: Sequence[Span]):
-    """``(first, last, headings)`` of every one-row and two-row header among ``rows``."""
+    """``(first, last, headings, fields named)`` of every one-row and two-row header among
+    ``rows``.  A pair's upper row holds more than a lone title; its lower row names
+    ``MIN_KNOWN_HEADINGS`` fields by itself (sub-headings are headings, a row of data under the
+    header is not, though a value may read as one: ``pk 010180-10006``), or one field while the
+    upper row has merged cells (a group merged across, a heading merged down)."""
     filled = [sum(bool((cell or "").strip()) for cell in row) for row in rows]
+    named = [known_fields(row, catalogue) if filled[r] else set() for r, row in enumerate(rows)]
     for first in range(len(rows)):
         if not filled[first]:
             continue
-        yield first, first, list(rows[first])
-        # a lone text above (a title) is no group row
-        if first + 1 < len(rows) and filled[first] > 1 and filled[first + 1]:
-            mine = [
-                ((r0 - first, c0), (r1 - first, c1)) for (r0, c0), (r1, c1) in spans if r0 == first
-            ]
-            yield first, first + 1, pair_headings(rows[first], rows[first + 1], catalogue, mine)
+        yield first, first, list(rows[first]), named[first]
+        if first + 1 >= len(rows) or filled[first] < 2 or not named[first + 1]:
+            continue
+        mine = [((r0 - first, c0), (r1 - first, c1)) for (r0, c0), (r1, c1) in spans if r0 == first]
+        if len(named[first + 1]) >= MIN_KNOWN_HEADINGS or mine:
+            headings = pair_headings(rows[first], rows[first + 1], catalogue, mine)
+            yield first, first + 1, headings, known_fields(headings, catalogue)
 
 
 def choose_header(
@@ -197,8 +203,7 @@ def choose_header(
     the sheet's merged cells (0-based, inclusive)."""
     rows = rows[:HEADER_SEARCH_ROWS]
     best: HeaderChoice | None = None
-    for first, last, headings in _candidates(rows, catalogue, spans):
-        fields = known_fields(headings, catalogue)
+    for first, last, headings, fields in _candidates(rows, catalogue, spans):
         if len(fields) < MIN_KNOWN_HEADINGS:
             continue
         score, kind, own = _score(fields, catalogue)

@@ -4,12 +4,15 @@ correction and objection, and record the request with no personal value in the h
 from __future__ import annotations
 
 import csv
+import shlex
 import sqlite3
+import subprocess
 from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import ROOT
 
 from zimes_audit.cli import main
 from zimes_audit.loading import load_inputs
@@ -261,3 +264,26 @@ def test_the_history_tables_are_the_stores_own(tmp_path):
     assert "a@b.lv" not in subject and len(subject) > 64
     policy = load_policy()
     assert policy.retention_years == 5  # the terms the expectations above are written for
+
+
+def test_the_readme_section_runs_as_written(tmp_path, monkeypatch, capsys):
+    from test_readme import commands
+
+    write_inputs(tmp_path / "exports" / "2026-11")
+    monkeypatch.chdir(tmp_path)
+    lines = commands("### Answering a customer's request")
+    assert len(lines) == 3
+    for line in lines:
+        words = shlex.split(line)
+        assert words[0] == "zimes-audit"
+        assert main(words[1:]) == 0, (line, capsys.readouterr().err)
+    assert sorted(p.name for p in (tmp_path / "requests").iterdir()) == [
+        "2026-12-05-access", "2026-12-05-erasure", "2026-12-05-lookup"
+    ]  # fmt: skip
+    assert (tmp_path / "requests" / "2026-12-05-access" / "access.html").is_file()
+    assert (tmp_path / "reports" / "zimes-history.secret").is_file()
+    [erasure] = RequestStore(tmp_path / "reports" / "zimes-history.sqlite").open_requests()
+    assert erasure.due == date(2027, 1, 5)
+    for path in ("requests/2026-12-05-access/access.html", "reports/zimes-history.secret"):
+        ignored = subprocess.run(["git", "check-ignore", "--no-index", "-q", path], cwd=ROOT)
+        assert ignored.returncode == 0, path

@@ -17,11 +17,11 @@ from conftest import ROOT
 from zimes_audit.cli import main
 from zimes_audit.loading import load_inputs
 from zimes_audit.procedure.policy import load_policy
+from zimes_audit.report.requests import RequestStore
 from zimes_audit.subject.answer import answer
 from zimes_audit.subject.identifiers import Identifiers
 from zimes_audit.subject.lookup import find_subject, sources_of
 from zimes_audit.subject.outcome import left_of
-from zimes_audit.subject.store import RequestStore
 
 RECEIVED = date(2026, 11, 5)
 ORDER_HEADINGS = ["Pasūtījuma nr.", "Datums", "Klienta nr.", "Vārds, uzvārds", "E-pasts",
@@ -256,7 +256,7 @@ def test_objection_plan_and_a_person_nobody_holds(inputs, tmp_path):
 
 def test_the_history_tables_are_the_stores_own(tmp_path):
     store = RequestStore(tmp_path / "h.sqlite")
-    store.record("access", RECEIVED, Identifiers.of(emails=["a@b.lv"], region="LV"), [])
+    store.record("access", RECEIVED, [("email", "a@b.lv")], [])
     db = sqlite3.connect(tmp_path / "h.sqlite")
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert tables == {"subject_requests", "subject_request_items"}

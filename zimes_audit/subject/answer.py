@@ -27,12 +27,12 @@ from zimes_audit.loading import load_inputs
 from zimes_audit.procedure.field_map import resolve_field_map
 from zimes_audit.procedure.policy import Policy, load_policy
 from zimes_audit.report.folder import choose_folder, staged
+from zimes_audit.report.requests import RequestStore, due_date
 from zimes_audit.subject.access import access_rows, mention_rows
 from zimes_audit.subject.files import Table, write_html, write_xlsx
 from zimes_audit.subject.identifiers import Identifiers
 from zimes_audit.subject.lookup import Found, Source, find_subject, sources_of
 from zimes_audit.subject.plans import Item, describe, plan
-from zimes_audit.subject.store import RequestStore, due_date
 from zimes_audit.subject.texts import Words, words
 
 REQUESTS_ROOT = Path("requests")
@@ -140,7 +140,7 @@ def answer(
     request_id = None
     if request:
         store = RequestStore(history)
-        request_id = store.record(request, received, found.identifiers, items)
+        request_id = store.record(request, received, found.identifiers.pairs(), items)
         if request == "access":  # answered by the file just written
             store.close_request(request_id, received)
     return Answer(target, found, items, request_id, due if request else None)

@@ -42,6 +42,7 @@ import phonenumbers
 
 from zimes_audit.facts.derived import full_name
 from zimes_audit.facts.linking import normalise_email, normalise_ids
+from zimes_audit.facts.requests import RECORD_IDS, record_key, record_keys
 from zimes_audit.procedure.catalogue import load_catalogue
 from zimes_audit.subject.identifiers import (
     Identifiers,
@@ -51,7 +52,6 @@ from zimes_audit.subject.identifiers import (
     phone_keys,
 )
 
-RECORD_IDS = {"orders": "order_id", "register": "customer_id"}
 _NOT_DIGIT = re.compile(r"\D+")
 
 
@@ -115,16 +115,6 @@ class Found:
             "uncertain": len({r.key for r in self.uncertain}),
             "mentions": len(self.mentions),
         }
-
-
-def record_key(kind: str, record_id: object, file: str, row: int) -> str:
-    """``kind:id``, or ``kind:file@row`` for a row without an id (as the history keys findings).
-
-    >>> record_key("orders", " M-1 ", "o.csv", 7), record_key("orders", None, "o.csv", 7)
-    ('orders:M-1', 'orders:o.csv@7')
-    """
-    text = str(record_id).strip() if isinstance(record_id, str) else ""
-    return f"{kind}:{text}" if text else f"{kind}:{file}@{row}"
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -201,7 +191,7 @@ def _certain(sources: Sequence[Source], ids: Identifiers, confirmed: Collection[
         learned = ids
         for index, source in enumerate(sources):
             matches = _matches(source.frame, ids)
-            keys = record_keys(source)
+            keys = record_keys(source.frame, source.kind)
             matches["confirmed"] = keys.isin(list(confirmed)).to_numpy(dtype=bool)
             for how in ("customer_id", "email", "phone", "code", "confirmed"):
                 for at in np.flatnonzero(matches[how]):
@@ -212,16 +202,6 @@ def _certain(sources: Sequence[Source], ids: Identifiers, confirmed: Collection[
         if learned == ids:
             return found, ids
         ids = learned
-
-
-def record_keys(source: Source) -> pd.Series:
-    """Every row's record key (:func:`record_key`), vectorised."""
-    frame = source.frame
-    rid = normalise_ids(_column(frame, RECORD_IDS.get(source.kind, "")))
-    fallback = (
-        source.kind + ":" + frame["source_file"].astype(str) + "@" + frame["source_row"].astype(str)
-    )
-    return (source.kind + ":" + rid).fillna(fallback)
 
 
 def _name_rows(frame: pd.DataFrame, names: frozenset[str]) -> np.ndarray:

@@ -28,18 +28,17 @@ request, record by record, in the words of the workbook's job steps.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
+from zimes_audit.facts.requests import MARKETING_FIELD, Item
 from zimes_audit.procedure.policy import Policy
 from zimes_audit.procedure.terms import years_after
 from zimes_audit.report.labels import labels
 from zimes_audit.subject.lookup import Found, Source
 from zimes_audit.subject.texts import shown, words
 
-MARKETING_FIELD = "marketing_opt_in"
 #: Per plan action: the workbook's job step it is done by (action id, rule) — labels.toml [steps].
 STEPS = {
     "delete": ("DELETE", ""),
@@ -49,20 +48,6 @@ STEPS = {
 }
 #: What a request's plan holds: these are audited by every later run (SUBJECT-REQUEST-OVERDUE).
 AUDITED = ("erasure", "objection")
-
-
-@dataclass(frozen=True)
-class Item:
-    """One step of a plan: ``action`` on the record (its ``fields``), due on ``until`` when the
-    record may be kept that long (the accounting hold), else by the request's due date."""
-
-    record_key: str
-    kind: str
-    file: str
-    record_id: str | None
-    action: str
-    fields: tuple[str, ...] = ()
-    until: date | None = None
 
 
 def _filled(frame: pd.DataFrame, at: int, columns) -> tuple[str, ...]:

@@ -1,5 +1,9 @@
 """Data-subject requests recorded in the audit history (GDPR Art. 12(3); §12.4, §10.1.2).
 
+``zimes-audit subject`` records them (:mod:`zimes_audit.subject.answer`); every ``run`` reads the
+open ones, lists them and checks them (SUBJECT-REQUEST-OVERDUE, :mod:`zimes_audit.facts.requests`)
+and closes those carried out.
+
 The requests live in tables of their own in the history database
 (:data:`zimes_audit.report.history.HISTORY_FILE`): the request (type, received, due — one month
 later, GDPR Art. 12(3) — when it was recorded, when it closed) and its plan, item by item, by
@@ -10,14 +14,13 @@ their requests can be found; without the secret the hashes say nothing.
 
 >>> import tempfile, pathlib
 >>> from datetime import date
->>> from zimes_audit.subject.identifiers import Identifiers
->>> from zimes_audit.subject.plans import Item
+>>> from zimes_audit.facts.requests import Item, Open
 >>> store = RequestStore(pathlib.Path(tempfile.mkdtemp()) / "zimes-history.sqlite")
->>> ids = Identifiers.of(emails=["liga@inbox.lv"], region="LV")
+>>> ids = [("email", "liga@inbox.lv")]
 >>> rid = store.record("erasure", date(2026, 11, 5), ids, [Item("orders:M-1", "orders", "o.csv", "M-1", "delete")])
 >>> [(r.type, r.received.isoformat(), r.due.isoformat(), len(r.items)) for r in store.open_requests()]
 [('erasure', '2026-11-05', '2026-12-05', 1)]
->>> store.find(ids) == [rid], store.find(Identifiers.of(emails=["other@inbox.lv"], region="LV"))
+>>> store.find(ids) == [rid], store.find([("email", "other@inbox.lv")])
 (True, [])
 >>> store.close_request(rid, date(2027, 1, 5)); store.open_requests()
 []
@@ -40,9 +43,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from zimes_audit.facts.requests import Item, Open
 from zimes_audit.procedure.processing import load_processing
-from zimes_audit.subject.identifiers import Identifiers
-from zimes_audit.subject.plans import Item
 
 SECRET_SUFFIX = ".secret"
 _SCHEMA = """
@@ -87,6 +89,10 @@ class StoredRequest:
     items: tuple[Item, ...]
     closed_on: date | None = None
 
+    def opens(self) -> list[Open]:
+        """Its plan's items, each with the request's due date (what the audit's facts read)."""
+        return [Open(i, self.due, self.request_id) for i in self.items]
+
 
 def _secret(path: Path) -> bytes:
     """The key beside the history: read, or created (owner-only) on first use."""
@@ -120,15 +126,17 @@ class RequestStore:
         finally:
             db.close()
 
-    def hashes(self, ids: Identifiers) -> list[str]:
-        """The person's identifiers as keyed hashes (kind and normalised value)."""
+    def hashes(self, ids: list[tuple[str, str]]) -> list[str]:
+        """The person's identifiers (kind, normalised value) as keyed hashes."""
         key = _secret(self.secret_path)
         return sorted(
             hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
-            for kind, value in ids.pairs()
+            for kind, value in ids
         )
 
-    def record(self, request: str, received: date, ids: Identifiers, items: list[Item]) -> str:
+    def record(
+        self, request: str, received: date, ids: list[tuple[str, str]], items: list[Item]
+    ) -> str:
         """Record a request and its plan; return its id."""
         request_id = f"{received.isoformat()}-{request}-{uuid.uuid4().hex[:8]}"
         subject = json.dumps(self.hashes(ids))
@@ -148,7 +156,7 @@ class RequestStore:
             )  # fmt: skip
         return request_id
 
-    def find(self, ids: Identifiers) -> list[str]:
+    def find(self, ids: list[tuple[str, str]]) -> list[str]:
         """The requests of the person ``ids`` identifies (any identifier in common)."""
         if not self.path.exists():
             return []

@@ -36,7 +36,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +44,7 @@ import pandas as pd
 
 from zimes_audit.checks.findings import combination_codes, distinct_texts
 from zimes_audit.procedure.rules import column_rules
+from zimes_audit.procedure.terms import due_dates, exception_expires, shared_dates
 from zimes_audit.report.reports import TREND_COLUMNS, trend_frame
 
 HISTORY_FILE = "zimes-history.sqlite"
@@ -240,18 +241,6 @@ def _positions_in(keys: pd.Series, known) -> np.ndarray:
     found = pc.index_in(pa.array(keys.array, from_pandas=True).cast(pa.large_string()),
                         value_set=values)  # fmt: skip
     return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype("int64")
-
-
-def _shared_dates(days: np.ndarray) -> np.ndarray:
-    """``days`` as :class:`datetime.date` objects, one object per distinct day (a run's
-    findings share a handful of dates; one object per finding costs ~32 bytes each).
-
-    >>> out = _shared_dates(np.array(["2026-11-01", "2026-11-01"], dtype="datetime64[D]"))
-    >>> out.tolist(), out[0] is out[1]
-    ([datetime.date(2026, 11, 1), datetime.date(2026, 11, 1)], True)
-    """
-    distinct, at = np.unique(days, return_inverse=True)
-    return distinct.astype(object)[at.reshape(-1)]
 
 
 def is_synthetic(paths: list[Path]) -> bool:
@@ -452,10 +441,7 @@ class History:
             for key in by_job.difference(list(decisions), sort=False):
                 decisions[key] = job_decisions[job_of.at[key]]
         n = len(findings)
-        day = np.timedelta64(1, "D")
         today = np.datetime64(as_of, "D")
-        action_codes, actions = _few(findings["action"])
-        grace = np.asarray([due_days.get(a, 0) for a in actions], dtype="int64")[action_codes]
         at = _positions_in(keys, base.index)  # the key's row in the previous run, or -1
         known = at >= 0
 
@@ -465,7 +451,7 @@ class History:
 
         first = np.full(n, today, dtype="datetime64[D]")
         first[known] = previous_dates("first_flagged")
-        due = today + grace * day
+        due = due_dates(findings["action"], due_days, as_of)
         due[known] = previous_dates("due_date")
         # per finding: its decision (record decision, else its job's), if any
         listed = list(decisions.values())
@@ -482,7 +468,7 @@ class History:
         exception = {c: np.full(n if accepted.any() or in_force else 0, None, dtype=object)
                      for c in EXCEPTION_FIELDS}  # fmt: skip
         if accepted.any():
-            expires = as_of + timedelta(days=exception_days) if exception_days else None
+            expires = exception_expires(as_of, exception_days)
             chosen = which[accepted]
             exception["note"][accepted] = [listed[i].note for i in chosen]
             exception["decided_by"][accepted] = [listed[i].decided_by for i in chosen]
@@ -518,8 +504,8 @@ class History:
         return Comparison(
             keys=keys,
             jobs=jobs,
-            first_flagged=pd.Series(_shared_dates(first), index=index, dtype="object"),
-            due_date=pd.Series(_shared_dates(due), index=index, dtype="object"),
+            first_flagged=pd.Series(shared_dates(first), index=index, dtype="object"),
+            due_date=pd.Series(shared_dates(due), index=index, dtype="object"),
             status=pd.Series(status, index=index, dtype="object"),
             days_overdue=pd.Series(np.maximum(late, 0), index=index, dtype="int64"),
             exception=(

@@ -287,3 +287,75 @@ def test_the_readme_section_runs_as_written(tmp_path, monkeypatch, capsys):
     for path in ("requests/2026-12-05-access/access.html", "reports/zimes-history.secret"):
         ignored = subprocess.run(["git", "check-ignore", "--no-index", "-q", path], cwd=ROOT)
         assert ignored.returncode == 0, path
+
+
+# ----------------------------------------------------------- the audit of a request, month by month
+@pytest.fixture(scope="module")
+def months(tmp_path_factory):
+    """An erasure received in November; the run of December finds it partly done, the run of
+    January carried out."""
+    from cli_runner import invoke
+
+    base = tmp_path_factory.mktemp("months")
+    november = write_inputs(base / "eksports" / "2026-11")
+    erasure = invoke("subject", str(november), "--email", "liga.ozolina@inbox.lv",
+                     "--request", "erasure", "--received", "05.11.2026", cwd=base)  # fmt: skip
+    assert erasure.returncode == 0, erasure.stderr
+    december = write_inputs(
+        base / "eksports" / "2026-12",
+        orders=[ORDERS[1], *ORDERS[3:]],  # M-2020-0001 and the guest order deleted ...
+        register=[r for r in REGISTER if r[0] != "K-00007"],  # ... and her register row
+    )  # ... but M-2025-0042, kept for accounting, still holds her e-mail
+    redacted = [[*ORDERS[1][:4], "", *ORDERS[1][5:]], *ORDERS[3:]]
+    january = write_inputs(base / "eksports" / "2027-01", orders=redacted,
+                           register=REGISTER[:2] + REGISTER[3:])  # fmt: skip
+    runs = {}
+    for folder, as_of in ((november, "2026-11-30"), (december, "2026-12-31"),
+                          (january, "2027-01-31")):  # fmt: skip
+        done = invoke("run", str(folder), "--as-of", as_of, "--no-notebook", cwd=base)
+        assert done.returncode == 0, done.stderr
+        runs[as_of] = (base / "reports" / as_of, done.stdout)
+    return base, runs
+
+
+def _overdue(report: Path) -> list[dict]:
+    with (report / "findings.csv").open(encoding="utf-8") as handle:
+        return [r for r in csv.DictReader(handle) if r["rule_id"] == "SUBJECT-REQUEST-OVERDUE"]
+
+
+def test_a_request_not_yet_due_is_listed_not_flagged(months):
+    _, runs = months
+    report, printed = runs["2026-11-30"]
+    assert _overdue(report) == []
+    [row] = sheet_rows(report / "flagged-records.xlsx", "Pieprasījumi")
+    assert (row["Veids"], row["Statuss"]) == ("dzēšana", "atvērts")
+    assert row["Termiņš"].date() == date(2026, 12, 5) and row["Ierakstu skaits"] == 4
+    assert "orders:M-2025-0042 (email)" in row["Vēl palicis"]
+    assert "1 open before this run, 0 overdue" in printed
+
+
+def test_partly_carried_out_it_is_overdue_naming_what_is_left(months):
+    _, runs = months
+    report, printed = runs["2026-12-31"]
+    [finding] = _overdue(report)
+    assert (finding["record_id"], finding["field"], finding["action"]) == (
+        "M-2025-0042", "email", "REDACT_FIELD"
+    )  # fmt: skip
+    assert finding["procedure_section"] == "12.4, 10.1.2"
+    [row] = sheet_rows(report / "flagged-records.xlsx", "Pieprasījumi")
+    assert row["Statuss"] == "nokavēts" and row["Vēl palicis"] == "orders:M-2025-0042 (email)"
+    flagged = sheet_rows(report / "flagged-records.xlsx", "Atzīmētie")
+    assert any(r["Noteikums"] == "SUBJECT-REQUEST-OVERDUE" for r in flagged)
+    assert "1 overdue" in printed
+
+
+def test_carried_out_it_closes_and_the_history_holds_no_input_value(months):
+    base, runs = months
+    report, printed = runs["2027-01-31"]
+    assert _overdue(report) == []
+    assert "1 carried out (closed)" in printed
+    history = base / "reports" / "zimes-history.sqlite"
+    assert RequestStore(history).open_requests() == []
+    raw = history.read_bytes()
+    for value in [*HERS, *OTHERS[:-3], "Līga", "Liga", "inbox.lv", "gmail"]:
+        assert value.encode("utf-8") not in raw, value

@@ -473,6 +473,13 @@ def _run(args: argparse.Namespace) -> int:
         )
     else:
         print("No earlier run of the same kinds of input in the history: every finding is new.")
+    if result.requests is not None and len(result.requests):
+        status = result.requests["status"].value_counts()
+        print(
+            f"Data subjects' requests: {len(result.requests)} open before this run, "
+            f"{status.get('overdue', 0)} overdue, {status.get('carried_out', 0)} carried out "
+            "(closed)."
+        )
     print(f"Report: {folder}/  (administrator: {folder}/flagged-records.xlsx)")
     return 0
 

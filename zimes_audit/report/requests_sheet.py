@@ -29,11 +29,13 @@ key (``orders:M-2 (email)``).  Keys and field names only: no personal value.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 
 from zimes_audit.facts.requests import DUE, LEFT, record_keys
-from zimes_audit.report.requests import StoredRequest
+from zimes_audit.report.history import is_synthetic
+from zimes_audit.report.requests import RequestStore, StoredRequest
 
 #: The record facts the sheet reads (kept by the run once the findings are in).
 READS_FACTS = (LEFT, DUE)
@@ -94,6 +96,34 @@ def request_rows(
     return pd.DataFrame(rows, columns=[c for c, _, _ in REQUEST_COLUMNS])
 
 
+def requests_shown(rows: pd.DataFrame, lab) -> pd.DataFrame:
+    """The rows in the workbook's words (request type and status labelled)."""
+    words = lab.table["requests"]
+    return rows.assign(
+        request=rows["request"].map(lambda k: words.get(k, k)),
+        status=rows["status"].map(lambda k: words.get(k, k)),
+    )
+
+
 def carried_out(rows: pd.DataFrame) -> list[str]:
     """The requests this run found carried out (to be closed once the run is recorded)."""
     return rows.loc[rows["status"] == "carried_out", "request_id"].tolist() if len(rows) else []
+
+
+def requests_for_run(inputs, history: Path) -> list[StoredRequest]:
+    """The open requests a run over ``inputs`` checks: none for the synthetic sample (its
+    records are not anyone's), else those recorded in ``history``."""
+    from zimes_audit.loading.discover import input_files
+
+    if is_synthetic([f.path for f in input_files(inputs)]):
+        return []
+    return RequestStore(history).open_requests()
+
+
+def close_carried_out(history: Path, rows: pd.DataFrame | None, as_of: date) -> list[str]:
+    """Close the requests the run found carried out (after the run is recorded)."""
+    done = carried_out(rows) if rows is not None else []
+    store = RequestStore(history)
+    for request_id in done:
+        store.close_request(request_id, as_of)
+    return done

@@ -312,7 +312,8 @@ def months(tmp_path_factory):
     runs = {}
     for folder, as_of in ((november, "2026-11-30"), (december, "2026-12-31"),
                           (january, "2027-01-31")):  # fmt: skip
-        done = invoke("run", str(folder), "--as-of", as_of, "--no-notebook", cwd=base)
+        notebook = [] if as_of == "2026-12-31" else ["--no-notebook"]  # audit.html: once
+        done = invoke("run", str(folder), "--as-of", as_of, *notebook, cwd=base)
         assert done.returncode == 0, done.stderr
         runs[as_of] = (base / "reports" / as_of, done.stdout)
     return base, runs
@@ -347,6 +348,10 @@ def test_partly_carried_out_it_is_overdue_naming_what_is_left(months):
     flagged = sheet_rows(report / "flagged-records.xlsx", "Atzīmētie")
     assert any(r["Noteikums"] == "SUBJECT-REQUEST-OVERDUE" for r in flagged)
     assert "1 overdue" in printed
+    html = (report / "audit.html").read_text("utf-8")  # the auditor's view lists it, masked
+    assert "orders:M-2025-0042 (email)" in html and "2026-11-05-erasure-" in html
+    for value in [*HERS, *OTHERS[:-3], "Līga"]:
+        assert value not in html, value
 
 
 def test_carried_out_it_closes_and_the_history_holds_no_input_value(months):

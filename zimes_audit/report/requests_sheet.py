@@ -105,6 +105,15 @@ def requests_shown(rows: pd.DataFrame, lab) -> pd.DataFrame:
     )
 
 
+def requests_table(rows: pd.DataFrame | None) -> pd.DataFrame:
+    """The open requests as the audit notebook shows them (keys only, no personal value; an
+    interactive audit, which reads no history, has none)."""
+    columns = [c for c, _, _ in REQUEST_COLUMNS]
+    if rows is None:
+        return pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
+    return rows[columns].astype({"request_id": "string", "request": "string", "left": "string"})
+
+
 def carried_out(rows: pd.DataFrame) -> list[str]:
     """The requests this run found carried out (to be closed once the run is recorded)."""
     return rows.loc[rows["status"] == "carried_out", "request_id"].tolist() if len(rows) else []

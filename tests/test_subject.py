@@ -133,7 +133,7 @@ def test_the_access_file_holds_her_values_with_section_purpose_term_and_recipien
     values = {(r["Fails"], r["Rinda"], r["Kolonna"]): r for r in rows}
     email = values[("klienti.xlsx", "4", "E-pasts")]
     assert email["Vērtība"] == "liga.ozolina@inbox.lv"
-    assert email["Kategorija (6.)"] == "6.2 contact"
+    assert email["Kategorija (6.)"] == "kontaktinformācija (6.2.)"
     assert "4.1." in email["Mērķis (4.)"] and "3.2." in email["Tiesiskais pamats (3.)"]
     assert "5 gadus" in email["Glabāšanas termiņš"]
     assert email["Glabā līdz"] == "kamēr attiecības turpinās"
@@ -364,3 +364,27 @@ def test_carried_out_it_closes_and_the_history_holds_no_input_value(months):
     raw = history.read_bytes()
     for value in [*HERS, *OTHERS[:-3], "Līga", "Liga", "inbox.lv", "gmail"]:
         assert value.encode("utf-8") not in raw, value
+
+
+def test_the_synthetic_sample_is_never_checked_against_real_requests(tmp_path):
+    from zimes_audit.report.requests_sheet import requests_for_run
+
+    history = tmp_path / "h.sqlite"
+    RequestStore(history).record("objection", RECEIVED, [("email", "a@b.lv")], [])
+    assert len(requests_for_run([str(write_inputs(tmp_path / "in"))], history)) == 1
+    assert requests_for_run([str(ROOT / "data_samples")], history) == []
+
+
+def test_every_category_says_its_purpose_basis_and_term():
+    from zimes_audit.procedure.catalogue import load_catalogue
+    from zimes_audit.procedure.processing import load_processing
+
+    processing = load_processing()
+    for category in load_catalogue().category_labels:
+        for language in ("lv", "en"):
+            assert processing.category_name(category, language)
+            text = processing.term_text(processing.term_of(category, None), language, years=5)
+            assert text
+        permitted = category.startswith("6.") or category == "operational"
+        assert bool(processing.purposes_of(category, None, "en")) == permitted, category
+        assert bool(processing.bases_of(category, None, "en")) == permitted, category

@@ -124,7 +124,7 @@ requests:
 
 examples:
   zimes-audit subject exports/2026-11/ --email liga@inbox.lv --request access
-  zimes-audit subject exports/ --email liga@inbox.lv --request erasure --received 05.11.2026
+  zimes-audit subject exports/2026-11/ --email liga@inbox.lv --request erasure --received 05.11.2026
 """
 
 

@@ -13,6 +13,8 @@ code.
 ('retention', 'marketing', 'none')
 >>> p.term_text("retention", "en", years=5)
 'until the relationship ends and 5 years after (§10.1.1, §3.3)'
+>>> p.category_name("6.2", "lv"), p.category_name("not-permitted", "en")
+('kontaktinformācija (6.2.)', 'not permitted by the procedure (§6)')
 >>> p.request_section("erasure"), p.due_months
 ('GDPR 17', 1)
 """
@@ -49,6 +51,10 @@ class Processing:
 
     def _texts(self, group: str, ids: list[str], language: str) -> str:
         return "; ".join(self.raw[group][i][language] for i in ids)
+
+    def category_name(self, category: str, language: str) -> str:
+        """The §6 category as the procedure words it."""
+        return self._category(category)[language]
 
     def purposes_of(self, category: str, field: str | None, language: str) -> str:
         """The §4 purposes of a field of ``category`` (marketing fields: §10.1.2)."""

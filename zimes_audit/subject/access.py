@@ -20,7 +20,6 @@ import re
 import pandas as pd
 
 from zimes_audit.facts.linking import normalise_email
-from zimes_audit.procedure.catalogue import load_catalogue
 from zimes_audit.procedure.policy import Policy
 from zimes_audit.procedure.processing import Processing, load_processing
 from zimes_audit.subject.holds import Hold
@@ -131,7 +130,7 @@ def _until(hold: Hold, term: str, kind: str, frame: pd.DataFrame, at: int, w: Wo
 
 def access_rows(found: Found, sources: list[Source], policy: Policy, language: str) -> pd.DataFrame:
     """One row per value held about the person (:data:`ACCESS_COLUMNS`)."""
-    proc, w, labels = load_processing(), words(language), load_catalogue().category_labels
+    proc, w = load_processing(), words(language)
     hold = person_hold(found, sources, policy)
     rows = []
     for r in found.records:
@@ -144,7 +143,7 @@ def access_rows(found: Found, sources: list[Source], policy: Policy, language: s
             term = proc.term_of(category, field)
             rows.append({
                 "file": r.file, "row": r.row, "column": source.heading(column), "value": value,
-                "category": labels.get(category, category),
+                "category": proc.category_name(category, language),
                 "purposes": proc.purposes_of(category, field, language),
                 "bases": proc.bases_of(category, field, language),
                 "term": proc.term_text(term, language, years=policy.retention_years),

@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import phonenumbers
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from zimes_audit.facts.derived import full_name
 from zimes_audit.facts.linking import normalise_email, normalise_ids
@@ -205,10 +207,19 @@ def _certain(sources: Sequence[Source], ids: Identifiers, confirmed: Collection[
 
 
 def _name_rows(frame: pd.DataFrame, names: frozenset[str]) -> np.ndarray:
+    """Rows whose name is one of ``names`` (word order, case, diacritics ignored): an Arrow
+    pre-filter on a word of the name, then :func:`name_key` on the distinct names left."""
     hit = np.zeros(len(frame), dtype=bool)
     keys = {name_key(n) for n in names}
+    words = [w for n in names for w in n.split()[:1]]
     for series in _names(frame):
-        hit |= series.map(name_key).isin(keys).to_numpy(dtype=bool)
+        codes, distinct = pd.factorize(series.astype("string"), use_na_sentinel=True)
+        named = np.asarray(_any_of(_folded(pd.Series(distinct)), words), dtype=bool)
+        maybe = np.append(named, False)[codes]
+        if maybe.any():
+            candidates = series[maybe]
+            distinct = {v: name_key(v) in keys for v in candidates.dropna().unique()}
+            hit[np.flatnonzero(maybe)] |= candidates.map(distinct).fillna(False).to_numpy(bool)
     return hit
 
 
@@ -243,6 +254,49 @@ def _mentions_in(text: str, ids: Identifiers, patterns) -> str | None:
     return None
 
 
+def _folded(values: pd.Series) -> pa.Array:
+    """Each text case-folded without diacritics (as :func:`fold_name` reads it), by Arrow;
+    the decomposition only for the texts that are not plain ASCII."""
+    text = pa.array(values.astype("string").array, type=pa.large_string(), from_pandas=True)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    other = pc.invert(pc.fill_null(pc.string_is_ascii(text), True))
+    if pc.any(other).as_py():
+        rest = pc.filter(text, other)
+        plain = pc.replace_substring_regex(pc.utf8_normalize(rest, "NFKD"), r"\p{M}", "")
+        text = pc.replace_with_mask(text, other, plain)
+    return pc.utf8_lower(text)
+
+
+def _any_of(text: pa.Array, needles: Iterable[str]) -> pa.Array:
+    """Mask: the text holds one of ``needles`` (one RE2 pass; nulls are False)."""
+    needles = sorted(set(needles), key=len, reverse=True)
+    if not needles:
+        return pa.array(np.zeros(len(text), dtype=bool))
+    pattern = "|".join(re.escape(n) for n in needles)
+    return pc.fill_null(pc.match_substring_regex(text, pattern), False)
+
+
+def _candidates(values: pd.Series, ids: Identifiers) -> np.ndarray:
+    """Cells that may name the person (a vectorised superset of :func:`_mentions_in`'s hits):
+    only these are read one by one.  Each distinct text is looked at once."""
+    codes, distinct = pd.factorize(values.astype("string"), use_na_sentinel=True)
+    if not len(distinct):
+        return np.zeros(len(values), dtype=bool)
+    folded = _folded(pd.Series(distinct))
+    words = [*ids.emails, *(c.casefold() for c in ids.customer_ids), *_first_words(ids.names)]
+    hit = _any_of(folded, words)
+    numbers = [*ids.codes, *(str(phonenumbers.parse(p).national_number) for p in ids.phones)]
+    if numbers:
+        hit = pc.or_(hit, _any_of(pc.replace_substring_regex(folded, r"\D+", ""), numbers))
+    found = np.append(np.asarray(hit, dtype=bool), False)  # the last slot: a missing value
+    return found[codes]
+
+
+def _first_words(names: Iterable[str]) -> list[str]:
+    return [n.split()[0] for n in names if n.split()]
+
+
 def _mentions(sources: Sequence[Source], ids: Identifiers, own: set) -> list[Mention]:
     patterns = _mention_patterns(ids)
     found = []
@@ -251,7 +305,7 @@ def _mentions(sources: Sequence[Source], ids: Identifiers, own: set) -> list[Men
             if column not in source.frame:
                 continue
             values = source.frame[column]
-            for at in np.flatnonzero(values.notna().to_numpy()):
+            for at in np.flatnonzero(_candidates(values, ids)):
                 if (index, int(at)) in own or not isinstance(values.iloc[at], str):
                     continue
                 what = _mentions_in(values.iloc[at], ids, patterns)

@@ -18,7 +18,7 @@ from zimes_audit.cli import main
 from zimes_audit.loading import load_inputs
 from zimes_audit.procedure.policy import load_policy
 from zimes_audit.report.requests import RequestStore
-from zimes_audit.subject.answer import answer
+from zimes_audit.subject.answer import Ask, answer
 from zimes_audit.subject.identifiers import Identifiers
 from zimes_audit.subject.lookup import find_subject, sources_of
 from zimes_audit.subject.outcome import left_of
@@ -121,9 +121,9 @@ def test_a_phone_number_written_otherwise_finds_her(found):
 @pytest.fixture(scope="module")
 def access(inputs, tmp_path_factory):
     base = tmp_path_factory.mktemp("access")
-    done = answer([inputs], Identifiers.of(emails=["liga.ozolina@inbox.lv"], region="LV"),
+    done = answer([inputs], Identifiers.of(emails=["liga.ozolina@inbox.lv"], region="LV"), Ask(
                   request="access", received=RECEIVED, out=base / "piekluve",
-                  history=base / "reports" / "zimes-history.sqlite")  # fmt: skip
+                  history=base / "reports" / "zimes-history.sqlite"))  # fmt: skip
     return done, base
 
 
@@ -178,9 +178,9 @@ def test_the_mention_quote_masks_the_other_customer(inputs, tmp_path):
         [*ORDERS[3][:8], "Jānis Bērziņš (22345678) lūdz: atdot Līgai, liga.ozolina@inbox.lv"],
     ]
     folder = write_inputs(tmp_path / "in", orders=orders)
-    done = answer([folder], Identifiers.of(emails=["liga.ozolina@inbox.lv"], region="LV"),
+    done = answer([folder], Identifiers.of(emails=["liga.ozolina@inbox.lv"], region="LV"), Ask(
                   request="access", received=RECEIVED, out=tmp_path / "out",
-                  history=tmp_path / "h.sqlite")  # fmt: skip
+                  history=tmp_path / "h.sqlite"))  # fmt: skip
     [mention] = sheet_rows(done.folder / "access.xlsx", "Pieminējumi citos ierakstos")
     assert mention["Vērtība"] == "J*** B*** ([…]) lūdz: atdot Līgai, liga.ozolina@inbox.lv"
 
@@ -188,8 +188,8 @@ def test_the_mention_quote_masks_the_other_customer(inputs, tmp_path):
 def test_erasure_plan_and_the_history_holds_no_input_value(inputs, tmp_path):
     history = tmp_path / "reports" / "zimes-history.sqlite"
     ids = Identifiers.of(emails=["liga.ozolina@inbox.lv"], customer_ids=["K-00007"], region="LV")
-    done = answer([inputs], ids, request="erasure", received=RECEIVED, out=tmp_path / "dzest",
-                  history=history, language="en")  # fmt: skip
+    done = answer([inputs], ids, Ask(request="erasure", received=RECEIVED, out=tmp_path / "dzest",
+                  history=history, language="en"))  # fmt: skip
     plan = {(r["Record"], r["Action"]): r for r in sheet_rows(done.folder / "plan.xlsx")}
     assert plan[("orders:M-2020-0001", "delete now")]["What to do"].startswith("pasutijumi.csv")
     kept = plan[("orders:M-2025-0042", _REDACT)]
@@ -212,8 +212,8 @@ _REDACT = (
 def test_what_is_left_of_an_erasure_month_by_month(inputs, tmp_path):
     """Recorded in month 1; in month 2 only partly done (named what is left); month 3 all done."""
     ids = Identifiers.of(emails=["liga.ozolina@inbox.lv"], region="LV")
-    done = answer([inputs], ids, request="erasure", received=RECEIVED, out=tmp_path / "p",
-                  history=tmp_path / "h.sqlite")  # fmt: skip
+    done = answer([inputs], ids, Ask(request="erasure", received=RECEIVED, out=tmp_path / "p",
+                  history=tmp_path / "h.sqlite"))  # fmt: skip
     partly = write_inputs(
         tmp_path / "december",
         orders=[ORDERS[1], *ORDERS[3:]],  # M-2020-0001 and the guest order deleted ...
@@ -244,13 +244,13 @@ def test_the_command_prints_counts_only_and_never_overwrites(inputs, tmp_path, c
 
 def test_objection_plan_and_a_person_nobody_holds(inputs, tmp_path):
     ids = Identifiers.of(customer_ids=["K-00007"], region="LV")
-    done = answer([inputs], ids, request="objection", received=RECEIVED, out=tmp_path / "o",
-                  history=tmp_path / "h.sqlite")  # fmt: skip
+    done = answer([inputs], ids, Ask(request="objection", received=RECEIVED, out=tmp_path / "o",
+                  history=tmp_path / "h.sqlite"))  # fmt: skip
     assert [(i.record_key, i.action) for i in done.items] == [
         ("register:K-00007", "stop_marketing")
     ]
-    nobody = answer([inputs], Identifiers.of(emails=["x@y.lv"], region="LV"), out=tmp_path / "n",
-                    history=tmp_path / "h.sqlite")  # fmt: skip
+    nobody = answer([inputs], Identifiers.of(emails=["x@y.lv"], region="LV"), Ask(out=tmp_path / "n",
+                    history=tmp_path / "h.sqlite"))  # fmt: skip
     assert nobody.found.counts() == {"records": 0, "rows": 0, "uncertain": 0, "mentions": 0}
 
 

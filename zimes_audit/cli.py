@@ -390,7 +390,7 @@ def _subject(args: argparse.Namespace) -> int:
     if args.out is not None:
         check_target(args.out)
     from zimes_audit.procedure.policy import load_policy
-    from zimes_audit.subject.answer import answer
+    from zimes_audit.subject.answer import Ask, answer
     from zimes_audit.subject.identifiers import Identifiers
 
     policy = load_policy()
@@ -402,11 +402,11 @@ def _subject(args: argparse.Namespace) -> int:
         raise BadArgument(
             problem="name the person: --email, --phone, --customer-id, --code or --name"
         )
-    done = answer(
-        args.inputs, ids, request=args.request, received=args.received,
-        confirm=tuple(args.confirm), out=args.out, history=args.history,
-        language=args.lang, fields=args.fields, policy=policy,
+    ask = Ask(
+        args.request, args.received, tuple(args.confirm), args.out, args.history, args.lang,
+        args.fields,
     )  # fmt: skip
+    done = answer(args.inputs, ids, ask, policy)
     counts = done.found.counts()
     print(
         f"Found {counts['records']} records ({counts['rows']} rows), "

@@ -27,6 +27,7 @@ from zimes_audit.loading import load_inputs
 from zimes_audit.procedure.field_map import resolve_field_map
 from zimes_audit.procedure.policy import Policy, load_policy
 from zimes_audit.report.folder import choose_folder, staged
+from zimes_audit.report.history import HISTORY_FILE
 from zimes_audit.report.requests import RequestStore, due_date
 from zimes_audit.subject.access import access_rows, mention_rows
 from zimes_audit.subject.files import Table, write_html, write_xlsx
@@ -113,33 +114,38 @@ def _write(staging: Path, request: str | None, found, sources, policy, items, da
         write_html(staging / "plan.html", lang, title, [w["intro_plan"].format(**say)], tables)
 
 
-def answer(
-    inputs: list,
-    ids: Identifiers,
-    *,
-    request: str | None = None,
-    received: date | None = None,
-    confirm: tuple[str, ...] = (),
-    out: Path | None = None,
-    history: Path,
-    language: str = "lv",
-    fields: str | None = None,
-    policy: Policy | None = None,
-) -> Answer:
+@dataclass(frozen=True)
+class Ask:
+    """What the administrator asks ``zimes-audit subject`` (its options): the ``request`` to
+    answer (``None``: only find the person), when it was ``received`` (default today),
+    uncertain records ``confirm``-ed by key, the folder to write (``out``; default
+    ``requests/<received>-<request>``), the ``history`` it is recorded in, the ``language`` of
+    its files and the administrator's field map (``fields``)."""
+
+    request: str | None = None
+    received: date | None = None
+    confirm: tuple[str, ...] = ()
+    out: Path | None = None
+    history: Path = Path("reports") / HISTORY_FILE
+    language: str = "lv"
+    fields: str | None = None
+
+
+def answer(inputs: list, ids: Identifiers, ask: Ask, policy: Policy | None = None) -> Answer:
     """Find the person ``ids`` identifies, write the request's folder, record the request."""
     policy = policy or load_policy()
-    received = received or date.today()
-    tables = load_inputs(inputs, resolve_field_map(inputs, fields))
+    request, received = ask.request, ask.received or date.today()
+    tables = load_inputs(inputs, resolve_field_map(inputs, ask.fields))
     sources = sources_of(tables)
-    found = find_subject(sources, ids, confirm)
+    found = find_subject(sources, ids, ask.confirm)
     items = plan(request, found, sources, policy, received) if request else []
     due = due_date(received)
-    target = choose_folder(out, REQUESTS_ROOT, f"{received.isoformat()}-{request or 'lookup'}")
+    target = choose_folder(ask.out, REQUESTS_ROOT, f"{received.isoformat()}-{request or 'lookup'}")
     with staged(target) as staging:
-        _write(staging, request, found, sources, policy, items, (received, due), language)
+        _write(staging, request, found, sources, policy, items, (received, due), ask.language)
     request_id = None
     if request:
-        store = RequestStore(history)
+        store = RequestStore(ask.history)
         request_id = store.record(request, received, found.identifiers.pairs(), items)
         if request == "access":  # answered by the file just written
             store.close_request(request_id, received)

@@ -182,6 +182,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"zimes-audit {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
+    run = _add_run(commands)
+    inventory = _add_inventory(commands)
+    _add_review(commands)
+    subject = _add_subject(commands)
+    _add_sample(commands)
+    for command in (
+        run,
+        inventory,
+        subject,
+    ):  # an installed tool has no demo folder to fall back on
+        command.set_defaults(needs_input=command)
+    return parser
+
+
+def _add_run(commands) -> argparse.ArgumentParser:
     run = commands.add_parser(
         "run",
         help="audit the inputs and write a report folder",
@@ -254,7 +269,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="skip executing the audit notebook (other outputs are still written)",
     )
     run.set_defaults(handler=_run)
+    return run
 
+
+def _add_inventory(commands) -> argparse.ArgumentParser:
     inventory = commands.add_parser(
         "inventory",
         help="show what each input holds (no personal values)",
@@ -273,7 +291,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="the administrator's field map (default: zimes-fields.toml beside the inputs)",
     )
     inventory.set_defaults(handler=_inventory)
+    return inventory
 
+
+def _add_review(commands) -> argparse.ArgumentParser:
     review = commands.add_parser(
         "review",
         help="the auditor's notebook on a report folder (HTML beside it)",
@@ -293,9 +314,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="where to write the executed notebook (.ipynb; the .html goes beside it)",
     )
     review.set_defaults(handler=_review)
+    return review
 
-    _subject_parser(commands)
 
+def _add_sample(commands) -> argparse.ArgumentParser:
     sample = commands.add_parser(
         "sample",
         help="write synthetic inputs with planted violations and a ground truth",
@@ -326,17 +348,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder to write into (existing files are not overwritten)",
     )
     sample.set_defaults(handler=_sample)
-    subject = commands.choices["subject"]
-    for command in (
-        run,
-        inventory,
-        subject,
-    ):  # an installed tool has no demo folder to fall back on
-        command.set_defaults(needs_input=command)
-    return parser
+    return sample
 
 
-def _subject_parser(commands) -> None:
+def _add_subject(commands) -> argparse.ArgumentParser:
     subject = commands.add_parser(
         "subject",
         help="find everything held about one person; answer their request",
@@ -380,6 +395,7 @@ def _subject_parser(commands) -> None:
     subject.add_argument("--lang", choices=("lv", "en"), default="lv", help="language (lv)")
     subject.add_argument("--fields", default=None, metavar="FILE", help="the field map")
     subject.set_defaults(handler=_subject)
+    return subject
 
 
 def _subject(args: argparse.Namespace) -> int:

@@ -4,7 +4,9 @@ Cells are stripped (an empty cell is missing), fully blank rows are dropped (row
 counting them), a column with a blank heading and no values (formatted but empty) is dropped,
 totals rows under the data (first filled cell ``Kopā``, ``Kopā:``, ``Total``, ``Summa`` …, no
 record id) are left out and named in the notes, the file's kind is recognised (both kinds weighed;
-a tie is refused) and each column is read by its catalogue field type, the same way for every
+a tie is refused), each column's values are sampled for what they hold whatever the heading
+(:mod:`zimes_audit.loading.evidence`: a column of personal codes is not permitted, an unknown one
+gets a suggestion) and each column is read by its catalogue field type, the same way for every
 cell of the column (:func:`zimes_audit.loading.values.read_column`).  A cell that cannot be read
 does not stop the load — a value its field's type cannot read, a cell the reader could not read
 (an Excel error, a formula saved without its result: a :class:`CellProblem`, never a blank), a row
@@ -44,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from zimes_audit import errors
+from zimes_audit.loading.evidence import classify_by_values
 from zimes_audit.loading.header import map_columns
 from zimes_audit.loading.kinds import decide_kind
 from zimes_audit.loading.tables import (
@@ -161,6 +164,7 @@ def build_table(
         ]
         text = cells.pop(i)
         text = text if every_row else text[keep].reset_index(drop=True)
+        info = classify_by_values(info, text, catalogue, kind.record_id)
         type_ = catalogue.fields[info.field].type if info.field else "text"
         reading = read_column(text, type_)
         frame[info.column] = reading.values

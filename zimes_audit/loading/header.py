@@ -62,14 +62,15 @@ def map_columns(headings: Sequence[str], catalogue: Catalogue) -> list[ColumnInf
     columns: list[ColumnInfo] = []
     for index, raw in enumerate(headings):
         heading = (raw or "").strip() or f"(blank heading, column {column_letter(index)})"
-        field = catalogue.field_for(heading) if raw and raw.strip() else None
-        if field is not None and field.name not in taken:
+        found = catalogue.match(heading) if raw and raw.strip() else None
+        if found is not None and found[0].name not in taken:
+            field, matched_by = found
             taken.add(field.name)
             column = LOCAL_PREFIX + field.name if field.local else field.name
             columns.append(
                 ColumnInfo(
                     heading, field.name, field.category, column, field.scan,
-                    letter=column_letter(index),
+                    letter=column_letter(index), matched_by=matched_by,
                 )
             )  # fmt: skip
             continue

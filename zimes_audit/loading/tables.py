@@ -35,6 +35,13 @@ UNREADABLE_FIELDS = "unreadable_fields"
 #: scanned like free text, so a personal code typed into a date column is still found.
 UNREADABLE_PREFIX = "unreadable:"
 UNREADABLE_DETAIL = "unreadable_detail"
+#: The FIELD-UNCLASSIFIED finding's detail, and the column of the columns frame that holds it
+#: per column: this wording, then what the column's values suggest, if anything.
+UNCLASSIFIED_DETAIL = (
+    "heading neither the field catalogue nor the field map knows "
+    "(map it in zimes-fields.toml or delete the column)"
+)
+COLUMN_DETAIL = "column_detail"
 DELIMITER_LABELS = {",": ",", ";": ";", "\t": "TAB"}
 
 
@@ -74,7 +81,14 @@ class ColumnInfo:
     ``unreadable``: cells that held text the field's type could not read;
     ``letter``: the spreadsheet column letter;
     ``filled``: cells that hold a value once read (counted by :class:`LoadedTable`, so the
-    inventory keeps its counts when a run lets the column's values go).
+    inventory keeps its counts when a run lets the column's values go);
+    ``matched_by``: how the heading was matched to its field — ``"heading"`` (a synonym of the
+    catalogue), ``"field map"`` (the administrator's), ``"words"`` (only its stems and
+    abbreviations: :mod:`zimes_audit.procedure.words`) or ``"values"`` (its cells are personal
+    codes or card numbers, whatever the heading says: :mod:`zimes_audit.loading.evidence`);
+    ``suggestion``: for an unknown heading, the field its values clearly hold (``"email"``);
+    ``evidence``: what the values showed, in counts only ("97 of 100 values are valid personal
+    codes") — never a value.
     """
 
     heading: str
@@ -86,10 +100,26 @@ class ColumnInfo:
     unreadable: int = 0
     letter: str = ""
     filled: int | None = None
+    matched_by: str | None = None
+    suggestion: str | None = None
+    evidence: str | None = None
 
     @property
     def classified(self) -> bool:
         return self.field is not None
+
+    @property
+    def detail(self) -> str:
+        """The detail of the column's FIELD-UNCLASSIFIED finding, with what its values suggest.
+
+        >>> ColumnInfo("E-pasta kontakts", None, "unclassified", "unclassified:E-pasta kontakts",
+        ...            suggestion="email", evidence="40 of 40 values are valid e-mail addresses"
+        ...            ).detail.split("; ")[1]
+        'its values suggest email: 40 of 40 values are valid e-mail addresses'
+        """
+        if self.suggestion:
+            return f"{UNCLASSIFIED_DETAIL}; its values suggest {self.suggestion}: {self.evidence}"
+        return UNCLASSIFIED_DETAIL
 
 
 @dataclass(frozen=True)

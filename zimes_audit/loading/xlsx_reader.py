@@ -321,12 +321,12 @@ def _fill_merged(top: list[list[str]], merged) -> None:
 def _qualified(group: str, sub: str, catalogue: Catalogue) -> str:
     """The heading of a column under a group heading: ``group sub`` when that names a field
     (``Piegādes`` + ``adrese``), the sub-heading when only it names one (``Kontakti`` over
-    ``E-pasts``), else ``group sub`` — never a guess when both name fields.
+    ``Tālrunis``), else ``group sub`` — never a guess when both name fields.
 
     >>> from zimes_audit.procedure.catalogue import load_catalogue
     >>> cat = load_catalogue()
-    >>> _qualified("Piegādes", "adrese", cat), _qualified("Kontakti", "E-pasts", cat)
-    ('Piegādes adrese', 'E-pasts')
+    >>> _qualified("Piegādes", "adrese", cat), _qualified("Kontakti", "Tālrunis", cat)
+    ('Piegādes adrese', 'Tālrunis')
     >>> _qualified("Klienta ID", "Klienta ID", cat), _qualified("Piekrišana", "Datums", cat)
     ('Klienta ID', 'Piekrišana Datums')
     """

@@ -68,7 +68,13 @@ def test_every_help_has_examples_that_parse(command):
 
 def test_the_help_examples_run_as_written(tmp_path):
     """The examples, executed in a folder holding the files they name (real-looking ones)."""
-    known = ("run", "inventory", "sample", "review")  # a new command: add how to run them here
+    known = (
+        "run",
+        "inventory",
+        "sample",
+        "review",
+        "subject",
+    )  # a new command: add how to run them here
     assert set(known) == set(COMMANDS)
     found = [e for c in ((), *((c,) for c in known)) for e in examples(help_text(*c))]
     lines = [list(e) for e in dict.fromkeys(map(tuple, found))]  # the same line runs once
@@ -89,6 +95,8 @@ def test_the_help_examples_run_as_written(tmp_path):
             args = [*args, "--no-notebook"]
             if "--as-of" not in args:
                 args += ["--as-of", "2026-11-30"]
+        if args[0] == "subject" and "--received" not in args:  # the request's date pinned
+            args = [*args, "--received", "2026-12-05"]
         if args[0] == "sample":
             args = [a.replace("5000", "50").replace("1500", "20") for a in args]  # smaller
             args[args.index("--out") + 1] = str(tmp_path / f"sample-{lines.index(example)}")
@@ -97,6 +105,8 @@ def test_the_help_examples_run_as_written(tmp_path):
     assert (tmp_path / "reports" / "november" / "findings.csv").is_file()
     assert (tmp_path / "reports" / "2026-11-30-review.html").is_file()
     assert (tmp_path / "review" / "november.html").is_file()
+    assert (tmp_path / "requests" / "2026-12-05-access" / "access.html").is_file()
+    assert (tmp_path / "requests" / "2026-11-05-erasure" / "plan.html").is_file()
 
 
 @pytest.mark.parametrize("command", ["run", "inventory"])

@@ -23,6 +23,7 @@ STAGES = {
     "report": 5,
     "views": 6,
     "sample": 6,
+    "subject": 6,  # data-subject requests: reads the inputs, answers, records in the history
     "stop": 7,  # signal handling for the command line
     "cli": 7,
     "__main__": 7,

@@ -42,7 +42,10 @@ def test_drift_check_names_the_fix(tmp_path, capsys):
 
 
 #: Rules whose expectations may name another action than the rule's own, and which.
-OTHER_ACTIONS = {"CONSENT-MISSING": {"DELETE"}}  # no purchase: no basis at all (§2)
+OTHER_ACTIONS = {
+    "CONSENT-MISSING": {"DELETE"},  # no purchase: no basis at all (§2)
+    "SUBJECT-REQUEST-OVERDUE": {"REDACT_FIELD", "STOP_MARKETING"},  # what is left decides
+}
 
 
 def _committed_expectations():

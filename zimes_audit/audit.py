@@ -25,6 +25,7 @@ from zimes_audit.checks.findings import (
 )
 from zimes_audit.checks.runner import SuiteInfo, SuiteRunner
 from zimes_audit.facts.derived import EXTRA_TEXT, order_facts, register_facts
+from zimes_audit.facts.requests import Open, request_facts
 from zimes_audit.hooks import Hooks
 from zimes_audit.loading.tables import (
     COLUMN_DETAIL,
@@ -67,6 +68,8 @@ class AuditResult:
     # and the history's trend with this run; an interactive audit has neither
     comparison: Comparison | None = field(default=None, repr=False)
     trend: pd.DataFrame | None = field(default=None, repr=False)
+    # the data subjects' open requests as the run found them (report.requests_sheet)
+    requests: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def expectations_run(self) -> int:
@@ -230,6 +233,7 @@ def audit(
     field_map: FieldMap | None = None,
     keep_facts: Collection[str] | None = None,
     hooks: Hooks | None = None,
+    requests: Sequence[Open] = (),
 ) -> AuditResult:
     """Load the inputs, derive the facts, run the suites and collect the findings.
 
@@ -243,6 +247,8 @@ def audit(
     keeps what its report reads, so a million records' other facts are not held through the
     writing (default: keep all).  ``hooks`` (:class:`~zimes_audit.hooks.Hooks`) sees the named
     steps — load, facts, validate, findings — and the progress lines, and gives the GX runner.
+    ``requests``: the items of the data subjects' open requests (a run reads them from the
+    history), checked by SUBJECT-REQUEST-OVERDUE (:mod:`zimes_audit.facts.requests`).
     """
     hooks = hooks or Hooks()
     started = datetime.now(UTC)
@@ -254,6 +260,9 @@ def audit(
     hooks.progress(f"validating {sum(t.rows for t in tables)} records")
     with hooks.step("facts"):
         facts = derive_facts(tables, policy)
+        facts.frames = {
+            k: f.join(request_facts(f, k, requests, as_of)) for k, f in facts.frames.items()
+        }
     runner = hooks.runner()
     parameters = policy.suite_parameters(as_of)
     kinds = load_catalogue().kinds

@@ -104,6 +104,30 @@ examples:
 """
 
 
+SUBJECT_EPILOG = """\
+The person is found by every identifier given (several may be given, each more than once) and by
+the customer ids and e-mail addresses found on their records; records that only share a name are
+listed as uncertain, never merged: confirm them with --confirm KEY (the keys are in lookup.xlsx).
+Only counts are printed, never a value.  The files go to a new folder, requests/<received>-<request>/
+by default (git-ignored; never overwritten; nothing is left if it fails), and the request is
+recorded in the audit history with the person's identifiers only as keyed hashes (the key:
+zimes-history.secret beside the history).  Every later `zimes-audit run` lists open requests and
+flags an erasure or objection not carried out by its due date (SUBJECT-REQUEST-OVERDUE).
+
+requests:
+  access       access.xlsx and access.html to send to the person (GDPR Art. 15): every value with
+               its source, §6 category, purpose, legal basis, term and recipients
+  erasure      plan.xlsx/.html: per record delete now, or keep for the accounting hold with the
+               contacts cleared now; stop marketing (GDPR Art. 17)
+  correction   plan: the records to correct with the person (§12.4)
+  objection    plan: take them off the marketing list now (GDPR Art. 21, §10.1.2)
+
+examples:
+  zimes-audit subject exports/2026-11/ --email liga@inbox.lv --request access
+  zimes-audit subject exports/2026-11/ --email liga@inbox.lv --request erasure --received 05.11.2026
+"""
+
+
 def _as_of(text: str) -> date:
     """A date as ``YYYY-MM-DD`` or, as Latvians write it, ``DD.MM.YYYY``.
 
@@ -161,8 +185,13 @@ def build_parser() -> argparse.ArgumentParser:
     run = _add_run(commands)
     inventory = _add_inventory(commands)
     _add_review(commands)
+    subject = _add_subject(commands)
     _add_sample(commands)
-    for command in (run, inventory):  # an installed tool has no demo folder to fall back on
+    for command in (
+        run,
+        inventory,
+        subject,
+    ):  # an installed tool has no demo folder to fall back on
         command.set_defaults(needs_input=command)
     return parser
 
@@ -322,6 +351,92 @@ def _add_sample(commands) -> argparse.ArgumentParser:
     return sample
 
 
+def _add_subject(commands) -> argparse.ArgumentParser:
+    subject = commands.add_parser(
+        "subject",
+        help="find everything held about one person; answer their request",
+        description="Find every record and mention of one person across the inputs and write "
+        "what their request needs (GDPR Art. 15, 17, 21; §12.4, §10.1.2).  Prints counts only.",
+        epilog=SUBJECT_EPILOG,
+        formatter_class=_Formatter,
+    )
+    _inputs(subject, "exported files or folders of them")
+    for option, what in (("email", "an e-mail address"), ("phone", "a phone number"),
+                         ("customer-id", "a customer id"), ("code", "a personal code"),
+                         ("name", "a name (uncertain matches only)")):  # fmt: skip
+        subject.add_argument(
+            f"--{option}",
+            action="append",
+            default=[],
+            metavar="VALUE",
+            help=f"{what} of the person",
+        )
+    subject.add_argument(
+        "--request",
+        choices=("access", "erasure", "correction", "objection"),
+        default=None,
+        help="the request to answer and record (default: only find the person)",
+    )
+    subject.add_argument(
+        "--received", type=_as_of, default=None, metavar="DATE",
+        help="the day the request was received (default: today); due one month later",
+    )  # fmt: skip
+    subject.add_argument(
+        "--confirm", nargs="+", default=[], metavar="KEY",
+        help="uncertain records (keys from lookup.xlsx) confirmed to be the person's",
+    )  # fmt: skip
+    subject.add_argument(
+        "--out", type=Path, default=None, metavar="DIR", help="folder to create (must not exist)"
+    )
+    subject.add_argument(
+        "--history", type=Path, default=Path("reports") / "zimes-history.sqlite", metavar="FILE",
+        help="the audit history the request is recorded in (default: reports/zimes-history.sqlite)",
+    )  # fmt: skip
+    subject.add_argument("--lang", choices=("lv", "en"), default="lv", help="language (lv)")
+    subject.add_argument("--fields", default=None, metavar="FILE", help="the field map")
+    subject.set_defaults(handler=_subject)
+    return subject
+
+
+def _subject(args: argparse.Namespace) -> int:
+    from zimes_audit.loading.discover import input_files
+    from zimes_audit.report.folder import check_target
+
+    input_files(args.inputs)
+    if args.out is not None:
+        check_target(args.out)
+    from zimes_audit.procedure.policy import load_policy
+    from zimes_audit.subject.answer import Ask, answer
+    from zimes_audit.subject.identifiers import Identifiers
+
+    policy = load_policy()
+    ids = Identifiers.of(
+        emails=args.email, phones=args.phone, customer_ids=args.customer_id,
+        codes=args.code, names=args.name, region=policy.phone_region,
+    )  # fmt: skip
+    if not ids:
+        raise BadArgument(
+            problem="name the person: --email, --phone, --customer-id, --code or --name"
+        )
+    ask = Ask(
+        args.request, args.received, tuple(args.confirm), args.out, args.history, args.lang,
+        args.fields,
+    )  # fmt: skip
+    done = answer(args.inputs, ids, ask, policy)
+    counts = done.found.counts()
+    print(
+        f"Found {counts['records']} records ({counts['rows']} rows), "
+        f"{counts['uncertain']} uncertain (same name only), {counts['mentions']} mentions."
+    )
+    if done.request_id:
+        print(
+            f"Request {args.request} recorded ({len(done.items)} plan steps), "
+            f"due {done.due.isoformat()}."
+        )
+    print(f"Files: {done.folder}/")
+    return 0
+
+
 def _print_skipped(skipped) -> None:
     for item in skipped:
         print(f"zimes-audit: {item}", file=sys.stderr)
@@ -374,6 +489,13 @@ def _run(args: argparse.Namespace) -> int:
         )
     else:
         print("No earlier run of the same kinds of input in the history: every finding is new.")
+    if result.requests is not None and len(result.requests):
+        status = result.requests["status"].value_counts()
+        print(
+            f"Data subjects' requests: {len(result.requests)} open before this run, "
+            f"{status.get('overdue', 0)} overdue, {status.get('carried_out', 0)} carried out "
+            "(closed)."
+        )
     print(f"Report: {folder}/  (administrator: {folder}/flagged-records.xlsx)")
     return 0
 

@@ -24,6 +24,8 @@ Locators name, for a flagged record of a multicolumn scan, what each cell holds 
 [True, True, False]
 >>> outside_accounting_hold(dates, "2026-11-01", 5).tolist()
 [True, False, True]
+>>> not_past_due(pd.Series(pd.to_datetime(["2026-11-01", "2026-10-31", None])), "2026-11-01").tolist()
+[True, False, True]
 >>> locate_personal_code(pd.Series(["Mans pk 371234-56789", "Rīga", None])).tolist()
 ['new format', None, None]
 >>> locate_card_number(pd.Series(["4111 1111 1111 1111", "Rīga"])).tolist()
@@ -41,7 +43,12 @@ from zimes_audit.checks.detect.card_numbers import card_number_labels, contains_
 from zimes_audit.checks.detect.contacts import invalid_email, invalid_phone
 from zimes_audit.checks.detect.personal_codes import contains_personal_code, personal_code_labels
 from zimes_audit.checks.detect.text import any_cell
-from zimes_audit.procedure.terms import in_accounting_hold, on_or_before, term_passed
+from zimes_audit.procedure.terms import (
+    calendar_dates,
+    in_accounting_hold,
+    on_or_before,
+    term_passed,
+)
 
 
 # ------------------------------------------------------------------ multicolumn (whole records)
@@ -81,6 +88,13 @@ def outside_accounting_hold(column: pd.Series, as_of: object, years: int) -> pd.
     return ~in_accounting_hold(column, as_of, years)
 
 
+def not_past_due(column: pd.Series, as_of: object) -> pd.Series:
+    """Nothing is left past its due date: the date (what is left of a data subject's request
+    was due by, :mod:`zimes_audit.facts.requests`) is missing or not before the audit date
+    (GDPR Art. 12(3); §12.4, §10.1.2)."""
+    return ~(calendar_dates(column) < pd.Timestamp(as_of).normalize()).fillna(False).astype(bool)
+
+
 # -------------------------------------------------------------------------------- locators
 #: Per cell: ``"old format"``, ``"new format"`` or ``None`` — the format, never the code.  The
 #: detector's one pass gives both the mask and the label (classified once, cached per value).
@@ -113,6 +127,7 @@ CONDITIONS: dict[str, Condition] = {
     "expect_column_values_to_be_outside_accounting_hold": Condition(
         outside_accounting_hold, ("as_of", "years")
     ),
+    "expect_column_values_to_not_be_past_due": Condition(not_past_due, ("as_of",)),
 }
 
 #: Multicolumn scan type → which cell of a flagged record is to blame, and what it holds.

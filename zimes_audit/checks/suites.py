@@ -25,6 +25,7 @@ from pathlib import Path
 
 from zimes_audit.errors import SuiteError
 from zimes_audit.facts.derived import EXTRA_TEXT
+from zimes_audit.facts.requests import REQUEST_ACTIONS
 from zimes_audit.loading.tables import (
     COLUMN_DETAIL,
     UNCLASSIFIED_DETAIL,
@@ -188,6 +189,19 @@ def _data_accuracy() -> list[dict]:
             as_of=_AS_OF,
         )
         for f in (*cat.names(type="date"), *cat.names(type="datetime"))
+    ]
+    out += [
+        _exp(
+            "expect_column_values_to_not_be_past_due",
+            "SUBJECT-REQUEST-OVERDUE",
+            "data subject's request past its due date; still there: {field}",
+            action=action,
+            field_from="request_left",
+            column="request_due",
+            as_of=_AS_OF,
+            row_condition=_cond_eq("request_action", action),
+        )
+        for action in REQUEST_ACTIONS
     ]
     out.append(
         _exp(

@@ -46,6 +46,9 @@ _FACTS = (
     Fact("unpaid_orders", "int64"),
     Fact("first_collected_at", "datetime64"),
     Fact("last_activity_at", "datetime64"),
+    Fact("request_left", "string"),  # facts.requests: what a data subject's request left
+    Fact("request_action", "string"),
+    Fact("request_due", "datetime64"),
 )
 FACTS: dict[str, Fact] = {f.name: f for f in _FACTS}
 #: Derived columns that hold no personal value (field names, dates, flags, counts, keys).

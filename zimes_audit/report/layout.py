@@ -40,6 +40,7 @@ RESULT_TABLES = (
     "procedure_gaps",  # the procedure's tensions with this run's counts
     "trend",  # the recorded runs of this series and this run: findings, new, resolved, …
     "exceptions",  # the exceptions accepted (in force in this run), customer masked
+    "requests",  # the data subjects' open requests: id, type, dates, status, what is left by key
 )
 
 

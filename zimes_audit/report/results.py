@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from zimes_audit.report.layout import MANIFEST, RESULT_TABLES, RESULTS_DIR, result_path
+from zimes_audit.report.requests_sheet import requests_table
 
 
 def expectations_table(result) -> pd.DataFrame:
@@ -156,6 +157,7 @@ def result_tables(result) -> dict[str, pd.DataFrame]:
         "procedure_gaps": _gaps(result),
         "trend": charts.trend_table(result),
         "exceptions": exceptions_table(result),
+        "requests": requests_table(result.requests),
     }
     assert tuple(tables) == RESULT_TABLES
     return tables

@@ -36,6 +36,8 @@ from zimes_audit.report.history import (
 from zimes_audit.report.labels import labels
 from zimes_audit.report.layout import DATA_DOCS, FINDINGS_CSV, MANIFEST, WORKBOOK
 from zimes_audit.report.manifest import build_manifest, write_manifest
+from zimes_audit.report.requests_sheet import READS_FACTS as requests_reads
+from zimes_audit.report.requests_sheet import close_carried_out, request_rows, requests_for_run
 from zimes_audit.report.resolutions import read_resolutions
 from zimes_audit.report.results import facts_read, with_current_run, write_evidence
 from zimes_audit.report.safe_text import neutralise, neutralise_column
@@ -50,7 +52,7 @@ def report_facts() -> frozenset[str]:
     """The record facts the report's writing reads (the workbook's, and the evidence's:
     :func:`~zimes_audit.report.results.facts_read`); the run keeps only these once the findings
     are in (audit ``keep_facts``)."""
-    return frozenset((*workbook_reads, *facts_read()))
+    return frozenset((*workbook_reads, *facts_read(), *requests_reads))
 
 
 def note(message: str) -> None:
@@ -309,6 +311,7 @@ def write_outputs(
             headings=heading_map(result.tables),
             language=request.language,
             volume=Volume.of(result.policy),
+            requests=result.requests,
         )
     hooks.progress("building Data Docs")
     from zimes_audit.report.datadocs import build_site
@@ -388,9 +391,14 @@ def run_report(request: RunRequest, hooks: Hooks | None = None) -> tuple[Path, A
     hooks.progress("loading inputs")
     # the audit loads the inputs itself: no one else holds the loaded tables, so the facts its
     # report does not read are let go once the findings are in (``keep_facts``)
+    subjects = requests_for_run(request.inputs, request.history_path)  # data subjects' requests
     result = audit(request.inputs, request.as_of, policy, fields=request.fields,
-                   keep_facts=report_facts(), hooks=hooks)  # fmt: skip
+                   keep_facts=report_facts(), hooks=hooks,
+                   requests=[o for r in subjects for o in r.opens()])  # fmt: skip
     result.started = started
+    result.requests = request_rows(
+        subjects, result.frames, result.as_of, {t.kind for t in result.tables}
+    )
     book = History(request.history_path)
     try:
         tracked = track(book, request, result, hooks)
@@ -411,4 +419,5 @@ def run_report(request: RunRequest, hooks: Hooks | None = None) -> tuple[Path, A
                 record_run(book, manifest, target, result, tracked)
     finally:
         book.close()
+    close_carried_out(request.history_path, result.requests, result.as_of)  # the run is recorded
     return target, result

@@ -41,6 +41,7 @@ from zimes_audit.facts.records import record_values
 from zimes_audit.procedure.policy import Policy
 from zimes_audit.procedure.rules import load_rules
 from zimes_audit.report.labels import Labels, derived_sources, labels
+from zimes_audit.report.requests_sheet import REQUEST_COLUMNS, requests_shown
 from zimes_audit.report.safe_text import is_formula_like
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -551,11 +552,13 @@ def write_workbook(
     headings: dict | None = None,
     language: str = "lv",
     volume: Volume | None = None,
+    requests: pd.DataFrame | None = None,
 ) -> Path:
     """Write the administrator's workbook to ``path`` (see the module docstring).
 
     ``tracking`` (keys, status, dates per finding; resolved findings) comes from the history;
     without it every finding is new.  ``headings`` maps (file, field) to the file's headings.
+    ``requests``: the data subjects' open requests (:mod:`~zimes_audit.report.requests_sheet`).
     """
     lab = labels(language)
     volume = volume or Volume()
@@ -623,5 +626,7 @@ def write_workbook(
             if column not in resolved:
                 resolved[column] = None
         _table(w, lab, lab.sheet("resolved"), RESOLVED_COLUMNS, resolved, freeze_columns=1)
+    if requests is not None and len(requests):  # the data subjects' open requests (sheet 6)
+        _table(w, lab, lab.sheet("requests"), REQUEST_COLUMNS, requests_shown(requests, lab))
     w.book.close()
     return path

@@ -16,6 +16,7 @@ from zimes_audit.checks.expectations.personal_code import (
     ExpectMulticolumnValuesToContainNoPersonalCode,
 )
 from zimes_audit.checks.expectations.phone import ExpectColumnValuesToBeValidPhone
+from zimes_audit.checks.expectations.request import ExpectColumnValuesToNotBePastDue
 from zimes_audit.checks.expectations.term import ExpectColumnValuesToBeWithinTerm
 
 CUSTOM_EXPECTATIONS = (
@@ -26,6 +27,7 @@ CUSTOM_EXPECTATIONS = (
     ExpectColumnValuesToNotBeAfterAsOf,
     ExpectColumnValuesToBeWithinTerm,
     ExpectColumnValuesToBeOutsideAccountingHold,
+    ExpectColumnValuesToNotBePastDue,
 )
 
 __all__ = [cls.__name__ for cls in CUSTOM_EXPECTATIONS] + ["CUSTOM_EXPECTATIONS"]

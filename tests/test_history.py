@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from zimes_audit.report.history import Decision, History, finding_keys, job_keys
+from zimes_audit.report.history import Decision, History, RunEntry, finding_keys, job_keys
 
 DUE = {"DELETE": 30, "REDACT_FIELD": 14, "FIX_DATA": 30, "REVIEW": 30}
 
@@ -41,12 +41,12 @@ def record(history, run_id, as_of, frame, *, synthetic=False, kinds="register", 
         exception_days=decided.get("exception_days"),
     )  # fmt: skip
     with history.transaction():
-        history.record(
+        entry = RunEntry(
             run_id=run_id, as_of=as_of, started="t", finished=as_of.isoformat(),
             report_folder=f"/r/{run_id}", inputs=[("0" * 64, k, 1) for k in kinds.split(",")],
-            synthetic=synthetic, policy_sha256="p", findings=frame, comparison=comparison,
-            resolutions_from=None, counts=comparison.counts(),
+            synthetic=synthetic, policy_sha256="p", counts=comparison.counts(),
         )  # fmt: skip
+        history.record(entry, frame, comparison)
     return comparison
 
 
@@ -104,11 +104,11 @@ def test_a_failed_run_records_nothing_and_leaves_no_new_file(tmp_path):
         decisions={}, job_decisions={},
     )  # fmt: skip
     with pytest.raises(OSError), history.transaction():
-        history.record(
+        entry = RunEntry(
             run_id="x", as_of=date(2026, 11, 1), started="t", finished="t", report_folder="/r",
             inputs=[("0" * 64, "register", 1)], synthetic=False, policy_sha256="p",
-            findings=findings(CODE), comparison=comparison, resolutions_from=None, counts={},
         )  # fmt: skip
+        history.record(entry, findings(CODE), comparison)
         raise OSError("the report folder could not be renamed into place")
     assert not (tmp_path / "h.sqlite").exists()
     record(history := History(tmp_path / "h.sqlite"), "nov", date(2026, 11, 1), findings(CODE))
@@ -116,11 +116,11 @@ def test_a_failed_run_records_nothing_and_leaves_no_new_file(tmp_path):
         record_args = dict(decisions={}, job_decisions={})
         c = history.compare(findings(CODE), as_of=date(2026, 12, 1), due_days=DUE,
                             previous=None, **record_args)  # fmt: skip
-        history.record(
+        entry = RunEntry(
             run_id="dec", as_of=date(2026, 12, 1), started="t", finished="t", report_folder="/r",
             inputs=[("0" * 64, "register", 1)], synthetic=False, policy_sha256="p",
-            findings=findings(CODE), comparison=c, resolutions_from=None, counts={},
         )  # fmt: skip
+        history.record(entry, findings(CODE), c)
         raise OSError("disk full")
     assert [r.run_id for r in History(tmp_path / "h.sqlite").runs()] == ["nov"]
 

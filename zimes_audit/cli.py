@@ -406,9 +406,19 @@ def _run(args: argparse.Namespace) -> int:
         f"in {sum(t.rows for t in result.tables)} records "
         f"({result.expectations_run} expectations run)."
     )
-    for rule, count in result.counts_by_rule().items():
+    held = result.findings["status"].eq("exception").to_numpy() if len(result.findings) else []
+    open_findings = result.findings[~held] if len(result.findings) else result.findings
+    print(f"Open findings by rule (accepted exceptions apart: {int(sum(held))}):")
+    for rule, count in open_findings.groupby("rule_id", observed=True).size().items():
         print(f"  {rule:<28} {count}")
     manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    for read in manifest.get("decisions_read", []):
+        print(f"Decisions read: {read['decisions']} from {read['workbook']}")
+    if manifest.get("decisions_not_understood"):
+        print(
+            f"Decisions not understood: {len(manifest['decisions_not_understood'])} "
+            "(listed on the Summary sheet; see the warnings above)."
+        )
     previous, counts = manifest["previous_run"], manifest["since_last_run"]
     if previous:
         print(

@@ -23,11 +23,19 @@ from pathlib import Path
 from zimes_audit.checks.findings import FINDINGS_COLUMNS, combination_codes
 from zimes_audit.errors import InputNotFound
 from zimes_audit.report.folder import choose_folder, staged, sweep_abandoned
-from zimes_audit.report.history import HISTORY_FILE, History, is_synthetic, new_run_id
+from zimes_audit.report.history import (
+    HISTORY_FILE,
+    History,
+    RunEntry,
+    erasure_coverage,
+    is_synthetic,
+    new_run_id,
+)
 from zimes_audit.report.labels import labels
 from zimes_audit.report.layout import DATA_DOCS, FINDINGS_CSV, MANIFEST, WORKBOOK
 from zimes_audit.report.manifest import build_manifest, write_manifest
-from zimes_audit.report.resolutions import read_resolutions
+from zimes_audit.report.notes import KNOWN_FIELDS
+from zimes_audit.report.resolutions import csv_status, decisions_for_run, last_decisions
 from zimes_audit.report.results import facts_read, with_current_run, write_evidence
 from zimes_audit.report.safe_text import neutralise, neutralise_column
 from zimes_audit.report.workbook import READS_FACTS as workbook_reads
@@ -38,13 +46,18 @@ def report_facts() -> frozenset[str]:
     """The record facts the report's writing reads (the workbook's, and the evidence's:
     :func:`~zimes_audit.report.results.facts_read`); the run keeps only these once the findings
     are in (audit ``keep_facts``)."""
-    return frozenset((*workbook_reads, *facts_read()))
+    return frozenset((*workbook_reads, *facts_read(), *KNOWN_FIELDS))  # notes: scrub them
 
 
 def progress(message: str) -> None:
     """A progress line on stderr — only for a person at a terminal."""
     if sys.stderr.isatty():
         print(f"… {message}", file=sys.stderr, flush=True)
+
+
+def warn(message: str) -> None:
+    """A warning line: something the administrator wrote was not applied (issue 25)."""
+    print(f"zimes-audit: warning: {message}", file=sys.stderr, flush=True)
 
 
 def note(message: str) -> None:
@@ -137,7 +150,8 @@ def write_findings_csv(path: Path, findings) -> Path:
     def text(value: str):
         return pa.scalar(value, pa.large_string())
 
-    head, tail = FINDINGS_COLUMNS[:1], FINDINGS_COLUMNS[3:]
+    columns = [*FINDINGS_COLUMNS, *(["status"] if "status" in findings else [])]
+    head, tail = columns[:1], columns[3:]
     frame = findings.reset_index(drop=True)
     combos = combination_codes(  # one code per distinct combination, first seen first
         [pd.factorize(frame[column], use_na_sentinel=False)[0] for column in [*head, *tail]]
@@ -151,7 +165,7 @@ def write_findings_csv(path: Path, findings) -> Path:
     starts = pa.array(starts, pa.large_string())
     ends = pa.array(ends, pa.large_string())
     with open(path, "wb") as out:
-        out.write((",".join(FINDINGS_COLUMNS) + "\n").encode("utf-8"))
+        out.write((",".join(columns) + "\n").encode("utf-8"))
         for begin in range(0, len(frame), _CSV_CHUNK_ROWS):  # a slice of rows at a time
             part = frame.iloc[begin : begin + _CSV_CHUNK_ROWS]
             index = pa.array(combos[begin : begin + _CSV_CHUNK_ROWS].astype("int32"))
@@ -204,8 +218,7 @@ def _facts(lab, result, target: Path, run_id: str, comparison, source) -> list:
         (lab.summary("done_still_present"), counts["done_still_present"]),
         (lab.summary("exceptions"), counts["exceptions"]),
     ]
-    if source is not None:
-        facts.append((lab.summary("resolutions_read"), str(source)))
+    facts += [(f"{lab.summary('resolutions_read')}: {w}", n) for w, n in comparison.sources]
     return facts
 
 
@@ -260,23 +273,27 @@ def run_report(
     book = History(Path(history) if history else home / HISTORY_FILE)
     try:
         previous = book.previous_run(as_of=as_of, input_kinds=kinds, synthetic=synthetic)
-        source = Path(resolutions) if resolutions else None
-        if source is None and previous is not None:
-            candidate = Path(previous.report_folder) / WORKBOOK
-            source = candidate if candidate.is_file() else None
+        # decisions: from every workbook of the series the history knows, then --resolutions
+        # (resolutions.gather_decisions); an unfinished erasure keeps its finding (issue 25)
         with stage(result, "resolutions"):
-            decisions, job_decisions = read_resolutions(source) if source else ({}, {})
+            gathered = decisions_for_run(book, result, previous, resolutions, kinds, synthetic)
+        result.findings, inherit = book.carry_erasures(result.findings, previous)
         with stage(result, "compare"):
             comparison = book.compare(
                 result.findings,
                 as_of=as_of,
                 due_days=loaded_policy.due_days,
                 previous=previous,
-                decisions=decisions,
-                job_decisions=job_decisions,
+                decisions=gathered.decisions,
                 exception_days=loaded_policy.exception_days,
+                inherit=inherit,
             )
+        comparison.not_understood, comparison.sources = gathered.not_understood, gathered.sources
+        for item in gathered.not_understood:
+            warn(item.line())
+        source = Path(resolutions) if resolutions else None
         result.findings["due_date"] = comparison.due_date  # fixed when first flagged
+        result.findings["status"] = csv_status(comparison.status)  # findings.csv's status
         result.comparison = comparison
         clock = time.perf_counter()
         with book.transaction(), staged(target) as folder:
@@ -292,6 +309,8 @@ def run_report(
                 days_overdue=comparison.days_overdue,
                 exception=comparison.exception,
                 resolved=comparison.resolved if previous is not None else None,
+                last_decision=last_decisions(book, comparison, as_of),
+                not_understood=gathered.not_understood,
             )
             with stage(result, "write.workbook"):
                 write_workbook(
@@ -333,6 +352,10 @@ def run_report(
             manifest["synthetic_inputs"] = synthetic
             manifest["history"] = str(book.path.resolve())
             manifest["resolutions_from"] = str(source.resolve()) if source else None
+            manifest["decisions_read"] = [
+                {"workbook": w, "decisions": n} for w, n in comparison.sources
+            ]
+            manifest["decisions_not_understood"] = [n.line() for n in gathered.not_understood]
             manifest["since_last_run"] = counts
             manifest["previous_run"] = (
                 {
@@ -356,7 +379,7 @@ def run_report(
                 result.timings["notebook"] = time.perf_counter() - clock
                 result.memory["notebook"] = peak_rss_mb()
             with stage(result, "history"):
-                book.record(
+                entry = RunEntry(
                     run_id=run_id,
                     as_of=as_of,
                     started=manifest["started"],
@@ -365,11 +388,11 @@ def run_report(
                     inputs=[(t.sha256, t.kind, t.rows) for t in tables],
                     synthetic=synthetic,
                     policy_sha256=loaded_policy.sha256,
-                    findings=result.findings,
-                    comparison=comparison,
                     resolutions_from=str(source.resolve()) if source else None,
                     counts=counts,
                 )
+                coverage = erasure_coverage(result.findings, comparison.keys, result.frames)
+                book.record(entry, result.findings, comparison, coverage)
         # leaving ``staged`` published the report (folder.publish); the history's transaction
         # commits only after that, so a run is recorded only when its report is complete
     finally:

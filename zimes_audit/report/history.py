@@ -468,17 +468,18 @@ class History:
         ).fetchall()
         return [self._run(r) for r in rows]
 
-    def recorded_decisions(self, *, before: str) -> set[tuple[str, str, str, bool]]:
-        """(workbook, finding key, resolution, has a note) of every decision recorded by a run
-        audited before ``before`` (ISO date): those are not applied again."""
+    def recorded_decisions(self, *, before: str) -> dict[tuple[str, str, str, bool], str]:
+        """Per (workbook, finding key, resolution, has a note) of a decision recorded by a run
+        audited before ``before`` (ISO date), the latest audit date that recorded it."""
         if self.db is None:
-            return set()
+            return {}
         rows = self.db.execute(
-            "SELECT d.source, d.finding_key, d.resolution, d.note != '' FROM decisions d "
-            "JOIN runs r ON r.run_id = d.run_id WHERE r.as_of < ? AND d.source IS NOT NULL",
+            "SELECT d.source, d.finding_key, d.resolution, d.note != '', MAX(r.as_of) "
+            "FROM decisions d JOIN runs r ON r.run_id = d.run_id "
+            "WHERE r.as_of < ? AND d.source IS NOT NULL GROUP BY 1, 2, 3, 4",
             (before,),
         ).fetchall()
-        return {(r[0], r[1], r[2], bool(r[3])) for r in rows}
+        return {(r[0], r[1], r[2], bool(r[3])): r[4] for r in rows}
 
     def jobs_of(self, run_id: str | None) -> dict[str, str]:
         """Per finding key of ``run_id``, its job key."""

@@ -15,7 +15,8 @@ warning line and a row on the Summary sheet's *Decisions not understood* list â€
 every recorded run of the same series (same kinds of input, synthetic with synthetic) audited on
 or before this run's date, oldest first, so the newest decision per finding wins; a re-run of a
 month therefore never hides the first run's decisions.  A decision a run with an earlier audit
-date already recorded from the same workbook is not applied again.  ``--resolutions FILE`` is
+date than the workbook's own run already recorded from it is not applied again (it was checked
+against a later month's inputs); a re-run of the same month applies it again.  ``--resolutions FILE`` is
 read last and wins over them all.
 """
 
@@ -174,15 +175,17 @@ def gather_decisions(
     before: str,
 ) -> Gathered:
     """The decisions a run applies, read from the workbooks of ``runs`` (oldest first; the
-    history's runs of this series up to this audit date) and then ``override``.  A decision a
-    run audited before ``before`` (ISO date) already recorded from the same workbook is skipped."""
-    applied = history.recorded_decisions(before=before)
+    history's runs of this series up to this audit date) and then ``override``.  A decision
+    already recorded from the same workbook by a run audited after the workbook's own run and
+    before ``before`` (ISO date) is skipped: it has been applied to a later month."""
+    recorded = history.recorded_decisions(before=before)
     gathered = Gathered()
-    sources = [(Path(r.report_folder) / WORKBOOK, r.run_id) for r in runs]
-    sources = [(path, run) for path, run in sources if path.is_file()]
+    sources = [(Path(r.report_folder) / WORKBOOK, r.run_id, r.as_of.isoformat()) for r in runs]
+    sources = [source for source in sources if source[0].is_file()]
     if override is not None:
-        sources.append((Path(override), previous.run_id if previous else None))
-    for path, run_id in sources:
+        sources.append((Path(override), previous.run_id if previous else None, ""))
+    for path, run_id, written in sources:
+        applied = {d for d, last in recorded.items() if last > written}
         read = read_workbook(path, known)
         job_of = history.jobs_of(run_id)  # a job's decision: its records in the run it listed
         decisions = _per_record(read, job_of)

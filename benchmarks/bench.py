@@ -10,7 +10,7 @@ Workloads (:mod:`benchmarks.workloads`, written once under ``--out`` and reused)
 
 Cases, each in its own process so that its peak RSS is its own:
 
-- **ours** — the real pipeline, ``run_report(..., notebook=False)`` (what ``zimes-audit run
+- **ours** — the real pipeline, ``run_report`` without the notebook (what ``zimes-audit run
   --no-notebook`` does): load, facts, validate (GX), findings, write (findings.csv, workbook,
   manifest, Data Docs, charts);
 - **floor** — :mod:`benchmarks.floor`: the same rules written directly in polars outside the
@@ -62,23 +62,59 @@ def _workload(out: Path, name: str, orders: int, customers: int) -> Path:
     return write_unkind(kind, out / f"unkind-{orders}-{customers}")
 
 
+AUDIT_STEPS = ("load", "facts", "validate", "findings", "write")  # the rest: steps of writing
+
+
+def measured_hooks(naive: bool = False):
+    """:class:`zimes_audit.hooks.Hooks` that time each named step of a run and record the
+    process's peak memory after it (MB); ``naive`` feeds GX the default way."""
+    import contextlib
+    from dataclasses import dataclass, field
+
+    from zimes_audit.hooks import Hooks, release_memory
+
+    @dataclass
+    class Measured(Hooks):
+        timings: dict[str, float] = field(default_factory=dict)
+        memory: dict[str, float] = field(default_factory=dict)
+
+        @contextlib.contextmanager
+        def step(self, name: str):
+            clock = time.perf_counter()
+            yield
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - clock
+            self.memory[name] = round(_peak_rss_mb(), 1)
+            release_memory()
+
+        def runner(self):
+            if not naive:
+                return super().runner()
+            from benchmarks.naive_gx import NaiveSuiteRunner
+
+            return NaiveSuiteRunner()
+
+    return Measured()
+
+
 def _pipeline(data: Path, naive_gx: bool, findings: Path | None) -> dict:
     import shutil
 
-    from zimes_audit.report.run import run_report
+    from zimes_audit.report.run import RunRequest, run_report
 
+    hooks = measured_hooks(naive_gx)
     with tempfile.TemporaryDirectory() as tmp:
         clock = time.perf_counter()
         folder, result = run_report(
-            [str(data)], AS_OF, out=Path(tmp) / "report", notebook=False, naive_gx=naive_gx
+            RunRequest([str(data)], AS_OF, out=Path(tmp) / "report", notebook=False), hooks
         )
         total = time.perf_counter() - clock
         if findings is not None:
             shutil.copyfile(folder / "findings.csv", findings)
+    timings = {k: round(v, 3) for k, v in hooks.timings.items()}
     return {
-        "stages": {k: round(v, 3) for k, v in result.timings.items()},
-        "memory": dict(result.memory),
-        "write_steps": {k: round(v, 3) for k, v in result.stages.items()},
+        "stages": {k: v for k, v in timings.items() if k in AUDIT_STEPS},
+        "memory": dict(hooks.memory),
+        "write_steps": {k: v for k, v in timings.items() if k not in AUDIT_STEPS},
         "total": round(total, 3),
         "findings": len(result.findings),
     }
@@ -89,7 +125,7 @@ def case_ours(data: Path, findings: Path | None = None) -> dict:
 
 
 def case_naive(data: Path, findings: Path | None = None) -> dict:
-    """The same pipeline with GX fed the default way (see ``SuiteRunner(naive=True)``)."""
+    """The same pipeline with GX fed the default way (:mod:`benchmarks.naive_gx`)."""
     return _pipeline(data, naive_gx=True, findings=findings)
 
 

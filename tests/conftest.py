@@ -77,3 +77,21 @@ def make_table(kind: str, records: list[dict], file_name: str | None = None) -> 
 @pytest.fixture(scope="session")
 def ground_truth() -> dict:
     return json.loads((SAMPLES / "ground_truth.json").read_text("utf-8"))
+
+
+@pytest.fixture(scope="session")
+def sample_audit():
+    """The shipped sample audited once per session as of its ground truth's date (read only)."""
+    from zimes_audit.audit import audit
+
+    return audit([SAMPLES], as_of=AS_OF)
+
+
+@pytest.fixture(scope="session")
+def months(tmp_path_factory):
+    """The monthly loop played end to end once per session (test_monthly.play_months):
+    ``(base folder, [(report folder, command output)] × 3)``."""
+    from test_monthly import play_months
+
+    base = tmp_path_factory.mktemp("monthly")
+    return base, play_months(base)

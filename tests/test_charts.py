@@ -8,7 +8,7 @@ from datetime import date
 import matplotlib.dates as mdates
 import pandas as pd
 import pytest
-from conftest import AS_OF, SAMPLES
+from conftest import AS_OF
 from matplotlib.figure import Figure
 
 from zimes_audit.checks.findings import empty_findings
@@ -19,10 +19,8 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
-def result():
-    from zimes_audit.audit import audit
-
-    return audit([SAMPLES], as_of=AS_OF)
+def result(sample_audit):
+    return sample_audit  # conftest: the sample audited once per session
 
 
 def _assert_stands_alone(fig: Figure) -> None:

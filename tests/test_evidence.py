@@ -12,7 +12,6 @@ import re
 import shutil
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -29,11 +28,11 @@ from zimes_audit.report.results import RESULT_TABLES, load_results
 @pytest.fixture(scope="module")
 def first(tmp_path_factory):
     """A default run (notebook executed) into reports/<as-of>/, the way `zimes-audit run` does."""
-    from zimes_audit.report.run import run_report
+    from zimes_audit.report.run import RunRequest, run_report
 
     base = tmp_path_factory.mktemp("evidence")
     inputs = write_inputs(base / "inputs")
-    folder, result = run_report([str(inputs)], AS_OF, reports_root=base / "reports", notebook=True)
+    folder, result = run_report(RunRequest([str(inputs)], AS_OF, reports_root=base / "reports"))
     return folder, result
 
 
@@ -152,27 +151,12 @@ def test_audit_html_shows_failed_expectations_and_the_procedure_gaps(first):
 
 
 @pytest.fixture(scope="module")
-def second_month(tmp_path_factory):
-    """Two monthly runs into one history, as the administrator works: month 1 (no notebook), the
-    workbook filled in (an exception with a note, a false "deleted", a real deletion), month 2
-    with the notebook."""
-    from test_monthly import DELETED, EXCEPTION, FALSE_DONE, NOTE, REGISTER, decide, write_month
-
-    from zimes_audit.report.run import run_report
-
-    base = tmp_path_factory.mktemp("months")
-    inputs = base / "eksports"
-    write_month(inputs, list(REGISTER))
-    month1, result1 = run_report([str(inputs)], date(2026, 11, 1), reports_root=base / "reports",
-                                 notebook=False)  # fmt: skip
-    decide(
-        month1 / "flagged-records.xlsx",
-        {EXCEPTION: ("Izņēmums", NOTE), FALSE_DONE: ("Dzēsts", ""), DELETED: ("Dzēsts", "")},
-    )
-    write_month(inputs, [c for c in REGISTER if c != "K-00003"])
-    month2, result2 = run_report([str(inputs)], date(2026, 12, 5), reports_root=base / "reports",
-                                 notebook=True)  # fmt: skip
-    return (month1, result1), (month2, result2)
+def second_month(months):
+    """Two monthly runs into one history, as the administrator works (test_monthly's loop,
+    played once for both files): month 1 (no notebook), the workbook filled in (an exception
+    with a note, a false "deleted", a real deletion), month 2 with the notebook."""
+    _, runs = months
+    return runs[0], runs[1]
 
 
 def test_since_the_last_audit_shows_the_histories_counts_and_previous_run(second_month):
@@ -198,11 +182,12 @@ def test_since_the_last_audit_shows_the_histories_counts_and_previous_run(second
 
 
 def test_the_trend_covers_the_recorded_runs_and_is_drawn_by_the_run(second_month):
-    (month1, result1), (month2, result2) = second_month
+    (month1, _), (month2, _) = second_month
     saved = load_results(month2)["trend"]
     assert saved["as_of"].dt.strftime("%Y-%m-%d").tolist() == ["2026-11-01", "2026-12-05"]
     assert saved["run_id"].tolist() == [_manifest(month1)["run_id"], _manifest(month2)["run_id"]]
-    assert saved["findings"].tolist() == [len(result1.findings), len(result2.findings)]
+    counted = [_manifest(month)["findings"] for month in (month1, month2)]
+    assert saved["findings"].tolist() == counted and all(counted)
     assert saved["resolved"].tolist() == [0, 1]
     shown = _table_after(_page(month2), "trend")
     assert shown["findings"].astype(int).tolist() == saved["findings"].tolist()

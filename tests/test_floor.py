@@ -14,7 +14,7 @@ import pytest
 
 from benchmarks.floor import FINDINGS_COLUMNS, run_floor
 from benchmarks.workloads import AS_OF, write_kind, write_unkind
-from zimes_audit.report.run import run_report
+from zimes_audit.report.run import RunRequest, run_report
 
 ORDERS, CUSTOMERS = 3000, 800
 
@@ -44,7 +44,7 @@ def _first_differences(ours: pd.DataFrame, floor: pd.DataFrame, n: int = 5) -> s
 @pytest.mark.parametrize("workload", ["kind", "unkind"])
 def test_the_floor_finds_what_the_audit_finds(workloads, workload, tmp_path):
     data = workloads[workload]
-    folder, _ = run_report([str(data)], AS_OF, out=tmp_path / "report", notebook=False)
+    folder, _ = run_report(RunRequest([str(data)], AS_OF, out=tmp_path / "report", notebook=False))
     floor = run_floor(data, tmp_path / "floor.csv", AS_OF)
     ours, theirs = _read(folder / "findings.csv"), _read(tmp_path / "floor.csv")
     assert list(theirs.columns) == FINDINGS_COLUMNS == list(ours.columns)

@@ -10,7 +10,6 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from conftest import SAMPLES
 
 from zimes_audit.audit import audit
 from zimes_audit.checks.findings import findings_for, merge_findings
@@ -20,9 +19,10 @@ from zimes_audit.procedure.catalogue import load_catalogue
 KEY = ["source_file", "source_row", "record_id", "rule_id", "action"]
 
 
-@pytest.fixture(scope="module")
-def sample_audit(ground_truth):
-    return audit([SAMPLES], as_of=date.fromisoformat(ground_truth["as_of"]))
+@pytest.fixture(scope="module", autouse=True)
+def _audited_as_of_the_truth(sample_audit, ground_truth):
+    """conftest's ``sample_audit`` is audited as of the ground truth's date."""
+    assert sample_audit.as_of == date.fromisoformat(ground_truth["as_of"])
 
 
 def _keys(frame: pd.DataFrame) -> set[tuple]:
@@ -71,41 +71,44 @@ def test_the_pandas_reference_path_finds_the_same(sample_audit):
 
 def test_gx_fed_the_naive_way_finds_the_same(sample_audit):
     """The benchmark's baseline (whole frame, COMPLETE, index column names) and ours agree."""
-    naive = audit(tables=sample_audit.tables, as_of=sample_audit.as_of, naive_gx=True)
+    from benchmarks.naive_gx import NaiveSuiteRunner
+    from zimes_audit.hooks import Hooks
+
+    class Naive(Hooks):
+        def runner(self):
+            return NaiveSuiteRunner()
+
+    naive = audit(tables=sample_audit.tables, as_of=sample_audit.as_of, hooks=Naive())
+    assert isinstance(naive.runner, NaiveSuiteRunner)
     pd.testing.assert_frame_equal(naive.findings, sample_audit.findings)
     assert naive.expectations_run == sample_audit.expectations_run
 
 
-def test_gx_fingerprint_threshold_is_where_we_set_it(sample_audit):
-    """We switch off GX's md5 fingerprint of each batch through a private constant: guard it.
-
-    GX's own module is inspected in a fresh interpreter (here the runner has already assigned
-    the constant, which would create it even if GX had dropped it), and its code must still read
-    the constant, or setting it would change nothing."""
+def test_gx_fingerprint_threshold_is_ours_in_our_validations_only(sample_audit, monkeypatch):
+    """We switch off GX's md5 fingerprint of each batch through a module constant of GX's (it
+    has no setting for it): guard it.  GX must still define it and its code still read it, or
+    setting it would change nothing; the runner sets it for its own validations only."""
     import inspect
-    import subprocess
-    import sys
 
-    from great_expectations.execution_engine import pandas_execution_engine
+    from great_expectations.execution_engine import pandas_execution_engine as engine
 
     from zimes_audit.checks.runner import HASH_THRESHOLD, SuiteRunner
 
-    fresh = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from great_expectations.execution_engine import pandas_execution_engine as m\n"
-            "print(isinstance(getattr(m, 'HASH_THRESHOLD', None), (int, float)))",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert fresh.stdout.strip() == "True", "GX no longer defines a numeric HASH_THRESHOLD"
-    source = inspect.getsource(pandas_execution_engine)
-    assert source.count("HASH_THRESHOLD") >= 2, "GX no longer reads HASH_THRESHOLD"
-    SuiteRunner()
-    assert pandas_execution_engine.HASH_THRESHOLD == HASH_THRESHOLD == 0
+    own = engine.HASH_THRESHOLD
+    assert isinstance(own, (int, float)) and own > 0, "GX no longer defines HASH_THRESHOLD"
+    assert inspect.getsource(engine).count("HASH_THRESHOLD") >= 2, "GX no longer reads it"
+    seen = []
+    validator = SuiteRunner.validator
+
+    def watched(self, *args):
+        seen.append(engine.HASH_THRESHOLD)
+        return validator(self, *args)
+
+    monkeypatch.setattr(SuiteRunner, "validator", watched)
+    SuiteRunner().run("register", sample_audit.frames["register"], sample_audit.policy.
+                      suite_parameters(sample_audit.as_of))  # fmt: skip
+    assert seen and set(seen) == {HASH_THRESHOLD} == {0}
+    assert own == engine.HASH_THRESHOLD  # GX's own value outside our validations
     for result in sample_audit.validations.values():
         assert result.statistics["evaluated_expectations"] == len(result.results)
 

@@ -4,14 +4,12 @@ word when the input is missing."""
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shlex
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import Invoked, invoke
 from test_run import write_inputs
 
 from zimes_audit.cli import build_parser
@@ -25,15 +23,8 @@ def _commands() -> tuple[str, ...]:
 COMMANDS = _commands()  # every command the parser has: each needs help and examples
 
 
-def zimes(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "zimes_audit", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "100"},
-    )
+def zimes(*args: str, cwd: Path | None = None) -> Invoked:
+    return invoke(*args, cwd=cwd, columns=100)
 
 
 def help_text(*command: str) -> str:
@@ -44,9 +35,9 @@ def help_text(*command: str) -> str:
 
 def examples(text: str) -> list[list[str]]:
     """The command lines of a help text's ``example(s):`` section, split as a shell would."""
-    found = re.search(r"^examples?:\n((?:  .*\n)+)", text, re.M)
+    found = re.findall(r"^examples?:\n((?:  .*\n)+)", text, re.M)
     assert found, "no examples section"
-    lines = [line.strip() for line in found.group(1).splitlines()]
+    lines = [line.strip() for block in found for line in block.splitlines()]
     # a comment after the command is separated from it by two or more spaces
     return [shlex.split(re.split(r"\s{2,}", line)[0]) for line in lines]
 
@@ -64,7 +55,7 @@ def test_each_command_is_listed_once_with_what_it_does():
 @pytest.mark.parametrize("command", [(), *((c,) for c in COMMANDS)], ids=["main", *COMMANDS])
 def test_every_help_has_examples_that_parse(command):
     found = examples(help_text(*command))
-    assert 1 <= len(found) <= 2
+    assert 1 <= len(found) <= 3
     parser = build_parser()
     for example in found:
         assert example[0] == "zimes-audit"
@@ -77,8 +68,10 @@ def test_every_help_has_examples_that_parse(command):
 
 def test_the_help_examples_run_as_written(tmp_path):
     """The examples, executed in a folder holding the files they name (real-looking ones)."""
-    known = ("run", "inventory", "sample")  # a new command: add how to run its examples here
-    lines = [e for c in ((), *((c,) for c in known)) for e in examples(help_text(*c))]
+    known = ("run", "inventory", "sample", "review")  # a new command: add how to run them here
+    assert set(known) == set(COMMANDS)
+    found = [e for c in ((), *((c,) for c in known)) for e in examples(help_text(*c))]
+    lines = [list(e) for e in dict.fromkeys(map(tuple, found))]  # the same line runs once
     orders_like = write_inputs(tmp_path / "kept")
     named = {p for e in lines for p in e if p.endswith((".csv", ".xlsx"))}
     for name in named:
@@ -102,6 +95,8 @@ def test_the_help_examples_run_as_written(tmp_path):
         done = zimes(*args, cwd=tmp_path)
         assert done.returncode == 0, (example, done.stderr)
     assert (tmp_path / "reports" / "november" / "findings.csv").is_file()
+    assert (tmp_path / "reports" / "2026-11-30-review.html").is_file()
+    assert (tmp_path / "review" / "november.html").is_file()
 
 
 @pytest.mark.parametrize("command", ["run", "inventory"])

@@ -7,7 +7,6 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import AS_OF, SAMPLES
 
 from zimes_audit.procedure.catalogue import load_catalogue
 from zimes_audit.views.masking import (
@@ -49,10 +48,8 @@ def leak_candidates(result) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def result():
-    from zimes_audit.audit import audit
-
-    return audit([SAMPLES], as_of=AS_OF)
+def result(sample_audit):
+    return sample_audit  # conftest: the sample audited once per session
 
 
 def test_examples_from_the_brief():

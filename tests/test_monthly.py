@@ -18,7 +18,6 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
-import pytest
 from conftest import SAMPLES
 from test_run import zimes
 
@@ -97,15 +96,17 @@ DELETED = "register:K-00003|RETENTION-EXPIRED|relationship_end"
 LEFT_ALONE = "register:K-00005|DATA-INACCURATE|email"
 
 
-@pytest.fixture(scope="module")
-def months(tmp_path_factory):
-    base = tmp_path_factory.mktemp("monthly")
+def play_months(base: Path) -> list[tuple[Path, object]]:
+    """The loop as the administrator plays it, through the command line: month 1, the workbook
+    filled in, month 2 (its notebook executed: test_evidence reads it), month 3.  Played once
+    per test session (conftest ``months``)."""
     inputs = base / "eksports"
     runs = []
     for number, as_of in enumerate(MONTHS):
         customers = list(REGISTER) if number == 0 else [c for c in REGISTER if c != "K-00003"]
         write_month(inputs, customers)
-        done = zimes("run", str(inputs), "--as-of", as_of, "--no-notebook", cwd=base)
+        notebook = [] if number == 1 else ["--no-notebook"]
+        done = zimes("run", str(inputs), "--as-of", as_of, *notebook, cwd=base)
         assert done.returncode == 0, done.stderr
         folder = base / done.stdout.split("Report: ")[1].split("/  ")[0]
         runs.append((folder, done))
@@ -115,7 +116,7 @@ def months(tmp_path_factory):
                 {EXCEPTION: ("Izņēmums", NOTE), FALSE_DONE: ("Dzēsts", ""),
                  DELETED: ("Dzēsts", "")},
             )  # fmt: skip
-    return base, runs
+    return runs
 
 
 def by_key(rows: list[dict]) -> dict[str, dict]:

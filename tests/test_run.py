@@ -1,11 +1,11 @@
-"""`zimes-audit run` end to end, as the administrator runs it: a real subprocess, real files."""
+"""`zimes-audit run` end to end, as the administrator runs it: the command line's ``main`` with
+its arguments, real files (in this process: ``cli_runner``; test_stopping runs real processes)."""
 
 from __future__ import annotations
 
 import csv
 import hashlib
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +13,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from cli_runner import Invoked, invoke
 from conftest import AS_OF
 
 from zimes_audit.audit import audit
@@ -140,19 +141,12 @@ def write_inputs(folder: Path) -> Path:
     return folder
 
 
-def zimes(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "zimes_audit", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-    )
+def zimes(*args: str, cwd: Path) -> Invoked:
+    return invoke(*args, cwd=cwd)
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]:
+def report(tmp_path_factory) -> tuple[Path, Path, Invoked]:
     base = tmp_path_factory.mktemp("run")
     inputs = write_inputs(base / "inputs")
     before = {p.name: p.read_bytes() for p in inputs.iterdir()}
@@ -404,8 +398,9 @@ def test_the_library_run_with_no_inputs_is_refused_not_the_sample_audited(tmp_pa
     """``run_report([])`` names no input: it is refused as the command line refuses it, never
     quietly taken as the shipped sample (``audit()``'s default when given no inputs at all)."""
     from zimes_audit import errors
-    from zimes_audit.report.run import run_report
+    from zimes_audit.report.run import RunRequest, run_report
 
     with pytest.raises(errors.NoInputFiles):
-        run_report([], AS_OF, out=tmp_path / "r", notebook=False, history=tmp_path / "h.sqlite")
+        run_report(RunRequest([], AS_OF, out=tmp_path / "r", notebook=False,
+                              history=tmp_path / "h.sqlite"))  # fmt: skip
     assert not (tmp_path / "r").exists()

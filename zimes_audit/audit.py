@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import copy
 import gc
-import resource
-import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 from zimes_audit.checks.findings import (
@@ -27,6 +25,7 @@ from zimes_audit.checks.findings import (
 )
 from zimes_audit.checks.runner import SuiteInfo, SuiteRunner
 from zimes_audit.facts.derived import EXTRA_TEXT, order_facts, register_facts
+from zimes_audit.hooks import Hooks
 from zimes_audit.loading.tables import (
     LOCAL_PREFIX,
     UNREADABLE_PREFIX,
@@ -41,34 +40,15 @@ from zimes_audit.procedure.catalogue import (
 )
 from zimes_audit.procedure.field_map import FieldMap, resolve_field_map
 from zimes_audit.procedure.policy import Policy, load_policy
+from zimes_audit.procedure.terms import due_dates, shared_dates
 
-
-def release_memory() -> None:
-    """Hand memory the process freed but its allocators keep back to the system, between
-    stages: Arrow's pool (mimalloc) keeps what a stage's string columns used, glibc's malloc
-    what its Python objects used — neither serves the other, so what one kept would otherwise
-    sit beside the next stage's peak (issue 15: peak RSS under 2 GB at 1M orders)."""
-    import ctypes
-    import ctypes.util
-
-    import pyarrow as pa
-
-    pa.default_memory_pool().release_unused()
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to trim
-        pass
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory so far, in MB (Linux reports KiB)."""
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+if TYPE_CHECKING:
+    from zimes_audit.report.history import Comparison
 
 
 @dataclass
 class AuditResult:
-    """Everything one audit read, ran and found."""
+    """Everything one audit read, ran and found (and, for a run, the findings' history)."""
 
     as_of: date
     policy: Policy
@@ -81,10 +61,11 @@ class AuditResult:
     started: datetime
     finished: datetime
     runner: SuiteRunner = field(repr=False)
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     field_map: FieldMap | None = None  # the administrator's field map applied, if any
-    memory: dict[str, float] = field(default_factory=dict)  # peak RSS (MB) so far, per stage
-    stages: dict[str, float] = field(default_factory=dict)  # seconds per step of a run's writing
+    # set by a run (``report.run``): each finding's key, dates and status against the history,
+    # and the history's trend with this run; an interactive audit has neither
+    comparison: Comparison | None = field(default=None, repr=False)
+    trend: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def expectations_run(self) -> int:
@@ -168,73 +149,30 @@ def _keeping(tables: Sequence[LoadedTable], columns: Collection[str]) -> list[Lo
 
 
 def with_due_dates(findings: pd.DataFrame, policy: Policy, as_of: date) -> pd.DataFrame:
-    """Add ``due_date``: the audit date plus the policy's grace days for the action.
-
-    One date per action, computed once and shared by its findings (a run's history later fixes
-    a still-open finding's date to the one it was first given).
+    """Add ``due_date`` (:func:`~zimes_audit.procedure.terms.due_dates`), one date object per
+    distinct day (a run's history later fixes a still-open finding's date to its first).
 
     >>> from zimes_audit.procedure.policy import load_policy
     >>> found = pd.DataFrame({"action": ["DELETE", "REDACT_FIELD"]})
     >>> with_due_dates(found, load_policy(), date(2026, 11, 1))["due_date"].map(str).tolist()
     ['2026-12-01', '2026-11-15']
     """
-    days = {action: as_of + timedelta(days=n) for action, n in policy.due_days.items()}
-    codes, actions = pd.factorize(findings["action"], use_na_sentinel=True)
-    dates = np.asarray([*(days.get(a) for a in actions), None], dtype=object)
-    return findings.assign(due_date=dates[codes])  # one date object per action, not per row
+    days = due_dates(findings["action"], policy.due_days, as_of)
+    return findings.assign(due_date=shared_dates(days))
 
 
-def audit(
-    inputs: Sequence[str | Path] | None = None,
-    as_of: date | None = None,
-    policy: Policy | str | Path | None = None,
-    *,
-    tables: list[LoadedTable] | None = None,
-    suites_dir: Path | None = None,
-    naive_gx: bool = False,
-    fields: str | Path | None = None,
-    field_map: FieldMap | None = None,
-    keep_facts: Collection[str] | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> AuditResult:
-    """Load the inputs, derive the facts, run the suites and collect the findings.
+@dataclass
+class Facts:
+    """The records of each kind with their facts, and what the suites need beside them."""
 
-    ``inputs`` are files or folders (default ``data_samples/``); ``as_of`` defaults to today;
-    ``policy`` is a :class:`Policy`, a path to a policy file, or ``None`` for the shipped one.
-    Already-loaded ``tables`` may be passed instead of ``inputs``.  ``naive_gx`` runs GX the
-    default, slow way (benchmark baseline; same findings).  ``fields`` is the administrator's
-    field map file (default: ``zimes-fields.toml`` beside the inputs, if there is one); or pass
-    the parsed ``field_map`` the ``tables`` were loaded with (it is recorded in the manifest).
-    ``keep_facts``: once the findings are in, keep only these columns (with the provenance
-    and record ids) of ``frames`` and of the tables' frames — a run keeps what its report reads,
-    so a million records' other facts are not held through the writing (default: keep all).
-    ``progress`` is told, in a line, when the inputs are loaded and validation starts.
-    """
-    started = datetime.now(UTC)
-    timings: dict[str, float] = {}
-    memory: dict[str, float] = {}
-    clock = time.perf_counter()
+    frames: dict[str, pd.DataFrame]  # per kind: records with their facts, row = position
+    expand: dict[str, dict[str, list[str]]]  # per kind: extra-text fact → the columns it scans
+    columns: pd.DataFrame  # one row per input column (:func:`columns_frame`)
 
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[stage] = timings.get(stage, 0.0) + now - clock
-        memory[stage] = peak_rss_mb()
-        release_memory()
-        clock = time.perf_counter()
 
-    as_of = as_of or date.today()
-    if not isinstance(policy, Policy):
-        policy = load_policy(policy)
-    if tables is None:
-        from zimes_audit.loading import load_inputs
-
-        inputs = list(inputs) if inputs is not None else ["data_samples"]  # [] is refused
-        field_map = field_map or resolve_field_map(inputs, fields)
-        tables = load_inputs(inputs, field_map)
-        lap("load")
-    if progress is not None:
-        progress(f"validating {sum(t.rows for t in tables)} records")
+def derive_facts(tables: Sequence[LoadedTable], policy: Policy) -> Facts:
+    """Concatenate each kind's tables and derive the facts the rules read (§ in
+    :mod:`zimes_audit.facts.derived`)."""
     register_rows = _combine(tables, "register")
     order_scan, order_unpermitted = _extra_scan(tables, "orders")
     register_scan, register_unpermitted = _extra_scan(tables, "register")
@@ -246,63 +184,99 @@ def audit(
         register_rows, orders, policy,
         extra_scan=register_scan, local_unpermitted=register_unpermitted,
     )  # fmt: skip
-    frames = {"orders": orders, "register": register}
-    del orders, register, register_rows  # held in ``frames`` only, so ``keep_facts`` can free them
-    expand = {"orders": {EXTRA_TEXT: order_scan}, "register": {EXTRA_TEXT: register_scan}}
-    columns = columns_frame(tables)
-    lap("facts")
-    runner = SuiteRunner(suites_dir, naive=naive_gx)
+    return Facts(
+        {"orders": orders, "register": register},
+        {"orders": {EXTRA_TEXT: order_scan}, "register": {EXTRA_TEXT: register_scan}},
+        columns_frame(tables),
+    )
+
+
+def check(
+    runner: SuiteRunner, kind: str, frame: pd.DataFrame, parameters: dict, hooks: Hooks,
+    expand: dict[str, list[str]] | None = None,
+) -> tuple[object, pd.DataFrame]:  # fmt: skip
+    """Validate ``frame`` against ``kind``'s suite (step ``validate``) and turn its failures
+    into raw findings (step ``findings``): (GX validation result, findings)."""
+    with hooks.step("validate"):
+        validation = runner.run(kind, frame, parameters)
+    record_id = load_catalogue().kinds[kind].record_id if kind != COLUMNS_KIND else ""
+    with hooks.step("findings"):
+        found = findings_for(kind, failures_of(validation), frame, record_id, expand)
+    return validation, found
+
+
+def _load(
+    inputs: Sequence[str | Path] | None, fields: str | Path | None, field_map: FieldMap | None
+) -> tuple[list[LoadedTable], FieldMap | None]:
+    from zimes_audit.loading import load_inputs
+
+    inputs = list(inputs) if inputs is not None else ["data_samples"]  # [] is refused
+    field_map = field_map or resolve_field_map(inputs, fields)
+    return load_inputs(inputs, field_map), field_map
+
+
+def audit(
+    inputs: Sequence[str | Path] | None = None,
+    as_of: date | None = None,
+    policy: Policy | str | Path | None = None,
+    *,
+    tables: list[LoadedTable] | None = None,
+    fields: str | Path | None = None,
+    field_map: FieldMap | None = None,
+    keep_facts: Collection[str] | None = None,
+    hooks: Hooks | None = None,
+) -> AuditResult:
+    """Load the inputs, derive the facts, run the suites and collect the findings.
+
+    ``inputs`` are files or folders (default ``data_samples/``); ``as_of`` defaults to today;
+    ``policy`` is a :class:`Policy`, a path to a policy file, or ``None`` for the shipped one.
+    Already-loaded ``tables`` may be passed instead of ``inputs``.  ``fields`` is the
+    administrator's field map file (default: ``zimes-fields.toml`` beside the inputs, if there
+    is one); or pass the parsed ``field_map`` (with ``tables``: the one they were loaded with;
+    it is recorded in the manifest).  ``keep_facts``: once the findings are in, keep only these
+    columns (with the provenance and record ids) of ``frames`` and of the tables' frames — a run
+    keeps what its report reads, so a million records' other facts are not held through the
+    writing (default: keep all).  ``hooks`` (:class:`~zimes_audit.hooks.Hooks`) sees the named
+    steps — load, facts, validate, findings — and the progress lines, and gives the GX runner.
+    """
+    hooks = hooks or Hooks()
+    started = datetime.now(UTC)
+    as_of = as_of or date.today()
+    policy = policy if isinstance(policy, Policy) else load_policy(policy)
+    if tables is None:
+        with hooks.step("load"):
+            tables, field_map = _load(inputs, fields, field_map)
+    hooks.progress(f"validating {sum(t.rows for t in tables)} records")
+    with hooks.step("facts"):
+        facts = derive_facts(tables, policy)
+    runner = hooks.runner()
     parameters = policy.suite_parameters(as_of)
     kinds = load_catalogue().kinds
     validations, parts = {}, []
-    for kind in kinds:
-        if not any(t.kind == kind for t in tables):
-            continue
-        validations[kind] = runner.run(kind, frames[kind], parameters)
-        lap("validate")
-        parts.append(
-            findings_for(
-                kind,
-                failures_of(validations[kind]),
-                frames[kind],
-                kinds[kind].record_id,
-                expand[kind],
-            )
+    for kind in (k for k in kinds if any(t.kind == k for t in tables)):
+        validations[kind], found = check(
+            runner, kind, facts.frames[kind], parameters, hooks, facts.expand[kind]
         )
-        lap("findings")
+        parts.append(found)
     if keep_facts is not None:  # the suites are done with the facts: keep what the report reads
-        keep = {*keep_facts, *(kind.record_id for kind in kinds.values())}
-        frames = {kind: keep_columns(frame, keep) for kind, frame in frames.items()}
-        tables = _keeping(tables, keep)
-        # what was let go is freed now, even where a reference cycle holds it (a full collection
-        # costs ~0.2 s once GX is imported: once here, not between every stage)
-        gc.collect()
-        lap("findings")
-    if len(columns):
-        validations[COLUMNS_KIND] = runner.run(COLUMNS_KIND, columns, parameters)
-        lap("validate")
-        parts.append(
-            findings_for(COLUMNS_KIND, failures_of(validations[COLUMNS_KIND]), columns, "")
+        with hooks.step("findings"):
+            keep = {*keep_facts, *(kind.record_id for kind in kinds.values())}
+            facts.frames = {k: keep_columns(frame, keep) for k, frame in facts.frames.items()}
+            tables = _keeping(tables, keep)
+            # what was let go is freed now, even where a reference cycle holds it (a full
+            # collection costs ~0.2 s once GX is imported: once here, not between every stage)
+            gc.collect()
+    if len(facts.columns):
+        validations[COLUMNS_KIND], found = check(
+            runner, COLUMNS_KIND, facts.columns, parameters, hooks
         )
-        lap("findings")
-    raw = concat_findings(parts)
-    parts.clear()  # the kinds' raw findings live on only in ``raw``: never two copies of them
-    findings = with_due_dates(merge_findings(raw), policy, as_of)
-    del raw
-    lap("findings")
+        parts.append(found)
+    with hooks.step("findings"):
+        raw = concat_findings(parts)
+        parts.clear()  # the kinds' raw findings live on only in ``raw``: never two copies
+        findings = with_due_dates(merge_findings(raw), policy, as_of)
+        del raw
     return AuditResult(
-        as_of,
-        policy,
-        tables,
-        frames,
-        runner.info,
-        validations,
-        findings,
-        columns,
-        started,
-        datetime.now(UTC),
-        runner,
-        timings,
-        field_map,
-        memory,
-    )
+        as_of, policy, tables, facts.frames, runner.info, validations, findings, facts.columns,
+        started, datetime.now(UTC), runner, field_map,
+    )  # fmt: skip

@@ -44,8 +44,9 @@ NO_INPUT = (
 
 RUN_EPILOG = """\
 examples:
-  zimes-audit run exports/2026-11/
-  zimes-audit run orders.csv klienti.xlsx --as-of 2026-11-30 --out reports/november
+  zimes-audit run exports/2026-11/                  audit a folder as of today
+  zimes-audit run orders.csv klienti.xlsx --as-of 30.11.2026 --out reports/november --lang en
+  zimes-audit run exports/2026-11/ --no-notebook    the workbook, findings and manifest only
 
 INPUTs are files (.csv, .tsv, .txt, .xlsx, .xlsm, .xls, .xlsb, .ods) or folders of them; whether a
 file is an orders export or the customer register is recognised from its headings (every data sheet
@@ -73,12 +74,6 @@ outputs:
   results/, chart-*.png what the notebooks read (masked tables as Parquet) and the charts
   audit.ipynb/.html     the audit notebook executed on results/ (masked), unless --no-notebook
 
-examples:
-  zimes-audit run                                   audit data_samples/ as of today
-  zimes-audit run exports/ --as-of 01.12.2026       audit a folder as of a date
-  zimes-audit run orders.csv klienti.xlsx --out reports/dec --lang en
-  zimes-audit run exports/ --no-notebook            the workbook, findings and manifest only
-
 A run that fails or is stopped (Ctrl-C, SIGTERM, SIGHUP) leaves no report folder behind; what a
 run killed outright left is recognised and removed by the next run.
 
@@ -105,8 +100,8 @@ By default the review is written beside the report folder as <REPORT_DIR>-review
 (<REPORT_DIR>-review-2.… when those exist).
 
 examples:
-  zimes-audit review reports/2026-12-01             writes reports/2026-12-01-review.html
-  zimes-audit review reports/2026-12-01 --out review/december.ipynb
+  zimes-audit review reports/2026-11-30             writes reports/2026-11-30-review.html
+  zimes-audit review reports/2026-11-30 --out review/november.ipynb
 """
 
 
@@ -385,9 +380,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.out is not None:
         check_target(args.out)
 
-    from zimes_audit.report.run import run_report
+    from zimes_audit.report.run import RunRequest, run_report
 
-    folder, result = run_report(
+    request = RunRequest(
         args.inputs,
         as_of,
         out=args.out,
@@ -398,8 +393,9 @@ def _run(args: argparse.Namespace) -> int:
         resolutions=args.resolutions,
         language=args.lang,
         fields=args.fields,
-        command=["zimes-audit", *sys.argv[1:]],
+        command=["zimes-audit", *args.argv],
     )
+    folder, result = run_report(request)
     _print_skipped(getattr(result.tables, "skipped", []))
     print(
         f"Audit as of {as_of.isoformat()}: {len(result.findings)} findings "
@@ -481,7 +477,9 @@ def _sample(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
+    args.argv = argv  # as given, for the manifest's ``command``
     if args.command is None:
         parser.print_help()
         return 0

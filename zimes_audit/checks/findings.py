@@ -67,19 +67,13 @@ class Failure:
 
 
 def _positions(index_list: list) -> np.ndarray:
-    """Row positions from GX's ``unexpected_index_list``: plain positions (ours), or — when the
-    naive baseline names an index column — one dict per row or one dict of lists.
+    """Row positions from GX's ``unexpected_index_list`` (the runner feeds GX frames whose
+    index is the record position).
 
-    >>> _positions([3, 5]).tolist(), _positions([{"record_position": 2}]).tolist()
-    ([3, 5], [2])
+    >>> _positions([3, 5]).tolist()
+    [3, 5]
     """
-    if not len(index_list) or not isinstance(index_list[0], dict):
-        return np.asarray(index_list, dtype="int64")  # one C pass, no Python per row
-    rows: list[int] = []
-    for entry in index_list:
-        value = entry["record_position"]
-        rows.extend(int(v) for v in (value if isinstance(value, list) else [value]))
-    return np.asarray(rows, dtype="int64")
+    return np.asarray(index_list, dtype="int64")  # one C pass, no Python per row
 
 
 def failures_of(result) -> list[Failure]:

@@ -13,11 +13,15 @@ whole batch frame for every expectation (row conditions, unexpected rows), so ea
 expectations that reads the same columns is validated on a frame of just those columns, and the
 group results are merged back into one validation result per committed suite, in the suite's
 order.  GX's md5 fingerprint of every batch — metadata only — is skipped
-(:data:`HASH_THRESHOLD`; GX is pinned and a test guards the attribute).
+(:data:`HASH_THRESHOLD`): GX reads it from a module constant of its pandas engine and offers no
+setting for it, so :func:`gx_fingerprints_above` sets it for the runner's own validations only
+and restores GX's value after them (GX is pinned and a test guards the attribute).
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,19 +38,27 @@ RESULT_FORMAT = {
 }
 HASH_THRESHOLD = 0  # bytes: GX fingerprints only frames smaller than this, i.e. none
 GROUP_COLUMNS = 6  # widest frame GX is fed, unless one expectation reads more (column_groups)
-GX_HASH_THRESHOLD = 1e9  # GX 1.24.1's own value
 STORED_INDEXES = 20  # row positions per expectation kept in the results store (GX's partial count)
-NAIVE_RESULT_FORMAT = {  # personal values stay out of results and Data Docs here too
-    "result_format": "COMPLETE",
-    "unexpected_index_column_names": ["record_position"],
-    "exclude_unexpected_values": True,
-}
 _DTYPES = {
     "date": "datetime64[us]",
     "datetime": "datetime64[us]",
     "bool": "boolean",
     "number": "float64",
 }
+
+
+@contextlib.contextmanager
+def gx_fingerprints_above(threshold: float) -> Iterator[None]:
+    """Within the block, GX fingerprints (md5) only batch frames smaller than ``threshold``
+    bytes; GX's own value is back afterwards, for any other GX use in the process."""
+    from great_expectations.execution_engine import pandas_execution_engine as engine
+
+    own = engine.HASH_THRESHOLD
+    engine.HASH_THRESHOLD = threshold
+    try:
+        yield
+    finally:
+        engine.HASH_THRESHOLD = own
 
 
 @dataclass(frozen=True)
@@ -188,16 +200,10 @@ def stored_copy(result):
 class SuiteRunner:
     """Holds the GX context and the loaded suites for one audit."""
 
-    def __init__(self, suites_dir: Path | None = None, *, naive: bool = False):
-        """``naive=True`` feeds GX the default way — the whole frame, fingerprinted, ``COMPLETE``
-        results with ``unexpected_index_column_names`` — for the benchmark's baseline and the
-        test that both ways find the same."""
+    def __init__(self, suites_dir: Path | None = None):
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
-        from great_expectations.execution_engine import pandas_execution_engine
 
-        self.naive = naive
-        pandas_execution_engine.HASH_THRESHOLD = GX_HASH_THRESHOLD if naive else HASH_THRESHOLD
         self._gx = gx
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -233,46 +239,59 @@ class SuiteRunner:
         Returns one ``ExpectationSuiteValidationResult`` for the committed suite, stored in the
         context (for Data Docs) like a ValidationDefinition run would store it.
         """
-        from great_expectations.core import ExpectationSuiteValidationResult
         from great_expectations.core.run_identifier import RunIdentifier
         from great_expectations.data_context.types.resource_identifiers import (
             ExpectationSuiteIdentifier,
             ValidationResultIdentifier,
         )
+
+        run_id = RunIdentifier(run_name=f"zimes-{kind}")
+        merged = self._merged(kind, self._validate(kind, frame, parameters), run_id)
+        identifier = ValidationResultIdentifier(
+            expectation_suite_identifier=ExpectationSuiteIdentifier(name=merged.suite_name),
+            run_id=run_id,
+            batch_identifier=kind,
+        )
+        self.context.validation_results_store.set(identifier, self._stored(merged))
+        return merged
+
+    def validator(self, kind: str, frame: pd.DataFrame, result_format: dict):
+        """A GX validator of ``frame`` as a batch of ``kind``'s data asset."""
         from great_expectations.validator.v1_validator import Validator
+
+        return Validator(
+            batch_definition=self._batches[kind],
+            batch_parameters={"dataframe": frame},
+            result_format=result_format,
+        )
+
+    def _validate(self, kind: str, frame: pd.DataFrame, parameters: dict) -> list:
+        """Each expectation's result, in the suite's order: group by group, each group on a
+        frame of just the columns it reads (:func:`column_groups`), no fingerprint."""
+        results = [None] * len(self._gx_suites[kind].expectations)
+        with gx_fingerprints_above(HASH_THRESHOLD):
+            for columns, positions, group in self._groups[kind]:
+                validator = self.validator(kind, narrow_frame(frame, columns), RESULT_FORMAT)
+                group_result = validator.validate_expectation_suite(group, parameters)
+                for position, result in zip(positions, group_result.results, strict=True):
+                    results[position] = result
+        return results
+
+    def _stored(self, result):
+        return stored_copy(result)
+
+    def _merged(self, kind: str, results: list, run_id):
+        """One validation result for the committed suite from its expectations' results."""
+        from great_expectations.core import ExpectationSuiteValidationResult
         from great_expectations.validator.validation_statistics import (
             calc_validation_statistics,
         )
 
-        suite = self._gx_suites[kind]
-        results = [None] * len(suite.expectations)
-        groups = self._groups[kind]
-        if self.naive:
-            wide = frame.reset_index(drop=True).assign(record_position=range(len(frame)))
-            missing = [c for c in referenced_columns(self.suites[kind]) if c not in wide]
-            wide = pd.concat([wide, narrow_frame(frame, missing)], axis=1)
-            validator = Validator(
-                batch_definition=self._batches[kind],
-                batch_parameters={"dataframe": wide},
-                result_format=NAIVE_RESULT_FORMAT,
-            )
-            results = validator.validate_expectation_suite(suite, parameters).results
-            groups = []
-        for columns, positions, group in groups:
-            validator = Validator(
-                batch_definition=self._batches[kind],
-                batch_parameters={"dataframe": narrow_frame(frame, columns)},
-                result_format=RESULT_FORMAT,
-            )
-            group_result = validator.validate_expectation_suite(group, parameters)
-            for position, result in zip(positions, group_result.results, strict=True):
-                results[position] = result
         statistics = calc_validation_statistics(results)
-        run_id = RunIdentifier(run_name=f"zimes-{kind}")
-        merged = ExpectationSuiteValidationResult(
+        return ExpectationSuiteValidationResult(
             results=results,
             success=statistics.success,
-            suite_name=suite.name,
+            suite_name=self._gx_suites[kind].name,
             statistics={
                 "evaluated_expectations": statistics.evaluated_expectations,
                 "successful_expectations": statistics.successful_expectations,
@@ -288,11 +307,3 @@ class SuiteRunner:
                 "batch_spec": {"data_asset_name": data_asset_name(kind)},
             },
         )
-        identifier = ValidationResultIdentifier(
-            expectation_suite_identifier=ExpectationSuiteIdentifier(name=suite.name),
-            run_id=run_id,
-            batch_identifier=kind,
-        )
-        stored = merged if self.naive else stored_copy(merged)
-        self.context.validation_results_store.set(identifier, stored)
-        return merged

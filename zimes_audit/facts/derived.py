@@ -24,6 +24,7 @@ from zimes_audit.facts.linking import casefold, link_orders, normalise_email, no
 from zimes_audit.loading.tables import UNCLASSIFIED_PREFIX, UNREADABLE_PREFIX
 from zimes_audit.procedure.catalogue import load_catalogue
 from zimes_audit.procedure.policy import Policy
+from zimes_audit.procedure.terms import years_after
 
 
 def _column(frame: pd.DataFrame, name: str, dtype: str) -> pd.Series:
@@ -148,7 +149,7 @@ def order_facts(
     date — the consumer's period for claims about the goods (policy.toml cites the law).
     """
     link = link_orders(orders, register)
-    own_end = _date(orders, "created_at") + pd.DateOffset(years=policy.guest_relationship_years)
+    own_end = years_after(_date(orders, "created_at"), policy.guest_relationship_years)
     register_end = _date(register, "relationship_end").reset_index(drop=True)
     linked_end = pd.Series(pd.NaT, index=orders.index, dtype=own_end.dtype)
     linked = link["register_row"].notna().to_numpy()

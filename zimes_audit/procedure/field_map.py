@@ -156,7 +156,9 @@ def _field(name: str, spec: object, source: str, text: str, catalogue: Catalogue
     return Field(name, category, type_, tuple(headings), personal, scan, None, local=True)
 
 
-def parse_field_map(text: str, source: str, catalogue: Catalogue | None = None) -> FieldMap:
+def parse_field_map(
+    text: str, source: str, catalogue: Catalogue | None = None, *, sha256: str | None = None
+) -> FieldMap:
     """Parse and validate a field map's text; ``source`` names it in errors."""
     catalogue = catalogue or load_catalogue()
     try:
@@ -201,7 +203,7 @@ def parse_field_map(text: str, source: str, catalogue: Catalogue | None = None) 
             if owner != target:
                 problem = f"heading '{heading}' is given to both {owner} and {target}"
                 raise _fail(source, text, problem, f'"{heading}"', heading)
-    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    sha = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()  # of the file's bytes
     return FieldMap(headings, fields, source, sha)
 
 
@@ -216,7 +218,7 @@ def load_field_map(path: str | Path) -> FieldMap:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FieldMapError(path, line=1, problem="not UTF-8 text") from None
-    return parse_field_map(text, str(path))
+    return parse_field_map(text, str(path), sha256=hashlib.sha256(data).hexdigest())
 
 
 def find_field_map(inputs: Sequence[str | Path]) -> Path | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -43,6 +44,20 @@ class Policy:
     bulk_job_examples: int = 20  # … and lists only this many records on the Flagged sheet
     exception_days: int | None = None  # an accepted exception lapses after this many days
 
+    def terms(self) -> dict[str, object]:
+        """Every term of the policy by name (all its fields but where it came from): what the
+        manifest records and the review lists.
+
+        >>> terms = load_policy().terms()
+        >>> terms["guest_relationship_years"], terms["due_days"]["DELETE"], "sha256" in terms
+        (2, 30, False)
+        """
+        terms = {f.name: getattr(self, f.name) for f in dataclass_fields(self)}
+        terms.pop("source"), terms.pop("sha256")
+        terms["contact_fields_not_needed"] = list(self.contact_fields_not_needed)
+        terms["due_days"] = dict(self.due_days)
+        return terms
+
     def suite_parameters(self, as_of: date | str) -> dict[str, object]:
         """The values the suites' ``$PARAMETER`` references resolve to."""
         return {
@@ -64,7 +79,15 @@ def _require(raw: dict, path: str, kind: type, source: str):
     return node
 
 
-def parse_policy(text: str, source: str) -> Policy:
+def parse_policy(data: bytes | str, source: str) -> Policy:
+    """The policy in ``data`` (the file's bytes; text is taken as its UTF-8); ``sha256`` is of
+    the bytes, as ``zimes-audit review`` re-hashes the file (Windows line endings and a BOM
+    included)."""
+    data = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise PolicyError(source, problem="cannot be read as UTF-8 text") from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
@@ -87,8 +110,8 @@ def parse_policy(text: str, source: str) -> Policy:
     if region not in phonenumbers.SUPPORTED_REGIONS:
         raise PolicyError(source, problem="'phones.default_region' is not a region code")
     sheet = raw.get("workbook", {})
-    threshold = sheet.get("bulk_job_threshold", 1000)
-    examples = sheet.get("bulk_job_examples", 20)
+    threshold = sheet.get("bulk_job_threshold", Policy.bulk_job_threshold)
+    examples = sheet.get("bulk_job_examples", Policy.bulk_job_examples)
     lapse = raw.get("exceptions", {}).get("valid_days")
     for name, value in (("workbook.bulk_job_threshold", threshold),
                         ("workbook.bulk_job_examples", examples)):  # fmt: skip
@@ -107,23 +130,19 @@ def parse_policy(text: str, source: str) -> Policy:
         phone_region=region,
         due_days=dict(due),
         source=source,
-        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        sha256=hashlib.sha256(data).hexdigest(),
     )
 
 
 def load_policy(path: str | Path | None = None) -> Policy:
     """The policy at ``path``, or the one shipped with the package."""
     if path is None:
-        text = (
-            resources.files("zimes_audit.procedure.data")
-            .joinpath(DEFAULT_POLICY)
-            .read_text("utf-8")
-        )
-        return parse_policy(text, SHIPPED_SOURCE)
+        data = resources.files("zimes_audit.procedure.data").joinpath(DEFAULT_POLICY).read_bytes()
+        return parse_policy(data, SHIPPED_SOURCE)
     if not Path(path).is_file():
         raise PolicyNotFound(path)
     try:
-        text = Path(path).read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
+        data = Path(path).read_bytes()
+    except OSError:
         raise PolicyError(path, problem="cannot be read as UTF-8 text") from None
-    return parse_policy(text, str(Path(path).resolve()))
+    return parse_policy(data, str(Path(path).resolve()))

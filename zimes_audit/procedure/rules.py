@@ -112,7 +112,7 @@ def term_rows(terms: dict) -> list[tuple[str, object]]:
     """
     labels = load_rules().term_labels
     rows: list[tuple[str, object]] = []
-    for key in ("retention_years", "inactivity_years"):
+    for key in ("retention_years", "inactivity_years", "guest_relationship_years"):
         rows.append((labels[key], terms.get(key)))
     fields = terms.get("contact_fields_not_needed", [])
     rows.append((labels["contact_fields_not_needed"], ", ".join(fields)))

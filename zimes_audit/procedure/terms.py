@@ -24,8 +24,10 @@ datetime.date(2021, 11, 1)
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Mapping
+from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 
@@ -63,3 +65,40 @@ def in_accounting_hold(column: pd.Series, as_of: object, years: int) -> pd.Serie
 def retention_cutoff(as_of: object, years: int) -> date:
     """The audit date ``years`` back: a relationship that ended before this day is past its term."""
     return (pd.Timestamp(as_of).normalize() - pd.DateOffset(years=int(years))).date()
+
+
+def due_dates(actions: pd.Series, due_days: Mapping[str, int], as_of: object) -> np.ndarray:
+    """The day each finding is due (``datetime64[D]``): the audit date plus the policy's days
+    for its action (policy ``[due_days]``; the run's history later keeps a still-open finding's
+    first due date).
+
+    >>> actions = pd.Series(["DELETE", "REDACT_FIELD", "DELETE"])
+    >>> due_dates(actions, {"DELETE": 30, "REDACT_FIELD": 14}, "2026-11-01").astype(str).tolist()
+    ['2026-12-01', '2026-11-15', '2026-12-01']
+    """
+    codes, distinct = pd.factorize(actions)
+    days = np.asarray([due_days.get(a, 0) for a in distinct], dtype="int64")
+    today = np.datetime64(pd.Timestamp(as_of).date(), "D")
+    return today + days[codes] * np.timedelta64(1, "D")
+
+
+def exception_expires(decided: date, valid_days: int | None) -> date | None:
+    """The day an exception accepted on ``decided`` lapses (policy ``exceptions.valid_days``);
+    ``None`` when exceptions do not lapse.
+
+    >>> exception_expires(date(2026, 11, 1), 365), exception_expires(date(2026, 11, 1), None)
+    (datetime.date(2027, 11, 1), None)
+    """
+    return decided + timedelta(days=valid_days) if valid_days else None
+
+
+def shared_dates(days: np.ndarray) -> np.ndarray:
+    """``days`` (``datetime64[D]``) as :class:`datetime.date` objects, one object per distinct
+    day (a run's findings share a handful of dates; one object per finding costs ~32 bytes).
+
+    >>> out = shared_dates(np.array(["2026-11-01", "2026-11-01"], dtype="datetime64[D]"))
+    >>> out.tolist(), out[0] is out[1]
+    ([datetime.date(2026, 11, 1), datetime.date(2026, 11, 1)], True)
+    """
+    distinct, at = np.unique(days, return_inverse=True)
+    return distinct.astype(object)[at.reshape(-1)]

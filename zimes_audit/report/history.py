@@ -46,7 +46,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +54,7 @@ import pandas as pd
 
 from zimes_audit.checks.findings import combination_codes, distinct_texts
 from zimes_audit.procedure.rules import column_rules, load_rules
+from zimes_audit.procedure.terms import due_dates, exception_expires, shared_dates
 from zimes_audit.report.notes import scrub_note
 from zimes_audit.report.reports import TREND_COLUMNS, trend_frame
 
@@ -249,18 +250,6 @@ def _positions_in(keys: pd.Series, known) -> np.ndarray:
     found = pc.index_in(pa.array(keys.array, from_pandas=True).cast(pa.large_string()),
                         value_set=values)  # fmt: skip
     return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype("int64")
-
-
-def _shared_dates(days: np.ndarray) -> np.ndarray:
-    """``days`` as :class:`datetime.date` objects, one object per distinct day (a run's
-    findings share a handful of dates; one object per finding costs ~32 bytes each).
-
-    >>> out = _shared_dates(np.array(["2026-11-01", "2026-11-01"], dtype="datetime64[D]"))
-    >>> out.tolist(), out[0] is out[1]
-    ([datetime.date(2026, 11, 1), datetime.date(2026, 11, 1)], True)
-    """
-    distinct, at = np.unique(days, return_inverse=True)
-    return distinct.astype(object)[at.reshape(-1)]
 
 
 def is_synthetic(paths: list[Path]) -> bool:
@@ -584,8 +573,8 @@ class History:
         return Comparison(
             keys=keys,
             jobs=job_keys(findings),
-            first_flagged=pd.Series(_shared_dates(first), index=index, dtype="object"),
-            due_date=pd.Series(_shared_dates(due), index=index, dtype="object"),
+            first_flagged=pd.Series(shared_dates(first), index=index, dtype="object"),
+            due_date=pd.Series(shared_dates(due), index=index, dtype="object"),
             status=pd.Series(status, index=index, dtype="object"),
             days_overdue=pd.Series(np.maximum(late, 0), index=index, dtype="int64"),
             exception=(
@@ -724,15 +713,13 @@ def _dates(keys, base, actions, as_of: date, due_days, inherit) -> tuple:
     today and today + the action's grace days.  A due date never moves."""
     n = len(keys)
     today = np.datetime64(as_of, "D")
-    action_codes, names = _few(actions)
-    grace = np.asarray([due_days.get(a, 0) for a in names], dtype="int64")[action_codes]
     at = _positions_in(keys, base.index)  # the key's row in the previous run, or -1
     if inherit:  # a finding continuing an erasure takes that erasure's row
         via = _positions_in(keys.map(inherit).fillna(""), base.index)
         at = np.where(at >= 0, at, via)
     known = at >= 0
     first = np.full(n, today, dtype="datetime64[D]")
-    due = today + grace * np.timedelta64(1, "D")
+    due = due_dates(actions, due_days, as_of)
     for column, out in (("first_flagged", first), ("due_date", due)):
         values = base[column].to_numpy(dtype=object)[at[known]]
         out[known] = np.asarray(values, dtype="datetime64[D]")
@@ -772,7 +759,7 @@ def _exceptions(keys, decided: _Decided, in_force: dict, as_of: date, days: int 
     exception = {c: np.full(n if accepted.any() or in_force else 0, None, dtype=object)
                  for c in EXCEPTION_FIELDS}  # fmt: skip
     if accepted.any():
-        expires = as_of + timedelta(days=days) if days else None
+        expires = exception_expires(as_of, days)
         chosen = decided.which[accepted]
         exception["note"][accepted] = [decided.listed[i].note for i in chosen]
         exception["decided_by"][accepted] = [decided.listed[i].decided_by for i in chosen]

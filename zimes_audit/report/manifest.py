@@ -28,11 +28,8 @@ def build_manifest(result, command: list[str] | None = None) -> dict:
         "finished": result.finished.isoformat(timespec="seconds"),
         "policy": {
             "path": result.policy.source,
-            "sha256": result.policy.sha256,
-            "retention_years": result.policy.retention_years,
-            "inactivity_years": result.policy.inactivity_years,
-            "contact_fields_not_needed": list(result.policy.contact_fields_not_needed),
-            "due_days": result.policy.due_days,
+            "sha256": result.policy.sha256,  # of the file's bytes, as the review re-hashes it
+            **result.policy.terms(),
         },
         "field_map": result.field_map.summary() if result.field_map else None,
         "suites": [

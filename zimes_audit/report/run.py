@@ -15,18 +15,22 @@ import logging
 import os
 import re
 import sys
-import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zimes_audit.checks.findings import FINDINGS_COLUMNS, combination_codes
 from zimes_audit.errors import InputNotFound
+from zimes_audit.hooks import Hooks
 from zimes_audit.report.folder import choose_folder, staged, sweep_abandoned
 from zimes_audit.report.history import (
     HISTORY_FILE,
+    Comparison,
     History,
     RunEntry,
+    RunRecord,
     erasure_coverage,
     is_synthetic,
     new_run_id,
@@ -35,11 +39,19 @@ from zimes_audit.report.labels import labels
 from zimes_audit.report.layout import DATA_DOCS, FINDINGS_CSV, MANIFEST, WORKBOOK
 from zimes_audit.report.manifest import build_manifest, write_manifest
 from zimes_audit.report.notes import KNOWN_FIELDS
-from zimes_audit.report.resolutions import csv_status, decisions_for_run, last_decisions
+from zimes_audit.report.resolutions import (
+    Gathered,
+    csv_status,
+    decisions_for_run,
+    last_decisions,
+)
 from zimes_audit.report.results import facts_read, with_current_run, write_evidence
 from zimes_audit.report.safe_text import neutralise, neutralise_column
 from zimes_audit.report.workbook import READS_FACTS as workbook_reads
 from zimes_audit.report.workbook import Tracking, Volume, heading_map, write_workbook
+
+if TYPE_CHECKING:
+    from zimes_audit.audit import AuditResult
 
 
 def report_facts() -> frozenset[str]:
@@ -47,12 +59,6 @@ def report_facts() -> frozenset[str]:
     :func:`~zimes_audit.report.results.facts_read`); the run keeps only these once the findings
     are in (audit ``keep_facts``)."""
     return frozenset((*workbook_reads, *facts_read(), *KNOWN_FIELDS))  # notes: scrub them
-
-
-def progress(message: str) -> None:
-    """A progress line on stderr — only for a person at a terminal."""
-    if sys.stderr.isatty():
-        print(f"… {message}", file=sys.stderr, flush=True)
 
 
 def warn(message: str) -> None:
@@ -99,20 +105,6 @@ def gx_errors_raised() -> Iterator[None]:
             raise OSError(number, os.strerror(number))
     if collect.messages:
         raise RuntimeError("Great Expectations could not render the Data Docs")
-
-
-@contextlib.contextmanager
-def stage(result, name: str) -> Iterator[None]:
-    """Time one step of the run's writing into ``result.stages[name]`` and the process's peak
-    memory so far into ``result.memory[name]`` (MB), for a benchmark to print per step
-    (``result.timings`` keeps the audit's stages: load, facts, validate, findings, write)."""
-    from zimes_audit.audit import peak_rss_mb, release_memory
-
-    release_memory()
-    clock = time.perf_counter()
-    yield
-    result.stages[name] = result.stages.get(name, 0.0) + time.perf_counter() - clock
-    result.memory[name] = peak_rss_mb()
 
 
 def _csv_cell(value) -> str:
@@ -191,10 +183,12 @@ def write_findings_csv(path: Path, findings) -> Path:
     return path
 
 
-def _facts(lab, result, target: Path, run_id: str, comparison, source) -> list:
+def _facts(lab, result: AuditResult, target: Path, tracked: Tracked) -> list:
+    """The workbook's summary facts: the run, its inputs and what changed since the last run."""
+    comparison = tracked.comparison
     facts = [
         (lab.summary("as_of"), result.as_of),
-        (lab.summary("run_id"), run_id),
+        (lab.summary("run_id"), tracked.run_id),
         (lab.summary("report_folder"), str(target)),
         (lab.summary("findings"), len(result.findings)),
         (lab.summary("expectations"), result.expectations_run),
@@ -222,179 +216,221 @@ def _facts(lab, result, target: Path, run_id: str, comparison, source) -> list:
     return facts
 
 
-def run_report(
-    inputs: list[str],
-    as_of: date,
-    *,
-    out: Path | None = None,
-    reports_root: Path = Path("reports"),
-    policy: str | None = None,
-    notebook: bool = True,
-    command: list[str] | None = None,
-    naive_gx: bool = False,
-    history: Path | None = None,
-    resolutions: Path | None = None,
-    language: str = "lv",
-    fields: str | Path | None = None,
-) -> tuple[Path, object]:
-    """Audit ``inputs`` as of ``as_of`` into a new report folder; return (folder, result).
+@dataclass(frozen=True)
+class RunRequest:
+    """What a run is asked to do (``zimes-audit run``'s options).
 
     ``history`` is the audit history database (default ``zimes-history.sqlite`` in
-    ``reports_root``, or beside ``out`` when that is given);
-    ``resolutions`` a filled workbook to read decisions from (default: the previous run's);
-    ``fields`` the administrator's field map (default: ``zimes-fields.toml`` beside the inputs).
+    ``reports_root``, or beside ``out`` when that is given); ``resolutions`` a filled workbook
+    to read decisions from (default: the previous run's); ``fields`` the administrator's field
+    map (default: ``zimes-fields.toml`` beside the inputs); ``command`` the command line, for
+    the manifest.
+
+    >>> RunRequest(["exports"], date(2026, 11, 1), out=Path("r/nov")).history_path
+    PosixPath('r/zimes-history.sqlite')
     """
-    from zimes_audit.audit import audit, peak_rss_mb
-    from zimes_audit.procedure.field_map import resolve_field_map
+
+    inputs: list[str]
+    as_of: date
+    out: Path | None = None
+    reports_root: Path = Path("reports")
+    policy: str | Path | None = None
+    notebook: bool = True
+    command: list[str] | None = None
+    history: Path | None = None
+    resolutions: Path | None = None
+    language: str = "lv"
+    fields: str | Path | None = None
+
+    @property
+    def home(self) -> Path:
+        """The folder that holds the report folders (and, by default, the history)."""
+        return Path(self.out).parent if self.out is not None else Path(self.reports_root)
+
+    @property
+    def history_path(self) -> Path:
+        return Path(self.history) if self.history else self.home / HISTORY_FILE
+
+
+@dataclass
+class Tracked:
+    """The run against the audit history: its id, the previous run, where the decisions were
+    read from, and each finding's key, dates and status (:class:`Comparison`)."""
+
+    run_id: str
+    kinds: str  # the kinds of input, comma-joined (the history compares like with like)
+    synthetic: bool
+    previous: RunRecord | None
+    source: Path | None  # the filled workbook given with --resolutions
+    comparison: Comparison
+    gathered: Gathered  # the decisions read, from which workbooks; the cells not understood
+    last_decision: object = None  # per finding, the latest decision on it (resolutions)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self.comparison.counts()
+
+
+def track(book: History, request: RunRequest, result: AuditResult, hooks: Hooks) -> Tracked:
+    """Compare the findings with the previous run of the same kinds of input and the decisions
+    written in its workbook (or in ``request.resolutions``); each finding's due date becomes the
+    one it was first given (steps ``resolutions``, ``compare``)."""
+    kinds = ",".join(sorted({t.kind for t in result.tables}))
+    synthetic = is_synthetic([t.path for t in result.tables])
+    previous = book.previous_run(as_of=result.as_of, input_kinds=kinds, synthetic=synthetic)
+    source = Path(request.resolutions) if request.resolutions else None
+    # decisions from every workbook of the series the history knows, then --resolutions; an
+    # unfinished erasure keeps its finding (resolutions.gather_decisions; issue 25)
+    with hooks.step("resolutions"):
+        gathered = decisions_for_run(book, result, previous, source, kinds, synthetic)
+    result.findings, inherit = book.carry_erasures(result.findings, previous)
+    with hooks.step("compare"):
+        comparison = book.compare(
+            result.findings,
+            as_of=result.as_of,
+            due_days=result.policy.due_days,
+            previous=previous,
+            decisions=gathered.decisions,
+            exception_days=result.policy.exception_days,
+            inherit=inherit,
+        )
+    comparison.not_understood, comparison.sources = gathered.not_understood, gathered.sources
+    for item in gathered.not_understood:
+        warn(item.line())
+    result.findings["due_date"] = comparison.due_date  # fixed when first flagged
+    result.findings["status"] = csv_status(comparison.status)  # findings.csv's status
+    result.comparison = comparison
+    run_id = new_run_id(result.as_of)
+    result.trend = with_current_run(
+        book.trend(input_kinds=kinds, synthetic=synthetic, before=result.as_of),
+        run_id, result.as_of, len(result.findings), comparison.counts(),
+    )  # fmt: skip
+    latest = last_decisions(book, comparison, result.as_of)
+    return Tracked(run_id, kinds, synthetic, previous, source, comparison, gathered, latest)
+
+
+def write_outputs(
+    folder: Path, target: Path, request: RunRequest, result: AuditResult, tracked: Tracked,
+    hooks: Hooks,
+) -> list[Path]:  # fmt: skip
+    """Write ``findings.csv``, the workbook, Data Docs, the results and the charts into the
+    staging ``folder`` (steps ``write.*``); return the charts' paths."""
+    hooks.progress("writing findings, workbook and manifest")
+    with hooks.step("write.findings_csv"):
+        write_findings_csv(folder / FINDINGS_CSV, result.findings)
+    lab = labels(request.language)
+    with hooks.step("write.workbook"):
+        write_workbook(
+            folder / WORKBOOK,
+            result.findings,
+            result.frames,
+            _facts(lab, result, target, tracked),
+            tracking=Tracking.of(tracked.comparison, tracked.last_decision),
+            headings=heading_map(result.tables),
+            language=request.language,
+            volume=Volume.of(result.policy),
+        )
+    hooks.progress("building Data Docs")
+    from zimes_audit.report.datadocs import build_site
+
+    with hooks.step("write.data_docs"), gx_errors_raised():
+        build_site(result.runner.context, folder / DATA_DOCS)
+    hooks.progress("saving results and charts")
+    with hooks.step("write.evidence"):
+        return write_evidence(folder, result)
+
+
+def run_manifest(
+    result: AuditResult, request: RunRequest, target: Path, tracked: Tracked, charts: list[Path]
+) -> dict:
+    """``manifest.json`` of the run: the audit's (:func:`build_manifest`) and the run's own."""
+    previous, counts, source = tracked.previous, tracked.counts, tracked.source
+    return {
+        **build_manifest(result, request.command),
+        "run_id": tracked.run_id,
+        "report_folder": target.name,
+        "charts": [path.name for path in charts],
+        "language": request.language,
+        "synthetic_inputs": tracked.synthetic,
+        "history": str(request.history_path.resolve()),
+        "resolutions_from": str(source.resolve()) if source else None,
+        "decisions_read": [{"workbook": w, "decisions": n} for w, n in tracked.comparison.sources],
+        "decisions_not_understood": [n.line() for n in tracked.gathered.not_understood],
+        "since_last_run": counts,
+        "previous_run": {
+            "run_id": previous.run_id,
+            "as_of": previous.as_of.isoformat(),
+            "path": previous.report_folder,
+            **counts,
+        }
+        if previous
+        else None,
+    }
+
+
+def record_run(book: History, manifest: dict, target: Path, result: AuditResult, tracked: Tracked):
+    """The run in the audit history (inside its transaction: committed once published)."""
+    entry = RunEntry(
+        run_id=tracked.run_id,
+        as_of=result.as_of,
+        started=manifest["started"],
+        finished=manifest["finished"],
+        report_folder=target,
+        inputs=[(t.sha256, t.kind, t.rows) for t in result.tables],
+        synthetic=tracked.synthetic,
+        policy_sha256=result.policy.sha256,
+        resolutions_from=manifest["resolutions_from"],
+        counts=tracked.counts,
+    )
+    coverage = erasure_coverage(result.findings, tracked.comparison.keys, result.frames)
+    book.record(entry, result.findings, tracked.comparison, coverage)
+
+
+def run_report(request: RunRequest, hooks: Hooks | None = None) -> tuple[Path, AuditResult]:
+    """Audit the request's inputs into a new report folder; return (folder, result).
+
+    The steps, in order: sweep what a killed run left, claim the folder, :func:`audit`,
+    :func:`track` against the history, then inside the history's transaction and the staged
+    folder :func:`write_outputs`, the manifest (:func:`run_manifest`), the notebook and
+    :func:`record_run`.  Leaving ``staged`` publishes the folder; the history's transaction
+    commits only after that, so a run is recorded only when its report is complete.
+    """
+    from zimes_audit.audit import audit
     from zimes_audit.procedure.policy import load_policy
 
+    hooks = hooks or Hooks(talk=True)
     # what a run killed outright (SIGKILL, power loss) left is not a report: remove it, say so
-    for message in sweep_abandoned(out.parent if out is not None else reports_root):
+    for message in sweep_abandoned(request.home):
         note(message)
-    target = choose_folder(out, reports_root, as_of.isoformat())
+    target = choose_folder(request.out, request.reports_root, request.as_of.isoformat())
     started = datetime.now(UTC)
-    if resolutions is not None and not Path(resolutions).is_file():
-        raise InputNotFound(resolutions)
-    loaded_policy = load_policy(policy)
-    progress("loading inputs")
+    if request.resolutions is not None and not Path(request.resolutions).is_file():
+        raise InputNotFound(request.resolutions)
+    policy = load_policy(request.policy)
+    hooks.progress("loading inputs")
     # the audit loads the inputs itself: no one else holds the loaded tables, so the facts its
     # report does not read are let go once the findings are in (``keep_facts``)
-    result = audit(
-        inputs, as_of=as_of, policy=loaded_policy, naive_gx=naive_gx,
-        field_map=resolve_field_map(inputs, fields), keep_facts=report_facts(), progress=progress,
-    )  # fmt: skip
-    tables = result.tables  # the tables as the audit kept them (the report's facts only)
+    result = audit(request.inputs, request.as_of, policy, fields=request.fields,
+                   keep_facts=report_facts(), hooks=hooks)  # fmt: skip
     result.started = started
-    lab = labels(language)
-    kinds = ",".join(sorted({t.kind for t in tables}))
-    synthetic = is_synthetic([t.path for t in tables])
-    run_id = new_run_id(as_of)
-    home = Path(out).parent if out is not None else Path(reports_root)
-    book = History(Path(history) if history else home / HISTORY_FILE)
+    book = History(request.history_path)
     try:
-        previous = book.previous_run(as_of=as_of, input_kinds=kinds, synthetic=synthetic)
-        # decisions: from every workbook of the series the history knows, then --resolutions
-        # (resolutions.gather_decisions); an unfinished erasure keeps its finding (issue 25)
-        with stage(result, "resolutions"):
-            gathered = decisions_for_run(book, result, previous, resolutions, kinds, synthetic)
-        result.findings, inherit = book.carry_erasures(result.findings, previous)
-        with stage(result, "compare"):
-            comparison = book.compare(
-                result.findings,
-                as_of=as_of,
-                due_days=loaded_policy.due_days,
-                previous=previous,
-                decisions=gathered.decisions,
-                exception_days=loaded_policy.exception_days,
-                inherit=inherit,
-            )
-        comparison.not_understood, comparison.sources = gathered.not_understood, gathered.sources
-        for item in gathered.not_understood:
-            warn(item.line())
-        source = Path(resolutions) if resolutions else None
-        result.findings["due_date"] = comparison.due_date  # fixed when first flagged
-        result.findings["status"] = csv_status(comparison.status)  # findings.csv's status
-        result.comparison = comparison
-        clock = time.perf_counter()
+        tracked = track(book, request, result, hooks)
         with book.transaction(), staged(target) as folder:
-            progress("writing findings, workbook and manifest")
-            with stage(result, "write.findings_csv"):
-                write_findings_csv(folder / FINDINGS_CSV, result.findings)
-            tracking = Tracking(
-                keys=comparison.keys,
-                jobs=comparison.jobs,
-                status=comparison.status,
-                first_flagged=comparison.first_flagged,
-                due_date=comparison.due_date,
-                days_overdue=comparison.days_overdue,
-                exception=comparison.exception,
-                resolved=comparison.resolved if previous is not None else None,
-                last_decision=last_decisions(book, comparison, as_of),
-                not_understood=gathered.not_understood,
-            )
-            with stage(result, "write.workbook"):
-                write_workbook(
-                    folder / WORKBOOK,
-                    result.findings,
-                    result.frames,
-                    _facts(lab, result, target, run_id, comparison, source),
-                    tracking=tracking,
-                    headings=heading_map(tables),
-                    language=language,
-                    volume=Volume(
-                        loaded_policy.bulk_job_threshold, loaded_policy.bulk_job_examples
-                    ),
-                )
-            progress("building Data Docs")
-            from zimes_audit.report.datadocs import build_site
-
-            with stage(result, "write.data_docs"), gx_errors_raised():
-                build_site(result.runner.context, folder / DATA_DOCS)
-            progress("saving results and charts")
-            counts = comparison.counts()
-            result.trend = with_current_run(
-                book.trend(input_kinds=kinds, synthetic=synthetic, before=as_of),
-                run_id,
-                as_of,
-                len(result.findings),
-                counts,
-            )
-            with stage(result, "write.evidence"):
-                charts = write_evidence(folder, result)
-            result.timings["write"] = time.perf_counter() - clock
-            result.memory["write"] = peak_rss_mb()
-            result.finished = datetime.now(UTC)
-            manifest = build_manifest(result, command)
-            manifest["run_id"] = run_id
-            manifest["report_folder"] = target.name
-            manifest["charts"] = [path.name for path in charts]
-            manifest["language"] = language
-            manifest["synthetic_inputs"] = synthetic
-            manifest["history"] = str(book.path.resolve())
-            manifest["resolutions_from"] = str(source.resolve()) if source else None
-            manifest["decisions_read"] = [
-                {"workbook": w, "decisions": n} for w, n in comparison.sources
-            ]
-            manifest["decisions_not_understood"] = [n.line() for n in gathered.not_understood]
-            manifest["since_last_run"] = counts
-            manifest["previous_run"] = (
-                {
-                    "run_id": previous.run_id,
-                    "as_of": previous.as_of.isoformat(),
-                    "path": previous.report_folder,
-                    **counts,
-                }
-                if previous
-                else None
-            )
-            with stage(result, "write.manifest"):
+            with hooks.step("write"):
+                charts = write_outputs(folder, target, request, result, tracked, hooks)
+                result.finished = datetime.now(UTC)
+                manifest = run_manifest(result, request, target, tracked, charts)
+            with hooks.step("write.manifest"):
                 write_manifest(folder / MANIFEST, manifest)
-            if notebook:
-                progress("executing the audit notebook")
+            if request.notebook:
+                hooks.progress("executing the audit notebook")
                 from zimes_audit.report.notebook import execute_audit_notebook
 
-                clock = time.perf_counter()
-                with stage(result, "notebook"):
+                with hooks.step("notebook"):
                     execute_audit_notebook(folder, name=target.name)
-                result.timings["notebook"] = time.perf_counter() - clock
-                result.memory["notebook"] = peak_rss_mb()
-            with stage(result, "history"):
-                entry = RunEntry(
-                    run_id=run_id,
-                    as_of=as_of,
-                    started=manifest["started"],
-                    finished=manifest["finished"],
-                    report_folder=target,
-                    inputs=[(t.sha256, t.kind, t.rows) for t in tables],
-                    synthetic=synthetic,
-                    policy_sha256=loaded_policy.sha256,
-                    resolutions_from=str(source.resolve()) if source else None,
-                    counts=counts,
-                )
-                coverage = erasure_coverage(result.findings, comparison.keys, result.frames)
-                book.record(entry, result.findings, comparison, coverage)
-        # leaving ``staged`` published the report (folder.publish); the history's transaction
-        # commits only after that, so a run is recorded only when its report is complete
+            with hooks.step("history"):
+                record_run(book, manifest, target, result, tracked)
     finally:
         book.close()
     return target, result

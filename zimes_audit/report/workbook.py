@@ -30,7 +30,7 @@ fit to width, with the header row repeated on every page.
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +38,7 @@ import pandas as pd
 
 from zimes_audit.facts.derived import NAME_COLUMNS
 from zimes_audit.facts.records import record_values
+from zimes_audit.procedure.policy import Policy
 from zimes_audit.procedure.rules import load_rules
 from zimes_audit.report.labels import Labels, derived_sources, labels
 from zimes_audit.report.safe_text import is_formula_like
@@ -128,8 +129,12 @@ class Volume:
     """How many records a job may have before it is decided on its job row, and how many of
     them the Flagged sheet then lists as examples (policy ``[workbook]``)."""
 
-    bulk_job_threshold: int = 1000
-    bulk_job_examples: int = 20
+    bulk_job_threshold: int = Policy.bulk_job_threshold
+    bulk_job_examples: int = Policy.bulk_job_examples
+
+    @classmethod
+    def of(cls, policy: Policy) -> Volume:
+        return cls(policy.bulk_job_threshold, policy.bulk_job_examples)
 
 
 @dataclass
@@ -149,6 +154,16 @@ class Tracking:
     last_decision: pd.Series | None = None
     # the decision cells not understood (resolutions.NotUnderstood), listed on the Summary
     not_understood: list = field(default_factory=list)
+
+    @classmethod
+    def of(cls, comparison, last_decision: pd.Series | None = None) -> Tracking:
+        """The tracking of a run's :class:`~zimes_audit.report.history.Comparison` (no list
+        of resolved findings when there was no previous run to resolve them against), with
+        each finding's ``last_decision`` (:func:`~zimes_audit.report.resolutions.last_decisions`)."""
+        names = [f.name for f in fields(cls) if f.name != "last_decision"]
+        tracking = cls(**{name: getattr(comparison, name) for name in names})
+        tracking.last_decision = last_decision
+        return replace(tracking, resolved=None) if comparison.previous is None else tracking
 
 
 def last_decision_text(decision, lab: Labels) -> str | None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 import json
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 import test_monthly
+from cli_runner import invoke
 from test_monthly import by_key, rows_of
 
 from zimes_audit.cli import main
@@ -106,11 +105,8 @@ def write_month(folder: Path, customers: list[str], orders=None) -> None:
 
 def run(inputs: Path, reports: Path, as_of: str) -> tuple[int, str, str]:
     """``zimes-audit run`` in-process: exit code, stdout, stderr."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["run", str(inputs), "--as-of", as_of, "--no-notebook",
-                     "--reports", str(reports)])  # fmt: skip
-    return code, out.getvalue(), err.getvalue()
+    done = invoke("run", str(inputs), "--as-of", as_of, "--no-notebook", "--reports", str(reports))
+    return done.returncode, done.stdout, done.stderr
 
 
 def folder_of(stdout: str) -> Path:

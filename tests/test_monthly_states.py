@@ -20,9 +20,7 @@ short sequences; ``HYPOTHESIS_PROFILE=thorough`` plays 100.
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 import json
 import shutil
 import sqlite3
@@ -32,6 +30,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import openpyxl
+from cli_runner import invoke
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -44,7 +43,6 @@ from hypothesis.stateful import (
 from profiles import examples
 from test_monthly import ORDER_HEADINGS, REGISTER_HEADINGS
 
-from zimes_audit.cli import main
 from zimes_audit.report.labels import resolution_id
 
 FIRST = ["Jānis", "Līga", "Pēteris", "Ērika", "Aija", "Roberts", "Ilze", "Kārlis", "Zane",
@@ -176,13 +174,11 @@ class MonthlyLoop(RuleBasedStateMachine):
         if self.folders:
             self.as_of += timedelta(days=advance)
         write_inputs(self.inputs, self.customers, self.orders)
-        out, err = io.StringIO(), io.StringIO()
         as_of = self.as_of.strftime("%d.%m.%y" if advance == 35 else "%Y-%m-%d")
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(["run", str(self.inputs), "--as-of", as_of, "--no-notebook",
-                         "--reports", str(self.reports)])  # fmt: skip
-        assert code == 0, err.getvalue()
-        folder = Path(out.getvalue().split("Report: ")[1].split("/  ")[0])
+        done = invoke("run", str(self.inputs), "--as-of", as_of, "--no-notebook",
+                      "--reports", str(self.reports))  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        folder = Path(done.stdout.split("Report: ")[1].split("/  ")[0])
         self.folders.append(folder)
         self.ran = True
         self.check_run(folder)
@@ -224,8 +220,9 @@ class MonthlyLoop(RuleBasedStateMachine):
     def resave_with_libreoffice(self):
         path = self.folders[-1] / "flagged-records.xlsx"
         with tempfile.TemporaryDirectory() as out:
-            subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", out,
-                            str(path)], check=True, capture_output=True, timeout=120)  # fmt: skip
+            profile = f"-env:UserInstallation=file://{out}/profile"  # its own, not the user's
+            subprocess.run(["soffice", profile, "--headless", "--convert-to", "xlsx", "--outdir",
+                            out, str(path)], check=True, capture_output=True, timeout=180)  # fmt: skip
             shutil.copy(Path(out) / path.name, path)
 
     # -- what must hold after every run -----------------------------------------------------

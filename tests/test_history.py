@@ -170,3 +170,40 @@ def test_keys_and_jobs_stay_with_their_findings_whatever_the_frames_index():
     assert job_keys(picked).tolist() == job_keys(whole).iloc[[3, 0, 2]].tolist()
     doubled = whole.set_axis([0, 0, 1, 1])
     assert finding_keys(doubled).tolist() == finding_keys(whole).tolist()
+
+
+def test_a_history_of_schema_1_is_migrated_with_each_decision_s_workbook(tmp_path):
+    import sqlite3
+
+    from zimes_audit.report import history as history_module
+
+    path = tmp_path / "old.sqlite"
+    old = sqlite3.connect(path)  # what version 1 wrote: decisions without their workbook
+    old.executescript(
+        history_module._SCHEMA.replace(
+            "    from_job INTEGER NOT NULL,\n    source TEXT\n", "    from_job INTEGER NOT NULL\n"
+        ).split("CREATE TABLE IF NOT EXISTS decision_sources")[0]  # fmt: skip
+    )
+    old.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    old.execute(
+        "INSERT INTO runs VALUES ('dec', '2026-12-01', 't', 't', '/r/dec', 'register', 0, "
+        "'nov', '/r/nov/flagged-records.xlsx', 'p', '{}')"
+    )
+    old.execute(
+        "INSERT INTO decisions VALUES ('dec', 'register:K-1|X|notes', 'done', '', 'IK', "
+        "'2026-12-01', 0, NULL, 0)"
+    )
+    old.commit()
+    old.close()
+    history = History(path)
+    db = history.db
+    assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+    assert [tuple(r) for r in db.execute("SELECT source FROM decisions")] == [
+        ("/r/nov/flagged-records.xlsx",)
+    ]
+    assert history.recorded_decisions(before="2027-01-01") == {
+        ("/r/nov/flagged-records.xlsx", "register:K-1|X|notes", "done", False): "2026-12-01"
+    }
+    assert tuple(db.execute("SELECT COUNT(*) FROM erasures").fetchone()) == (0,)
+    history.close()
+    assert History(path).runs()[0].run_id == "dec"  # opened again: nothing to migrate

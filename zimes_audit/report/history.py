@@ -527,17 +527,18 @@ class History:
         rules = load_rules().rules
         erasure = base.loc[records[candidate].map(covering).to_numpy()]
         at = candidate[candidate].index
-        for column in ("rule_id", "procedure_section", "action"):
-            findings[column] = findings[column].astype(object)
-            findings.loc[at, column] = erasure[column].to_numpy()
-        findings.loc[at, "severity"] = [rules[r].severity for r in erasure["rule_id"]]
-        findings["detail"] = findings["detail"].astype(object)
-        findings.loc[at, "detail"] = ERASED_DETAIL
         own = erasure["record_kind"].to_numpy() == findings.loc[at, "record_kind"].to_numpy()
-        findings["field"] = findings["field"].astype(object)
-        findings.loc[at, "field"] = np.where(own, erasure["field"].to_numpy(), "")
-        carried = finding_keys(findings.loc[at])
-        return findings, dict(zip(carried.tolist(), erasure.index.tolist(), strict=True))
+        carried = {
+            **{c: erasure[c].to_numpy() for c in ("rule_id", "procedure_section", "action")},
+            "severity": [rules[r].severity for r in erasure["rule_id"]],
+            "detail": ERASED_DETAIL,
+            "field": np.where(own, erasure["field"].to_numpy(), ""),
+        }
+        for column, values in carried.items():
+            findings[column] = findings[column].astype(object)  # categories take no new text
+            findings.loc[at, column] = values
+        keys = finding_keys(findings.loc[at])
+        return findings, dict(zip(keys.tolist(), erasure.index.tolist(), strict=True))
 
     # -- comparing -----------------------------------------------------------------------
     def compare(

@@ -256,3 +256,20 @@ def test_7_a_note_never_keeps_a_phone_number(phone):
     kept = scrub_note(f"zvanīt {phone} vakarā")
     assert not any(run in kept for run in ("2234", "5678", "22345678")), kept
     assert kept.startswith("zvanīt") and kept.endswith("vakarā")
+
+
+def test_8_a_finding_flagged_before_and_not_yet_due_is_open(tmp_path):
+    from datetime import date
+
+    from test_history import DUE, findings, record
+
+    from zimes_audit.report.history import History
+    from zimes_audit.report.resolutions import csv_status
+
+    history = History(tmp_path / "h.sqlite")
+    code = ("K-1", "PERSONAL-CODE-IN-TEXT", "REDACT_FIELD", "notes")  # due in 14 days
+    mail = ("K-2", "DATA-INACCURATE", "FIX_DATA", "email")  # due in 30 days
+    record(history, "nov", date(2026, 11, 1), findings(code, mail))
+    later = record(history, "nov20", date(2026, 11, 20), findings(code, mail))
+    assert csv_status(later.status).tolist() == ["overdue", "open"]
+    assert set(DUE) >= {"REDACT_FIELD", "FIX_DATA"}

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from zimes_audit.report.history import Decision, History, finding_keys, job_keys
+from zimes_audit.report.history import Decision, History, RunEntry, finding_keys, job_keys
 
 DUE = {"DELETE": 30, "REDACT_FIELD": 14, "FIX_DATA": 30, "REVIEW": 30}
 
@@ -41,12 +41,12 @@ def record(history, run_id, as_of, frame, *, synthetic=False, kinds="register", 
         exception_days=decided.get("exception_days"),
     )  # fmt: skip
     with history.transaction():
-        history.record(
+        entry = RunEntry(
             run_id=run_id, as_of=as_of, started="t", finished=as_of.isoformat(),
             report_folder=f"/r/{run_id}", inputs=[("0" * 64, k, 1) for k in kinds.split(",")],
-            synthetic=synthetic, policy_sha256="p", findings=frame, comparison=comparison,
-            resolutions_from=None, counts=comparison.counts(),
+            synthetic=synthetic, policy_sha256="p", counts=comparison.counts(),
         )  # fmt: skip
+        history.record(entry, frame, comparison)
     return comparison
 
 
@@ -104,11 +104,11 @@ def test_a_failed_run_records_nothing_and_leaves_no_new_file(tmp_path):
         decisions={}, job_decisions={},
     )  # fmt: skip
     with pytest.raises(OSError), history.transaction():
-        history.record(
+        entry = RunEntry(
             run_id="x", as_of=date(2026, 11, 1), started="t", finished="t", report_folder="/r",
             inputs=[("0" * 64, "register", 1)], synthetic=False, policy_sha256="p",
-            findings=findings(CODE), comparison=comparison, resolutions_from=None, counts={},
         )  # fmt: skip
+        history.record(entry, findings(CODE), comparison)
         raise OSError("the report folder could not be renamed into place")
     assert not (tmp_path / "h.sqlite").exists()
     record(history := History(tmp_path / "h.sqlite"), "nov", date(2026, 11, 1), findings(CODE))
@@ -116,11 +116,11 @@ def test_a_failed_run_records_nothing_and_leaves_no_new_file(tmp_path):
         record_args = dict(decisions={}, job_decisions={})
         c = history.compare(findings(CODE), as_of=date(2026, 12, 1), due_days=DUE,
                             previous=None, **record_args)  # fmt: skip
-        history.record(
+        entry = RunEntry(
             run_id="dec", as_of=date(2026, 12, 1), started="t", finished="t", report_folder="/r",
             inputs=[("0" * 64, "register", 1)], synthetic=False, policy_sha256="p",
-            findings=findings(CODE), comparison=c, resolutions_from=None, counts={},
         )  # fmt: skip
+        history.record(entry, findings(CODE), c)
         raise OSError("disk full")
     assert [r.run_id for r in History(tmp_path / "h.sqlite").runs()] == ["nov"]
 
@@ -170,3 +170,40 @@ def test_keys_and_jobs_stay_with_their_findings_whatever_the_frames_index():
     assert job_keys(picked).tolist() == job_keys(whole).iloc[[3, 0, 2]].tolist()
     doubled = whole.set_axis([0, 0, 1, 1])
     assert finding_keys(doubled).tolist() == finding_keys(whole).tolist()
+
+
+def test_a_history_of_schema_1_is_migrated_with_each_decision_s_workbook(tmp_path):
+    import sqlite3
+
+    from zimes_audit.report import history as history_module
+
+    path = tmp_path / "old.sqlite"
+    old = sqlite3.connect(path)  # what version 1 wrote: decisions without their workbook
+    old.executescript(
+        history_module._SCHEMA.replace(
+            "    from_job INTEGER NOT NULL,\n    source TEXT\n", "    from_job INTEGER NOT NULL\n"
+        ).split("CREATE TABLE IF NOT EXISTS decision_sources")[0]  # fmt: skip
+    )
+    old.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    old.execute(
+        "INSERT INTO runs VALUES ('dec', '2026-12-01', 't', 't', '/r/dec', 'register', 0, "
+        "'nov', '/r/nov/flagged-records.xlsx', 'p', '{}')"
+    )
+    old.execute(
+        "INSERT INTO decisions VALUES ('dec', 'register:K-1|X|notes', 'done', '', 'IK', "
+        "'2026-12-01', 0, NULL, 0)"
+    )
+    old.commit()
+    old.close()
+    history = History(path)
+    db = history.db
+    assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+    assert [tuple(r) for r in db.execute("SELECT source FROM decisions")] == [
+        ("/r/nov/flagged-records.xlsx",)
+    ]
+    assert history.recorded_decisions(before="2027-01-01") == {
+        ("/r/nov/flagged-records.xlsx", "register:K-1|X|notes", "done", False): "2026-12-01"
+    }
+    assert tuple(db.execute("SELECT COUNT(*) FROM erasures").fetchone()) == (0,)
+    history.close()
+    assert History(path).runs()[0].run_id == "dec"  # opened again: nothing to migrate

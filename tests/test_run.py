@@ -222,7 +222,8 @@ def test_findings_csv_matches_the_library(report):
     base, inputs, _ = report
     folder = base / "reports" / AS_OF.isoformat()
     written = pd.read_csv(folder / "findings.csv", dtype=str, keep_default_na=False)
-    assert list(written.columns) == FINDINGS_COLUMNS
+    assert list(written.columns) == [*FINDINGS_COLUMNS, "status"]  # the status: issue 25
+    assert set(written.pop("status")) == {"new"}  # the first run: every finding is new
     expected = audit([inputs], as_of=AS_OF).findings[FINDINGS_COLUMNS].astype(str)
     assert written.to_dict("records") == expected.to_dict("records")
     assert set(written["rule_id"]) >= {
@@ -343,11 +344,11 @@ def test_help_and_version_do_not_import_pandas_or_gx():
 
 
 def test_a_usage_mistake_is_one_line(tmp_path):
-    done = zimes("run", "--as-of", "2026-13-01", cwd=tmp_path)
+    done = zimes("run", "exports", "--as-of", "2026-13-01", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        "zimes-audit run: error: argument --as-of: expected a date as YYYY-MM-DD or DD.MM.YYYY "
-        "(see zimes-audit run --help)"
+        "zimes-audit: error: --as-of 2026-13-01: not a date; write it as YYYY-MM-DD, "
+        "DD.MM.YYYY or DD.MM.YY."
     ]
 
 

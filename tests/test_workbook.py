@@ -81,7 +81,7 @@ def test_labels_are_latvian_by_default_and_english_on_request(tmp_path, language
     header = [c.value for c in sheet[1]]
     first = dict(zip(header, next(sheet.iter_rows(min_row=2, values_only=True)), strict=True))
     assert header[0] == record and due in header
-    assert first[header[5]] == action and first[header[11]] == severity
+    assert first[header[5]] == action and first[header[12]] == severity
     assert first[header[7]] == detail
     dropdown = sheet.data_validations.dataValidation[0]
     assert (

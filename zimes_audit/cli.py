@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -128,19 +129,73 @@ examples:
 """
 
 
-def _as_of(text: str) -> date:
-    """A date as ``YYYY-MM-DD`` or, as Latvians write it, ``DD.MM.YYYY``.
+EARLIEST_AS_OF = date(2000, 1, 1)  # no shop record the procedure covers is older
+LATEST_AS_OF = date(2999, 12, 31)  # due dates (as-of + days) stay within the calendar
+AS_OF_FORMS = "YYYY-MM-DD, DD.MM.YYYY or DD.MM.YY"
 
-    >>> _as_of("30.11.2026"), _as_of("2026-11-30")
-    (datetime.date(2026, 11, 30), datetime.date(2026, 11, 30))
+
+def _as_of(text: str) -> date:
+    """A date as ``YYYY-MM-DD`` or, as Latvians write it, ``DD.MM.YYYY`` or ``DD.MM.YY``
+    (20YY); anything else, or a date before 2000, is one line (:class:`BadArgument`, exit 2).
+
+    >>> _as_of("30.11.2026"), _as_of("2026-11-30"), _as_of(" 30.11.26 ")
+    (datetime.date(2026, 11, 30), datetime.date(2026, 11, 30), datetime.date(2026, 11, 30))
+    >>> _as_of("31.11.2026")
+    Traceback (most recent call last):
+    zimes_audit.errors.BadArgument: --as-of 31.11.2026: not a date; write it as YYYY-MM-DD, DD.MM.YYYY or DD.MM.YY.
+    >>> _as_of("0001-01-01")
+    Traceback (most recent call last):
+    zimes_audit.errors.BadArgument: --as-of 0001-01-01: before 2000-01-01; write the audit date, e.g. 30.11.2026.
     """
+    shown = one_line(text.strip())[:40]
+    found = re.fullmatch(
+        r"(\d{4})-(\d{2})-(\d{2})|(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})", text.strip()
+    )
     try:
-        if "." in text:
-            day, month, year = text.strip().split(".")
-            return date(int(year), int(month), int(day))
-        return date.fromisoformat(text)
+        if found is None:
+            raise ValueError(text)
+        if found.group(1):
+            year, month, day = (int(found.group(i)) for i in (1, 2, 3))
+        else:
+            day, month, year = (int(found.group(i)) for i in (4, 5, 6))
+            year += 2000 if len(found.group(6)) == 2 else 0
+        value = date(year, month, day)
     except ValueError:
-        raise argparse.ArgumentTypeError("expected a date as YYYY-MM-DD or DD.MM.YYYY") from None
+        raise BadArgument(
+            problem=f"--as-of {shown}: not a date; write it as {AS_OF_FORMS}"
+        ) from None
+    if value > LATEST_AS_OF:
+        raise BadArgument(problem=f"--as-of {shown}: not a date; write it as {AS_OF_FORMS}")
+    if value < EARLIEST_AS_OF:
+        raise BadArgument(
+            problem=f"--as-of {shown}: before {EARLIEST_AS_OF.isoformat()}; "
+            "write the audit date, e.g. 30.11.2026"
+        )
+    return value
+
+
+def _audit_date(text: str | None, *, future: bool, today: date | None = None) -> date:
+    """The ``--as-of`` of ``run`` (today when not given): a date more than a year after today
+    is refused unless ``--future-as-of`` confirms it (``30.11.2062`` is usually a typo).
+
+    >>> _audit_date("30.11.2027", future=False, today=date(2026, 12, 7))
+    datetime.date(2027, 11, 30)
+    >>> _audit_date("30.11.2062", future=False, today=date(2026, 12, 7))
+    Traceback (most recent call last):
+    zimes_audit.errors.BadArgument: --as-of 30.11.2062: more than a year after today (2026-12-07); if you mean it, add --future-as-of.
+    >>> _audit_date("30.11.2062", future=True, today=date(2026, 12, 7))
+    datetime.date(2062, 11, 30)
+    """
+    today = today or date.today()
+    if text is None:
+        return today
+    value = _as_of(text)
+    if value > today.replace(year=today.year + 1, day=min(today.day, 28)) and not future:
+        raise BadArgument(
+            problem=f"--as-of {one_line(text.strip())[:40]}: more than a year after today "
+            f"({today.isoformat()}); if you mean it, add --future-as-of"
+        )
+    return value
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -207,10 +262,15 @@ def _add_run(commands) -> argparse.ArgumentParser:
     _inputs(run, "exported files or folders of them to audit")
     run.add_argument(
         "--as-of",
-        type=_as_of,
         default=None,
         metavar="DATE",
-        help="the audit date terms are measured to, YYYY-MM-DD or DD.MM.YYYY (default: today)",
+        help="the audit date terms are measured to, YYYY-MM-DD, DD.MM.YYYY or DD.MM.YY "
+        "(default: today)",
+    )
+    run.add_argument(
+        "--future-as-of",
+        action="store_true",
+        help="confirm an --as-of more than a year after today (refused without it)",
     )
     run.add_argument(
         "--out",
@@ -335,8 +395,7 @@ def _add_sample(commands) -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=2026, help="random seed (2026)")
     sample.add_argument(
         "--as-of",
-        type=_as_of,
-        default=date(2026, 11, 1),
+        default="2026-11-01",
         metavar="YYYY-MM-DD",
         help="audit date the ground truth holds for (2026-11-01)",
     )
@@ -445,6 +504,7 @@ def _print_skipped(skipped) -> None:
 def _run(args: argparse.Namespace) -> int:
     # fast checks before the heavy imports (pandas, Great Expectations): a missing input or an
     # impossible --out is refused in a moment, not after seconds of imports
+    as_of = _audit_date(args.as_of, future=args.future_as_of)
     from zimes_audit.loading.discover import input_files
     from zimes_audit.report.folder import check_target
 
@@ -454,7 +514,6 @@ def _run(args: argparse.Namespace) -> int:
 
     from zimes_audit.report.run import RunRequest, run_report
 
-    as_of = args.as_of or date.today()
     request = RunRequest(
         args.inputs,
         as_of,
@@ -475,9 +534,19 @@ def _run(args: argparse.Namespace) -> int:
         f"in {sum(t.rows for t in result.tables)} records "
         f"({result.expectations_run} expectations run)."
     )
-    for rule, count in result.counts_by_rule().items():
+    held = result.findings["status"].eq("exception").to_numpy() if len(result.findings) else []
+    open_findings = result.findings[~held] if len(result.findings) else result.findings
+    print(f"Open findings by rule (accepted exceptions apart: {int(sum(held))}):")
+    for rule, count in open_findings.groupby("rule_id", observed=True).size().items():
         print(f"  {rule:<28} {count}")
     manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    for read in manifest.get("decisions_read", []):
+        print(f"Decisions read: {read['decisions']} from {read['workbook']}")
+    if manifest.get("decisions_not_understood"):
+        print(
+            f"Decisions not understood: {len(manifest['decisions_not_understood'])} "
+            "(listed on the Summary sheet; see the warnings above)."
+        )
     previous, counts = manifest["previous_run"], manifest["since_last_run"]
     if previous:
         print(
@@ -532,6 +601,7 @@ def _sample(args: argparse.Namespace) -> int:
 
     if args.orders < 0 or args.customers < 0:
         raise BadArgument(problem="--orders and --customers must not be negative")
+    args.as_of = _as_of(args.as_of)
     sample = generate(args.orders, args.customers, seed=args.seed, as_of=args.as_of)
     files = write_sample(sample, args.out)
     print(f"Wrote a synthetic sample (seed {args.seed}, valid as of {args.as_of.isoformat()}):")

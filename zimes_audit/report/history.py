@@ -5,10 +5,21 @@ here — the run (id, audit date, times, report folder, each input's SHA-256 and
 inputs are the shipped synthetic sample) and every finding under a **stable finding key**, with the
 date it was first flagged, its due date (first flagged + the action's grace days from the policy;
 it never moves) and its status in that run — together with the decisions read back from the
-previous workbook (:mod:`zimes_audit.report.resolutions`).  The history holds ids and keys only:
-record ids, rule ids, canonical field names or headings, file names, hashes and dates.  The
-administrator's free-text note is kept with e-mail addresses and digit runs (codes, phones,
-cards) blanked out (:func:`scrub_note`).
+workbooks they were written in (:mod:`zimes_audit.report.resolutions`), each with the workbook
+it came from.  The history holds ids and keys only: record ids, rule ids, canonical field names or
+headings, file names, hashes and dates.  The administrator's free-text note is kept scrubbed of
+every personal value the audit knows (:func:`zimes_audit.report.notes.scrub_note`).
+
+**Erasure is done only when all of it is done**: for each finding whose action is DELETE the
+history keeps the records its erasure covers — the record itself and, for a register customer,
+the orders naming that customer (``erasures``: keys, never values).  When such a finding is gone
+but a record it covers is still in the inputs, that record's new findings (an order of a deleted
+customer now looks like a guest order, with milder CONTACT-AFTER-END findings) are shown as the
+erasure not finished: under the original rule, key and due date (:meth:`History.carry_erasures`).
+
+The schema is versioned (``meta.schema_version``); a database of an older version is migrated in
+place when opened (version 1 → 2: decisions gain their ``source`` workbook, filled from the run's
+``resolutions_from``; the ``decision_sources`` and ``erasures`` tables are added).
 
 The run a new run is compared with is the latest recorded run with an **earlier** audit date over
 the **same kinds** of input, on the same side of the synthetic/real line: running the shipped sample
@@ -22,8 +33,8 @@ of an earlier one.
 ...     "DATA-INACCURATE"], "field": ["phone;email", "Krāsa", "email"]})
 >>> finding_keys(findings).tolist()
 ['orders:M-1|CONTACT-AFTER-END|email;phone', 'k.xlsx|FIELD-UNCLASSIFIED|Krāsa', 'orders:o.csv@7|DATA-INACCURATE|email']
->>> scrub_note("Klients K-12 lūdza; zvanīt +371 22345678, jb@inbox.lv")
-'Klients K-12 lūdza; zvanīt […], […]'
+>>> finding_keys(findings.assign(field=["email;phone", "Krāsa", "email"]))[0]
+'orders:M-1|CONTACT-AFTER-END|email;phone'
 """
 
 from __future__ import annotations
@@ -31,7 +42,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
-import re
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -43,17 +53,21 @@ import numpy as np
 import pandas as pd
 
 from zimes_audit.checks.findings import combination_codes, distinct_texts
-from zimes_audit.procedure.rules import column_rules
+from zimes_audit.procedure.rules import column_rules, load_rules
 from zimes_audit.procedure.terms import due_dates, exception_expires, shared_dates
+from zimes_audit.report.notes import scrub_note
 from zimes_audit.report.reports import TREND_COLUMNS, trend_frame
 
 HISTORY_FILE = "zimes-history.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DONE = frozenset({"done", "deleted", "redacted", "corrected", "consent_obtained"})
 ACCEPT = frozenset({"not_applicable", "exception"})
 CHUNK = 200_000  # findings bound per executemany (the run's transaction still holds them all)
 EXCEPTION_FIELDS = ("note", "decided_by", "decided_on", "expires")
-STATUSES = ("new", "still_open", "overdue", "done_still_present", "exception", "exception_expired")
+STATUSES = ("new", "still_open", "overdue", "done_still_present", "exception",
+            "exception_expired", "exception_needs_note")  # fmt: skip
+NOT_UNDERSTOOD = "not_understood"  # a decision cell recorded as read but not understood
+ERASED_DETAIL = "erasure not finished: the record is still present"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -102,32 +116,27 @@ CREATE TABLE IF NOT EXISTS decisions (
     decided_on TEXT NOT NULL,
     accepted INTEGER NOT NULL,
     expires TEXT,
-    from_job INTEGER NOT NULL
+    from_job INTEGER NOT NULL,
+    source TEXT
 );
 CREATE INDEX IF NOT EXISTS decisions_key ON decisions (finding_key);
+CREATE TABLE IF NOT EXISTS decision_sources (
+    run_id TEXT NOT NULL REFERENCES runs(run_id),
+    workbook TEXT NOT NULL,
+    decisions INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS erasures (
+    run_id TEXT NOT NULL REFERENCES runs(run_id),
+    finding_key TEXT NOT NULL,
+    record_key TEXT NOT NULL
+);
 """
-
-_EMAIL = re.compile(r"\S+@\S+")
-_DIGITS = re.compile(r"\+?\d[\d\s\-./]*\d")
-_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}")
-
-
-def _blank(match: re.Match) -> str:
-    text = match.group(0)
-    digits = sum(c.isdigit() for c in text)
-    return "[…]" if digits >= 7 and not _DATE.fullmatch(text.strip()) else text
-
-
-def scrub_note(text: object) -> str:
-    """A note as the history keeps it: e-mail addresses and runs of 7+ digits (personal codes,
-    phones, card and account numbers — dates excepted) blanked out; at most 500 characters.
-
-    >>> scrub_note("Papīra piekrišana 01.03.2025, mape 2025/7; p.k. 161175-19997")
-    'Papīra piekrišana 01.03.2025, mape 2025/7; p.k. […]'
-    """
-    if not isinstance(text, str):
-        return ""
-    return _DIGITS.sub(_blank, _EMAIL.sub("[…]", " ".join(text.split())))[:500]
+_MIGRATIONS = {  # from version n to n + 1 (run before _SCHEMA adds the new tables)
+    1: """
+ALTER TABLE decisions ADD COLUMN source TEXT;
+UPDATE decisions SET source = (SELECT resolutions_from FROM runs WHERE runs.run_id = decisions.run_id);
+""",
+}
 
 
 def _text(column: pd.Series) -> pd.Series:
@@ -273,10 +282,17 @@ class Decision:
     note: str = ""
     decided_by: str = ""
     from_job: bool = False
+    source: str = ""  # the workbook it was written in
 
     @property
     def accepted(self) -> bool:
         return self.resolution in ACCEPT and bool(self.note.strip())
+
+    @property
+    def needs_note(self) -> bool:
+        """An exception (or "not applicable") without a note: not accepted, the finding stays
+        open with the status ``exception_needs_note``."""
+        return self.resolution in ACCEPT and not self.note.strip()
 
     @property
     def done(self) -> bool:
@@ -297,6 +313,10 @@ class Comparison:
     resolved: pd.DataFrame  # previous findings that are gone
     previous: RunRecord | None
     decisions: dict[str, Decision] = field(default_factory=dict)
+    # the decision cells not understood (resolutions.NotUnderstood) and, per workbook read, how
+    # many decisions it gave: set by the run, recorded with it
+    not_understood: list = field(default_factory=list)
+    sources: list[tuple[str, int]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         present = ~self.status.isin(["exception"])
@@ -328,11 +348,23 @@ class History:
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=60)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
             self.db.executescript(_SCHEMA)
             self.db.execute(
-                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
         return self.db
+
+    def _migrate(self) -> None:
+        """Bring a database of an older schema version up to :data:`SCHEMA_VERSION`."""
+        tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master")}
+        if "meta" not in tables:
+            return  # a new database: _SCHEMA creates it at the current version
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        version = int(row[0]) if row else SCHEMA_VERSION
+        while version < SCHEMA_VERSION:
+            self.db.executescript(f"BEGIN; {_MIGRATIONS[version]} COMMIT;")
+            version += 1
 
     def close(self) -> None:
         if self.db is not None:
@@ -413,6 +445,101 @@ class History:
             ]  # fmt: skip
         )
 
+    def series_runs(self, *, as_of: date, input_kinds: str, synthetic: bool) -> list[RunRecord]:
+        """The recorded runs of one series audited on or before ``as_of``, oldest first: the
+        workbooks decisions are read from (:func:`~zimes_audit.report.resolutions.gather_decisions`)."""
+        if self.db is None:
+            return []
+        rows = self.db.execute(
+            "SELECT * FROM runs WHERE input_kinds = ? AND synthetic = ? AND as_of <= ? "
+            "ORDER BY as_of, finished",
+            (input_kinds, int(synthetic), as_of.isoformat()),
+        ).fetchall()
+        return [self._run(r) for r in rows]
+
+    def recorded_decisions(self, *, before: str) -> dict[tuple[str, str, str, bool], str]:
+        """Per (workbook, finding key, resolution, has a note) of a decision recorded by a run
+        audited before ``before`` (ISO date), the latest audit date that recorded it."""
+        if self.db is None:
+            return {}
+        rows = self.db.execute(
+            "SELECT d.source, d.finding_key, d.resolution, d.note != '', MAX(r.as_of) "
+            "FROM decisions d JOIN runs r ON r.run_id = d.run_id "
+            "WHERE r.as_of < ? AND d.source IS NOT NULL GROUP BY 1, 2, 3, 4",
+            (before,),
+        ).fetchall()
+        return {(r[0], r[1], r[2], bool(r[3])): r[4] for r in rows}
+
+    def jobs_of(self, run_id: str | None) -> dict[str, str]:
+        """Per finding key of ``run_id``, its job key."""
+        if self.db is None or run_id is None:
+            return {}
+        rows = self.db.execute(
+            "SELECT finding_key, job_key FROM findings WHERE run_id = ?", (run_id,)
+        ).fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def last_decisions(self, keys: pd.Series, *, before: str) -> dict[str, dict]:
+        """Per key of ``keys``, the latest decision recorded by a run audited before ``before``:
+        resolution, note, decided_by, decided_on."""
+        if self.db is None or not len(keys):
+            return {}
+        rows = self.db.execute(
+            "SELECT d.finding_key, d.resolution, d.note, d.decided_by, d.decided_on "
+            "FROM decisions d JOIN runs r ON r.run_id = d.run_id WHERE r.as_of < ? "
+            "ORDER BY d.decided_on, r.finished",
+            (before,),
+        ).fetchall()
+        latest = {r["finding_key"]: dict(r) for r in rows}
+        wanted = set(pd.unique(keys.astype(str))) & set(latest)
+        return {key: latest[key] for key in wanted}
+
+    def erasures_of(self, run_id: str | None) -> dict[str, str]:
+        """Per record key an erasure of ``run_id`` covers, the finding key of that erasure."""
+        if self.db is None or run_id is None:
+            return {}
+        rows = self.db.execute(
+            "SELECT record_key, finding_key FROM erasures WHERE run_id = ?", (run_id,)
+        ).fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    # -- erasure -------------------------------------------------------------------------
+    def carry_erasures(
+        self, findings: pd.DataFrame, previous: RunRecord | None
+    ) -> tuple[pd.DataFrame, dict[str, str]]:
+        """``findings`` with each new finding on a record whose erasure (a DELETE finding of
+        the previous run) is gone but unfinished shown as that erasure: its rule, §, action,
+        severity and field, the detail :data:`ERASED_DETAIL`; and per such finding's key the
+        key of the erasure it continues (its dates and decisions carry over).  One finding
+        per record continues it; the record's other new findings stay as they are."""
+        covering = self.erasures_of(previous.run_id if previous else None)
+        if not covering or not len(findings):
+            return findings, {}
+        base = self.findings_of(previous.run_id).set_index("finding_key")
+        keys = finding_keys(findings)
+        gone = set(covering.values()) - set(keys)
+        records = record_keys(findings)
+        candidate = records.map(covering).isin(gone) & ~keys.isin(base.index)
+        candidate &= ~records.where(candidate).duplicated()  # one finding per record
+        if not candidate.any():
+            return findings, {}
+        findings = findings.copy()
+        rules = load_rules().rules
+        erasure = base.loc[records[candidate].map(covering).to_numpy()]
+        at = candidate[candidate].index
+        own = erasure["record_kind"].to_numpy() == findings.loc[at, "record_kind"].to_numpy()
+        carried = {
+            **{c: erasure[c].to_numpy() for c in ("rule_id", "procedure_section", "action")},
+            "severity": [rules[r].severity for r in erasure["rule_id"]],
+            "detail": ERASED_DETAIL,
+            "field": np.where(own, erasure["field"].to_numpy(), ""),
+        }
+        for column, values in carried.items():
+            findings[column] = findings[column].astype(object)  # categories take no new text
+            findings.loc[at, column] = values
+        keys = finding_keys(findings.loc[at])
+        return findings, dict(zip(keys.tolist(), erasure.index.tolist(), strict=True))
+
     # -- comparing -----------------------------------------------------------------------
     def compare(
         self,
@@ -422,88 +549,31 @@ class History:
         due_days: dict[str, int],
         previous: RunRecord | None,
         decisions: dict[str, Decision],
-        job_decisions: dict[str, Decision],
+        job_decisions: dict[str, Decision] | None = None,
         exception_days: int | None = None,
+        inherit: dict[str, str] | None = None,
     ) -> Comparison:
         """Dates and status of every current finding, given the previous run and the decisions
-        read back from its workbook (a job's decision applies to each of its records; a
-        record's own decision wins)."""
+        read back (``job_decisions``: a job key of the previous run decides each of its
+        records; a record's own decision wins).  ``inherit`` maps a finding's key to the key of
+        the erasure it continues (:meth:`carry_erasures`): its dates and decisions."""
         keys = finding_keys(findings)
-        jobs = job_keys(findings)
-        decisions = dict(decisions)
-        base = self.findings_of(previous.run_id if previous else None)
-        base = base.set_index("finding_key")
+        base = self.findings_of(previous.run_id if previous else None).set_index("finding_key")
+        decisions = _with_jobs(decisions, job_decisions or {}, base)
+        inherit = inherit or {}
+        decisions.update({k: decisions[old] for k, old in inherit.items() if old in decisions})
+        at, first, due = _dates(keys, base, findings["action"], as_of, due_days, inherit)
+        decided = _decided(keys, decisions)
         in_force = self.exceptions_of(previous.run_id) if previous else {}
-        # decisions name keys of the previous run; its job rows name its job keys
-        if job_decisions:
-            by_job = base.index[base["job_key"].isin(list(job_decisions)).to_numpy()]
-            job_of = base["job_key"]
-            for key in by_job.difference(list(decisions), sort=False):
-                decisions[key] = job_decisions[job_of.at[key]]
-        n = len(findings)
-        today = np.datetime64(as_of, "D")
-        at = _positions_in(keys, base.index)  # the key's row in the previous run, or -1
-        known = at >= 0
-
-        def previous_dates(column: str) -> np.ndarray:
-            values = base[column].to_numpy(dtype=object)[at[known]]
-            return np.asarray(values, dtype="datetime64[D]")
-
-        first = np.full(n, today, dtype="datetime64[D]")
-        first[known] = previous_dates("first_flagged")
-        due = due_dates(findings["action"], due_days, as_of)
-        due[known] = previous_dates("due_date")
-        # per finding: its decision (record decision, else its job's), if any
-        listed = list(decisions.values())
-        which = _positions_in(keys, list(decisions)) if listed else None
-        decided = which >= 0 if listed else np.zeros(n, dtype=bool)
-
-        def flag(attribute: str) -> np.ndarray:
-            if not listed:
-                return np.zeros(n, dtype=bool)
-            values = np.array([getattr(d, attribute) for d in listed], dtype=bool)
-            return decided & values[np.where(decided, which, 0)]
-
-        accepted, done = flag("accepted"), flag("done")
-        exception = {c: np.full(n if accepted.any() or in_force else 0, None, dtype=object)
-                     for c in EXCEPTION_FIELDS}  # fmt: skip
-        if accepted.any():
-            expires = exception_expires(as_of, exception_days)
-            chosen = which[accepted]
-            exception["note"][accepted] = [listed[i].note for i in chosen]
-            exception["decided_by"][accepted] = [listed[i].decided_by for i in chosen]
-            exception["decided_on"][accepted] = as_of.isoformat()
-            exception["expires"][accepted] = expires.isoformat() if expires else None
-        forced = np.zeros(n, dtype=bool)
-        if in_force:
-            held = _positions_in(keys, list(in_force))
-            forced = (held >= 0) & ~accepted
-            records = list(in_force.values())
-            for column in EXCEPTION_FIELDS:
-                exception[column][forced] = [records[i].get(column) for i in held[forced]]
-        excepted = accepted | forced
-        ends = exception["expires"]
-        expired = excepted & np.array(
-            [isinstance(e, str) and e < as_of.isoformat() for e in ends], dtype=bool
-        ) if excepted.any() else np.zeros(n, dtype=bool)  # fmt: skip
-        excepted &= ~expired
-        for column in EXCEPTION_FIELDS:
-            if len(exception[column]):
-                exception[column][~excepted] = None
-        status = np.full(n, "new", dtype=object)  # one shared text per status, not one per finding
-        status[known] = "still_open"
-        status[done] = "done_still_present"
-        status[excepted] = "exception"
-        status[expired] = "exception_expired"
-        late = np.where(excepted, 0, (today - due).astype("int64"))
-        status[((status == "new") | (status == "still_open")) & (late > 0)] = "overdue"
+        exception, excepted, expired = _exceptions(keys, decided, in_force, as_of, exception_days)
+        status, late = _status(at >= 0, decided, excepted, expired, due, as_of)
         index = findings.index
         matched = np.zeros(len(base), dtype=bool)
-        matched[at[known]] = True  # the previous run's findings still here; the rest are gone
-        gone = base[~matched].reset_index()
+        matched[at[at >= 0]] = True  # the previous run's findings still here; the rest are gone
+        matched |= base.index.isin(list(inherit.values()))  # unfinished erasures are not gone
         return Comparison(
             keys=keys,
-            jobs=jobs,
+            jobs=job_keys(findings),
             first_flagged=pd.Series(shared_dates(first), index=index, dtype="object"),
             due_date=pd.Series(shared_dates(due), index=index, dtype="object"),
             status=pd.Series(status, index=index, dtype="object"),
@@ -513,7 +583,7 @@ class History:
                 if excepted.any()
                 else pd.DataFrame(index=index)
             ),
-            resolved=gone,
+            resolved=base[~matched].reset_index(),
             previous=previous,
             decisions=decisions,
         )
@@ -538,63 +608,236 @@ class History:
 
     def record(
         self,
-        *,
-        run_id: str,
-        as_of: date,
-        started: str,
-        finished: str,
-        report_folder: Path,
-        inputs: list[tuple[str, str, int]],
-        synthetic: bool,
-        policy_sha256: str,
+        run: RunEntry,
         findings: pd.DataFrame,
         comparison: Comparison,
-        resolutions_from: str | None,
-        counts: dict[str, int],
+        coverage: list[tuple[str, str]] = (),
     ) -> None:
-        """Write the run, its findings and the decisions read (inside :meth:`transaction`)."""
-        kinds = ",".join(sorted({kind for _, kind, _ in inputs}))
+        """Write the run, its findings, the decisions read (each with its workbook; a cell not
+        understood as :data:`NOT_UNDERSTOOD`), how many decisions each workbook gave, and what
+        its erasures cover (``coverage``: :func:`erasure_coverage`) — inside
+        :meth:`transaction`."""
         db = self._connect()
         db.execute("BEGIN IMMEDIATE")
-        db.execute(
-            "INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                run_id, as_of.isoformat(), started, finished, str(Path(report_folder).resolve()),
-                kinds, int(synthetic), comparison.previous.run_id if comparison.previous else None,
-                resolutions_from, policy_sha256, json.dumps(counts, sort_keys=True),
-            ),
-        )  # fmt: skip
+        db.execute("INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?)", run.row(comparison))
         db.executemany(
             "INSERT INTO run_inputs VALUES (?,?,?,?)",
-            [(run_id, sha, kind, int(rows)) for sha, kind, rows in inputs],
+            [(run.run_id, sha, kind, int(rows)) for sha, kind, rows in run.inputs],
         )
         for start in range(0, len(findings), CHUNK):  # a chunk's values at a time in memory
             part = slice(start, start + CHUNK)
             db.executemany(
                 "INSERT OR IGNORE INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                _finding_rows(run_id, findings.iloc[part], comparison, part),
-            )
-        accepted_on: dict[str, str | None] = {}
-        if "decided_on" in comparison.exception:
-            today = (comparison.exception["decided_on"] == as_of.isoformat()).to_numpy()
-            accepted_on = dict(
-                zip(
-                    comparison.keys.to_numpy()[today],
-                    comparison.exception["expires"].to_numpy()[today],
-                    strict=True,
-                )
+                _finding_rows(run.run_id, findings.iloc[part], comparison, part),
             )
         db.executemany(
-            "INSERT INTO decisions VALUES (?,?,?,?,?,?,?,?,?)",
-            [
-                (
-                    run_id, key, d.resolution, scrub_note(d.note), scrub_note(d.decided_by)[:40],
-                    as_of.isoformat(), int(d.accepted),
-                    accepted_on.get(key), int(d.from_job),
-                )
-                for key, d in comparison.decisions.items()
-            ],
+            "INSERT INTO decisions VALUES (?,?,?,?,?,?,?,?,?,?)",
+            _decision_rows(run, comparison),
+        )
+        db.executemany(
+            "INSERT INTO decision_sources VALUES (?,?,?)",
+            [(run.run_id, workbook, count) for workbook, count in comparison.sources],
+        )
+        db.executemany(
+            "INSERT INTO erasures VALUES (?,?,?)",
+            [(run.run_id, key, record) for key, record in coverage],
+        )
+
+
+@dataclass(frozen=True)
+class RunEntry:
+    """What the history records of a run besides its findings and decisions."""
+
+    run_id: str
+    as_of: date
+    started: str
+    finished: str
+    report_folder: Path
+    inputs: list[tuple[str, str, int]]  # (sha256, kind, rows) per input
+    synthetic: bool
+    policy_sha256: str
+    resolutions_from: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def row(self, comparison: Comparison) -> tuple:
+        kinds = ",".join(sorted({kind for _, kind, _ in self.inputs}))
+        return (
+            self.run_id, self.as_of.isoformat(), self.started, self.finished,
+            str(Path(self.report_folder).resolve()), kinds, int(self.synthetic),
+            comparison.previous.run_id if comparison.previous else None,
+            self.resolutions_from, self.policy_sha256, json.dumps(self.counts, sort_keys=True),
         )  # fmt: skip
+
+
+def _decision_rows(run: RunEntry, comparison: Comparison) -> list[tuple]:
+    """The decisions table's rows: every decision applied, then every cell not understood."""
+    today = run.as_of.isoformat()
+    accepted_on: dict[str, str | None] = {}
+    if "decided_on" in comparison.exception:
+        now = (comparison.exception["decided_on"] == today).to_numpy()
+        accepted_on = dict(
+            zip(
+                comparison.keys.to_numpy()[now],
+                comparison.exception["expires"].to_numpy()[now],
+                strict=True,
+            )
+        )
+    rows = [
+        (
+            run.run_id, key, d.resolution, scrub_note(d.note), scrub_note(d.decided_by)[:40],
+            today, int(d.accepted), accepted_on.get(key), int(d.from_job), d.source or None,
+        )
+        for key, d in comparison.decisions.items()
+    ]  # fmt: skip
+    rows += [
+        (run.run_id, n.key, NOT_UNDERSTOOD, "", "", today, 0, None, 0, n.workbook)
+        for n in comparison.not_understood
+        if n.problem == "unknown"
+    ]
+    return rows
+
+
+def _with_jobs(decisions: dict, job_decisions: dict, base: pd.DataFrame) -> dict[str, Decision]:
+    """``decisions`` with each job decision spread over the job's records in ``base`` (the
+    previous run's findings); a record's own decision wins."""
+    decisions = dict(decisions)
+    if job_decisions:
+        by_job = base.index[base["job_key"].isin(list(job_decisions)).to_numpy()]
+        for key in by_job.difference(list(decisions), sort=False):
+            decisions[key] = job_decisions[base["job_key"].at[key]]
+    return decisions
+
+
+def _dates(keys, base, actions, as_of: date, due_days, inherit) -> tuple:
+    """Per finding: its row in the previous run (or -1), when first flagged and its due date —
+    both carried from the previous run (or from the erasure it continues, ``inherit``), else
+    today and today + the action's grace days.  A due date never moves."""
+    n = len(keys)
+    today = np.datetime64(as_of, "D")
+    at = _positions_in(keys, base.index)  # the key's row in the previous run, or -1
+    if inherit:  # a finding continuing an erasure takes that erasure's row
+        via = _positions_in(keys.map(inherit).fillna(""), base.index)
+        at = np.where(at >= 0, at, via)
+    known = at >= 0
+    first = np.full(n, today, dtype="datetime64[D]")
+    due = due_dates(actions, due_days, as_of)
+    for column, out in (("first_flagged", first), ("due_date", due)):
+        values = base[column].to_numpy(dtype=object)[at[known]]
+        out[known] = np.asarray(values, dtype="datetime64[D]")
+    return at, first, due
+
+
+@dataclass
+class _Decided:
+    """Per finding: which decision applies (``which`` into ``listed``, -1 for none) and its
+    kind: accepted, done, or an exception that needs a note."""
+
+    which: np.ndarray
+    listed: list[Decision]
+    accepted: np.ndarray
+    done: np.ndarray
+    needs_note: np.ndarray
+
+
+def _decided(keys: pd.Series, decisions: dict[str, Decision]) -> _Decided:
+    listed = list(decisions.values())
+    which = _positions_in(keys, list(decisions)) if listed else np.full(len(keys), -1)
+    decided = which >= 0
+
+    def flag(attribute: str) -> np.ndarray:
+        if not listed:
+            return np.zeros(len(keys), dtype=bool)
+        values = np.array([getattr(d, attribute) for d in listed], dtype=bool)
+        return decided & values[np.where(decided, which, 0)]
+
+    return _Decided(which, listed, flag("accepted"), flag("done"), flag("needs_note"))
+
+
+def _exceptions(keys, decided: _Decided, in_force: dict, as_of: date, days: int | None) -> tuple:
+    """Per finding, the exception that holds it (note, who, when read, until when) — accepted
+    now, or in force since an earlier run — and which of those have expired."""
+    n, accepted = len(keys), decided.accepted
+    exception = {c: np.full(n if accepted.any() or in_force else 0, None, dtype=object)
+                 for c in EXCEPTION_FIELDS}  # fmt: skip
+    if accepted.any():
+        expires = exception_expires(as_of, days)
+        chosen = decided.which[accepted]
+        exception["note"][accepted] = [decided.listed[i].note for i in chosen]
+        exception["decided_by"][accepted] = [decided.listed[i].decided_by for i in chosen]
+        exception["decided_on"][accepted] = as_of.isoformat()
+        exception["expires"][accepted] = expires.isoformat() if expires else None
+    forced = np.zeros(n, dtype=bool)
+    if in_force:
+        held = _positions_in(keys, list(in_force))
+        forced = (held >= 0) & ~accepted
+        records = list(in_force.values())
+        for column in EXCEPTION_FIELDS:
+            exception[column][forced] = [records[i].get(column) for i in held[forced]]
+    excepted = accepted | forced
+    ends = exception["expires"]
+    expired = excepted & np.array(
+        [isinstance(e, str) and e < as_of.isoformat() for e in ends], dtype=bool
+    ) if excepted.any() else np.zeros(n, dtype=bool)  # fmt: skip
+    excepted &= ~expired
+    for column in EXCEPTION_FIELDS:
+        if len(exception[column]):
+            exception[column][~excepted] = None
+    return exception, excepted, expired
+
+
+def _status(known, decided: _Decided, excepted, expired, due, as_of: date) -> tuple:
+    """Per finding its status (one shared text per status) and days past its due date."""
+    status = np.full(len(known), "new", dtype=object)
+    status[known] = "still_open"
+    status[decided.done] = "done_still_present"
+    status[decided.needs_note & ~excepted] = "exception_needs_note"
+    status[excepted] = "exception"
+    status[expired] = "exception_expired"
+    late = np.where(excepted, 0, (np.datetime64(as_of, "D") - due).astype("int64"))
+    status[((status == "new") | (status == "still_open")) & (late > 0)] = "overdue"
+    return status, late
+
+
+def record_keys(findings: pd.DataFrame) -> pd.Series:
+    """The record each finding is about, as ``kind:id`` (missing where it has no record id).
+
+    >>> record_keys(pd.DataFrame({"record_kind": ["orders", "register"],
+    ...                           "record_id": ["M-1", ""]})).tolist()
+    ['orders:M-1', nan]
+    """
+    ids = _text(findings["record_id"]).str.strip()
+    keys = _text(findings["record_kind"]) + ":" + ids
+    return keys.where(ids != "").astype(object)
+
+
+def erasure_coverage(
+    findings: pd.DataFrame, keys: pd.Series, frames: dict[str, pd.DataFrame]
+) -> list[tuple[str, str]]:
+    """(finding key, record key) of every record a DELETE finding's erasure covers: the record
+    itself and, for a register customer, every order naming that customer id.
+
+    >>> f = pd.DataFrame({"record_kind": ["register", "orders"], "record_id": ["K-1", "M-9"],
+    ...                   "action": ["DELETE", "FIX_DATA"]})
+    >>> orders = pd.DataFrame({"order_id": ["M-8", "M-9"], "customer_id": ["K-1", "K-2"]})
+    >>> erasure_coverage(f, pd.Series(["k1", "m9"]), {"orders": orders})
+    [('k1', 'register:K-1'), ('k1', 'orders:M-8')]
+    """
+    erase = (_text(findings["action"]) == "DELETE").to_numpy()
+    records = record_keys(findings).to_numpy()
+    erase = erase & pd.notna(records)
+    pairs = list(zip(keys.to_numpy()[erase].tolist(), records[erase].tolist(), strict=True))
+    orders = frames.get("orders")
+    customers = findings["record_kind"].to_numpy()[erase] == "register"
+    if orders is None or not customers.any() or "customer_id" not in orders:
+        return pairs
+    of_customer = dict(zip(_text(findings["record_id"]).to_numpy()[erase][customers].tolist(),
+                           keys.to_numpy()[erase][customers].tolist(), strict=True))  # fmt: skip
+    named = _text(orders["customer_id"]).str.strip()
+    mine = named.isin(list(of_customer)).to_numpy()
+    order_ids = _text(orders["order_id"]).to_numpy()[mine]
+    pairs += [(of_customer[c], f"orders:{o}") for c, o in
+              zip(named.to_numpy()[mine].tolist(), order_ids.tolist(), strict=True)]  # fmt: skip
+    return pairs
 
 
 def _finding_rows(run_id: str, findings: pd.DataFrame, comparison: Comparison, part: slice):

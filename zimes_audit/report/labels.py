@@ -10,6 +10,8 @@ Reading a filled workbook back accepts the labels of either language.
 'atzīmēts kā izdarīts, bet joprojām ir'
 >>> resolution_id("Izņēmums"), resolution_id(" not applicable "), resolution_id("maybe")
 ('exception', 'not_applicable', None)
+>>> resolution_id("DZESTS"), resolution_id("nav attiecinams"), resolution_id("Gatavs")
+('deleted', 'not_applicable', None)
 >>> lv.detail("relationship ended; email, phone still kept during the accounting hold")
 'attiecības beigušās; email, phone joprojām glabāts grāmatvedības glabāšanas laikā'
 >>> lv.detail("personal code (old format) in Piezīmes")
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -142,14 +145,21 @@ def derived_sources(kind: str) -> dict[str, list[str]]:
     return dict(_raw().get("derived", {}).get(kind, {}))
 
 
+def _folded(text: str) -> str:
+    """``text`` with case, diacritics and runs of spaces ignored (``Dzēsts`` = ``DZESTS``)."""
+    plain = unicodedata.normalize("NFKD", " ".join(text.split()).casefold())
+    return "".join(c for c in plain if not unicodedata.combining(c))
+
+
 def resolution_id(text: object) -> str | None:
-    """The resolution id of a drop-down label in either language (case and spaces ignored)."""
+    """The resolution id of a drop-down label in either language — case, diacritics and spaces
+    ignored, as people type them over the drop-down — or ``None``."""
     if not isinstance(text, str) or not text.strip():
         return None
-    wanted = " ".join(text.split()).casefold()
+    wanted = _folded(text)
     for language in LANGUAGES:
         for key, label in _raw()[language]["resolutions"].items():
-            if label.casefold() == wanted or key.replace("_", " ") == wanted:
+            if _folded(label) == wanted or key.replace("_", " ") == wanted:
                 return key
     return None
 

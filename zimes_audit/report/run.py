@@ -29,16 +29,24 @@ from zimes_audit.report.history import (
     HISTORY_FILE,
     Comparison,
     History,
+    RunEntry,
     RunRecord,
+    erasure_coverage,
     is_synthetic,
     new_run_id,
 )
 from zimes_audit.report.labels import labels
 from zimes_audit.report.layout import DATA_DOCS, FINDINGS_CSV, MANIFEST, WORKBOOK
 from zimes_audit.report.manifest import build_manifest, write_manifest
+from zimes_audit.report.notes import KNOWN_FIELDS
 from zimes_audit.report.requests_sheet import READS_FACTS as requests_reads
 from zimes_audit.report.requests_sheet import close_carried_out, request_rows, requests_for_run
-from zimes_audit.report.resolutions import read_resolutions
+from zimes_audit.report.resolutions import (
+    Gathered,
+    csv_status,
+    decisions_for_run,
+    last_decisions,
+)
 from zimes_audit.report.results import facts_read, with_current_run, write_evidence
 from zimes_audit.report.safe_text import neutralise, neutralise_column
 from zimes_audit.report.workbook import READS_FACTS as workbook_reads
@@ -52,7 +60,14 @@ def report_facts() -> frozenset[str]:
     """The record facts the report's writing reads (the workbook's, and the evidence's:
     :func:`~zimes_audit.report.results.facts_read`); the run keeps only these once the findings
     are in (audit ``keep_facts``)."""
-    return frozenset((*workbook_reads, *facts_read(), *requests_reads))
+    return frozenset(
+        (*workbook_reads, *facts_read(), *requests_reads, *KNOWN_FIELDS)
+    )  # notes: scrub them
+
+
+def warn(message: str) -> None:
+    """A warning line: something the administrator wrote was not applied (issue 25)."""
+    print(f"zimes-audit: warning: {message}", file=sys.stderr, flush=True)
 
 
 def note(message: str) -> None:
@@ -131,7 +146,8 @@ def write_findings_csv(path: Path, findings) -> Path:
     def text(value: str):
         return pa.scalar(value, pa.large_string())
 
-    head, tail = FINDINGS_COLUMNS[:1], FINDINGS_COLUMNS[3:]
+    columns = [*FINDINGS_COLUMNS, *(["status"] if "status" in findings else [])]
+    head, tail = columns[:1], columns[3:]
     frame = findings.reset_index(drop=True)
     combos = combination_codes(  # one code per distinct combination, first seen first
         [pd.factorize(frame[column], use_na_sentinel=False)[0] for column in [*head, *tail]]
@@ -145,7 +161,7 @@ def write_findings_csv(path: Path, findings) -> Path:
     starts = pa.array(starts, pa.large_string())
     ends = pa.array(ends, pa.large_string())
     with open(path, "wb") as out:
-        out.write((",".join(FINDINGS_COLUMNS) + "\n").encode("utf-8"))
+        out.write((",".join(columns) + "\n").encode("utf-8"))
         for begin in range(0, len(frame), _CSV_CHUNK_ROWS):  # a slice of rows at a time
             part = frame.iloc[begin : begin + _CSV_CHUNK_ROWS]
             index = pa.array(combos[begin : begin + _CSV_CHUNK_ROWS].astype("int32"))
@@ -173,7 +189,7 @@ def write_findings_csv(path: Path, findings) -> Path:
 
 def _facts(lab, result: AuditResult, target: Path, tracked: Tracked) -> list:
     """The workbook's summary facts: the run, its inputs and what changed since the last run."""
-    comparison, source = tracked.comparison, tracked.source
+    comparison = tracked.comparison
     facts = [
         (lab.summary("as_of"), result.as_of),
         (lab.summary("run_id"), tracked.run_id),
@@ -200,8 +216,7 @@ def _facts(lab, result: AuditResult, target: Path, tracked: Tracked) -> list:
         (lab.summary("done_still_present"), counts["done_still_present"]),
         (lab.summary("exceptions"), counts["exceptions"]),
     ]
-    if source is not None:
-        facts.append((lab.summary("resolutions_read"), str(source)))
+    facts += [(f"{lab.summary('resolutions_read')}: {w}", n) for w, n in comparison.sources]
     return facts
 
 
@@ -250,8 +265,10 @@ class Tracked:
     kinds: str  # the kinds of input, comma-joined (the history compares like with like)
     synthetic: bool
     previous: RunRecord | None
-    source: Path | None  # the filled workbook the decisions were read from
+    source: Path | None  # the filled workbook given with --resolutions
     comparison: Comparison
+    gathered: Gathered  # the decisions read, from which workbooks; the cells not understood
+    last_decision: object = None  # per finding, the latest decision on it (resolutions)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -266,29 +283,34 @@ def track(book: History, request: RunRequest, result: AuditResult, hooks: Hooks)
     synthetic = is_synthetic([t.path for t in result.tables])
     previous = book.previous_run(as_of=result.as_of, input_kinds=kinds, synthetic=synthetic)
     source = Path(request.resolutions) if request.resolutions else None
-    if source is None and previous is not None:
-        candidate = Path(previous.report_folder) / WORKBOOK
-        source = candidate if candidate.is_file() else None
+    # decisions from every workbook of the series the history knows, then --resolutions; an
+    # unfinished erasure keeps its finding (resolutions.gather_decisions; issue 25)
     with hooks.step("resolutions"):
-        decisions, job_decisions = read_resolutions(source) if source else ({}, {})
+        gathered = decisions_for_run(book, result, previous, source, kinds, synthetic)
+    result.findings, inherit = book.carry_erasures(result.findings, previous)
     with hooks.step("compare"):
         comparison = book.compare(
             result.findings,
             as_of=result.as_of,
             due_days=result.policy.due_days,
             previous=previous,
-            decisions=decisions,
-            job_decisions=job_decisions,
+            decisions=gathered.decisions,
             exception_days=result.policy.exception_days,
+            inherit=inherit,
         )
+    comparison.not_understood, comparison.sources = gathered.not_understood, gathered.sources
+    for item in gathered.not_understood:
+        warn(item.line())
     result.findings["due_date"] = comparison.due_date  # fixed when first flagged
+    result.findings["status"] = csv_status(comparison.status)  # findings.csv's status
     result.comparison = comparison
     run_id = new_run_id(result.as_of)
     result.trend = with_current_run(
         book.trend(input_kinds=kinds, synthetic=synthetic, before=result.as_of),
         run_id, result.as_of, len(result.findings), comparison.counts(),
     )  # fmt: skip
-    return Tracked(run_id, kinds, synthetic, previous, source, comparison)
+    latest = last_decisions(book, comparison, result.as_of)
+    return Tracked(run_id, kinds, synthetic, previous, source, comparison, gathered, latest)
 
 
 def write_outputs(
@@ -307,7 +329,7 @@ def write_outputs(
             result.findings,
             result.frames,
             _facts(lab, result, target, tracked),
-            tracking=Tracking.of(tracked.comparison),
+            tracking=Tracking.of(tracked.comparison, tracked.last_decision),
             headings=heading_map(result.tables),
             language=request.language,
             volume=Volume.of(result.policy),
@@ -337,6 +359,8 @@ def run_manifest(
         "synthetic_inputs": tracked.synthetic,
         "history": str(request.history_path.resolve()),
         "resolutions_from": str(source.resolve()) if source else None,
+        "decisions_read": [{"workbook": w, "decisions": n} for w, n in tracked.comparison.sources],
+        "decisions_not_understood": [n.line() for n in tracked.gathered.not_understood],
         "since_last_run": counts,
         "previous_run": {
             "run_id": previous.run_id,
@@ -351,7 +375,7 @@ def run_manifest(
 
 def record_run(book: History, manifest: dict, target: Path, result: AuditResult, tracked: Tracked):
     """The run in the audit history (inside its transaction: committed once published)."""
-    book.record(
+    entry = RunEntry(
         run_id=tracked.run_id,
         as_of=result.as_of,
         started=manifest["started"],
@@ -360,11 +384,11 @@ def record_run(book: History, manifest: dict, target: Path, result: AuditResult,
         inputs=[(t.sha256, t.kind, t.rows) for t in result.tables],
         synthetic=tracked.synthetic,
         policy_sha256=result.policy.sha256,
-        findings=result.findings,
-        comparison=tracked.comparison,
         resolutions_from=manifest["resolutions_from"],
         counts=tracked.counts,
     )
+    coverage = erasure_coverage(result.findings, tracked.comparison.keys, result.frames)
+    book.record(entry, result.findings, tracked.comparison, coverage)
 
 
 def run_report(request: RunRequest, hooks: Hooks | None = None) -> tuple[Path, AuditResult]:

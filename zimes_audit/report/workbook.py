@@ -64,6 +64,7 @@ FLAGGED_COLUMNS = [  # (column, heading id, width)
     ("resolution", "resolution", 17),
     ("note", "note", 24),
     ("decided_by", "decided_by", 9),
+    ("last_decision", "last_decision", 30),
     ("severity", "severity", 9),
     ("rule_id", "rule_id", 24),
     ("procedure_section", "procedure_section", 8),
@@ -150,13 +151,40 @@ class Tracking:
     days_overdue: pd.Series
     exception: pd.DataFrame = field(default_factory=pd.DataFrame)
     resolved: pd.DataFrame | None = None
+    # per finding, the latest decision on it (resolution id, note, who, date read) or None
+    last_decision: pd.Series | None = None
+    # the decision cells not understood (resolutions.NotUnderstood), listed on the Summary
+    not_understood: list = field(default_factory=list)
 
     @classmethod
-    def of(cls, comparison) -> Tracking:
+    def of(cls, comparison, last_decision: pd.Series | None = None) -> Tracking:
         """The tracking of a run's :class:`~zimes_audit.report.history.Comparison` (no list
-        of resolved findings when there was no previous run to resolve them against)."""
-        tracking = cls(**{f.name: getattr(comparison, f.name) for f in fields(cls)})
+        of resolved findings when there was no previous run to resolve them against), with
+        each finding's ``last_decision`` (:func:`~zimes_audit.report.resolutions.last_decisions`)."""
+        names = [f.name for f in fields(cls) if f.name != "last_decision"]
+        tracking = cls(**{name: getattr(comparison, name) for name in names})
+        tracking.last_decision = last_decision
         return replace(tracking, resolved=None) if comparison.previous is None else tracking
+
+
+def last_decision_text(decision, lab: Labels) -> str | None:
+    """The last decision on a finding as its row shows it.
+
+    >>> last_decision_text(("deleted", "zvanīts", "IK", "2026-12-05"), labels("lv"))
+    'Dzēsts — zvanīts (IK, nolasīts 2026-12-05)'
+    >>> last_decision_text(("not_understood", "", "", "2026-12-05"), labels("en"))
+    'not understood (read 2026-12-05)'
+    >>> last_decision_text(None, labels("en")) is None
+    True
+    """
+    if not isinstance(decision, tuple):
+        return None
+    resolution, note, by, on = decision
+    words = lab.table["decision"]
+    text = words["not_understood"] if resolution == "not_understood" else lab.resolution(resolution)
+    text += f" — {note}" if note else ""
+    who = f"{by}, " if by else ""
+    return f"{text} ({who}{words['read']} {on})"
 
 
 def identifying_values(findings: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -364,7 +392,25 @@ def _table(
             w.cell(sheet, r, col, value, fill)
 
 
-def _summary(w: _Writer, lab: Labels, facts: list[tuple[str, object]], findings: pd.DataFrame):
+def _not_understood(w: _Writer, sheet, row: int, lab: Labels, items: list) -> int:
+    """The Summary's *Decisions not understood* list (workbook, sheet, row, the text, what is
+    wrong): every decision cell the run could not apply; the row after it."""
+    sheet.write_string(row, 0, lab.summary("not_understood"), w.title)
+    row += 1
+    for col, head in enumerate(["workbook", "sheet", "source_row", "written", "problem"]):
+        sheet.write_string(row, col, lab.heading(head), w.header)
+    row += 1
+    for item in items:
+        problem = lab.table["decision"][item.problem]
+        for col, value in enumerate([item.workbook, item.sheet, item.row, item.text, problem]):
+            w.cell(sheet, row, col, value)
+        row += 1
+    return row + 1
+
+
+def _summary(
+    w: _Writer, lab: Labels, facts: list[tuple[str, object]], findings: pd.DataFrame, unread=()
+):
     sheet = w.book.add_worksheet(lab.sheet("summary"))
     sheet.set_column(0, 0, 40)
     sheet.set_column(1, 1, 16)
@@ -381,6 +427,8 @@ def _summary(w: _Writer, lab: Labels, facts: list[tuple[str, object]], findings:
         row += 1
     catalogue = load_rules()
     row += 1
+    if unread:
+        row = _not_understood(w, sheet, row, lab, unread)
     heads = ["rule_id", "procedure_section", "flagged_count", "rule_reason"]
     for col, head in enumerate(heads):
         sheet.write_string(row, col, lab.heading(head), w.header)
@@ -471,6 +519,11 @@ def prepare_rows(
     rows["decided_by"] = None
     for column in ("decided_on", "expires"):
         rows[column] = None
+    rows["last_decision"] = (
+        [last_decision_text(d, lab) for d in pick(tracking.last_decision)]
+        if tracking.last_decision is not None
+        else None
+    )
     if not tracking.exception.empty:
         held = (rows["status_id"] == "exception").to_numpy()
         for column in ("note", "decided_by", "decided_on", "expires"):
@@ -590,7 +643,7 @@ def write_workbook(
            print_through="decided_by",
            fills=jobs["overdue"].map(lambda n: FILLS["overdue"] if n else None) if len(jobs) else None)  # fmt: skip
     facts = [*facts, (lab.summary("jobs"), len(jobs)), (lab.summary("flagged"), len(open_rows))]
-    _summary(w, lab, facts, findings)
+    _summary(w, lab, facts, findings, tracking.not_understood)
     fills = pd.Series(
         [
             FILLS["done_still_present"]

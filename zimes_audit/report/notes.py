@@ -1,0 +1,75 @@
+"""The administrator's free-text note, as the auditor's outputs may keep it.
+
+A note is written beside a decision in the workbook ("Jānis Bērziņš asked by phone …").  Before it
+reaches the history, the notebook, its HTML or ``results/exceptions.parquet`` it is scrubbed as
+the rest of the auditor's view is masked (docs/contracts.md, "What is never shown"): e-mail
+addresses and runs of 7+ digits (personal codes, phones, card and account numbers — dates
+excepted) are blanked by pattern, and every word of a name, address, e-mail or phone the audit
+read in the inputs (:data:`KNOWN_FIELDS`, the catalogue's §6.1 names and §6.2 contacts the run
+keeps) is blanked wherever it occurs, in any case.  At most 500 characters are kept.
+
+>>> known = known_words({"register": pd.DataFrame({"name": ["Jānis Bērziņš"],
+...                      "address": ["Brīvības iela 12-5, Rīga"]})})
+>>> scrub_note("jānis BĒRZIŅŠ lūdza; Brīvības iela 12-5; zvanīt +371 22345678", known)
+'[…] […] lūdza; […] […] 12-5; zvanīt […]'
+>>> scrub_note("Klients K-12 lūdza; zvanīt +371 22345678, jb@inbox.lv")
+'Klients K-12 lūdza; zvanīt […], […]'
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+MASK = "[…]"
+#: The fields whose words a note must not repeat: names (§6.1) and contacts (§6.2) the run keeps.
+KNOWN_FIELDS = (
+    "name", "first_name", "last_name", "shipping_name",
+    "email", "phone", "address", "shipping_address",
+)  # fmt: skip
+MIN_WORD = 3  # shorter words ("un", "12") are no one's name; digit runs are blanked by pattern
+
+_EMAIL = re.compile(r"\S+@\S+")
+_DIGITS = re.compile(r"\+?\d[\d\s\-./]*\d")
+_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}")
+_WORD = re.compile(rf"[^\W\d_]{{{MIN_WORD},}}")
+
+
+def _blank(match: re.Match) -> str:
+    text = match.group(0)
+    digits = sum(c.isdigit() for c in text)
+    return MASK if digits >= 7 and not _DATE.fullmatch(text.strip()) else text
+
+
+def known_words(frames: dict[str, pd.DataFrame]) -> frozenset[str]:
+    """Every word (letters only, 3 or more, case-folded) of the :data:`KNOWN_FIELDS` values in
+    ``frames`` — computed once per distinct value.
+
+    >>> sorted(known_words({"orders": pd.DataFrame({"email": ["liga.ozolina@gmail.com", None]})}))
+    ['com', 'gmail', 'liga', 'ozolina']
+    """
+    words: set[str] = set()
+    for frame in frames.values():
+        for column in KNOWN_FIELDS:
+            if column not in frame:
+                continue
+            for value in pd.unique(frame[column].dropna().astype(str)):
+                words.update(w.casefold() for w in _WORD.findall(value))
+    return frozenset(words)
+
+
+def scrub_note(text: object, known: frozenset[str] = frozenset()) -> str:
+    """A note as the auditor's outputs keep it (see the module docstring).
+
+    >>> scrub_note("Papīra piekrišana 01.03.2025, mape 2025/7; p.k. 161175-19997")
+    'Papīra piekrišana 01.03.2025, mape 2025/7; p.k. […]'
+    >>> scrub_note(None), scrub_note("Aija zvanīja", frozenset({"aija"}))
+    ('', '[…] zvanīja')
+    """
+    if not isinstance(text, str):
+        return ""
+    text = _DIGITS.sub(_blank, _EMAIL.sub(MASK, " ".join(text.split())))
+    if known:
+        text = _WORD.sub(lambda m: MASK if m.group(0).casefold() in known else m.group(0), text)
+    return text[:500]

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from zimes_audit import __version__
 from zimes_audit.errors import AuditError, BadArgument, one_line
+from zimes_audit.report.layout import MANIFEST
 from zimes_audit.stop import Stopped, stop_on_signals
 
 EXIT_ERROR = 2
@@ -362,7 +363,7 @@ def _run(args: argparse.Namespace) -> int:
     )
     for rule, count in result.counts_by_rule().items():
         print(f"  {rule:<28} {count}")
-    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
     previous, counts = manifest["previous_run"], manifest["since_last_run"]
     if previous:
         print(
@@ -395,7 +396,7 @@ def _review(args: argparse.Namespace) -> int:
     from zimes_audit.report.notebook import execute_review_notebook, review_path
 
     folder = args.report_dir
-    if not (folder / "manifest.json").is_file():
+    if not (folder / MANIFEST).is_file():
         raise BadArgument(problem=f"{folder}: not a report folder (no manifest.json)")
     out = args.out or review_path(folder)
     if out.with_suffix(".ipynb").exists() or out.with_suffix(".html").exists():

@@ -49,6 +49,7 @@ from zimes_audit.errors import (
     ReportInProgress,
     one_line,
 )
+from zimes_audit.report.layout import FINDINGS_CSV, MANIFEST
 
 CLAIM_SUFFIX = ".claim"
 PARTIAL_INFIX = ".partial-"
@@ -286,8 +287,8 @@ def is_report(folder: Path) -> bool:
     """
     return (
         not folder.name.startswith(".")
-        and (folder / "manifest.json").is_file()
-        and (folder / "findings.csv").is_file()
+        and (folder / MANIFEST).is_file()
+        and (folder / FINDINGS_CSV).is_file()
     )
 
 

@@ -357,12 +357,10 @@ def _columns() -> list[dict]:
 
 
 def build_suites() -> dict[str, dict]:
-    """The suites as JSON-ready dicts, keyed by record kind (``columns``: one row per column)."""
-    kinds = {
-        "orders": _common(),
-        "register": [*_common(), *_register_only()],
-        "columns": _columns(),
-    }
+    """The suites as JSON-ready dicts, keyed by record kind (``columns``: one row per column):
+    the catalogue's kinds, each with the common expectations and its own (:data:`_OWN`)."""
+    kinds = {kind: [*_common(), *_OWN.get(kind, list)()] for kind in load_catalogue().kinds}
+    kinds[COLUMNS_KIND] = _columns()
     return {
         kind: {
             "name": SUITE_NAMES[kind],
@@ -375,6 +373,10 @@ def build_suites() -> dict[str, dict]:
         }
         for kind, exps in kinds.items()
     }
+
+
+#: The expectations a record kind of the catalogue has beyond the common ones.
+_OWN = {"register": _register_only}
 
 
 def suites_dir() -> Path:

@@ -96,7 +96,6 @@ def test_the_help_examples_run_as_written(tmp_path):
         assert done.returncode == 0, (example, done.stderr)
     assert (tmp_path / "reports" / "november" / "findings.csv").is_file()
     assert (tmp_path / "reports" / "2026-11-30-review.html").is_file()
-    assert (tmp_path / "review" / "november.html").is_file()
 
 
 @pytest.mark.parametrize("command", ["run", "inventory"])

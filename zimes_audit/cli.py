@@ -97,11 +97,10 @@ examples:
 
 REVIEW_EPILOG = """\
 By default the review is written beside the report folder as <REPORT_DIR>-review.ipynb and .html
-(<REPORT_DIR>-review-2.… when those exist).
+(<REPORT_DIR>-review-2.… when those exist); --out FILE.ipynb writes it there instead.
 
 examples:
   zimes-audit review reports/2026-11-30             writes reports/2026-11-30-review.html
-  zimes-audit review reports/2026-11-30 --out review/november.ipynb
 """
 
 

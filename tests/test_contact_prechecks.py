@@ -27,6 +27,7 @@ import pytest
 from email_validator import EmailNotValidError, validate_email
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from profiles import examples
 
 from zimes_audit.checks.detect import contacts
 from zimes_audit.checks.detect.contacts import (
@@ -38,7 +39,11 @@ from zimes_audit.checks.detect.contacts import (
 )
 
 AS_OF = date(2026, 11, 1)
-PROPERTY = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(
+    max_examples=examples(default=100, thorough=400),  # make thorough: the 400
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 # ------------------------------------------------------------------ the libraries alone

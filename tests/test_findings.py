@@ -17,6 +17,7 @@ from zimes_audit.checks.findings import (
     findings_for,
     merge_findings,
 )
+from zimes_audit.checks.suites import ExpectationMeta
 from zimes_audit.facts.records import record_values
 from zimes_audit.facts.registry import FACTS
 from zimes_audit.loading import load_inputs
@@ -46,7 +47,7 @@ def _scan_failure(kind: str, columns: list[str], rows: list[int], detail: str) -
         "reason_lv": "lv",
         "detail": detail,
     }
-    return Failure(kind, {"column_list": columns}, meta, rows)
+    return Failure(kind, {"column_list": columns}, ExpectationMeta.of(meta), rows)
 
 
 def test_a_flagged_record_names_the_cells_and_formats_never_the_value():

@@ -104,7 +104,6 @@ def test_the_help_examples_run_as_written(tmp_path):
         assert done.returncode == 0, (example, done.stderr)
     assert (tmp_path / "reports" / "november" / "findings.csv").is_file()
     assert (tmp_path / "reports" / "2026-11-30-review.html").is_file()
-    assert (tmp_path / "review" / "november.html").is_file()
     assert (tmp_path / "requests" / "2026-12-05-access" / "access.html").is_file()
     assert (tmp_path / "requests" / "2026-11-05-erasure" / "plan.html").is_file()
 

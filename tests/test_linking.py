@@ -6,6 +6,7 @@ import pandas as pd
 from conftest import AS_OF, make_table
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from profiles import examples
 
 from zimes_audit.audit import audit
 from zimes_audit.facts.derived import joined_names, joined_text
@@ -71,7 +72,7 @@ _KEYS = st.sampled_from(
 )  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(default=75, thorough=300), deadline=None)
 @given(register=st.lists(_KEYS, max_size=8), orders=st.lists(_KEYS, max_size=8))
 def test_links_are_the_first_register_row_with_the_same_normalised_key(register, orders):
     link = link_orders(
@@ -94,7 +95,7 @@ def test_links_are_the_first_register_row_with_the_same_normalised_key(register,
     ]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(default=50, thorough=200), deadline=None)
 @given(rows=st.lists(st.lists(st.sampled_from([None, "", "x", "Līga; 2"]), min_size=3,
                               max_size=3), max_size=6))  # fmt: skip
 def test_joined_text_and_names_join_the_filled_cells_in_column_order(rows):

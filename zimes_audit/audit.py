@@ -13,7 +13,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -44,9 +43,6 @@ from zimes_audit.procedure.field_map import FieldMap, resolve_field_map
 from zimes_audit.procedure.policy import Policy, load_policy
 from zimes_audit.procedure.terms import due_dates, shared_dates
 
-if TYPE_CHECKING:
-    from zimes_audit.report.history import Comparison
-
 
 @dataclass
 class AuditResult:
@@ -66,7 +62,7 @@ class AuditResult:
     field_map: FieldMap | None = None  # the administrator's field map applied, if any
     # set by a run (``report.run``): each finding's key, dates and status against the history,
     # and the history's trend with this run; an interactive audit has neither
-    comparison: Comparison | None = field(default=None, repr=False)
+    comparison: object | None = field(default=None, repr=False)  # report.history.Comparison
     trend: pd.DataFrame | None = field(default=None, repr=False)
     # the data subjects' open requests as the run found them (report.requests_sheet)
     requests: pd.DataFrame | None = field(default=None, repr=False)

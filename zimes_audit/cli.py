@@ -19,6 +19,7 @@ from pathlib import Path
 
 from zimes_audit import __version__
 from zimes_audit.errors import AuditError, BadArgument, one_line
+from zimes_audit.report.layout import MANIFEST
 from zimes_audit.stop import Stopped, stop_on_signals
 
 EXIT_ERROR = 2
@@ -97,11 +98,10 @@ examples:
 
 REVIEW_EPILOG = """\
 By default the review is written beside the report folder as <REPORT_DIR>-review.ipynb and .html
-(<REPORT_DIR>-review-2.… when those exist).
+(<REPORT_DIR>-review-2.… when those exist); --out FILE.ipynb writes it there instead.
 
 examples:
   zimes-audit review reports/2026-11-30             writes reports/2026-11-30-review.html
-  zimes-audit review reports/2026-11-30 --out review/november.ipynb
 """
 
 
@@ -539,7 +539,7 @@ def _run(args: argparse.Namespace) -> int:
     print(f"Open findings by rule (accepted exceptions apart: {int(sum(held))}):")
     for rule, count in open_findings.groupby("rule_id", observed=True).size().items():
         print(f"  {rule:<28} {count}")
-    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
     for read in manifest.get("decisions_read", []):
         print(f"Decisions read: {read['decisions']} from {read['workbook']}")
     if manifest.get("decisions_not_understood"):
@@ -586,7 +586,7 @@ def _review(args: argparse.Namespace) -> int:
     from zimes_audit.report.notebook import execute_review_notebook, review_path
 
     folder = args.report_dir
-    if not (folder / "manifest.json").is_file():
+    if not (folder / MANIFEST).is_file():
         raise BadArgument(problem=f"{folder}: not a report folder (no manifest.json)")
     out = args.out or review_path(folder)
     if out.with_suffix(".ipynb").exists() or out.with_suffix(".html").exists():

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from pandas.api.types import union_categoricals
 
 from zimes_audit.checks.conditions import LOCATORS
+from zimes_audit.checks.suites import ExpectationMeta
 from zimes_audit.errors import SuiteError
 from zimes_audit.loading.tables import LOCAL_PREFIX, UNCLASSIFIED_PREFIX, UNREADABLE_PREFIX
 
@@ -52,7 +53,7 @@ class Failure:
 
     type: str
     kwargs: dict
-    meta: dict
+    meta: ExpectationMeta
     rows: list[int] | np.ndarray
 
     @property
@@ -82,14 +83,15 @@ def failures_of(result) -> list[Failure]:
     for item in result.results:
         config = item.expectation_config
         if item.exception_info and item.exception_info.get("raised_exception"):
-            what = Failure(config.type, config.kwargs, config.meta, []).described
+            what = Failure(config.type, config.kwargs, None, []).described
             raise SuiteError(problem=f"{what} could not be evaluated")
         rows = _positions(item.result.get("unexpected_index_list") or [])
         if not item.success:
             if not len(rows):  # a failure that names no record would let the audit pass vacuously
-                what = Failure(config.type, config.kwargs, config.meta, []).described
+                what = Failure(config.type, config.kwargs, None, []).described
                 raise SuiteError(problem=f"{what} failed without naming its rows")
-            out.append(Failure(config.type, dict(config.kwargs), dict(config.meta), rows))
+            meta = ExpectationMeta.of(config.meta)
+            out.append(Failure(config.type, dict(config.kwargs), meta, rows))
     return out
 
 
@@ -116,7 +118,7 @@ def _located(
     Only cells that hold text are looked at, and the locator's per-value verdicts are the
     detector's own (classified once, cached per value), so no text is classified twice."""
     locate = LOCATORS[failure.type]
-    template = failure.meta["detail"]
+    template = failure.meta.detail
     fields = [[] for _ in failure.rows]
     details = [[] for _ in failure.rows]
     listed = [c for c in failure.kwargs["column_list"] if c in frame]
@@ -139,21 +141,21 @@ def _located(
 def _fields(failure: Failure, frame: pd.DataFrame) -> pd.Series | str:
     """The field of each finding: a fact column naming it per row, or one name for all."""
     meta = failure.meta
-    if "field_from" in meta:
-        return frame[meta["field_from"]].iloc[failure.rows].astype("string").reset_index(drop=True)
-    return meta.get("field") or failure.kwargs.get("column")
+    if meta.field_from:
+        return frame[meta.field_from].iloc[failure.rows].astype("string").reset_index(drop=True)
+    return meta.field or failure.kwargs.get("column")
 
 
 def _details(failure: Failure, frame: pd.DataFrame, fields: pd.Series | str) -> pd.Series | str:
     """The detail of each finding: the template filled once per distinct field, never per row."""
-    if "detail_from" in failure.meta:
+    if failure.meta.detail_from:
         return (
-            frame[failure.meta["detail_from"]]
+            frame[failure.meta.detail_from]
             .iloc[failure.rows]
             .astype("string")
             .reset_index(drop=True)
         )
-    template = failure.meta["detail"]
+    template = failure.meta.detail
     if isinstance(fields, str):
         return template.format(field=fields.replace(";", ", "), format="")
     codes, uniques = pd.factorize(fields, use_na_sentinel=True)
@@ -212,7 +214,7 @@ def findings_for(
     )
     per_failure = {
         "record_kind": [kind] * len(failures),
-        **{c: [f.meta[c] for f in failures] for c in _PER_FAILURE[1:-1]},
+        **{c: [getattr(f.meta, c) for f in failures] for c in _PER_FAILURE[1:-1]},
         "expectations": [f.described for f in failures],
     }
     out = pd.DataFrame(

@@ -20,6 +20,7 @@ import pandas as pd
 from zimes_audit.checks.conditions import CONDITIONS
 from zimes_audit.checks.findings import Failure
 from zimes_audit.checks.runner import narrow_frame, referenced_columns
+from zimes_audit.checks.suites import ExpectationMeta
 
 
 def _resolve(value, params: dict):
@@ -90,5 +91,6 @@ def pandas_failures(suite: dict, frame: pd.DataFrame, params: dict) -> list[Fail
     for exp in suite["expectations"]:
         rows = unexpected_rows(exp, narrow, params)
         if len(rows):
-            out.append(Failure(exp["type"], exp["kwargs"], exp["meta"], rows.tolist()))
+            meta = ExpectationMeta.of(exp["meta"])
+            out.append(Failure(exp["type"], exp["kwargs"], meta, rows.tolist()))
     return out

@@ -21,6 +21,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+from collections.abc import Mapping
+from dataclasses import MISSING, asdict, dataclass
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
 from zimes_audit.errors import SuiteError
@@ -55,6 +58,46 @@ def _cond_and(*conditions: dict) -> dict:
     return {"type": "and", "conditions": list(conditions)}
 
 
+@dataclass(frozen=True)
+class ExpectationMeta:
+    """What every expectation's ``meta`` carries: the procedure's citation (rule, §, action,
+    severity, reasons) and how a finding names its field and detail — one ``field``, or a fact
+    column that names it per row (``field_from``), and the ``detail`` template or a fact column
+    with the detail per row (``detail_from``).  Checked when a suite loads (:func:`to_gx_suite`).
+
+    >>> meta = ExpectationMeta.of({"rule_id": "R", "procedure_section": "6", "action": "REVIEW",
+    ...     "severity": "low", "reason_en": "e", "reason_lv": "l", "detail": "in {field}"})
+    >>> meta.field_from is None, ExpectationMeta.of(meta.as_dict()) == meta
+    (True, True)
+    >>> ExpectationMeta.of({"rule_id": "R"})
+    Traceback (most recent call last):
+    zimes_audit.errors.SuiteError: expectations: the expectation suite is not valid (an expectation's meta lacks procedure_section). Run `python -m zimes_audit.checks.suites --sync` or restore the file from git.
+    """
+
+    rule_id: str
+    procedure_section: str
+    action: str
+    severity: str
+    reason_en: str
+    reason_lv: str
+    detail: str
+    field: str | None = None
+    field_from: str | None = None
+    detail_from: str | None = None
+
+    @classmethod
+    def of(cls, meta: Mapping | None, source: str = "expectations") -> ExpectationMeta:
+        meta = meta or {}
+        for name in (f.name for f in dataclass_fields(cls) if f.default is MISSING):
+            if not isinstance(meta.get(name), str):
+                raise SuiteError(source, problem=f"an expectation's meta lacks {name}")
+        return cls(**{f.name: meta.get(f.name) for f in dataclass_fields(cls)})
+
+    def as_dict(self) -> dict[str, str]:
+        """The suite JSON's ``meta`` (the optional keys only when set)."""
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
 def _exp(
     type_: str,
     rule_id: str,
@@ -67,22 +110,16 @@ def _exp(
     **kwargs,
 ) -> dict:
     rule = load_rules().rules[rule_id]
-    meta = {
-        "rule_id": rule.id,
-        "procedure_section": rule.section,
-        "action": action or rule.action,
-        "severity": rule.severity,
-        "reason_en": rule.en,
-        "reason_lv": rule.lv,
-        "detail": detail,
+    meta = ExpectationMeta(
+        rule.id, rule.section, action or rule.action, rule.severity, rule.en, rule.lv, detail,
+        field or None, field_from or None, detail_from or None,
+    )  # fmt: skip
+    return {
+        "type": type_,
+        "kwargs": kwargs,
+        "meta": meta.as_dict(),
+        "severity": _GX_SEVERITY[rule.severity],
     }
-    if field:
-        meta["field"] = field
-    if field_from:
-        meta["field_from"] = field_from
-    if detail_from:
-        meta["detail_from"] = detail_from
-    return {"type": type_, "kwargs": kwargs, "meta": meta, "severity": _GX_SEVERITY[rule.severity]}
 
 
 def _common() -> list[dict]:
@@ -340,12 +377,10 @@ def _columns() -> list[dict]:
 
 
 def build_suites() -> dict[str, dict]:
-    """The suites as JSON-ready dicts, keyed by record kind (``columns``: one row per column)."""
-    kinds = {
-        "orders": _common(),
-        "register": [*_common(), *_register_only()],
-        "columns": _columns(),
-    }
+    """The suites as JSON-ready dicts, keyed by record kind (``columns``: one row per column):
+    the catalogue's kinds, each with the common expectations and its own (:data:`_OWN`)."""
+    kinds = {kind: [*_common(), *_OWN.get(kind, list)()] for kind in load_catalogue().kinds}
+    kinds[COLUMNS_KIND] = _columns()
     return {
         kind: {
             "name": SUITE_NAMES[kind],
@@ -358,6 +393,10 @@ def build_suites() -> dict[str, dict]:
         }
         for kind, exps in kinds.items()
     }
+
+
+#: The expectations a record kind of the catalogue has beyond the common ones.
+_OWN = {"register": _register_only}
 
 
 def suites_dir() -> Path:
@@ -413,6 +452,7 @@ def to_gx_suite(suite: dict, source: str):
             get_expectation_impl(exp["type"])
         except Exception:
             raise SuiteError(source, problem=f"unknown expectation type {exp['type']}") from None
+        ExpectationMeta.of(exp.get("meta"), source)
     from zimes_audit.checks.citation import note
 
     # GX shows an expectation's notes in Data Docs: the rule, §, action and reason of its meta

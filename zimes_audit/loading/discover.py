@@ -38,12 +38,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zimes_audit import errors
+from zimes_audit.report.layout import FINDINGS_CSV, MANIFEST, WORKBOOK  # names only: no report code
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 SUFFIXES = TEXT_SUFFIXES + WORKBOOK_SUFFIXES
-REPORT_OUTPUTS = ("flagged-records.xlsx", "findings.csv")
-REPORT_MARKER = "manifest.json"
+REPORT_OUTPUTS = (WORKBOOK, FINDINGS_CSV)
+REPORT_MARKER = MANIFEST
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ import shutil
 import socket
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -49,6 +50,7 @@ from zimes_audit.errors import (
     ReportInProgress,
     one_line,
 )
+from zimes_audit.report.layout import FINDINGS_CSV, MANIFEST
 
 CLAIM_SUFFIX = ".claim"
 PARTIAL_INFIX = ".partial-"
@@ -286,8 +288,8 @@ def is_report(folder: Path) -> bool:
     """
     return (
         not folder.name.startswith(".")
-        and (folder / "manifest.json").is_file()
-        and (folder / "findings.csv").is_file()
+        and (folder / MANIFEST).is_file()
+        and (folder / FINDINGS_CSV).is_file()
     )
 
 
@@ -332,10 +334,13 @@ def publish(staging: Path, target: Path) -> None:
 
 
 def _remove(path: Path) -> None:
-    for _ in range(3):  # the notebook's kernel may still be closing a chart file
+    # the notebook's kernel, or a writer's thread the stop interrupted the wait for, may still
+    # be closing a file in it: try again after a moment, a few times
+    for attempt in range(6):
         shutil.rmtree(path, ignore_errors=True)
         if not path.exists():
             return
+        time.sleep(0.05 * 2**attempt)
 
 
 @contextlib.contextmanager

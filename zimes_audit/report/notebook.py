@@ -16,6 +16,7 @@ from pathlib import Path
 
 import zimes_audit
 from zimes_audit.errors import NotebookFailed
+from zimes_audit.report.layout import NOTEBOOK, NOTEBOOK_HTML
 
 AUDIT_NOTEBOOK = "periodic_audit.ipynb"
 REVIEW_NOTEBOOK = "auditor_review.ipynb"
@@ -109,12 +110,12 @@ def execute_audit_notebook(folder: Path, *, name: str | None = None) -> tuple[Pa
     """
     folder = Path(folder).resolve()
     name = name or folder.name
-    target = folder / "audit.ipynb"
+    target = folder / NOTEBOOK
     parameters = {"report_dir": folder.name, "report_folder": name}
     _execute(notebook_path(AUDIT_NOTEBOOK), target, parameters, folder.parent)
-    _record_final_path(target, f"{name}/audit.ipynb", {"report_dir": name, "report_folder": name})
+    _record_final_path(target, f"{name}/{NOTEBOOK}", {"report_dir": name, "report_folder": name})
     title = f"Personal-data audit {name} — SIA ZĪMES"
-    return target, render_html(target, folder / "audit.html", title)
+    return target, render_html(target, folder / NOTEBOOK_HTML, title)
 
 
 def review_path(report_dir: str | Path) -> Path:

@@ -291,10 +291,14 @@ def test_an_existing_report_folder_is_never_touched(report):
 
 def test_a_failing_run_leaves_nothing_and_names_the_file(tmp_path):
     inputs = write_inputs(tmp_path / "inputs")
-    (inputs / "zz-second.xlsx").write_bytes(b"PK\x03\x04 this is not really a workbook")
+    # named explicitly, a damaged workbook refuses the run (inside a folder it would be skipped
+    # and named: tests/test_hostile_files.py)
+    damaged = tmp_path / "zz-second.xlsx"
+    damaged.write_bytes(b"PK\x03\x04 this is not really a workbook")
     done = zimes(
         "run",
         str(inputs),
+        str(damaged),
         "--as-of",
         AS_OF.isoformat(),
         "--out",
@@ -306,7 +310,7 @@ def test_a_failing_run_leaves_nothing_and_names_the_file(tmp_path):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "zz-second.xlsx" in lines[0] and "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["inputs"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inputs", "zz-second.xlsx"]
 
 
 def test_a_bad_cell_is_a_finding_on_its_row_not_a_refused_audit(tmp_path):

@@ -32,6 +32,7 @@ class Rule:
     en: str
     lv: str
     scope: str = "record"  # "column": one finding per file × column, no record id
+    needs: str = ""  # "request": found only once a data subject's request is in the history
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ def load_rules() -> RuleCatalogue:
             r["en"],
             r["lv"],
             r.get("scope", "record"),
+            r.get("needs", ""),
         )
         for rid, r in raw["rules"].items()
     }
@@ -84,6 +86,16 @@ def load_rules() -> RuleCatalogue:
     return RuleCatalogue(
         rules, actions, dict(raw["tensions"]), dict(raw["terms"]), dict(raw["sections"]), gaps
     )
+
+
+def request_rules() -> frozenset[str]:
+    """Ids of the rules that only a data subject's request recorded in the audit history can
+    raise (``needs = "request"``): the inputs alone, the synthetic sample's included, never do.
+
+    >>> sorted(request_rules())
+    ['SUBJECT-REQUEST-OVERDUE']
+    """
+    return frozenset(r.id for r in load_rules().rules.values() if r.needs == "request")
 
 
 def rule_order(rule_ids) -> list[str]:

@@ -39,7 +39,7 @@ from pathlib import Path
 from benchmarks.workloads import AS_OF
 
 SIZES = ((1_000_000, 200_000),)
-WORKLOADS = ("kind", "unkind")
+WORKLOADS = ("kind", "unkind", "guest")
 #: Our stages and the floor's that do the same work, side by side.
 STAGE_GROUPS = {
     "load": (("load",), ("load",)),
@@ -54,11 +54,15 @@ def _peak_rss_mb() -> float:
 
 
 def _workload(out: Path, name: str, orders: int, customers: int) -> Path:
-    from benchmarks.workloads import write_kind, write_unkind
+    from benchmarks.workloads import write_guest, write_kind, write_unkind
 
     kind = write_kind(out / f"kind-{orders}-{customers}", orders, customers)
     if name == "kind":
         return kind
+    if name == "guest":  # the small register: the sample's of a tenth of the customers
+        small = max(orders // 50, 20), max(customers // 10, 5)
+        small_kind = write_kind(out / "kind-{}-{}".format(*small), *small)
+        return write_guest(kind, small_kind, out / f"guest-{orders}-{customers}")
     return write_unkind(kind, out / f"unkind-{orders}-{customers}")
 
 

@@ -43,16 +43,22 @@ import polars as pl
 
 from benchmarks import floor_detect
 from benchmarks.workloads import AS_OF
-from zimes_audit.checks.findings import FINDINGS_COLUMNS
-from zimes_audit.loading.values import FALSE_WORDS, TRUE_WORDS
-from zimes_audit.report.safe_text import DANGEROUS_STARTS, QUOTE
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "zimes_audit" / "procedure" / "data"
 SUITES = ROOT / "expectations"
 KINDS = ("orders", "register")
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y-%m-%d %H:%M", "%d.%m.%Y", "%d.%m.%Y %H:%M")
-FORMULA_STARTS = (*DANGEROUS_STARTS, QUOTE)
+# Contracts, not logic (docs/contracts.md); written here so that the floor imports nothing of the
+# pipeline, and tests/test_floor.py checks them equal to the pipeline's.
+#: findings.csv's columns, in order
+FINDINGS_COLUMNS = ["source_file", "source_row", "record_id", "rule_id", "procedure_section"]
+FINDINGS_COLUMNS += ["severity", "action", "field", "detail"]
+#: the words a yes/no cell may hold
+TRUE_WORDS = ("jā", "ja", "j", "yes", "y", "true", "patiess", "ir", "1", "+", "x", "✓", "✔", "v")
+FALSE_WORDS = ("nē", "ne", "n", "no", "false", "aplams", "nav", "0", "-", "–", "—")
+#: what makes a spreadsheet read text as a formula (and the apostrophe that neutralises it)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
 class OutOfScope(Exception):

@@ -10,7 +10,8 @@ import sys
 def test_bench_runs_every_case_and_the_paths_agree(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.bench", "--out", str(tmp_path), "--sizes", "300:120"]
-        + ["--cases", "ours,floor,naive", "--xlsx-size", "300:120"]
+        + ["--workloads", "kind,guest"]
+        + ["--cases", "ours,floor,bare,naive", "--xlsx-size", "300:120"]
         + ["--notebook-size", "300:120", "--notebook-runs", "1"],
         capture_output=True,
         text=True,
@@ -20,7 +21,8 @@ def test_bench_runs_every_case_and_the_paths_agree(tmp_path):
     assert "ours/floor" in done.stdout and "naive/ours = " in done.stdout
     report = json.loads((tmp_path / "bench.json").read_text("utf-8"))
     assert report["as_of"] == "2026-11-01"
-    assert [run["workload"] for run in report["runs"]] == ["kind", "unkind"]
+    assert [run["workload"] for run in report["runs"]] == ["kind", "guest"]
+    assert "audit/floor" in done.stdout and "floor/bare" in done.stdout
     for run in report["runs"]:
         findings = {case: run[case]["findings"] for case in ("ours", "floor", "naive")}
         assert len(set(findings.values())) == 1 and findings["ours"] > 0, findings
@@ -35,6 +37,11 @@ def test_bench_runs_every_case_and_the_paths_agree(tmp_path):
         assert set(ratios["stages"]) == {"load", "facts", "checks", "write"}
         assert ratios["total"] > 0 and ratios["process"] > 0 and run["same_findings"]
         assert run["ours"]["peak_rss_mb"] > 0 and run["floor"]["peak_rss_mb"] > 0
+        # the bare read: every cell of the workload's files, no findings of its own
+        assert run["bare"]["cells"] > 300 * 38 and "findings" not in run["bare"]
+        summary = run["summary"]
+        assert summary["same_findings"] and summary["floor_over_bare"] > 0
+        assert summary["ours_over_floor"] > 0 and summary["peak_rss_mb"]["bare"] > 0
     assert report["xlsx"]["rows"] == 300
     notebook = report["notebook"]
     assert len(notebook["runs"]["default"]) == len(notebook["runs"]["no_notebook"]) == 1

@@ -579,12 +579,24 @@ def rules(procedure: Procedure, frames: dict, columns: list[dict], as_of: date) 
 
 
 def merge(raw: pl.DataFrame) -> pl.DataFrame:
-    """One row per record × rule; fields and details of its expectations joined, in suite order."""
-    key = ["source_file", "source_row", "record_id", "rule_id"]
-    return (
-        raw.sort("_seq", maintain_order=True)
-        .group_by(key, maintain_order=True)
+    """One row per record × rule; fields and details of its expectations joined, in suite order.
+
+    A record × rule is one integer (file, row, rule: a file's row is one record), in the output's
+    order; only the keys that more than one expectation found are grouped."""
+    files = sorted(raw["source_file"].unique().to_list())
+    rule_ids = sorted(raw["rule_id"].unique().to_list())
+    file = pl.col("source_file").replace_strict(files, range(len(files)), return_dtype=pl.Int64)
+    rule = pl.col("rule_id").replace_strict(rule_ids, range(len(rule_ids)), return_dtype=pl.Int64)
+    code = file * (1 << 40) + pl.col("source_row").cast(pl.Int64) * 256 + rule
+    raw = raw.with_columns(_key=code)
+    shared = raw["_key"].is_duplicated()
+    single = raw.filter(~shared).with_columns(pl.col("field", "detail").fill_null(""))
+    merged = (
+        raw.filter(shared)
+        .sort("_seq", maintain_order=True)
+        .group_by("_key", maintain_order=True)
         .agg(
+            pl.col("source_file", "source_row", "record_id", "rule_id").first(),
             pl.col("procedure_section", "severity", "action").first(),
             pl.col("field").filter(pl.col("field") != "").unique(maintain_order=True).str.join(";"),
             pl.col("detail")
@@ -592,9 +604,10 @@ def merge(raw: pl.DataFrame) -> pl.DataFrame:
             .unique(maintain_order=True)
             .str.join("; "),
         )
-        .sort("source_file", "source_row", "rule_id", maintain_order=True)
-        .select(FINDINGS_COLUMNS)
     )
+    columns = ["_key", *FINDINGS_COLUMNS]
+    both = pl.concat([single.select(columns), merged.select(columns)], how="vertical_relaxed")
+    return both.sort("_key").select(FINDINGS_COLUMNS)
 
 
 def write(findings: pl.DataFrame, path: Path) -> None:

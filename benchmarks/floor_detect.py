@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 import tomllib
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import phonenumbers
@@ -150,6 +150,7 @@ _IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}")
 _IBAN_GAPS = " \u00a0\u202f-"
 
 
+@lru_cache(maxsize=1 << 17)  # both scans strip the same cells
 def without_ibans(text: str) -> str:
     """``text`` with every valid IBAN (stdnum: the country's length, ISO 7064) cut out; an IBAN
     may be written in groups with single spaces or hyphens, in either case."""
@@ -176,9 +177,14 @@ def _iban_end(text: str, start: int) -> int | None:
             break
         pos += 1
     for n in range(len(chars), 14, -1):  # only the country's own length can be valid
-        if iban.is_valid("".join(chars[:n]).upper()):
+        if _valid_iban("".join(chars[:n]).upper()):
             return ends[n - 1]
     return None
+
+
+@lru_cache(maxsize=1 << 16)
+def _valid_iban(number: str) -> bool:
+    return iban.is_valid(number)
 
 
 # ----------------------------------------------------------------------------- personal codes

@@ -48,15 +48,17 @@ audit: $(RUNTIME)
 	@echo "zimes-audit: auditing data_samples/ as of $(AS_OF); executing the notebook takes a minute."
 	$(BIN)/zimes-audit run data_samples --as-of $(AS_OF)
 
-## test: lint, suite drift check and every test (notebooks executed by a real kernel)
+## test: lint, suite drift check and every test (notebooks executed by a real kernel), on two
+## workers (pytest-xdist; a test file stays on one worker, so its module fixtures run once)
+PYTEST_WORKERS ?= 2
 test: $(DEV) lint
 	$(BIN)/python -m zimes_audit.checks.suites
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 ## thorough: every test with the generated (hypothesis) tests at the counts the issues ask for
 ## (hundreds of layouts and month sequences; tens of minutes)
 thorough: $(DEV)
-	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest
+	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 ## test-install: the README's install route without make, on a fresh clone and venv (minutes)
 test-install: $(DEV)
@@ -66,11 +68,13 @@ lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## bench: detector accuracy and speed (published vectors, look-alike corpus), then the audit
+## bench: heading classification on the held-out list (right / unknown / WRONG, a second), then
+## detector accuracy and speed (published vectors, look-alike corpus), then the audit
 ## against an independent floor at 1M orders + 200k register rows, kind and unkind workloads
 ## (prints figures, writes bench-out/detectors.json and bench-out/bench.json; docs/performance.md).
 ## BENCH_ARGS="--sizes 200000:40000" for a smaller run.
 bench: $(BENCH)
+	$(BIN)/python -m benchmarks.headings --out bench-out
 	$(BIN)/python -m benchmarks.detectors --out bench-out
 	$(BIN)/python -m benchmarks.bench --out bench-out $(BENCH_ARGS)
 

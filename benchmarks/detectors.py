@@ -8,7 +8,8 @@
 - **false hits** per look-alike kind on a corpus of ≥ 20,000 cells a shop really has (EAN-13
   barcodes incl. Latvian 475… and German 400–440…, GTIN-14, SSCC-18, DPD parcel numbers, IBANs
   spaced or lower-case, millisecond timestamps, IMEIs, phone numbers next to a code word, date-based
-  contract numbers, company registration numbers, order references);
+  contract numbers, company registration numbers, order references, code-shaped document
+  numbers glued to a prefix such as ``M-`` or ``Nr.``);
 - **speed** per 100k cells of a notes column;
 - **contacts at scale**: how many distinct e-mails and phones the exact vectorised pre-checks of
   :mod:`zimes_audit.checks.detect.contacts` leave to email-validator / phonenumbers, the time with
@@ -47,7 +48,7 @@ from zimes_audit.checks.detect.contacts import invalid_email, invalid_phone
 from zimes_audit.checks.detect.personal_codes import contains_personal_code
 
 VECTORS = Path(__file__).parent / "data" / "published_vectors.json"
-PER_KIND = 1600  # 14 kinds x 1600 = 22,400 cells
+PER_KIND = 1600  # 15 kinds x 1600 = 24,000 cells
 SEED = 2026
 NBSP, NB_HYPHEN, EN_DASH = "\u00a0", "\u2011", "\u2013"
 
@@ -203,6 +204,35 @@ def _order_ref(rng: random.Random) -> str:
     )
 
 
+def _valid_old_code(rng: random.Random) -> str:
+    """Eleven digits that ARE a valid old-format personal code (a real date, century digit,
+    check digit): what a document number may happen to look like."""
+    while True:
+        born = datetime(1950, 1, 1) + timedelta(days=rng.randint(0, 20000))
+        body = born.strftime("%d%m%y") + ("1" if born.year < 2000 else "2") + _digits(rng, 3)
+        if pvn.calc_check_digit_pers(body) in "0123456789":
+            return body + pvn.calc_check_digit_pers(body)
+
+
+def _document_prefixed(rng: random.Random) -> str:
+    """A code-shaped number glued to letters or right after a document prefix: an order or
+    document number (``M-120485-10308``), never a personal code — though its digits would be."""
+    digits = _valid_old_code(rng)
+    number = digits[:6] + rng.choice(["-", "-", ""]) + digits[6:]
+    return rng.choice(
+        [
+            "Klients jautāja, kā pasūtījumā M-{}",
+            "skat. ZIM-{}",
+            "Nr.{}",
+            "Nr. {}, apmaksāts",
+            "atgriezts, sk. A{}",
+            "dokuments {}B",
+            "M-{}-2",
+            "Preces nomainītas (ZIM-{})",
+        ]
+    ).format(number)
+
+
 def _postal(rng: random.Random) -> str:
     return f"{rng.choice(['Brīvības iela', 'Tērbatas iela', 'Dzirnavu iela'])} {rng.randint(1, 150)}-{rng.randint(1, 60)}, Rīga, LV-{rng.randint(1001, 1099)}"
 
@@ -228,6 +258,7 @@ LOOKALIKES: dict[str, Callable[[random.Random], str]] = {
     "date-based document number": _document,
     "company registration number": _company,
     "order/invoice reference": _order_ref,
+    "code-shaped document number (M-…, Nr. …)": _document_prefixed,
     "address": _postal,
     "gift-card EAN-13 next to a card word": _card_word_ean,
 }

@@ -190,3 +190,12 @@ def test_consent_table_counts_the_buyers_with_consent_by_hand():
         table.index, table["records"], table["with_consent"], strict=True
     )} == {"2026-01": (3, 2), "2026-02": (2, 0)}  # fmt: skip
     assert table["share"].tolist() == [round(2 / 3, 4), 0.0]
+
+
+def test_every_action_of_the_procedure_has_its_own_colour():
+    """A new action without a colour would be drawn in matplotlib's next default colour, which
+    another action may already wear."""
+    from zimes_audit.procedure.rules import load_rules
+
+    assert set(charts.ACTION_COLOURS) == set(load_rules().actions)
+    assert len(set(charts.ACTION_COLOURS.values())) == len(charts.ACTION_COLOURS)

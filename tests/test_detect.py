@@ -117,3 +117,27 @@ def test_detectors_survive_junk(detector, expected):
     mask = detector(pd.Series(JUNK, dtype="object"))
     assert mask.dtype == bool
     assert mask.tolist() == expected  # every position, not only some
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Klients jautāja, kā pasūtījumā M-120485-10308",
+        "skat. ZIM-120485-10308",
+        "Nr.120485-10308",
+        "Nr. 12048510308, apmaksāts",
+        "atgriezts, sk. A120485-10308",
+        "M-120485-10308-2",
+        "dok. 120485-10308B",
+    ],
+)
+def test_a_code_shaped_document_number_is_not_a_personal_code(text):
+    assert code_format(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["p.k.120485-10308", "personas koda nr. 120485-10308", "LV12048510308", "120485-10308"],
+)
+def test_a_code_after_a_context_word_or_lv_still_counts_though_glued(text):
+    assert code_format(text) == "old format"

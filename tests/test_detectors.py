@@ -270,3 +270,24 @@ def test_the_contact_prechecks_leave_the_library_little_and_agree_with_it(figure
         assert sample["distinct"] > 800 and sample["disagreements"] == 0, kind
         assert sample["library_calls"] <= 0.01 * sample["distinct"], kind
     assert figures["contacts_sample"]["email"]["invalid_cells"] > 0  # the planted broken ones
+
+
+def test_a_note_quoting_a_code_shaped_order_number_gives_no_personal_code_finding():
+    """120485-10308 is a valid old-format code; glued to ``M-`` it is an order number (issue 23):
+    only the same digits after ``p.k.`` are a personal code."""
+    from conftest import AS_OF, make_table
+
+    from zimes_audit.audit import audit
+
+    notes = [
+        "Klients jautāja, kā pasūtījumā M-120485-10308",
+        "p.k. 120485-10308",
+        "Nr.120485-10308",
+    ]
+    orders = [
+        {"order_id": f"M-{n}-26", "created_at": "2026-10-05 10:00:00", "notes": note}
+        for n, note in enumerate(notes)
+    ]
+    findings = audit(tables=[make_table("orders", orders)], as_of=AS_OF).findings
+    codes = findings[findings["rule_id"] == "PERSONAL-CODE-IN-TEXT"]
+    assert codes["record_id"].tolist() == ["M-1-26"]

@@ -11,13 +11,13 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from cli_runner import invoke
 from conftest import AS_OF
 from test_run import PERSONAL_VALUES, write_inputs
 
@@ -338,12 +338,7 @@ def test_data_docs_render_offline_in_headless_chromium(first, tmp_path):
 # ----------------------------------------------------------------------------- review
 def test_zimes_audit_review_writes_the_review_beside_the_report(first):
     folder, _ = first
-    done = subprocess.run(
-        [sys.executable, "-m", "zimes_audit", "review", str(folder)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = invoke("review", str(folder))
     assert done.returncode == 0, done.stderr
     html = folder.parent / f"{folder.name}-review.html"
     assert html.is_file() and html.with_suffix(".ipynb").is_file()
@@ -357,22 +352,12 @@ def test_zimes_audit_review_writes_the_review_beside_the_report(first):
     assert set(verdicts["verdict"]) == {"match"}
     assert max(len(cell) for row in verdicts.itertuples(index=False) for cell in row) < 40
     assert "Every input, suite and the policy match the manifest." in soup.get_text()
-    again = subprocess.run(
-        [sys.executable, "-m", "zimes_audit", "review", str(folder), "--out", str(html)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    again = invoke("review", str(folder), "--out", str(html))
     assert again.returncode == 2 and "exists already" in again.stderr
 
 
 def test_zimes_audit_review_refuses_a_folder_that_is_not_a_report(tmp_path):
-    done = subprocess.run(
-        [sys.executable, "-m", "zimes_audit", "review", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = invoke("review", str(tmp_path))
     assert done.returncode == 2
     assert done.stderr.strip().endswith("not a report folder (no manifest.json).")
     assert "Traceback" not in done.stderr

@@ -116,31 +116,12 @@ def test_gx_fingerprint_threshold_is_ours_in_our_validations_only(sample_audit, 
 def test_another_seed_written_by_the_command_is_reproduced_too(tmp_path):
     """The generator and the checks agree beyond the committed sample: seed 7, 150 orders."""
     import json
-    import subprocess
-    import sys
+
+    from cli_runner import invoke
 
     out = tmp_path / "seed7"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "zimes_audit",
-            "sample",
-            "--orders",
-            "150",
-            "--customers",
-            "60",
-            "--seed",
-            "7",
-            "--as-of",
-            "2026-11-01",
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = invoke("sample", "--orders", "150", "--customers", "60", "--seed", "7", "--as-of",
+                  "2026-11-01", "--out", str(out))  # fmt: skip
     assert done.returncode == 0, done.stderr
     truth = json.loads((out / "ground_truth.json").read_text("utf-8"))
     assert truth["seed"] == 7 and truth["orders"] == 150

@@ -1,5 +1,7 @@
-"""Hostile inputs through a real ``zimes-audit`` process: one clean line, exit 2, nothing left
-behind, bounded time and memory; and a ``findings.csv`` no spreadsheet evaluates."""
+"""Hostile inputs through ``zimes-audit``: one clean line, exit 2, nothing left behind, bounded
+time and memory (a real process under a memory limit: ``zimes``); and a ``findings.csv`` no
+spreadsheet evaluates.  Where the bound is not the subject the command runs in this process
+(``cli_runner.invoke``)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from cli_runner import invoke
 from conftest import AS_OF
 from loading_helpers import ORDER_HEADINGS, ORDER_ROWS, write_csv
 
@@ -28,7 +31,7 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
-def zimes(*args: str, cwd: Path, limit: bool = True) -> subprocess.CompletedProcess:
+def zimes(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "zimes_audit", *args],
         cwd=cwd,
@@ -36,11 +39,11 @@ def zimes(*args: str, cwd: Path, limit: bool = True) -> subprocess.CompletedProc
         text=True,
         timeout=TIMEOUT,
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-        preexec_fn=_limit_memory if limit else None,
+        preexec_fn=_limit_memory,
     )
 
 
-def _one_clean_line(done: subprocess.CompletedProcess, *names: str) -> str:
+def _one_clean_line(done, *names: str) -> str:
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr and "panicked" not in done.stderr
     lines = done.stderr.strip().splitlines()
@@ -97,7 +100,7 @@ def test_out_under_a_file_or_dev_null_says_what_is_wrong(tmp_path, where):
     (tmp_path / "notes.txt").write_text("x")
     out = str(tmp_path / "notes.txt" / "report") if where == "file" else "/dev/null/report"
     before = {p.name for p in tmp_path.iterdir()}
-    done = zimes("run", "orders.csv", "--out", out, "--no-notebook", cwd=tmp_path)
+    done = invoke("run", "orders.csv", "--out", out, "--no-notebook", cwd=tmp_path)
     line = _one_clean_line(done, out)
     assert (
         "notes.txt is a file, not a folder" if where == "file" else "/dev/null is a device"
@@ -107,13 +110,13 @@ def test_out_under_a_file_or_dev_null_says_what_is_wrong(tmp_path, where):
 
 def test_a_fifo_is_named_as_a_fifo(tmp_path):
     os.mkfifo(tmp_path / "orders.csv")
-    done = zimes("inventory", "orders.csv", cwd=tmp_path)
+    done = invoke("inventory", "orders.csv", cwd=tmp_path)
     assert "named pipe (FIFO)" in _one_clean_line(done, "orders.csv")
 
 
 def test_a_file_name_with_a_line_break_stays_on_one_line(tmp_path):
     (tmp_path / "orders\nmarts.csv").write_text("kaut kas\n", "utf-8")
-    done = zimes("inventory", "orders\nmarts.csv", cwd=tmp_path)
+    done = invoke("inventory", "orders\nmarts.csv", cwd=tmp_path)
     assert "orders\\nmarts.csv" in _one_clean_line(done)
 
 
@@ -123,7 +126,7 @@ def test_an_unreadable_folder_names_it_and_the_cause(tmp_path):
     folder.mkdir()
     folder.chmod(0)
     try:
-        done = zimes("inventory", "eksporti", cwd=tmp_path)
+        done = invoke("inventory", "eksporti", cwd=tmp_path)
     finally:
         folder.chmod(0o755)
     assert "permission denied" in _one_clean_line(done, "eksporti").lower()
@@ -164,9 +167,9 @@ def test_findings_csv_of_an_export_full_of_formulas_holds_none_a_spreadsheet_eva
         for order_id in FORMULA_LIKE
     ]
     write_csv(inputs / "=orders.csv", [headings, *rows])
-    done = zimes(
+    done = invoke(
         "run", str(inputs), "--as-of", AS_OF.isoformat(), "--out", "out", "--no-notebook",
-        cwd=tmp_path, limit=False,
+        cwd=tmp_path,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     with (tmp_path / "out" / "findings.csv").open(encoding="utf-8", newline="") as handle:
@@ -179,9 +182,9 @@ def test_findings_csv_of_an_export_full_of_formulas_holds_none_a_spreadsheet_eva
         for cell in row:
             assert not cell.startswith(DANGEROUS_STARTS), cell
     # and the next run reads it back as the values they were (history keys on them)
-    again = zimes(
+    again = invoke(
         "run", str(inputs), "--as-of", (AS_OF + timedelta(days=1)).isoformat(), "--out",
-        "out2", "--no-notebook", cwd=tmp_path, limit=False,
+        "out2", "--no-notebook", cwd=tmp_path,
     )  # fmt: skip
     assert again.returncode == 0, again.stderr
     assert ", 0 new," in again.stdout

@@ -61,7 +61,8 @@ def test_render_contains_no_cell_value(tables):
 
 def test_inventory_frame_counts(tables):
     frame = inventory_frame(tables)
-    assert list(frame.columns) == ["file", "heading", "field", "category", "filled", "fill_rate"]
+    assert list(frame.columns) == ["file", "heading", "field", "category", "filled", "fill_rate",
+                                   "matched_by", "suggestion", "evidence"]  # fmt: skip
     assert len(frame) == len(ORDER_HEADINGS) + 2 + 3
     notes = frame[frame.heading == "Piezīmes"].iloc[0]
     assert (notes.field, notes.category, notes.filled, notes.fill_rate) == ("notes", "6.5", 1, 50.0)

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
-from conftest import SAMPLES
 from test_run import zimes
 
 MONTHS = ("2026-11-01", "05.12.2026", "2027-01-05")
@@ -207,8 +206,10 @@ def test_the_sample_and_an_earlier_as_of_are_never_the_baseline(months, tmp_path
     base, runs = months
     history = tmp_path / "h.sqlite"
     shutil.copy(base / "reports" / "zimes-history.sqlite", history)
-    sample = tmp_path / "data_samples"
-    shutil.copytree(SAMPLES, sample)  # `make audit`: the synthetic sample, a later as-of
+    sample = tmp_path / "data_samples"  # `make audit`: a synthetic sample, a later as-of
+    made = zimes("sample", "--orders", "40", "--customers", "15", "--out", str(sample),
+                 cwd=tmp_path)  # fmt: skip
+    assert made.returncode == 0, made.stderr
     done = zimes("run", str(sample), "--as-of", "2027-01-20", "--no-notebook",
                  "--history", str(history), "--out", str(tmp_path / "s"), cwd=tmp_path)  # fmt: skip
     assert done.returncode == 0, done.stderr

@@ -71,11 +71,10 @@ def test_both_notebooks_are_committed():
 # --------------------------------------------------------------------------- executed notebooks
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    from zimes_audit.report.run import run_report
+    from zimes_audit.report.run import RunRequest, run_report
 
-    folder, result = run_report(
-        [str(SAMPLES)], AS_OF, out=tmp_path_factory.mktemp("nb") / "r", notebook=True
-    )
+    out = tmp_path_factory.mktemp("nb") / "r"
+    folder, result = run_report(RunRequest([str(SAMPLES)], AS_OF, out=out))
     return folder, result
 
 

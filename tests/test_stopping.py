@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_runner import invoke
 from conftest import AS_OF, SAMPLES
 from test_run import write_inputs
 
@@ -101,11 +102,12 @@ def test_a_signal_mid_write_leaves_nothing_and_the_same_out_runs_again(tmp_path,
     assert sorted(p.name for p in out.parent.iterdir()) == [], "something was left behind"
     if phase == "notebook":
         wait_for(lambda: not any(Path(f"/proc/{k}").exists() for k in kernels), "the kernel")
-    again = start_run(SAMPLES, out, "--no-notebook")
-    stdout, stderr = again.communicate(timeout=300)
-    assert again.returncode == 0, stderr
-    assert is_report(out) and f"Report: {out}/" in stdout
-    assert said(stderr) == []  # nothing to sweep: the stopped run cleaned up itself
+    # the same --out runs again (in this process: what is tested here is what was left)
+    again = invoke("run", str(SAMPLES), "--as-of", AS_OF.isoformat(), "--out", str(out),
+                   "--no-notebook", cwd=tmp_path)  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert is_report(out) and f"Report: {out}/" in again.stdout
+    assert said(again.stderr) == []  # nothing to sweep: the stopped run cleaned up itself
 
 
 def test_a_run_killed_outright_is_recognised_and_not_in_the_way(tmp_path):
@@ -125,10 +127,10 @@ def test_a_run_killed_outright_is_recognised_and_not_in_the_way(tmp_path):
     # not a report for anything that looks for earlier reports
     assert latest_report(reports, before="9999") is None
     assert latest_report(reports) is None
-    again = start_run(SAMPLES, reports / "2026-11-01", "--no-notebook")
-    stdout, stderr = again.communicate(timeout=300)
-    assert again.returncode == 0, stderr
-    (note,) = said(stderr)
+    again = invoke("run", str(SAMPLES), "--as-of", AS_OF.isoformat(), "--out",
+                   str(reports / "2026-11-01"), "--no-notebook", cwd=tmp_path)  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    (note,) = said(again.stderr)
     assert note.startswith(f"zimes-audit: note: {reports / '2026-11-01'}: removed an unfinished")
     assert f"process {run.pid} " in note and "it was not a report" in note
     assert sorted(p.name for p in reports.iterdir()) == ["2026-11-01", "zimes-history.sqlite"]

@@ -27,6 +27,7 @@ from zimes_audit.checks.runner import SuiteInfo, SuiteRunner
 from zimes_audit.facts.derived import EXTRA_TEXT, order_facts, register_facts
 from zimes_audit.hooks import Hooks
 from zimes_audit.loading.tables import (
+    COLUMN_DETAIL,
     LOCAL_PREFIX,
     UNREADABLE_PREFIX,
     LoadedTable,
@@ -89,7 +90,8 @@ def _combine(tables: Sequence[LoadedTable], kind: str) -> pd.DataFrame:
 
 def columns_frame(tables: Sequence[LoadedTable]) -> pd.DataFrame:
     """One row per column of every input: file, header row, heading, column letter, field,
-    §6 category, filled cells and whether it holds any value (``holds_values``).
+    §6 category, filled cells, the detail of its FIELD-UNCLASSIFIED finding (``column_detail``:
+    what its values suggest) and whether it holds any value (``holds_values``).
 
     >>> from pathlib import Path
     >>> from zimes_audit.loading import load_file
@@ -110,12 +112,13 @@ def columns_frame(tables: Sequence[LoadedTable]) -> pd.DataFrame:
             info.category,
             info.filled,
             t.kind,
+            info.detail,
         )
         for t in tables
         for info in t.columns
     ]
     names = ["source_file", "source_row", "heading", "letter", "field", "category", "filled",
-             "file_kind"]  # fmt: skip
+             "file_kind", COLUMN_DETAIL]  # fmt: skip
     frame = pd.DataFrame.from_records(records, columns=names)
     frame["source_row"] = frame["source_row"].astype("int64")
     frame["holds_values"] = frame["filled"] > 0
@@ -124,7 +127,8 @@ def columns_frame(tables: Sequence[LoadedTable]) -> pd.DataFrame:
 
 def _extra_scan(tables: Sequence[LoadedTable], kind: str) -> tuple[list[str], dict[str, str]]:
     """Columns of ``kind`` scanned through the extra-text fact (unknown headings, the field map's
-    text fields, unreadable cells), and the field map's not-permitted columns → field names."""
+    text fields, unreadable cells), and the not-permitted columns outside the catalogue's (the
+    field map's, and those whose values are personal codes or card numbers) → field names."""
     scan: dict[str, None] = {}
     unpermitted: dict[str, str] = {}
     for table in (t for t in tables if t.kind == kind):
@@ -132,7 +136,8 @@ def _extra_scan(tables: Sequence[LoadedTable], kind: str) -> tuple[list[str], di
             local = info.column.startswith(LOCAL_PREFIX)
             if info.scan and (info.category == UNCLASSIFIED or local):
                 scan.setdefault(info.column)
-            if local and info.category == NOT_PERMITTED:
+            if info.category == NOT_PERMITTED and info.column != info.field:
+                # the field map's, or a column of personal codes under another heading
                 unpermitted[info.column] = info.field or info.column
         for column in table.frame.columns:
             if column.startswith(UNREADABLE_PREFIX):

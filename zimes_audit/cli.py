@@ -158,6 +158,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"zimes-audit {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
+    run = _add_run(commands)
+    inventory = _add_inventory(commands)
+    _add_review(commands)
+    _add_sample(commands)
+    for command in (run, inventory):  # an installed tool has no demo folder to fall back on
+        command.set_defaults(needs_input=command)
+    return parser
+
+
+def _add_run(commands) -> argparse.ArgumentParser:
     run = commands.add_parser(
         "run",
         help="audit the inputs and write a report folder",
@@ -230,7 +240,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="skip executing the audit notebook (other outputs are still written)",
     )
     run.set_defaults(handler=_run)
+    return run
 
+
+def _add_inventory(commands) -> argparse.ArgumentParser:
     inventory = commands.add_parser(
         "inventory",
         help="show what each input holds (no personal values)",
@@ -249,7 +262,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="the administrator's field map (default: zimes-fields.toml beside the inputs)",
     )
     inventory.set_defaults(handler=_inventory)
+    return inventory
 
+
+def _add_review(commands) -> argparse.ArgumentParser:
     review = commands.add_parser(
         "review",
         help="the auditor's notebook on a report folder (HTML beside it)",
@@ -269,7 +285,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="where to write the executed notebook (.ipynb; the .html goes beside it)",
     )
     review.set_defaults(handler=_review)
+    return review
 
+
+def _add_sample(commands) -> argparse.ArgumentParser:
     sample = commands.add_parser(
         "sample",
         help="write synthetic inputs with planted violations and a ground truth",
@@ -300,9 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder to write into (existing files are not overwritten)",
     )
     sample.set_defaults(handler=_sample)
-    for command in (run, inventory):  # an installed tool has no demo folder to fall back on
-        command.set_defaults(needs_input=command)
-    return parser
+    return sample
 
 
 def _print_skipped(skipped) -> None:

@@ -21,7 +21,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# control characters, and the bytes of a file name that is not UTF-8 (Python keeps them as
+# surrogates \udc80-\udcff): shown as \xNN
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\udc80-\udcff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -31,7 +33,18 @@ def one_line(text: object) -> str:
     >>> print(one_line("Vārds\\nuzvārds\\t(x)\\x07"))
     Vārds\\nuzvārds\\t(x)\\x07
     """
-    return _CONTROL.sub(lambda m: _NAMED.get(m.group(), f"\\x{ord(m.group()):02x}"), str(text))
+    return _CONTROL.sub(_escaped, str(text))
+
+
+def _escaped(match: re.Match) -> str:
+    """One character as an escape: ``\\n``, or ``\\xNN`` (a surrogate: the byte it stands for).
+
+    >>> one_line(b"klienti-\\xe4.csv".decode("utf-8", "surrogateescape"))
+    'klienti-\\\\xe4.csv'
+    """
+    char = match.group()
+    code = ord(char)
+    return _NAMED.get(char, f"\\x{code - 0xDC00 if code >= 0xDC80 else code:02x}")
 
 
 class AuditError(Exception):
@@ -117,6 +130,11 @@ class TooManyColumns(InputError):
     hint = "Check the delimiter and quotes in that row, or export the file again."
 
 
+class TooWide(InputError):
+    message = "{found} columns hold a heading or a value; no export has more than {limit}."
+    hint = "Delete the columns that are not part of the export (or check the delimiter) and save again."
+
+
 class TooLargeSheet(InputError):
     message = "sheet '{sheet}' spans {rows} rows by {columns} columns, more than this tool reads ({limit} cells)."
     hint = "Delete the stray cells far below or right of the data (Ctrl+End shows them) and save again."
@@ -130,6 +148,21 @@ class UnreadableColumn(InputError):
 class TruncatedFile(InputError):
     message = "the file ends in the middle of a row (it has {found} fields where the header has {expected})."
     hint = "The file was cut off: export or copy it again."
+
+
+class CutFile(InputError):
+    message = "the file ends inside {what}: it was cut off."
+    hint = "Export or copy it again."
+
+
+class LockFile(InputError):
+    message = "this is Excel's lock file (it exists while the workbook is open), not the workbook."
+    hint = "Close the workbook in Excel and audit the file without ~$ in its name."
+
+
+class NotAWorkbook(InputError):
+    message = "not a workbook but {what} saved with a workbook's name."
+    hint = "Open it in Excel or LibreOffice and save it as .xlsx (or export it as CSV UTF-8)."
 
 
 class AmbiguousKind(InputError):
@@ -150,6 +183,16 @@ class CorruptWorkbook(InputError):
 class ProtectedWorkbook(InputError):
     message = "the workbook is password-protected."
     hint = "Save an unprotected copy and audit that."
+
+
+class EncryptedWorkbook(InputError):
+    message = "the workbook's zip archive is encrypted."
+    hint = "Save an unencrypted copy (without a zip password) and audit that."
+
+
+class UnsupportedCompression(InputError):
+    message = "the workbook is compressed in a way this tool cannot read (e.g. Deflate64, as Windows zips large files)."
+    hint = "Open it in Excel or LibreOffice and re-save the file as .xlsx."
 
 
 class UnknownHeading(InputError):

@@ -25,7 +25,12 @@ from pathlib import Path
 
 from zimes_audit.errors import SuiteError
 from zimes_audit.facts.derived import EXTRA_TEXT
-from zimes_audit.loading.tables import UNREADABLE_DETAIL, UNREADABLE_FIELDS
+from zimes_audit.loading.tables import (
+    COLUMN_DETAIL,
+    UNCLASSIFIED_DETAIL,
+    UNREADABLE_DETAIL,
+    UNREADABLE_FIELDS,
+)
 from zimes_audit.procedure.catalogue import COLUMNS_KIND, load_catalogue
 from zimes_audit.procedure.rules import load_rules
 
@@ -81,6 +86,12 @@ def _exp(
 
 def _common() -> list[dict]:
     """Expectations that apply to every record, order or register row."""
+    return [*_fields_and_terms(), *_data_accuracy()]
+
+
+def _fields_and_terms() -> list[dict]:
+    """Fields §6 does not permit, codes and card numbers in text, the retention term and
+    contacts kept in the accounting hold: on every record."""
     cat = load_catalogue()
     out = [
         _exp(
@@ -95,7 +106,7 @@ def _common() -> list[dict]:
         _exp(
             "expect_column_values_to_be_null",
             "FIELD-UNPERMITTED",
-            "value in a column the field map declares not permitted ({field})",
+            "value in a column not permitted by the field map or by its values ({field})",
             field_from="local_unpermitted_filled",
             column="local_unpermitted_filled",
         )
@@ -141,6 +152,14 @@ def _common() -> list[dict]:
             row_condition=_cond_null("unneeded_contact_fields", False),
         )
     )
+    return out
+
+
+def _data_accuracy() -> list[dict]:
+    """DATA-INACCURATE on every record: e-mails, phones, dates after the audit date, cells
+    that could not be read as their field's type."""
+    cat = load_catalogue()
+    out: list[dict] = []
     out += [
         _exp(
             "expect_column_values_to_be_valid_email",
@@ -185,6 +204,11 @@ def _common() -> list[dict]:
 
 def _register_only() -> list[dict]:
     """Expectations on relationships, consent and marketing: the register's columns."""
+    return [*_consent(), *_relationship()]
+
+
+def _consent() -> list[dict]:
+    """Consent (§11) and the first marketing expectation, on the register."""
     return [
         _exp(
             "expect_column_values_to_be_in_set",
@@ -224,6 +248,13 @@ def _register_only() -> list[dict]:
             value_set=[False],
             row_condition=_cond_eq("marketing_on_list", True),
         ),
+    ]
+
+
+def _relationship() -> list[dict]:
+    """Marketing after an opt-out, a stale relationship, debt transfer and the register's
+    own data checks (a shared e-mail)."""
+    return [
         _exp(
             "expect_column_values_to_be_in_set",
             "MARKETING-WITHOUT-BASIS",
@@ -278,14 +309,15 @@ def _register_only() -> list[dict]:
 def _columns() -> list[dict]:
     """Column-level expectations, over one row per input column (file × heading; see
     :func:`zimes_audit.audit.columns_frame`): a heading neither the catalogue nor the field map
-    knows, in a column that holds values, is one FIELD-UNCLASSIFIED finding (§6)."""
+    knows, in a column that holds values, is one FIELD-UNCLASSIFIED finding (§6); its detail
+    adds the field the column's values suggest, if any (:mod:`zimes_audit.loading.evidence`)."""
     return [
         _exp(
             "expect_column_values_to_not_be_in_set",
             "FIELD-UNCLASSIFIED",
-            "heading neither the field catalogue nor the field map knows "
-            "(map it in zimes-fields.toml or delete the column)",
+            UNCLASSIFIED_DETAIL,
             field_from="heading",
+            detail_from=COLUMN_DETAIL,
             column="category",
             value_set=["unclassified"],
             row_condition=_cond_eq("holds_values", True),

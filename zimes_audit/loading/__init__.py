@@ -34,6 +34,7 @@ from zimes_audit.loading.discover import (
     InputFile,
     Skipped,
     input_files,
+    readable_name,
 )
 
 if TYPE_CHECKING:
@@ -87,7 +88,12 @@ NOT_AN_EXPORT = (
     errors.EmptyFile,
     errors.BinaryFile,
     errors.UndecodableText,
+    errors.NotAWorkbook,
+    errors.LockFile,
 )
+# a file found in a folder that fails with one of these cannot be read: skipped and named too,
+# so one damaged workbook does not stop the audit of the rest
+DAMAGED = (errors.CorruptWorkbook, errors.UnsupportedCompression, errors.CutFile)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -144,7 +150,7 @@ def load_path(
     digest = hashlib.sha256(data).hexdigest()
     raws = _raws(path, data, catalogue)
     del data  # the bytes are not needed while the cells are typed
-    return _built(path, raws, name or path.name, digest, catalogue)
+    return _built(path, raws, name or readable_name(path.name), digest, catalogue)
 
 
 def load_file(path: str | Path, catalogue: Catalogue | None = None) -> LoadedTable:
@@ -166,7 +172,8 @@ def load_inputs(paths: Sequence[str | Path], field_map: FieldMap | None = None) 
     headings with the administrator's ``field_map`` (:mod:`zimes_audit.procedure.field_map`).
 
     A file found in a folder that is not an export (no header, neither kind, empty, not text)
-    is skipped and named; a file named explicitly is refused.  A file with the same bytes as one
+    or cannot be read (a damaged workbook, a cut file) is skipped and named; a file named
+    explicitly is refused.  A file with the same bytes as one
     already read is read once (the duplicate named).
     """
     from zimes_audit.procedure.catalogue import load_catalogue
@@ -187,11 +194,16 @@ def load_inputs(paths: Sequence[str | Path], field_map: FieldMap | None = None) 
             raws = _raws(item.path, data, catalogue)
             del data  # the bytes are not needed while the cells are typed
             tables += _built(item.path, raws, item.name, digest, catalogue)
-        except NOT_AN_EXPORT as error:
+        except NOT_AN_EXPORT + DAMAGED as error:
             if item.explicit:
                 raise
             why = error.reason().rstrip(".")
-            skipped.append(Skipped(item.name, f"not an orders export or register: {why}"))
+            what = (
+                "cannot be read"
+                if isinstance(error, DAMAGED)
+                else "not an orders export or register"
+            )
+            skipped.append(Skipped(item.name, f"{what}: {why}"))
     if not tables:
         raise errors.NoInputFiles(paths[0] if len(paths) == 1 else None)
     return Loaded(tables, skipped)

@@ -1,10 +1,12 @@
 """From a reader's :class:`RawTable` to a typed :class:`LoadedTable`.
 
 Cells are stripped (an empty cell is missing), fully blank rows are dropped (row numbers keep
-counting them), a column with a blank heading and no values (formatted but empty) is dropped,
-totals rows under the data (first filled cell ``Kopā``, ``Kopā:``, ``Total``, ``Summa`` …, no
-record id) are left out and named in the notes, the file's kind is recognised (both kinds weighed;
-a tie is refused) and each column is read by its catalogue field type, the same way for every
+counting them), totals rows, subtotals and footnote lines (:mod:`zimes_audit.loading.margins`)
+are left out and named in the notes, a column with a blank heading and no values in the records
+(formatted but empty) is dropped, the file's kind is recognised (both kinds weighed; a tie is
+refused), each column's values are sampled for what they hold whatever the heading
+(:mod:`zimes_audit.loading.evidence`: a column of personal codes is not permitted, an unknown one
+gets a suggestion) and each column is read by its catalogue field type, the same way for every
 cell of the column (:func:`zimes_audit.loading.values.read_column`).  A cell that cannot be read
 does not stop the load — a value its field's type cannot read, a cell the reader could not read
 (an Excel error, a formula saved without its result: a :class:`CellProblem`, never a blank), a row
@@ -44,8 +46,10 @@ import numpy as np
 import pandas as pd
 
 from zimes_audit import errors
+from zimes_audit.loading.evidence import classify_by_values
 from zimes_audit.loading.header import map_columns
 from zimes_audit.loading.kinds import decide_kind
+from zimes_audit.loading.margins import find_margins
 from zimes_audit.loading.tables import (
     UNREADABLE_DETAIL,
     UNREADABLE_FIELDS,
@@ -56,11 +60,7 @@ from zimes_audit.loading.tables import (
     RawTable,
 )
 from zimes_audit.loading.values import EXPECTED, clean_text, read_column
-from zimes_audit.procedure.catalogue import Catalogue
-
-TOTALS_WORDS = frozenset(
-    {"kopā", "kopa", "kopsumma", "pavisam", "total", "totals", "grand total", "summa", "sum"}
-)
+from zimes_audit.procedure.catalogue import Catalogue, Kind
 
 
 def _joined(masks: list[np.ndarray], labels: list[str], rows: int, sep: str) -> pd.Series:
@@ -71,38 +71,24 @@ def _joined(masks: list[np.ndarray], labels: list[str], rows: int, sep: str) -> 
     return pd.Series(out, dtype="string").replace("", pd.NA)
 
 
-def _is_totals_word(text: pd.Series) -> np.ndarray:
-    short = text.str.len().fillna(99).to_numpy() <= max(map(len, TOTALS_WORDS)) + 2
-    out = np.zeros(len(text), dtype=bool)
-    if short.any():
-        words = text[short].str.rstrip(":. ").str.casefold()
-        out[short] = np.array(words.isin(TOTALS_WORDS).fillna(False), dtype=bool)
-    return out
+def _kind(path: Path, columns: list[ColumnInfo], catalogue: Catalogue) -> tuple[Kind, str]:
+    """The kind the columns' fields make, and the note saying why (a tie or none is refused)."""
+    decision = decide_kind({info.field for info in columns if info.field}, catalogue)
+    if decision.tie:
+        raise errors.AmbiguousKind(path, why=decision.why)
+    if decision.kind is None:
+        raise errors.UnknownFileKind(path, missing=decision.why)
+    return decision.kind, f"taken as {decision.kind.label}: {decision.why}"
 
 
-def _totals_rows(
-    cells: dict[int, pd.Series], keep: np.ndarray, id_column: int | None
-) -> np.ndarray:
-    """Rows whose first filled cell is a totals word (``Kopā:``) and whose record id is empty or
-    that word: summary rows, not records.  Only rows without a real record id are looked at."""
-    candidates = keep.copy()
-    if id_column is not None:
-        ids = cells[id_column].reset_index(drop=True)
-        candidates &= ids.isna().to_numpy() | _is_totals_word(ids)
-    positions = np.flatnonzero(candidates)
-    if positions.size == 0:
-        return candidates
-    first = pd.Series(pd.NA, index=range(positions.size), dtype="str")
-    for series in cells.values():
-        first = first.fillna(series.iloc[positions].reset_index(drop=True))
-    totals = np.zeros(len(keep), dtype=bool)
-    totals[positions] = _is_totals_word(first)
-    return totals
-
-
-def _rows_text(rows: list[int]) -> str:
-    shown = ", ".join(map(str, rows[:10]))
-    return f"row {shown}" if len(rows) == 1 else f"rows {shown}" + (" …" if len(rows) > 10 else "")
+def _kept_column(raw: RawTable, i: int, text: pd.Series | None, keep: np.ndarray) -> bool:
+    """A column is kept when it has a heading or a value in a record (a formatted but empty
+    column, or one holding only a totals row's sum, is not)."""
+    if (raw.headings[i] or "").strip():
+        return True
+    if raw.unreadable.get(i) and np.isin(raw.source_rows[keep], list(raw.unreadable[i])).any():
+        return True
+    return text is not None and bool(text.notna().to_numpy()[keep].any())
 
 
 def build_table(
@@ -112,34 +98,24 @@ def build_table(
     source name (default: the file name).  ``raw.cells`` is emptied as its columns are read."""
     # the raw cells are handed over column by column (popped once cleaned): the text of the file
     # is held once, not twice
-    cells = {i: clean_text(raw.cells.pop(i)) for i in list(raw.cells.columns)}
-    filled = {i: int(s.notna().sum()) for i, s in cells.items()}
+    columns = dict(raw.cells.items())
+    raw.cells.drop(
+        columns=list(columns), inplace=True
+    )  # at once: one column at a time is quadratic
+    cells = {i: clean_text(columns.pop(i)) for i in list(columns)}
     keep = np.zeros(len(raw.cells), dtype=bool)
     for series in cells.values():
         keep |= series.notna().to_numpy()
-    for column, where in raw.unreadable.items():
-        filled[column] = filled.get(column, 0) + len(where)
+    for where in raw.unreadable.values():
         keep |= np.isin(raw.source_rows, list(where))
-    infos = [
-        (i, info)
-        for i, info in enumerate(map_columns(raw.headings, catalogue))
-        if (raw.headings[i] or "").strip() or filled.get(i, 0)
-    ]
-    fields = {info.field for _, info in infos if info.field}
-    decision = decide_kind(fields, catalogue)
-    if decision.tie:
-        raise errors.AmbiguousKind(path, why=decision.why)
-    kind = decision.kind
-    if kind is None:
-        raise errors.UnknownFileKind(path, missing=decision.why)
-    notes = [*raw.notes, f"taken as {kind.label}: {decision.why}"]
-    id_column = next((i for i, info in infos if info.field == kind.record_id), None)
-    totals = _totals_rows(cells, keep, id_column)
-    if totals.any():
-        dropped = raw.source_rows[totals].tolist()
-        what = "totals rows" if len(dropped) > 1 else "a totals row"
-        notes.append(f"{_rows_text(dropped)}: {what}, left out")
-        keep &= ~totals
+    mapped = list(enumerate(map_columns(raw.headings, catalogue)))
+    kind, why = _kind(path, [info for _, info in mapped], catalogue)
+    notes = [*raw.notes, why]
+    id_column = next((i for i, info in mapped if info.field == kind.record_id), None)
+    margins = find_margins(cells, keep, id_column)
+    notes += margins.notes(raw.source_rows)
+    keep &= ~margins.rows
+    infos = [(i, info) for i, info in mapped if _kept_column(raw, i, cells.get(i), keep)]
 
     rows = raw.source_rows[keep]
     every_row = bool(keep.all())
@@ -161,6 +137,7 @@ def build_table(
         ]
         text = cells.pop(i)
         text = text if every_row else text[keep].reset_index(drop=True)
+        info = classify_by_values(info, text, catalogue, kind.record_id)
         type_ = catalogue.fields[info.field].type if info.field else "text"
         reading = read_column(text, type_)
         frame[info.column] = reading.values

@@ -13,7 +13,7 @@ count, a quoted value spanning several lines is one row.
 >>> _ = (folder / "o.csv").write_text(text, encoding="cp1257")
 >>> raw = read_csv(folder / "o.csv", (folder / "o.csv").read_bytes(), load_catalogue())
 >>> raw.detected
-Detected(format='csv', encoding='cp1257', delimiter=';', sheet=None, header_row=3)
+Detected(format='csv', encoding='cp1257', delimiter=';', sheet=None, header_row=3, header_first=3)
 >>> raw.headings, raw.source_rows.tolist(), raw.cells[2].tolist()
 (['Pasūtījuma nr.', 'Summa', 'Piezīmes'], [4, 5, 6], ['zvanīt\\npirms', nan, nan])
 """
@@ -40,7 +40,7 @@ from zimes_audit.loading.sniff import (
     sniff_encoding,
     sniff_header,
 )
-from zimes_audit.loading.tables import Detected, RawTable
+from zimes_audit.loading.tables import Detected, RawTable, filled_width
 from zimes_audit.procedure.catalogue import Catalogue
 
 MAX_COLUMNS = 16384  # Excel's limit; no export is wider
@@ -118,19 +118,19 @@ def _malformed(
 
 
 def _parse_arrow(
-    data: bytes, start: int, delimiter: str, width: int, encoding: str
-) -> pd.DataFrame:
-    """Parse ``data[start:]`` (not copied) with Arrow's multi-threaded reader; it raises
+    data: bytes, start: int, end: int, delimiter: str, width: int, encoding: str
+) -> list[pa.ChunkedArray]:
+    """Parse ``data[start:end]`` (not copied) with Arrow's multi-threaded reader; it raises
     ``ArrowInvalid`` on a blank line or a row of the wrong width, which the C parser then
     handles.  Windows-1257 text is decoded by Arrow as it reads (Python's own codec, once, a
     block at a time), so the file is never held a second time as UTF-8."""
     names = [str(i) for i in range(width)]
     table = pa_csv.read_csv(
-        pa.BufferReader(pa.py_buffer(data).slice(start)),
+        pa.BufferReader(pa.py_buffer(data).slice(start, end - start)),
         read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 20, encoding=encoding),
         parse_options=pa_csv.ParseOptions(
             delimiter=delimiter,
-            newlines_in_values=data.find(b'"', start) >= 0,
+            newlines_in_values=data.find(b'"', start, end) >= 0,
             ignore_empty_lines=False,
         ),
         convert_options=pa_csv.ConvertOptions(
@@ -140,10 +140,16 @@ def _parse_arrow(
             quoted_strings_can_be_null=True,
         ),
     )
+    return table.columns
+
+
+def _arrow_frame(arrays: list[pa.ChunkedArray], width: int) -> pd.DataFrame:
+    """The first ``width`` columns as a frame; the list is emptied as it goes (each Arrow column
+    is freed once pandas holds it)."""
     columns = {}
-    for i in range(width):  # column by column: each Arrow column is freed once pandas holds it
-        columns[i] = table.column(0).to_pandas()
-        table = table.remove_column(0)
+    for i in range(width):
+        columns[i], arrays[i] = arrays[i].to_pandas(), None
+    arrays.clear()
     return pd.DataFrame(columns, copy=False)
 
 
@@ -166,12 +172,12 @@ def _parse_c(body: bytes, delimiter: str, width: int) -> pd.DataFrame:
 _NOT_SPACE = re.compile(rb"[^ \t\n\r\x0b\x0c]")
 
 
-def _has_blank_line(data: bytes, start: int) -> bool:
-    """Whether the text from ``start`` holds a blank line (a run of two line breaks)."""
+def _has_blank_line(data: bytes, start: int, end: int) -> bool:
+    """Whether ``data[start:end]`` holds a blank line (a run of two line breaks)."""
     return (
-        data.startswith((b"\n", b"\r\n"), start)
-        or data.find(b"\n\n", start) >= 0
-        or data.find(b"\n\r\n", start) >= 0
+        data.startswith((b"\n", b"\r\n"), start, end)
+        or data.find(b"\n\n", start, end) >= 0
+        or data.find(b"\n\r\n", start, end) >= 0
     )
 
 
@@ -187,8 +193,48 @@ def _head(data: bytes, bom: int, encoding: str) -> tuple[str, bool]:
     return head, len(head) == len(data)
 
 
+def _text_end(data: bytes) -> int:
+    """The end of the text without the blank lines and spaces after its last character (found
+    from the end in chunks: a file of 200 million blank lines is not parsed row by row)."""
+    end = len(data)
+    while end > 0:
+        start = max(0, end - _LINE_CHUNK)
+        chunk = np.frombuffer(data, dtype=np.uint8, count=end - start, offset=start)
+        filled = np.flatnonzero(~np.isin(chunk, _SPACE_BYTES))
+        if filled.size:
+            return start + int(filled[-1]) + 1
+        end = start
+    return 0
+
+
+_SPACE_BYTES = np.frombuffer(b" \t\r\n\x0b\x0c", dtype=np.uint8)
+
+
+def _check_quotes_closed(path: Path, data: bytes, start: int, end: int, delimiter: str) -> None:
+    """Refuse a file that ends inside a quoted value (cut off, or a quote never closed): only
+    looked at when the count of quotes is odd, which a whole file's never is."""
+    if data.count(b'"', start, end) % 2 == 0:
+        return
+    text = data[start:end].decode("utf-8", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for _ in reader:
+            pass
+    except csv.Error as error:
+        if "unexpected end of data" in str(error):
+            raise errors.CutFile(path, what="a quoted value") from None
+
+
+def _line_breaks(data: bytes) -> bytes:
+    """Old Mac line ends (``\\r`` alone, no ``\\n`` anywhere) as ``\\n``."""
+    if b"\n" in data or b"\r" not in data:
+        return data
+    return data.replace(b"\r", b"\n")
+
+
 def read_csv(path: Path, data: bytes, catalogue: Catalogue) -> RawTable:
     """Read a delimited text file's bytes; raises the typed errors of :mod:`zimes_audit.errors`."""
+    data = _line_breaks(data)
     encoding = sniff_encoding(data, path)
     if encoding == "utf-16":
         data, bom = _utf16_as_utf8(data), 0
@@ -202,16 +248,23 @@ def read_csv(path: Path, data: bytes, catalogue: Catalogue) -> RawTable:
     start = bom + len(head[: header.end].encode(reading))
     width = len(header.cells)
     header_row = header.index + 1
-    cells = pd.DataFrame({i: pd.Series(dtype="str") for i in range(width)})
+    cells = None
     short: dict[int, int] = {}
+    end = _text_end(data)
+    end += 2 if data.startswith(b"\r\n", end) else int(data.startswith((b"\n", b"\r"), end))
     if _NOT_SPACE.search(data, start) is not None:
+        _check_quotes_closed(path, data, start, end, header.delimiter)
         try:
-            if _has_blank_line(data, start):
+            if _has_blank_line(data, start, end):
                 raise pa.ArrowInvalid("blank line")
-            cells = _parse_arrow(data, start, header.delimiter, width, reading)
+            arrays = _parse_arrow(data, start, end, header.delimiter, width, reading)
+            filled = filled_width(
+                path, header.cells, lambda i: arrays[i].null_count == len(arrays[i])
+            )
+            cells = _arrow_frame(arrays, filled)
         except pa.ArrowInvalid:
             # the careful path (blank lines, rows of the wrong width): the text as UTF-8
-            body = data[start:]
+            body = data[start:end]
             if reading != "utf-8":
                 body = body.decode(reading).encode("utf-8")
             try:
@@ -227,10 +280,19 @@ def read_csv(path: Path, data: bytes, catalogue: Catalogue) -> RawTable:
             # leaves the last column empty, so only then is the text read again)
             if width > 1 and cells[width - 1].isna().any():
                 short = _short_rows(path, body, header.delimiter, width, header_row + 1)
+    if cells is None:  # a header and nothing under it
+        filled = filled_width(path, header.cells, lambda i: True)
+        cells = pd.DataFrame({i: pd.Series(dtype="str") for i in range(filled)})
+    elif len(cells.columns) == width:  # read by the C parser: its empty columns on the right go
+        filled = filled_width(path, header.cells, lambda i: not cells[i].notna().any())
+        cells = cells.iloc[:, :filled] if filled < width else cells
     rows = np.arange(header_row + 1, header_row + 1 + len(cells), dtype=np.int64)
     if short and len(short) == int(np.count_nonzero(cells.notna().any(axis=1).to_numpy())):
         row, found = next(iter(short.items()))
         raise errors.MalformedRow(path, row=row, found=found, expected=width)
-    detected = Detected("csv", encoding, header.delimiter, None, header_row)
+    first = header.choice.first + 1 if header.choice else header_row
+    detected = Detected("csv", encoding, header.delimiter, None, header_row, header_first=first)
     evidence = f"encoding {ENCODING_NAMES[encoding]}: {ENCODING_EVIDENCE[encoding]}"
-    return RawTable(list(header.cells), cells, rows, detected, notes=(evidence,), short_rows=short)
+    notes = (evidence, header.choice.note) if header.choice else (evidence,)
+    headings = list(header.cells[: len(cells.columns)])
+    return RawTable(headings, cells, rows, detected, notes=notes, short_rows=short)

@@ -29,6 +29,7 @@ zimes_audit.errors.UnsupportedFileType: ...notes.pdf: not a .csv, .txt, .tsv, .x
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -75,7 +76,11 @@ class InputFiles(list):
 
 def _kind_of(path: Path) -> str:
     """What a path that is neither file nor folder is (``FIFO`` …), without opening it."""
-    mode = path.stat().st_mode
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:  # a link to nothing, or a loop of links
+        loop = error.errno == errno.ELOOP
+        return "link in a loop of links" if loop else "link to something that does not exist"
     for test, what in (
         (stat.S_ISFIFO, "named pipe (FIFO)"),
         (stat.S_ISSOCK, "socket"),
@@ -139,13 +144,25 @@ def _folder_entries(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     return files, skipped
 
 
+def readable_name(name: str) -> str:
+    """A file name as text every output can hold: the bytes of a name that is not UTF-8 (kept
+    by Python as surrogates) shown as ``\\xNN``.
+
+    >>> readable_name(os.fsdecode(b"klienti-\\xe4.csv")), readable_name("klienti.csv")
+    ('klienti-\\\\xe4.csv', 'klienti.csv')
+    """
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
 def _source_names(paths: list[Path]) -> list[str]:
-    """Each path relative to the deepest folder all of them share."""
+    """Each path relative to the deepest folder all of them share (readable: see
+    :func:`readable_name`)."""
     if not paths:
         return []
-    parents = [str(p.resolve().parent) for p in paths]
-    base = Path(os.path.commonpath(parents))
-    return [p.resolve().relative_to(base).as_posix() for p in paths]
+    # each by its own name in its real folder (a link is named as the link, even one to nothing)
+    real = [Path(os.path.realpath(p.parent)) / p.name for p in paths]
+    base = Path(os.path.commonpath([str(p.parent) for p in real]))
+    return [readable_name(p.relative_to(base).as_posix()) for p in real]
 
 
 def input_files(paths: Sequence[str | Path]) -> InputFiles:
@@ -157,6 +174,8 @@ def input_files(paths: Sequence[str | Path]) -> InputFiles:
         try:
             given.stat()
         except FileNotFoundError:
+            if given.is_symlink():
+                raise errors.NotAFile(given, what=_kind_of(given)) from None
             raise errors.InputNotFound(given) from None
         except OSError as error:
             raise errors.UnreadableInput(given, cause=_cause(error)) from None
@@ -165,6 +184,8 @@ def input_files(paths: Sequence[str | Path]) -> InputFiles:
             found.extend((f, False) for f in files)
             skipped.extend(left_out)
         elif given.is_file():
+            if given.name.startswith("~$"):
+                raise errors.LockFile(given)
             if given.suffix.lower() not in SUFFIXES:
                 raise errors.UnsupportedFileType(given)
             if given.name in REPORT_OUTPUTS or _is_report_folder(given.parent):
@@ -177,7 +198,7 @@ def input_files(paths: Sequence[str | Path]) -> InputFiles:
             raise errors.NotAFile(given, what=_kind_of(given))
     unique: dict[Path, tuple[Path, bool]] = {}
     for path, explicit in found:
-        unique.setdefault(path.resolve(), (path, explicit))
+        unique.setdefault(Path(os.path.realpath(path)), (path, explicit))
     files = list(unique.values())
     if not files:
         raise errors.NoInputFiles(paths[0] if len(paths) == 1 else None)

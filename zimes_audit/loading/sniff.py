@@ -4,8 +4,8 @@ Encodings tried, in order: UTF-8 with a byte-order mark (``utf-8-sig``), UTF-8, 
 (``cp1257``, the Baltic code page older Excel versions write).  A file with NUL bytes, a known
 binary signature or many control characters is binary; UTF-16 text is refused as undecodable.
 
-The delimiter is the one of ``,`` ``;`` TAB under which a header row names the most catalogue
-fields: headings decide, not character counts, so ``"Vārds, uzvārds";E-pasts`` is read with ``;``.
+The delimiter is the one of ``,`` ``;`` TAB under which the header
+(:func:`~zimes_audit.loading.header.choose_header`) names the most catalogue fields: headings decide, not character counts, so ``"Vārds, uzvārds";E-pasts`` is read with ``;``.
 
 >>> sniff_encoding("Pasūtījuma nr.;Summa".encode("utf-8"), "x.csv")
 'utf-8'
@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from zimes_audit import errors
-from zimes_audit.loading.header import HEADER_SEARCH_ROWS, find_header
+from zimes_audit.loading.header import HEADER_SEARCH_ROWS, HeaderChoice, choose_header
 from zimes_audit.procedure.catalogue import Catalogue
 
 DELIMITERS = (";", ",", "\t")
@@ -163,6 +163,24 @@ def _first_bad_utf8(data: bytes) -> int | None:
     return None
 
 
+def _cut_character(data: bytes) -> bool:
+    """Whether UTF-8 text ends in the middle of a character (the file was cut off): every byte is
+    UTF-8 but the last one to three, which start a character that never ends.
+
+    >>> text = "Jānis Bērziņš".encode()
+    >>> _cut_character(text[:-1]), _cut_character(text), _cut_character("Jānis".encode("cp1257"))
+    (True, False, False)
+    """
+    first_bad = _first_bad_utf8(data)
+    if first_bad is None or first_bad < len(data) - 3:
+        return False
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(data[first_bad:], final=False)
+    except UnicodeDecodeError:
+        return False
+    return _UTF8_SEQUENCE.search(data, 0, first_bad) is not None  # UTF-8 letters before it
+
+
 def _mixed_from(data: bytes) -> tuple[int, str, str] | None:
     """For bytes that are not all UTF-8: ``(line, first, then)`` where a second encoding starts,
     when the file holds both UTF-8 letters and bytes UTF-8 cannot hold (a row appended by
@@ -216,6 +234,8 @@ def sniff_encoding(data: bytes, path: str | Path) -> str:
         encoding = "cp1257"
     bom = len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0
     if encoding == "cp1257" or (bom and not _valid(memoryview(data)[bom:], "utf-8")):
+        if _cut_character(data[bom:]):
+            raise errors.CutFile(path, what="a character")
         mixed = _mixed_from(data[bom:])
         if mixed is not None:
             row, first, then = mixed
@@ -229,13 +249,15 @@ def sniff_encoding(data: bytes, path: str | Path) -> str:
 
 @dataclass(frozen=True)
 class Header:
-    """Where the header is: delimiter, record index, its cells, and ``end``, the number of
-    characters of the text up to and including the header's line break."""
+    """Where the header is: delimiter, record index (the last of a two-row header), its cells
+    (headings), ``end``, the number of characters of the text up to and including the header's
+    line break, and the ``choice`` (which rows, and why)."""
 
     delimiter: str
     index: int
     cells: list[str]
     end: int
+    choice: HeaderChoice | None = None
 
 
 def _records(head: str, delimiter: str, complete: bool) -> list[tuple[list[str], int]]:
@@ -266,14 +288,12 @@ def sniff_header(head: str, catalogue: Catalogue, path: str | Path, *, complete:
     """Find delimiter and header row in the start of a file (``complete``: head is the whole file)."""
     if not head.strip():
         raise errors.EmptyFile(path)
-    best: tuple[int, Header] | None = None
+    best: Header | None = None
     for delimiter in DELIMITERS:
         records = _records(head, delimiter, complete)
-        found = find_header([r for r, _ in records], catalogue)
-        if found and (best is None or found[1] > best[0]):
-            index, score = found
-            cells, end = records[index]
-            best = (score, Header(delimiter, index, cells, end))
+        found = choose_header([r for r, _ in records], catalogue)
+        if found and (best is None or best.choice is None or found.score > best.choice.score):
+            best = Header(delimiter, found.last, found.headings, records[found.last][1], found)
     if best is None:
         raise errors.UnknownHeading(path)
-    return best[1]
+    return best

@@ -17,12 +17,14 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from zimes_audit import errors
 
 UNCLASSIFIED_PREFIX = "unclassified:"
 #: Frame column of a field the administrator's field map declares (not in the package catalogue).
@@ -35,18 +37,39 @@ UNREADABLE_FIELDS = "unreadable_fields"
 #: scanned like free text, so a personal code typed into a date column is still found.
 UNREADABLE_PREFIX = "unreadable:"
 UNREADABLE_DETAIL = "unreadable_detail"
+#: The FIELD-UNCLASSIFIED finding's detail, and the column of the columns frame that holds it
+#: per column: this wording, then what the column's values suggest, if anything.
+UNCLASSIFIED_DETAIL = (
+    "heading neither the field catalogue nor the field map knows "
+    "(map it in zimes-fields.toml or delete the column)"
+)
+COLUMN_DETAIL = "column_detail"
 DELIMITER_LABELS = {",": ",", ";": ";", "\t": "TAB"}
 
 
 @dataclass(frozen=True)
 class Detected:
-    """How a file was read: format, text encoding, delimiter, sheet and header row (1-based)."""
+    """How a file was read: format, text encoding, delimiter, sheet and header row (1-based,
+    the last when the header takes two rows; ``header_first`` its first)."""
 
     format: str
     encoding: str | None
     delimiter: str | None
     sheet: str | None
     header_row: int
+    header_first: int | None = None
+
+    @property
+    def header_rows(self) -> str:
+        """The header's row(s) in words: ``header row 3`` or ``header rows 2–3``.
+
+        >>> Detected("xlsx", None, None, "Klienti", 5, header_first=4).header_rows
+        'header rows 4–5'
+        """
+        first = self.header_first or self.header_row
+        if first == self.header_row:
+            return f"header row {self.header_row}"
+        return f"header rows {first}–{self.header_row}"
 
     @property
     def delimiter_label(self) -> str | None:
@@ -74,7 +97,14 @@ class ColumnInfo:
     ``unreadable``: cells that held text the field's type could not read;
     ``letter``: the spreadsheet column letter;
     ``filled``: cells that hold a value once read (counted by :class:`LoadedTable`, so the
-    inventory keeps its counts when a run lets the column's values go).
+    inventory keeps its counts when a run lets the column's values go);
+    ``matched_by``: how the heading was matched to its field — ``"heading"`` (a synonym of the
+    catalogue), ``"field map"`` (the administrator's), ``"words"`` (only its stems and
+    abbreviations: :mod:`zimes_audit.procedure.words`) or ``"values"`` (its cells are personal
+    codes or card numbers, whatever the heading says: :mod:`zimes_audit.loading.evidence`);
+    ``suggestion``: for an unknown heading, the field its values clearly hold (``"email"``);
+    ``evidence``: what the values showed, in counts only ("97 of 100 values are valid personal
+    codes") — never a value.
     """
 
     heading: str
@@ -86,10 +116,26 @@ class ColumnInfo:
     unreadable: int = 0
     letter: str = ""
     filled: int | None = None
+    matched_by: str | None = None
+    suggestion: str | None = None
+    evidence: str | None = None
 
     @property
     def classified(self) -> bool:
         return self.field is not None
+
+    @property
+    def detail(self) -> str:
+        """The detail of the column's FIELD-UNCLASSIFIED finding, with what its values suggest.
+
+        >>> ColumnInfo("E-pasta kontakts", None, "unclassified", "unclassified:E-pasta kontakts",
+        ...            suggestion="email", evidence="40 of 40 values are valid e-mail addresses"
+        ...            ).detail.split("; ")[1]
+        'its values suggest email: 40 of 40 values are valid e-mail addresses'
+        """
+        if self.suggestion:
+            return f"{UNCLASSIFIED_DETAIL}; its values suggest {self.suggestion}: {self.evidence}"
+        return UNCLASSIFIED_DETAIL
 
 
 @dataclass(frozen=True)
@@ -142,6 +188,27 @@ class LoadedTable:
     @property
     def rows(self) -> int:
         return len(self.frame)
+
+
+#: Columns holding a heading or a value that a file may have; no export comes near it (Mozello's
+#: has about 40).  Empty columns right of the last filled one (a sheet's claimed width, a row of
+#: trailing delimiters) are not counted: they are dropped before any column is read.
+MAX_FILLED_COLUMNS = 1000
+
+
+def filled_width(path: Path, headings: list[str], empty: Callable[[int], bool]) -> int:
+    """The number of columns up to the last with a heading or a value (``empty(i)``: column
+    ``i`` holds no value); raises ``TooWide`` past :data:`MAX_FILLED_COLUMNS`.
+
+    >>> filled_width(Path("o.csv"), ["a", "", "", ""], lambda i: i != 1)
+    2
+    """
+    width = len(headings)
+    while width and not (headings[width - 1] or "").strip() and empty(width - 1):
+        width -= 1
+    if width > MAX_FILLED_COLUMNS:
+        raise errors.TooWide(path, found=width, limit=MAX_FILLED_COLUMNS)
+    return width
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,8 @@ Timestamp('2024-01-05 13:45:00')
 ([True, <NA>, <NA>, <NA>], 'yes/no: none; a date reads as yes')
 >>> read_column(cells, "date").unreadable.tolist()
 [False, True, True, False]
+>>> read_column(pd.Series(["45292", "999999"], dtype="str"), "date").unreadable.tolist()
+[False, True]
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ EXCEL_EPOCH = "1899-12-30"
 _SERIAL = r"^\d{1,6}(?:[.,]\d+)?$"
 # datetime64[ns] holds 1677-09-21 .. 2262-04-11; keep a margin on both ends.
 _EARLIEST, _LATEST = pd.Timestamp("1678-01-01"), pd.Timestamp("2262-01-01")
+_LAST_SERIAL = (_LATEST - pd.Timestamp(EXCEL_EPOCH)).days
 _TIME = r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.(?P<f>\d{1,9}))?)?)?$"
 #: Date spellings: (label, pattern with named groups a/b = day/month in some order, y = year).
 DATE_PATTERNS = (
@@ -179,7 +182,8 @@ def _read_bool(text: pd.Series) -> tuple[pd.Series, str | None]:
 def _serial(text: pd.Series) -> pd.Series:
     numeric = text.str.fullmatch(_SERIAL).fillna(False).astype(bool)
     days = pd.to_numeric(text[numeric].str.replace(",", "."), errors="coerce")
-    days = days[(days >= 1) & (days < 2958466)]
+    # a serial past the calendar pandas holds (2262: a six-digit number) is no date: unreadable
+    days = days[(days >= 1) & (days < _LAST_SERIAL)]
     stamps = pd.to_datetime(days, unit="D", origin=EXCEL_EPOCH).dt.round("ms")
     return stamps.reindex(text.index)
 

@@ -3,17 +3,19 @@ with python-calamine.
 
 Every sheet whose header makes it an orders export or a customer register is read (one table
 each, with its sheet as provenance); the other sheets (a summary, a pivot table, notes) are
-skipped and named in the notes.  A header may take two rows with merged cells: a heading merged
-down names its column, and a group heading merged across qualifies the sub-headings under it
-(``Piekrišana`` over ``Datums`` → ``Piekrišana datums``) when that names a catalogue field.
+skipped and named in the notes.  The header is chosen by :mod:`zimes_audit.loading.header`,
+given the sheet's merged cells: it may take two rows, a group row over sub-headings.
 Every cell is turned into text the way a person reads it (``37122345678.0`` → ``"37122345678"``,
 a date cell → ISO text), so typing follows one path for CSV and Excel alike.
 
-An .xlsx/.xlsm sheet's XML is scanned before calamine reads it (calamine builds the whole
-rectangle from A1 to the last cell in memory, so one stray cell at ``XFD1048576`` asks for
-hundreds of gigabytes): a sheet spanning more than ``MAX_CELLS`` is refused.  The scan also finds
-the cells calamine would read as blank though they are not: Excel error cells (``#N/A``) and
-formulas saved without their result.
+Before calamine reads a zip workbook (.xlsx, .xlsm, .xlsb, .ods), :mod:`~zimes_audit.loading.sheet_scan`
+scans every sheet: a sheet whose filled cells span more than ``MAX_CELLS`` is refused (calamine
+would try to allocate all of it and abort the process), and the cells calamine reads as blank
+though they are not — Excel error cells, formulas saved without their result — are kept as
+unreadable cells.  Error values calamine cannot read at all (``#SPILL!``, ``#CALC!`` …) are
+written as ``#N/A`` in the copy calamine reads, so one modern error does not refuse the workbook.
+A zip part that is encrypted or compressed with a method other than stored/deflated (Deflate64)
+is refused in one line.
 
 A password-protected workbook is not a zip file but an OLE2 compound file (magic bytes
 ``D0 CF 11 E0 A1 B1 1A E1``) holding an ``EncryptionInfo`` stream; its name appears in the file's
@@ -37,7 +39,6 @@ import io
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -47,9 +48,16 @@ import pyarrow as pa
 import python_calamine as calamine
 
 from zimes_audit import errors
-from zimes_audit.loading.header import HEADER_SEARCH_ROWS, find_header, known_fields
+from zimes_audit.loading import sheet_scan
+from zimes_audit.loading.header import (
+    HEADER_SEARCH_ROWS,
+    HeaderChoice,
+    choose_header,
+    known_fields,
+)
 from zimes_audit.loading.kinds import decide_kind
-from zimes_audit.loading.tables import Detected, RawTable
+from zimes_audit.loading.sheet_scan import SheetScan
+from zimes_audit.loading.tables import Detected, RawTable, filled_width
 from zimes_audit.procedure.catalogue import Catalogue
 
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -75,10 +83,36 @@ def cell_text(value: Cell) -> str | None:
     return str(value)
 
 
+_XML_2003 = b"urn:schemas-microsoft-com:office:spreadsheet"
+_HTML = re.compile(rb"<(?:html|table|!doctype html)\b", re.IGNORECASE)
+
+
+def _text_in_disguise(data: bytes) -> str | None:
+    """What a text file saved with a workbook's name is (web tools' usual "Excel" export):
+    an Excel 2003 XML spreadsheet or a web page's table; ``None`` for anything else.
+
+    >>> _text_in_disguise(b'<?xml version="1.0"?><Workbook xmlns="' + _XML_2003 + b'">')
+    'an Excel 2003 XML spreadsheet'
+    >>> _text_in_disguise(b"\\xef\\xbb\\xbf<HTML><body><table><tr><td>1</td></tr></table>")
+    'a web page (an HTML table)'
+    """
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith(b"<"):
+        return None
+    if _XML_2003 in head:
+        return "an Excel 2003 XML spreadsheet"
+    if _HTML.search(head):
+        return "a web page (an HTML table)"
+    return None
+
+
 def check_container(data: bytes, path: str | Path) -> None:
     """Raise the typed error when ``data`` cannot be a workbook of its file's type."""
     if not data:
         raise errors.EmptyFile(path)
+    disguised = _text_in_disguise(data)
+    if disguised is not None:
+        raise errors.NotAWorkbook(path, what=disguised)
     if data.startswith(OLE2_MAGIC) and _ENCRYPTION_INFO in data:
         raise errors.ProtectedWorkbook(path)
     ole2 = Path(path).suffix.lower() == ".xls"
@@ -87,157 +121,18 @@ def check_container(data: bytes, path: str | Path) -> None:
 
 
 MAX_CELLS = 25_000_000  # 1 million rows × 25 columns
-# a cell with content (not a self-closing, formatted-but-empty ``<c r="B2" s="1"/>``)
-_FILLED_REF = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(?<!/)>')
-# cells calamine reads as blank though they are not: an Excel error, a formula without a result
-_ERROR_CELL = re.compile(
-    rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?\bt="e"[^>]*>(?:(?!</(?:\w+:)?c>).)*?'
-    rb"<(?:\w+:)?v>([^<]{0,12})",
-    re.DOTALL,
-)
-_BARE_FORMULA = re.compile(
-    rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^>]*>'
-    rb"(?:<(?:\w+:)?f\b[^>]*/>|<(?:\w+:)?f\b[^>]*>[^<]*</(?:\w+:)?f>)\s*</(?:\w+:)?c>"
-)
-_ROW_END = re.compile(rb"</(?:\w+:)?row>")
-_SCAN_CHUNK = 1 << 24
-_MAX_ROW_BYTES = 1 << 28
+_ZIP_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
 
-def _column_index(letters: bytes) -> int:
-    index = 0
-    for letter in letters:
-        index = index * 26 + letter - 64
-    return index - 1
-
-
-_CELL_START = b'<c r="'
-_DIMENSION = re.compile(
-    rb'<(?:\w+:)?dimension\s+ref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})"'
-)
-
-
-def _wider_than(letters: bytes) -> bytes:
-    """A regex for column letters right of ``letters`` (more letters, or later at one place).
-
-    >>> [bool(re.match(_wider_than(b"G"), c)) for c in (b"A1", b"G1", b"H1", b"AA1", b"XFD1")]
-    [False, False, True, True, True]
-    >>> [bool(re.match(_wider_than(b"AB"), c)) for c in (b"Z1", b"AB1", b"AC1", b"BA1", b"ABC1")]
-    [False, False, True, True, True]
-    """
-    options = [b"[A-Z]{%d,3}" % (len(letters) + 1)] if len(letters) < 3 else []
-    for at in range(len(letters)):
-        if letters[at] < ord("Z"):
-            later = b"[%c-Z]" % (letters[at] + 1)
-            rest = b"[A-Z]" * (len(letters) - at - 1)
-            options.append(letters[:at] + later + rest)
-    return b"(?:" + b"|".join(options) + b")[0-9]" if options else b"(?!)"
-
-
-_REF_AT = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
-
-
-def _row_ends(xml: bytes) -> list[tuple[bytes, bytes]] | None:
-    """The references of the first and the last cell of every row (cells are written left to
-    right, so they bound the row), or ``None`` when the XML is not written that plainly."""
-    if _CELL_START not in xml:
-        return None if b"<" in xml and b"c " in xml and b'r="' in xml else []
-    refs = []
-    for piece in xml.split(b"</row>"):
-        first = piece.find(_CELL_START)
-        if first < 0:
-            continue
-        for at in (first, piece.rfind(_CELL_START)):
-            match = _REF_AT.match(piece, at)
-            if match is None:
-                return None
-            refs.append(match.groups())
-    # a cell out of order (wider than every row's first and last cell) needs the full look
-    letters = max((len(c) for c, _ in refs), default=1)
-    if letters < 3 and re.search(_CELL_START + b"[A-Z]{%d}" % (letters + 1), xml):
-        return None
-    return refs
-
-
-@dataclass
-class SheetScan:
-    """What an .xlsx sheet's XML holds, before any of it is read into memory: the span of the
-    cells with content (0-based, inclusive) and the unreadable cells ``{(row, column): what}``.
-
-    >>> scan = SheetScan()
-    >>> scan.add(b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="XFD1048576" t="s"><v>1</v></c>'
-    ...          b'<c r="B2" t="e"><f>NA()</f><v>#N/A</v></c><c r="C2"><f>1+1</f></c></row>'
-    ...          b'<c r="ZZ9" s="3"/>')
-    >>> scan.cells, scan.unreadable
-    (17179869184, {(1, 1): 'an Excel error (#N/A)', (1, 2): 'a formula saved without its result'})
-    """
-
-    rows: tuple[int, int] | None = None
-    columns: set[bytes] = field(default_factory=set)
-    unreadable: dict[tuple[int, int], str] = field(default_factory=dict)
-    # the sheet's own <dimension>, trusted while no cell lies right of it (checked per chunk)
-    claimed: tuple[bytes, int] | None = None
-    _wider: re.Pattern | None = None
-
-    def claim(self, head: bytes) -> None:
-        """Take the ``<dimension ref="A1:G500"/>`` of the sheet's head as its claimed span."""
-        found = _DIMENSION.search(head)
-        if found is not None:
-            self.claimed = (found.group(1), int(found.group(2)))
-            self._wider = re.compile(_CELL_START + _wider_than(found.group(1)))
-
-    @property
-    def first(self) -> tuple[int, int] | None:
-        if self.rows is None:
-            return None
-        return self.rows[0], min(_column_index(c) for c in self.columns)
-
-    @property
-    def last(self) -> tuple[int, int] | None:
-        if self.rows is None:
-            return None
-        return self.rows[1], max(_column_index(c) for c in self.columns)
-
-    @property
-    def cells(self) -> int:
-        if self.first is None or self.last is None:
-            return 0
-        return (self.last[0] - self.first[0] + 1) * (self.last[1] - self.first[1] + 1)
-
-    def add(self, xml: bytes) -> None:
-        """Take in whole ``<row>`` elements of the sheet XML (the regexes do the per-cell work)."""
-        self._unreadable(xml)
-        if self.claimed is not None and self._wider is not None:
-            if not self._wider.search(xml):
-                last = xml.rfind(_CELL_START)
-                match = _REF_AT.match(xml, last) if last >= 0 else None
-                row = max(self.claimed[1], int(match.group(2)) if match else 0) - 1
-                self.rows = (0, max(row, self.rows[1] if self.rows else 0))
-                self.columns.update({b"A", self.claimed[0]})
-                return
-            self.claimed = None  # a cell right of the claimed span: look at every row from here
-        refs = _row_ends(xml)
-        if refs is None:  # an unusual writer (prefixed tags, attributes reordered): every cell
-            refs = _FILLED_REF.findall(xml)
-        if not refs:
-            return
-        self.columns.update({c for c, _ in refs})
-        numbers = [int(r) - 1 for _, r in refs]
-        low, high = min(numbers), max(numbers)
-        if self.rows is not None:
-            low, high = min(self.rows[0], low), max(self.rows[1], high)
-        self.rows = (low, high)
-
-    def _unreadable(self, xml: bytes) -> None:
-        if b't="e"' in xml:
-            for column, row, code in _ERROR_CELL.findall(xml):
-                where = (int(row) - 1, _column_index(column))
-                self.unreadable[where] = f"an Excel error ({code.decode('ascii', 'replace')})"
-        if b"<f" in xml or b":f" in xml:
-            for column, row in _BARE_FORMULA.findall(xml):
-                self.unreadable[(int(row) - 1, _column_index(column))] = (
-                    "a formula saved without its result"
-                )
+def check_archive(archive: zipfile.ZipFile, path: Path) -> None:
+    """Refuse a workbook whose zip parts are encrypted or compressed in a way this tool (Python's
+    zipfile and calamine: stored or deflated) cannot read, e.g. Deflate64, as Windows zips
+    large files."""
+    for item in archive.infolist():
+        if item.flag_bits & 0x1:
+            raise errors.EncryptedWorkbook(path)
+        if item.compress_type not in _ZIP_METHODS:
+            raise errors.UnsupportedCompression(path)
 
 
 def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -261,44 +156,68 @@ def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
     return members
 
 
-def scan_sheet(archive: zipfile.ZipFile, member: str) -> SheetScan:
-    """Scan one sheet's XML in chunks (never all of it at once)."""
-    scan = SheetScan()
-    pending = b""
-    with archive.open(member) as stream:
-        while True:
-            chunk = stream.read(_SCAN_CHUNK)
-            if not pending and scan.rows is None and scan.claimed is None:
-                scan.claim(chunk[: chunk.find(b"<sheetData")])
-            pending += chunk
-            if not chunk:
-                cut = len(pending)
-            else:
-                cut = pending.rfind(b"</row>")
-                cut = cut + len(b"</row>") if cut >= 0 else 0
-                if cut == 0 and b"row>" in pending:  # prefixed tags: </x:row>
-                    ends = [m.end() for m in _ROW_END.finditer(pending)]
-                    cut = ends[-1] if ends else 0
-            scan.add(pending[:cut])
-            pending = pending[cut:]
-            if not chunk:
-                return scan
-            if len(pending) > _MAX_ROW_BYTES:
-                raise errors.CorruptWorkbook(archive.filename or "")
+def _recalculates(archive: zipfile.ZipFile) -> bool:
+    """Whether the workbook asks for every formula to be recalculated when it is opened
+    (``<calcPr fullCalcOnLoad="1"/>``, as openpyxl and xlsxwriter write it): its saved formula
+    results are then placeholders, not results."""
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    except (KeyError, ElementTree.ParseError):
+        return False
+    for element in book.iter():
+        if element.tag.rpartition("}")[2] == "calcPr":
+            flag = next((v for k, v in element.attrib.items() if k.endswith("fullCalcOnLoad")), "")
+            return flag.strip().lower() in ("1", "true")
+    return False
 
 
-def _scans(data: bytes, path: Path) -> dict[str, SheetScan]:
-    """The scans of every sheet of an .xlsx/.xlsm workbook (none for other formats)."""
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return {}
+_ERROR_VALUE = rb"(<(?:[A-Za-z_][\w.-]*:)?v>)\s*%s\s*(</)"
+
+
+def _readable(data: bytes, scans: dict[str, SheetScan], members: dict[str, str]) -> bytes:
+    """The workbook's bytes with the error values calamine cannot read (``#SPILL!`` …) written
+    as ``#N/A`` (the scan has named each already); the bytes themselves when there are none."""
+    patches = {
+        members[name]: scan.calamine_cannot_read
+        for name, scan in scans.items()
+        if scan.calamine_cannot_read
+    }
+    if not patches:
+        return data
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as copy:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            for code in patches.get(item.filename, ()):
+                pattern = _ERROR_VALUE % re.escape(code)
+                body = re.sub(pattern, rb"\1#N/A\2", body)
+            copy.writestr(item.filename, body, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _scans(data: bytes, path: Path) -> tuple[dict[str, SheetScan], bytes]:
+    """The scans of every sheet of a zip workbook (.xlsx, .xlsm, .ods; none for others) and the
+    bytes calamine is to read."""
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm", ".xlsb", ".ods") or not data.startswith(ZIP_MAGIC):
+        return {}, data
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return {
-                name: scan_sheet(archive, member)
-                for name, member in _sheet_members(archive).items()
-                if member in archive.namelist()
+            check_archive(archive, path)
+            names = set(archive.namelist())
+            if "content.xml" in names:
+                return sheet_scan.scan_ods(archive, str(path)), data
+            if "xl/workbook.bin" in names:
+                return sheet_scan.scan_xlsb(archive, str(path)), data
+            members = _sheet_members(archive)
+            recalculate = _recalculates(archive)
+            scans = {
+                name: sheet_scan.scan_xlsx(archive, member, recalculate, MAX_CELLS)
+                for name, member in members.items()
+                if member in names
             }
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+            return scans, _readable(data, scans, members)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError):
         raise errors.CorruptWorkbook(path) from None
 
 
@@ -306,61 +225,10 @@ def _text_rows(rows: list[list[Cell]]) -> list[list[str]]:
     return [[cell_text(v) or "" for v in row] for row in rows]
 
 
-def _fill_merged(top: list[list[str]], merged) -> None:
-    """Copy each merged heading into every cell its merge covers (within ``top``)."""
-    for (r0, c0), (r1, c1) in merged or ():
-        if r0 >= len(top) or c0 >= len(top[r0]):
-            continue
-        value = top[r0][c0]
-        for r in range(r0, min(r1, len(top) - 1) + 1):
-            for c in range(c0, min(c1, len(top[r]) - 1) + 1):
-                if not top[r][c]:
-                    top[r][c] = value
-
-
-def _qualified(group: str, sub: str, catalogue: Catalogue) -> str:
-    """The heading of a column under a group heading: ``group sub`` when that names a field
-    (``Piegādes`` + ``adrese``), the sub-heading when only it names one (``Kontakti`` over
-    ``E-pasts``), else ``group sub`` — never a guess when both name fields.
-
-    >>> from zimes_audit.procedure.catalogue import load_catalogue
-    >>> cat = load_catalogue()
-    >>> _qualified("Piegādes", "adrese", cat), _qualified("Kontakti", "E-pasts", cat)
-    ('Piegādes adrese', 'E-pasts')
-    >>> _qualified("Klienta ID", "Klienta ID", cat), _qualified("Piekrišana", "Datums", cat)
-    ('Klienta ID', 'Piekrišana Datums')
-    """
-    if not group or not sub or group == sub:
-        return sub or group
-    qualified = f"{group} {sub}"
-    if catalogue.field_for(qualified) is not None:
-        return qualified
-    if catalogue.field_for(sub) is not None and catalogue.field_for(group) is None:
-        return sub
-    return qualified
-
-
-def _header(top: list[list[str]], merged, catalogue: Catalogue) -> tuple[int, list[str]] | None:
-    """``(last header row, headings)`` of a sheet's top rows, or ``None``.
-
-    A header row taking part in a merge that reaches further down (a heading merged down over
-    two rows) continues to the merge's last row; a heading then is the sub-heading of that last
-    row, qualified by the group heading above when that names a catalogue field.
-    """
-    _fill_merged(top, merged)
-    found = find_header(top, catalogue)
-    if found is None:
-        return None
-    first = last = found[0]
-    for (r0, _), (r1, _) in merged or ():
-        if r0 <= first < r1 < HEADER_SEARCH_ROWS:
-            last = max(last, min(r1, len(top) - 1))
-    if last == first:
-        return first, list(top[first])
-    headings = []
-    for group, sub in zip(top[first], top[last], strict=True):
-        headings.append(_qualified(group, sub, catalogue))
-    return last, headings
+def _header(top: list[list[str]], merged, catalogue: Catalogue) -> HeaderChoice | None:
+    """The header of a sheet's top rows (:func:`~zimes_audit.loading.header.choose_header`:
+    one row, or a group row over sub-headings with its merged cells), or ``None``."""
+    return choose_header(top, catalogue, list(merged or ()))
 
 
 _TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default "str" dtype
@@ -442,22 +310,29 @@ def _open(data: bytes, path: Path):
 
 
 def _guard(path: Path, name: str, cells: int, rows: int, columns: int) -> None:
-    if cells > MAX_CELLS:
+    beyond = rows > sheet_scan.GRID_ROWS or columns > sheet_scan.GRID_COLUMNS  # past Excel's grid
+    if cells > MAX_CELLS or beyond:
         raise errors.TooLargeSheet(path, sheet=name, rows=rows, columns=columns, limit=MAX_CELLS)
 
 
-def _raw(
-    path: Path, sheet, name: str, last: int, headings: list[str], scan: SheetScan | None
-) -> RawTable:
+def _raw(path: Path, sheet, name: str, header: HeaderChoice, scan: SheetScan | None) -> RawTable:
+    last, headings = header.last, list(header.headings)
     rows = sheet.to_python(skip_empty_area=False)
     body = rows[last + 1 :]
-    width = max(len(headings), len(rows[0]) if rows else 0)
+    # a cell calamine reads as blank though it is not (a formula without its result) may lie
+    # right of every value: its column is read too
+    marked = {c for (r, c) in (scan.unreadable if scan else {}) if r > last}
+    read = len(rows[0]) if rows else 0
+    width = max(len(headings), read, max(marked, default=-1) + 1)
     headings = headings + [""] * (width - len(headings))
     # rows → columns through one object matrix: ~4× faster than zip(*body) at 100k rows
     matrix = np.empty((width, len(body)), dtype=object)
     if body:
-        matrix.T[:] = body
-    cells = pd.DataFrame({i: _column(column) for i, column in enumerate(matrix)})
+        matrix[:read].T[:] = body
+        matrix[read:] = ""
+    width = filled_width(path, headings, lambda i: i not in marked and not (matrix[i] != "").any())
+    headings = headings[:width]
+    cells = pd.DataFrame({i: _column(matrix[i]) for i in range(width)})
     first = last + 2
     unreadable: dict[int, dict[int, str]] = {}
     for (row, column), what in (scan.unreadable if scan else {}).items():
@@ -468,8 +343,9 @@ def _raw(
         headings,
         cells,
         np.arange(first, first + len(body), dtype=np.int64),
-        Detected(suffix, None, None, name, last + 1),
+        Detected(suffix, None, None, name, last + 1, header_first=header.first + 1),
         unreadable=unreadable,
+        notes=(header.note,),
     )
 
 
@@ -477,9 +353,9 @@ def read_workbook(path: Path, data: bytes, catalogue: Catalogue) -> list[RawTabl
     """Read every data sheet of a workbook's bytes; the first table's ``notes`` name the sheets
     skipped.  Raises the typed errors of :mod:`zimes_audit.errors`."""
     check_container(data, path)
-    scans = _scans(data, path)
+    scans, data = _scans(data, path)
     book = _open(data, path)
-    taken: list[tuple[str, object, int, list[str]]] = []
+    taken: list[tuple[str, object, HeaderChoice]] = []
     fallback = None
     skipped: list[str] = []
     try:
@@ -497,23 +373,19 @@ def read_workbook(path: Path, data: bytes, catalogue: Catalogue) -> list[RawTabl
                     f"sheet '{errors.one_line(name)}' skipped: no recognisable header row"
                 )
                 continue
-            last, headings = header
-            decision = decide_kind(known_fields(headings, catalogue), catalogue)
+            decision = decide_kind(known_fields(header.headings, catalogue), catalogue)
             if decision.kind is None and not decision.tie:
                 skipped.append(
                     f"sheet '{errors.one_line(name)}' skipped: neither kind ({decision.why})"
                 )
-                fallback = fallback or (name, sheet, last, headings)
+                fallback = fallback or (name, sheet, header)
                 continue
-            taken.append((name, sheet, last, headings))
+            taken.append((name, sheet, header))
         if not taken:
             if fallback is None:
                 raise errors.UnknownHeading(path)
             taken = [fallback]
-        tables = [
-            _raw(path, sheet, name, last, heads, scans.get(name))
-            for name, sheet, last, heads in taken
-        ]
+        tables = [_raw(path, sheet, name, header, scans.get(name)) for name, sheet, header in taken]
     except calamine.PasswordError:
         raise errors.ProtectedWorkbook(path) from None
     except _OPEN_ERRORS:
@@ -523,7 +395,7 @@ def read_workbook(path: Path, data: bytes, catalogue: Catalogue) -> list[RawTabl
     first = tables[0]
     tables[0] = RawTable(
         first.headings, first.cells, first.source_rows, first.detected,
-        unreadable=first.unreadable, notes=tuple(skipped),
+        unreadable=first.unreadable, notes=(*first.notes, *skipped),
     )  # fmt: skip
     return tables
 

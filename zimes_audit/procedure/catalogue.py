@@ -6,7 +6,9 @@ heading as people write it to a canonical field.  A heading is folded to a key f
 dots and spacing are ignored, so ``"Reģ. Nr."``, ``"REG NR"`` and ``"reg_nr"`` are one heading.
 When the whole heading is unknown, shorter keys are tried in order (:func:`heading_keys`):
 without bracketed remarks (``"Piekrišana (Jā/Nē)"``), without a unit or yes/no suffix
-(``"Summa, EUR"``, ``"Piekrišana Jā/Nē"``).
+(``"Summa, EUR"``, ``"Piekrišana Jā/Nē"``) — unless the remark dropped says another type than
+the field's (``"(datums)"`` over a yes/no synonym).  A heading no synonym matches is matched by
+its words (:mod:`zimes_audit.procedure.words`: stems, abbreviations), never by a guess.
 
 >>> cat = load_catalogue()
 >>> cat.field_for("Vārds, uzvārds").name
@@ -31,13 +33,20 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
+
+from zimes_audit.procedure.words import WordIndex
 
 NOT_PERMITTED = "not-permitted"
 UNCLASSIFIED = "unclassified"
 #: The column-level checks' kind: one row per input column (file × heading), not a record.
 COLUMNS_KIND = "columns"
+#: How a column was matched to its field (``ColumnInfo.matched_by``): its heading's spelling is a
+#: synonym of the catalogue or of the administrator's field map, or only its words match (stems);
+#: or its values (personal codes, card numbers) made it not permitted whatever its heading.
+HEADING, FIELD_MAP, WORDS, VALUES = "heading", "field map", "words", "values"
+MATCHED_BY = (HEADING, FIELD_MAP, WORDS, VALUES)
 # Suffixes people add to a heading that do not change what the column holds: a currency or unit,
 # a yes/no hint.  Tried away only when the whole heading is unknown.
 _SUFFIX = re.compile(
@@ -109,6 +118,14 @@ class Catalogue:
     paid_statuses: tuple[str, ...] = ()
     category_labels: dict[str, str] = field(default_factory=dict)
     _by_heading: dict[str, str] = field(repr=False, default_factory=dict)
+    _mapped: frozenset[str] = field(repr=False, default=frozenset())  # keys the field map set
+
+    @cached_property
+    def words(self) -> WordIndex:
+        """Every heading the catalogue knows, by its stems (:mod:`zimes_audit.procedure.words`)."""
+        return WordIndex.build(
+            self._by_heading.items(), {f.name: f.type for f in self.fields.values()}
+        )
 
     @property
     def kind_names(self) -> tuple[str, ...]:
@@ -117,11 +134,28 @@ class Catalogue:
 
     def field_for(self, heading: str) -> Field | None:
         """The canonical field a heading stands for, or ``None`` for an unknown heading."""
-        for key in heading_keys(heading):
+        found = self.match(heading)
+        return found[0] if found else None
+
+    def match(self, heading: str) -> tuple[Field, str] | None:
+        """The field a heading stands for and how it was matched (``MATCHED_BY``): by its spelling
+        (``"heading"``: a synonym of the catalogue), by the administrator's field map
+        (``"field map"``) or only by its words (``"words"``, :mod:`zimes_audit.procedure.words`).
+        An exact synonym always wins over words.
+
+        >>> cat = load_catalogue()
+        >>> [(f.name, by) for f, by in map(cat.match, ("E-pasts", "Klientu e-pasta adreses"))]
+        [('email', 'heading'), ('email', 'words')]
+        """
+        keys = heading_keys(heading)
+        for key in keys:
             name = self._by_heading.get(key)
+            if name and self.words.drops_type(keys[0], key, name):
+                return None  # "(datums)" said it is a date: not this field, nor a guess
             if name:
-                return self.fields[name]
-        return None
+                return self.fields[name], FIELD_MAP if key in self._mapped else HEADING
+        name = self.words.field_for(normalise_heading(heading))  # every word counts, remarks too
+        return (self.fields[name], WORDS) if name else None
 
     def heading_index(self) -> dict[str, str]:
         """Every heading key the catalogue knows → its field name."""
@@ -134,12 +168,18 @@ class Catalogue:
             return self
         fields = {**self.fields, **field_map.fields}
         by_heading = dict(self._by_heading)
+        mapped: set[str] = set()
         for f in field_map.fields.values():
             for heading in (f.name, *f.headings):
                 by_heading[normalise_heading(heading)] = f.name
+                mapped.add(normalise_heading(heading))
         for heading, name in field_map.headings.items():
             by_heading[normalise_heading(heading)] = name
-        return Catalogue(fields, self.kinds, self.paid_statuses, self.category_labels, by_heading)
+            mapped.add(normalise_heading(heading))
+        return Catalogue(
+            fields, self.kinds, self.paid_statuses, self.category_labels, by_heading,
+            frozenset(mapped),
+        )  # fmt: skip
 
     def names(self, *, category: str | None = None, type: str | None = None) -> list[str]:
         return [

@@ -270,20 +270,34 @@ def _slug(heading: str) -> str:
     return slug if slug[0].isalpha() else f"field_{slug}"
 
 
-def toml_lines(heading: str, catalogue: Catalogue) -> list[str]:
+def toml_lines(
+    heading: str, catalogue: Catalogue, suggested: tuple[str, str] | None = None
+) -> list[str]:
     """The lines to paste into the field map for an unknown heading: a new field whose category
-    is left for the administrator to decide, and the nearest catalogue fields to map it to instead.
+    is left for the administrator to decide, and the nearest catalogue fields to map it to instead
+    — first the field its values suggest, if ``suggested`` (field, evidence in counts).
 
     >>> print("\\n".join(toml_lines("Dāvanu kartes ziņa", load_catalogue())))
     [fields.davanu_kartes_zina]
     category = "?"  # decide: 6.1 … 6.8, operational or not-permitted
     headings = ["Dāvanu kartes ziņa"]
+    >>> print("\\n".join(toml_lines("Kontakts", load_catalogue(),
+    ...                              ("email", "9 of 9 values are valid e-mail addresses"))[:2]))
+    # its values suggest email (9 of 9 values are valid e-mail addresses); if so, under [headings]:
+    # "Kontakts" = "email"
     """
     quoted = json.dumps(heading, ensure_ascii=False)[1:-1]  # a TOML basic string: \n, \", \\
     name = _slug(heading)
     while name in catalogue.fields:
         name += "_own"
-    lines = [
+    lines = []
+    if suggested:
+        field, evidence = suggested
+        lines += [
+            f"# its values suggest {field} ({evidence}); if so, under [headings]:",
+            f'# "{quoted}" = "{field}"',
+        ]
+    lines += [
         f"[fields.{name}]",
         'category = "?"  # decide: 6.1 … 6.8, operational or not-permitted',
         f'headings = ["{quoted}"]',

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import platform
+import re
 import sys
 from importlib.metadata import version
 from pathlib import Path
@@ -66,5 +67,11 @@ def build_manifest(result, command: list[str] | None = None) -> dict:
 
 
 def write_manifest(path: Path, manifest: dict) -> Path:
-    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = json.dumps(manifest, indent=2, ensure_ascii=False)
+    # a file name that is not UTF-8 (in an input's path, the command line): its bytes as \xNN
+    text = _NOT_UTF8.sub(lambda m: "\\\\x%02x" % (ord(m.group()) - 0xDC00), text)
+    path.write_text(text + "\n", encoding="utf-8")
     return path
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")

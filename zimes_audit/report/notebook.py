@@ -75,18 +75,26 @@ def render_html(notebook: Path, html: Path, title: str | None = None) -> Path:
     return html
 
 
-def _record_final_path(notebook: Path, path: str, staging: str, final: str) -> None:
-    """papermill records where it wrote the notebook and which folder it was given — the staging
-    folder: record the final folder instead (the executed notebook must not point at a folder
-    that no longer exists; re-executed from the reports folder, it reads the final one)."""
+def _record_final_path(notebook: Path, path: str, parameters: dict) -> None:
+    """papermill records where it wrote the notebook and the parameters it was given — the
+    staging folder's name: record the final folder's instead (the executed notebook must not
+    point at a folder that no longer exists; re-executed from the reports folder, it reads the
+    final one).  The injected cell is written again by papermill's own
+    ``parameterize_notebook``, keeping what the kernel gave the cell when it ran."""
     import nbformat
+    from papermill.parameterize import parameterize_notebook
+
+    def injected(node) -> nbformat.NotebookNode:
+        (cell,) = [c for c in node.cells if "injected-parameters" in c.metadata.get("tags", [])]
+        return cell
 
     node = nbformat.read(notebook, as_version=4)
-    node.metadata.setdefault("papermill", {})["output_path"] = path
-    node.metadata["papermill"].setdefault("parameters", {})["report_dir"] = final
-    for cell in node.cells:
-        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
-            cell.source = cell.source.replace(f'"{staging}"', f'"{final}"')
+    ran = injected(node)
+    node = parameterize_notebook(node, parameters, kernel_name=KERNEL)
+    cell = injected(node)
+    cell.execution_count, cell.outputs = ran.execution_count, ran.outputs
+    cell.metadata = {**ran.metadata, **cell.metadata}
+    node.metadata.papermill["output_path"] = path
     nbformat.write(node, notebook)
 
 
@@ -104,7 +112,7 @@ def execute_audit_notebook(folder: Path, *, name: str | None = None) -> tuple[Pa
     target = folder / "audit.ipynb"
     parameters = {"report_dir": folder.name, "report_folder": name}
     _execute(notebook_path(AUDIT_NOTEBOOK), target, parameters, folder.parent)
-    _record_final_path(target, f"{name}/audit.ipynb", folder.name, name)
+    _record_final_path(target, f"{name}/audit.ipynb", {"report_dir": name, "report_folder": name})
     title = f"Personal-data audit {name} — SIA ZĪMES"
     return target, render_html(target, folder / "audit.html", title)
 

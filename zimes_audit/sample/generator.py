@@ -38,7 +38,7 @@ from zimes_audit.sample.pools import (
     SHIPPING,
     full_name,
 )
-from zimes_audit.sample.truth import Finding, add_years, ground_truth, load_terms
+from zimes_audit.sample.truth import Finding, Sheet, add_years, ground_truth, load_terms
 
 ORDERS_FILE = "mozello-orders.csv"
 REGISTER_FILE = "customer-register.xlsx"
@@ -132,9 +132,10 @@ def _generate(orders, customers, seed, as_of, violation_rate) -> Sample:
     _build_orders(rng, sample, people, specs, as_of)
     _build_register(rng, sample, people[:customers])
     sample.findings = ground_truth(
-        ORDERS_FILE, ORDER_HEADINGS, sample.orders, REGISTER_FILE, REGISTER_HEADINGS,
-        sample.register, as_of=as_of,
-    )  # fmt: skip
+        Sheet(ORDERS_FILE, ORDER_HEADINGS, sample.orders, 2),
+        Sheet(REGISTER_FILE, REGISTER_HEADINGS, sample.register, 4),
+        as_of=as_of,
+    )
     sample.findings = [
         Finding(f.source_file, f.source_row, f.rule_id, f.record_id, f.action, f.field,
                 sample.intents.get((f.source_file, f.source_row), {}).get(f.rule_id, ""))

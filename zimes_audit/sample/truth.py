@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -43,6 +43,7 @@ from email_validator import EmailNotValidError, validate_email
 from stdnum.lv import pvn
 
 from zimes_audit.procedure.catalogue import NOT_PERMITTED, load_catalogue
+from zimes_audit.procedure.policy import load_policy
 
 ACTIONS = {
     "FIELD-UNPERMITTED": "REDACT_FIELD",
@@ -110,20 +111,18 @@ class Terms:
 
 
 def load_terms() -> Terms:
-    """Read the shipped policy file.
+    """The shipped policy's terms (read by :func:`~zimes_audit.procedure.policy.load_policy`).
 
     >>> load_terms().retention_years
     5
     """
-    raw = tomllib.loads(
-        resources.files("zimes_audit.procedure.data").joinpath("policy.toml").read_text("utf-8")
-    )
+    policy = load_policy()
     return Terms(
-        raw["terms"]["retention_years"],
-        raw["terms"]["inactivity_years"],
-        raw["terms"]["guest_relationship_years"],
-        tuple(raw["accounting"]["contact_fields_not_needed"]),
-        raw["phones"]["default_region"],
+        policy.retention_years,
+        policy.inactivity_years,
+        policy.guest_relationship_years,
+        policy.contact_fields_not_needed,
+        policy.phone_region,
     )
 
 
@@ -332,26 +331,35 @@ def _common(t: _Table, row: Sequence[object], terms: Terms, as_of: date, end: da
         yield "DATA-INACCURATE", wrong, None
 
 
-def ground_truth(
-    orders_file: str,
-    order_headings: Sequence[str],
-    orders: Iterable[Sequence[object]] | Sequence[Sequence[object]],
-    register_file: str,
-    register_headings: Sequence[str],
-    register: Sequence[Sequence[object]],
-    *,
-    as_of: date,
-    orders_first_row: int = 2,
-    register_first_row: int = 4,
-    terms: Terms | None = None,
-) -> list[Finding]:
-    """Every finding docs/rules.md expects for these rows, sorted by file, row and rule."""
-    terms = terms or load_terms()
-    ot, rt = _Table(order_headings, terms), _Table(register_headings, terms)
+@dataclass(frozen=True)
+class Sheet:
+    """One input as the sample writes it: file name, headings, rows, and the spreadsheet row
+    of its first record."""
+
+    file: str
+    headings: Sequence[str]
+    rows: Sequence[Sequence[object]]
+    first_row: int
+
+
+@dataclass
+class _Links:
+    """Each order's register row (-1: a guest) and, per register row, its orders' summary."""
+
+    links: list[int]
+    orders: list[int]  # orders per register row
+    unpaid: list[int]
+    first: list[date | None]  # first and last order date per register row
+    last: list[date | None]
+
+
+def _link_orders(orders: Sheet, register: Sheet, ot: _Table, rt: _Table) -> tuple[_Links, dict]:
+    """Orders linked to the register by customer id, else e-mail (first register row wins);
+    also each e-mail's register rows (a shared e-mail is DATA-INACCURATE)."""
     by_id: dict[str, int] = {}
     by_email: dict[str, int] = {}
     email_rows: dict[str, list[int]] = {}
-    for r, row in enumerate(register):
+    for r, row in enumerate(register.rows):
         cid = rt.get(row, "customer_id")
         if not _blank(cid):
             by_id.setdefault(str(cid).strip(), r)
@@ -360,75 +368,76 @@ def ground_truth(
             key = str(mail).strip().casefold()
             by_email.setdefault(key, r)
             email_rows.setdefault(key, []).append(r)
-    n = len(register)
-    n_orders, unpaid = [0] * n, [0] * n
-    first: list[date | None] = [None] * n
-    last: list[date | None] = [None] * n
-    links: list[int] = []
+    n = len(register.rows)
+    out = _Links([], [0] * n, [0] * n, [None] * n, [None] * n)
     i_cid, i_mail = ot.pos.get("customer_id"), ot.pos.get("email")
     i_date, i_status = ot.pos["created_at"], ot.pos.get("payment_status")
-    for row in orders:
+    for row in orders.rows:
         link = -1
         if i_cid is not None and not _blank(row[i_cid]):
             link = by_id.get(str(row[i_cid]).strip(), -1)
         if link < 0 and i_mail is not None and not _blank(row[i_mail]):
             link = by_email.get(str(row[i_mail]).strip().casefold(), -1)
-        links.append(link)
+        out.links.append(link)
         if link >= 0:
             day = as_date(row[i_date])
-            n_orders[link] += 1
+            out.orders[link] += 1
             if i_status is None or str(row[i_status]).strip().lower() != "paid":
-                unpaid[link] += 1
+                out.unpaid[link] += 1
             if day is not None:
-                first[link] = day if first[link] is None else min(first[link], day)
-                last[link] = day if last[link] is None else max(last[link], day)
+                out.first[link] = day if out.first[link] is None else min(out.first[link], day)
+                out.last[link] = day if out.last[link] is None else max(out.last[link], day)
+    return out, email_rows
 
+
+def _customer_rules(rt: _Table, row, r: int, linked: _Links, terms: Terms, as_of: date):
+    """The register-only rules of register row ``r`` (consent, marketing, staleness, debt)."""
+    consent = str(rt.get(row, "consent_given") or "").strip().casefold() in YES
+    has_purchase = linked.orders[r] > 0
+    if not consent:
+        yield "CONSENT-MISSING", ["consent_given"], "OBTAIN_CONSENT" if has_purchase else "DELETE"
+    dates = [as_date(rt.get(row, f)) for f in ("registered_at", "relationship_start")]
+    collected = min([d for d in (*dates, linked.first[r]) if d is not None], default=None)
+    consent_at = as_date(rt.get(row, "consent_at"))
+    if consent_at and collected and consent_at > collected:
+        yield "CONSENT-AFTER-COLLECTION", ["consent_at"], None
+    opted_in = str(rt.get(row, "marketing_opt_in") or "").strip().casefold() in YES
+    if opted_in and (as_date(rt.get(row, "marketing_opt_out_at")) or not (consent or has_purchase)):
+        yield "MARKETING-WITHOUT-BASIS", ["marketing_opt_in"], None
+    if as_date(rt.get(row, "relationship_end")) is None:
+        activity = [
+            as_date(rt.get(row, f))
+            for f in ("relationship_start", "registered_at", "last_contact_at")
+        ]
+        latest = max([d for d in (*activity, linked.last[r]) if d is not None], default=None)
+        if latest and passed(latest, terms.inactivity_years, as_of):
+            yield "RELATIONSHIP-STALE", [], None
+    if as_date(rt.get(row, "debt_collection_at")) and linked.unpaid[r] == 0:
+        yield "DEBT-TRANSFER-UNPAID-ONLY", ["debt_collection_at"], None
+
+
+def ground_truth(
+    orders: Sheet, register: Sheet, *, as_of: date, terms: Terms | None = None
+) -> list[Finding]:
+    """Every finding docs/rules.md expects for these rows, sorted by file, row and rule."""
+    terms = terms or load_terms()
+    ot, rt = _Table(orders.headings, terms), _Table(register.headings, terms)
+    linked, email_rows = _link_orders(orders, register, ot, rt)
     findings: list[Finding] = []
     ends: list[date | None] = []
-    for r, row in enumerate(register):
+    for r, row in enumerate(register.rows):
         rid = str(rt.get(row, "customer_id") or "").strip()
-        src = register_first_row + r
         end = as_date(rt.get(row, "relationship_end"))
         ends.append(end)
         out = list(_common(rt, row, terms, as_of, end))
         mail = rt.get(row, "email")
         if not _blank(mail) and len(email_rows[str(mail).strip().casefold()]) > 1:
             out = _add_field(out, "DATA-INACCURATE", "email")
-        consent = str(rt.get(row, "consent_given") or "").strip().casefold() in YES
-        has_purchase = n_orders[r] > 0
-        if not consent:
-            out.append(
-                (
-                    "CONSENT-MISSING",
-                    ["consent_given"],
-                    "OBTAIN_CONSENT" if has_purchase else "DELETE",
-                )
-            )
-        dates = [as_date(rt.get(row, f)) for f in ("registered_at", "relationship_start")]
-        collected = min([d for d in (*dates, first[r]) if d is not None], default=None)
-        consent_at = as_date(rt.get(row, "consent_at"))
-        if consent_at and collected and consent_at > collected:
-            out.append(("CONSENT-AFTER-COLLECTION", ["consent_at"], None))
-        opted_in = str(rt.get(row, "marketing_opt_in") or "").strip().casefold() in YES
-        if opted_in and (
-            as_date(rt.get(row, "marketing_opt_out_at")) or not (consent or has_purchase)
-        ):
-            out.append(("MARKETING-WITHOUT-BASIS", ["marketing_opt_in"], None))
-        if end is None:
-            activity = [
-                as_date(rt.get(row, f))
-                for f in ("relationship_start", "registered_at", "last_contact_at")
-            ]
-            latest = max([d for d in (*activity, last[r]) if d is not None], default=None)
-            if latest and passed(latest, terms.inactivity_years, as_of):
-                out.append(("RELATIONSHIP-STALE", [], None))
-        if as_date(rt.get(row, "debt_collection_at")) and unpaid[r] == 0:
-            out.append(("DEBT-TRANSFER-UNPAID-ONLY", ["debt_collection_at"], None))
-        findings += _make(register_file, src, rid, out)
-
-    i_id = ot.pos["order_id"]
-    for k, row in enumerate(orders):
-        link = links[k]
+        out += _customer_rules(rt, row, r, linked, terms, as_of)
+        findings += _make(register.file, register.first_row + r, rid, out)
+    i_id, i_date = ot.pos["order_id"], ot.pos["created_at"]
+    for k, row in enumerate(orders.rows):
+        link = linked.links[k]
         if link >= 0:
             end = ends[link]
         else:  # a guest order: the relationship lasts the policy's guest term after the order
@@ -436,7 +445,7 @@ def ground_truth(
             end = add_years(day, terms.guest_years) if day else None
         out = list(_common(ot, row, terms, as_of, end))
         if out:
-            findings += _make(orders_file, orders_first_row + k, str(row[i_id]).strip(), out)
+            findings += _make(orders.file, orders.first_row + k, str(row[i_id]).strip(), out)
     findings.sort()
     return findings
 

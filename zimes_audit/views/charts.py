@@ -55,6 +55,7 @@ ACTION_COLOURS = {
     "OBTAIN_CONSENT": "#fddbc7",
     "REVIEW": "#67a9cf",
     "FIX_DATA": "#999999",
+    "CLASSIFY_FIELD": "#1b7837",
 }
 #: One colour per record kind of the catalogue, in its order.
 KIND_COLOURS = dict(zip(load_catalogue().kinds, ("#4393c3", "#d6604d", "#5aae61"), strict=False))

@@ -1,7 +1,10 @@
 """The inventory of what was read: per file, how it was read and which §6 category each column has.
 
 It is the first thing an auditor reads, so it shows headings, fields, categories, fill rates and
-how each column's values were read (date spellings, yes/no styles, unreadable cells), and never a
+how each column's values were read (date spellings, yes/no styles, unreadable cells), how its
+heading was matched (``by words`` when only its stems matched; ``by values`` when its values —
+personal codes, card numbers — made it not permitted whatever its heading) and what the values of
+an unknown column suggest, as counts ("40 of 40 values are valid e-mail addresses"); never a
 cell value.  For every heading it does not know it prints the lines to paste into the
 administrator's field map (:mod:`zimes_audit.procedure.field_map`).  Columns outside the §6 catalogue are marked ``!! NOT PERMITTED``, headings
 the catalogue does not know ``?? UNKNOWN``.
@@ -16,6 +19,7 @@ the catalogue does not know ``?? UNKNOWN``.
   kind: Mozello orders export · rows: 1 · sha256: ...
   read as: csv, utf-8, delimiter ;, header row 1
   note: encoding UTF-8: every byte of the file is UTF-8
+  note: header row 1: names 3 catalogue fields, 2 of them orders fields (order id, total)
   note: taken as Mozello orders export: orders headings: order id, total (2)
   column          field          category               filled
   Pasūtījuma nr.  order_id       operational            100.0%
@@ -45,13 +49,16 @@ from zimes_audit.procedure.catalogue import (
     CATEGORY_LABELS,
     NOT_PERMITTED,
     UNCLASSIFIED,
+    VALUES,
+    WORDS,
     Catalogue,
     load_catalogue,
 )
 from zimes_audit.procedure.field_map import FILE_NAME, toml_lines
 
 MARKERS = {NOT_PERMITTED: "!! NOT PERMITTED", UNCLASSIFIED: "?? UNKNOWN"}
-COLUMNS = ("file", "heading", "field", "category", "filled", "fill_rate")
+COLUMNS = ("file", "heading", "field", "category", "filled", "fill_rate", "matched_by",
+           "suggestion", "evidence")  # fmt: skip
 
 
 def _records(table: LoadedTable) -> list[tuple]:
@@ -59,13 +66,18 @@ def _records(table: LoadedTable) -> list[tuple]:
     for info in table.columns:
         filled = info.filled
         rate = round(100 * filled / table.rows, 1) if table.rows else 0.0
-        records.append((table.source, info.heading, info.field, info.category, filled, rate))
+        records.append(
+            (table.source, info.heading, info.field, info.category, filled, rate,
+             info.matched_by, info.suggestion, info.evidence)
+        )  # fmt: skip
     return records
 
 
 def inventory_frame(tables: list[LoadedTable]) -> pd.DataFrame:
-    """One row per column of every table: file, heading, field, category code, filled cells and
-    fill rate in percent (0–100) of the table's rows."""
+    """One row per column of every table: file, heading, field, category code, filled cells,
+    fill rate in percent (0–100) of the table's rows, how the heading was matched
+    (``matched_by``: heading, field map, words or values), the field its values suggest and the
+    evidence in counts (never a value)."""
     records = [record for table in tables for record in _records(table)]
     return pd.DataFrame.from_records(records, columns=list(COLUMNS))
 
@@ -79,7 +91,7 @@ def _describe(table: LoadedTable) -> list[str]:
         how.append(f"delimiter {d.delimiter_label}")
     if d.sheet:
         how.append(f"sheet '{d.sheet}'")
-    how.append(f"header row {d.header_row}")
+    how.append(d.header_rows)
     label = load_catalogue().kinds[table.kind].label
     lines = [
         one_line(table.path)
@@ -95,13 +107,25 @@ def _describe(table: LoadedTable) -> list[str]:
     return lines
 
 
+def _how_matched(info) -> str:
+    """``by words`` (stems only: check it), ``by values: 97 of 100 values are …`` or, for an
+    unknown heading, what its values suggest."""
+    if info.matched_by == WORDS:
+        return "by words"
+    if info.matched_by == VALUES:
+        return f"by values: {info.evidence}"
+    if info.suggestion:
+        return f"values suggest {info.suggestion}: {info.evidence}"
+    return info.evidence or ""
+
+
 def _column_lines(table: LoadedTable) -> list[str]:
     cells = [("column", "field", "category", "filled", "")]
-    for info, (_, heading, field, category, _, rate) in zip(
+    for info, (_, heading, field, category, _, rate, *_) in zip(
         table.columns, _records(table), strict=True
     ):
         label = CATEGORY_LABELS.get(category, category)
-        notes = [MARKERS.get(category, "")]
+        notes = [MARKERS.get(category, ""), _how_matched(info)]
         if info.read_as:
             notes.append(f"read as {info.read_as}")
         if info.unreadable:
@@ -121,16 +145,19 @@ def field_map_lines(tables: list[LoadedTable], catalogue: Catalogue | None = Non
     into ``zimes-fields.toml``, once per heading, naming the files and columns it was seen in."""
     catalogue = catalogue or load_catalogue()
     seen: dict[str, list[str]] = {}
+    suggested: dict[str, tuple[str, str]] = {}
     for table in tables:
         for info in table.columns:
             if info.category == UNCLASSIFIED and not info.heading.startswith("(blank heading"):
                 seen.setdefault(info.heading, []).append(f"{table.source} column {info.letter}")
+                if info.suggestion:
+                    suggested.setdefault(info.heading, (info.suggestion, info.evidence or ""))
     lines: list[str] = []
     for heading, where in seen.items():
         lines += [
             "",
             f"# {one_line(heading)}: {one_line(', '.join(where))}",
-            *toml_lines(heading, catalogue),
+            *toml_lines(heading, catalogue, suggested.get(heading)),
         ]
     return lines
 

@@ -13,39 +13,17 @@ raw personal value: samples go through :mod:`zimes_audit.views.masking`.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from zimes_audit.procedure.catalogue import CATEGORY_LABELS
-from zimes_audit.procedure.rules import load_rules, rule_order, sort_by_rule, term_rows
+from zimes_audit.procedure.rules import load_rules, rule_order, sort_by_rule
 from zimes_audit.report.layout import CHART_FILES, DATA_DOCS, REPORT_FILES, report_folder_name
 from zimes_audit.report.reports import Report, suite_documents
 
 
 # --------------------------------------------------------------------- from an audit result
-def run_facts(result) -> pd.DataFrame:
-    """The run in a few lines: audit date, records read, expectations run, findings, times."""
-    from zimes_audit import __version__
-
-    rows = [
-        ("audit date (as of)", str(result.as_of)),
-        ("input files", len(result.tables)),
-        ("records read", sum(t.rows for t in result.tables)),
-        ("expectations run", result.expectations_run),
-        ("findings (record × rule)", len(result.findings)),
-        (
-            "records with a finding",
-            result.findings[["source_file", "source_row"]].drop_duplicates().shape[0],
-        ),
-        ("started (UTC)", result.started.isoformat(timespec="seconds")),
-        ("finished (UTC)", result.finished.isoformat(timespec="seconds")),
-        ("zimes-audit version", __version__),
-    ]
-    return pd.DataFrame(rows, columns=["item", "value"]).astype({"value": "string"})
-
-
 def findings_sample(result, per_rule: int = 5) -> pd.DataFrame:
     """The first ``per_rule`` findings of each rule, masked (the workbook has them all)."""
     from zimes_audit.views.masking import masked_findings
@@ -124,36 +102,6 @@ def rules_table(result) -> pd.DataFrame:
             )
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def suites_table(result) -> pd.DataFrame:
-    """Each suite applied: kind, name, file, SHA-256 and expectations."""
-    return pd.DataFrame(
-        [
-            {
-                "kind": s.kind,
-                "suite": s.name,
-                "file": s.path,
-                "sha256": s.sha256,
-                "expectations": s.expectations,
-            }
-            for s in result.suites.values()
-        ]
-    )
-
-
-def policy_table(policy, as_of: date | str | None = None) -> pd.DataFrame:
-    """The policy terms applied (and the audit date), as the policy file states them."""
-    rows = []
-    if as_of is not None:
-        rows.append(("audit date (as of)", str(as_of)))
-    rows += [
-        ("policy file", policy.source),
-        ("policy sha256", policy.sha256),
-        ("phone region for numbers without country code", policy.phone_region),
-    ]
-    rows += term_rows(vars(policy))
-    return pd.DataFrame(rows, columns=["term", "value"])
 
 
 def report_files(report_dir: str | Path | None) -> pd.DataFrame:

@@ -18,9 +18,12 @@ stand before it (a person's VAT number is their code).  Valid IBANs are removed 
   never a bare ``37…``, which is how a phone number with its country code looks.
 
 Never a code: a number right after a phone cue (``tālr.``, ``tel.``, ``mob.``) or a document cue
-(``Līgums``, ``rēķins``, ``invoice`` …); company registration numbers (first digit 4, 5 or 9).
-The words are data (``code_words.toml``); docs/rules.md gives the sources and the measured
-look-alike rates.
+(``Līgums``, ``rēķins``, ``invoice`` …); company registration numbers (first digit 4, 5 or 9);
+and a **document number**: digits glued to letters, before or after (``M-120485-10308``,
+``ZIM-…``, ``A120485-10308``, ``…-10308B``), or right after a document prefix such as ``Nr.``
+(``prefix`` in the words) — unless a context word (``p.k.``) stands just before, and for ``LV``,
+which makes a person's VAT number of their code.  The words are data (``code_words.toml``);
+docs/rules.md gives the sources and the measured look-alike rates.
 
 >>> contains_personal_code(pd.Series(["p.k. 161175-19997", "tālr. 37122345678", None, "40203002519"])).tolist()
 [True, False, False, False]
@@ -32,6 +35,8 @@ True
 (True, 'old format')
 >>> code_format("LV80HABA0551012345678") is None
 True
+>>> [code_format(t) for t in ("kā pasūtījumā M-120485-10308", "Nr. 120485-10308", "p.k.120485-10308")]
+[None, None, 'old format']
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
+from stdnum.exceptions import InvalidComponent
 from stdnum.lv import pvn
 
 from zimes_audit.checks.detect.text import as_text, strip_ibans
@@ -67,7 +73,22 @@ def _words() -> dict[str, re.Pattern]:
     def cue(words: list[str]) -> re.Pattern:
         return re.compile(rf"(?i)(?<!\w)(?:{'|'.join(words)}){fillers}$")
 
-    return {key: cue(raw[key]) for key in ("context", "phone", "document")}
+    words = {key: cue(raw[key]) for key in ("context", "phone", "document")}
+    # a document prefix or letters glued to the number (``M-``, ``ZIM-``, ``Nr.``, ``A``)
+    prefix = "|".join(raw["prefix"])
+    words["glued_before"] = re.compile(
+        rf"(?i)(?:(?<!\w)(?:{prefix})\s?|[^\W\d_](?<!\bLV)[-/.#_]?)$"
+    )
+    words["glued_after"] = re.compile(r"^(?:[^\W\d_]|[-/_][^\W_])")
+    return words
+
+
+def _document_number(text: str, start: int, end: int, words: dict[str, re.Pattern]) -> bool:
+    """Whether the number at ``text[start:end]`` is part of a document number: letters or a
+    document prefix glued to it, and no context word (``p.k.``) just before."""
+    before = text[max(0, start - 60) : start]
+    glued = words["glued_before"].search(before) or words["glued_after"].match(text[end:])
+    return bool(glued) and not words["context"].search(before)
 
 
 def _old_format(digits: str) -> bool:
@@ -75,7 +96,7 @@ def _old_format(digits: str) -> bool:
         return False
     try:
         born = pvn.get_birth_date(digits)
-    except Exception:  # stdnum's InvalidComponent: not a date
+    except InvalidComponent:  # not a date
         return False
     return born <= LAST_OLD_FORMAT and pvn.calc_check_digit_pers(digits[:-1]) == digits[-1]
 
@@ -92,6 +113,8 @@ def _classify(text: str) -> str | None:
             continue
         before = text[max(0, match.start() - 60) : match.start()]
         if words["phone"].search(before) or words["document"].search(before):
+            continue
+        if _document_number(text, match.start(), match.end(), words):
             continue
         if head[0] == "3" and head[1] in "23456789":
             # bare: a context word just before it, or (only for 32…, the prefix every code issued

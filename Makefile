@@ -4,7 +4,7 @@
 # Two environments in one .venv, each marked by a stamp file:
 #   .venv/.installed-runtime  what the audit itself needs (make audit): no JupyterLab, pytest, ruff
 #   .venv/.installed-dev      adds the dev extra: pytest, hypothesis, ruff, JupyterLab (make test, lab)
-#   .venv/.installed-bench    adds the bench extra: polars, for the benchmark's floor (make bench)
+#   .venv/.installed-bench    adds the bench extra: polars and fastexcel, for the benchmark's floor (make bench)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -33,7 +33,7 @@ $(DEV): $(RUNTIME)
 	@touch $@
 
 $(BENCH): $(RUNTIME)
-	@echo "zimes-audit: adding the benchmark's floor (polars) to $(VENV)/."
+	@echo "zimes-audit: adding the benchmark's floor (polars, fastexcel) to $(VENV)/."
 	$(PIP) -e ".[bench]"
 	@touch $@
 
@@ -70,9 +70,9 @@ lint: $(DEV)
 
 ## bench: heading classification on the held-out list (right / unknown / WRONG, a second), then
 ## detector accuracy and speed (published vectors, look-alike corpus), then the audit
-## against an independent floor at 1M orders + 200k register rows, kind and unkind workloads
+## against an independent floor and the bare read at 1M orders + 200k register rows, on the kind, unkind and guest workloads
 ## (prints figures, writes bench-out/detectors.json and bench-out/bench.json; docs/performance.md).
-## BENCH_ARGS="--sizes 200000:40000" for a smaller run.
+## BENCH_ARGS="--sizes 100000:20000" for a smaller run.
 bench: $(BENCH)
 	$(BIN)/python -m benchmarks.headings --out bench-out
 	$(BIN)/python -m benchmarks.detectors --out bench-out

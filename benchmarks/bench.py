@@ -1,26 +1,31 @@
 """``make bench``: how fast the audit is at 1M orders + 200k register rows, against an
-independent floor, on the kind and the unkind workload.
+independent floor and the bare read of the files, on the kind, unkind and guest workloads.
 
 Workloads (:mod:`benchmarks.workloads`, written once under ``--out`` and reused):
 
 - **kind** — the seeded sample, ~5% of the records violating something (UTF-8 CSV + register
   workbook);
 - **unkind** — a shop's first audit: 19 of 20 orders are guest orders past their term with their
-  e-mail and phone kept, a Windows-1257 ``;`` CSV with a column the catalogue does not know.
+  e-mail and phone kept, a Windows-1257 ``;`` CSV with a column the catalogue does not know;
+- **guest** — the same orders as Latvian Excel writes them (``DD.MM.YYYY HH:MM``, decimal
+  commas, cp1257 ``;``) beside a small register.
 
 Cases, each in its own process so that its peak RSS is its own:
 
 - **ours** — the real pipeline, ``run_report`` without the notebook (what ``zimes-audit run
   --no-notebook`` does): load, facts, validate (GX), findings, write (findings.csv, workbook,
   manifest, Data Docs, charts);
-- **floor** — :mod:`benchmarks.floor`: the same rules written directly in polars outside the
-  pipeline, sharing only the validators of ``zimes_audit.checks.detect`` and the procedure's data;
-  it writes ``findings.csv`` only.  Its findings are checked against ours (``tests/test_floor.py``);
+- **floor** — :mod:`benchmarks.floor`: the same rules written as directly as this machine allows
+  (polars, fastexcel, each distinct value judged once by its own verdicts in
+  :mod:`benchmarks.floor_detect`), importing nothing of the pipeline; it writes ``findings.csv``
+  only, and must write the same bytes as ours;
+- **bare** — the files read and nothing else (pandas ``read_csv`` + python-calamine);
 - **naive** (``--cases ours,floor,naive``) — our pipeline with GX run the default way.
 
-It prints per-stage seconds and peak RSS (MB so far after each stage) for both, ours/floor per
-stage and in total (in-process, and the whole process with its imports), and writes them to
-``bench.json``.  Also: the cost of the audit notebook (``zimes-audit run`` with and without
+It prints per-stage seconds and peak RSS (MB so far after each stage) for ours and the floor,
+ours/floor per stage and in total (in-process, and the whole process with its imports), then per
+workload the whole-process seconds and peak RSS of audit, floor and bare read with floor/bare and
+audit/floor and whether the findings are byte-identical, and writes it all to ``bench.json``.  Also: the cost of the audit notebook (``zimes-audit run`` with and without
 ``--no-notebook``, interleaved) and a 100k-row orders workbook, our loader against bare
 python-calamine.  Figures, not assertions: nothing here fails a build.
 """
@@ -39,7 +44,7 @@ from pathlib import Path
 from benchmarks.workloads import AS_OF
 
 SIZES = ((1_000_000, 200_000),)
-WORKLOADS = ("kind", "unkind")
+WORKLOADS = ("kind", "unkind", "guest")
 #: Our stages and the floor's that do the same work, side by side.
 STAGE_GROUPS = {
     "load": (("load",), ("load",)),
@@ -54,11 +59,15 @@ def _peak_rss_mb() -> float:
 
 
 def _workload(out: Path, name: str, orders: int, customers: int) -> Path:
-    from benchmarks.workloads import write_kind, write_unkind
+    from benchmarks.workloads import write_guest, write_kind, write_unkind
 
     kind = write_kind(out / f"kind-{orders}-{customers}", orders, customers)
     if name == "kind":
         return kind
+    if name == "guest":  # the small register: the sample's of a tenth of the customers
+        small = max(orders // 50, 20), max(customers // 10, 5)
+        small_kind = write_kind(out / "kind-{}-{}".format(*small), *small)
+        return write_guest(kind, small_kind, out / f"guest-{orders}-{customers}")
     return write_unkind(kind, out / f"unkind-{orders}-{customers}")
 
 
@@ -159,6 +168,32 @@ def case_xlsx(data: Path, findings: Path | None = None) -> dict:
     }
 
 
+def case_bare(data: Path, findings: Path | None = None) -> dict:
+    """The bare read: the workload's files read and nothing else — pandas ``read_csv`` (every
+    cell text, the delimiter of the header line, UTF-8 or else Windows-1257) and python-calamine
+    for the workbooks.  What no audit of these files can be faster than."""
+    import pandas as pd
+    from python_calamine import CalamineWorkbook
+
+    clock = time.perf_counter()
+    cells = 0
+    for path in sorted(data.iterdir()):
+        if path.suffix.lower() == ".csv":
+            with path.open("rb") as handle:
+                first = handle.readline()
+            sep = max((",", ";", "\t"), key=lambda d: first.count(d.encode()))
+            try:
+                frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False)
+            except UnicodeDecodeError:
+                frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False,
+                                    encoding="cp1257")  # fmt: skip
+            cells += frame.size
+        elif path.suffix.lower() == ".xlsx":
+            rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+            cells += sum(len(r) for r in rows)
+    return {"total": round(time.perf_counter() - clock, 3), "cells": cells}
+
+
 def _orders_workbook(csv_path: Path, out: Path) -> Path:
     """The orders export saved as an .xlsx (streaming writer), for the XLSX case."""
     import csv
@@ -210,7 +245,15 @@ def notebook_cost(out: Path, orders: int, customers: int, runs: int) -> dict:
     }
 
 
-CASES = {"ours": case_ours, "floor": case_floor, "naive": case_naive, "xlsx": case_xlsx}
+CASES = {
+    "ours": case_ours,
+    "floor": case_floor,
+    "bare": case_bare,
+    "naive": case_naive,
+    "xlsx": case_xlsx,
+}
+#: The cases that write a findings.csv (compared byte for byte).
+WRITES_FINDINGS = ("ours", "floor", "naive")
 XLSX_SIZE = (100_000, 20_000)
 
 
@@ -285,6 +328,38 @@ def print_comparison(label: str, ours: dict, floor: dict, ratios: dict) -> None:
     print(flush=True)
 
 
+def summary(entry: dict) -> dict:
+    """Whole-process seconds (interpreter, imports, run) of the audit, the floor and the bare
+    read, their ratios, and each one's peak RSS."""
+    wall = {c: entry.get(c, {}).get("process") for c in ("ours", "floor", "bare")}
+    return {
+        "seconds": wall,
+        "floor_over_bare": _ratio(wall["floor"], wall["bare"]),
+        "ours_over_floor": _ratio(wall["ours"], wall["floor"]),
+        "ours_over_bare": _ratio(wall["ours"], wall["bare"]),
+        "peak_rss_mb": {c: entry.get(c, {}).get("peak_rss_mb") for c in ("ours", "floor", "bare")},
+        "same_findings": entry["same_findings"],
+    }
+
+
+def print_summary(runs: list[dict]) -> None:
+    rows = [r for r in runs if "summary" in r]
+    if not rows:
+        return
+    print("\nwhole process, seconds (peak RSS MB): audit = zimes-audit run --no-notebook")
+    head = f"  {'workload':<9} {'audit':>15} {'floor':>15} {'bare read':>15}"
+    print(head + f" {'floor/bare':>10} {'audit/floor':>11}  same findings")
+    for run in rows:
+        s, rss = run["summary"]["seconds"], run["summary"]["peak_rss_mb"]
+        cells = [f"{s[c] or 0:7.1f} ({rss[c] or 0:5.0f})" for c in ("ours", "floor", "bare")]
+        print(
+            f"  {run['workload']:<9} {cells[0]:>15} {cells[1]:>15} {cells[2]:>15}"
+            f" {run['summary']['floor_over_bare'] or 0:>10.2f}"
+            f" {run['summary']['ours_over_floor'] or 0:>11.2f}  {run['same_findings']}"
+        )
+    print(flush=True)
+
+
 def _pair(text: str) -> tuple[int, int]:
     orders, customers = (int(x) for x in text.split(":"))
     return orders, customers
@@ -316,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
         "replaces --sizes",
     )
     parser.add_argument(
-        "--cases", default="ours,floor", help="cases per workload: ours, floor, naive"
+        "--cases", default="ours,floor,bare", help="cases per workload: ours, floor, bare, naive"
     )
     parser.add_argument(
         "--notebook-size",
@@ -378,9 +453,10 @@ def main(argv: list[str] | None = None) -> int:
         for case in cases:
             entry[case] = _in_subprocess(case, data, kept / f"{case}.csv")
             print(f"{name:<7} {case:<6} {json.dumps(entry[case])}", flush=True)
-        digests = {c: _digest(kept / f"{c}.csv") for c in cases if (kept / f"{c}.csv").exists()}
-        entry["same_findings"] = len(digests) == len(cases) and len(set(digests.values())) == 1
-        print(f"{name:<7} findings.csv byte-identical across {', '.join(cases)}: "
+        writers = [c for c in cases if c in WRITES_FINDINGS]
+        digests = {c: _digest(kept / f"{c}.csv") for c in writers if (kept / f"{c}.csv").exists()}
+        entry["same_findings"] = len(digests) == len(writers) and len(set(digests.values())) == 1
+        print(f"{name:<7} findings.csv byte-identical across {', '.join(writers)}: "
               f"{entry['same_findings']}")  # fmt: skip
         if not args.keep_findings:
             for path in kept.iterdir():
@@ -392,7 +468,10 @@ def main(argv: list[str] | None = None) -> int:
         if "total" in ours and "total" in entry.get("naive", {}):
             entry["naive_over_ours"] = _ratio(entry["naive"]["total"], ours["total"])
             print(f"{name:<7} naive/ours = {entry['naive_over_ours']}")
+        if "process" in entry.get("bare", {}):
+            entry["summary"] = summary(entry)
         report["runs"].append(entry)
+    print_summary(report["runs"])
     if "xlsx" not in skip:
         orders, customers = _pair(args.xlsx_size)
         kind = _workload(args.out, "kind", orders, customers)

@@ -31,7 +31,6 @@ JSON.  ``tests/test_floor.py`` checks that its findings equal the pipeline's.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import resource
 import time
@@ -42,17 +41,24 @@ from pathlib import Path
 
 import polars as pl
 
+from benchmarks import floor_detect
 from benchmarks.workloads import AS_OF
-from zimes_audit.checks.findings import FINDINGS_COLUMNS
-from zimes_audit.loading.values import FALSE_WORDS, TRUE_WORDS
-from zimes_audit.report.safe_text import DANGEROUS_STARTS, QUOTE
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "zimes_audit" / "procedure" / "data"
 SUITES = ROOT / "expectations"
 KINDS = ("orders", "register")
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y-%m-%d %H:%M", "%d.%m.%Y", "%d.%m.%Y %H:%M")
-FORMULA_STARTS = (*DANGEROUS_STARTS, QUOTE)
+# Contracts, not logic (docs/contracts.md); written here so that the floor imports nothing of the
+# pipeline, and tests/test_floor.py checks them equal to the pipeline's.
+#: findings.csv's columns, in order
+FINDINGS_COLUMNS = ["source_file", "source_row", "record_id", "rule_id", "procedure_section"]
+FINDINGS_COLUMNS += ["severity", "action", "field", "detail"]
+#: the words a yes/no cell may hold
+TRUE_WORDS = ("jā", "ja", "j", "yes", "y", "true", "patiess", "ir", "1", "+", "x", "✓", "✔", "v")
+FALSE_WORDS = ("nē", "ne", "n", "no", "false", "aplams", "nav", "0", "-", "–", "—")
+#: what makes a spreadsheet read text as a formula (and the apostrophe that neutralises it)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
 class OutOfScope(Exception):
@@ -124,81 +130,55 @@ def _text(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def read_csv(path: Path) -> tuple[list[str], pl.DataFrame, int]:
-    raw = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+    """A delimited export, every cell text: polars reads the file itself when it is UTF-8 (and
+    says when it is not: then it is Windows-1257, decoded once)."""
+    with path.open("rb") as handle:
+        first = handle.readline().removeprefix(b"\xef\xbb\xbf")
+    delimiter = max((",", ";", "\t"), key=lambda d: first.count(d.encode()))
+    options = {"separator": delimiter, "infer_schema": False, "quote_char": '"'}
     try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raw = raw.decode("cp1257").encode("utf-8")
-    first = raw[: raw.find(b"\n")].decode("utf-8")
-    delimiter = max((",", ";", "\t"), key=first.count)
-    frame = pl.read_csv(
-        io.BytesIO(raw), separator=delimiter, infer_schema=False, quote_char='"', has_header=True
-    )
-    headings = frame.columns
-    frame = frame.rename({h: str(i) for i, h in enumerate(headings)})
+        frame = pl.read_csv(path, encoding="utf8", **options)
+    except pl.exceptions.ComputeError:  # not UTF-8
+        frame = pl.read_csv(path.read_bytes().decode("cp1257").encode("utf-8"), **options)
+    headings = [h.removeprefix("\ufeff") for h in frame.columns]
+    frame = frame.rename({h: str(i) for i, h in enumerate(frame.columns)})
     rows = pl.int_range(2, frame.height + 2, dtype=pl.Int64, eager=True)
     return headings, _text(frame).with_columns(source_row=rows), 1
 
 
-def _cell(value: object) -> object:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return None if value is None else str(value)
-
-
 def read_xlsx(path: Path) -> tuple[list[str], pl.DataFrame, int]:
-    from python_calamine import CalamineWorkbook
+    """The first sheet, straight into Arrow (fastexcel/calamine), every cell as text (a date cell
+    as ``YYYY-MM-DD HH:MM:SS``); the header is the first row with two cells filled."""
+    import fastexcel
 
-    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-    rows = sheet.to_python()
-    first_row = sheet.start[0] if sheet.start else 0
-    header = next(i for i, r in enumerate(rows) if sum(1 for v in r if v not in ("", None)) >= 2)
-    headings = [str(v).strip() for v in rows[header]]
-    body = rows[header + 1 :]
-    keep = [i for i, r in enumerate(body) if any(v not in ("", None) for v in r)]
-    columns = {}
-    for c in range(len(headings)):
-        values = [_cell(body[i][c]) for i in keep]
-        if any(isinstance(v, datetime) for v in values):  # a date column: dates, or their text
-            dates = pl.Series([v if isinstance(v, datetime) else None for v in values])
-            text = pl.Series([v if isinstance(v, str) else None for v in values], dtype=pl.String)
-            columns[str(c)] = pl.struct(
-                pl.lit(dates).alias("d"), pl.lit(text).alias("t"), eager=True
-            )
-        else:
-            columns[str(c)] = pl.Series(values, dtype=pl.String)
-    frame = pl.DataFrame({k: v for k, v in columns.items() if v.dtype == pl.String})
-    dated = {k: v for k, v in columns.items() if v.dtype != pl.String}
-    frame = _text(frame) if frame.width else pl.DataFrame(height=len(keep))
-    for k, v in dated.items():
-        text = v.struct.field("t").str.strip_chars()
-        frame = frame.with_columns(
-            pl.Series(k, v.struct.field("d").dt.cast_time_unit("us")).alias(k + "#d"),
-            pl.when(text == "").then(None).otherwise(text).alias(k),
-        )
-    frame = frame.with_columns(
-        source_row=pl.Series([first_row + header + 2 + i for i in keep], dtype=pl.Int64)
-    )
-    return headings, frame, first_row + header + 1
+    sheet = fastexcel.read_excel(path).load_sheet(0, header_row=None, dtypes="string")
+    frame = sheet.to_polars()
+    frame = _text(frame.rename({c: str(i) for i, c in enumerate(frame.columns)}))
+    filled = frame.select(pl.sum_horizontal(pl.all().is_not_null()).alias("n"))["n"]
+    header = int((filled >= 2).arg_true()[0])
+    headings = ["" if v is None else v for v in frame.row(header)]
+    body = frame.with_row_index("_i").slice(header + 1).filter(filled.slice(header + 1) > 0)
+    rows = (pl.col("_i").cast(pl.Int64) + 1).alias("source_row")
+    return headings, body.with_columns(rows).drop("_i"), header + 1
 
 
-def as_dates(frame: pl.DataFrame, column: str, name: str) -> pl.Series:
-    """The column's text (and workbook date cells) as datetimes; unreadable text is refused."""
-    text = frame[column]
-    tries = [pl.col(column).str.strptime(pl.Datetime("us"), f, strict=False) for f in DATE_FORMATS]
-    if column + "#d" in frame.columns:
-        tries.insert(0, pl.col(column + "#d"))
-    parsed = frame.select(pl.coalesce(tries)).to_series()
-    bad = text.is_not_null() & parsed.is_null()
-    if bad.any():
-        raise OutOfScope(f"unreadable date in {name}")
+def as_dates(text: pl.Series, name: str) -> pl.Series:
+    """The column's text as datetimes: the format that reads its first values for the whole
+    column in one pass, then the other formats for what it left; unreadable text is refused."""
+    sample = text.drop_nulls().head(1000)
+    first = next((f for f in DATE_FORMATS if _reads(sample, f)), DATE_FORMATS[0])
+    parsed = text.str.strptime(pl.Datetime("us"), first, strict=False)
+    left = text.is_not_null() & parsed.is_null()
+    if left.any():
+        rest = [text.str.strptime(pl.Datetime("us"), f, strict=False) for f in DATE_FORMATS]
+        parsed = pl.select(pl.coalesce(parsed, *rest)).to_series()
+        if (text.is_not_null() & parsed.is_null()).any():
+            raise OutOfScope(f"unreadable date in {name}")
     return parsed.alias(name)
+
+
+def _reads(sample: pl.Series, fmt: str) -> bool:
+    return sample.str.strptime(pl.Datetime("us"), fmt, strict=False).null_count() == 0
 
 
 def as_bools(text: pl.Series, name: str) -> pl.Series:
@@ -212,11 +192,13 @@ def as_bools(text: pl.Series, name: str) -> pl.Series:
 
 
 def as_numbers(text: pl.Series, name: str) -> pl.Series:
-    plain = text.str.replace_all(r"[\s€]|EUR", "").str.replace(",", ".")
+    """Decimal comma or point, spaces and ``€``/``EUR`` ignored: each distinct text read once."""
+    distinct = text.drop_nulls().unique()
+    plain = distinct.str.replace_all(r"[\s€]|EUR", "").str.replace(",", ".")
     values = plain.cast(pl.Float64, strict=False)
-    if (text.is_not_null() & values.is_null()).any():
+    if values.null_count():
         raise OutOfScope(f"unreadable number in {name}")
-    return values.alias(name)
+    return text.replace_strict(distinct, values, default=None, return_dtype=pl.Float64).alias(name)
 
 
 def load(procedure: Procedure, data: Path) -> tuple[dict[str, pl.DataFrame], list[dict]]:
@@ -240,22 +222,19 @@ def load(procedure: Procedure, data: Path) -> tuple[dict[str, pl.DataFrame], lis
                     "source_row": header_row,
                     "heading": heading,
                     "unclassified": name is None,
-                    "holds_values": text.is_not_null().any()
-                    or (str(i) + "#d" in raw.columns and raw[str(i) + "#d"].is_not_null().any()),
+                    "holds_values": text.is_not_null().any(),
                 }
             )
             if name is None:
                 typed.append(text.alias("?" + heading))
             elif kind_of_field in ("date", "datetime"):
-                dates = as_dates(raw, str(i), name)
+                dates = as_dates(text, name)
                 typed.append(dates if kind_of_field == "datetime" else dates.dt.truncate("1d"))
             elif kind_of_field == "bool":
                 typed.append(as_bools(text, name))
             elif kind_of_field == "number":
                 typed.append(as_numbers(text, name))
             else:
-                if str(i) + "#d" in raw.columns and raw[str(i) + "#d"].is_not_null().any():
-                    raise OutOfScope(f"a date cell in the text column {name}")
                 typed.append(text.alias(name))
         frames[kind].append(pl.DataFrame(typed))
     out = {k: pl.concat(v, how="diagonal_relaxed") for k, v in frames.items() if v}
@@ -421,20 +400,17 @@ def _value(argument: object, parameters: dict) -> object:
 
 
 def _verdicts(frame: pl.DataFrame, column: str, judge) -> pl.Expr:
-    """A validator's verdict per distinct present value, joined back onto the column."""
-    import pandas as pd
-
+    """A verdict per distinct present value (the floor's own, :mod:`benchmarks.floor_detect`),
+    joined back onto the column."""
     values = frame[column].drop_nulls().unique()
     if values.is_empty():
         return pl.lit(False)
-    bad = judge(pd.Series(values.to_list(), dtype="string")).to_numpy(dtype=bool)
-    return pl.col(column).is_in(values.filter(pl.Series(bad)).to_list()).fill_null(False)
+    bad = values.filter(judge(values))
+    return pl.col(column).is_in(bad.implode()).fill_null(False)
 
 
 def _mask(exp: dict, frame: pl.DataFrame, parameters: dict) -> pl.Expr | None:
     """Per row: the expectation fails (``None`` when a column it reads is absent)."""
-    from zimes_audit.checks.detect.contacts import invalid_email, invalid_phone
-
     kind, kw = exp["type"], {k: _value(v, parameters) for k, v in exp["kwargs"].items()}
     needed = [kw[k] for k in ("column", "column_A", "column_B") if k in kw]
     if any(c not in frame.columns for c in needed):
@@ -464,48 +440,55 @@ def _mask(exp: dict, frame: pl.DataFrame, parameters: dict) -> pl.Expr | None:
     elif kind == "expect_column_values_to_not_be_after_as_of":
         fails = pl.col(c).is_not_null() & ~_on_or_before(c, as_of)
     elif kind == "expect_column_values_to_be_valid_email":
-        fails = _verdicts(frame, c, invalid_email)
+        fails = _verdicts(frame, c, floor_detect.invalid_emails)
     elif kind == "expect_column_values_to_be_valid_phone":
-        fails = _verdicts(frame, c, lambda s: invalid_phone(s, kw["region"]))
+        fails = _verdicts(frame, c, lambda s: floor_detect.invalid_phones(s, kw["region"]))
     else:
         raise OutOfScope(f"expectation {kind}")
     return where & fails
 
 
-def _scan(exp: dict, frame: pl.DataFrame, scanned_extra: list[str]) -> pl.DataFrame:
-    """A multicolumn scan: per flagged row, the fields holding what the detector finds."""
-    import pandas as pd
-
-    from zimes_audit.checks.detect.card_numbers import card_number_labels
-    from zimes_audit.checks.detect.personal_codes import personal_code_labels
-
-    locate = personal_code_labels if "personal_code" in exp["type"] else card_number_labels
-    template = exp["meta"]["detail"]
+def _scanned(exp: dict, frame: pl.DataFrame, extra: list[str]) -> list[str]:
     columns = []
     for listed in exp["kwargs"]["column_list"]:
-        columns += scanned_extra if listed == "extra_text" else [listed]
+        columns += extra if listed == "extra_text" else [listed]
+    return [c for c in columns if c in frame.columns]
+
+
+def scan_text(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Every distinct text of ``columns`` that holds a personal code or a card number, with the
+    labels: one prefilter pass over all the distinct text, each candidate classified once."""
+    distinct = pl.concat([frame[c].drop_nulls().unique() for c in columns]).unique()
+    return floor_detect.scan_labels(distinct.alias("text"))
+
+
+def _scan(exp: dict, frame: pl.DataFrame, columns: list[str], found: pl.DataFrame) -> pl.DataFrame:
+    """A multicolumn scan: per flagged row, the fields holding what the detector finds."""
+    label = "code" if "personal_code" in exp["type"] else "card"
+    hits = found.filter(pl.col(label).is_not_null()).select("text", label)
+    template = exp["meta"]["detail"]
     parts = []
-    for order, column in enumerate(c for c in columns if c in frame.columns):
-        values = frame[column]
-        text = pd.Series(values.to_arrow(), dtype=pd.StringDtype("pyarrow"))
-        labels = locate(text)
-        hit = labels.notna().to_numpy()
-        if not hit.any():
-            continue
+    for order, column in enumerate(columns):
         name = column.removeprefix("?")
-        found = pl.DataFrame(
-            {
-                "_row": pl.Series(hit.nonzero()[0], dtype=pl.UInt32),
-                "_order": order,
-                "field": name,
-                "detail": [template.format(field=name, format=v) for v in labels[hit]],
-            }
+        flagged = (
+            frame.select("_row", pl.col(column).alias("text"))
+            .join(hits, on="text", how="inner")
+            .select("_row", _order=pl.lit(order), field=pl.lit(name), label=pl.col(label))
         )
-        parts.append(found)
+        if flagged.height:
+            parts.append(flagged)
     if not parts:
         return pl.DataFrame(schema={"_row": pl.UInt32, "field": pl.String, "detail": pl.String})
+    labels = pl.concat(parts)
+    details = {
+        (f, v): template.format(field=f, format=v)
+        for f, v in labels.select("field", "label").unique().iter_rows()
+    }
+    detail = pl.struct("field", "label").map_elements(
+        lambda r: details[(r["field"], r["label"])], return_dtype=pl.String
+    )
     return (
-        pl.concat(parts)
+        labels.with_columns(detail=detail)
         .sort("_row", "_order")
         .group_by("_row", maintain_order=True)
         .agg(pl.col("field").str.join(";"), pl.col("detail").str.join("; "))
@@ -523,11 +506,17 @@ def rules(procedure: Procedure, frames: dict, columns: list[dict], as_of: date) 
         frame = frames[kind].with_row_index("_row")
         extra = [c for c in frame.columns if c.startswith("?")]
         record_id = record_ids[kind]
+        found: dict[tuple, pl.DataFrame] = {}
         for exp in procedure.suites[kind]["expectations"]:
             seq += 1
             meta = exp["meta"]
             if exp["type"].startswith("expect_multicolumn"):
-                hits = _scan(exp, frame, extra).join(frame, on="_row", how="inner")
+                columns_scanned = _scanned(exp, frame, extra)
+                key = tuple(columns_scanned)
+                if key not in found:  # one scan of the text serves both detectors
+                    found[key] = scan_text(frame, columns_scanned)
+                hits = _scan(exp, frame, columns_scanned, found[key])
+                hits = hits.join(frame, on="_row", how="inner")
                 picked = hits.select("source_file", "source_row", record_id, "field", "detail")
             else:
                 mask = _mask(exp, frame, parameters)
@@ -590,12 +579,24 @@ def rules(procedure: Procedure, frames: dict, columns: list[dict], as_of: date) 
 
 
 def merge(raw: pl.DataFrame) -> pl.DataFrame:
-    """One row per record × rule; fields and details of its expectations joined, in suite order."""
-    key = ["source_file", "source_row", "record_id", "rule_id"]
-    return (
-        raw.sort("_seq", maintain_order=True)
-        .group_by(key, maintain_order=True)
+    """One row per record × rule; fields and details of its expectations joined, in suite order.
+
+    A record × rule is one integer (file, row, rule: a file's row is one record), in the output's
+    order; only the keys that more than one expectation found are grouped."""
+    files = sorted(raw["source_file"].unique().to_list())
+    rule_ids = sorted(raw["rule_id"].unique().to_list())
+    file = pl.col("source_file").replace_strict(files, range(len(files)), return_dtype=pl.Int64)
+    rule = pl.col("rule_id").replace_strict(rule_ids, range(len(rule_ids)), return_dtype=pl.Int64)
+    code = file * (1 << 40) + pl.col("source_row").cast(pl.Int64) * 256 + rule
+    raw = raw.with_columns(_key=code)
+    shared = raw["_key"].is_duplicated()
+    single = raw.filter(~shared).with_columns(pl.col("field", "detail").fill_null(""))
+    merged = (
+        raw.filter(shared)
+        .sort("_seq", maintain_order=True)
+        .group_by("_key", maintain_order=True)
         .agg(
+            pl.col("source_file", "source_row", "record_id", "rule_id").first(),
             pl.col("procedure_section", "severity", "action").first(),
             pl.col("field").filter(pl.col("field") != "").unique(maintain_order=True).str.join(";"),
             pl.col("detail")
@@ -603,9 +604,10 @@ def merge(raw: pl.DataFrame) -> pl.DataFrame:
             .unique(maintain_order=True)
             .str.join("; "),
         )
-        .sort("source_file", "source_row", "rule_id", maintain_order=True)
-        .select(FINDINGS_COLUMNS)
     )
+    columns = ["_key", *FINDINGS_COLUMNS]
+    both = pl.concat([single.select(columns), merged.select(columns)], how="vertical_relaxed")
+    return both.sort("_key").select(FINDINGS_COLUMNS)
 
 
 def write(findings: pl.DataFrame, path: Path) -> None:

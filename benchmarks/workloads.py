@@ -21,6 +21,10 @@ the audit date 2026-11-01).
 >>> text = (unkind / ORDERS_FILE).read_bytes().decode("cp1257")
 >>> text.splitlines()[0].split(";")[-1].strip('"'), text.count("\\n")
 ('Dāvanu kartes teksts', 201)
+>>> guest = write_guest(kind, write_kind(out / "small", 20, 5), out / "guest")
+>>> row = (guest / ORDERS_FILE).read_bytes().decode("cp1257").splitlines()[2].split(";")
+>>> row[1], row[30]
+('"13.12.2020 11:31"', '"15,80"')
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ GIFT_TEXTS = (
     "",
 )
 GUEST_SHARE = 19  # of every 20 orders
+MONEY = ("subtotal", "shipping_price", "taxes", "total", "discount_amount", "product_price")
 
 
 def write_kind(folder: Path, orders: int, customers: int) -> Path:
@@ -114,6 +119,49 @@ def write_unkind(kind: Path, folder: Path) -> Path:
                 shutil.copyfile(other, tmp / other.name)
 
     _atomic_folder(folder, build)
+    return folder
+
+
+def write_guest(kind: Path, small: Path, folder: Path) -> Path:
+    """The guest workload: ``kind``'s orders made unkind, dates ``DD.MM.YYYY HH:MM``, decimal
+    commas, no unknown column; the register of the ``small`` sample (see the module docstring)."""
+    if (folder / ORDERS_FILE).exists():
+        return folder
+    unkind = write_unkind(kind, folder.with_name(folder.name + ".unkind"))
+
+    def build(tmp: Path) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pa_csv
+
+        text = (unkind / ORDERS_FILE).read_bytes().decode("cp1257")
+        headings = text[: text.index("\n")].rstrip("\r").split(";")
+        table = pa_csv.read_csv(
+            pa.py_buffer(text.encode("utf-8")),
+            parse_options=pa_csv.ParseOptions(delimiter=";"),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={h.strip('"'): pa.string() for h in headings},
+                strings_can_be_null=False,
+            ),
+        )
+        table = table.drop_columns([UNKNOWN_HEADING])
+        stamp = pc.strptime(table["created_at"], "%Y-%m-%d %H:%M:%S", "s")
+        columns = {"created_at": pc.strftime(stamp, "%d.%m.%Y %H:%M")}
+        for name in MONEY:
+            columns[name] = pc.replace_substring(table[name], ".", ",")
+        for name, values in columns.items():
+            table = table.set_column(table.schema.get_field_index(name), name, values)
+        sink = pa.BufferOutputStream()
+        options = pa_csv.WriteOptions(delimiter=";", quoting_style="needed", include_header=True)
+        pa_csv.write_csv(table, sink, options)
+        data = sink.getvalue().to_pybytes().decode("utf-8")
+        (tmp / ORDERS_FILE).write_bytes(data.encode("cp1257", errors="replace"))
+        for other in small.iterdir():
+            if other.name != ORDERS_FILE and other.suffix in (".xlsx", ".csv"):
+                shutil.copyfile(other, tmp / other.name)
+
+    _atomic_folder(folder, build)
+    shutil.rmtree(unkind)
     return folder
 
 

@@ -12,15 +12,15 @@ from benchmarks.workloads import AS_OF, write_kind
 TINY = (300, 120)
 
 
-def test_the_harness_runs_ours_and_the_floor_in_their_own_processes(tmp_path, capsys):
-    args = ["--out", str(tmp_path), "--sizes", "{}:{}".format(*TINY), "--workloads", "kind"]
-    assert bench.main([*args, "--cases", "ours,floor", "--skip", "xlsx,notebook"]) == 0
+def test_the_harness_runs_ours_the_floor_and_the_bare_read_in_their_own_processes(tmp_path, capsys):
+    args = ["--out", str(tmp_path), "--sizes", "{}:{}".format(*TINY), "--workloads", "guest"]
+    assert bench.main([*args, "--cases", "ours,floor,bare", "--skip", "xlsx,notebook"]) == 0
     printed = capsys.readouterr().out
-    assert "ours/floor" in printed
+    assert "ours/floor" in printed and "audit/floor" in printed and "floor/bare" in printed
     report = json.loads((tmp_path / "bench.json").read_text("utf-8"))
     assert report["as_of"] == AS_OF.isoformat()
     (run,) = report["runs"]
-    assert run["workload"] == "kind" and run["same_findings"]
+    assert run["workload"] == "guest" and run["same_findings"]
     assert run["ours"]["findings"] == run["floor"]["findings"] > 0
     assert set(run["ours"]["stages"]) == set(bench.AUDIT_STEPS)
     # peak RSS after every stage, and after each step of writing (history, workbook, …)
@@ -33,6 +33,11 @@ def test_the_harness_runs_ours_and_the_floor_in_their_own_processes(tmp_path, ca
     assert set(ratios["stages"]) == {"load", "facts", "checks", "write"}
     assert ratios["total"] > 0 and ratios["process"] > 0
     assert run["ours"]["peak_rss_mb"] > 0 and run["floor"]["peak_rss_mb"] > 0
+    # the bare read: every cell of the workload's files, no findings of its own
+    assert run["bare"]["cells"] > TINY[0] * 38 and "findings" not in run["bare"]
+    summary = run["summary"]
+    assert summary["same_findings"] and summary["floor_over_bare"] > 0
+    assert summary["ours_over_floor"] > 0 and summary["peak_rss_mb"]["bare"] > 0
 
 
 def test_the_naive_case_feeds_gx_the_naive_way_and_measures_each_step():

@@ -6,8 +6,11 @@ import math
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from stdnum import iban, luhn
 
+from tests.profiles import examples
 from zimes_audit.checks.detect.card_numbers import contains_card_number
 from zimes_audit.checks.detect.contacts import invalid_email, invalid_phone
 from zimes_audit.checks.detect.personal_codes import code_format, contains_personal_code
@@ -141,3 +144,61 @@ def test_a_code_shaped_document_number_is_not_a_personal_code(text):
 )
 def test_a_code_after_a_context_word_or_lv_still_counts_though_glued(text):
     assert code_format(text) == "old format"
+
+
+# ------------------------------------------------------------------ IBAN removal (issue 29)
+def _strip_ibans_by_walking(text: str) -> str:
+    """The IBAN removal as the rule reads (docs/rules.md): from each start of two letters and two
+    digits not glued to a letter or digit, the country's number of ASCII letters and digits, one
+    separator (space, no-break spaces, hyphen) allowed between two of them; cut when stdnum
+    finds it valid.  Written as a character walk, the reference for the regular expression."""
+    import re
+
+    from zimes_audit.checks.detect.text import _iban_length
+
+    out, last = [], 0
+    for match in re.finditer(r"(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}", text):
+        if match.start() < last:
+            continue
+        length = _iban_length(match.group(0)[:2].upper())
+        chars, ends, pos = [], [], match.start()
+        while length and pos < len(text) and len(chars) < length:
+            char, after = text[pos], text[pos + 1 : pos + 2]
+            if char.isascii() and char.isalnum():
+                chars.append(char)
+                ends.append(pos + 1)
+            elif not (char in " \u00a0\u202f-" and chars and after.isascii() and after.isalnum()):
+                break
+            pos += 1
+        if length and len(chars) == length and iban.is_valid("".join(chars).upper()):
+            out.append(text[last : match.start()])
+            last = ends[-1]
+    return "".join(out) + text[last:]
+
+
+_IBANS = ["LV80BANK0000435195001", "DE89370400440532013000", "FR1420041010050500013M02606"]
+
+
+@st.composite
+def _texts_with_ibans(draw) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        if draw(st.booleans()):
+            number = draw(st.sampled_from(_IBANS))
+            if draw(st.booleans()):
+                number = number.lower()
+            cut = draw(st.integers(len(number) - 3, len(number)))
+            size = draw(st.sampled_from([3, 4, 5, 30]))
+            gap = draw(st.sampled_from(["", " ", "-", "\u00a0", "\u202f", "  ", " -"]))
+            parts.append(gap.join(number[i : i + size] for i in range(0, cut, size)))
+        else:
+            parts.append(draw(st.sampled_from(["Konts ", ", ", "x", " ", "12 ", "AB12", "9", "-"])))
+    return "".join(parts)
+
+
+@settings(max_examples=examples(default=300, thorough=20000), deadline=None)
+@given(_texts_with_ibans())
+def test_iban_removal_equals_the_character_walk(text):
+    from zimes_audit.checks.detect.text import strip_ibans
+
+    assert strip_ibans(text) == _strip_ibans_by_walking(text)

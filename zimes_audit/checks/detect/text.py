@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 
 import pandas as pd
 from stdnum import iban
@@ -39,37 +39,35 @@ def _iban_length(country: str) -> int | None:
     return 4 + sum(int(n) for n in re.findall(r"(\d+)!", info["bban"]))
 
 
+@cache
+def _iban_span(length: int) -> re.Pattern:
+    """``length`` ASCII letters or digits from the start, a single separator allowed between two
+    of them: the stretch an IBAN of that length would take."""
+    return re.compile(rf"[A-Za-z0-9](?:[{_SEPARATORS}]?[A-Za-z0-9]){{{length - 1}}}")
+
+
+_NOT_ALNUM = re.compile(rf"[{_SEPARATORS}]")
+
+
+@lru_cache(maxsize=1 << 16)  # the same account in many orders, and both scans strip it
+def _valid_iban(number: str) -> bool:
+    """ISO 7064 mod 97-10 first (cheap), then python-stdnum's full check (country, BBAN format)."""
+    moved = number[4:] + number[:4]
+    return int("".join(str(int(ch, 36)) for ch in moved)) % 97 == 1 and iban.is_valid(number)
+
+
 def _iban_end(text: str, start: int) -> int | None:
     """End position of the valid IBAN starting at ``start``, or ``None``."""
     length = _iban_length(text[start : start + 2].upper())
     if length is None:
         return None
-    ends, compact, pos = [], [], start
-    while pos < len(text) and len(compact) < length:
-        char = text[pos]
-        if char.isascii() and char.isalnum():
-            compact.append(char)
-            ends.append(pos + 1)
-            pos += 1
-        elif (
-            char in _SEPARATORS
-            and compact
-            and pos + 1 < len(text)
-            and text[pos + 1].isascii()
-            and text[pos + 1].isalnum()
-        ):
-            pos += 1
-        else:
-            break
-    if len(compact) < length:
+    span = _iban_span(length).match(text, start)
+    if span is None:
         return None
-    number = "".join(compact[:length]).upper()
-    moved = number[4:] + number[:4]  # ISO 7064 mod 97-10 first (cheap), then stdnum's full check
-    if int("".join(str(int(ch, 36)) for ch in moved)) % 97 == 1 and iban.is_valid(number):
-        return ends[length - 1]
-    return None
+    return span.end() if _valid_iban(_NOT_ALNUM.sub("", span.group(0)).upper()) else None
 
 
+@lru_cache(maxsize=1 << 17)  # the card and the code scans strip the same cells
 def strip_ibans(text: str) -> str:
     """``text`` without its valid IBANs."""
     out, last = [], 0

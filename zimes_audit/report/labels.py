@@ -20,6 +20,12 @@ Reading a filled workbook back accepts the labels of either language.
 'payment-card number in notes'
 >>> lv.steps("FIX_DATA", "DATA-INACCURATE", "register", count=3, field="E-pasts", file="k.xlsx", until="")
 'k.xlsx: 3 ierakstiem labot E-pasts kopā ar klientu (12.4.).'
+>>> lv.steps("STOP_MARKETING", "X", "register", count=1), lv.steps("STOP_MARKETING", "X", "register", count=2)
+('Nekavējoties izslēgt 1 klientu no komerciālajiem paziņojumiem.', 'Nekavējoties izslēgt 2 klientus no komerciālajiem paziņojumiem.')
+>>> lv.steps("REDACT_FIELD", "X", "orders", count=21, field="notes", file="o.csv", until="")
+'Mozello → Pasūtījumi: 21 pasūtījumam notīrīt notes (atrast pēc pasūtījuma nr. lapā Atzīmētie).'
+>>> lv.counted("summary", "rows", 1), lv.counted("summary", "rows", 11), en.counted("summary", "rows", 1)
+('1 rinda', '11 rindas', '1 row')
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+from zimes_audit.report.plural import choose
 
 LANGUAGES = ("lv", "en")
 DEFAULT_LANGUAGE = "lv"
@@ -120,8 +128,13 @@ class Labels:
                 return self.table["details"].get(template, template).format(**found)
         return None
 
+    def counted(self, group: str, key: str, count: int) -> str:
+        """A count phrase of ``group`` in the form ``count`` takes (:mod:`.plural`)."""
+        return choose(self.table[group][key], count, self.language).format(count=count)
+
     def steps(self, action_id: str, rule: str, kind: str, **values: object) -> str:
-        """The concrete steps of a bulk job (most specific template first)."""
+        """The concrete steps of a bulk job (most specific template first), its count phrase
+        in the form ``values["count"]`` takes (:mod:`.plural`)."""
         steps = self.table["steps"]
         for key in (
             f"{rule}.{action_id}.{kind}",
@@ -130,7 +143,8 @@ class Labels:
             action_id,
         ):
             if key in steps:
-                return steps[key].format(**{"action": self.action(action_id), **values})
+                text = choose(steps[key], int(values.get("count") or 0), self.language)
+                return text.format(**{"action": self.action(action_id), **values})
         return self.action(action_id)
 
 

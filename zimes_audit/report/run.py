@@ -199,8 +199,8 @@ def _facts(lab, result: AuditResult, target: Path, tracked: Tracked) -> list:
     ]
     kinds = lab.table["summary"]["kinds"]
     facts += [
-        (f"{lab.summary('input')}: {t.source}", f"{kinds.get(t.kind, t.kind)}, {t.rows} "
-         f"{lab.summary('rows')}")
+        (f"{lab.summary('input')}: {t.source}",
+         f"{kinds.get(t.kind, t.kind)}, {lab.counted('summary', 'rows', t.rows)}")
         for t in result.tables
     ]  # fmt: skip
     facts += [(lab.summary("skipped"), str(s)) for s in getattr(result.tables, "skipped", [])]

@@ -203,7 +203,9 @@ def _facts(lab, result: AuditResult, target: Path, tracked: Tracked) -> list:
          f"{kinds.get(t.kind, t.kind)}, {lab.counted('summary', 'rows', t.rows)}")
         for t in result.tables
     ]  # fmt: skip
-    facts += [(lab.summary("skipped"), str(s)) for s in getattr(result.tables, "skipped", [])]
+    facts += [
+        (lab.summary("skipped"), lab.skipped(s)) for s in getattr(result.tables, "skipped", [])
+    ]
     counts = comparison.counts()
     if comparison.previous is not None:
         facts.append((lab.summary("compared_with"), comparison.previous.run_id))

@@ -194,23 +194,50 @@ def identifying_values(findings: pd.DataFrame, frames: dict[str, pd.DataFrame]) 
 
 
 def heading_map(tables) -> dict[tuple[str, str], str]:
-    """``(source file name, canonical field or frame column) → the file's own heading``."""
+    """``(source file name, canonical field or frame column) → the file's own heading``; and
+    ``("<kind>", field)`` → the heading a file of that kind gives it (for a finding whose file
+    is not among this run's inputs, e.g. one resolved since the last run)."""
     out: dict[tuple[str, str], str] = {}
     for table in tables:
         for info in table.columns:
             out[(table.source, info.column)] = info.heading
             if info.field:
                 out[(table.source, info.field)] = info.heading
+                out.setdefault((f"<{table.kind}>", info.field), info.heading)
     return out
 
 
 def _heading_of(headings: dict, file: str, kind: str, name: str) -> str:
-    if (file, name) in headings:
-        return headings[(file, name)]
-    sources = [
-        headings[(file, s)] for s in derived_sources(kind).get(name, ()) if (file, s) in headings
-    ]
-    return ", ".join(sources) if sources else name
+    for where in (file, f"<{kind}>"):
+        if (where, name) in headings:
+            return headings[(where, name)]
+        sources = [
+            headings[(where, s)]
+            for s in derived_sources(kind).get(name, ())
+            if (where, s) in headings
+        ]
+        if sources:
+            return ", ".join(sources)
+    return name
+
+
+def fields_as_headings(rows: pd.DataFrame, headings: dict) -> pd.Series:
+    """The ``field`` column (canonical names, several joined by ``;``) as the files' own
+    headings (:func:`_heading_of`), per row's ``source_file`` and ``record_kind``."""
+    combos = rows[["source_file", "record_kind", "field"]].astype(str)
+    shown = {
+        combo: "; ".join(
+            _heading_of(headings, combo[0], combo[1], p)
+            for p in combo[2].split(";")
+            if p and p not in ("<NA>", "None", "nan")
+        )
+        for combo in set(combos.itertuples(index=False, name=None))
+    }
+    return pd.Series(
+        [shown[c] for c in combos.itertuples(index=False, name=None)],
+        index=rows.index,
+        dtype="object",
+    )
 
 
 def _localised(rows: pd.DataFrame, headings: dict, lab: Labels) -> pd.DataFrame:
@@ -672,6 +699,8 @@ def write_workbook(
         resolved = resolved.copy()
         if "action" in resolved:
             resolved["action"] = resolved["action"].map(lab.action)
+        if {"field", "source_file", "record_kind"} <= set(resolved.columns) and len(resolved):
+            resolved["field"] = fields_as_headings(resolved, headings)
         for column in ("first_flagged", "due_date"):
             if column in resolved:
                 resolved[column] = pd.to_datetime(resolved[column], errors="coerce")

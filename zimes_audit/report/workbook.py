@@ -23,8 +23,12 @@ and wording made for the listed rows alone — a million findings write in secon
 listed rows would pass Excel's row limit, the largest jobs become bulk jobs too
 (:func:`bulk_threshold`), so *Flagged* stays one sheet; only if even their examples do not fit do
 the rows continue on ``Atzīmētie (2)`` ….  Exceptions and resolved findings of a bulk job are
-listed by their first records the same way.  Header, record id and customer columns are frozen; printing is landscape,
-fit to width, with the header row repeated on every page.
+listed by their first records the same way.  Header, record id and customer columns are frozen;
+printing is landscape, fit to width, with the header row repeated on every page; Jobs and Flagged
+print through *Kas lēma* / *Decided by* and the page header names the columns left out.  Dates
+show as ``DD.MM.YYYY`` (Latvian), columns are wide enough for every status or action label
+(:func:`column_widths`) and the header row tall enough for its wrapped headings
+(:func:`header_height`).
 """
 
 from __future__ import annotations
@@ -122,6 +126,15 @@ RESOLVED_COLUMNS = [
     ("source_row", "source_row", 7),
     ("key", "key", 30),
 ]
+#: the label groups (``labels.toml``) whose texts a column shows: it is made wide enough for them
+LABELLED = {
+    "status": ("statuses", "requests"),
+    "action": ("actions",),
+    "severity": ("severities",),
+    "resolution": ("resolutions",),
+    "record_kind": ("kinds",),
+    "request": ("requests",),
+}
 FILLS = {"overdue": "#FFC7CE", "done_still_present": "#F8CBAD"}
 
 
@@ -171,7 +184,7 @@ def last_decision_text(decision, lab: Labels) -> str | None:
     """The last decision on a finding as its row shows it.
 
     >>> last_decision_text(("deleted", "zvanīts", "IK", "2026-12-05"), labels("lv"))
-    'Dzēsts — zvanīts (IK, nolasīts 2026-12-05)'
+    'Dzēsts — zvanīts (IK, nolasīts 05.12.2026)'
     >>> last_decision_text(("not_understood", "", "", "2026-12-05"), labels("en"))
     'not understood (read 2026-12-05)'
     >>> last_decision_text(None, labels("en")) is None
@@ -184,7 +197,7 @@ def last_decision_text(decision, lab: Labels) -> str | None:
     text = words["not_understood"] if resolution == "not_understood" else lab.resolution(resolution)
     text += f" — {note}" if note else ""
     who = f"{by}, " if by else ""
-    return f"{text} ({who}{words['read']} {on})"
+    return f"{text} ({who}{words['read']} {_format_date(on, lab) if on else ''})"
 
 
 def identifying_values(findings: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -328,7 +341,7 @@ def build_jobs(
 
 
 class _Writer:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, date_format: str = "dd.mm.yyyy"):
         import xlsxwriter
 
         self.book = xlsxwriter.Workbook(
@@ -340,6 +353,7 @@ class _Writer:
         )
         self.title = self.book.add_format({"bold": True, "font_size": 14})
         self._formats: dict[tuple[str, str | None], object] = {}
+        self.date_format = date_format
 
     def fmt(self, kind: str, fill: str | None):
         """Formats by cell kind (``date``, ``inert`` text, ``plain``) and row colour."""
@@ -347,7 +361,7 @@ class _Writer:
         if key not in self._formats:
             props: dict[str, object] = {}
             if kind == "date":
-                props["num_format"] = "yyyy-mm-dd"
+                props["num_format"] = self.date_format
             if kind == "inert":
                 props["quote_prefix"] = True
             if fill:
@@ -374,6 +388,50 @@ class _Writer:
             sheet.write_string(row, col, text, self.fmt(kind, fill))
 
 
+def column_widths(columns: list[tuple[str, str, int]], lab: Labels) -> list[int]:
+    """Each column's width: its declared width, widened so that every label the column can
+    show (a status, an action, a decision …: ``LABELLED``) fits on one line.
+
+    >>> widths = dict(zip(["status", "note"], column_widths(
+    ...     [("status", "status", 17), ("note", "note", 24)], labels("lv"))))
+    >>> widths["status"] >= len(labels("lv").status("done_still_present")), widths["note"]
+    (True, 24)
+    """
+    out = []
+    for column, _, width in columns:
+        texts = [t for group in LABELLED.get(column, ()) for t in lab.table[group].values()]
+        longest = max((len(t) for t in texts if isinstance(t, str)), default=0)
+        out.append(max(width, longest + 2))
+    return out
+
+
+def header_height(headings: list[str], widths: list[int]) -> float:
+    """The height (points) the header row needs for its longest wrapped heading, so that no
+    heading runs into the first row (an autofilter's button takes two characters of a column).
+
+    >>> header_height(["Nr."], [10]), header_height(["Nokavētas dienas"], [9])
+    (18.0, 48.0)
+    """
+    lines = max(
+        (len(_wrapped(h, max(w - 2, 4))) for h, w in zip(headings, widths, strict=True)), default=1
+    )
+    return 15.0 * lines + 3.0
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width, break_long_words=True) or [""]
+
+
+def _left_out_note(lab: Labels, headings: list[str], through: int, hidden: set[int]) -> str:
+    """The page header of a sheet whose print area stops before its last columns: which
+    columns the printout leaves out, and why (``&`` doubled for Excel's header codes)."""
+    left = [h for col, h in enumerate(headings) if col > through and col not in hidden]
+    text = lab.table["print"]["left_out"].format(columns=", ".join(left))
+    return "&L" + text.replace("&", "&&")[:240]
+
+
 def _table(
     w: _Writer,
     lab: Labels,
@@ -388,10 +446,13 @@ def _table(
 ) -> None:
     sheet = w.book.add_worksheet(name)
     names = [c for c, _, _ in columns]
-    for col, (column, heading, width) in enumerate(columns):
+    headings = [lab.heading(h) for _, h, _ in columns]
+    widths = column_widths(columns, lab)
+    sheet.set_row(0, header_height(headings, widths))
+    for col, (column, width) in enumerate(zip(names, widths, strict=True)):
         options = {"hidden": True} if column == "key" else None
         sheet.set_column(col, col, width, None, options)
-        sheet.write_string(0, col, lab.heading(heading), w.header)
+        sheet.write_string(0, col, headings[col], w.header)
     sheet.freeze_panes(1, freeze_columns)
     last = len(columns) - 1
     sheet.autofilter(0, 0, max(len(rows), 1), last)
@@ -405,8 +466,11 @@ def _table(
     sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(0)
-    if print_through:  # print the columns a person acts on, readable on A4
-        sheet.print_area(0, 0, max(len(rows), 1), names.index(print_through))
+    if print_through:  # print the columns a person acts on, readable on A4; say what is left
+        through = names.index(print_through)
+        sheet.print_area(0, 0, max(len(rows), 1), through)
+        hidden = {names.index("key")} if "key" in names else set()
+        sheet.set_header(_left_out_note(lab, headings, through, hidden))
     sheet.set_footer("&L&A&R&P / &N")
     colours = [
         f if isinstance(f, str) else None
@@ -664,7 +728,7 @@ def write_workbook(
         )
         held_order = held_order[keep]
     exceptions = prepare_rows(findings, frames, tracking, headings, lab, held_order)
-    w = _Writer(path)
+    w = _Writer(path, lab.table["print"]["date_format"])
     w.book.set_properties({"title": lab.summary("title"), "subject": "flagged-records"})
     _table(w, lab, lab.sheet("jobs"), JOB_COLUMNS, jobs, freeze_columns=1, resolution=True,
            print_through="decided_by",

@@ -208,8 +208,9 @@ def identifying_values(findings: pd.DataFrame, frames: dict[str, pd.DataFrame]) 
 
 def heading_map(tables) -> dict[tuple[str, str], str]:
     """``(source file name, canonical field or frame column) → the file's own heading``; and
-    ``("<kind>", field)`` → the heading a file of that kind gives it (for a finding whose file
-    is not among this run's inputs, e.g. one resolved since the last run)."""
+    ``("<kind>", field)`` → the heading a file of that kind gives it, ``("<any>", field)`` the
+    heading any input gives it (for a finding whose file is not among this run's inputs, e.g.
+    one resolved since the last run).  A field no input has keeps its catalogue name."""
     out: dict[tuple[str, str], str] = {}
     for table in tables:
         for info in table.columns:
@@ -217,11 +218,12 @@ def heading_map(tables) -> dict[tuple[str, str], str]:
             if info.field:
                 out[(table.source, info.field)] = info.heading
                 out.setdefault((f"<{table.kind}>", info.field), info.heading)
+                out.setdefault(("<any>", info.field), info.heading)
     return out
 
 
 def _heading_of(headings: dict, file: str, kind: str, name: str) -> str:
-    for where in (file, f"<{kind}>"):
+    for where in (file, f"<{kind}>", "<any>"):
         if (where, name) in headings:
             return headings[(where, name)]
         sources = [

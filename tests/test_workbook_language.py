@@ -221,3 +221,7 @@ def test_printed_status_and_action_texts_are_not_cut_off(books):
         assert lab.status("done_still_present") in shown
         cut = [text for text in shown if not any(text in line for line in lines)]
         assert not cut, (language, cut)
+        # the pages say which columns they leave out: contact details on Flagged (minimisation)
+        said = lab.table["print"]["left_out_personal"].split("{columns}")[0]
+        notes = [line for line in lines if line.startswith(said)]
+        assert any(lab.heading("email") in line for line in notes), notes[:2]

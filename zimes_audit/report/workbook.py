@@ -426,11 +426,15 @@ def _wrapped(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width, break_long_words=True) or [""]
 
 
-def _left_out_note(lab: Labels, headings: list[str], through: int, hidden: set[int]) -> str:
+def _left_out_note(lab: Labels, names: list[str], headings: list[str], through: int) -> str:
     """The page header of a sheet whose print area stops before its last columns: which
-    columns the printout leaves out, and why (``&`` doubled for Excel's header codes)."""
-    left = [h for col, h in enumerate(headings) if col > through and col not in hidden]
-    text = lab.table["print"]["left_out"].format(columns=", ".join(left))
+    columns the printout leaves out, and why — minimisation on paper when they hold contact
+    details (``&`` doubled for Excel's header codes)."""
+    left = [(n, h) for n, h in zip(names, headings, strict=True)][through + 1 :]
+    left = [(n, h) for n, h in left if n != "key"]  # the hidden key column
+    personal = any(n in IDENTIFYING for n, _ in left)
+    template = lab.table["print"]["left_out_personal" if personal else "left_out"]
+    text = template.format(columns=", ".join(h for _, h in left))
     return "&L" + text.replace("&", "&&")[:240]
 
 
@@ -471,8 +475,7 @@ def _table(
     if print_through:  # print the columns a person acts on, readable on A4; say what is left
         through = names.index(print_through)
         sheet.print_area(0, 0, max(len(rows), 1), through)
-        hidden = {names.index("key")} if "key" in names else set()
-        sheet.set_header(_left_out_note(lab, headings, through, hidden))
+        sheet.set_header(_left_out_note(lab, names, headings, through))
     sheet.set_footer("&L&A&R&P / &N")
     colours = [
         f if isinstance(f, str) else None

@@ -135,6 +135,8 @@ LABELLED = {
     "record_kind": ("kinds",),
     "request": ("requests",),
 }
+#: long texts that wrap within their column rather than run under the next one (printed whole)
+WRAPPED = {"steps", "detail", "reason", "last_decision", "note", "left"}
 FILLS = {"overdue": "#FFC7CE", "done_still_present": "#F8CBAD"}
 
 
@@ -357,11 +359,14 @@ class _Writer:
         self._formats: dict[tuple[str, str | None], object] = {}
         self.date_format = date_format
 
-    def fmt(self, kind: str, fill: str | None):
-        """Formats by cell kind (``date``, ``inert`` text, ``plain``) and row colour."""
-        key = (kind, fill)
+    def fmt(self, kind: str, fill: str | None, wrap: bool = False):
+        """Formats by cell kind (``date``, ``inert`` text, ``plain``), row colour and whether
+        a long text wraps within its column (rows align at the top)."""
+        key = (kind, fill, wrap)
         if key not in self._formats:
-            props: dict[str, object] = {}
+            props: dict[str, object] = {"valign": "top"}
+            if wrap:
+                props["text_wrap"] = True
             if kind == "date":
                 props["num_format"] = self.date_format
             if kind == "inert":
@@ -371,7 +376,9 @@ class _Writer:
             self._formats[key] = self.book.add_format(props) if props else None
         return self._formats[key]
 
-    def cell(self, sheet, row: int, col: int, value, fill: str | None = None) -> None:
+    def cell(
+        self, sheet, row: int, col: int, value, fill: str | None = None, wrap: bool = False
+    ) -> None:
         if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
             if fill:
                 sheet.write_blank(row, col, None, self.fmt("plain", fill))
@@ -387,7 +394,7 @@ class _Writer:
         else:
             text = str(value)
             kind = "inert" if is_formula_like(text) else "plain"
-            sheet.write_string(row, col, text, self.fmt(kind, fill))
+            sheet.write_string(row, col, text, self.fmt(kind, fill, wrap))
 
 
 def column_widths(columns: list[tuple[str, str, int]], lab: Labels) -> list[int]:
@@ -418,6 +425,18 @@ def header_height(headings: list[str], widths: list[int]) -> float:
         (len(_wrapped(h, max(w - 2, 4))) for h, w in zip(headings, widths, strict=True)), default=1
     )
     return 15.0 * lines + 3.0
+
+
+def _lines(value, width: int) -> int:
+    """How many lines a text needs in a column ``width`` characters wide — generously (a word
+    that does not fit starts the next line), from its length alone: cheap for a million rows.
+
+    >>> _lines("x" * 60, 70), _lines("x" * 140, 70), _lines(None, 70)
+    (1, 3, 1)
+    """
+    if not isinstance(value, str):
+        return 1
+    return -(-len(value) // max(width - 6, 1))
 
 
 def _wrapped(text: str, width: int) -> list[str]:
@@ -481,11 +500,16 @@ def _table(
         f if isinstance(f, str) else None
         for f in (fills.tolist() if fills is not None else [None] * len(rows))
     ]
+    wrapped = [(col, widths[col]) for col, name in enumerate(names) if name in WRAPPED]
+    wrapped_at = {col for col, _ in wrapped}
     for r, (record, fill) in enumerate(
         zip(rows[names].itertuples(index=False), colours, strict=True), start=1
     ):
+        lines = max((_lines(record[col], width) for col, width in wrapped), default=1)
+        if lines > 1:  # LibreOffice and Excel keep a row's height: give wrapped text its lines
+            sheet.set_row(r, 15.0 * lines)
         for col, value in enumerate(record):
-            w.cell(sheet, r, col, value, fill)
+            w.cell(sheet, r, col, value, fill, col in wrapped_at)
 
 
 def _not_understood(w: _Writer, sheet, row: int, lab: Labels, items: list) -> int:

@@ -16,10 +16,23 @@ Reading a filled workbook back accepts the labels of either language.
 'attiecības beigušās; email, phone joprojām glabāts grāmatvedības glabāšanas laikā'
 >>> lv.detail("personal code (old format) in Piezīmes")
 'personas kods (vecais formāts) laukā Piezīmes'
+>>> lv.detail("personal code (new format) in vat_id; personal code (old format) in notes")
+'personas kods (jaunais formāts) laukā vat_id; personas kods (vecais formāts) laukā notes'
 >>> en.detail("payment-card number in notes")
 'payment-card number in notes'
 >>> lv.steps("FIX_DATA", "DATA-INACCURATE", "register", count=3, field="E-pasts", file="k.xlsx", until="")
 'k.xlsx: 3 ierakstiem labot E-pasts kopā ar klientu (12.4.).'
+>>> from zimes_audit.loading.discover import Skipped
+>>> lv.skipped(Skipped("README.md", "not a data file")), en.skipped(Skipped("a.csv", "not a data file"))
+('README.md — nav datu fails', 'a.csv — not a data file')
+>>> lv.skipped(Skipped("b.csv", "the same bytes as a.csv, read once"))
+'b.csv — tāds pats saturs kā a.csv; nolasīts vienreiz'
+>>> lv.steps("STOP_MARKETING", "X", "register", count=1), lv.steps("STOP_MARKETING", "X", "register", count=2)
+('Nekavējoties izslēgt 1 klientu no komerciālajiem paziņojumiem.', 'Nekavējoties izslēgt 2 klientus no komerciālajiem paziņojumiem.')
+>>> lv.steps("REDACT_FIELD", "X", "orders", count=21, field="notes", file="o.csv", until="")
+'Mozello → Pasūtījumi: 21 pasūtījumam notīrīt notes (atrast pēc pasūtījuma nr. lapā Atzīmētie).'
+>>> lv.counted("summary", "rows", 1), lv.counted("summary", "rows", 11), en.counted("summary", "rows", 1)
+('1 rinda', '11 rindas', '1 row')
 """
 
 from __future__ import annotations
@@ -30,6 +43,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+from zimes_audit.report.plural import choose
 
 LANGUAGES = ("lv", "en")
 DEFAULT_LANGUAGE = "lv"
@@ -42,16 +57,28 @@ def _raw() -> dict:
 
 
 def _pattern(template: str) -> re.Pattern:
-    parts = re.split(r"(\{field\}|\{format\})", template)
+    """A template's regular expression: ``{format}`` without brackets or ``;``, every other
+    placeholder (``{field}``, ``{name}`` …) without the ``"; "`` that joins two details."""
+    parts = re.split(r"(\{\w+\})", template)
     body = "".join(
-        "(?P<field>.+)"
-        if p == "{field}"
-        else "(?P<format>.+?)"
+        f"(?P<{p[1:-1]}>[^;()]+)"
         if p == "{format}"
+        else f"(?P<{p[1:-1]}>(?:(?!; ).)+)"
+        if re.fullmatch(r"\{\w+\}", p)
         else re.escape(p)
         for p in parts
     )
     return re.compile(body + r"\Z")
+
+
+def _translated(templates: dict, text: str) -> str | None:
+    """``text`` matched against the English keys of ``templates`` and written in their
+    wording, or ``None``."""
+    for template, wording in templates.items():
+        match = _pattern(template).fullmatch(text)
+        if match:
+            return wording.format(**match.groupdict())
+    return None
 
 
 @dataclass(frozen=True)
@@ -120,8 +147,24 @@ class Labels:
                 return self.table["details"].get(template, template).format(**found)
         return None
 
+    def counted(self, group: str, key: str, count: int) -> str:
+        """A count phrase of ``group`` in the form ``count`` takes (:mod:`.plural`)."""
+        return choose(self.table[group][key], count, self.language).format(count=count)
+
+    def skipped(self, item) -> str:
+        """A file left out of the run (:class:`~zimes_audit.loading.discover.Skipped`, or its
+        one line) in this language: its name and why (a reason no template knows is named
+        by its kind only; the console gives the details)."""
+        name, reason = getattr(item, "name", None), getattr(item, "reason", None)
+        if name is None:
+            return str(item)
+        words = self.table["skipped"]
+        why = _translated(words["reasons"], reason) or words["other"].format(reason=reason)
+        return words["line"].format(name=name, reason=why)
+
     def steps(self, action_id: str, rule: str, kind: str, **values: object) -> str:
-        """The concrete steps of a bulk job (most specific template first)."""
+        """The concrete steps of a bulk job (most specific template first), its count phrase
+        in the form ``values["count"]`` takes (:mod:`.plural`)."""
         steps = self.table["steps"]
         for key in (
             f"{rule}.{action_id}.{kind}",
@@ -130,7 +173,8 @@ class Labels:
             action_id,
         ):
             if key in steps:
-                return steps[key].format(**{"action": self.action(action_id), **values})
+                text = choose(steps[key], int(values.get("count") or 0), self.language)
+                return text.format(**{"action": self.action(action_id), **values})
         return self.action(action_id)
 
 

@@ -187,6 +187,19 @@ def write_findings_csv(path: Path, findings) -> Path:
     return path
 
 
+def input_facts(lab, tables) -> list:
+    """The Summary's lines on the inputs: each file read (kind, rows) and each file skipped."""
+    kinds = lab.table["summary"]["kinds"]
+    facts = [
+        (f"{lab.summary('input')}: {t.source}",
+         f"{kinds.get(t.kind, t.kind)}, {lab.counted('summary', 'rows', t.rows)}")
+        for t in tables
+    ]  # fmt: skip
+    return facts + [
+        (lab.summary("skipped"), lab.skipped(s)) for s in getattr(tables, "skipped", [])
+    ]
+
+
 def _facts(lab, result: AuditResult, target: Path, tracked: Tracked) -> list:
     """The workbook's summary facts: the run, its inputs and what changed since the last run."""
     comparison = tracked.comparison
@@ -197,13 +210,7 @@ def _facts(lab, result: AuditResult, target: Path, tracked: Tracked) -> list:
         (lab.summary("findings"), len(result.findings)),
         (lab.summary("expectations"), result.expectations_run),
     ]
-    kinds = lab.table["summary"]["kinds"]
-    facts += [
-        (f"{lab.summary('input')}: {t.source}", f"{kinds.get(t.kind, t.kind)}, {t.rows} "
-         f"{lab.summary('rows')}")
-        for t in result.tables
-    ]  # fmt: skip
-    facts += [(lab.summary("skipped"), str(s)) for s in getattr(result.tables, "skipped", [])]
+    facts += input_facts(lab, result.tables)
     counts = comparison.counts()
     if comparison.previous is not None:
         facts.append((lab.summary("compared_with"), comparison.previous.run_id))

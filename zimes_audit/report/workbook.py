@@ -23,8 +23,12 @@ and wording made for the listed rows alone — a million findings write in secon
 listed rows would pass Excel's row limit, the largest jobs become bulk jobs too
 (:func:`bulk_threshold`), so *Flagged* stays one sheet; only if even their examples do not fit do
 the rows continue on ``Atzīmētie (2)`` ….  Exceptions and resolved findings of a bulk job are
-listed by their first records the same way.  Header, record id and customer columns are frozen; printing is landscape,
-fit to width, with the header row repeated on every page.
+listed by their first records the same way.  Header, record id and customer columns are frozen;
+printing is landscape, fit to width, with the header row repeated on every page; Jobs and Flagged
+print through *Kas lēma* / *Decided by* and the page header names the columns left out.  Dates
+show as ``DD.MM.YYYY`` (Latvian), columns are wide enough for every status or action label
+(:func:`column_widths`) and the header row tall enough for its wrapped headings
+(:func:`header_height`).
 """
 
 from __future__ import annotations
@@ -122,6 +126,17 @@ RESOLVED_COLUMNS = [
     ("source_row", "source_row", 7),
     ("key", "key", 30),
 ]
+#: the label groups (``labels.toml``) whose texts a column shows: it is made wide enough for them
+LABELLED = {
+    "status": ("statuses", "requests"),
+    "action": ("actions",),
+    "severity": ("severities",),
+    "resolution": ("resolutions",),
+    "record_kind": ("kinds",),
+    "request": ("requests",),
+}
+#: long texts that wrap within their column rather than run under the next one (printed whole)
+WRAPPED = {"steps", "detail", "reason", "last_decision", "note", "left"}
 FILLS = {"overdue": "#FFC7CE", "done_still_present": "#F8CBAD"}
 
 
@@ -171,7 +186,7 @@ def last_decision_text(decision, lab: Labels) -> str | None:
     """The last decision on a finding as its row shows it.
 
     >>> last_decision_text(("deleted", "zvanīts", "IK", "2026-12-05"), labels("lv"))
-    'Dzēsts — zvanīts (IK, nolasīts 2026-12-05)'
+    'Dzēsts — zvanīts (IK, nolasīts 05.12.2026)'
     >>> last_decision_text(("not_understood", "", "", "2026-12-05"), labels("en"))
     'not understood (read 2026-12-05)'
     >>> last_decision_text(None, labels("en")) is None
@@ -184,7 +199,7 @@ def last_decision_text(decision, lab: Labels) -> str | None:
     text = words["not_understood"] if resolution == "not_understood" else lab.resolution(resolution)
     text += f" — {note}" if note else ""
     who = f"{by}, " if by else ""
-    return f"{text} ({who}{words['read']} {on})"
+    return f"{text} ({who}{words['read']} {_format_date(on, lab) if on else ''})"
 
 
 def identifying_values(findings: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -194,23 +209,52 @@ def identifying_values(findings: pd.DataFrame, frames: dict[str, pd.DataFrame]) 
 
 
 def heading_map(tables) -> dict[tuple[str, str], str]:
-    """``(source file name, canonical field or frame column) → the file's own heading``."""
+    """``(source file name, canonical field or frame column) → the file's own heading``; and
+    ``("<kind>", field)`` → the heading a file of that kind gives it, ``("<any>", field)`` the
+    heading any input gives it (for a finding whose file is not among this run's inputs, e.g.
+    one resolved since the last run).  A field no input has keeps its catalogue name."""
     out: dict[tuple[str, str], str] = {}
     for table in tables:
         for info in table.columns:
             out[(table.source, info.column)] = info.heading
             if info.field:
                 out[(table.source, info.field)] = info.heading
+                out.setdefault((f"<{table.kind}>", info.field), info.heading)
+                out.setdefault(("<any>", info.field), info.heading)
     return out
 
 
 def _heading_of(headings: dict, file: str, kind: str, name: str) -> str:
-    if (file, name) in headings:
-        return headings[(file, name)]
-    sources = [
-        headings[(file, s)] for s in derived_sources(kind).get(name, ()) if (file, s) in headings
-    ]
-    return ", ".join(sources) if sources else name
+    for where in (file, f"<{kind}>", "<any>"):
+        if (where, name) in headings:
+            return headings[(where, name)]
+        sources = [
+            headings[(where, s)]
+            for s in derived_sources(kind).get(name, ())
+            if (where, s) in headings
+        ]
+        if sources:
+            return ", ".join(sources)
+    return name
+
+
+def fields_as_headings(rows: pd.DataFrame, headings: dict) -> pd.Series:
+    """The ``field`` column (canonical names, several joined by ``;``) as the files' own
+    headings (:func:`_heading_of`), per row's ``source_file`` and ``record_kind``."""
+    combos = rows[["source_file", "record_kind", "field"]].astype(str)
+    shown = {
+        combo: "; ".join(
+            _heading_of(headings, combo[0], combo[1], p)
+            for p in combo[2].split(";")
+            if p and p not in ("<NA>", "None", "nan")
+        )
+        for combo in set(combos.itertuples(index=False, name=None))
+    }
+    return pd.Series(
+        [shown[c] for c in combos.itertuples(index=False, name=None)],
+        index=rows.index,
+        dtype="object",
+    )
 
 
 def _localised(rows: pd.DataFrame, headings: dict, lab: Labels) -> pd.DataFrame:
@@ -301,7 +345,7 @@ def build_jobs(
 
 
 class _Writer:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, date_format: str = "dd.mm.yyyy"):
         import xlsxwriter
 
         self.book = xlsxwriter.Workbook(
@@ -313,14 +357,18 @@ class _Writer:
         )
         self.title = self.book.add_format({"bold": True, "font_size": 14})
         self._formats: dict[tuple[str, str | None], object] = {}
+        self.date_format = date_format
 
-    def fmt(self, kind: str, fill: str | None):
-        """Formats by cell kind (``date``, ``inert`` text, ``plain``) and row colour."""
-        key = (kind, fill)
+    def fmt(self, kind: str, fill: str | None, wrap: bool = False):
+        """Formats by cell kind (``date``, ``inert`` text, ``plain``), row colour and whether
+        a long text wraps within its column (rows align at the top)."""
+        key = (kind, fill, wrap)
         if key not in self._formats:
-            props: dict[str, object] = {}
+            props: dict[str, object] = {"valign": "top"}
+            if wrap:
+                props["text_wrap"] = True
             if kind == "date":
-                props["num_format"] = "yyyy-mm-dd"
+                props["num_format"] = self.date_format
             if kind == "inert":
                 props["quote_prefix"] = True
             if fill:
@@ -328,7 +376,9 @@ class _Writer:
             self._formats[key] = self.book.add_format(props) if props else None
         return self._formats[key]
 
-    def cell(self, sheet, row: int, col: int, value, fill: str | None = None) -> None:
+    def cell(
+        self, sheet, row: int, col: int, value, fill: str | None = None, wrap: bool = False
+    ) -> None:
         if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
             if fill:
                 sheet.write_blank(row, col, None, self.fmt("plain", fill))
@@ -344,7 +394,68 @@ class _Writer:
         else:
             text = str(value)
             kind = "inert" if is_formula_like(text) else "plain"
-            sheet.write_string(row, col, text, self.fmt(kind, fill))
+            sheet.write_string(row, col, text, self.fmt(kind, fill, wrap))
+
+
+def column_widths(columns: list[tuple[str, str, int]], lab: Labels) -> list[int]:
+    """Each column's width: its declared width, widened so that every label the column can
+    show (a status, an action, a decision …: ``LABELLED``) fits on one line.
+
+    >>> widths = dict(zip(["status", "note"], column_widths(
+    ...     [("status", "status", 17), ("note", "note", 24)], labels("lv"))))
+    >>> widths["status"] >= len(labels("lv").status("done_still_present")), widths["note"]
+    (True, 24)
+    """
+    out = []
+    for column, _, width in columns:
+        texts = [t for group in LABELLED.get(column, ()) for t in lab.table[group].values()]
+        longest = max((len(t) for t in texts if isinstance(t, str)), default=0)
+        out.append(max(width, longest + 2))
+    return out
+
+
+def header_height(headings: list[str], widths: list[int]) -> float:
+    """The height (points) the header row needs for its longest wrapped heading, so that no
+    heading runs into the first row (an autofilter's button takes two characters of a column).
+
+    >>> header_height(["Nr."], [10]), header_height(["Nokavētas dienas"], [9])
+    (18.0, 48.0)
+    """
+    lines = max(
+        (len(_wrapped(h, max(w - 2, 4))) for h, w in zip(headings, widths, strict=True)), default=1
+    )
+    return 15.0 * lines + 3.0
+
+
+def _lines(value, width: int) -> int:
+    """How many lines a text needs in a column ``width`` characters wide, from its length
+    alone (cheap for a million rows): a column's width counts digits, and a line of words
+    holds about a tenth more letters than that (LibreOffice's A4 printout, measured).
+
+    >>> _lines("x" * 60, 70), _lines("x" * 140, 70), _lines(None, 70)
+    (1, 2, 1)
+    """
+    if not isinstance(value, str):
+        return 1
+    return -(-len(value) // max(int(width * 1.1) - 1, 1))
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width, break_long_words=True) or [""]
+
+
+def _left_out_note(lab: Labels, names: list[str], headings: list[str], through: int) -> str:
+    """The page header of a sheet whose print area stops before its last columns: which
+    columns the printout leaves out, and why — minimisation on paper when they hold contact
+    details (``&`` doubled for Excel's header codes)."""
+    left = [(n, h) for n, h in zip(names, headings, strict=True)][through + 1 :]
+    left = [(n, h) for n, h in left if n != "key"]  # the hidden key column
+    personal = any(n in IDENTIFYING for n, _ in left)
+    template = lab.table["print"]["left_out_personal" if personal else "left_out"]
+    text = template.format(columns=", ".join(h for _, h in left))
+    return "&L" + text.replace("&", "&&")[:240]
 
 
 def _table(
@@ -361,10 +472,13 @@ def _table(
 ) -> None:
     sheet = w.book.add_worksheet(name)
     names = [c for c, _, _ in columns]
-    for col, (column, heading, width) in enumerate(columns):
+    headings = [lab.heading(h) for _, h, _ in columns]
+    widths = column_widths(columns, lab)
+    sheet.set_row(0, header_height(headings, widths))
+    for col, (column, width) in enumerate(zip(names, widths, strict=True)):
         options = {"hidden": True} if column == "key" else None
         sheet.set_column(col, col, width, None, options)
-        sheet.write_string(0, col, lab.heading(heading), w.header)
+        sheet.write_string(0, col, headings[col], w.header)
     sheet.freeze_panes(1, freeze_columns)
     last = len(columns) - 1
     sheet.autofilter(0, 0, max(len(rows), 1), last)
@@ -378,18 +492,25 @@ def _table(
     sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(0)
-    if print_through:  # print the columns a person acts on, readable on A4
-        sheet.print_area(0, 0, max(len(rows), 1), names.index(print_through))
+    if print_through:  # print the columns a person acts on, readable on A4; say what is left
+        through = names.index(print_through)
+        sheet.print_area(0, 0, max(len(rows), 1), through)
+        sheet.set_header(_left_out_note(lab, names, headings, through))
     sheet.set_footer("&L&A&R&P / &N")
     colours = [
         f if isinstance(f, str) else None
         for f in (fills.tolist() if fills is not None else [None] * len(rows))
     ]
+    wrapped = [(col, widths[col]) for col, name in enumerate(names) if name in WRAPPED]
+    wrapped_at = {col for col, _ in wrapped}
     for r, (record, fill) in enumerate(
         zip(rows[names].itertuples(index=False), colours, strict=True), start=1
     ):
+        lines = max((_lines(record[col], width) for col, width in wrapped), default=1)
+        if lines > 1:  # LibreOffice and Excel keep a row's height: give wrapped text its lines
+            sheet.set_row(r, 15.0 * lines)
         for col, value in enumerate(record):
-            w.cell(sheet, r, col, value, fill)
+            w.cell(sheet, r, col, value, fill, col in wrapped_at)
 
 
 def _not_understood(w: _Writer, sheet, row: int, lab: Labels, items: list) -> int:
@@ -413,7 +534,7 @@ def _summary(
 ):
     sheet = w.book.add_worksheet(lab.sheet("summary"))
     sheet.set_column(0, 0, 40)
-    sheet.set_column(1, 1, 16)
+    sheet.set_column(1, 1, 26)  # "Atzīmēto ierakstu skaits" on one line
     sheet.set_column(2, 3, 70)
     sheet.set_landscape()
     sheet.set_paper(9)
@@ -637,7 +758,7 @@ def write_workbook(
         )
         held_order = held_order[keep]
     exceptions = prepare_rows(findings, frames, tracking, headings, lab, held_order)
-    w = _Writer(path)
+    w = _Writer(path, lab.table["print"]["date_format"])
     w.book.set_properties({"title": lab.summary("title"), "subject": "flagged-records"})
     _table(w, lab, lab.sheet("jobs"), JOB_COLUMNS, jobs, freeze_columns=1, resolution=True,
            print_through="decided_by",
@@ -672,6 +793,8 @@ def write_workbook(
         resolved = resolved.copy()
         if "action" in resolved:
             resolved["action"] = resolved["action"].map(lab.action)
+        if {"field", "source_file", "record_kind"} <= set(resolved.columns) and len(resolved):
+            resolved["field"] = fields_as_headings(resolved, headings)
         for column in ("first_flagged", "due_date"):
             if column in resolved:
                 resolved[column] = pd.to_datetime(resolved[column], errors="coerce")

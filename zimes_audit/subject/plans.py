@@ -23,7 +23,7 @@ request, record by record, in the words of the workbook's job steps.
 >>> [(i.record_key, i.action, i.fields, i.until) for i in items]
 [('register:K-1', 'delete', (), None), ('register:K-1', 'stop_marketing', ('marketing_opt_in',), None), ('orders:M-1', 'delete', (), None), ('orders:M-2', 'redact', ('email',), datetime.date(2030, 2, 1))]
 >>> describe(items[3], "en", {"email": "E-mail"})
-'Mozello → Orders: clear E-mail on 1 orders (keep the rest of each order for accounting).'
+'Mozello → Orders: clear E-mail on 1 order (keep the rest of it for accounting).'
 """
 
 from __future__ import annotations

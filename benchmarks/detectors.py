@@ -12,7 +12,7 @@
   numbers glued to a prefix such as ``M-`` or ``Nr.``);
 - **speed** per 100k cells of a notes column;
 - **contacts at scale**: how many distinct e-mails and phones the exact vectorised pre-checks of
-  :mod:`zimes_audit.checks.detect.contacts` leave to email-validator / phonenumbers, the time with
+  :mod:`zimes_audit.detect.contacts` leave to email-validator / phonenumbers, the time with
   them and with the libraries alone, and that both give the same mask (on a seeded sample here;
   ``--workload DIR`` measures a benchmark workload instead, e.g. ``bench-out/unkind-1000000-200000``).
 
@@ -42,10 +42,10 @@ from stdnum import iban, luhn
 from stdnum.lv import pvn
 
 from benchmarks.workloads import AS_OF, VIOLATION_RATE
-from zimes_audit.checks.detect import card_numbers, contacts, personal_codes
-from zimes_audit.checks.detect.card_numbers import contains_card_number
-from zimes_audit.checks.detect.contacts import invalid_email, invalid_phone
-from zimes_audit.checks.detect.personal_codes import contains_personal_code
+from zimes_audit.detect import card_numbers, contacts, personal_codes
+from zimes_audit.detect.card_numbers import contains_card_number
+from zimes_audit.detect.contacts import invalid_email, invalid_phone
+from zimes_audit.detect.personal_codes import contains_personal_code
 
 VECTORS = Path(__file__).parent / "data" / "published_vectors.json"
 PER_KIND = 1600  # 15 kinds x 1600 = 24,000 cells

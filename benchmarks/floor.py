@@ -6,7 +6,7 @@ What it shares with the pipeline, and nothing else:
 - **the procedure as data** — the field catalogue and policy (``zimes_audit/procedure/data/*.toml``,
   read here with :mod:`tomllib`) and the committed suites (``expectations/*.json``: which
   expectation of which rule on which column, in which order, with its meta and detail wording);
-- **the validators** — the per-value verdicts of :mod:`zimes_audit.checks.detect`: e-mail and
+- **the validators** — the per-value verdicts of :mod:`zimes_audit.detect`: e-mail and
   phone validity (email-validator, phonenumbers behind their exact pre-checks), personal codes,
   card numbers.  Writing those again would measure a second, different detector, not a floor;
 - **a few constants that are contracts, not logic** — ``findings.csv``'s columns, the yes/no

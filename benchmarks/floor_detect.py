@@ -1,6 +1,6 @@
 """The floor's own verdicts on values (issue 29): e-mail and phone validity, personal codes and
 card numbers in free text — written from the procedure's rules (docs/rules.md) with the libraries
-that own each question, **not** with the audit's detectors (``zimes_audit.checks.detect``), so that
+that own each question, **not** with the audit's detectors (``zimes_audit.detect``), so that
 the floor checks them rather than repeats them.
 
 The rules' word lists and the card issuers' table are data (``code_words.toml``,

@@ -29,8 +29,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from profiles import examples
 
-from zimes_audit.checks.detect import contacts
-from zimes_audit.checks.detect.contacts import (
+from zimes_audit.detect import contacts
+from zimes_audit.detect.contacts import (
     email_verdicts,
     invalid_email,
     invalid_phone,

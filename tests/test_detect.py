@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from stdnum import iban, luhn
 
 from tests.profiles import examples
-from zimes_audit.checks.detect.card_numbers import contains_card_number
-from zimes_audit.checks.detect.contacts import invalid_email, invalid_phone
-from zimes_audit.checks.detect.personal_codes import code_format, contains_personal_code
+from zimes_audit.detect.card_numbers import contains_card_number
+from zimes_audit.detect.contacts import invalid_email, invalid_phone
+from zimes_audit.detect.personal_codes import code_format, contains_personal_code
 
 JUNK = [None, "", "€", math.nan, "   ", "—", "0", "\x00"]
 
@@ -154,7 +154,7 @@ def _strip_ibans_by_walking(text: str) -> str:
     finds it valid.  Written as a character walk, the reference for the regular expression."""
     import re
 
-    from zimes_audit.checks.detect.text import _iban_length
+    from zimes_audit.detect.text import _iban_length
 
     out, last = [], 0
     for match in re.finditer(r"(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}", text):
@@ -199,6 +199,6 @@ def _texts_with_ibans(draw) -> str:
 @settings(max_examples=examples(default=300, thorough=20000), deadline=None)
 @given(_texts_with_ibans())
 def test_iban_removal_equals_the_character_walk(text):
-    from zimes_audit.checks.detect.text import strip_ibans
+    from zimes_audit.detect.text import strip_ibans
 
     assert strip_ibans(text) == _strip_ibans_by_walking(text)

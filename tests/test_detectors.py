@@ -11,14 +11,14 @@ import pytest
 from stdnum import luhn
 
 from benchmarks.detectors import AMBIGUOUS, LOOKALIKES, code_forms, measure
-from zimes_audit.checks.detect.card_numbers import card_issuer, contains_card_number
-from zimes_audit.checks.detect.contacts import invalid_phone, phone_parts
-from zimes_audit.checks.detect.personal_codes import (
+from zimes_audit.detect.card_numbers import card_issuer, contains_card_number
+from zimes_audit.detect.contacts import invalid_phone, phone_parts
+from zimes_audit.detect.personal_codes import (
     code_format,
     contains_personal_code,
     personal_code_labels,
 )
-from zimes_audit.checks.detect.text import strip_ibans
+from zimes_audit.detect.text import strip_ibans
 
 
 @pytest.fixture(scope="module")
@@ -231,7 +231,7 @@ def test_a_flagged_cell_is_classified_once_per_audit():
     from conftest import AS_OF, make_table
 
     from zimes_audit.audit import audit
-    from zimes_audit.checks.detect import card_numbers, personal_codes
+    from zimes_audit.detect import card_numbers, personal_codes
 
     orders = [
         {

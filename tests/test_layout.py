@@ -16,6 +16,7 @@ STAGES = {
     "": -1,
     "__init__": -1,
     "procedure": 0,
+    "detect": 0.5,  # the detectors: read by loading (columns by their values) and by checks
     "loading": 1,
     "facts": 2,
     "checks": 3,

@@ -39,10 +39,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from zimes_audit.checks.detect.card_numbers import card_number_labels, contains_card_number
-from zimes_audit.checks.detect.contacts import invalid_email, invalid_phone
-from zimes_audit.checks.detect.personal_codes import contains_personal_code, personal_code_labels
-from zimes_audit.checks.detect.text import any_cell
+from zimes_audit.detect.card_numbers import card_number_labels, contains_card_number
+from zimes_audit.detect.contacts import invalid_email, invalid_phone
+from zimes_audit.detect.personal_codes import contains_personal_code, personal_code_labels
+from zimes_audit.detect.text import any_cell
 from zimes_audit.procedure.terms import (
     calendar_dates,
     in_accounting_hold,

@@ -1,7 +1,7 @@
 """What a column's values say it holds, whatever its heading — procedure §6.
 
 A heading can say "Piezīmes 2" over a column of personal codes.  So every column's filled cells
-are sampled and read by the audit's own detectors (:mod:`zimes_audit.checks.detect`): personal
+are sampled and read by the audit's own detectors (:mod:`zimes_audit.detect`): personal
 codes in either format, payment-card numbers, e-mail addresses, phone numbers, IBANs, dates in
 the range of birth dates, yes/no.  The thresholds are data, documented where they are written
 (``procedure/data/value_evidence.toml``):
@@ -38,9 +38,9 @@ import numpy as np
 import pandas as pd
 from stdnum import iban
 
-from zimes_audit.checks.detect.card_numbers import contains_card_number
-from zimes_audit.checks.detect.contacts import invalid_email, invalid_phone
-from zimes_audit.checks.detect.personal_codes import contains_personal_code
+from zimes_audit.detect.card_numbers import contains_card_number
+from zimes_audit.detect.contacts import invalid_email, invalid_phone
+from zimes_audit.detect.personal_codes import contains_personal_code
 from zimes_audit.loading.tables import UNCLASSIFIED_PREFIX, ColumnInfo
 from zimes_audit.loading.values import read_column
 from zimes_audit.procedure.catalogue import NOT_PERMITTED, UNCLASSIFIED, VALUES, Catalogue

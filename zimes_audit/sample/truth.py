@@ -190,7 +190,7 @@ def find_personal_code(text: str) -> str | None:
 @cache
 def _issuers() -> list[tuple[list[tuple[str, str]], list[int], list[list[int]]]]:
     raw = tomllib.loads(
-        resources.files("zimes_audit.checks.detect").joinpath("card_issuers.toml").read_text()
+        resources.files("zimes_audit.detect").joinpath("card_issuers.toml").read_text()
     )
     out = []
     for spec in raw["issuer"]:

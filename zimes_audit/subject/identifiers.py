@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 import phonenumbers
 
-from zimes_audit.checks.detect.contacts import phone_parts
+from zimes_audit.detect.contacts import phone_parts
 from zimes_audit.facts.linking import normalise_email, normalise_ids
 from zimes_audit.procedure.catalogue import normalise_heading
 

@@ -32,8 +32,8 @@ from collections.abc import Callable
 import pandas as pd
 import phonenumbers
 
-from zimes_audit.checks.detect.personal_codes import code_format
 from zimes_audit.checks.findings import FINDINGS_COLUMNS
+from zimes_audit.detect.personal_codes import code_format
 from zimes_audit.facts.derived import NAME_COLUMNS
 from zimes_audit.facts.records import record_values
 from zimes_audit.facts.registry import PERSONAL_FACTS, SAFE_FACTS

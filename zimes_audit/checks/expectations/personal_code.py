@@ -1,7 +1,7 @@
 """``expect_multicolumn_values_to_contain_no_personal_code`` — procedure §6 (PERSONAL-CODE-IN-TEXT).
 
 Passes for rows whose listed columns hold no Latvian personal code in either format (see
-:mod:`zimes_audit.checks.detect.personal_codes` for the formats and the look-alikes left alone).
+:mod:`zimes_audit.detect.personal_codes` for the formats and the look-alikes left alone).
 One expectation covers every scanned field of a record.  The condition is
 :func:`zimes_audit.checks.conditions.no_personal_code`.
 """

@@ -12,7 +12,7 @@ A number counts as a card number only when all of these hold (issuers and words 
   word (``svītrkods``, ``EAN`` …): EAN-13 barcodes (Latvian ``475…``, German ``400–440…``) and
   millisecond timestamps have 13 digits too.
 
-Every valid IBAN is removed before the search (:func:`~zimes_audit.checks.detect.text.strip_ibans`).
+Every valid IBAN is removed before the search (:func:`~zimes_audit.detect.text.strip_ibans`).
 
 >>> contains_card_number(pd.Series(["karte 4111 1111 1111 1111", "LV80BANK0000435195001", None])).tolist()
 [True, False, False]
@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from stdnum import luhn
 
-from zimes_audit.checks.detect.text import as_text, strip_ibans
+from zimes_audit.detect.text import as_text, strip_ibans
 
 LABEL = "card number"
 
@@ -77,7 +77,7 @@ def _prefix(spec: str) -> tuple[int, int, int]:
 @cache
 def load_issuers() -> Issuers:
     """The issuer table of ``card_issuers.toml``."""
-    text = resources.files("zimes_audit.checks.detect").joinpath("card_issuers.toml").read_text()
+    text = resources.files("zimes_audit.detect").joinpath("card_issuers.toml").read_text()
     raw = tomllib.loads(text)
     issuers = tuple(
         Issuer(

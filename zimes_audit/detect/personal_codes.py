@@ -52,7 +52,7 @@ import pandas as pd
 from stdnum.exceptions import InvalidComponent
 from stdnum.lv import pvn
 
-from zimes_audit.checks.detect.text import as_text, strip_ibans
+from zimes_audit.detect.text import as_text, strip_ibans
 
 OLD, NEW = "old format", "new format"
 LAST_OLD_FORMAT = date(2017, 6, 30)  # Iedzīvotāju reģistra likums: new codes from 1 July 2017
@@ -66,7 +66,7 @@ _PREFILTER = "[0-3][0-9]{5}[-\u2013\u2011 \u00a0]?[0-9]{5}"
 
 @cache
 def _words() -> dict[str, re.Pattern]:
-    text = resources.files("zimes_audit.checks.detect").joinpath("code_words.toml").read_text()
+    text = resources.files("zimes_audit.detect").joinpath("code_words.toml").read_text()
     raw = tomllib.loads(text)
     fillers = raw["fillers"]
 

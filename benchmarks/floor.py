@@ -620,6 +620,8 @@ def write(findings: pl.DataFrame, path: Path) -> None:
         for c in FINDINGS_COLUMNS
         if c != "source_row"
     )
+    # the floor keeps no audit history: as in the audit's first run, every finding is new
+    neutral = neutral.with_columns(status=pl.lit("new"))
     neutral.write_csv(path, line_terminator="\n", quote_style="necessary")
 
 

@@ -38,7 +38,7 @@ from email_validator import EmailNotValidError, validate_email
 from stdnum import iban, luhn
 from stdnum.lv import pvn
 
-WORDS = Path(__file__).resolve().parents[1] / "zimes_audit" / "checks" / "detect"
+WORDS = Path(__file__).resolve().parents[1] / "zimes_audit" / "detect"
 
 
 # ------------------------------------------------------------------------------------- e-mail

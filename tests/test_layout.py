@@ -26,7 +26,7 @@ STAGES = {
     "views": 6,
     "sample": 6,
     "subject": 6,  # data-subject requests: reads the inputs, answers, records in the history
-    "stop": 7,  # signal handling for the command line
+    "stop": -1,  # signal handling: the command line installs it, the report folder checks it
     "cli": 7,
     "__main__": 7,
 }

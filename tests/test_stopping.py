@@ -133,7 +133,11 @@ def test_a_run_killed_outright_is_recognised_and_not_in_the_way(tmp_path):
     (note,) = said(again.stderr)
     assert note.startswith(f"zimes-audit: note: {reports / '2026-11-01'}: removed an unfinished")
     assert f"process {run.pid} " in note and "it was not a report" in note
-    assert sorted(p.name for p in reports.iterdir()) == ["2026-11-01", "zimes-history.sqlite"]
+    assert sorted(p.name for p in reports.iterdir()) == [
+        "2026-11-01",
+        "zimes-history.secret",
+        "zimes-history.sqlite",
+    ]
     assert is_report(reports / "2026-11-01")
 
 

@@ -40,6 +40,21 @@ STOP_SIGNALS = tuple(
 )
 
 
+#: The signals received inside :func:`stop_on_signals` (the first stops the run).
+_requested: list[int] = []
+
+
+def raise_if_stopped() -> None:
+    """A checkpoint before a step that cannot be undone (publishing a report folder): a stop
+    asked for whose :class:`Stopped` never reached the run — raised while Python ran a
+    finalizer, which swallows it ("Exception ignored in …") — stops the run here.
+
+    >>> raise_if_stopped()  # no signal: nothing happens
+    """
+    if _requested:
+        raise Stopped(_requested[0])
+
+
 @contextlib.contextmanager
 def stop_on_signals() -> Iterator[None]:
     """Within the block, SIGINT, SIGTERM and SIGHUP raise :class:`Stopped` (once)."""
@@ -50,6 +65,7 @@ def stop_on_signals() -> Iterator[None]:
         if stopping:
             return  # already cleaning up: let it finish
         stopping = True
+        _requested.append(signo)
         raise Stopped(signo)
 
     previous = {}
@@ -61,5 +77,6 @@ def stop_on_signals() -> Iterator[None]:
     try:
         yield
     finally:
+        _requested.clear()
         for signo, old in previous.items():
             signal.signal(signo, old)

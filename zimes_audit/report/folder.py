@@ -51,6 +51,7 @@ from zimes_audit.errors import (
     one_line,
 )
 from zimes_audit.report.layout import FINDINGS_CSV, MANIFEST
+from zimes_audit.stop import raise_if_stopped
 
 CLAIM_SUFFIX = ".claim"
 PARTIAL_INFIX = ".partial-"
@@ -365,6 +366,7 @@ def staged(target: Path) -> Iterator[Path]:
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}{PARTIAL_INFIX}", dir=target.parent))
         yield staging
+        raise_if_stopped()  # a stop whose exception a finalizer swallowed: not published
         publish(staging, target)
         done = True
     except Exception as error:

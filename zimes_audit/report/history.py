@@ -71,6 +71,8 @@ ERASED_DETAIL = "erasure not finished: the record is still present"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- the words of names and contacts of the inputs, as keyed hashes only (report.notes.KnownWords)
+CREATE TABLE IF NOT EXISTS note_words (hash TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY,
     as_of TEXT NOT NULL,
@@ -354,6 +356,19 @@ class History:
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
         return self.db
+
+    def note_word_hashes(self) -> frozenset[str]:
+        """The keyed hashes of every earlier run's name and contact words (none: no history)."""
+        if self.db is None:
+            return frozenset()
+        return frozenset(r[0] for r in self.db.execute("SELECT hash FROM note_words"))
+
+    def remember_note_words(self, hashes: list[str]) -> None:
+        """Keep this run's words, hashed, for the notes of later runs (inside the run's
+        transaction)."""
+        self._connect().executemany(
+            "INSERT OR IGNORE INTO note_words VALUES (?)", ((h,) for h in hashes)
+        )
 
     def _migrate(self) -> None:
         """Bring a database of an older schema version up to :data:`SCHEMA_VERSION`."""

@@ -18,6 +18,8 @@ keeps) is blanked wherever it occurs, in any case.  At most 500 characters are k
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 
 import pandas as pd
@@ -59,7 +61,35 @@ def known_words(frames: dict[str, pd.DataFrame]) -> frozenset[str]:
     return frozenset(words)
 
 
-def scrub_note(text: object, known: frozenset[str] = frozenset()) -> str:
+class KnownWords:
+    """The words a note must not repeat: those of this run's inputs (``words``), and those of
+    every earlier run's, kept in the audit history only as keyed hashes (``hashes``, HMAC-SHA256
+    with the secret beside the history) — so a customer deleted since, whom an older note
+    names, is still masked, and the history holds no word itself.
+
+    >>> known = KnownWords(frozenset({"aija"}), b"k", KnownWords(frozenset({"strautina"}), b"k").digests())
+    >>> "aija" in known, "strautina" in known, "piekrisana" in known
+    (True, True, False)
+    """
+
+    def __init__(self, words: frozenset[str], key: bytes = b"", hashes=frozenset()):
+        self.words, self.key, self.hashes = words, key, frozenset(hashes)
+
+    def digest(self, word: str) -> str:
+        return hmac.new(self.key, word.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+    def digests(self) -> list[str]:
+        """This run's words as the history keeps them."""
+        return sorted({self.digest(w) for w in self.words})
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.words or (bool(self.hashes) and self.digest(word) in self.hashes)
+
+    def __bool__(self) -> bool:
+        return bool(self.words) or bool(self.hashes)
+
+
+def scrub_note(text: object, known: frozenset[str] | KnownWords = frozenset()) -> str:
     """A note as the auditor's outputs keep it (see the module docstring).
 
     >>> scrub_note("Papīra piekrišana 01.03.2025, mape 2025/7; p.k. 161175-19997")

@@ -106,6 +106,11 @@ def _secret(path: Path) -> bytes:
     return _secret(path)
 
 
+def history_key(history_path: Path) -> bytes:
+    """The secret beside the history at ``history_path`` that keys every hash it keeps."""
+    return _secret(Path(history_path).with_suffix(SECRET_SUFFIX))
+
+
 class RequestStore:
     """The requests of the history database at ``path`` (its tables created on first use)."""
 

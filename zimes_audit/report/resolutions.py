@@ -32,7 +32,8 @@ from zimes_audit.errors import BadArgument, CorruptWorkbook, InputNotFound
 from zimes_audit.report.history import NOT_UNDERSTOOD, Decision, History, RunRecord
 from zimes_audit.report.labels import heading_keys, resolution_id, sheet_key
 from zimes_audit.report.layout import WORKBOOK
-from zimes_audit.report.notes import known_words, scrub_note
+from zimes_audit.report.notes import KnownWords, known_words, scrub_note
+from zimes_audit.report.requests import SECRET_SUFFIX, history_key
 
 SHOWN_TEXT = 40  # characters of a cell not understood that a warning repeats
 
@@ -155,6 +156,7 @@ class Gathered:
     decisions: dict[str, Decision] = field(default_factory=dict)
     not_understood: list[NotUnderstood] = field(default_factory=list)
     sources: list[tuple[str, int]] = field(default_factory=list)
+    known: KnownWords | None = None  # the words the notes were scrubbed of (kept, hashed)
 
 
 def _per_record(read: WorkbookDecisions, job_of: dict[str, str]) -> dict[str, Decision]:
@@ -211,12 +213,19 @@ def decisions_for_run(
     history: History, result, previous: RunRecord | None, override, kinds: str, synthetic: bool
 ) -> Gathered:
     """The decisions the run of ``result`` applies (:func:`gather_decisions`), notes scrubbed
-    of every word of a name, address, e-mail or phone in its inputs."""
+    of every word of a name, address, e-mail or phone in its inputs or in an earlier run's
+    (remembered as keyed hashes: :class:`~zimes_audit.report.notes.KnownWords`)."""
     as_of = result.as_of
     runs = history.series_runs(as_of=as_of, input_kinds=kinds, synthetic=synthetic)
-    known = known_words(result.frames)
+    # the secret is read when the history has one, never created here: a run that fails leaves
+    # nothing (record_run creates it with the history's first record)
+    kept = history.path.with_suffix(SECRET_SUFFIX).exists()
+    key = history_key(history.path) if kept else b""
+    known = KnownWords(known_words(result.frames), key, history.note_word_hashes() if kept else ())
     override = Path(override) if override else None
-    return gather_decisions(history, runs, override, previous, known, before=as_of.isoformat())
+    gathered = gather_decisions(history, runs, override, previous, known, before=as_of.isoformat())
+    gathered.known = known
+    return gathered
 
 
 def last_decisions(history: History, comparison, as_of) -> pd.Series:

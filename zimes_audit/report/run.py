@@ -39,6 +39,7 @@ from zimes_audit.report.labels import labels
 from zimes_audit.report.layout import DATA_DOCS, FINDINGS_CSV, MANIFEST, WORKBOOK
 from zimes_audit.report.manifest import build_manifest, write_manifest
 from zimes_audit.report.notes import KNOWN_FIELDS
+from zimes_audit.report.requests import history_key
 from zimes_audit.report.requests_sheet import READS_FACTS as requests_reads
 from zimes_audit.report.requests_sheet import close_carried_out, request_rows, requests_for_run
 from zimes_audit.report.resolutions import (
@@ -396,6 +397,10 @@ def record_run(book: History, manifest: dict, target: Path, result: AuditResult,
     )
     coverage = erasure_coverage(result.findings, tracked.comparison.keys, result.frames)
     book.record(entry, result.findings, tracked.comparison, coverage)
+    known = tracked.gathered.known
+    if known is not None and known.words:
+        known.key = known.key or history_key(book.path)
+        book.remember_note_words(known.digests())
 
 
 def run_report(request: RunRequest, hooks: Hooks | None = None) -> tuple[Path, AuditResult]:

@@ -283,8 +283,8 @@ class MonthlyLoop(RuleBasedStateMachine):
 
 
 MonthlyLoop.TestCase.settings = settings(
-    max_examples=examples(default=2, thorough=100),
-    stateful_step_count=examples(default=3, thorough=8),
+    max_examples=examples(default=1, thorough=100),
+    stateful_step_count=examples(default=2, thorough=8),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )

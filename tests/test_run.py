@@ -164,6 +164,7 @@ def test_every_output_exists_in_the_default_folder(report):
     assert "Report: reports/2026-11-01/" in done.stdout
     assert sorted(p.name for p in (base / "reports").iterdir()) == [
         "2026-11-01",
+        "zimes-history.secret",  # the key of the history's hashes (report.requests.history_key)
         "zimes-history.sqlite",
     ]  # no staging left
 

@@ -194,17 +194,28 @@ def _head(data: bytes, bom: int, encoding: str) -> tuple[str, bool]:
 
 
 def _text_end(data: bytes) -> int:
-    """The end of the text without the blank lines and spaces after its last character (found
-    from the end in chunks: a file of 200 million blank lines is not parsed row by row)."""
+    """The end of the text's last line without the blank lines after it (found from the end in
+    chunks: a file of 200 million blank lines is not parsed row by row)."""
     end = len(data)
     while end > 0:
         start = max(0, end - _LINE_CHUNK)
         chunk = np.frombuffer(data, dtype=np.uint8, count=end - start, offset=start)
         filled = np.flatnonzero(~np.isin(chunk, _SPACE_BYTES))
         if filled.size:
-            return start + int(filled[-1]) + 1
+            return _line_end(data, start + int(filled[-1]) + 1)
         end = start
     return 0
+
+
+def _line_end(data: bytes, at: int) -> int:
+    r"""Where the line holding ``at`` ends: the tabs and spaces after a line's last character are
+    its empty last fields (a tab-delimited row ending in empty cells), not blank space.
+
+    >>> _line_end(b"a\tb\t\t\r\n\r\n", 3), _line_end(b"a\tb\t\t", 3)
+    (5, 5)
+    """
+    breaks = [i for i in (data.find(b"\n", at), data.find(b"\r", at)) if i >= 0]
+    return min(breaks) if breaks else len(data)
 
 
 _SPACE_BYTES = np.frombuffer(b" \t\r\n\x0b\x0c", dtype=np.uint8)

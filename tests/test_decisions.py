@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import datetime
 from pathlib import Path
@@ -87,20 +86,8 @@ SECRETS = ["Roberts", "Liepiņš", "Vaļņu", "Valmiera", "25551234", "161175-19
 
 
 def write_month(folder: Path, customers: list[str], orders=None) -> None:
-    folder.mkdir(exist_ok=True)
-    with (folder / "pasutijumi.csv").open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";")
-        writer.writerow(ORDER_HEADINGS)
-        writer.writerows(o for o in ORDERS if o[0] in (orders or [o[0] for o in ORDERS]))
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Klienti"
-    sheet.append(['SIA "ZĪMES" klientu reģistrs'])
-    sheet.append([])
-    sheet.append(REGISTER_HEADINGS)
-    for cid in customers:
-        sheet.append([cid, *REGISTER[cid]])
-    book.save(folder / "klienti.xlsx")
+    kept = [o for o in ORDERS if o[0] in (orders or [o[0] for o in ORDERS])]
+    test_monthly.write_shop(folder, kept, ([cid, *REGISTER[cid]] for cid in customers))
 
 
 def run(inputs: Path, reports: Path, as_of: str) -> tuple[int, str, str]:

@@ -175,3 +175,15 @@ def test_input_file_is_not_modified(tmp_path):
     before = path.read_bytes(), path.stat().st_mtime_ns
     load_file(path)
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_a_tab_delimited_last_row_ending_in_empty_cells_is_read_not_called_cut(tmp_path):
+    """Trailing tabs are the row's empty last fields, not blank space after the text (found by
+    tests/test_layouts_generated.py: the row was refused as a cut file)."""
+    path = tmp_path / "o.tsv"
+    path.write_bytes(
+        "Pasūtījuma nr.\tSumma\tPiezīmes\tKomentārs\r\nM-1\t1\t\t\r\nM-2\t2\t\t\r\n".encode()
+    )
+    table = load_file(path)
+    assert table.frame.order_id.tolist() == ["M-1", "M-2"]
+    assert table.frame.total.tolist() == [1.0, 2.0]

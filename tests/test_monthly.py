@@ -51,21 +51,28 @@ PERSONAL = ["Jānis", "Bērziņš", "Ozoliņa", "Šmite", "Kalniņš", "Zālīte
 NOTE = "Piekrišana papīra formā, arhīva mape 2025/7"
 
 
-def write_month(folder: Path, customers: list[str]) -> None:
-    folder.mkdir(exist_ok=True)
+def write_shop(folder: Path, orders, register) -> None:
+    """A month's exports as the shop keeps them: ``orders`` rows in a `;` UTF-8 (BOM) CSV, the
+    ``register`` rows under a title and a blank line in ``klienti.xlsx`` (shared by the loop tests)."""
+    folder.mkdir(parents=True, exist_ok=True)
     with (folder / "pasutijumi.csv").open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(ORDER_HEADINGS)
-        writer.writerows(o for o in ORDERS if o[3] in customers)
+        writer.writerows(orders)
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Klienti"
     sheet.append(['SIA "ZĪMES" klientu reģistrs'])
     sheet.append([])
     sheet.append(REGISTER_HEADINGS)
-    for cid in customers:
-        sheet.append([cid, *REGISTER[cid]])
+    for row in register:
+        sheet.append(row)
     book.save(folder / "klienti.xlsx")
+
+
+def write_month(folder: Path, customers: list[str]) -> None:
+    orders = [o for o in ORDERS if o[3] in customers]
+    write_shop(folder, orders, ([cid, *REGISTER[cid]] for cid in customers))
 
 
 def rows_of(path: Path, sheet: str) -> list[dict]:

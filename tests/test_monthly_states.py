@@ -20,7 +20,6 @@ short sequences; ``HYPOTHESIS_PROFILE=thorough`` plays 100.
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 import sqlite3
@@ -41,7 +40,7 @@ from hypothesis.stateful import (
     rule,
 )
 from profiles import examples
-from test_monthly import ORDER_HEADINGS, REGISTER_HEADINGS
+from test_monthly import write_shop
 
 from zimes_audit.report.labels import resolution_id
 
@@ -99,25 +98,16 @@ TEXTS = [  # (what is typed in Resolution, whether a note goes with it)
 
 
 def write_inputs(folder: Path, customers: set[int], orders: set[int]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / "pasutijumi.csv").open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";")
-        writer.writerow(ORDER_HEADINGS)
-        for i in sorted(orders):
-            c = SHOP[i]
-            writer.writerow([c["order"], c["ordered"], "paid", c["id"], c["name"], c["email"],
-                             c["phone"], c["address"], "", "24,20"])  # fmt: skip
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Klienti"
-    sheet.append(['SIA "ZĪMES" klientu reģistrs'])
-    sheet.append([])
-    sheet.append(REGISTER_HEADINGS)
-    for i in sorted(customers):
-        c = SHOP[i]
-        sheet.append([c["id"], c["name"], c["email"], c["phone"], c["start"], c["end"],
-                      c["consent"], c["start"] if c["consent"] == "Jā" else "", c["notes"]])  # fmt: skip
-    book.save(folder / "klienti.xlsx")
+    def order(c: dict) -> list:
+        return [c["order"], c["ordered"], "paid", c["id"], c["name"], c["email"], c["phone"],
+                c["address"], "", "24,20"]  # fmt: skip
+
+    def customer(c: dict) -> list:
+        return [c["id"], c["name"], c["email"], c["phone"], c["start"], c["end"], c["consent"],
+                c["start"] if c["consent"] == "Jā" else "", c["notes"]]  # fmt: skip
+
+    write_shop(folder, [order(SHOP[i]) for i in sorted(orders)],
+               [customer(SHOP[i]) for i in sorted(customers)])  # fmt: skip
 
 
 def sheet_rows(path: Path, name: str) -> list[dict]:

@@ -283,3 +283,19 @@ def test_permission_denied_at_the_claim_simulated(tmp_path, monkeypatch):
     ):
         pass
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_stop_whose_exception_was_swallowed_still_keeps_the_report_unpublished(tmp_path):
+    """A signal handled while Python runs a finalizer: its Stopped is swallowed ("Exception
+    ignored in …"), yet the stop was asked for — the folder is not published."""
+    from zimes_audit import stop
+
+    target = tmp_path / "reports" / "november"
+    stop._requested.append(signal.SIGTERM)  # what the handler records before raising
+    try:
+        with pytest.raises(stop.Stopped), staged(target) as staging:
+            (staging / "findings.csv").write_text("written\n", "utf-8")
+    finally:
+        stop._requested.clear()
+    assert not is_report(target)
+    assert sorted(p.name for p in target.parent.iterdir()) == [], "something was left behind"

@@ -147,6 +147,21 @@ class Labels:
                 return self.table["details"].get(template, template).format(**found)
         return None
 
+    def say(self, group: str, key: str, count: int | None = None, **fields: object) -> str:
+        """Any text a person reads, from the catalogue's ``[<language>.<group>]`` table, its
+        ``{placeholders}`` filled from ``fields``; with ``count``, the form that number takes
+        (:mod:`.plural`) and ``{count}`` filled too. Every reader of the catalogue (console,
+        inventory, errors, ``audit.html``, the review) goes through here, one group each.
+
+        >>> labels("lv").say("summary", "rows", count=21), labels("en").say("sheets", "flagged")
+        ('21 rinda', 'Flagged')
+        """
+        text = self.table[group][key]
+        if count is not None:
+            text = choose(text, count, self.language)
+            fields = {"count": count, **fields}
+        return text.format(**fields) if fields else text
+
     def counted(self, group: str, key: str, count: int) -> str:
         """A count phrase of ``group`` in the form ``count`` takes (:mod:`.plural`)."""
         return choose(self.table[group][key], count, self.language).format(count=count)

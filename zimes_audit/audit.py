@@ -210,12 +210,12 @@ def check(
 
 
 def _load(
-    inputs: Sequence[str | Path] | None, fields: str | Path | None, field_map: FieldMap | None
+    inputs: Sequence[str | Path] | None, fields: str | Path | FieldMap | None
 ) -> tuple[list[LoadedTable], FieldMap | None]:
     from zimes_audit.loading import load_inputs
 
     inputs = list(inputs) if inputs is not None else ["data_samples"]  # [] is refused
-    field_map = field_map or resolve_field_map(inputs, fields)
+    field_map = fields if isinstance(fields, FieldMap) else resolve_field_map(inputs, fields)
     return load_inputs(inputs, field_map), field_map
 
 
@@ -225,8 +225,7 @@ def audit(
     policy: Policy | str | Path | None = None,
     *,
     tables: list[LoadedTable] | None = None,
-    fields: str | Path | None = None,
-    field_map: FieldMap | None = None,
+    fields: str | Path | FieldMap | None = None,
     keep_facts: Collection[str] | None = None,
     hooks: Hooks | None = None,
     requests: Sequence[Open] = (),
@@ -237,7 +236,7 @@ def audit(
     ``policy`` is a :class:`Policy`, a path to a policy file, or ``None`` for the shipped one.
     Already-loaded ``tables`` may be passed instead of ``inputs``.  ``fields`` is the
     administrator's field map file (default: ``zimes-fields.toml`` beside the inputs, if there
-    is one); or pass the parsed ``field_map`` (with ``tables``: the one they were loaded with;
+    is one), or the parsed :class:`FieldMap` (with ``tables``: the one they were loaded with;
     it is recorded in the manifest).  ``keep_facts``: once the findings are in, keep only these
     columns (with the provenance and record ids) of ``frames`` and of the tables' frames — a run
     keeps what its report reads, so a million records' other facts are not held through the
@@ -250,9 +249,10 @@ def audit(
     started = datetime.now(UTC)
     as_of = as_of or date.today()
     policy = policy if isinstance(policy, Policy) else load_policy(policy)
+    field_map = fields if isinstance(fields, FieldMap) else None
     if tables is None:
         with hooks.step("load"):
-            tables, field_map = _load(inputs, fields, field_map)
+            tables, field_map = _load(inputs, fields)
     hooks.progress(f"validating {sum(t.rows for t in tables)} records")
     with hooks.step("facts"):
         facts = derive_facts(tables, policy)

@@ -39,7 +39,7 @@ where every row is a cell the reader could not read is refused.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -91,23 +91,84 @@ def _kept_column(raw: RawTable, i: int, text: pd.Series | None, keep: np.ndarray
     return text is not None and bool(text.notna().to_numpy()[keep].any())
 
 
+@dataclass
+class _BadCells:
+    """Per bad reading (a column's unreadable values, a cell the reader could not read, a row
+    cut short): the rows it marks, the field it names and its words — one mark for every bad
+    cell, so the same expectation makes them DATA-INACCURATE findings."""
+
+    masks: list[np.ndarray] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+
+    def add(self, mask: np.ndarray, field_: str, words: str) -> None:
+        self.masks.append(mask)
+        self.fields.append(field_)
+        self.words.append(words)
+
+    def columns(self, rows: int) -> dict[str, pd.Series]:
+        """The records' ``unreadable_fields`` and ``unreadable_detail`` columns."""
+        return {
+            UNREADABLE_FIELDS: _joined(self.masks, self.fields, rows, ";"),
+            UNREADABLE_DETAIL: _joined(self.masks, self.words, rows, "; "),
+        }
+
+
+def _cleaned_cells(raw: RawTable) -> tuple[dict[int, pd.Series], np.ndarray]:
+    """The cleaned text of each column, and per row whether it holds anything (a value or a
+    cell the reader could not read).  ``raw.cells`` is emptied: the text of the file is held
+    once, not twice."""
+    columns = dict(raw.cells.items())
+    raw.cells.drop(columns=list(columns), inplace=True)  # at once: one at a time is quadratic
+    cells = {i: clean_text(columns.pop(i)) for i in list(columns)}
+    filled = np.zeros(len(raw.cells), dtype=bool)
+    for series in cells.values():
+        filled |= series.notna().to_numpy()
+    for where in raw.unreadable.values():
+        filled |= np.isin(raw.source_rows, list(where))
+    return cells, filled
+
+
+def _reader_problems(
+    path: Path, raw: RawTable, i: int, info: ColumnInfo, kept_rows: set[int]
+) -> list[CellProblem]:
+    """The cells of column ``i`` in the kept rows the reader could not read (a column of
+    nothing else is refused)."""
+    unreadable = {r: w for r, w in raw.unreadable.get(i, {}).items() if r in kept_rows}
+    if unreadable and len(unreadable) == len(kept_rows):
+        what = next(iter(unreadable.values()))
+        raise errors.UnreadableColumn(path, column=info.heading, what=what)
+    return [
+        CellProblem(r, info.heading, info.field, f"unreadable cell in {info.heading}: {w}")
+        for r, w in sorted(unreadable.items())
+    ]
+
+
+def _short_rows(raw: RawTable, heading: str, kept_rows: set[int]) -> list[CellProblem]:
+    """The kept rows cut short: fewer fields than the header (named at the first column)."""
+    width = len(raw.headings)
+    return [
+        CellProblem(r, heading, None, f"the row has {found} fields where the header has {width}")
+        for r, found in sorted(raw.short_rows.items())
+        if r in kept_rows
+    ]
+
+
+def _provenance(source: str, sheet: str | None, rows: np.ndarray) -> dict[str, pd.Series]:
+    """The columns naming each record's file, sheet and row."""
+    return {
+        "source_file": pd.Series(source, index=range(len(rows)), dtype="str"),
+        "source_sheet": pd.Series(sheet, index=range(len(rows)), dtype="str"),
+        "source_row": pd.Series(rows, dtype="int64"),
+    }
+
+
 def build_table(
     path: Path, raw: RawTable, sha256: str, catalogue: Catalogue, name: str | None = None
 ) -> LoadedTable:
     """Type ``raw`` by the catalogue; ``sha256`` is the hash of the file's bytes, ``name`` the
     source name (default: the file name).  ``raw.cells`` is emptied as its columns are read."""
-    # the raw cells are handed over column by column (popped once cleaned): the text of the file
-    # is held once, not twice
-    columns = dict(raw.cells.items())
-    raw.cells.drop(
-        columns=list(columns), inplace=True
-    )  # at once: one column at a time is quadratic
-    cells = {i: clean_text(columns.pop(i)) for i in list(columns)}
-    keep = np.zeros(len(raw.cells), dtype=bool)
-    for series in cells.values():
-        keep |= series.notna().to_numpy()
-    for where in raw.unreadable.values():
-        keep |= np.isin(raw.source_rows, list(where))
+    cells, keep = _cleaned_cells(raw)
     mapped = list(enumerate(map_columns(raw.headings, catalogue)))
     kind, why = _kind(path, [info for _, info in mapped], catalogue)
     notes = [*raw.notes, why]
@@ -123,18 +184,9 @@ def build_table(
     problems: list[CellProblem] = []
     frame: dict[str, pd.Series] = {}
     read: list[ColumnInfo] = []
-    bad_fields: list[str] = []
-    bad_words: list[str] = []
-    bad_masks: list[np.ndarray] = []
+    bad = _BadCells()
     for i, info in infos:
-        unreadable = {r: w for r, w in raw.unreadable.get(i, {}).items() if r in kept_rows}
-        if unreadable and len(unreadable) == len(rows):
-            what = next(iter(unreadable.values()))
-            raise errors.UnreadableColumn(path, column=info.heading, what=what)
-        problems += [
-            CellProblem(r, info.heading, info.field, f"unreadable cell in {info.heading}: {w}")
-            for r, w in sorted(unreadable.items())
-        ]
+        problems += _reader_problems(path, raw, i, info, kept_rows)
         text = cells.pop(i)
         text = text if every_row else text[keep].reset_index(drop=True)
         info = classify_by_values(info, text, catalogue, kind.record_id)
@@ -143,31 +195,15 @@ def build_table(
         frame[info.column] = reading.values
         read.append(replace(info, read_as=reading.how, unreadable=int(reading.unreadable.sum())))
         if reading.unreadable.any():
-            bad_fields.append(info.field or info.column)
-            bad_words.append(
-                f"unreadable {EXPECTED[type_]} in {(info.field or info.column).replace('_', ' ')}"
-            )
-            bad_masks.append(reading.unreadable)
+            named = info.field or info.column
+            bad.add(reading.unreadable, named,
+                    f"unreadable {EXPECTED[type_]} in {named.replace('_', ' ')}")  # fmt: skip
             frame[UNREADABLE_PREFIX + info.column] = text.where(reading.unreadable)
-    width = len(raw.headings)
-    problems += [
-        CellProblem(r, infos[0][1].heading if infos else "", None,
-                    f"the row has {found} fields where the header has {width}")
-        for r, found in sorted(raw.short_rows.items())
-        if r in kept_rows
-    ]  # fmt: skip
-    # cells the reader could not read and rows cut short: the same unreadable-field marks, so
-    # the same expectation makes them DATA-INACCURATE findings (one way for every bad cell)
-    for problem in problems:
-        bad_masks.append(rows == problem.source_row)
-        bad_fields.append(problem.field or problem.heading)
-        bad_words.append(problem.detail)
+    problems += _short_rows(raw, infos[0][1].heading if infos else "", kept_rows)
+    for problem in problems:  # cells the reader could not read and rows cut short
+        bad.add(rows == problem.source_row, problem.field or problem.heading, problem.detail)
     source = name or path.name
-    frame["source_file"] = pd.Series(source, index=range(len(rows)), dtype="str")
-    frame["source_sheet"] = pd.Series(raw.detected.sheet, index=range(len(rows)), dtype="str")
-    frame["source_row"] = pd.Series(rows, dtype="int64")
-    frame[UNREADABLE_FIELDS] = _joined(bad_masks, bad_fields, len(rows), ";")
-    frame[UNREADABLE_DETAIL] = _joined(bad_masks, bad_words, len(rows), "; ")
+    frame |= _provenance(source, raw.detected.sheet, rows) | bad.columns(len(rows))
     return LoadedTable(
         path=path,
         kind=kind.name,

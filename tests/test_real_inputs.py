@@ -423,12 +423,12 @@ def _report_of(result, folder):
     import openpyxl
 
     from zimes_audit.report.results import result_tables
-    from zimes_audit.report.workbook import heading_map, write_workbook
+    from zimes_audit.report.workbook import View, heading_map, write_workbook
     from zimes_audit.views.gaps import FACT_COUNTS
     from zimes_audit.views.masking import masked_customers
 
     path = write_workbook(folder / "w.xlsx", result.findings, result.frames, [],
-                          headings=heading_map(result.tables))  # fmt: skip
+                          view=View(headings=heading_map(result.tables)))  # fmt: skip
     book = openpyxl.load_workbook(path, read_only=True)
     cells = {s.title: [list(r) for r in s.iter_rows(values_only=True)] for s in book.worksheets}
     book.close()

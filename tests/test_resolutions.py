@@ -19,8 +19,8 @@ def _book(tmp_path, language):
             for i in range(8)]  # fmt: skip
     result = audit(tables=[make_table("register", rows)], as_of=AS_OF)
     return workbook.write_workbook(
-        tmp_path / "w.xlsx", result.findings, result.frames, [], language=language,
-        volume=workbook.Volume(bulk_job_threshold=5, bulk_job_examples=2),
+        tmp_path / "w.xlsx", result.findings, result.frames, [],
+        view=workbook.View(language, volume=workbook.Volume(bulk_job_threshold=5, bulk_job_examples=2)),
     )  # fmt: skip
 
 

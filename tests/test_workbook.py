@@ -47,7 +47,7 @@ def test_cells_keep_their_types(tmp_path):
     result = _result()
     path = workbook.write_workbook(
         tmp_path / "w.xlsx", result.findings, result.frames, [("Audit date (as of)", AS_OF)],
-        language="en",
+        view=workbook.View("en"),
     )  # fmt: skip
     sheet = openpyxl.load_workbook(path)["Flagged"]
     header = [c.value for c in sheet[1]]
@@ -70,7 +70,7 @@ LABELS = {
 @pytest.mark.parametrize("language", ["lv", "en"])
 def test_labels_are_latvian_by_default_and_english_on_request(tmp_path, language):
     result = _result()
-    kwargs = {} if language == "lv" else {"language": "en"}
+    kwargs = {} if language == "lv" else {"view": workbook.View("en")}
     path = workbook.write_workbook(
         tmp_path / "w.xlsx", result.findings, result.frames, [], **kwargs
     )
@@ -106,7 +106,7 @@ def test_flagged_starts_with_the_earliest_due_and_big_jobs_list_examples(tmp_pat
     result = _mixed()
     path = workbook.write_workbook(
         tmp_path / "w.xlsx", result.findings, result.frames, [],
-        volume=workbook.Volume(bulk_job_threshold=10, bulk_job_examples=4),
+        view=workbook.View(volume=workbook.Volume(bulk_job_threshold=10, bulk_job_examples=4)),
     )  # fmt: skip
     book = openpyxl.load_workbook(path)
     flagged = list(book["Atzīmētie"].iter_rows(min_row=2, values_only=True))
@@ -176,7 +176,7 @@ def test_past_the_row_limit_the_largest_jobs_become_bulk_jobs_and_flagged_stays_
     monkeypatch.setattr(workbook, "EXCEL_MAX_ROWS", 11)  # 10 records fit on a sheet
     path = workbook.write_workbook(
         tmp_path / "w.xlsx", result.findings, result.frames, [],
-        volume=workbook.Volume(bulk_job_threshold=1000, bulk_job_examples=4),
+        view=workbook.View(volume=workbook.Volume(bulk_job_threshold=1000, bulk_job_examples=4)),
     )  # fmt: skip
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Darbi", "Kopsavilkums", "Atzīmētie"]  # no "Atzīmētie (2)"
@@ -196,7 +196,7 @@ def test_a_bulk_job_of_exceptions_lists_examples_only(tmp_path):
     ).where(pd.Series(invalid, index=result.findings.index), None, axis=0)
     path = workbook.write_workbook(
         tmp_path / "w.xlsx", result.findings, result.frames, [], tracking=tracking,
-        volume=workbook.Volume(bulk_job_threshold=10, bulk_job_examples=4),
+        view=workbook.View(volume=workbook.Volume(bulk_job_threshold=10, bulk_job_examples=4)),
     )  # fmt: skip
     book = openpyxl.load_workbook(path)
     held = list(book["Izņēmumi"].iter_rows(min_row=2, values_only=True))

@@ -71,7 +71,7 @@ def books(sample_audit, tmp_path_factory):
         facts += input_facts(labels(language), sample_audit.tables)
         paths[language] = workbook.write_workbook(
             folder / f"workbook-{language}.xlsx", sample_audit.findings, sample_audit.frames,
-            facts, tracking=_tracking(sample_audit), headings=headings, language=language,
+            facts, tracking=_tracking(sample_audit), view=workbook.View(language, headings),
         )  # fmt: skip
     own = {str(h) for h in headings.values()} | {t.source for t in sample_audit.tables}
     own |= {s.name for s in sample_audit.tables.skipped} | {

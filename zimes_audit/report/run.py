@@ -51,7 +51,7 @@ from zimes_audit.report.resolutions import (
 from zimes_audit.report.results import facts_read, with_current_run, write_evidence
 from zimes_audit.report.safe_text import neutralise, neutralise_column
 from zimes_audit.report.workbook import READS_FACTS as workbook_reads
-from zimes_audit.report.workbook import Tracking, Volume, heading_map, write_workbook
+from zimes_audit.report.workbook import Tracking, View, Volume, heading_map, write_workbook
 
 if TYPE_CHECKING:
     from zimes_audit.audit import AuditResult
@@ -338,9 +338,7 @@ def write_outputs(
             result.frames,
             _facts(lab, result, target, tracked),
             tracking=Tracking.of(tracked.comparison, tracked.last_decision),
-            headings=heading_map(result.tables),
-            language=request.language,
-            volume=Volume.of(result.policy),
+            view=View(request.language, heading_map(result.tables), Volume.of(result.policy)),
             requests=result.requests,
         )
     hooks.progress("building Data Docs")

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from zimes_audit.facts.derived import NAME_COLUMNS
-from zimes_audit.facts.records import record_values
+from zimes_audit.facts.records import record_positions, record_values
 from zimes_audit.procedure.policy import Policy
 from zimes_audit.procedure.rules import load_rules
 from zimes_audit.report.labels import Labels, derived_sources, labels
@@ -287,15 +287,17 @@ def _localised(rows: pd.DataFrame, headings: dict, lab: Labels) -> pd.DataFrame:
 
 
 def _job_dates(findings: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.Series:
+    """Per finding, the date its job's steps name (:data:`JOB_DATE` of its record's kind),
+    through the one join to the records (:func:`~zimes_audit.facts.records.record_positions`)."""
     out = pd.Series(pd.NaT, index=findings.index, dtype="datetime64[us]")
     for kind, column in JOB_DATE.items():
         frame = frames.get(kind)
-        mine = findings["record_kind"] == kind
-        if frame is None or column not in frame or not mine.any():
+        if frame is None or column not in frame:
             continue
-        positions = findings.loc[mine, "record_position"].astype(int).to_numpy()
-        values = pd.to_datetime(frame[column].iloc[positions], errors="coerce").to_numpy()
-        out.loc[mine] = values
+        mine, positions = record_positions(findings, kind)
+        if mine.any():
+            values = pd.to_datetime(frame[column].iloc[positions], errors="coerce")
+            out.loc[mine] = values.to_numpy()
     return out
 
 
@@ -458,18 +460,35 @@ def _left_out_note(lab: Labels, names: list[str], headings: list[str], through: 
     return "&L" + text.replace("&", "&&")[:240]
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """How a sheet of rows is laid out: its name's label (``labels.toml`` [sheets]), its
+    columns (column, heading id, width), how many columns stay frozen beside the header row,
+    whether it has the Resolution drop-down and through which column it prints."""
+
+    label: str
+    columns: list[tuple[str, str, int]]
+    freeze_columns: int = 0
+    resolution: bool = False
+    print_through: str | None = None
+
+
+JOBS = Sheet("jobs", JOB_COLUMNS, 1, resolution=True, print_through="decided_by")
+FLAGGED = Sheet("flagged", FLAGGED_COLUMNS, 2, resolution=True, print_through="decided_by")
+EXCEPTIONS = Sheet("exceptions", EXCEPTION_COLUMNS, 2)
+RESOLVED = Sheet("resolved", RESOLVED_COLUMNS, 1)
+REQUESTS = Sheet("requests", REQUEST_COLUMNS)
+
+
 def _table(
-    w: _Writer,
-    lab: Labels,
-    name: str,
-    columns: list[tuple[str, str, int]],
-    rows: pd.DataFrame,
-    *,
-    freeze_columns: int = 0,
-    resolution: bool = False,
-    fills: pd.Series | None = None,
-    print_through: str | None = None,
-) -> None:
+    w: _Writer, lab: Labels, spec: Sheet, rows: pd.DataFrame, *,
+    fills: pd.Series | None = None, number: int = 1,
+) -> None:  # fmt: skip
+    """Write ``rows`` as the sheet ``spec`` lays out (``number``: the how-manieth sheet of its
+    kind, ``Atzīmētie (2)`` …; ``fills``: per row, its colour or None)."""
+    name = lab.sheet(spec.label) + ("" if number == 1 else f" ({number})")
+    columns, freeze_columns = spec.columns, spec.freeze_columns
+    resolution, print_through = spec.resolution, spec.print_through
     sheet = w.book.add_worksheet(name)
     names = [c for c, _, _ in columns]
     headings = [lab.heading(h) for _, h, _ in columns]
@@ -716,6 +735,92 @@ def _shown(stats: pd.DataFrame, within: np.ndarray, jobs: np.ndarray, threshold,
     return ~pd.Series(jobs).isin(big).to_numpy(dtype=bool) | (within < examples)
 
 
+@dataclass
+class View:
+    """How the workbook shows the findings: in which language (``labels.toml``), under which
+    of the files' own headings (:func:`heading_map`) and how many records a job lists."""
+
+    language: str = "lv"
+    headings: dict = field(default_factory=dict)
+    volume: Volume = field(default_factory=Volume)
+
+
+@dataclass
+class _Listed:
+    """The rows the sheets list: jobs, the open findings, the accepted exceptions, and the
+    record count above which a job is decided on its row."""
+
+    jobs: pd.DataFrame
+    open_rows: pd.DataFrame
+    exceptions: pd.DataFrame
+    threshold: int
+
+
+def _listed(
+    findings: pd.DataFrame, frames: dict[str, pd.DataFrame], tracking: Tracking, view: View,
+    lab: Labels,
+) -> _Listed:  # fmt: skip
+    """Count the jobs and build the rows the sheets list: a big job lists only its first
+    records (by due date) as examples; so does a job of accepted exceptions (a bulk job's
+    exception, accepted on its row)."""
+    examples = view.volume.bulk_job_examples
+    order = _order(findings, tracking)
+    held = tracking.status.to_numpy()[order] == "exception"
+    open_order, held_order = order[~held], order[held]
+    stats, within = _job_stats(findings, frames, tracking, open_order)
+    threshold = bulk_threshold(stats["count"], view.volume, EXCEL_MAX_ROWS - 1)
+
+    def rows(positions: np.ndarray) -> pd.DataFrame:
+        return prepare_rows(findings, frames, tracking, view.headings, lab, positions)
+
+    jobs = build_jobs(stats, rows(stats["position"].to_numpy()), lab, threshold, examples)
+    keep = _shown(stats, within, tracking.jobs.iloc[open_order], threshold, examples)
+    open_rows = rows(open_order[keep])
+    if len(held_order):
+        held_stats, held_within = _job_stats(findings, frames, tracking, held_order)
+        jobs_held = tracking.jobs.iloc[held_order]
+        held_order = held_order[_shown(held_stats, held_within, jobs_held, threshold, examples)]
+    return _Listed(jobs, open_rows, rows(held_order), threshold)
+
+
+def _flagged_fills(rows: pd.DataFrame) -> pd.Series:
+    """Per Flagged row, its colour: done but still present, else overdue, else none."""
+    return pd.Series(
+        [
+            FILLS["done_still_present"]
+            if s == "done_still_present"
+            else FILLS["overdue"]
+            if d > 0
+            else None
+            for s, d in zip(rows["status_id"], rows["days_overdue"], strict=True)
+        ],
+        index=rows.index,
+        dtype="object",
+    )
+
+
+def _resolved_rows(resolved: pd.DataFrame, threshold: int, view: View, lab: Labels):
+    """The previous run's findings that are gone, as the Resolved sheet lists them (a big
+    job gone: its first records)."""
+    resolved = resolved.rename(columns={"finding_key": "key"})
+    if "job_key" in resolved and len(resolved):
+        sizes = resolved.groupby("job_key", sort=False)["job_key"].transform("size")
+        position = resolved.groupby("job_key", sort=False).cumcount()
+        resolved = resolved[(sizes <= threshold) | (position < view.volume.bulk_job_examples)]
+    resolved = resolved.copy()
+    if "action" in resolved:
+        resolved["action"] = resolved["action"].map(lab.action)
+    if {"field", "source_file", "record_kind"} <= set(resolved.columns) and len(resolved):
+        resolved["field"] = fields_as_headings(resolved, view.headings)
+    for column in ("first_flagged", "due_date"):
+        if column in resolved:
+            resolved[column] = pd.to_datetime(resolved[column], errors="coerce")
+    for column, _, _ in RESOLVED_COLUMNS:
+        if column not in resolved:
+            resolved[column] = None
+    return resolved
+
+
 def write_workbook(
     path: Path,
     findings: pd.DataFrame,
@@ -723,86 +828,37 @@ def write_workbook(
     facts: list[tuple[str, object]],
     *,
     tracking: Tracking | None = None,
-    headings: dict | None = None,
-    language: str = "lv",
-    volume: Volume | None = None,
+    view: View | None = None,
     requests: pd.DataFrame | None = None,
 ) -> Path:
     """Write the administrator's workbook to ``path`` (see the module docstring).
 
     ``tracking`` (keys, status, dates per finding; resolved findings) comes from the history;
-    without it every finding is new.  ``headings`` maps (file, field) to the file's headings.
+    without it every finding is new.  ``view``: the language, the files' own headings and the
+    bulk-job volume (default: Latvian, catalogue names, the policy's defaults).
     ``requests``: the data subjects' open requests (:mod:`~zimes_audit.report.requests_sheet`).
     """
-    lab = labels(language)
-    volume = volume or Volume()
+    view = view or View()
+    lab = labels(view.language)
     tracking = tracking or _default_tracking(findings)
-    headings = headings or {}
-    per_sheet = EXCEL_MAX_ROWS - 1
-    order = _order(findings, tracking)
-    held = tracking.status.to_numpy()[order] == "exception"
-    open_order, held_order = order[~held], order[held]
-    stats, within = _job_stats(findings, frames, tracking, open_order)
-    threshold = bulk_threshold(stats["count"], volume, per_sheet)
-    firsts = prepare_rows(findings, frames, tracking, headings, lab, stats["position"].to_numpy())
-    jobs = build_jobs(stats, firsts, lab, threshold, volume.bulk_job_examples)
-    # a big job lists only its first records (by due date) as examples; so does a job of
-    # accepted exceptions (a bulk job's exception, accepted on its row)
-    jobs_of = tracking.jobs
-    keep = _shown(stats, within, jobs_of.iloc[open_order], threshold, volume.bulk_job_examples)
-    open_rows = prepare_rows(findings, frames, tracking, headings, lab, open_order[keep])
-    if len(held_order):
-        held_stats, held_within = _job_stats(findings, frames, tracking, held_order)
-        keep = _shown(
-            held_stats, held_within, jobs_of.iloc[held_order], threshold, volume.bulk_job_examples
-        )
-        held_order = held_order[keep]
-    exceptions = prepare_rows(findings, frames, tracking, headings, lab, held_order)
+    listed = _listed(findings, frames, tracking, view, lab)
+    jobs, open_rows = listed.jobs, listed.open_rows
     w = _Writer(path, lab.table["print"]["date_format"])
     w.book.set_properties({"title": lab.summary("title"), "subject": "flagged-records"})
-    _table(w, lab, lab.sheet("jobs"), JOB_COLUMNS, jobs, freeze_columns=1, resolution=True,
-           print_through="decided_by",
-           fills=jobs["overdue"].map(lambda n: FILLS["overdue"] if n else None) if len(jobs) else None)  # fmt: skip
+    overdue = jobs["overdue"].map(lambda n: FILLS["overdue"] if n else None) if len(jobs) else None
+    _table(w, lab, JOBS, jobs, fills=overdue)
     facts = [*facts, (lab.summary("jobs"), len(jobs)), (lab.summary("flagged"), len(open_rows))]
     _summary(w, lab, facts, findings, tracking.not_understood)
-    fills = pd.Series(
-        [
-            FILLS["done_still_present"]
-            if s == "done_still_present"
-            else FILLS["overdue"]
-            if d > 0
-            else None
-            for s, d in zip(open_rows["status_id"], open_rows["days_overdue"], strict=True)
-        ],
-        index=open_rows.index,
-        dtype="object",
-    )
+    fills = _flagged_fills(open_rows)
+    per_sheet = EXCEL_MAX_ROWS - 1
     for number, start in enumerate(range(0, max(len(open_rows), 1), per_sheet), start=1):
-        name = lab.sheet("flagged") + ("" if number == 1 else f" ({number})")
-        part = open_rows.iloc[start : start + per_sheet]
-        _table(w, lab, name, FLAGGED_COLUMNS, part, freeze_columns=2, resolution=True,
-               fills=fills.iloc[start : start + per_sheet], print_through="decided_by")  # fmt: skip
-    if len(exceptions) or tracking.resolved is not None:
-        _table(w, lab, lab.sheet("exceptions"), EXCEPTION_COLUMNS, exceptions, freeze_columns=2)
+        part = slice(start, start + per_sheet)
+        _table(w, lab, FLAGGED, open_rows.iloc[part], fills=fills.iloc[part], number=number)
+    if len(listed.exceptions) or tracking.resolved is not None:
+        _table(w, lab, EXCEPTIONS, listed.exceptions)
     if tracking.resolved is not None:
-        resolved = tracking.resolved.rename(columns={"finding_key": "key"})
-        if "job_key" in resolved and len(resolved):  # a big job gone: its first records
-            sizes = resolved.groupby("job_key", sort=False)["job_key"].transform("size")
-            position = resolved.groupby("job_key", sort=False).cumcount()
-            resolved = resolved[(sizes <= threshold) | (position < volume.bulk_job_examples)]
-        resolved = resolved.copy()
-        if "action" in resolved:
-            resolved["action"] = resolved["action"].map(lab.action)
-        if {"field", "source_file", "record_kind"} <= set(resolved.columns) and len(resolved):
-            resolved["field"] = fields_as_headings(resolved, headings)
-        for column in ("first_flagged", "due_date"):
-            if column in resolved:
-                resolved[column] = pd.to_datetime(resolved[column], errors="coerce")
-        for column, _, _ in RESOLVED_COLUMNS:
-            if column not in resolved:
-                resolved[column] = None
-        _table(w, lab, lab.sheet("resolved"), RESOLVED_COLUMNS, resolved, freeze_columns=1)
+        _table(w, lab, RESOLVED, _resolved_rows(tracking.resolved, listed.threshold, view, lab))
     if requests is not None and len(requests):  # the data subjects' open requests (sheet 6)
-        _table(w, lab, lab.sheet("requests"), REQUEST_COLUMNS, requests_shown(requests, lab))
+        _table(w, lab, REQUESTS, requests_shown(requests, lab))
     w.book.close()
     return path

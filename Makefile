@@ -49,7 +49,8 @@ audit: $(RUNTIME)
 	$(BIN)/zimes-audit run data_samples --as-of $(AS_OF)
 
 ## test: lint, suite drift check and every test (notebooks executed by a real kernel), on two
-## workers (pytest-xdist; a test file stays on one worker, so its module fixtures run once)
+## workers (pytest-xdist; a test file stays on one worker, so its module fixtures run once; files
+## sharing a costly session fixture share a worker, and the longest go first: tests/conftest.py)
 PYTEST_WORKERS ?= 2
 test: $(DEV) lint
 	$(BIN)/python -m zimes_audit.checks.suites

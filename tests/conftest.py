@@ -74,6 +74,56 @@ def make_table(kind: str, records: list[dict], file_name: str | None = None) -> 
     )
 
 
+# ------------------------------------------------------------- the two workers of `make test`
+#: Test files that share a session fixture too costly to build twice (conftest ``months``: the
+#: monthly loop played end to end): under ``--dist loadfile`` they go to one worker together,
+#: which builds it once.  Every other file stays on one worker, as ``loadfile`` does.
+SHARED_GROUPS = {"test_monthly.py": "months", "test_evidence.py": "months"}
+#: The files (or groups) that take longest, in seconds on a quiet machine (``--durations``): the
+#: workers take them first, so that no long file starts last and runs alone.  Only the order of
+#: the work depends on these figures, never a result; a file left out counts as short.
+LONG_GROUPS = {
+    "months": 40, "test_subject.py": 35, "test_stopping.py": 35, "test_readme.py": 25,
+    "test_floor.py": 22, "test_help.py": 20, "test_run.py": 20, "test_notebooks.py": 18,
+    "test_monthly_states.py": 16, "test_bench.py": 15, "test_layouts_generated.py": 12,
+    "test_decisions.py": 12, "test_hostile_inputs.py": 10, "test_workbook.py": 10,
+}  # fmt: skip
+
+
+def _group(path: str) -> str:
+    """The work unit of a test file (a node id's path): its shared group, else the file."""
+    return SHARED_GROUPS.get(Path(path).name, path)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile`` (``make test``) with :data:`SHARED_GROUPS` as one work unit each and
+    the units in the order the workers collected them (longest first: below)."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FilesAndGroups(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _group(nodeid.split("::")[0])
+
+    config.option.loadscopereorder = False  # xdist would order the units by their test count
+    return FilesAndGroups(config, log)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """On an xdist worker: the files of :data:`LONG_GROUPS` first, longest first (a file's
+    tests keep their order; a plain ``pytest`` run keeps the collection order)."""
+    if not hasattr(config, "workerinput"):
+        return
+
+    def length(item) -> int:
+        group = _group(item.nodeid.split("::")[0])
+        return LONG_GROUPS.get(Path(group).name, 0)
+
+    items.sort(key=lambda item: -length(item))
+
+
 @pytest.fixture(scope="session")
 def ground_truth() -> dict:
     return json.loads((SAMPLES / "ground_truth.json").read_text("utf-8"))

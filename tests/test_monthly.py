@@ -13,12 +13,14 @@ import csv
 import json
 import shutil
 import sqlite3
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 from test_run import zimes
+
+from zimes_audit.report.history import History
 
 MONTHS = ("2026-11-01", "05.12.2026", "2027-01-05")
 ORDER_HEADINGS = ["Pasūtījuma nr.", "Datums", "Apmaksas statuss", "Klienta nr.", "Vārds, uzvārds",
@@ -221,18 +223,19 @@ def test_the_sample_and_an_earlier_as_of_are_never_the_baseline(months, tmp_path
                  "--history", str(history), "--out", str(tmp_path / "s"), cwd=tmp_path)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "every finding is new" in done.stdout  # real runs are no baseline for the sample
-    real = zimes("run", str(base / "eksports"), "--as-of", "2027-02-01", "--no-notebook",
-                 "--history", str(history), "--out", str(tmp_path / "r"), cwd=tmp_path)  # fmt: skip
-    assert real.returncode == 0, real.stderr
-    manifest = json.loads((tmp_path / "r" / "manifest.json").read_text("utf-8"))
-    assert manifest["previous_run"]["path"] == str(runs[2][0].resolve())
-    assert manifest["previous_run"]["as_of"] == "2027-01-05"
-    earlier = zimes("run", str(base / "eksports"), "--as-of", "2026-10-01", "--no-notebook",
-                    "--history", str(history), "--out", str(tmp_path / "e"), cwd=tmp_path)  # fmt: skip
-    assert earlier.returncode == 0, earlier.stderr
-    assert "every finding is new" in earlier.stdout
+    # the run asks the history for the latest earlier run of its series (its own audit date,
+    # real with real): a run between two recorded months compares with the earlier one, never
+    # the later ones …
     between = zimes("run", str(base / "eksports"), "--as-of", "2026-12-20", "--no-notebook",
                     "--history", str(history), "--out", str(tmp_path / "b"), cwd=tmp_path)  # fmt: skip
     assert between.returncode == 0, between.stderr
     manifest = json.loads((tmp_path / "b" / "manifest.json").read_text("utf-8"))
     assert manifest["previous_run"]["as_of"] == "2026-12-05"  # never the later runs
+    # … after the last month, the last month; before the first, none (every finding new, as
+    # month one's run shows end to end)
+    book = History(history)
+    kinds = {r.as_of.isoformat(): r.input_kinds for r in book.runs()}["2027-01-05"]
+    last = book.previous_run(as_of=date(2027, 2, 1), input_kinds=kinds, synthetic=False)
+    assert (last.as_of, last.report_folder) == (date(2027, 1, 5), str(runs[2][0].resolve()))
+    assert book.previous_run(as_of=date(2026, 10, 1), input_kinds=kinds, synthetic=False) is None
+    book.close()

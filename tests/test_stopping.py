@@ -243,32 +243,49 @@ def test_the_disk_filling_up_while_the_notebook_runs_leaves_nothing(tmp_path):
     assert done.stdout.splitlines()[-1] == "LEFT:"
 
 
-@pytest.mark.parametrize(
-    ("number", "cause"),
-    [
-        (errno.ENOSPC, "no space left on the device"),
-        (errno.EACCES, "permission denied"),
-        (errno.EROFS, "the file system is read-only"),
-    ],
-)
-def test_a_refused_write_simulated_in_process(tmp_path, monkeypatch, capsys, number, cause):
-    """Simulated (root is never denied): the workbook write fails with ``number``."""
-    inputs = write_inputs(tmp_path / "inputs")
+REFUSALS = [
+    (errno.ENOSPC, "no space left on the device"),
+    (errno.EACCES, "permission denied"),
+    (errno.EROFS, "the file system is read-only"),
+]
 
+
+def _refused(number: int):
     def refuse(path, *args, **kwargs):
         raise OSError(number, os.strerror(number), str(path))
 
-    monkeypatch.setattr("zimes_audit.report.run.write_workbook", refuse)
+    return refuse
+
+
+def _refusal_line(out: Path, cause: str) -> str:
+    return (
+        f"zimes-audit: error: {out}: cannot write the report here: {cause}; nothing was "
+        "written. Free some space or choose another --out folder (or --reports) you can write to."
+    )
+
+
+def test_a_refused_write_simulated_in_process(tmp_path, monkeypatch, capsys):
+    """Simulated (root is never denied): the workbook write of a whole run fails (no space)."""
+    number, cause = REFUSALS[0]
+    inputs = write_inputs(tmp_path / "inputs")
+    monkeypatch.setattr("zimes_audit.report.run.write_workbook", _refused(number))
     out = tmp_path / "out" / "r"
     status = cli.main(
         ["run", str(inputs), "--as-of", AS_OF.isoformat(), "--out", str(out), "--no-notebook"]
     )
     assert status == 2
-    err = capsys.readouterr().err
-    assert err.splitlines() == [
-        f"zimes-audit: error: {out}: cannot write the report here: {cause}; nothing was "
-        "written. Free some space or choose another --out folder (or --reports) you can write to."
-    ]
+    assert capsys.readouterr().err.splitlines() == [_refusal_line(out, cause)]
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+@pytest.mark.parametrize(("number", "cause"), REFUSALS)
+def test_every_refused_write_is_named_by_its_cause(tmp_path, number, cause):
+    """A write into the staging folder refused with ``number``: the one line a run prints (the
+    whole run, as above, for one cause) names that cause, and nothing is left."""
+    out = tmp_path / "out" / "r"
+    with pytest.raises(folder_module.OutputError) as caught, staged(out) as staging:
+        _refused(number)(staging / "flagged-records.xlsx")
+    assert f"zimes-audit: error: {caught.value}" == _refusal_line(out, cause)
     assert list((tmp_path / "out").iterdir()) == []
 
 

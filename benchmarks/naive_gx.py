@@ -42,8 +42,8 @@ class NaiveSuiteRunner(SuiteRunner):
         wide = frame.reset_index(drop=True).assign(record_position=range(len(frame)))
         missing = [c for c in referenced_columns(self.suites[kind]) if c not in wide]
         wide = pd.concat([wide, narrow_frame(frame, missing)], axis=1)
-        validator = self.validator(kind, wide, NAIVE_RESULT_FORMAT)
-        results = validator.validate_expectation_suite(self._gx_suites[kind], parameters).results
+        suite = self._gx_suites[kind]
+        results = self.validate(kind, wide, suite, parameters, NAIVE_RESULT_FORMAT).results
         for item in results:
             found = (item.result or {}).get("unexpected_index_list")
             if found:

@@ -99,13 +99,13 @@ def test_gx_fingerprint_threshold_is_ours_in_our_validations_only(sample_audit, 
     assert isinstance(own, (int, float)) and own > 0, "GX no longer defines HASH_THRESHOLD"
     assert inspect.getsource(engine).count("HASH_THRESHOLD") >= 2, "GX no longer reads it"
     seen = []
-    validator = SuiteRunner.validator
+    validate = SuiteRunner.validate
 
     def watched(self, *args):
         seen.append(engine.HASH_THRESHOLD)
-        return validator(self, *args)
+        return validate(self, *args)
 
-    monkeypatch.setattr(SuiteRunner, "validator", watched)
+    monkeypatch.setattr(SuiteRunner, "validate", watched)
     SuiteRunner().run("register", sample_audit.frames["register"], sample_audit.policy.
                       suite_parameters(sample_audit.as_of))  # fmt: skip
     assert seen and set(seen) == {HASH_THRESHOLD} == {0}

@@ -8,7 +8,8 @@ The results store (what Data Docs read) keeps only the first few positions of ea
 (:func:`stored_copy`): turning up to a million positions into JSON cost seconds, and no page
 shows them — ``findings.csv`` is the complete record.
 
-How GX is fed decides its cost (measured at 1M orders; README, Performance).  GX filters the
+GX is called through its public 1.x API (:meth:`SuiteRunner.validate`: ``get_batch`` and
+``Batch.validate``).  How GX is fed decides its cost (measured at 1M orders; README, Performance).  GX filters the
 whole batch frame for every expectation (row conditions, unexpected rows), so each group of
 expectations that reads the same columns is validated on a frame of just those columns, and the
 group results are merged back into one validation result per committed suite, in the suite's
@@ -255,15 +256,13 @@ class SuiteRunner:
         self.context.validation_results_store.set(identifier, self._stored(merged))
         return merged
 
-    def validator(self, kind: str, frame: pd.DataFrame, result_format: dict):
-        """A GX validator of ``frame`` as a batch of ``kind``'s data asset."""
-        from great_expectations.validator.v1_validator import Validator
-
-        return Validator(
-            batch_definition=self._batches[kind],
-            batch_parameters={"dataframe": frame},
-            result_format=result_format,
-        )
+    def validate(
+        self, kind: str, frame: pd.DataFrame, suite, parameters: dict, result_format: dict
+    ):
+        """``suite`` validated on ``frame`` as a batch of ``kind``'s data asset, through GX's
+        public API (``BatchDefinition.get_batch``, ``Batch.validate``)."""
+        batch = self._batches[kind].get_batch(batch_parameters={"dataframe": frame})
+        return batch.validate(suite, result_format=result_format, expectation_parameters=parameters)
 
     def _validate(self, kind: str, frame: pd.DataFrame, parameters: dict) -> list:
         """Each expectation's result, in the suite's order: group by group, each group on a
@@ -271,8 +270,8 @@ class SuiteRunner:
         results = [None] * len(self._gx_suites[kind].expectations)
         with gx_fingerprints_above(HASH_THRESHOLD):
             for columns, positions, group in self._groups[kind]:
-                validator = self.validator(kind, narrow_frame(frame, columns), RESULT_FORMAT)
-                group_result = validator.validate_expectation_suite(group, parameters)
+                narrow = narrow_frame(frame, columns)
+                group_result = self.validate(kind, narrow, group, parameters, RESULT_FORMAT)
                 for position, result in zip(positions, group_result.results, strict=True):
                     results[position] = result
         return results

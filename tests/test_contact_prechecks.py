@@ -40,7 +40,7 @@ from zimes_audit.detect.contacts import (
 
 AS_OF = date(2026, 11, 1)
 PROPERTY = settings(
-    max_examples=examples(default=100, thorough=400),  # make thorough: the 400
+    max_examples=examples(default=50, thorough=400),  # make thorough: the 400
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )

@@ -320,7 +320,7 @@ def test_every_dressed_heading_names_the_same_field():
 
 
 @settings(
-    max_examples=examples(default=6, thorough=200),
+    max_examples=examples(default=4, thorough=200),
     deadline=None,
     phases=[
         Phase.explicit,

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from loading_helpers import LATVIAN_LETTERS, write_csv, write_xlsx
+from profiles import examples
 
 from zimes_audit.loading import load_file
 
@@ -109,7 +110,11 @@ def _check(table, records: list[dict], first_row: int) -> None:
     ]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=examples(default=10, thorough=100),  # each: 9 CSV dialects and a workbook
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(records=st.lists(record, min_size=1, max_size=8), title_rows=st.integers(0, 2))
 def test_csv_and_xlsx_round_trip(records, title_rows):
     above = [["Pasūtījumu eksports"], []][:title_rows]

@@ -202,3 +202,22 @@ def test_a_bulk_job_of_exceptions_lists_examples_only(tmp_path):
     held = list(book["Izņēmumi"].iter_rows(min_row=2, values_only=True))
     assert len(held) == 4 and {r[5] for r in held} == {"papīra piekrišana"}
     assert [j[2] for j in book["Darbi"].iter_rows(min_row=2, values_only=True)] == [1]
+
+
+def test_a_jobs_steps_name_its_latest_record_date(tmp_path):
+    """The job row's steps say up to which date its records go ("kas datēti līdz …"): the
+    latest order date, or the latest end of a relationship, of the job's records (the one join
+    to the records, facts.records.record_positions)."""
+    register = [{"customer_id": f"K-{i}", "name": f"Klients {i}", "email": f"k{i}@inbox.lv",
+                 "relationship_start": "2012-01-01", "relationship_end": end}
+                for i, end in enumerate(["2019-06-30", "2020-03-15", "2018-01-02"])]  # fmt: skip
+    orders = [{"order_id": f"M-{i}", "created_at": created, "name": "Viesis",
+               "email": f"v{i}@inbox.lv", "total": 1.0}
+              for i, created in enumerate(["2017-02-03 10:00", "2018-05-06 11:00"])]  # fmt: skip
+    result = audit(tables=[make_table("register", register), make_table("orders", orders)],
+                   as_of=AS_OF)  # fmt: skip
+    path = workbook.write_workbook(tmp_path / "w.xlsx", result.findings, result.frames, [])
+    steps = [r[7] for r in openpyxl.load_workbook(path)["Darbi"].iter_rows(min_row=2,
+                                                                           values_only=True)]  # fmt: skip
+    assert any("3 klientu rindas, kuru attiecības beigušās līdz 15.03.2020" in s for s in steps)
+    assert any("2 pasūtījumus, kas datēti līdz 06.05.2018" in s for s in steps), steps

@@ -209,6 +209,21 @@ def test_8_findings_csv_says_what_is_open(loop):
     assert (found.rule_id == "RETENTION-EXPIRED").sum() == 3
 
 
+def test_8_the_results_findings_carry_the_status_of_findings_csv(loop):
+    """``results/findings.parquet`` (what the notebooks read) says what is open as
+    ``findings.csv`` does, finding by finding."""
+    _, _, rerun, _ = loop
+    folder = folder_of(rerun[1])
+    found = pd.read_csv(folder / "findings.csv", dtype=str, keep_default_na=False)
+    saved = pd.read_parquet(folder / "results" / "findings.parquet")
+    assert list(saved.columns) == [*found.columns, "due_date"]
+    key = ["source_file", "source_row", "rule_id"]
+    both = found.merge(saved.astype({"source_row": str}), on=key, suffixes=("", "_saved"))
+    assert len(both) == len(found) == len(saved)
+    assert both["status"].tolist() == both["status_saved"].tolist()
+    assert {"exception", "done-but-still-present", "open"} <= set(saved["status"])
+
+
 def summary_list(path: Path) -> list[tuple[str, str]]:
     """(written, what is wrong) per row of the Summary's *Decisions not understood* list."""
     cells = list(openpyxl.load_workbook(path)["Kopsavilkums"].iter_rows(values_only=True))

@@ -16,10 +16,14 @@ the orders naming that customer (``erasures``: keys, never values).  When such a
 but a record it covers is still in the inputs, that record's new findings (an order of a deleted
 customer now looks like a guest order, with milder CONTACT-AFTER-END findings) are shown as the
 erasure not finished: under the original rule, key and due date (:meth:`History.carry_erasures`).
+Every customer id a run saw in the register is kept too (``register_ids``: ids only), so that an
+order naming one the register no longer has is worded as its customer deleted
+(CUSTOMER-NOT-IN-REGISTER).
 
 The schema is versioned (``meta.schema_version``); a database of an older version is migrated in
 place when opened (version 1 → 2: decisions gain their ``source`` workbook, filled from the run's
-``resolutions_from``; the ``decision_sources`` and ``erasures`` tables are added).
+``resolutions_from``; the ``decision_sources`` and ``erasures`` tables are added; a table added
+later, such as ``register_ids``, is created when a database is opened).
 
 The run a new run is compared with is the latest recorded run with an **earlier** audit date over
 the **same kinds** of input, on the same side of the synthetic/real line: running the shipped sample

@@ -280,6 +280,14 @@ def facts(procedure: Procedure, frames: dict[str, pl.DataFrame]) -> dict[str, pl
     register = register.with_row_index("_position")
     out = {}
     if orders is not None:
+        # whether the customer id an order names is in the register (only with a register)
+        named = {
+            "customer_in_register": pl.when(pl.col("_id").is_null())
+            .then(pl.lit(None, dtype=pl.String))
+            .when(pl.col("_position").is_not_null())
+            .then(pl.lit("yes"))
+            .otherwise(pl.lit("no"))
+        } if "register" in frames else {}  # fmt: skip
         by_id = (
             register.select(_ids(register).alias("_id"), "_position")
             .drop_nulls("_id")
@@ -297,7 +305,7 @@ def facts(procedure: Procedure, frames: dict[str, pl.DataFrame]) -> dict[str, pl
             orders.with_columns(_id=_ids(orders), _email=_emails(orders))
             .join(by_id, on="_id", how="left", maintain_order="left")
             .join(by_email, on="_email", how="left", maintain_order="left")
-            .with_columns(register_row=pl.coalesce("_position", "_p2"))
+            .with_columns(register_row=pl.coalesce("_position", "_p2"), **named)
             .drop("_id", "_email", "_position", "_p2")
             .join(
                 ends.rename({"_position": "register_row"}),

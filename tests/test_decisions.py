@@ -179,6 +179,90 @@ def test_4_a_half_done_erasure_stays_under_its_rule_and_due_date(loop):
     assert "CONTACT-AFTER-END" not in set(mine.rule_id)
 
 
+# -- 4: an order naming a customer id the register does not (or no longer) has --------------
+KEPT = "M-2475401-25"  # K-00001's order: K-00001 (no finding) is deleted from the register
+STRAY = ["M-2475404-26", "03.03.2026 11:00", "paid", "K-00008", "Zane Vītola",
+         "zane.vitola@inbox.lv", "+371 29990001", "Avotu iela 4, Rīga", "", "5,00"]  # fmt: skip
+OLD = ["M-2019002-19", "15.05.2019 10:00", "paid", "K-00003", "Ērika Šmite",
+       "erika.smite@inbox.lv", "+371 27654321", "", "", "7,00"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def gone(tmp_path_factory):
+    """November: every customer, their orders, an order naming K-00008 (never in the register)
+    and an old order of K-00003 (ended 2019: erased with her).  December: K-00001 (in order),
+    K-00003 and K-00006 (both erasures of November) deleted from the register only."""
+    base = tmp_path_factory.mktemp("gone")
+    inputs, reports = base / "eksports", base / "reports"
+    orders = [*ORDERS, STRAY, OLD]
+    test_monthly.write_shop(inputs, orders, ([c, *REGISTER[c]] for c in REGISTER))
+    november = run(inputs, reports, "2026-11-01")
+    assert november[0] == 0, november[2]
+    left = [c for c in REGISTER if c not in ("K-00001", "K-00003", "K-00006")]
+    test_monthly.write_shop(inputs, orders, ([c, *REGISTER[c]] for c in left))
+    december = run(inputs, reports, "2026-12-05")
+    assert december[0] == 0, december[2]
+    return [folder_of(month[1]) for month in (november, december)]
+
+
+def test_4_every_order_of_a_customer_gone_from_the_register_is_reported(gone):
+    november, december = (_found(folder) for folder in gone)
+    rules = november.groupby("record_id")["rule_id"].apply(sorted).to_dict()
+    assert KEPT not in rules  # K-00001 in order: nothing to report in November
+    assert rules[STRAY[0]] == ["CUSTOMER-NOT-IN-REGISTER"]
+    assert _row(november, STRAY[0], "CUSTOMER-NOT-IN-REGISTER")["detail"] == (
+        "customer id not in the register"
+    )
+    rules = december.groupby("record_id")["rule_id"].apply(sorted).to_dict()
+    assert rules[KEPT] == ["CUSTOMER-NOT-IN-REGISTER"]
+    kept = _row(december, KEPT, "CUSTOMER-NOT-IN-REGISTER")
+    assert (kept["detail"], kept["status"], kept["action"], kept["field"]) == (
+        "customer deleted from the register; the order is still here", "new", "REVIEW",
+        "customer_id",
+    )  # fmt: skip
+    stray = _row(december, STRAY[0], "CUSTOMER-NOT-IN-REGISTER")
+    assert stray["detail"] == "customer id not in the register"  # never in it: worded apart
+    # an erasure of November still half done: under its own rule and due date, nothing milder
+    # and no second finding saying the customer is gone
+    assert rules["M-2019001-20"] == ["RETENTION-EXPIRED"]
+    assert _row(december, "M-2019001-20", "RETENTION-EXPIRED")["detail"] == (
+        "erasure not finished: the record is still present"
+    )
+    # K-00003's old order is still flagged under the erasure's rule: shown once under it
+    assert rules[OLD[0]] == ["CUSTOMER-NOT-IN-REGISTER", "RETENTION-EXPIRED"]
+    flagged = by_key(rows_of(gone[1] / "flagged-records.xlsx", "Atzīmētie"))
+    first = by_key(rows_of(gone[0] / "flagged-records.xlsx", "Atzīmētie"))
+    carried = [r for r in flagged.values() if r["Ieraksta nr."] == "M-2019001-20"]
+    assert [r["Termiņš"] for r in carried] == [first[ERASED]["Termiņš"]]
+    assert flagged[f"orders:{KEPT}|CUSTOMER-NOT-IN-REGISTER|customer_id"]["Apraksts"] == (
+        "klients dzēsts no reģistra; pasūtījums joprojām ir"
+    )
+    still = flagged[f"orders:{STRAY[0]}|CUSTOMER-NOT-IN-REGISTER|customer_id"]
+    assert (
+        still["Termiņš"]
+        == first[f"orders:{STRAY[0]}|CUSTOMER-NOT-IN-REGISTER|customer_id"]["Termiņš"]
+    )
+
+
+def test_4_the_history_keeps_the_register_ids_it_saw_and_no_value(gone):
+    import sqlite3
+
+    db = sqlite3.connect(gone[0].parent / "zimes-history.sqlite")
+    seen = dict(db.execute("SELECT customer_id, first_seen FROM register_ids").fetchall())
+    db.close()
+    assert seen == {c: "2026-11-01" for c in REGISTER}  # December's were all known
+
+
+def _found(folder: Path) -> pd.DataFrame:
+    return pd.read_csv(folder / "findings.csv", dtype=str, keep_default_na=False)
+
+
+def _row(found: pd.DataFrame, record_id: str, rule_id: str) -> pd.Series:
+    rows = found[(found.record_id == record_id) & (found.rule_id == rule_id)]
+    assert len(rows) == 1, (record_id, rule_id, len(rows))
+    return rows.iloc[0]
+
+
 def test_5_a_note_naming_a_customer_reaches_no_auditor_output(loop):
     base, _, rerun, december = loop
     outputs = {"history": base / "reports" / "zimes-history.sqlite"}
@@ -207,6 +291,21 @@ def test_8_findings_csv_says_what_is_open(loop):
     counted = {tuple(line.split()) for line in by_rule[:12]}
     assert ("RETENTION-EXPIRED", "2") in counted  # of 3: K-00003's is an accepted exception
     assert (found.rule_id == "RETENTION-EXPIRED").sum() == 3
+
+
+def test_8_the_results_findings_carry_the_status_of_findings_csv(loop):
+    """``results/findings.parquet`` (what the notebooks read) says what is open as
+    ``findings.csv`` does, finding by finding."""
+    _, _, rerun, _ = loop
+    folder = folder_of(rerun[1])
+    found = pd.read_csv(folder / "findings.csv", dtype=str, keep_default_na=False)
+    saved = pd.read_parquet(folder / "results" / "findings.parquet")
+    assert list(saved.columns) == [*found.columns, "due_date"]
+    key = ["source_file", "source_row", "rule_id"]
+    both = found.merge(saved.astype({"source_row": str}), on=key, suffixes=("", "_saved"))
+    assert len(both) == len(found) == len(saved)
+    assert both["status"].tolist() == both["status_saved"].tolist()
+    assert {"exception", "done-but-still-present", "open"} <= set(saved["status"])
 
 
 def summary_list(path: Path) -> list[tuple[str, str]]:

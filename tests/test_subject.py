@@ -153,6 +153,24 @@ def test_the_access_file_holds_her_values_with_section_purpose_term_and_recipien
     ]
 
 
+def test_no_debt_collector_is_named_for_someone_never_handed_over(tmp_path):
+    """Jānis (K-00002) was never handed to debt collection — his flag says *Nē* — so his
+    values go to the platform (his orders) and to no debt collector (§4.2)."""
+    register = [[*row[:-1], "Nē"] if row[0] == "K-00002" else row for row in REGISTER]
+    inputs = write_inputs(tmp_path / "eksports", register=register)
+    done = answer([inputs], Identifiers.of(emails=["janis.berzins@inbox.lv"], region="LV"), Ask(
+                  request="access", received=RECEIVED, out=tmp_path / "piekluve",
+                  history=tmp_path / "reports" / "zimes-history.sqlite"))  # fmt: skip
+    rows = sheet_rows(done.folder / "access.xlsx", "Dati")
+    files = {r["Fails"] for r in rows}
+    assert files == {"klienti.xlsx", "pasutijumi.csv"}
+    assert not [r for r in rows if "parādu piedziņas" in (r["Saņēmēji"] or "")]
+    assert {r["Saņēmēji"] for r in rows if r["Fails"] == "pasutijumi.csv"} == {
+        "Mozello SIA (reģ. nr. 40203002519), e-veikala platforma (8.)"
+    }
+    assert "parādu piedziņas" not in (done.folder / "access.html").read_text("utf-8")
+
+
 def test_the_access_file_holds_no_other_persons_value(access):
     done, _ = access
     for name in ("access.xlsx", "access.html", "lookup.xlsx"):

@@ -174,15 +174,19 @@ class Facts:
     columns: pd.DataFrame  # one row per input column (:func:`columns_frame`)
 
 
-def derive_facts(tables: Sequence[LoadedTable], policy: Policy) -> Facts:
+def derive_facts(
+    tables: Sequence[LoadedTable], policy: Policy, former_customers: Collection[str] = ()
+) -> Facts:
     """Concatenate each kind's tables and derive the facts the rules read (§ in
-    :mod:`zimes_audit.facts.derived`)."""
+    :mod:`zimes_audit.facts.derived`); ``former_customers``: the customer ids earlier audits
+    saw in the register."""
     register_rows = _combine(tables, "register")
     order_scan, order_unpermitted = _extra_scan(tables, "orders")
     register_scan, register_unpermitted = _extra_scan(tables, "register")
     orders = order_facts(
         _combine(tables, "orders"), register_rows, policy,
         extra_scan=order_scan, local_unpermitted=order_unpermitted,
+        former_customers=former_customers,
     )  # fmt: skip
     register = register_facts(
         register_rows, orders, policy,
@@ -229,6 +233,7 @@ def audit(
     keep_facts: Collection[str] | None = None,
     hooks: Hooks | None = None,
     requests: Sequence[Open] = (),
+    former_customers: Collection[str] = (),
 ) -> AuditResult:
     """Load the inputs, derive the facts, run the suites and collect the findings.
 
@@ -244,6 +249,8 @@ def audit(
     steps — load, facts, validate, findings — and the progress lines, and gives the GX runner.
     ``requests``: the items of the data subjects' open requests (a run reads them from the
     history), checked by SUBJECT-REQUEST-OVERDUE (:mod:`zimes_audit.facts.requests`).
+    ``former_customers``: the customer ids earlier audits saw in the register (the history's):
+    an order naming one the register no longer has is worded as its customer deleted.
     """
     hooks = hooks or Hooks()
     started = datetime.now(UTC)
@@ -255,7 +262,7 @@ def audit(
             tables, field_map = _load(inputs, fields)
     hooks.progress(f"validating {sum(t.rows for t in tables)} records")
     with hooks.step("facts"):
-        facts = derive_facts(tables, policy)
+        facts = derive_facts(tables, policy, former_customers)
         facts.frames = {
             k: f.join(request_facts(f, k, requests, as_of)) for k, f in facts.frames.items()
         }

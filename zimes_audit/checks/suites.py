@@ -357,6 +357,26 @@ def _relationship() -> list[dict]:
     ]
 
 
+def _orders_only() -> list[dict]:
+    """An order naming a customer id the register does not have (only when a register is
+    audited: the fact is missing otherwise), worded apart when an earlier audit saw the id in
+    the register (:func:`zimes_audit.facts.derived.customer_in_register`)."""
+    return [
+        _exp(
+            "expect_column_values_to_not_be_in_set",
+            "CUSTOMER-NOT-IN-REGISTER",
+            detail,
+            field="customer_id",
+            column="customer_in_register",
+            value_set=[value],
+        )
+        for value, detail in (
+            ("no", "customer id not in the register"),
+            ("deleted", "customer deleted from the register; the order is still here"),
+        )
+    ]
+
+
 def _columns() -> list[dict]:
     """Column-level expectations, over one row per input column (file × heading; see
     :func:`zimes_audit.audit.columns_frame`): a heading neither the catalogue nor the field map
@@ -396,7 +416,7 @@ def build_suites() -> dict[str, dict]:
 
 
 #: The expectations a record kind of the catalogue has beyond the common ones.
-_OWN = {"register": _register_only}
+_OWN = {"orders": _orders_only, "register": _register_only}
 
 
 def suites_dir() -> Path:

@@ -13,7 +13,7 @@ Nothing here decides a finding.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 import pandas as pd
@@ -130,6 +130,33 @@ def _common_facts(
     }
 
 
+def customer_in_register(
+    orders: pd.DataFrame, register: pd.DataFrame, former: Collection[str] = ()
+) -> pd.Series:
+    """Per order, whether the customer id it names is in the register: ``yes``; ``no``; or
+    ``deleted`` when not, but an earlier audit saw it there (``former``: the audit history's
+    customer ids).  NA for an order naming no id, and for every order when no register is
+    audited (CUSTOMER-NOT-IN-REGISTER, docs/rules.md).
+
+    >>> orders = pd.DataFrame({"customer_id": ["K-1", " K-2", "K-3", None]})
+    >>> customer_in_register(orders, pd.DataFrame({"customer_id": ["K-1"]}), {"K-2"}).tolist()
+    ['yes', 'deleted', 'no', <NA>]
+    >>> customer_in_register(orders, pd.DataFrame({"source_row": []})).isna().all()
+    np.True_
+    """
+    named = _column(orders, "customer_id", "string")
+    out = pd.Series(pd.NA, index=orders.index, dtype="string")
+    if "customer_id" not in register or "customer_id" not in orders:
+        return out
+    named = normalise_ids(named)
+    known = named.isin(normalise_ids(register["customer_id"]).dropna().unique())
+    former = named.isin(list(former)) if former else pd.Series(False, index=orders.index)
+    out[named.notna()] = "no"
+    out[named.notna() & former.fillna(False).to_numpy(dtype=bool)] = "deleted"
+    out[known.fillna(False).to_numpy(dtype=bool)] = "yes"
+    return out
+
+
 def order_facts(
     orders: pd.DataFrame,
     register: pd.DataFrame,
@@ -137,12 +164,15 @@ def order_facts(
     *,
     extra_scan: Sequence[str] | None = None,
     local_unpermitted: dict[str, str] | None = None,
+    former_customers: Collection[str] = (),
 ) -> pd.DataFrame:
-    """``orders`` with its facts added: the register link and the relationship end.
+    """``orders`` with its facts added: the register link, the relationship end and whether
+    the customer id it names is in the register (:func:`customer_in_register`).
 
     ``extra_scan``: columns outside the catalogue scanned as free text (default: unknown headings
     and unreadable cells); ``local_unpermitted``: frame column → field name of the field map's
-    not-permitted fields.
+    not-permitted fields; ``former_customers``: the customer ids earlier audits saw in the
+    register (the audit history's).
 
     A linked order's relationship ends when its register customer's does; a guest order's (a
     buyer the register does not know) ends ``policy.guest_relationship_years`` after the order
@@ -161,6 +191,7 @@ def order_facts(
         register_row=link["register_row"],
         link_method=link["method"],
         relationship_end_at=end,
+        customer_in_register=customer_in_register(orders, register, former_customers),
         **_common_facts(orders, policy, extra_scan, local_unpermitted or {}),
     )
 

@@ -33,6 +33,7 @@ _FACTS = (
     Fact("register_row", "Int64"),
     Fact("link_method", "string"),
     Fact("relationship_end_at", "datetime64"),
+    Fact("customer_in_register", "string"),  # yes, no, deleted (facts.derived)
     Fact("local_unpermitted_filled", "string"),
     Fact("extra_text", "string", masked_as="notes"),
     Fact("unneeded_contact_fields", "string"),

@@ -16,10 +16,14 @@ the orders naming that customer (``erasures``: keys, never values).  When such a
 but a record it covers is still in the inputs, that record's new findings (an order of a deleted
 customer now looks like a guest order, with milder CONTACT-AFTER-END findings) are shown as the
 erasure not finished: under the original rule, key and due date (:meth:`History.carry_erasures`).
+Every customer id a run saw in the register is kept too (``register_ids``: ids only), so that an
+order naming one the register no longer has is worded as its customer deleted
+(CUSTOMER-NOT-IN-REGISTER).
 
 The schema is versioned (``meta.schema_version``); a database of an older version is migrated in
 place when opened (version 1 → 2: decisions gain their ``source`` workbook, filled from the run's
-``resolutions_from``; the ``decision_sources`` and ``erasures`` tables are added).
+``resolutions_from``; the ``decision_sources`` and ``erasures`` tables are added; a table added
+later, such as ``register_ids``, is created when a database is opened).
 
 The run a new run is compared with is the latest recorded run with an **earlier** audit date over
 the **same kinds** of input, on the same side of the synthetic/real line: running the shipped sample
@@ -68,6 +72,7 @@ STATUSES = ("new", "still_open", "overdue", "done_still_present", "exception",
             "exception_expired", "exception_needs_note")  # fmt: skip
 NOT_UNDERSTOOD = "not_understood"  # a decision cell recorded as read but not understood
 ERASED_DETAIL = "erasure not finished: the record is still present"
+NOT_IN_REGISTER = "CUSTOMER-NOT-IN-REGISTER"  # an order's customer gone from the register
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -132,6 +137,13 @@ CREATE TABLE IF NOT EXISTS erasures (
     finding_key TEXT NOT NULL,
     record_key TEXT NOT NULL
 );
+-- every customer id a recorded run saw in the register (ids only), from the earliest audit date
+CREATE TABLE IF NOT EXISTS register_ids (
+    customer_id TEXT NOT NULL,
+    synthetic INTEGER NOT NULL,
+    first_seen TEXT NOT NULL,
+    PRIMARY KEY (customer_id, synthetic)
+) WITHOUT ROWID;
 """
 _MIGRATIONS = {  # from version n to n + 1 (run before _SCHEMA adds the new tables)
     1: """
@@ -370,6 +382,27 @@ class History:
             "INSERT OR IGNORE INTO note_words VALUES (?)", ((h,) for h in hashes)
         )
 
+    def register_ids(self, *, as_of: date, synthetic: bool) -> frozenset[str]:
+        """The customer ids recorded runs audited on or before ``as_of`` saw in the register
+        (synthetic with synthetic): an order naming one the register no longer has names a
+        customer deleted since (CUSTOMER-NOT-IN-REGISTER)."""
+        if self.db is None:
+            return frozenset()
+        rows = self.db.execute(
+            "SELECT customer_id FROM register_ids WHERE synthetic = ? AND first_seen <= ?",
+            (int(synthetic), as_of.isoformat()),
+        )
+        return frozenset(r[0] for r in rows)
+
+    def remember_register_ids(self, ids, *, as_of: date, synthetic: bool) -> None:
+        """Keep the customer ids of this run's register not kept yet (inside the run's
+        transaction); an id seen again by an earlier audit date takes that date."""
+        self._connect().executemany(
+            "INSERT INTO register_ids VALUES (?,?,?) ON CONFLICT DO UPDATE "
+            "SET first_seen = min(first_seen, excluded.first_seen)",
+            ((i, int(synthetic), as_of.isoformat()) for i in ids),
+        )
+
     def _migrate(self) -> None:
         """Bring a database of an older schema version up to :data:`SCHEMA_VERSION`."""
         tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master")}
@@ -526,7 +559,8 @@ class History:
         the previous run) is gone but unfinished shown as that erasure: its rule, §, action,
         severity and field, the detail :data:`ERASED_DETAIL`; and per such finding's key the
         key of the erasure it continues (its dates and decisions carry over).  One finding
-        per record continues it; the record's other new findings stay as they are."""
+        per record continues it (:func:`_one_per_record`), unless the record still has a
+        finding under the erasure's rule; the record's other new findings stay as they are."""
         covering = self.erasures_of(previous.run_id if previous else None)
         if not covering or not len(findings):
             return findings, {}
@@ -535,9 +569,11 @@ class History:
         gone = set(covering.values()) - set(keys)
         records = record_keys(findings)
         candidate = records.map(covering).isin(gone) & ~keys.isin(base.index)
-        candidate &= ~records.where(candidate).duplicated()  # one finding per record
+        candidate &= ~_under_rule(findings, records, covering, base["rule_id"], candidate)
+        findings, candidate = _one_per_record(findings, records, candidate)
         if not candidate.any():
             return findings, {}
+        records = records[findings.index]
         findings = findings.copy()
         rules = load_rules().rules
         erasure = base.loc[records[candidate].map(covering).to_numpy()]
@@ -553,7 +589,8 @@ class History:
             findings[column] = findings[column].astype(object)  # categories take no new text
             findings.loc[at, column] = values
         keys = finding_keys(findings.loc[at])
-        return findings, dict(zip(keys.tolist(), erasure.index.tolist(), strict=True))
+        inherit = dict(zip(keys.tolist(), erasure.index.tolist(), strict=True))
+        return findings.reset_index(drop=True), inherit
 
     # -- comparing -----------------------------------------------------------------------
     def compare(
@@ -740,6 +777,50 @@ def _dates(keys, base, actions, as_of: date, due_days, inherit) -> tuple:
         values = base[column].to_numpy(dtype=object)[at[known]]
         out[known] = np.asarray(values, dtype="datetime64[D]")
     return at, first, due
+
+
+def _under_rule(findings, records: pd.Series, covering: dict, rules: pd.Series, candidate):
+    """Per finding, whether it is a ``candidate`` whose record still has a finding under the
+    rule of the erasure covering it (``covering``: record → erasure key; ``rules``: erasure
+    key → rule): that erasure is still shown there.
+
+    >>> f = pd.DataFrame({"rule_id": ["RETENTION-EXPIRED", "CUSTOMER-NOT-IN-REGISTER", "X"]})
+    >>> records = pd.Series(["orders:M-1", "orders:M-1", "orders:M-2"])
+    >>> covering = {"orders:M-1": "e", "orders:M-2": "e"}
+    >>> _under_rule(f, records, covering, pd.Series({"e": "RETENTION-EXPIRED"}),
+    ...             pd.Series([False, True, True])).tolist()
+    [False, True, False]
+    """
+    mine = records.isin(set(records[candidate])).to_numpy()
+    present = set(zip(records[mine], _text(findings["rule_id"])[mine], strict=True))
+    wanted = records[candidate].map(covering).map(rules)
+    out = np.zeros(len(findings), dtype=bool)
+    out[candidate.to_numpy()] = [
+        (r, rule) in present for r, rule in zip(records[candidate], wanted, strict=True)
+    ]
+    return out
+
+
+def _one_per_record(
+    findings: pd.DataFrame, records: pd.Series, candidate: pd.Series
+) -> tuple[pd.DataFrame, pd.Series]:
+    """One candidate per record continues its erasure — the record's CUSTOMER-NOT-IN-REGISTER
+    finding only when it has no other — and that finding is dropped when another continues it
+    (the erasure shown says the same).  (``findings`` without those, the candidates.)
+
+    >>> f = pd.DataFrame({"rule_id": ["CUSTOMER-NOT-IN-REGISTER", "CONTACT-AFTER-END",
+    ...                               "CUSTOMER-NOT-IN-REGISTER"]})
+    >>> kept, chosen = _one_per_record(f, pd.Series(["o:1", "o:1", "o:2"]), pd.Series([True] * 3))
+    >>> kept.index.tolist(), chosen.tolist()
+    ([1, 2], [True, True])
+    """
+    dangling = (_text(findings["rule_id"]) == NOT_IN_REGISTER).to_numpy()
+    ranked = pd.DataFrame({"record": records, "dangling": dangling})[candidate.to_numpy()]
+    ranked = ranked.sort_values("dangling", kind="stable")
+    again = ranked["record"].duplicated()
+    chosen = candidate & findings.index.isin(ranked.index[~again.to_numpy()])
+    dropped = ranked.index[(again & ranked["dangling"]).to_numpy()]
+    return findings.drop(dropped), chosen.drop(dropped)
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """What a run keeps for its notebooks: the audit runs once, the notebooks read its results.
 
 ``zimes-audit run`` writes, inside the report folder, ``results/<table>.parquet`` — the findings
-(the columns of ``findings.csv`` plus the due date) and the facts and counts the notebooks show
+(the columns of ``findings.csv``, its ``status`` included, plus the due date) and the facts and counts the notebooks show
 and the charts draw, every one already masked or free of personal values — and the chart PNGs.
 The audit notebook reads these and ``manifest.json``; it never runs the audit again, so its
 figures are provably those of the report (docs/contracts.md, Report folder).  From the audit history it keeps
@@ -137,7 +137,8 @@ def result_tables(result) -> dict[str, pd.DataFrame]:
     from zimes_audit.views import charts
     from zimes_audit.views import tables as review
 
-    findings = result.findings[[*FINDINGS_COLUMNS, "due_date"]].assign(
+    status = ["status"] if "status" in result.findings else []  # findings.csv's, when compared
+    findings = result.findings[[*FINDINGS_COLUMNS, *status, "due_date"]].assign(
         due_date=lambda f: pd.to_datetime(f["due_date"]).astype("datetime64[s]")
     )
     consent = charts.consent_table(result)

@@ -379,8 +379,40 @@ def run_manifest(
     }
 
 
-def record_run(book: History, manifest: dict, target: Path, result: AuditResult, tracked: Tracked):
-    """The run in the audit history (inside its transaction: committed once published)."""
+def former_customers(inputs, history: Path, as_of: date) -> frozenset[str]:
+    """The customer ids the audit history's earlier runs saw in the register, for a run over
+    ``inputs`` (synthetic with synthetic): CUSTOMER-NOT-IN-REGISTER words an order naming one
+    the register no longer has as its customer deleted."""
+    from zimes_audit.loading.discover import input_files
+
+    if not Path(history).exists():
+        return frozenset()
+    synthetic = is_synthetic([f.path for f in input_files(inputs)])
+    book = History(history)
+    try:
+        return book.register_ids(as_of=as_of, synthetic=synthetic)
+    finally:
+        book.close()
+
+
+def _remember_register(book: History, result: AuditResult, tracked: Tracked, former) -> None:
+    """Keep the customer ids of this run's register the history does not know yet."""
+    from zimes_audit.facts.linking import normalise_ids
+
+    register = result.frames.get("register")
+    if register is None or "customer_id" not in register:
+        return
+    ids = normalise_ids(register["customer_id"]).dropna().unique()
+    new = [i for i in ids.tolist() if i not in former]
+    book.remember_register_ids(new, as_of=result.as_of, synthetic=tracked.synthetic)
+
+
+def record_run(
+    book: History, manifest: dict, target: Path, result: AuditResult, tracked: Tracked,
+    former: frozenset[str] = frozenset(),
+) -> None:  # fmt: skip
+    """The run in the audit history (inside its transaction: committed once published), with
+    the customer ids of its register not among ``former`` (:func:`former_customers`)."""
     entry = RunEntry(
         run_id=tracked.run_id,
         as_of=result.as_of,
@@ -395,6 +427,7 @@ def record_run(book: History, manifest: dict, target: Path, result: AuditResult,
     )
     coverage = erasure_coverage(result.findings, tracked.comparison.keys, result.frames)
     book.record(entry, result.findings, tracked.comparison, coverage)
+    _remember_register(book, result, tracked, former)
     known = tracked.gathered.known
     if known is not None and known.words:
         known.key = known.key or history_key(book.path)
@@ -426,9 +459,11 @@ def run_report(request: RunRequest, hooks: Hooks | None = None) -> tuple[Path, A
     # the audit loads the inputs itself: no one else holds the loaded tables, so the facts its
     # report does not read are let go once the findings are in (``keep_facts``)
     subjects = requests_for_run(request.inputs, request.history_path)  # data subjects' requests
+    former = former_customers(request.inputs, request.history_path, request.as_of)
     result = audit(request.inputs, request.as_of, policy, fields=request.fields,
                    keep_facts=report_facts(), hooks=hooks,
-                   requests=[o for r in subjects for o in r.opens()])  # fmt: skip
+                   requests=[o for r in subjects for o in r.opens()],
+                   former_customers=former)  # fmt: skip
     result.started = started
     result.requests = request_rows(
         subjects, result.frames, result.as_of, {t.kind for t in result.tables}
@@ -450,7 +485,7 @@ def run_report(request: RunRequest, hooks: Hooks | None = None) -> tuple[Path, A
                 with hooks.step("notebook"):
                     execute_audit_notebook(folder, name=target.name)
             with hooks.step("history"):
-                record_run(book, manifest, target, result, tracked)
+                record_run(book, manifest, target, result, tracked, former)
     finally:
         book.close()
     close_carried_out(request.history_path, result.requests, result.as_of)  # the run is recorded

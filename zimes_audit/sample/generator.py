@@ -130,6 +130,7 @@ def _generate(orders, customers, seed, as_of, violation_rate) -> Sample:
     specs.sort()
     sample = Sample(as_of, seed, rate, ORDER_HEADINGS, [], REGISTER_HEADINGS, [])
     _build_orders(rng, sample, people, specs, as_of)
+    _plant_unknown_customers(sample, people[:customers])
     _build_register(rng, sample, people[:customers])
     sample.findings = ground_truth(
         Sheet(ORDERS_FILE, ORDER_HEADINGS, sample.orders, 2),
@@ -339,6 +340,32 @@ def _apply_plant(rng, sample: Sample, c: Customer, row: list[str], plant: str, s
         sample.intents[(ORDERS_FILE, src)] = {rule: what}
     else:
         sample.lookalikes.append((ORDERS_FILE, src, row[0], what))
+
+
+#: Two orders whose customer id no register row has (CUSTOMER-NOT-IN-REGISTER): the id typed
+#: with the letter O for a zero, and an id of nobody.  Each still links by its e-mail.
+UNKNOWN_IDS = (
+    (lambda cid: cid.replace("0", "O", 1), "customer id typed with the letter O for a zero"),
+    (lambda cid: "K-99" + cid[-3:], "customer id of no register row"),
+)
+
+
+def _plant_unknown_customers(sample: Sample, people: list[Customer]) -> None:
+    """Give the last orders of clean register customers that link by id and by e-mail alike
+    (and carry no plant) a customer id the register does not have (:data:`UNKNOWN_IDS`); no
+    randomness, so the rest of the sample stays as it was."""
+    email = {c.cid: c.email for c in people if c.kind == "clean"}
+    i_cid, i_mail = _POS["customer_id"], _POS["email"]
+    planted = {row for (_, row) in sample.intents} | {row for (_, row, *_) in sample.lookalikes}
+    chosen = [
+        k for k, row in enumerate(sample.orders)
+        if row[i_cid] in email and row[i_mail] and row[i_mail] == email[row[i_cid]]
+        and k + 2 not in planted
+    ][-len(UNKNOWN_IDS):]  # fmt: skip
+    for k, (retype, what) in zip(chosen, UNKNOWN_IDS, strict=False):
+        row = sample.orders[k]
+        row[i_cid] = retype(row[i_cid])
+        sample.intents[(ORDERS_FILE, k + 2)] = {"CUSTOMER-NOT-IN-REGISTER": what}
 
 
 def _build_register(rng, sample: Sample, people: list[Customer]) -> None:

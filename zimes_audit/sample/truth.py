@@ -56,6 +56,7 @@ ACTIONS = {
     "CONTACT-AFTER-END": "REDACT_FIELD",
     "RELATIONSHIP-STALE": "REVIEW",
     "DEBT-TRANSFER-UNPAID-ONLY": "REVIEW",
+    "CUSTOMER-NOT-IN-REGISTER": "REVIEW",
     "DATA-INACCURATE": "FIX_DATA",
 }
 YES = {"jā", "ja", "yes", "y", "true", "1", "x"}
@@ -435,7 +436,8 @@ def ground_truth(
             out = _add_field(out, "DATA-INACCURATE", "email")
         out += _customer_rules(rt, row, r, linked, terms, as_of)
         findings += _make(register.file, register.first_row + r, rid, out)
-    i_id, i_date = ot.pos["order_id"], ot.pos["created_at"]
+    i_id, i_date, i_cid = ot.pos["order_id"], ot.pos["created_at"], ot.pos.get("customer_id")
+    ids = {str(rt.get(row, "customer_id") or "").strip() for row in register.rows}
     for k, row in enumerate(orders.rows):
         link = linked.links[k]
         if link >= 0:
@@ -444,6 +446,8 @@ def ground_truth(
             day = as_date(row[i_date])
             end = add_years(day, terms.guest_years) if day else None
         out = list(_common(ot, row, terms, as_of, end))
+        if i_cid is not None and not _blank(row[i_cid]) and str(row[i_cid]).strip() not in ids:
+            out.append(("CUSTOMER-NOT-IN-REGISTER", ["customer_id"], None))
         if out:
             findings += _make(orders.file, orders.first_row + k, str(row[i_id]).strip(), out)
     findings.sort()

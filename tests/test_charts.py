@@ -122,6 +122,58 @@ def test_deletions_due_fall_in_the_month_the_term_passes():
     assert charts.deletions_due_table(longer)["total"].sum() == 1  # 2023-01-01 + 4 years
 
 
+def test_the_end_dates_bars_count_each_kind_s_records_per_month_as_a_histogram_would(result):
+    """The retention chart draws from per-day counts (``_ends``), not from the records' rows:
+    each kind's bars are the records' end dates binned by month, stacked in the kinds' order."""
+    import numpy as np
+
+    from zimes_audit.procedure.terms import calendar_dates
+
+    top = charts.retention_timeline(result).axes[0]
+    as_of = pd.Timestamp(result.as_of)
+    bars = [p for p in top.patches if p.get_width() < 40]  # month bars (not the shaded span)
+    edges = sorted({p.get_x() for p in bars} | {p.get_x() + p.get_width() for p in bars})
+    below = np.zeros(len(edges) - 1)
+    drawn, labels = 0, []
+    for kind in charts.KIND_COLOURS:
+        ends = pd.Series(dtype="M8[us]")
+        if kind in result.frames and "relationship_end_at" in result.frames[kind]:
+            ends = calendar_dates(result.frames[kind]["relationship_end_at"]).dropna()
+        counts, _ = np.histogram(mdates.date2num(ends[ends <= as_of]), bins=edges)
+        mine = bars[drawn : drawn + len(counts)]
+        drawn += len(counts)
+        assert [p.get_height() for p in mine] == counts.tolist(), kind
+        assert [p.get_y() for p in mine] == below.tolist(), kind
+        below += counts
+        labels.append(f"{kind} ({counts.sum()})")
+    assert drawn == len(bars) and below.sum() > 0
+    legend = [t.get_text() for t in top.get_legend().get_texts()]
+    assert legend[: len(labels)] == labels  # the kinds first, as hist listed them
+
+
+def test_a_chart_s_png_is_its_laid_out_figure_with_nothing_cut_off(result):
+    """``png_bytes`` keeps the figure constrained layout made (no second measuring of every
+    artist for ``bbox_inches="tight"``, which cost half the drawing at 1M records), and every
+    title, label and legend of every chart is inside the PNG."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    for name, fig in charts.all_charts(result).items():
+        measured: list[int] = []
+        fig.get_tightbbox = lambda *a, _f=fig.get_tightbbox, _m=measured, **k: (
+            _m.append(1) or _f(*a, **k)
+        )
+        png = charts.png_bytes(fig)
+        assert not measured, name
+        width, height = fig.get_size_inches() * fig.dpi
+        assert Image.open(io.BytesIO(png)).size == (int(width), int(height)), name
+        drawn = fig.get_tightbbox(FigureCanvasAgg(fig).get_renderer())  # inches
+        assert drawn.x0 >= 0 and drawn.y0 >= 0, name
+        assert drawn.x1 <= width / fig.dpi and drawn.y1 <= height / fig.dpi, name
+
+
 def test_consent_table_shares(result):
     table = charts.consent_table(result)
     assert int(table["records"].sum()) == len(result.frames["orders"])

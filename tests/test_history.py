@@ -143,17 +143,27 @@ def test_an_exception_ends_when_it_expires_and_the_finding_is_late_again(tmp_pat
     assert feb.exception.empty
 
 
-def test_findings_are_recorded_chunk_by_chunk_all_of_them(tmp_path, monkeypatch):
-    from zimes_audit.report import history as module
-
-    monkeypatch.setattr(module, "CHUNK", 2)
+def test_a_run_s_findings_are_kept_as_one_columnar_table_one_row_per_key(tmp_path):
+    """All of a run's findings in one Parquet table of the run (``run_tables``), in their
+    order, each key once (the first finding of a key, as the rows' primary key kept it)."""
     many = findings(*[(f"K-{i}", "DATA-INACCURATE", "FIX_DATA", "email") for i in range(5)])
+    twice = pd.concat([many, many.iloc[[1]].assign(source_row=99)], ignore_index=True)
     history = History(tmp_path / "h.sqlite")
-    record(history, "nov", date(2026, 11, 1), many)
+    record(history, "nov", date(2026, 11, 1), twice)
     kept = history.findings_of("nov")
     assert kept["finding_key"].tolist() == finding_keys(many).tolist()
     assert kept["source_row"].tolist() == [2, 3, 4, 5, 6]
-    assert set(kept["due_date"]) == {"2026-12-01"}
+    assert set(kept["due_date"]) == {"2026-12-01"} and set(kept["status"]) == {"new"}
+    assert set(kept["run_id"]) == {"nov"} and set(kept["job_key"]) == set(job_keys(many))
+    assert [
+        tuple(r)
+        for r in history.db.execute(
+            "SELECT name, rows FROM run_tables WHERE run_id = 'nov' ORDER BY name"
+        )
+    ] == [("erasures", 0), ("findings", 5)]
+    assert history.trend(input_kinds="register", synthetic=False, before=date(2027, 1, 1))[
+        "findings"
+    ].tolist() == [5]
 
 
 def test_keys_and_jobs_stay_with_their_findings_whatever_the_frames_index():
@@ -172,15 +182,81 @@ def test_keys_and_jobs_stay_with_their_findings_whatever_the_frames_index():
     assert finding_keys(doubled).tolist() == finding_keys(whole).tolist()
 
 
+#: What version 2 of the history's schema was (before each run's findings and erasures went
+#: columnar): the tables a schema-2 history on an administrator's disk holds.
+SCHEMA_2 = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- the words of names and contacts of the inputs, as keyed hashes only (report.notes.KnownWords)
+CREATE TABLE IF NOT EXISTS note_words (hash TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    as_of TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT NOT NULL,
+    report_folder TEXT NOT NULL,
+    input_kinds TEXT NOT NULL,
+    synthetic INTEGER NOT NULL,
+    previous_run TEXT,
+    resolutions_from TEXT,
+    policy_sha256 TEXT NOT NULL,
+    counts TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS run_inputs (
+    run_id TEXT NOT NULL REFERENCES runs(run_id),
+    sha256 TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    rows INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS findings (
+    run_id TEXT NOT NULL REFERENCES runs(run_id),
+    finding_key TEXT NOT NULL,
+    job_key TEXT NOT NULL,
+    record_kind TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    source_file TEXT NOT NULL,
+    source_row INTEGER,
+    rule_id TEXT NOT NULL,
+    procedure_section TEXT NOT NULL,
+    action TEXT NOT NULL,
+    field TEXT NOT NULL,
+    first_flagged TEXT NOT NULL,
+    due_date TEXT NOT NULL,
+    status TEXT NOT NULL,
+    PRIMARY KEY (run_id, finding_key)
+);
+CREATE TABLE IF NOT EXISTS decisions (
+    run_id TEXT NOT NULL REFERENCES runs(run_id),
+    finding_key TEXT NOT NULL,
+    resolution TEXT NOT NULL,
+    note TEXT NOT NULL,
+    decided_by TEXT NOT NULL,
+    decided_on TEXT NOT NULL,
+    accepted INTEGER NOT NULL,
+    expires TEXT,
+    from_job INTEGER NOT NULL,
+    source TEXT
+);
+CREATE INDEX IF NOT EXISTS decisions_key ON decisions (finding_key);
+CREATE TABLE IF NOT EXISTS decision_sources (
+    run_id TEXT NOT NULL REFERENCES runs(run_id),
+    workbook TEXT NOT NULL,
+    decisions INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS erasures (
+    run_id TEXT NOT NULL REFERENCES runs(run_id),
+    finding_key TEXT NOT NULL,
+    record_key TEXT NOT NULL
+);
+"""
+
+
 def test_a_history_of_schema_1_is_migrated_with_each_decision_s_workbook(tmp_path):
     import sqlite3
-
-    from zimes_audit.report import history as history_module
 
     path = tmp_path / "old.sqlite"
     old = sqlite3.connect(path)  # what version 1 wrote: decisions without their workbook
     old.executescript(
-        history_module._SCHEMA.replace(
+        SCHEMA_2.replace(
             "    from_job INTEGER NOT NULL,\n    source TEXT\n", "    from_job INTEGER NOT NULL\n"
         ).split("CREATE TABLE IF NOT EXISTS decision_sources")[0]  # fmt: skip
     )
@@ -197,13 +273,72 @@ def test_a_history_of_schema_1_is_migrated_with_each_decision_s_workbook(tmp_pat
     old.close()
     history = History(path)
     db = history.db
-    assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+    assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "3"
     assert [tuple(r) for r in db.execute("SELECT source FROM decisions")] == [
         ("/r/nov/flagged-records.xlsx",)
     ]
     assert history.recorded_decisions(before="2027-01-01") == {
         ("/r/nov/flagged-records.xlsx", "register:K-1|X|notes", "done", False): "2026-12-01"
     }
-    assert tuple(db.execute("SELECT COUNT(*) FROM erasures").fetchone()) == (0,)
+    assert history.erasures_of("dec") == {} and history.findings_of("dec").empty
     history.close()
     assert History(path).runs()[0].run_id == "dec"  # opened again: nothing to migrate
+
+
+def test_a_history_of_schema_2_is_read_as_it_was_written(tmp_path):
+    """A schema-2 history (a row per finding and per erased record) is migrated when opened:
+    each run's findings and erasures become its columnar tables, in their order, and the next
+    month compares with it as with the rows — dates carried, the exception held, the erasure's
+    coverage, the jobs and the trend's counts the same."""
+    import sqlite3
+
+    path = tmp_path / "v2.sqlite"
+    v2 = sqlite3.connect(path)
+    v2.executescript(SCHEMA_2)
+    v2.execute("INSERT INTO meta VALUES ('schema_version', '2')")
+    v2.execute(
+        "INSERT INTO runs VALUES ('nov', '2026-11-01', 't', '2026-11-01', '/r/nov', 'register', 0, "
+        "NULL, NULL, 'p', '{}')"
+    )
+    keys = finding_keys(findings(MAIL, CODE, STALE)).tolist()
+    jobs = job_keys(findings(MAIL, CODE, STALE)).tolist()
+    rows = [  # as version 2 wrote them, not in key order
+        ("nov", keys[0], jobs[0], "register", "K-2", "k.xlsx", 2, "DATA-INACCURATE", "6",
+         "FIX_DATA", "email", "2026-10-01", "2026-10-31", "still_open"),
+        ("nov", keys[1], jobs[1], "register", "K-1", "k.xlsx", 3, "PERSONAL-CODE-IN-TEXT", "6",
+         "REDACT_FIELD", "notes", "2026-11-01", "2026-11-15", "new"),
+        ("nov", keys[2], jobs[2], "register", "K-3", "k.xlsx", None, "RELATIONSHIP-STALE", "6",
+         "REVIEW", "last_activity_at", "2026-09-01", "2026-10-01", "exception"),
+    ]  # fmt: skip
+    v2.executemany(f"INSERT INTO findings VALUES ({','.join('?' * 14)})", rows)
+    v2.execute(
+        "INSERT INTO decisions VALUES ('nov', ?, 'exception', 'papīrā', 'IK', '2026-11-01', 1, "
+        "NULL, 0, '/r/oct/flagged-records.xlsx')",
+        (keys[2],),
+    )
+    v2.execute("INSERT INTO erasures VALUES ('nov', ?, 'register:K-2')", (keys[0],))
+    v2.commit()
+    v2.close()
+    history = History(path)
+    assert (
+        history.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+        == "3"
+    )
+    tables = {r[0] for r in history.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "findings" not in tables and "erasures" not in tables
+    kept = history.findings_of("nov")
+    texts = [c for c in kept.columns if c != "source_row"]
+    assert kept[texts].values.tolist() == [[v for i, v in enumerate(r) if i != 6] for r in rows]
+    assert kept["source_row"].tolist()[:2] == [2, 3] and pd.isna(kept["source_row"].iloc[2])
+    assert history.jobs_of("nov") == dict(zip(keys, jobs, strict=True))
+    assert history.erasures_of("nov") == {"register:K-2": keys[0]}
+    assert set(history.exceptions_of("nov")) == {keys[2]}
+    assert history.trend(input_kinds="register", synthetic=False, before=date(2027, 1, 1))[
+        "findings"
+    ].tolist() == [3]
+    dec = record(history, "dec", date(2026, 12, 1), findings(MAIL, CODE, STALE))
+    assert dec.status.tolist() == ["overdue", "overdue", "exception"]
+    assert [str(d) for d in dec.first_flagged] == ["2026-10-01", "2026-11-01", "2026-09-01"]
+    assert [str(d) for d in dec.due_date] == ["2026-10-31", "2026-11-15", "2026-10-01"]
+    assert dec.resolved.empty
+    history.close()

@@ -33,6 +33,7 @@ import matplotlib.dates as mdates  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
@@ -61,6 +62,7 @@ ACTION_COLOURS = {
 KIND_COLOURS = dict(zip(load_catalogue().kinds, ("#4393c3", "#d6604d", "#5aae61"), strict=False))
 CATEGORY_ORDER = [*CATEGORY_LABELS]
 DPI = 110
+PAD = 0.1  # inches of margin round a chart's PNG
 #: The record facts the charts read from ``result.frames`` (audit ``keep_facts``).
 READS_FACTS = (
     "relationship_end_at", "created_at", "register_row", "consent_on_record",
@@ -69,9 +71,19 @@ READS_FACTS = (
 
 
 def png_bytes(fig: Figure) -> bytes:
-    """The figure as PNG (what a notebook embeds and ``save_all`` writes)."""
+    """The figure as PNG (what a notebook embeds and ``save_all`` writes), drawn once.
+
+    The charts here are laid out by matplotlib's constrained layout, which keeps every title,
+    label and legend inside the figure: their PNG is the figure as laid out, with a margin
+    round it.  A figure without a layout engine (one a notebook made) is cropped to what it
+    draws (``bbox_inches="tight"``), which costs a second drawing to measure it."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight", pad_inches=0.15)  # nothing clipped
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        engine.set(w_pad=PAD, h_pad=PAD)  # nothing clipped, and a margin round it
+        fig.savefig(buffer, format="png")
+    else:
+        fig.savefig(buffer, format="png", bbox_inches="tight", pad_inches=PAD)
     return buffer.getvalue()
 
 
@@ -128,15 +140,36 @@ def retention_cutoff(result) -> date:
 
 
 def _ends(result) -> pd.DataFrame:
+    """How many records of each kind ended their relationship on each day: ``kind``, ``end``
+    (a calendar day), ``records`` — the one pass over the records' rows the retention chart and
+    :func:`deletions_due_table` make; both draw from these few thousand rows.
+
+    >>> from types import SimpleNamespace
+    >>> ends = pd.to_datetime(["2021-03-05 10:00", "2021-03-05 18:00", None, "2022-01-31 09:00"])
+    >>> _ends(SimpleNamespace(frames={"orders": pd.DataFrame({"relationship_end_at": ends})}))
+         kind        end  records
+    0  orders 2021-03-05        2
+    1  orders 2022-01-31        1
+    """
     parts = []
     for kind, frame in result.frames.items():
         if "relationship_end_at" in frame and len(frame):
-            end = calendar_dates(frame["relationship_end_at"])
-            parts.append(pd.DataFrame({"kind": kind, "end": end.to_numpy()}))
+            days = calendar_dates(frame["relationship_end_at"]).value_counts(sort=False)
+            parts.append(
+                pd.DataFrame({"kind": kind, "end": days.index, "records": days.to_numpy()})
+            )
     if not parts:
-        return pd.DataFrame({"kind": pd.Series(dtype="string"), "end": pd.Series(dtype="M8[us]")})
-    out = pd.concat(parts, ignore_index=True)
-    return out[out["end"].notna()]
+        return pd.DataFrame({"kind": pd.Series(dtype="string"), "end": pd.Series(dtype="M8[us]"),
+                             "records": pd.Series(dtype="int64")})  # fmt: skip
+    return pd.concat(parts, ignore_index=True).sort_values(["kind", "end"], ignore_index=True)
+
+
+def _by_month(ends: pd.DataFrame, months: pd.PeriodIndex, when: pd.Series) -> pd.DataFrame:
+    """Records per month of ``when`` (one date per row of :func:`_ends`) and kind, over
+    ``months``: a row per month, a column per kind of :data:`KIND_COLOURS`."""
+    counted = ends.assign(month=when.dt.to_period("M")).groupby(["month", "kind"])["records"].sum()
+    table = counted.unstack("kind") if len(counted) else pd.DataFrame(dtype="int64")
+    return table.reindex(index=months, columns=list(KIND_COLOURS), fill_value=0).fillna(0)
 
 
 def deletions_due_table(result, months: int = 12) -> pd.DataFrame:
@@ -146,11 +179,8 @@ def deletions_due_table(result, months: int = 12) -> pd.DataFrame:
     ends = _ends(result)
     due = passes_on(ends["end"], result.policy.retention_years)
     periods = pd.period_range(as_of.to_period("M"), periods=months, freq="M")
-    coming = ends.assign(month=due.dt.to_period("M"))[(due > as_of).to_numpy()]
-    table = (
-        pd.crosstab(coming["month"], coming["kind"]) if len(coming) else pd.DataFrame(dtype="int64")
-    )
-    table = table.reindex(index=periods, columns=list(KIND_COLOURS), fill_value=0).astype("int64")
+    coming = (due > as_of).to_numpy()
+    table = _by_month(ends[coming], periods, due[coming]).astype("int64")
     table["total"] = table.sum(axis=1)
     table.index = table.index.astype(str)
     table.index.name = "month"
@@ -255,6 +285,23 @@ def findings_by_rule(findings: pd.DataFrame) -> Figure:
     return fig
 
 
+def _monthly_bars(ax, ends: pd.DataFrame, start, end) -> None:
+    """Records per month from ``start``'s month to ``end``'s (:func:`_ends` rows), stacked by
+    kind, each bar as wide as its month; each kind labelled with its count (on its first bar,
+    as ``hist`` labels them: the legend lists the kinds before the lines)."""
+    months = pd.period_range(start.to_period("M"), end.to_period("M"), freq="M")
+    table = _by_month(ends, months, ends["end"])
+    left = mdates.date2num(months.to_timestamp())
+    width = mdates.date2num((months + 1).to_timestamp()) - left
+    base = np.zeros(len(months))
+    for kind, colour in KIND_COLOURS.items():
+        counts = table[kind].to_numpy(dtype=float)
+        label = f"{kind} ({int(counts.sum())})"
+        bars = ax.bar(left, counts, width, bottom=base, align="edge", color=colour)
+        bars.patches[0].set_label(label)
+        base += counts
+
+
 def retention_timeline(result) -> Figure:
     """Relationship end dates against the retention cut-off, and deletions due per coming month."""
     years = int(result.policy.retention_years)
@@ -265,16 +312,7 @@ def retention_timeline(result) -> Figure:
     top, bottom = fig.subplots(2, 1)
     past = ends[ends["end"] <= as_of]
     if len(past):
-        start = min(past["end"].min(), cutoff).to_period("M").to_timestamp()
-        bins = pd.date_range(start, as_of + pd.offsets.MonthBegin(1), freq="MS")
-        data = [past.loc[past["kind"] == k, "end"] for k in KIND_COLOURS]
-        top.hist(
-            [mdates.date2num(d) for d in data],
-            bins=mdates.date2num(bins),
-            stacked=True,
-            label=[f"{k} ({len(d)})" for k, d in zip(KIND_COLOURS, data, strict=True)],
-            color=list(KIND_COLOURS.values()),
-        )
+        _monthly_bars(top, past, min(past["end"].min(), cutoff), as_of)
     else:
         _empty(top, "No relationship has ended")
     top.axvspan(

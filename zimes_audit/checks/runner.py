@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from zimes_audit.checks.suites import SUITE_NAMES, load_suite_json, suite_path, to_gx_suite
+from zimes_audit.checks.text_scan import scanning
 from zimes_audit.procedure.catalogue import load_catalogue
 
 RESULT_FORMAT = {
@@ -267,9 +268,10 @@ class SuiteRunner:
 
     def _validate(self, kind: str, frame: pd.DataFrame, parameters: dict) -> list:
         """Each expectation's result, in the suite's order: group by group, each group on a
-        frame of just the columns it reads (:func:`column_groups`), no fingerprint."""
+        frame of just the columns it reads (:func:`column_groups`), no fingerprint; the text
+        scans of all groups share one reading of each column (:func:`scanning`)."""
         results = [None] * len(self._gx_suites[kind].expectations)
-        with gx_fingerprints_above(HASH_THRESHOLD):
+        with gx_fingerprints_above(HASH_THRESHOLD), scanning(frame):
             for columns, positions, group in self._groups[kind]:
                 validator = self.validator(kind, narrow_frame(frame, columns), RESULT_FORMAT)
                 group_result = validator.validate_expectation_suite(group, parameters)

@@ -33,6 +33,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from zimes_audit.detect import card_numbers, personal_codes
 from zimes_audit.detect.personal_codes import OrderNumbers
@@ -85,30 +87,48 @@ def scan_column(
     ``documents``: per cell, its file's order numbers (or ``None``), left out of the code scan.
     """
     text = as_text(values)
-    codes, distinct = pd.factorize(text)  # hashing a cell costs a fraction of an RE2 pass
-    distinct = pd.Series(distinct, dtype=text.dtype)
+    codes, distinct = _distinct(text)
     picked = distinct.str.contains(_COMBINED, regex=True).to_numpy(bool)
     out = {}
     for detector in detectors:
-        verdicts = np.full(len(distinct) + 1, None, dtype=object)  # the last: a null cell
+        verdicts = np.full(len(distinct), None, dtype=object)
         if picked.any():
             mine = np.flatnonzero(picked)
             mine = mine[distinct.iloc[mine].str.contains(_PREFILTERS[detector]).to_numpy(bool)]
             classify = _classifier(detector)
             verdicts[mine] = [classify(v) for v in distinct.iloc[mine]]
-        labels = verdicts[codes]  # code -1 (null): the last, None
+        held = np.append(pd.notna(verdicts), False)  # the last: a null cell (code -1)
+        found = np.flatnonzero(held[codes])
+        labels = verdicts[codes[found]]
         if detector == CODE and documents is not None:
-            _leave_out_order_numbers(labels, text, documents)
-        found = np.flatnonzero(pd.notna(labels))
-        out[detector] = Hits(found, labels[found])
+            labels = _leave_out_order_numbers(found, labels, text, documents)
+            found, labels = found[pd.notna(labels)], labels[pd.notna(labels)]
+        out[detector] = Hits(found, labels)
     return out
 
 
+def _distinct(text: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Per cell, the number of its distinct text (-1: null), and the distinct texts — Arrow's
+    dictionary encoding, several times faster than an RE2 pass over the cells."""
+    cells = pa.array(text.array)  # the column's own Arrow data, in one piece
+    if isinstance(cells, pa.ChunkedArray):
+        cells = cells.combine_chunks()
+    encoded = pc.dictionary_encode(cells)
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+    return codes, pd.Series(pd.arrays.ArrowExtensionArray(encoded.dictionary))
+
+
 def _leave_out_order_numbers(
-    labels: np.ndarray, text: pd.Series, documents: Sequence[OrderNumbers | None]
-) -> None:
-    """Read again, leaving its file's order numbers out, each code found in a file that has
-    code-shaped order numbers (in place)."""
-    for i in np.flatnonzero(pd.notna(labels)):
-        if documents[i] is not None:
-            labels[i] = personal_codes.code_format(text.iat[i], documents[i])
+    rows: np.ndarray, labels: np.ndarray, text: pd.Series, documents: Sequence[OrderNumbers | None]
+) -> np.ndarray:
+    """The codes found at ``rows``, each read again with its file's order numbers left out
+    where its file has code-shaped ones."""
+    return np.array(
+        [
+            label
+            if documents[row] is None
+            else personal_codes.code_format(text.iat[row], documents[row])
+            for row, label in zip(rows.tolist(), labels, strict=True)
+        ],
+        dtype=object,
+    )

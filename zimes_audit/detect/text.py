@@ -23,7 +23,10 @@ import string
 from collections.abc import Callable
 from functools import cache, lru_cache
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from stdnum import iban
 
 # Where an IBAN may start: two letters and two digits not glued to a preceding letter or digit.
@@ -108,6 +111,23 @@ def strip_ibans(text: str) -> str:
 def as_text(values: pd.Series) -> pd.Series:
     """``values`` as pyarrow-backed strings, so that ``str.contains`` runs RE2 over the column."""
     return values.astype(pd.StringDtype("pyarrow"))
+
+
+def distinct_texts(text: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Per cell of ``text`` (:func:`as_text`), the number of its distinct text (-1: null), and
+    the distinct texts — Arrow's dictionary encoding: hashing a cell costs a fraction of an RE2
+    pass over it, and of pandas' ``factorize``.
+
+    >>> codes, distinct = distinct_texts(as_text(pd.Series(["Rīga", None, "Cēsis", "Rīga"])))
+    >>> codes.tolist(), distinct.tolist()
+    ([0, -1, 1, 0], ['Rīga', 'Cēsis'])
+    """
+    cells = pa.array(text.array)  # the column's own Arrow data, in one piece
+    if isinstance(cells, pa.ChunkedArray):
+        cells = cells.combine_chunks()
+    encoded = pc.dictionary_encode(cells)
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+    return codes, pd.Series(pd.arrays.ArrowExtensionArray(encoded.dictionary))
 
 
 def any_cell(columns: pd.DataFrame, detector: Callable[[pd.Series], pd.Series]) -> pd.Series:

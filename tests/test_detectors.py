@@ -290,3 +290,40 @@ def test_a_note_quoting_a_code_shaped_order_number_gives_no_personal_code_findin
     findings = audit(tables=[make_table("orders", orders)], as_of=AS_OF).findings
     codes = findings[findings["rule_id"] == "PERSONAL-CODE-IN-TEXT"]
     assert codes["record_id"].tolist() == ["M-1-26"]
+
+
+def test_a_note_quoting_its_own_files_order_number_is_no_personal_code():
+    """Issue 23: order numbers in the shape of a code (here valid old-format codes) quoted in a
+    note of the same file are not personal codes — whether bare like the file's own ids or in
+    the pattern of longer ids — while a real code in the same note still is, and another file's
+    order number is not left out."""
+    from conftest import AS_OF, make_table
+
+    from zimes_audit.audit import audit
+
+    def orders(file_name, rows):
+        records = [
+            {
+                "order_id": order_id,
+                "created_at": "2026-10-05 10:00:00",
+                "email": "a@inbox.lv",
+                "notes": note,
+            }  # fmt: skip
+            for order_id, note in rows
+        ]
+        return make_table("orders", records, file_name)
+
+    bare = orders("bare.csv", [
+        ("120485-10316", "Atgriezts, sk. 010190-10319"),
+        ("010190-10319", "Sk. 120485-10316 un p.k. 161175-19997"),
+        ("230370-10310", "Paldies"),
+    ])  # fmt: skip
+    longer = orders("longer.csv", [
+        ("2026-120485-10316", "Apvienot ar 2026-230370-10310"),
+        ("2026-010190-10319", "Paldies"),
+    ])  # fmt: skip
+    other = orders("other.csv", [("M-7-26", "Sk. 010190-10319")])
+    findings = audit(tables=[bare, longer, other], as_of=AS_OF).findings
+    codes = findings[findings["rule_id"] == "PERSONAL-CODE-IN-TEXT"]
+    assert sorted(codes["record_id"]) == ["010190-10319", "M-7-26"]
+    assert set(codes["detail"]) == {"personal code (old format) in notes"}

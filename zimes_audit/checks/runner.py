@@ -106,7 +106,7 @@ def narrow_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
         if column not in frame:
             field = catalogue.fields.get(column)
             dtype = _DTYPES.get(field.type, "str") if field else "str"
-            out[column] = pd.Series([None] * len(frame), dtype=dtype)
+            out[column] = pd.Series(index=out.index, dtype=dtype)  # all missing, no Python list
     return out[columns]
 
 

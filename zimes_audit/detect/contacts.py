@@ -51,6 +51,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 import phonenumbers
+import pyarrow as pa
+import pyarrow.compute as pc
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from email_validator.rfc_constants import ATEXT, EMAIL_MAX_LENGTH
 
@@ -225,12 +227,19 @@ def phone_verdicts(text: pd.Series, region: str) -> tuple[np.ndarray, np.ndarray
     if rules is None or not len(text):
         return decided, valid
     code, idd, (general, *types) = rules
-    text = pd.Series(text, dtype="string[pyarrow]").reset_index(drop=True)
-    found = text.str.extract(rf"^(\+{code} ?)?([1-9](?: ?[0-9]){{1,16}})$")
-    has = found[1].notna().to_numpy(bool)
+    cells = pa.array(pd.Series(text, dtype="string[pyarrow]").array)
+    if isinstance(cells, pa.ChunkedArray):
+        cells = cells.combine_chunks()
+    # RE2 over the column (Arrow); "$" is the end of the text, as the library reads it
+    found = pc.extract_regex(cells, rf"^(?P<code>\+{code} ?)?(?P<number>[1-9](?: ?[0-9]){{1,16}})$")
+    number = pc.struct_field(found, "number")
+    has = number.is_valid().to_numpy(zero_copy_only=False)
     at = np.flatnonzero(has)
-    digits = found[1][has].str.replace(" ", "", regex=False)
-    national = found[0][has].isna().to_numpy(bool)
+    kept = pc.filter(found, has)
+    digits = pd.Series(
+        pd.array(pc.replace_substring(pc.struct_field(kept, "number"), " ", ""), "string[pyarrow]")
+    )
+    national = pc.equal(pc.struct_field(kept, "code"), "").to_numpy(zero_copy_only=False)
     from_code = (digits.str.startswith(code) | digits.str.match(idd)).fillna(True).to_numpy(bool)
     keep = ~(national & from_code)
     at, digits = at[keep], digits[keep]

@@ -202,3 +202,84 @@ def test_iban_removal_equals_the_character_walk(text):
     from zimes_audit.detect.text import strip_ibans
 
     assert strip_ibans(text) == _strip_ibans_by_walking(text)
+
+
+def _countries() -> list[tuple[str, str]]:
+    """Every country of python-stdnum's IBAN registry with its BBAN structure (``4!a13!c``)."""
+    import re
+
+    return [
+        (line[:2], re.search(r'bban="([^"]+)"', line).group(1))
+        for line in _iban_registry()
+        if 'bban="' in line
+    ]
+
+
+def _iban_registry() -> list[str]:
+    from importlib import resources
+
+    return resources.files("stdnum").joinpath("iban.dat").read_text().splitlines()
+
+
+_CLASSES = {
+    "n": "0123456789",
+    "a": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "c": "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+}
+
+
+@st.composite
+def _ibans(draw) -> str:
+    """An IBAN of a registry country: its BBAN drawn part by part from the structure's classes
+    (sometimes from any class: a broken structure), check digits right or not, sometimes a
+    character too many or too few."""
+    import re
+
+    from stdnum import iban as stdnum_iban
+
+    country, structure = draw(st.sampled_from(_countries()))
+    bban = ""
+    for size, kind in re.findall(r"(\d+)!([nac])", structure):
+        chars = _CLASSES["c"] if draw(st.integers(0, 9)) == 0 else _CLASSES[kind]
+        bban += "".join(draw(st.sampled_from(chars)) for _ in range(int(size)))
+    bban = bban + draw(st.sampled_from(["", "", "", "7", "Q"]))
+    if draw(st.integers(0, 9)) == 0:
+        bban = bban[:-1]
+    right = stdnum_iban.calc_check_digits(country + "00" + bban)
+    digits = right if draw(st.integers(0, 3)) else draw(st.sampled_from(["00", "97", "42", right]))
+    return country + digits + bban
+
+
+@settings(max_examples=examples(default=400, thorough=50000), deadline=None)
+@given(_ibans())
+def test_iban_validity_equals_stdnum(number):
+    """The scans' fast IBAN check is python-stdnum's verdict, country by country (issue 29)."""
+    from stdnum import iban as stdnum_iban
+
+    from zimes_audit.detect.text import _valid_iban
+
+    assert _valid_iban(number) == stdnum_iban.is_valid(number)
+
+
+def test_iban_validity_has_every_country_right():
+    """Each registry country: a valid IBAN, its check digits damaged, its structure broken."""
+    import re
+
+    from stdnum import iban as stdnum_iban
+
+    from zimes_audit.detect.text import _valid_iban
+
+    verdicts = []
+    for country, structure in _countries():
+        bban = "".join(
+            {"n": "1", "a": "B", "c": "7"}[kind] * int(size)
+            for size, kind in re.findall(r"(\d+)!([nac])", structure)
+        )
+        broken = bban[:-1] + ("X" if bban[-1].isdigit() else "1")
+        for body in (bban, broken):
+            right = stdnum_iban.calc_check_digits(country + "00" + body)
+            wrong = f"{(int(right) + 1) % 97:02d}"
+            for number in (country + right + body, country + wrong + body):
+                verdicts.append(_valid_iban(number))
+                assert _valid_iban(number) == stdnum_iban.is_valid(number), number
+    assert any(verdicts) and not all(verdicts)

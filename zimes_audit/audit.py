@@ -23,6 +23,7 @@ from zimes_audit.checks.findings import (
     merge_findings,
 )
 from zimes_audit.checks.runner import SuiteInfo, SuiteRunner
+from zimes_audit.checks.text_scan import scanning
 from zimes_audit.facts.derived import EXTRA_TEXT, order_facts, register_facts
 from zimes_audit.facts.requests import Open, request_facts
 from zimes_audit.hooks import Hooks
@@ -205,11 +206,12 @@ def check(
 ) -> tuple[object, pd.DataFrame]:  # fmt: skip
     """Validate ``frame`` against ``kind``'s suite (step ``validate``) and turn its failures
     into raw findings (step ``findings``): (GX validation result, findings)."""
-    with hooks.step("validate"):
-        validation = runner.run(kind, frame, parameters)
     record_id = load_catalogue().kinds[kind].record_id if kind != COLUMNS_KIND else ""
-    with hooks.step("findings"):
-        found = findings_for(kind, failures_of(validation), frame, record_id, expand)
+    with scanning(frame):  # the text scans and the findings' locators read the cells once
+        with hooks.step("validate"):
+            validation = runner.run(kind, frame, parameters)
+        with hooks.step("findings"):
+            found = findings_for(kind, failures_of(validation), frame, record_id, expand)
     return validation, found
 
 

@@ -39,10 +39,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from zimes_audit.detect.card_numbers import card_number_labels, contains_card_number
+from zimes_audit.checks import text_scan
+from zimes_audit.checks.text_scan import CARD, CODE
 from zimes_audit.detect.contacts import invalid_email, invalid_phone
-from zimes_audit.detect.personal_codes import contains_personal_code, personal_code_labels
-from zimes_audit.detect.text import any_cell
 from zimes_audit.procedure.terms import (
     calendar_dates,
     in_accounting_hold,
@@ -53,13 +52,15 @@ from zimes_audit.procedure.terms import (
 
 # ------------------------------------------------------------------ multicolumn (whole records)
 def no_personal_code(columns: pd.DataFrame) -> pd.Series:
-    """Per row: no listed field holds a personal code in either format (§6)."""
-    return ~any_cell(columns, contains_personal_code)
+    """Per row: no listed field holds a personal code in either format (§6); read from the
+    records' one scan when there is one (:mod:`zimes_audit.checks.text_scan`)."""
+    return ~text_scan.found(CODE, columns)
 
 
 def no_card_number(columns: pd.DataFrame) -> pd.Series:
-    """Per row: no listed field holds a payment-card number (§6)."""
-    return ~any_cell(columns, contains_card_number)
+    """Per row: no listed field holds a payment-card number (§6); read from the records' one
+    scan when there is one."""
+    return ~text_scan.found(CARD, columns)
 
 
 # ------------------------------------------------------------------------ one column at a time
@@ -96,11 +97,15 @@ def not_past_due(column: pd.Series, as_of: object) -> pd.Series:
 
 
 # -------------------------------------------------------------------------------- locators
-#: Per cell: ``"old format"``, ``"new format"`` or ``None`` — the format, never the code.  The
-#: detector's one pass gives both the mask and the label (classified once, cached per value).
-locate_personal_code = personal_code_labels
-#: Per cell: ``"card number"`` when it holds one, else ``None``.
-locate_card_number = card_number_labels
+def locate_personal_code(values: pd.Series) -> pd.Series:
+    """Per cell: ``"old format"``, ``"new format"`` or ``None`` — the format, never the code;
+    the records' one scan's verdict when there is one."""
+    return text_scan.labels(CODE, values)
+
+
+def locate_card_number(values: pd.Series) -> pd.Series:
+    """Per cell: ``"card number"`` when it holds one, else ``None``."""
+    return text_scan.labels(CARD, values)
 
 
 @dataclass(frozen=True)

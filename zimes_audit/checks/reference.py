@@ -21,6 +21,7 @@ from zimes_audit.checks.conditions import CONDITIONS
 from zimes_audit.checks.findings import Failure
 from zimes_audit.checks.runner import narrow_frame, referenced_columns
 from zimes_audit.checks.suites import ExpectationMeta
+from zimes_audit.checks.text_scan import scanning
 
 
 def _resolve(value, params: dict):
@@ -88,8 +89,9 @@ def pandas_failures(suite: dict, frame: pd.DataFrame, params: dict) -> list[Fail
     """Every failed expectation of ``suite`` over ``frame``, computed with pandas alone."""
     narrow = narrow_frame(frame, referenced_columns(suite))
     out = []
-    for exp in suite["expectations"]:
-        rows = unexpected_rows(exp, narrow, params)
+    with scanning(frame):  # as the runner: one text scan of the records, their files known
+        found = [unexpected_rows(exp, narrow, params) for exp in suite["expectations"]]
+    for exp, rows in zip(suite["expectations"], found, strict=True):
         if len(rows):
             meta = ExpectationMeta.of(exp["meta"])
             out.append(Failure(exp["type"], exp["kwargs"], meta, rows.tolist()))

@@ -28,7 +28,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from zimes_audit.checks.deferred import defer_iri_grammar
 from zimes_audit.checks.suites import SUITE_NAMES, load_suite_json, suite_path, to_gx_suite
+from zimes_audit.checks.text_scan import scanning
 from zimes_audit.procedure.catalogue import load_catalogue
 
 RESULT_FORMAT = {
@@ -105,7 +107,7 @@ def narrow_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
         if column not in frame:
             field = catalogue.fields.get(column)
             dtype = _DTYPES.get(field.type, "str") if field else "str"
-            out[column] = pd.Series([None] * len(frame), dtype=dtype)
+            out[column] = pd.Series(index=out.index, dtype=dtype)  # all missing, no Python list
     return out[columns]
 
 
@@ -202,6 +204,7 @@ class SuiteRunner:
     """Holds the GX context and the loaded suites for one audit."""
 
     def __init__(self, suites_dir: Path | None = None):
+        defer_iri_grammar()  # a third of GX's import time, for a check no suite makes
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -266,9 +269,10 @@ class SuiteRunner:
 
     def _validate(self, kind: str, frame: pd.DataFrame, parameters: dict) -> list:
         """Each expectation's result, in the suite's order: group by group, each group on a
-        frame of just the columns it reads (:func:`column_groups`), no fingerprint."""
+        frame of just the columns it reads (:func:`column_groups`), no fingerprint; the text
+        scans of all groups share one reading of each column (:func:`scanning`)."""
         results = [None] * len(self._gx_suites[kind].expectations)
-        with gx_fingerprints_above(HASH_THRESHOLD):
+        with gx_fingerprints_above(HASH_THRESHOLD), scanning(frame):
             for columns, positions, group in self._groups[kind]:
                 narrow = narrow_frame(frame, columns)
                 group_result = self.validate(kind, narrow, group, parameters, RESULT_FORMAT)

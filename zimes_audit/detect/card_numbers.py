@@ -30,11 +30,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-import numpy as np
 import pandas as pd
 from stdnum import luhn
 
-from zimes_audit.detect.text import as_text, strip_ibans
+from zimes_audit.detect.text import strip_ibans
 
 LABEL = "card number"
 
@@ -105,7 +104,7 @@ _GROUPS = re.compile(r"(?<![0-9A-Za-z])[0-9]+(?:[ \u00a0\u202f-][0-9]+)*")
 _SPLIT = re.compile(r"([ \u00a0\u202f-])")
 # RE2-friendly superset of every candidate (12+ digits, groups of 4 or 4-6-x): picks the cells
 # the Python step looks at.
-_PREFILTER = (
+PREFILTER = (
     "[0-9]{4}[ \u00a0\u202f-]?[0-9]{4}[ \u00a0\u202f-]?[0-9]{4}"
     "|[0-9]{4}[ \u00a0\u202f-][0-9]{6}[ \u00a0\u202f-][0-9]{4}"
 )
@@ -164,16 +163,12 @@ def card_issuer(text: str) -> str | None:
 def card_number_labels(values: pd.Series) -> pd.Series:
     """Per cell: ``"card number"`` when it holds one, else ``None`` (null and non-text: ``None``).
 
-    Vectorised: an RE2 prefilter over the whole column picks the candidate cells; only those are
-    read in Python.
+    Vectorised: one RE2 prefilter over the column picks the candidate cells, and each distinct
+    candidate is read once in Python (:func:`zimes_audit.detect.scan.scan_column`).
     """
-    text = as_text(values)
-    candidates = text.str.contains(_PREFILTER, regex=True).fillna(False).to_numpy(dtype=bool)
-    labels = np.full(len(values), None, dtype=object)
-    if candidates.any():
-        found = [card_issuer(v) is not None for v in text[candidates]]
-        labels[np.flatnonzero(candidates)[np.array(found, dtype=bool)]] = LABEL
-    return pd.Series(labels, index=values.index, dtype=object)
+    from zimes_audit.detect.scan import CARD, scan_column  # it reads this module's verdicts
+
+    return scan_column(values, (CARD,))[CARD].series(values.index)
 
 
 def contains_card_number(values: pd.Series) -> pd.Series:

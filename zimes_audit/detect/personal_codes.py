@@ -22,7 +22,11 @@ Never a code: a number right after a phone cue (``tālr.``, ``tel.``, ``mob.``) 
 and a **document number**: digits glued to letters, before or after (``M-120485-10308``,
 ``ZIM-…``, ``A120485-10308``, ``…-10308B``), or right after a document prefix such as ``Nr.``
 (``prefix`` in the words) — unless a context word (``p.k.``) stands just before, and for ``LV``,
-which makes a person's VAT number of their code.  The words are data (``code_words.toml``);
+which makes a person's VAT number of their code.  Nor, in a cell of an orders export, a number
+written the way that **same file's** order numbers are (:class:`OrderNumbers`, derived from its
+order-id column): where the order ids hold more than the code's shape (``2024-120485-10311``),
+any number of their pattern; where an order id is just code-shaped (``120485-10311``), that
+order's own number.  The words are data (``code_words.toml``);
 docs/rules.md gives the sources and the measured look-alike rates.
 
 >>> contains_personal_code(pd.Series(["p.k. 161175-19997", "tālr. 37122345678", None, "40203002519"])).tolist()
@@ -37,17 +41,23 @@ True
 True
 >>> [code_format(t) for t in ("kā pasūtījumā M-120485-10308", "Nr. 120485-10308", "p.k.120485-10308")]
 [None, None, 'old format']
+>>> orders = OrderNumbers.of(pd.Series(["2026-010190-10319", "2026-230370-10310"]))
+>>> note = "skat. 2026-120485-10316, p.k. 161175-19997"
+>>> code_format("skat. 2026-120485-10316"), code_format("skat. 2026-120485-10316", orders)
+('old format', None)
+>>> code_format(note, orders), OrderNumbers.of(pd.Series(["M-2475405-25", None])) is None
+('old format', True)
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
 from importlib import resources
 
-import numpy as np
 import pandas as pd
 from stdnum.exceptions import InvalidComponent
 from stdnum.lv import pvn
@@ -61,7 +71,7 @@ _HYPHENS = "-\u2013\u2011"
 # Six digits, an optional separator, five digits; not glued to other digits.
 _CANDIDATE = re.compile(r"(?<![0-9])([0-9]{6})([-\u2013\u2011 \u00a0]?)([0-9]{5})(?![0-9])")
 # The RE2 prefilter: ASCII digit classes and literal separators only.
-_PREFILTER = "[0-3][0-9]{5}[-\u2013\u2011 \u00a0]?[0-9]{5}"
+PREFILTER = "[0-3][0-9]{5}[-\u2013\u2011 \u00a0]?[0-9]{5}"
 
 
 @cache
@@ -91,6 +101,56 @@ def _document_number(text: str, start: int, end: int, words: dict[str, re.Patter
     return bool(glued) and not words["context"].search(before)
 
 
+_DIGITS = re.compile(r"([0-9]+)")
+_SHAPES = 20  # order-id patterns kept per file; more and the column is not one numbering
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: one per file, a key of the cache below
+class OrderNumbers:
+    """A file's code-shaped order numbers: the patterns of its order ids that hold a candidate
+    code (digit runs as ``[0-9]{n}``, the rest as written), and those ids.
+
+    A pattern longer than the code's own shape names any number written in it; one that is just
+    the code's shape (the order ids are bare ``DDDDDD-DDDDD``) names only the file's own ids —
+    else every code would look like an order number.
+    """
+
+    patterns: tuple[tuple[re.Pattern, bool], ...]  # (pattern, names only the file's own ids)
+    numbers: frozenset[str]
+
+    @classmethod
+    def of(cls, order_ids: pd.Series) -> OrderNumbers | None:
+        """The code-shaped order numbers of one file's order-id column, ``None`` if it has none."""
+        text = as_text(order_ids)
+        shaped = text[text.str.contains(PREFILTER, regex=True).fillna(False).to_numpy(bool)]
+        coded = {v.strip() for v in shaped.unique() if _CANDIDATE.search(v.strip())}
+        if not coded:
+            return None
+        patterns = {}
+        for order_id in sorted(coded):
+            body = "".join(
+                f"[0-9]{{{len(part)}}}" if _DIGITS.fullmatch(part) else re.escape(part)
+                for part in _DIGITS.split(order_id)
+                if part
+            )
+            if body not in patterns and len(patterns) < _SHAPES:
+                patterns[body] = _CANDIDATE.fullmatch(order_id) is not None
+        compiled = tuple(
+            (re.compile(rf"(?<![0-9A-Za-z]){body}(?![0-9A-Za-z])"), own_only)
+            for body, own_only in patterns.items()
+        )
+        return cls(compiled, frozenset(coded))
+
+    def names(self, text: str, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` (a candidate code) lies in one of the file's order numbers."""
+        for pattern, own_only in self.patterns:
+            for match in pattern.finditer(text):
+                covers = match.start() <= start and end <= match.end()
+                if covers and (not own_only or match.group(0) in self.numbers):
+                    return True
+        return False
+
+
 def _old_format(digits: str) -> bool:
     if digits[6] not in "012":
         return False
@@ -101,9 +161,9 @@ def _old_format(digits: str) -> bool:
     return born <= LAST_OLD_FORMAT and pvn.calc_check_digit_pers(digits[:-1]) == digits[-1]
 
 
-@lru_cache(maxsize=65536)  # the GX metric and the findings ask about the same flagged cells
-def _classify(text: str) -> str | None:
-    """The format of the first personal code found in ``text``, or ``None``."""
+@lru_cache(maxsize=65536)  # the same text in several columns (name, shipping name, …)
+def _classify(text: str, orders: OrderNumbers | None = None) -> str | None:
+    """The format of the first personal code found in ``text`` (none of ``orders``), or ``None``."""
     text = strip_ibans(text)
     words = _words()
     for match in _CANDIDATE.finditer(text):
@@ -115,6 +175,8 @@ def _classify(text: str) -> str | None:
         if words["phone"].search(before) or words["document"].search(before):
             continue
         if _document_number(text, match.start(), match.end(), words):
+            continue
+        if orders is not None and orders.names(text, match.start(), match.end()):
             continue
         if head[0] == "3" and head[1] in "23456789":
             # bare: a context word just before it, or (only for 32…, the prefix every code issued
@@ -129,26 +191,24 @@ def _classify(text: str) -> str | None:
     return None
 
 
-def code_format(text: object) -> str | None:
-    """``'old format'``, ``'new format'`` or ``None`` for one value (any type, junk allowed)."""
+def code_format(text: object, orders: OrderNumbers | None = None) -> str | None:
+    """``'old format'``, ``'new format'`` or ``None`` for one value (any type, junk allowed);
+    ``orders``: the value's file's order numbers, not codes."""
     if not isinstance(text, str):
         return None
-    return _classify(text)
+    return _classify(text, orders)
 
 
 def personal_code_labels(values: pd.Series) -> pd.Series:
     """Per cell: the format of the personal code it holds (``'old format'``/``'new format'``) or
     ``None`` — never the code.  Null and non-text values are ``None``.
 
-    Vectorised: an RE2 prefilter over the column picks the few candidate cells; only those are
-    read in Python.
+    Vectorised: one RE2 prefilter over the column picks the candidate cells, and each distinct
+    candidate is read once in Python (:func:`zimes_audit.detect.scan.scan_column`).
     """
-    text = as_text(values)
-    candidates = text.str.contains(_PREFILTER, regex=True).fillna(False).to_numpy(dtype=bool)
-    labels = np.full(len(values), None, dtype=object)
-    if candidates.any():
-        labels[candidates] = [_classify(v) for v in text[candidates]]
-    return pd.Series(labels, index=values.index, dtype=object)
+    from zimes_audit.detect.scan import CODE, scan_column  # it reads this module's verdicts
+
+    return scan_column(values, (CODE,))[CODE].series(values.index)
 
 
 def contains_personal_code(values: pd.Series) -> pd.Series:

@@ -513,29 +513,56 @@ def test_16384_empty_columns_are_not_read_and_16384_filled_ones_are_refused(tmp_
     assert "10000 columns hold a heading or a value" in one_line(tmp_path / "wide.xlsx")
 
 
-def test_millions_of_blank_lines_after_the_data_are_not_parsed(tmp_path, monkeypatch):
-    """Ten million blank lines (200 million behave the same): the parsers are handed the text up
-    to its last filled line only, so the length is bounded by what is filled."""
-    from zimes_audit.loading import csv_reader
+def _padded(path: Path, head: bytes, blank: int, tail: bytes = b"") -> Path:
+    """``head``, then ``blank`` bytes of blank lines (lines of spaces, as the 4.8 GB file of
+    200 million blank lines had), then ``tail``; written in pieces, never held whole."""
+    line = b" " * 22 + b"\r\n"
+    piece = line * ((1 << 20) // len(line))
+    with path.open("wb") as out:
+        out.write(head)
+        for _ in range(-(-blank // len(piece))):
+            out.write(piece)
+        out.write(tail)
+    return path
 
-    handed: list[int] = []
-    for name in ("_parse_arrow", "_parse_c"):  # the real parsers, watched for what they get
-        real = getattr(csv_reader, name)
 
-        def watched(data, *args, _real=real, _name=name):
-            start, end = (args[0], args[1]) if _name == "_parse_arrow" else (0, len(data))
-            handed.append(end - start)
-            return _real(data, *args)
+def test_blank_lines_after_the_data_are_not_held_and_the_data_is_audited(tmp_path):
+    """~100 MB of blank lines after the data (200 million lines, 4.8 GB, behave the same): the
+    file is never held whole — what the load allocates stays far below the file's size — and the
+    rows above are read and audited right (a blank line between them still counts as a row)."""
+    import tracemalloc
 
-        monkeypatch.setattr(csv_reader, name, watched)
-    path = tmp_path / "orders.csv"
-    with path.open("wb") as out:  # written in pieces, never held whole by the test
-        out.write(csv_bytes([ORDER_HEADINGS, *ORDER_ROWS]))
-        for _ in range(20):
-            out.write(b"\r\n" * 500_000)
-    table = load_file(path)
-    assert table.rows == 2 and table.frame.source_row.tolist() == [2, 3]
-    assert handed and max(handed) < 1000
+    bad = [*ORDER_ROWS[1][:3], "liga.ozolina@@example", *ORDER_ROWS[1][4:]]
+    head = csv_bytes([ORDER_HEADINGS, ORDER_ROWS[0]]) + b"\r\n" + csv_bytes([bad])
+    path = _padded(tmp_path / "orders.csv", head, 100 << 20)
+    assert path.stat().st_size > 100 << 20
+    tracemalloc.start()
+    try:
+        table = load_file(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 40 << 20, f"{peak >> 20} MB allocated for a {path.stat().st_size >> 20} MB file"
+    assert table.rows == 2 and table.frame.source_row.tolist() == [2, 4]
+    assert table.frame.order_id.tolist() == ["M-2475405-25", "M-2475406-25"]
+    findings = audit(tables=[table], as_of=AS_OF).findings
+    inaccurate = findings[findings.rule_id == "DATA-INACCURATE"]
+    assert inaccurate[["source_row", "field"]].values.tolist() == [[4, "email"]]
+
+
+def test_rows_after_millions_of_blank_lines_are_refused_and_a_folder_skips_them(tmp_path):
+    """More blank lines between two rows than any export has (over 16 MB of them): one line
+    naming the line they follow; inside a folder the file is skipped and named."""
+    head = csv_bytes([ORDER_HEADINGS, ORDER_ROWS[0]])
+    tail = csv_bytes([ORDER_ROWS[1]])
+    folder = tmp_path / "eksporti"
+    folder.mkdir()
+    path = _padded(folder / "orders padded.csv", head, 17 << 20, tail)
+    assert "more than 16 MB of blank lines follow line 2, and then more rows" in one_line(path)
+    write_csv(folder / "orders.csv", [ORDER_HEADINGS, *ORDER_ROWS])
+    code, out, err = run_cli("inventory", str(folder))
+    assert code == 0, err
+    assert "orders padded.csv: skipped (cannot be read: more than 16 MB of blank lines" in out
 
 
 def test_the_fast_scan_and_the_parser_agree_on_a_plain_sheet(tmp_path):

@@ -198,7 +198,8 @@ def _ods(path: Path, rows: list[str]) -> Path:
     ns = (
         'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"'
     )
     content = (
         f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
@@ -248,9 +249,13 @@ def _wide(text: str) -> bytes:
     return struct.pack("<I", len(text)) + text.encode("utf-16-le")
 
 
-def write_xlsb(path: Path, stray: tuple[int, int] | None = None) -> Path:
+def write_xlsb(
+    path: Path, stray: tuple[int, int] | None = None, codes: dict[int, int] | None = None
+) -> Path:
     """A minimal .xlsb register (its dimension claiming A1:D5), the consent of K-002 an error
-    cell (#N/A), and a stray cell at ``stray`` (row, column; 0-based) if given."""
+    cell (#N/A; ``codes``: {0-based row: error code} instead), and a stray cell at ``stray``
+    (row, column; 0-based) if given."""
+    codes = {2: 0x2A} if codes is None else codes
     book = _record(131) + _record(143)
     book += _record(156, struct.pack("<II", 0, 1) + _wide("rId1") + _wide("Klienti"))
     book += _record(144) + _record(132)
@@ -261,8 +266,8 @@ def write_xlsb(path: Path, stray: tuple[int, int] | None = None) -> Path:
     for r in sorted({r for r, _, _ in where}):
         sheet += _record(0, struct.pack("<IIHBBBI", r, 0, 0x12C, 0, 0, 0, 0))
         for _, c, text in (w for w in where if w[0] == r):
-            if (r, c) == (2, 3):
-                sheet += _record(3, struct.pack("<IIB", c, 0, 0x2A))  # BrtCellError #N/A
+            if c == 3 and r in codes:
+                sheet += _record(3, struct.pack("<IIB", c, 0, codes[r]))  # BrtCellError
             else:
                 sheet += _record(6, struct.pack("<II", c, 0) + _wide(text))  # BrtCellSt
     sheet += _record(146) + _record(130)
@@ -293,6 +298,19 @@ def test_an_xlsb_error_cell_is_a_finding(tmp_path):
     assert consent_problems(write_xlsb(tmp_path / "klienti.xlsb")) == {
         3: "unreadable cell in Piekrišana: an Excel error (#N/A)"
     }
+
+
+@pytest.mark.parametrize("code", [0x2C, 0x2D, 0x31, 0x7F])
+def test_an_xlsb_newer_error_code_is_a_finding_not_a_damaged_workbook(tmp_path, code):
+    """Error codes past MS-XLSB's list (Excel 365 writes #SPILL!, #CALC! … with them; calamine
+    stops on them): the cell is a finding, the rest of the workbook is read."""
+    path = write_xlsb(tmp_path / "klienti.xlsb", codes={2: code, 3: 0x2A})
+    table = load_file(path)
+    assert consent_problems(path) == {
+        3: "unreadable cell in Piekrišana: an Excel error",
+        4: "unreadable cell in Piekrišana: an Excel error (#N/A)",
+    }
+    assert table.frame.consent_given.tolist()[::3] == [True, True]
 
 
 def test_stray_and_impossible_cells_are_one_line_in_a_real_process(tmp_path):
@@ -347,6 +365,68 @@ def test_ods_formulas_without_stored_results_are_findings(tmp_path):
         3: f"unreadable cell in Piekrišana: {NO_RESULT}",
         5: f"unreadable cell in Piekrišana: {NO_RESULT}",
     }
+
+
+def test_an_ods_error_shown_as_text_is_a_finding_not_a_value(tmp_path):
+    """A writer that does not mark an error result as one (no ``calcext:value-type``): calamine
+    reads its shown text, ``Err:502`` or ``#NAME?``, as the cell's value; one marked as an error
+    is one whatever it shows (never named by that text)."""
+    shown = '<table:table-cell table:formula="of:=SQRT(-1)" office:value-type="string">'
+    cells = [_ods_cell("Jā"), shown + "<text:p>Err:502</text:p></table:table-cell>"]
+    cells += [shown.replace("SQRT(-1)", "FOO(1)") + "<text:p>#NAME?</text:p></table:table-cell>"]
+    marked = shown.replace(">", ' calcext:value-type="error">')
+    cells += [marked + "<text:p>K-002</text:p></table:table-cell>"]
+    path = _ods(tmp_path / "klienti.ods", _ods_register(cells))
+    expected = [
+        "unreadable cell in Piekrišana: a LibreOffice error (Err:502)",
+        "unreadable cell in Piekrišana: an Excel error (#NAME?)",
+        "unreadable cell in Piekrišana: a LibreOffice error",
+    ]
+    assert consent_problems(path) == dict(zip((3, 4, 5), expected, strict=True))
+    # what calamine read is not a value: no "unreadable boolean" beside the finding
+    assert load_file(path).frame.unreadable_detail.tolist()[1:] == expected
+
+
+def _libreoffice(source: Path, suffix: str) -> Path:
+    """``source`` converted by LibreOffice (skipped when it is not installed)."""
+    import shutil
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    out = source.parent / "lo"
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{source.parent}/lo-profile",
+         "--convert-to", suffix, "--outdir", str(out), str(source)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    return out / f"{source.stem}.{suffix}"
+
+
+def test_libreoffices_error_results_in_an_ods_are_findings(tmp_path):
+    """LibreOffice calculates the formulas and stores each error result (``Err:502``, ``#NAME?``,
+    ``#DIV/0!``) as an empty string marked as an error: a finding, never a blank."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Klienti"
+    sheet.append(HEADINGS)
+    for person, consent in zip(PEOPLE, ["Jā", "=1/0", "=SQRT(-1)", "=FOOBAR(1)"], strict=True):
+        sheet.append([*person, consent])
+    book.save(tmp_path / "klienti.xlsx")
+    path = _libreoffice(tmp_path / "klienti.xlsx", "ods")
+    table = load_file(path)
+    assert consent_problems(path) == {
+        3: "unreadable cell in Piekrišana: an Excel error (#DIV/0!)",
+        4: "unreadable cell in Piekrišana: a LibreOffice error (Err:502)",
+        5: "unreadable cell in Piekrišana: an Excel error (#NAME?)",
+    }
+    findings = audit(tables=[table], as_of=AS_OF).findings
+    inaccurate = findings[
+        (findings.rule_id == "DATA-INACCURATE") & (findings.field == "consent_given")
+    ]
+    assert sorted(inaccurate.source_row) == [3, 4, 5]
 
 
 # ------------------------------------------------------------------ zip parts Python cannot read

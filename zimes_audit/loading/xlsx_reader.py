@@ -248,11 +248,10 @@ def _column(values: np.ndarray) -> pd.Series:
     """One column as text.  Fast path: a column of text cells only goes straight to Arrow (empty
     cells are ``""``, which :func:`~zimes_audit.loading.values.clean_text` makes missing); in a
     column holding numbers, dates or booleans, those are converted by kind (:func:`_as_text`)."""
-    kinds = np.fromiter(map(type, values), dtype=object, count=len(values))
-    if np.equal(kinds, str).all():
+    try:  # Arrow refuses a cell that is not text: then the column is converted by kind
         arrow = pa.array(values, type=pa.large_string())
-    else:
-        arrow = pa.array(_as_text(values, kinds), type=pa.large_string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        arrow = pa.array(_as_text(values), type=pa.large_string())
     return pd.Series(arrow.to_pandas(types_mapper={pa.large_string(): _TEXT}.get))
 
 

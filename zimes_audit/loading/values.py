@@ -146,12 +146,18 @@ class Reading:
 
 
 def _bool_words(text: pd.Series) -> pd.Series:
-    return pd.Series(
-        [None if pd.isna(v) else _BOOL.get(v.casefold()) for v in text],
-        index=text.index,
-        name=text.name,
-        dtype="boolean",
-    )
+    """Each cell's yes/no word as ``boolean`` (missing when it is none), each distinct text
+    looked up once.
+
+    >>> _bool_words(pd.Series(["Jā", "nē", None, "varbūt", "JĀ"], dtype="str")).tolist()
+    [True, False, <NA>, <NA>, True]
+    """
+    codes, distinct = pd.factorize(text)  # a missing cell: code -1
+    words = [_BOOL.get(str(v).casefold()) for v in distinct] + [None]
+    known = np.array([w is not None for w in words])[codes]
+    values = np.array([bool(w) for w in words])[codes]
+    array = pd.arrays.BooleanArray(values, ~known)
+    return pd.Series(array, index=text.index, name=text.name)
 
 
 def parse_bool(text: pd.Series) -> pd.Series:

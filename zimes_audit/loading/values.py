@@ -240,6 +240,20 @@ def _fast_dates(text: pd.Series, out: pd.Series, todo: pd.Series, used: list[str
 def _read_dates(
     text: pd.Series, *, keep_time: bool, serials: bool = True
 ) -> tuple[pd.Series, str | None]:
+    """Each distinct text read once (a register's dates repeat), then spread to its cells:
+    every decision of :func:`_read_distinct_dates` is one of the column's set of values, the
+    same for its distinct values in the order they first appear."""
+    codes, distinct = pd.factorize(text)  # a missing cell: code -1
+    values, how = _read_distinct_dates(
+        pd.Series(distinct, dtype="str"), keep_time=keep_time, serials=serials
+    )
+    stamps = np.append(values.to_numpy(), np.datetime64("NaT", "ns"))[codes]
+    return pd.Series(stamps, index=text.index, name=text.name, dtype="datetime64[ns]"), how
+
+
+def _read_distinct_dates(
+    text: pd.Series, *, keep_time: bool, serials: bool
+) -> tuple[pd.Series, str | None]:
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]", name=text.name)
     todo = text.notna()
     used: list[str] = []

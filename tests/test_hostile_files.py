@@ -198,7 +198,8 @@ def _ods(path: Path, rows: list[str]) -> Path:
     ns = (
         'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"'
     )
     content = (
         f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
@@ -248,9 +249,13 @@ def _wide(text: str) -> bytes:
     return struct.pack("<I", len(text)) + text.encode("utf-16-le")
 
 
-def write_xlsb(path: Path, stray: tuple[int, int] | None = None) -> Path:
+def write_xlsb(
+    path: Path, stray: tuple[int, int] | None = None, codes: dict[int, int] | None = None
+) -> Path:
     """A minimal .xlsb register (its dimension claiming A1:D5), the consent of K-002 an error
-    cell (#N/A), and a stray cell at ``stray`` (row, column; 0-based) if given."""
+    cell (#N/A; ``codes``: {0-based row: error code} instead), and a stray cell at ``stray``
+    (row, column; 0-based) if given."""
+    codes = {2: 0x2A} if codes is None else codes
     book = _record(131) + _record(143)
     book += _record(156, struct.pack("<II", 0, 1) + _wide("rId1") + _wide("Klienti"))
     book += _record(144) + _record(132)
@@ -261,8 +266,8 @@ def write_xlsb(path: Path, stray: tuple[int, int] | None = None) -> Path:
     for r in sorted({r for r, _, _ in where}):
         sheet += _record(0, struct.pack("<IIHBBBI", r, 0, 0x12C, 0, 0, 0, 0))
         for _, c, text in (w for w in where if w[0] == r):
-            if (r, c) == (2, 3):
-                sheet += _record(3, struct.pack("<IIB", c, 0, 0x2A))  # BrtCellError #N/A
+            if c == 3 and r in codes:
+                sheet += _record(3, struct.pack("<IIB", c, 0, codes[r]))  # BrtCellError
             else:
                 sheet += _record(6, struct.pack("<II", c, 0) + _wide(text))  # BrtCellSt
     sheet += _record(146) + _record(130)
@@ -293,6 +298,19 @@ def test_an_xlsb_error_cell_is_a_finding(tmp_path):
     assert consent_problems(write_xlsb(tmp_path / "klienti.xlsb")) == {
         3: "unreadable cell in Piekrišana: an Excel error (#N/A)"
     }
+
+
+@pytest.mark.parametrize("code", [0x2C, 0x2D, 0x31, 0x7F])
+def test_an_xlsb_newer_error_code_is_a_finding_not_a_damaged_workbook(tmp_path, code):
+    """Error codes past MS-XLSB's list (Excel 365 writes #SPILL!, #CALC! … with them; calamine
+    stops on them): the cell is a finding, the rest of the workbook is read."""
+    path = write_xlsb(tmp_path / "klienti.xlsb", codes={2: code, 3: 0x2A})
+    table = load_file(path)
+    assert consent_problems(path) == {
+        3: "unreadable cell in Piekrišana: an Excel error",
+        4: "unreadable cell in Piekrišana: an Excel error (#N/A)",
+    }
+    assert table.frame.consent_given.tolist()[::3] == [True, True]
 
 
 def test_stray_and_impossible_cells_are_one_line_in_a_real_process(tmp_path):
@@ -347,6 +365,68 @@ def test_ods_formulas_without_stored_results_are_findings(tmp_path):
         3: f"unreadable cell in Piekrišana: {NO_RESULT}",
         5: f"unreadable cell in Piekrišana: {NO_RESULT}",
     }
+
+
+def test_an_ods_error_shown_as_text_is_a_finding_not_a_value(tmp_path):
+    """A writer that does not mark an error result as one (no ``calcext:value-type``): calamine
+    reads its shown text, ``Err:502`` or ``#NAME?``, as the cell's value; one marked as an error
+    is one whatever it shows (never named by that text)."""
+    shown = '<table:table-cell table:formula="of:=SQRT(-1)" office:value-type="string">'
+    cells = [_ods_cell("Jā"), shown + "<text:p>Err:502</text:p></table:table-cell>"]
+    cells += [shown.replace("SQRT(-1)", "FOO(1)") + "<text:p>#NAME?</text:p></table:table-cell>"]
+    marked = shown.replace(">", ' calcext:value-type="error">')
+    cells += [marked + "<text:p>K-002</text:p></table:table-cell>"]
+    path = _ods(tmp_path / "klienti.ods", _ods_register(cells))
+    expected = [
+        "unreadable cell in Piekrišana: a LibreOffice error (Err:502)",
+        "unreadable cell in Piekrišana: an Excel error (#NAME?)",
+        "unreadable cell in Piekrišana: a LibreOffice error",
+    ]
+    assert consent_problems(path) == dict(zip((3, 4, 5), expected, strict=True))
+    # what calamine read is not a value: no "unreadable boolean" beside the finding
+    assert load_file(path).frame.unreadable_detail.tolist()[1:] == expected
+
+
+def _libreoffice(source: Path, suffix: str) -> Path:
+    """``source`` converted by LibreOffice (skipped when it is not installed)."""
+    import shutil
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    out = source.parent / "lo"
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{source.parent}/lo-profile",
+         "--convert-to", suffix, "--outdir", str(out), str(source)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    return out / f"{source.stem}.{suffix}"
+
+
+def test_libreoffices_error_results_in_an_ods_are_findings(tmp_path):
+    """LibreOffice calculates the formulas and stores each error result (``Err:502``, ``#NAME?``,
+    ``#DIV/0!``) as an empty string marked as an error: a finding, never a blank."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Klienti"
+    sheet.append(HEADINGS)
+    for person, consent in zip(PEOPLE, ["Jā", "=1/0", "=SQRT(-1)", "=FOOBAR(1)"], strict=True):
+        sheet.append([*person, consent])
+    book.save(tmp_path / "klienti.xlsx")
+    path = _libreoffice(tmp_path / "klienti.xlsx", "ods")
+    table = load_file(path)
+    assert consent_problems(path) == {
+        3: "unreadable cell in Piekrišana: an Excel error (#DIV/0!)",
+        4: "unreadable cell in Piekrišana: a LibreOffice error (Err:502)",
+        5: "unreadable cell in Piekrišana: an Excel error (#NAME?)",
+    }
+    findings = audit(tables=[table], as_of=AS_OF).findings
+    inaccurate = findings[
+        (findings.rule_id == "DATA-INACCURATE") & (findings.field == "consent_given")
+    ]
+    assert sorted(inaccurate.source_row) == [3, 4, 5]
 
 
 # ------------------------------------------------------------------ zip parts Python cannot read
@@ -513,29 +593,56 @@ def test_16384_empty_columns_are_not_read_and_16384_filled_ones_are_refused(tmp_
     assert "10000 columns hold a heading or a value" in one_line(tmp_path / "wide.xlsx")
 
 
-def test_millions_of_blank_lines_after_the_data_are_not_parsed(tmp_path, monkeypatch):
-    """Ten million blank lines (200 million behave the same): the parsers are handed the text up
-    to its last filled line only, so the length is bounded by what is filled."""
-    from zimes_audit.loading import csv_reader
+def _padded(path: Path, head: bytes, blank: int, tail: bytes = b"") -> Path:
+    """``head``, then ``blank`` bytes of blank lines (lines of spaces, as the 4.8 GB file of
+    200 million blank lines had), then ``tail``; written in pieces, never held whole."""
+    line = b" " * 22 + b"\r\n"
+    piece = line * ((1 << 20) // len(line))
+    with path.open("wb") as out:
+        out.write(head)
+        for _ in range(-(-blank // len(piece))):
+            out.write(piece)
+        out.write(tail)
+    return path
 
-    handed: list[int] = []
-    for name in ("_parse_arrow", "_parse_c"):  # the real parsers, watched for what they get
-        real = getattr(csv_reader, name)
 
-        def watched(data, *args, _real=real, _name=name):
-            start, end = (args[0], args[1]) if _name == "_parse_arrow" else (0, len(data))
-            handed.append(end - start)
-            return _real(data, *args)
+def test_blank_lines_after_the_data_are_not_held_and_the_data_is_audited(tmp_path):
+    """~100 MB of blank lines after the data (200 million lines, 4.8 GB, behave the same): the
+    file is never held whole — what the load allocates stays far below the file's size — and the
+    rows above are read and audited right (a blank line between them still counts as a row)."""
+    import tracemalloc
 
-        monkeypatch.setattr(csv_reader, name, watched)
-    path = tmp_path / "orders.csv"
-    with path.open("wb") as out:  # written in pieces, never held whole by the test
-        out.write(csv_bytes([ORDER_HEADINGS, *ORDER_ROWS]))
-        for _ in range(20):
-            out.write(b"\r\n" * 500_000)
-    table = load_file(path)
-    assert table.rows == 2 and table.frame.source_row.tolist() == [2, 3]
-    assert handed and max(handed) < 1000
+    bad = [*ORDER_ROWS[1][:3], "liga.ozolina@@example", *ORDER_ROWS[1][4:]]
+    head = csv_bytes([ORDER_HEADINGS, ORDER_ROWS[0]]) + b"\r\n" + csv_bytes([bad])
+    path = _padded(tmp_path / "orders.csv", head, 100 << 20)
+    assert path.stat().st_size > 100 << 20
+    tracemalloc.start()
+    try:
+        table = load_file(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 40 << 20, f"{peak >> 20} MB allocated for a {path.stat().st_size >> 20} MB file"
+    assert table.rows == 2 and table.frame.source_row.tolist() == [2, 4]
+    assert table.frame.order_id.tolist() == ["M-2475405-25", "M-2475406-25"]
+    findings = audit(tables=[table], as_of=AS_OF).findings
+    inaccurate = findings[findings.rule_id == "DATA-INACCURATE"]
+    assert inaccurate[["source_row", "field"]].values.tolist() == [[4, "email"]]
+
+
+def test_rows_after_millions_of_blank_lines_are_refused_and_a_folder_skips_them(tmp_path):
+    """More blank lines between two rows than any export has (over 16 MB of them): one line
+    naming the line they follow; inside a folder the file is skipped and named."""
+    head = csv_bytes([ORDER_HEADINGS, ORDER_ROWS[0]])
+    tail = csv_bytes([ORDER_ROWS[1]])
+    folder = tmp_path / "eksporti"
+    folder.mkdir()
+    path = _padded(folder / "orders padded.csv", head, 17 << 20, tail)
+    assert "more than 16 MB of blank lines follow line 2, and then more rows" in one_line(path)
+    write_csv(folder / "orders.csv", [ORDER_HEADINGS, *ORDER_ROWS])
+    code, out, err = run_cli("inventory", str(folder))
+    assert code == 0, err
+    assert "orders padded.csv: skipped (cannot be read: more than 16 MB of blank lines" in out
 
 
 def test_the_fast_scan_and_the_parser_agree_on_a_plain_sheet(tmp_path):

@@ -394,9 +394,10 @@ def test_same_named_files_in_two_folders_stay_two_sources(tmp_path):
 def test_an_unreadable_file_names_the_file_and_the_cause(tmp_path, monkeypatch):
     path = write_csv(tmp_path / "orders.csv", [ORDER_HEADINGS, *ORDER_ROWS])
 
-    def denied(self):
+    def denied(self, *args, **kwargs):
         raise PermissionError(13, "Permission denied", str(self))
 
+    monkeypatch.setattr(type(path), "open", denied)
     monkeypatch.setattr(type(path), "read_bytes", denied)
     message = _refused(path, errors.UnreadableInput)
     assert "Permission denied" in message

@@ -62,6 +62,17 @@ def test_windows_1257_validity_is_what_its_codec_says(data):
     assert sniff._cp1257_valid(data) is expected
 
 
+@given(data=_BYTES | st.text().map(lambda t: t.encode("utf-8", "surrogatepass")))
+def test_utf8_validity_is_what_its_codec_says(data):
+    """Arrow's validator agrees with Python's decoder (surrogates and overlong forms refused)."""
+    try:
+        data.decode("utf-8")
+        expected = True
+    except UnicodeDecodeError:
+        expected = False
+    assert sniff._utf8_valid(data) is expected
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     lines=st.lists(st.integers(0, 30), max_size=12),
@@ -78,7 +89,25 @@ def test_long_lines_are_the_lines_longer_than_the_limit(lines, end, chunk, limit
         position += len(line) + 1
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(csv_reader, "_LINE_CHUNK", chunk)
-        assert list(csv_reader._long_lines(data, limit)) == expected
+        breaks = csv_reader._newlines(data)
+        assert list(csv_reader._long_lines(data, breaks, limit)) == expected
+
+
+@given(
+    data=st.lists(st.sampled_from([b"\n", b"\r", b"\r\n", b"x", b" "]), max_size=30).map(b"".join),
+    chunk=st.integers(1, 17),
+)
+def test_a_blank_line_is_two_line_breaks_in_a_row(data, chunk):
+    """From the line breaks found once, as the text shows it: two ``\n`` with nothing or a
+    carriage return between them, from any line's start to the end."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(csv_reader, "_LINE_CHUNK", chunk)
+        breaks = csv_reader._newlines(data)
+    for start in [0, *(int(b) + 1 for b in breaks)]:
+        end = len(data)
+        text = data[start:end]
+        expected = text.startswith((b"\n", b"\r\n")) or b"\n\n" in text or b"\n\r\n" in text
+        assert csv_reader._has_blank_line(data, breaks, start, end) == expected
 
 
 def _export(encoding: str, note: str) -> bytes:

@@ -155,6 +155,15 @@ class CutFile(InputError):
     hint = "Export or copy it again."
 
 
+class BlankRun(InputError):
+    message = "more than {limit} of blank lines follow line {line}, and then more rows."
+    hint = "Delete the blank lines between the rows (or export the file again) and save it."
+
+    def __init__(self, path=None, row=None, *, limit: int, **facts: object):
+        size = f"{limit >> 20} MB" if limit >= 1 << 20 else f"{limit} bytes"
+        super().__init__(path, row, limit=size, **facts)
+
+
 class LockFile(InputError):
     message = "this is Excel's lock file (it exists while the workbook is open), not the workbook."
     hint = "Close the workbook in Excel and audit the file without ~$ in its name."

@@ -93,16 +93,29 @@ NOT_AN_EXPORT = (
 )
 # a file found in a folder that fails with one of these cannot be read: skipped and named too,
 # so one damaged workbook does not stop the audit of the rest
-DAMAGED = (errors.CorruptWorkbook, errors.UnsupportedCompression, errors.CutFile)
+DAMAGED = (
+    errors.CorruptWorkbook,
+    errors.UnsupportedCompression,
+    errors.CutFile,
+    errors.BlankRun,
+)
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path) -> tuple[bytes | bytearray, str]:
+    """A file's bytes and their SHA-256; a text file's without the blank lines run on after its
+    text (:mod:`~zimes_audit.loading.text_file`: held as long as what is filled)."""
+    from zimes_audit.loading.text_file import read_text
+
     if not path.is_file():
         if path.exists():
             raise errors.NotAFile(path, what="special file")
         raise errors.InputNotFound(path)
     try:
-        return path.read_bytes()
+        if path.suffix.lower() in WORKBOOK_SUFFIXES:
+            data = path.read_bytes()
+            return data, hashlib.sha256(data).hexdigest()
+        text = read_text(path)
+        return text.data, text.sha256
     except OSError as error:
         raise errors.UnreadableInput(path, cause=error.strerror or type(error).__name__) from None
 
@@ -146,8 +159,7 @@ def load_path(
 
     path = Path(path)
     catalogue = catalogue or load_catalogue()
-    data = _read_bytes(path)
-    digest = hashlib.sha256(data).hexdigest()
+    data, digest = _read_bytes(path)
     raws = _raws(path, data, catalogue)
     del data  # the bytes are not needed while the cells are typed
     return _built(path, raws, name or readable_name(path.name), digest, catalogue)
@@ -184,13 +196,13 @@ def load_inputs(paths: Sequence[str | Path], field_map: FieldMap | None = None) 
     tables: list[LoadedTable] = []
     seen: dict[str, InputFile] = {}
     for item in files:
-        data = _read_bytes(item.path)
-        digest = hashlib.sha256(data).hexdigest()
-        if digest in seen:
-            skipped.append(Skipped(item.name, f"the same bytes as {seen[digest].name}, read once"))
-            continue
-        seen[digest] = item
         try:
+            data, digest = _read_bytes(item.path)
+            if digest in seen:
+                why = f"the same bytes as {seen[digest].name}, read once"
+                skipped.append(Skipped(item.name, why))
+                continue
+            seen[digest] = item
             raws = _raws(item.path, data, catalogue)
             del data  # the bytes are not needed while the cells are typed
             tables += _built(item.path, raws, item.name, digest, catalogue)

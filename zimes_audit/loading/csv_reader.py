@@ -54,30 +54,37 @@ def _utf16_as_utf8(data: bytes) -> bytes:
 _LINE_CHUNK = 1 << 24
 
 
-def _long_lines(data: bytes, longer_than: int):
-    """``(line number, start, end)`` of every line longer than ``longer_than`` bytes, found with
-    numpy in chunks (never a Python step per line)."""
+def _newlines(data: bytes) -> np.ndarray:
+    r"""The offset of every ``\n``, found with numpy in chunks (never a Python step per line)."""
     array = np.frombuffer(data, dtype=np.uint8)
-    line, line_start = 1, 0
-    for chunk in range(0, len(array), _LINE_CHUNK):
-        breaks = np.flatnonzero(array[chunk : chunk + _LINE_CHUNK] == 0x0A) + chunk
-        if not breaks.size:
-            continue
-        starts = np.concatenate(([line_start], breaks[:-1] + 1))
-        for k in np.flatnonzero(breaks - starts > longer_than):
-            yield line + int(k), int(starts[k]), int(breaks[k])
-        line, line_start = line + breaks.size, int(breaks[-1]) + 1
-    if len(array) - line_start > longer_than:
-        yield line, line_start, len(array)
+    found = [
+        np.flatnonzero(array[chunk : chunk + _LINE_CHUNK] == 0x0A) + chunk
+        for chunk in range(0, len(array), _LINE_CHUNK)
+    ]
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
-def _check_width(path: Path, data: bytes) -> None:
+def _long_lines(data: bytes, breaks: np.ndarray, longer_than: int):
+    r"""``(line number, start, end)`` of every line longer than ``longer_than`` bytes (``breaks``:
+    the offsets of the ``\n`` line breaks).
+
+    >>> data = b"ab\nabcdef\nabc"
+    >>> list(_long_lines(data, _newlines(data), 2))
+    [(2, 3, 9), (3, 10, 13)]
+    """
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [len(data)]))
+    for k in np.flatnonzero(ends - starts > longer_than):
+        yield int(k) + 1, int(starts[k]), int(ends[k])
+
+
+def _check_width(path: Path, data: bytes, breaks: np.ndarray) -> None:
     """Refuse, before parsing, a line with more delimiters than any export has columns (a
     50 MB line of 25 million fields would otherwise take minutes and gigabytes).  Only a line
     longer than ``MAX_COLUMNS`` bytes can hold that many fields, so only those are counted.
     Works on the file's own bytes (UTF-8 or Windows-1257: the delimiters and line breaks are
     the same bytes in both)."""
-    for row, start, end in _long_lines(data, MAX_COLUMNS):
+    for row, start, end in _long_lines(data, breaks, MAX_COLUMNS):
         line = data[start:end]
         found = max(line.count(d) for d in (b";", b",", b"\t")) + 1
         if found > MAX_COLUMNS:
@@ -172,12 +179,23 @@ def _parse_c(body: bytes, delimiter: str, width: int) -> pd.DataFrame:
 _NOT_SPACE = re.compile(rb"[^ \t\n\r\x0b\x0c]")
 
 
-def _has_blank_line(data: bytes, start: int, end: int) -> bool:
-    """Whether ``data[start:end]`` holds a blank line (a run of two line breaks)."""
-    return (
-        data.startswith((b"\n", b"\r\n"), start, end)
-        or data.find(b"\n\n", start, end) >= 0
-        or data.find(b"\n\r\n", start, end) >= 0
+def _has_blank_line(data: bytes, breaks: np.ndarray, start: int, end: int) -> bool:
+    r"""Whether ``data[start:end]`` (``start`` a line's start) holds a blank line: two line
+    breaks in a row, or with a carriage return between (``breaks``: the ``\n`` offsets).
+
+    >>> data = b"h\na\r\n\r\nb\n"
+    >>> _has_blank_line(data, _newlines(data), 2, 9), _has_blank_line(data, _newlines(data), 7, 9)
+    (True, False)
+    """
+    if data.startswith((b"\n", b"\r\n"), start, end):
+        return True
+    inside = breaks[(breaks >= start) & (breaks < end)]
+    gaps = np.diff(inside)
+    if (gaps == 1).any():
+        return True
+    after_cr = inside[:-1][gaps == 2] + 1
+    return bool(after_cr.size) and bool(
+        (np.frombuffer(data, dtype=np.uint8)[after_cr] == 0x0D).any()
     )
 
 
@@ -186,7 +204,7 @@ def _head(data: bytes, bom: int, encoding: str) -> tuple[str, bool]:
     Windows-1257 it is the text whose UTF-8 form fits in ``HEAD_BYTES`` (the same text a UTF-8
     file of the same rows gives: the sniff does not depend on the encoding)."""
     if encoding != "cp1257":
-        head = head_text(data[bom:], "utf-8")
+        head = head_text(memoryview(data)[bom:], "utf-8")  # a view: the file is not copied
         return head, len(data) - bom <= len(head.encode("utf-8"))
     text = head_text(data, "cp1257")
     head = text.encode("utf-8")[:HEAD_BYTES].decode("utf-8", errors="ignore")
@@ -194,17 +212,22 @@ def _head(data: bytes, bom: int, encoding: str) -> tuple[str, bool]:
 
 
 def _text_end(data: bytes) -> int:
-    """The end of the text's last line without the blank lines after it (found from the end in
-    chunks: a file of 200 million blank lines is not parsed row by row)."""
-    end = len(data)
-    while end > 0:
-        start = max(0, end - _LINE_CHUNK)
-        chunk = np.frombuffer(data, dtype=np.uint8, count=end - start, offset=start)
-        filled = np.flatnonzero(~np.isin(chunk, _SPACE_BYTES))
-        if filled.size:
-            return _line_end(data, start + int(filled[-1]) + 1)
-        end = start
-    return 0
+    r"""The end of the text's last line without the blank lines after it (looked for from the
+    end in growing windows: the blank run a text file keeps is bounded, see
+    :mod:`~zimes_audit.loading.text_file`).
+
+    >>> _text_end(b"a;b\r\n1;2\t\r\n \r\n\r\n"), _text_end(b" \n\n")
+    (9, 0)
+    """
+    size = 1 << 12
+    while True:
+        start = max(0, len(data) - size)
+        filled = len(data[start:].rstrip(_SPACE))
+        if filled:
+            return _line_end(data, start + filled)
+        if not start:
+            return 0
+        size <<= 4
 
 
 def _line_end(data: bytes, at: int) -> int:
@@ -218,7 +241,7 @@ def _line_end(data: bytes, at: int) -> int:
     return min(breaks) if breaks else len(data)
 
 
-_SPACE_BYTES = np.frombuffer(b" \t\r\n\x0b\x0c", dtype=np.uint8)
+_SPACE = b" \t\r\n\x0b\x0c"
 
 
 def _check_quotes_closed(path: Path, data: bytes, start: int, end: int, delimiter: str) -> None:
@@ -253,7 +276,8 @@ def read_csv(path: Path, data: bytes, catalogue: Catalogue) -> RawTable:
     else:
         bom = len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0
         reading = "cp1257" if encoding == "cp1257" else "utf-8"
-    _check_width(path, data)
+    breaks = _newlines(data)
+    _check_width(path, data, breaks)
     head, complete = _head(data, bom, reading)
     header = sniff_header(head, catalogue, path, complete=complete)
     start = bom + len(head[: header.end].encode(reading))
@@ -266,7 +290,7 @@ def read_csv(path: Path, data: bytes, catalogue: Catalogue) -> RawTable:
     if _NOT_SPACE.search(data, start) is not None:
         _check_quotes_closed(path, data, start, end, header.delimiter)
         try:
-            if _has_blank_line(data, start, end):
+            if _has_blank_line(data, breaks, start, end):
                 raise pa.ArrowInvalid("blank line")
             arrays = _parse_arrow(data, start, end, header.delimiter, width, reading)
             filled = filled_width(

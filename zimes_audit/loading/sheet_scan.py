@@ -364,10 +364,35 @@ _ODS_SPAN = 1 << 20  # a repeat is only followed this far (the sheet is refused 
 _ODS_MARKS = 100_000  # the cells of one repeated formula marked unreadable, at most
 
 
+_ODS_ERROR = re.compile(r"Err:[0-9]{3}")
+
+
+def ods_error_text(shown: str) -> str:
+    """How an .ods formula's error result is named: LibreOffice's ``Err:NNN`` or Excel's code,
+    never other text.
+
+    >>> ods_error_text("Err:502"), ods_error_text("#NAME?"), ods_error_text("K-002")
+    ('a LibreOffice error (Err:502)', 'an Excel error (#NAME?)', 'a LibreOffice error')
+    """
+    shown = shown.strip()
+    if _ODS_ERROR.fullmatch(shown):
+        return f"a LibreOffice error ({shown})"
+    code = shown.encode("utf-8", "replace")
+    return error_text(code) if code in EXCEL_ERRORS else "a LibreOffice error"
+
+
+def _shows_an_error(shown: str) -> bool:
+    """Whether a formula's shown text is an error (a writer that does not mark it as one)."""
+    shown = shown.strip()
+    return bool(_ODS_ERROR.fullmatch(shown)) or shown.encode("utf-8", "replace") in EXCEL_ERRORS
+
+
 class _OdsCells:
     """The expat handlers reading an .ods ``content.xml`` into one :class:`SheetScan` per table.
     Repeated rows and cells (``number-rows-repeated``, ``number-columns-repeated``) count where
-    they hold something; an empty repeat (LibreOffice writes one to the sheet's edge) does not."""
+    they hold something; an empty repeat (LibreOffice writes one to the sheet's edge) does not.
+    A formula's error result (LibreOffice marks it ``calcext:value-type="error"`` and shows
+    ``Err:502``, ``#NAME?`` …, which calamine reads as a blank or as text) is unreadable."""
 
     def __init__(self):
         self.scans: dict[str, SheetScan] = {}
@@ -385,16 +410,22 @@ class _OdsCells:
             self.row += self.rows
             self.rows, self.column = _repeat(attrs.get("number-rows-repeated")), 0
         elif tag in ("table-cell", "covered-table-cell") and self.scan is not None:
+            formula = "formula" in attrs
             self.cell = {
                 "span": _repeat(attrs.get("number-columns-repeated")),
-                "filled": "value-type" in attrs or "formula" in attrs,
-                "formula": "formula" in attrs and "value-type" not in attrs,
+                "filled": "value-type" in attrs or formula,
+                "formula": formula and "value-type" not in attrs,
+                # office: and calcext:value-type share a local name: any of them says "error"
+                "error": formula
+                and any(v == "error" for k, v in attrs.items() if _local(k) == "value-type"),
+                "shown": [] if formula else None,
             }
         elif tag == "p" and self.cell is not None:
             self.cell["filled"] = True
 
     def text(self, data: str) -> None:
-        pass
+        if self.cell is not None and self.cell["shown"] is not None:
+            self.cell["shown"].append(data)
 
     def end(self, name: str) -> None:
         tag = _local(name)
@@ -406,12 +437,20 @@ class _OdsCells:
                 return
             self.scan.place(self.row, first)
             self.scan.place(self.row + self.rows - 1, first + span - 1)
-            if cell["formula"]:  # a repeated formula: its first cells (the sheet is refused
-                rows = range(self.row, self.row + min(self.rows, _ODS_MARKS))  # if it is huge)
-                columns = range(first, first + min(span, _ODS_MARKS // len(rows)))
-                self.scan.unreadable.update(dict.fromkeys(product(rows, columns), NO_RESULT))
+            shown = "".join(cell["shown"] or ())
+            if cell["error"] or (cell["shown"] is not None and _shows_an_error(shown)):
+                self._mark(first, span, ods_error_text(shown))
+            elif cell["formula"]:
+                self._mark(first, span, NO_RESULT)
         elif tag == "table":
             self.scan = None
+
+    def _mark(self, first: int, span: int, what: str) -> None:
+        """Mark a (repeated) cell unreadable: its first cells (the sheet is refused if it is
+        huge)."""
+        rows = range(self.row, self.row + min(self.rows, _ODS_MARKS))
+        columns = range(first, first + min(span, _ODS_MARKS // len(rows)))
+        self.scan.unreadable.update(dict.fromkeys(product(rows, columns), what))
 
 
 def _repeat(text: str | None) -> int:
@@ -474,7 +513,7 @@ def _wide_string(data: bytes, at: int) -> tuple[str, int]:
     return data[at + 4 : end].decode("utf-16-le", "replace"), end
 
 
-def _xlsb_sheets(archive: zipfile.ZipFile) -> dict[str, str]:
+def xlsb_sheets(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → the zip member holding it, from workbook.bin and its relationships."""
     from xml.etree import ElementTree
 
@@ -498,7 +537,7 @@ def scan_xlsb(archive: zipfile.ZipFile, where: str) -> dict[str, SheetScan]:
     records, whatever the sheet's claimed dimension) and its error cells."""
     scans = {}
     try:
-        members = _xlsb_sheets(archive)
+        members = xlsb_sheets(archive)
     except (KeyError, ValueError, SyntaxError):
         raise errors.CorruptWorkbook(where) from None
     for name, member in members.items():
@@ -514,7 +553,25 @@ def scan_xlsb(archive: zipfile.ZipFile, where: str) -> dict[str, SheetScan]:
                 column = int.from_bytes(data[start : start + 4], "little")
                 scan.place(row, column)
                 if kind in _XLSB_ERRORS:
-                    code = _XLSB_ERROR_CODES.get(data[start + 8] if end > start + 8 else -1, b"")
+                    byte = data[start + 8] if end > start + 8 else -1
+                    code = _XLSB_ERROR_CODES.get(byte, b"")
                     scan.unreadable[(row, column)] = error_text(code)
+                    if not code and byte >= 0:  # a newer code (#SPILL! …): calamine stops on it
+                        scan.calamine_cannot_read.add(bytes([byte]))
         scans[name] = scan
     return scans
+
+
+def xlsb_errors_as_na(data: bytes, codes: set[bytes]) -> bytes:
+    """A sheet's records with the error cells of ``codes`` (one byte each) written as ``#N/A``,
+    which calamine reads (:func:`scan_xlsb` has named each already).
+
+    >>> cell = bytes([3, 9]) + bytes(8) + bytes([0x2C])  # BrtCellError, column 0, code 0x2C
+    >>> xlsb_errors_as_na(cell, {bytes([0x2C])})[-1] == 0x2A
+    True
+    """
+    out = bytearray(data)
+    for kind, start, end in _records(data):
+        if kind in _XLSB_ERRORS and end > start + 8 and bytes([out[start + 8]]) in codes:
+            out[start + 8] = 0x2A
+    return bytes(out)

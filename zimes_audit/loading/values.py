@@ -146,12 +146,18 @@ class Reading:
 
 
 def _bool_words(text: pd.Series) -> pd.Series:
-    return pd.Series(
-        [None if pd.isna(v) else _BOOL.get(v.casefold()) for v in text],
-        index=text.index,
-        name=text.name,
-        dtype="boolean",
-    )
+    """Each cell's yes/no word as ``boolean`` (missing when it is none), each distinct text
+    looked up once.
+
+    >>> _bool_words(pd.Series(["Jā", "nē", None, "varbūt", "JĀ"], dtype="str")).tolist()
+    [True, False, <NA>, <NA>, True]
+    """
+    codes, distinct = pd.factorize(text)  # a missing cell: code -1
+    words = [_BOOL.get(str(v).casefold()) for v in distinct] + [None]
+    known = np.array([w is not None for w in words])[codes]
+    values = np.array([bool(w) for w in words])[codes]
+    array = pd.arrays.BooleanArray(values, ~known)
+    return pd.Series(array, index=text.index, name=text.name)
 
 
 def parse_bool(text: pd.Series) -> pd.Series:
@@ -233,6 +239,20 @@ def _fast_dates(text: pd.Series, out: pd.Series, todo: pd.Series, used: list[str
 
 def _read_dates(
     text: pd.Series, *, keep_time: bool, serials: bool = True
+) -> tuple[pd.Series, str | None]:
+    """Each distinct text read once (a register's dates repeat), then spread to its cells:
+    every decision of :func:`_read_distinct_dates` is one of the column's set of values, the
+    same for its distinct values in the order they first appear."""
+    codes, distinct = pd.factorize(text)  # a missing cell: code -1
+    values, how = _read_distinct_dates(
+        pd.Series(distinct, dtype="str"), keep_time=keep_time, serials=serials
+    )
+    stamps = np.append(values.to_numpy(), np.datetime64("NaT", "ns"))[codes]
+    return pd.Series(stamps, index=text.index, name=text.name, dtype="datetime64[ns]"), how
+
+
+def _read_distinct_dates(
+    text: pd.Series, *, keep_time: bool, serials: bool
 ) -> tuple[pd.Series, str | None]:
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]", name=text.name)
     todo = text.notna()

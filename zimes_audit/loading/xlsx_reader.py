@@ -174,9 +174,18 @@ def _recalculates(archive: zipfile.ZipFile) -> bool:
 _ERROR_VALUE = rb"(<(?:[A-Za-z_][\w.-]*:)?v>)\s*%s\s*(</)"
 
 
-def _readable(data: bytes, scans: dict[str, SheetScan], members: dict[str, str]) -> bytes:
+def _xml_errors_as_na(body: bytes, codes: set[bytes]) -> bytes:
+    for code in codes:
+        body = re.sub(_ERROR_VALUE % re.escape(code), rb"\1#N/A\2", body)
+    return body
+
+
+def _readable(
+    data: bytes, scans: dict[str, SheetScan], members: dict[str, str], as_na=_xml_errors_as_na
+) -> bytes:
     """The workbook's bytes with the error values calamine cannot read (``#SPILL!`` …) written
-    as ``#N/A`` (the scan has named each already); the bytes themselves when there are none."""
+    as ``#N/A`` by ``as_na(part, codes)`` (the scan has named each already); the bytes
+    themselves when there are none."""
     patches = {
         members[name]: scan.calamine_cannot_read
         for name, scan in scans.items()
@@ -188,9 +197,8 @@ def _readable(data: bytes, scans: dict[str, SheetScan], members: dict[str, str])
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as copy:
         for item in source.infolist():
             body = source.read(item.filename)
-            for code in patches.get(item.filename, ()):
-                pattern = _ERROR_VALUE % re.escape(code)
-                body = re.sub(pattern, rb"\1#N/A\2", body)
+            if item.filename in patches:
+                body = as_na(body, patches[item.filename])
             copy.writestr(item.filename, body, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
@@ -208,7 +216,9 @@ def _scans(data: bytes, path: Path) -> tuple[dict[str, SheetScan], bytes]:
             if "content.xml" in names:
                 return sheet_scan.scan_ods(archive, str(path)), data
             if "xl/workbook.bin" in names:
-                return sheet_scan.scan_xlsb(archive, str(path)), data
+                scans = sheet_scan.scan_xlsb(archive, str(path))
+                members = sheet_scan.xlsb_sheets(archive)
+                return scans, _readable(data, scans, members, sheet_scan.xlsb_errors_as_na)
             members = _sheet_members(archive)
             recalculate = _recalculates(archive)
             scans = {
@@ -238,11 +248,10 @@ def _column(values: np.ndarray) -> pd.Series:
     """One column as text.  Fast path: a column of text cells only goes straight to Arrow (empty
     cells are ``""``, which :func:`~zimes_audit.loading.values.clean_text` makes missing); in a
     column holding numbers, dates or booleans, those are converted by kind (:func:`_as_text`)."""
-    kinds = np.fromiter(map(type, values), dtype=object, count=len(values))
-    if np.equal(kinds, str).all():
+    try:  # Arrow refuses a cell that is not text: then the column is converted by kind
         arrow = pa.array(values, type=pa.large_string())
-    else:
-        arrow = pa.array(_as_text(values, kinds), type=pa.large_string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        arrow = pa.array(_as_text(values), type=pa.large_string())
     return pd.Series(arrow.to_pandas(types_mapper={pa.large_string(): _TEXT}.get))
 
 
@@ -321,7 +330,8 @@ def _raw(path: Path, sheet, name: str, header: HeaderChoice, scan: SheetScan | N
     body = rows[last + 1 :]
     # a cell calamine reads as blank though it is not (a formula without its result) may lie
     # right of every value: its column is read too
-    marked = {c for (r, c) in (scan.unreadable if scan else {}) if r > last}
+    marked_cells = [(r, c) for (r, c) in (scan.unreadable if scan else {}) if r > last]
+    marked = {c for _, c in marked_cells}
     read = len(rows[0]) if rows else 0
     width = max(len(headings), read, max(marked, default=-1) + 1)
     headings = headings + [""] * (width - len(headings))
@@ -330,6 +340,9 @@ def _raw(path: Path, sheet, name: str, header: HeaderChoice, scan: SheetScan | N
     if body:
         matrix[:read].T[:] = body
         matrix[read:] = ""
+    for row, column in marked_cells:  # what calamine read of them is not a value (``Err:502``)
+        if row - last - 1 < len(body):
+            matrix[column, row - last - 1] = ""
     width = filled_width(path, headings, lambda i: i not in marked and not (matrix[i] != "").any())
     headings = headings[:width]
     cells = pd.DataFrame({i: _column(matrix[i]) for i in range(width)})

@@ -450,7 +450,7 @@ def run_report(request: RunRequest, hooks: Hooks | None = None) -> tuple[Path, A
                 from zimes_audit.report.notebook import execute_audit_notebook
 
                 with hooks.step("notebook"):
-                    execute_audit_notebook(folder, name=target.name)
+                    execute_audit_notebook(folder, name=target.name, language=request.language)
             with hooks.step("history"):
                 record_run(book, manifest, target, result, tracked)
     finally:

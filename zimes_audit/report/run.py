@@ -347,7 +347,7 @@ def write_outputs(
     from zimes_audit.report.datadocs import build_site
 
     with hooks.step("write.data_docs"), gx_errors_raised():
-        build_site(result.runner.context, folder / DATA_DOCS)
+        build_site(result.runner.context, folder / DATA_DOCS, request.language)
     hooks.progress("saving results and charts")
     with hooks.step("write.evidence"):
         return write_evidence(folder, result)

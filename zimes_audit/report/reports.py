@@ -174,7 +174,7 @@ def load_report(report_dir: str | Path | None, reports_root: str | Path = "repor
             problems.append(f"{FINDINGS_CSV} does not have the contracted columns")
         else:
             header = (folder / FINDINGS_CSV).open(encoding="utf-8").readline().strip()
-            if header != ",".join(FINDINGS_COLUMNS):
+            if header not in (",".join(FINDINGS_COLUMNS), ",".join([*FINDINGS_COLUMNS, "status"])):
                 problems.append(f"{FINDINGS_CSV} does not have the contracted columns")
     return Report(folder, manifest, findings, problems)
 

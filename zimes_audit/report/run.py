@@ -350,7 +350,7 @@ def write_outputs(
         build_site(result.runner.context, folder / DATA_DOCS, request.language)
     hooks.progress("saving results and charts")
     with hooks.step("write.evidence"):
-        return write_evidence(folder, result)
+        return write_evidence(folder, result, request.language)
 
 
 def run_manifest(

@@ -24,12 +24,15 @@ translated.
 [{'fails': 'k.xlsx', 'noteikums': 'RETENTION-EXPIRED', 'lauks': 'Attiecību beigas', 'termiņš': '30.12.2026', 'izpildīta': 'nē'}]
 >>> page.cell("days to resolve DELETE"), page.cell("orders"), page.date("2026-11-30T16:57:05+00:00")
 ('dienas atrisināšanai: Dzēst', 'pasūtījumi', '30.11.2026 16:57:05 UTC')
+>>> page.table(pd.DataFrame({"item": ["report folder", "audit date (as of)"],
+...                          "value": ["2026-11-30", "2026-11-30"]})).values.tolist()
+[['pārskata mape', '2026-11-30'], ['audita datums', '30.11.2026']]
 >>> page.date("2026-11"), page.fields("email;phone"), page.fields("relationship_end, notes")
 ('11.2026', 'email;phone', 'Attiecību beigas, notes')
 >>> Page("en").cell("days to resolve DELETE"), Page("en").date("2026-11-30")
 ('days to resolve: Delete', '2026-11-30')
 >>> page.say("findings", count=21), page.say("findings", count=11)
-('21 konstatējums', '11 konstatējumu')
+('21 konstatējums', '11 konstatējumi')
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from functools import cached_property
 import pandas as pd
 
 from zimes_audit.report.labels import DEFAULT_LANGUAGE, Labels, _pattern, labels
+from zimes_audit.report.plural import choose
 
 #: Columns whose cells come from the inputs or identify something: shown as they are.
 AS_THEY_ARE = frozenset(
@@ -48,6 +52,9 @@ AS_THEY_ARE = frozenset(
      "run_id", "request_id", "sha256 (manifest)", "sha256 (now)", "output", "path", "suite",
      "expectation", "covered", "left", "sheet"}
 )  # fmt: skip
+#: Rows of a two-column table (label, value) whose value is a name, shown as it is (a report
+#: folder is named by its audit date: "2026-11-30" stays the folder's name, not a date).
+NAMED_ROWS = frozenset({"report folder", "policy file"})
 #: Columns holding canonical field names (one, or several joined by ", ").
 FIELD_COLUMNS = ("field", "column")
 FILE_COLUMNS = ("file", "source_file")
@@ -108,15 +115,32 @@ class Page:
     def _columns(self) -> dict[str, str]:
         return self.lab.table["html"]["columns"]
 
-    def _templated(self, table: dict[str, str], text: str) -> str | None:
-        if text in table:
-            return table[text]
+    def _templated(self, table: dict, text: str) -> str | None:
+        """``text`` by ``table``: its own entry, or the first template (``{name}``) it fits,
+        each placeholder's value in this language by its name (:meth:`_placeholder`); a
+        wording of two forms takes the one its ``{count}`` needs (:mod:`..report.plural`)."""
+        if text in table and "{" not in text:
+            return choose(table[text], 0, self.language)
         for template, wording in table.items():
             if "{" in template:
                 match = _pattern(template).fullmatch(text)
                 if match:
-                    return wording.format(**{k: self.cell(v) for k, v in match.groupdict().items()})
+                    found = match.groupdict()
+                    count = int(found["count"]) if found.get("count", "").isdigit() else 0
+                    values = {k: self._placeholder(k, v) for k, v in found.items()}
+                    return choose(wording, count, self.language).format(**values)
         return None
+
+    def _placeholder(self, name: str, value: str) -> object:
+        if name == "action":
+            return self.lab.table["actions"].get(value, value)
+        if name in ("as_of", "date"):
+            return self.date(value)
+        if name in ("kind", "category"):
+            return self._words.get(value, value)
+        if name == "columns":
+            return self.fields(value)
+        return value
 
     def cell(self, text: object) -> object:
         """A word cell in this language: a catalogue word, an action, a kind, a severity, a
@@ -134,6 +158,32 @@ class Page:
         if self._all_fields(text):
             return self.fields(text)
         return self.date(text)
+
+    def chart(self, figure):
+        """A chart (a matplotlib ``Figure`` of :mod:`.charts`) in this page's words: every
+        title, axis label, legend entry and fixed tick label through ``[<lang>.html.charts]``
+        (else as a word cell: actions, kinds, dates)."""
+        from matplotlib.text import Text
+        from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter
+
+        def shown(text: str) -> str:
+            found = self._templated(self._charts, text)
+            return found if found is not None else str(self.cell(text))
+
+        for artist in figure.findobj(Text):
+            if artist.get_text():
+                artist.set_text(shown(artist.get_text()))
+        for ax in figure.axes:
+            for axis in (ax.xaxis, ax.yaxis):
+                # labels given with the ticks (not a number or date formatter of their own)
+                fixed = isinstance(axis.get_major_locator(), FixedLocator)
+                if fixed and isinstance(axis.get_major_formatter(), FixedFormatter | FuncFormatter):
+                    axis.set_ticklabels([shown(t.get_text()) for t in axis.get_ticklabels()])
+        return figure
+
+    @cached_property
+    def _charts(self) -> dict:
+        return self.lab.table["html"]["charts"]
 
     def column(self, name: object) -> str:
         if not isinstance(name, str):
@@ -220,7 +270,9 @@ class Page:
             elif pd.api.types.is_datetime64_any_dtype(out[column]):
                 out[column] = out[column].map(lambda v: self.date(v) if pd.notna(v) else v)
             elif out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-                out[column] = out[column].map(lambda v: self.cell(v) if pd.notna(v) else v)
+                named = frame.iloc[:, 0].isin(NAMED_ROWS) if column == "value" else False
+                shown = out[column].map(lambda v: self.cell(v) if pd.notna(v) else v)
+                out[column] = shown.where(~named, out[column]) if column == "value" else shown
             elif pd.api.types.is_bool_dtype(out[column]):
                 out[column] = out[column].map(self.cell)
         renamed = {c: self.column(c) for c in out.columns}

@@ -229,6 +229,7 @@ def test_the_run_draws_its_charts_in_latvian(result):
     own = {w.casefold() for name in names for w in re.split(r"\W+", name)}
     for name, fig in charts.all_charts(result).items():
         texts = _texts(page.chart(fig))
-        words = {w.casefold() for t in texts for w in re.findall(r"[^\W\d_]+", t)}
+        tokens = [w for t in texts for w in t.split() if not re.search(r"[-_.\d]", w)]
+        words = {w.strip("()[]:;,%").casefold() for w in tokens}  # rule ids, files, dates out
         assert sorted(words & (ENGLISH_ON_CHARTS - own)) == [], name
         assert not any(re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", t) for t in texts), name

@@ -145,3 +145,26 @@ def months(tmp_path_factory):
 
     base = tmp_path_factory.mktemp("monthly")
     return base, play_months(base)
+
+
+@pytest.fixture(scope="session")
+def sample_report(tmp_path_factory):
+    """The shipped sample run once per session as ``zimes-audit run`` does, its notebook
+    executed (Latvian, the default): ``(report folder, result)`` (read only)."""
+    from zimes_audit.report.run import RunRequest, run_report
+
+    out = tmp_path_factory.mktemp("nb") / "r"
+    return run_report(RunRequest([str(SAMPLES)], AS_OF, out=out))
+
+
+@pytest.fixture(scope="session")
+def sample_review(sample_report, tmp_path_factory):
+    """The auditor's review of :func:`sample_report`, executed once (Latvian, the default):
+    ``(notebook, .ipynb path, .html path)``."""
+    import nbformat
+
+    from zimes_audit.report.notebook import execute_review_notebook
+
+    target = tmp_path_factory.mktemp("rv") / "review.ipynb"
+    out, html = execute_review_notebook(sample_report[0], target)
+    return nbformat.read(out, as_version=4), out, html

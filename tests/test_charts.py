@@ -251,3 +251,37 @@ def test_every_action_of_the_procedure_has_its_own_colour():
 
     assert set(charts.ACTION_COLOURS) == set(load_rules().actions)
     assert len(set(charts.ACTION_COLOURS.values())) == len(charts.ACTION_COLOURS)
+
+
+def _texts(fig: Figure) -> list[str]:
+    from matplotlib.text import Text
+
+    texts = [t.get_text() for t in fig.findobj(Text)]
+    for ax in fig.axes:
+        texts += [t.get_text() for t in (*ax.get_xticklabels(), *ax.get_yticklabels())]
+    return [t for t in texts if t]
+
+
+# words every chart's English uses; none may stay on a Latvian chart (issue 28)
+ENGLISH_ON_CHARTS = {"records", "findings", "rule", "action", "date", "month", "audit", "share",
+                     "orders", "register", "retention", "consent", "cells", "overdue", "new",
+                     "resolved", "exceptions", "run", "column", "permitted", "delete"}  # fmt: skip
+
+
+def test_the_run_draws_its_charts_in_latvian(result):
+    """Page.chart puts every title, label, legend entry and tick label given with the ticks
+    into the catalogue's Latvian; the inputs' own headings and file names stay as they are."""
+    import re
+
+    from zimes_audit.views.page import Page
+
+    page = Page("lv")
+    names = [c.heading for t in result.tables for c in t.columns]
+    names += [str(t.source) for t in result.tables]  # file names stay as they are
+    own = {w.casefold() for name in names for w in re.split(r"\W+", name)}
+    for name, fig in charts.all_charts(result).items():
+        texts = _texts(page.chart(fig))
+        tokens = [w for t in texts for w in t.split() if not re.search(r"[-_.\d]", w)]
+        words = {w.strip("()[]:;,%").casefold() for w in tokens}  # rule ids, files, dates out
+        assert sorted(words & (ENGLISH_ON_CHARTS - own)) == [], name
+        assert not any(re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", t) for t in texts), name

@@ -314,7 +314,7 @@ def _add_run(commands) -> argparse.ArgumentParser:
         "--lang",
         choices=("lv", "en"),
         default="lv",
-        help="language of the workbook (default: lv, Latvian)",
+        help="language of the workbook and audit.html (default: lv, Latvian)",
     )
     run.add_argument(
         "--fields",
@@ -372,6 +372,9 @@ def _add_review(commands) -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE",
         help="where to write the executed notebook (.ipynb; the .html goes beside it)",
+    )
+    review.add_argument(
+        "--lang", choices=("lv", "en"), default="lv", help="language of the review (default: lv)"
     )
     review.set_defaults(handler=_review)
     return review
@@ -591,7 +594,7 @@ def _review(args: argparse.Namespace) -> int:
     out = args.out or review_path(folder)
     if out.with_suffix(".ipynb").exists() or out.with_suffix(".html").exists():
         raise BadArgument(problem=f"{out}: exists already; choose another --out")
-    notebook, html = execute_review_notebook(folder, out)
+    notebook, html = execute_review_notebook(folder, out, args.lang)
     print(f"Review of {folder}: {html}  (notebook: {notebook})")
     return 0
 

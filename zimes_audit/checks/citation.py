@@ -32,8 +32,14 @@ def note(meta: dict | None) -> str | None:
     return f"**{cited}** — {reason}" if reason else f"**{cited}**"
 
 
-def cell(meta: dict | None) -> str:
-    """The citation and reason as one line of plain text (``—`` without a rule id)."""
+def cell(meta: dict | None, language: str = "en") -> str:
+    """The citation and reason (in ``language``, the meta's ``reason_<language>``) as one line
+    of plain text (``—`` without a rule id).
+
+    >>> cell({"rule_id": "X", "procedure_section": "6", "action": "A", "reason_en": "Bad.",
+    ...       "reason_lv": "Slikti."}, "lv")
+    'X · § 6 · A — Slikti.'
+    """
     cited = citation(meta)
-    reason = (meta or {}).get("reason_en", "")
+    reason = (meta or {}).get(f"reason_{language}") or (meta or {}).get("reason_en", "")
     return f"{cited} — {reason}" if cited and reason else cited or "—"

@@ -30,23 +30,27 @@ from great_expectations.render.renderer.content_block.validation_results_table_c
 )
 
 from zimes_audit.checks.citation import cell
+from zimes_audit.report.labels import labels
 
 VENDOR_DIR = "static/vendor"
 #: GX's own images, linked from its web-asset bucket; the same files ship in GX's static folder.
 GX_WEB_ASSETS = "https://great-expectations-web-assets.s3.us-east-2.amazonaws.com/"
-CITATION_HEADER = "Rule · § · action"
 ASSET_ATTRIBUTES = re.compile(r"""(?P<attr>\b(?:src|href))=(?P<q>["'])(?P<url>[^"']*)(?P=q)""")
 SRI = re.compile(r"""\s+(?:integrity|crossorigin)=(["'])[^"']*\1""")
 
 
 class CitingValidationTable(ValidationResultsTableContentBlockRenderer):
     """GX's validation-results table with one more column: the rule, § and action (and the
-    reason) the expectation enforces, from its ``meta``."""
+    reason) the expectation enforces, from its ``meta`` — its heading and the reason in
+    ``language`` (GX's own words stay English: GX has no other language)."""
+
+    language = "en"
 
     @classmethod
     def _process_content_block(cls, content_block, has_failed_evr, render_object=None) -> None:
         super()._process_content_block(content_block, has_failed_evr, render_object)
-        content_block.header_row = [*content_block.header_row, CITATION_HEADER]
+        header = labels(cls.language).say("html", "data_docs_citation")
+        content_block.header_row = [*content_block.header_row, header]
 
     @classmethod
     def _get_content_block_fn(cls, expectation_type, expectation_config=None):
@@ -59,13 +63,24 @@ class CitingValidationTable(ValidationResultsTableContentBlockRenderer):
                 result=result, runtime_configuration=runtime_configuration, **kwargs
             )
             meta = result.expectation_config.meta if result is not None else {}
-            return [[*row, cell(meta)] for row in rows]
+            return [[*row, cell(meta, cls.language)] for row in rows]
 
         return with_citation
 
 
-def site_config(directory: Path) -> dict:
-    """A GX Data Docs site in ``directory`` whose validation pages cite the procedure."""
+class LatvianCitingValidationTable(CitingValidationTable):
+    """:class:`CitingValidationTable` in Latvian (GX instantiates a table renderer by its
+    class name: one class per language)."""
+
+    language = "lv"
+
+
+CITING_TABLES = {"en": CitingValidationTable, "lv": LatvianCitingValidationTable}
+
+
+def site_config(directory: Path, language: str = "en") -> dict:
+    """A GX Data Docs site in ``directory`` whose validation pages cite the procedure (in
+    ``language``)."""
     return {
         "class_name": "SiteBuilder",
         "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
@@ -83,7 +98,7 @@ def site_config(directory: Path) -> dict:
                         "class_name": "ValidationResultsColumnSectionRenderer",
                         "table_renderer": {
                             "module_name": __name__,
-                            "class_name": CitingValidationTable.__name__,
+                            "class_name": CITING_TABLES[language].__name__,
                         },
                     },
                 },
@@ -157,9 +172,10 @@ def make_offline(directory: Path) -> list[Path]:
     return pages
 
 
-def build_site(context, directory: Path) -> Path:
-    """Build the Data Docs of ``context`` into ``directory``, offline; return its index page."""
-    context.add_data_docs_site(site_name="report", site_config=site_config(directory))
+def build_site(context, directory: Path, language: str = "en") -> Path:
+    """Build the Data Docs of ``context`` into ``directory``, offline, their citations in
+    ``language``; return its index page."""
+    context.add_data_docs_site(site_name="report", site_config=site_config(directory, language))
     context.build_data_docs(site_names=["report"])
     make_offline(directory)
     return Path(directory) / "index.html"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import zimes_audit
 from zimes_audit.errors import NotebookFailed
+from zimes_audit.report.labels import DEFAULT_LANGUAGE, labels
 from zimes_audit.report.layout import NOTEBOOK, NOTEBOOK_HTML
 
 AUDIT_NOTEBOOK = "periodic_audit.ipynb"
@@ -60,9 +61,11 @@ def _execute(source: Path, target: Path, parameters: dict, cwd: Path) -> None:
         raise NotebookFailed(source) from None
 
 
-def render_html(notebook: Path, html: Path, title: str | None = None) -> Path:
+def render_html(notebook: Path, html: Path, title: str | None = None, language: str = "en") -> Path:
     """Render an executed notebook as one self-contained HTML page for a reader, not a
-    programmer: PNG charts embedded, no code cells, no prompts, the page titled."""
+    programmer: PNG charts embedded, no code cells, no prompts, the page titled and in
+    ``language``, and printable whole (:data:`PRINT_CSS`: every column of a wide table on the
+    printed page)."""
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -72,8 +75,17 @@ def render_html(notebook: Path, html: Path, title: str | None = None) -> Path:
     exporter = HTMLExporter(embed_images=True, exclude_input=True, exclude_input_prompt=True)
     exporter.exclude_output_prompt = True
     body, _ = exporter.from_notebook_node(node)
+    body = body.replace("<html>", f'<html lang="{language}">', 1)
+    body = body.replace("</head>", f"<style>{print_css()}</style>\n</head>", 1)
     html.write_text(body, encoding="utf-8")
     return html
+
+
+def print_css() -> str:
+    """The page's print style (``report/data/print.css``)."""
+    from importlib import resources
+
+    return resources.files("zimes_audit.report").joinpath("data/print.css").read_text("utf-8")
 
 
 def _record_final_path(notebook: Path, path: str, parameters: dict) -> None:
@@ -99,7 +111,9 @@ def _record_final_path(notebook: Path, path: str, parameters: dict) -> None:
     nbformat.write(node, notebook)
 
 
-def execute_audit_notebook(folder: Path, *, name: str | None = None) -> tuple[Path, Path]:
+def execute_audit_notebook(
+    folder: Path, *, name: str | None = None, language: str = DEFAULT_LANGUAGE
+) -> tuple[Path, Path]:
     """Execute the periodic audit notebook on the report ``folder`` (its ``manifest.json`` and
     ``results/``) into ``folder/audit.ipynb`` and ``audit.html``.
 
@@ -111,11 +125,12 @@ def execute_audit_notebook(folder: Path, *, name: str | None = None) -> tuple[Pa
     folder = Path(folder).resolve()
     name = name or folder.name
     target = folder / NOTEBOOK
-    parameters = {"report_dir": folder.name, "report_folder": name}
+    parameters = {"report_dir": folder.name, "report_folder": name, "lang": language}
     _execute(notebook_path(AUDIT_NOTEBOOK), target, parameters, folder.parent)
-    _record_final_path(target, f"{name}/{NOTEBOOK}", {"report_dir": name, "report_folder": name})
-    title = f"Personal-data audit {name} — SIA ZĪMES"
-    return target, render_html(target, folder / NOTEBOOK_HTML, title)
+    final = {"report_dir": name, "report_folder": name, "lang": language}
+    _record_final_path(target, f"{name}/{NOTEBOOK}", final)
+    title = labels(language).say("html", "page_title", folder=name)
+    return target, render_html(target, folder / NOTEBOOK_HTML, title, language)
 
 
 def review_path(report_dir: str | Path) -> Path:
@@ -137,15 +152,17 @@ def review_path(report_dir: str | Path) -> Path:
     return candidate
 
 
-def execute_review_notebook(report_dir: str | Path, out_path: str | Path) -> tuple[Path, Path]:
+def execute_review_notebook(
+    report_dir: str | Path, out_path: str | Path, language: str = DEFAULT_LANGUAGE
+) -> tuple[Path, Path]:
     """Execute the auditor's review notebook on ``report_dir`` into ``out_path`` (.ipynb) and
-    render it beside it as HTML."""
+    render it beside it as HTML, in ``language``."""
     out = Path(out_path).resolve()
     if out.suffix != ".ipynb":
         out = out.with_suffix(".ipynb")
     out.parent.mkdir(parents=True, exist_ok=True)
     folder = Path(report_dir).resolve()
-    parameters = {"report_dir": str(folder)}
+    parameters = {"report_dir": str(folder), "lang": language}
     _execute(notebook_path(REVIEW_NOTEBOOK), out, parameters, Path.cwd())
-    title = f"Auditor's review of report {folder.name} — SIA ZĪMES"
-    return out, render_html(out, out.with_suffix(".html"), title)
+    title = labels(language).say("review", "page_title", folder=folder.name)
+    return out, render_html(out, out.with_suffix(".html"), title, language)

@@ -146,6 +146,15 @@ class Report:
         return date.fromisoformat(self.manifest["as_of"])
 
 
+def saved_columns(report: Report) -> pd.DataFrame | None:
+    """The run's saved ``columns`` table (file, heading, field; no personal value), by which
+    the review names every field by its file's heading; ``None`` when the folder has none."""
+    from zimes_audit.report.layout import result_path
+
+    path = result_path(report.folder, "columns")
+    return pd.read_parquet(path, engine="pyarrow") if path.is_file() else None
+
+
 def load_report(report_dir: str | Path | None, reports_root: str | Path = "reports") -> Report:
     """Read ``manifest.json`` and ``findings.csv`` of a report folder (the latest under
     ``reports_root`` when ``report_dir`` is empty).  What is wrong with ``findings.csv`` is listed
@@ -165,7 +174,7 @@ def load_report(report_dir: str | Path | None, reports_root: str | Path = "repor
             problems.append(f"{FINDINGS_CSV} does not have the contracted columns")
         else:
             header = (folder / FINDINGS_CSV).open(encoding="utf-8").readline().strip()
-            if header != ",".join(FINDINGS_COLUMNS):
+            if header not in (",".join(FINDINGS_COLUMNS), ",".join([*FINDINGS_COLUMNS, "status"])):
                 problems.append(f"{FINDINGS_CSV} does not have the contracted columns")
     return Report(folder, manifest, findings, problems)
 

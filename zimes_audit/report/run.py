@@ -345,10 +345,10 @@ def write_outputs(
     from zimes_audit.report.datadocs import build_site
 
     with hooks.step("write.data_docs"), gx_errors_raised():
-        build_site(result.runner.context, folder / DATA_DOCS)
+        build_site(result.runner.context, folder / DATA_DOCS, request.language)
     hooks.progress("saving results and charts")
     with hooks.step("write.evidence"):
-        return write_evidence(folder, result)
+        return write_evidence(folder, result, request.language)
 
 
 def run_manifest(
@@ -483,7 +483,7 @@ def run_report(request: RunRequest, hooks: Hooks | None = None) -> tuple[Path, A
                 from zimes_audit.report.notebook import execute_audit_notebook
 
                 with hooks.step("notebook"):
-                    execute_audit_notebook(folder, name=target.name)
+                    execute_audit_notebook(folder, name=target.name, language=request.language)
             with hooks.step("history"):
                 record_run(book, manifest, target, result, tracked, former)
     finally:

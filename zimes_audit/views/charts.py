@@ -481,14 +481,21 @@ def all_charts(result) -> dict[str, Figure]:
     }
 
 
-def save_all(result, folder: str | Path | None) -> list[Path]:
-    """Write every chart as PNG into ``folder``; nothing (``[]``) when no folder is given."""
+def save_all(result, folder: str | Path | None, language: str | None = None) -> list[Path]:
+    """Write every chart as PNG into ``folder`` (its words in ``language``, by
+    :meth:`~zimes_audit.views.page.Page.chart`; as drawn without one); nothing (``[]``) when
+    no folder is given."""
     if not folder:
         return []
+    from zimes_audit.views.page import Page
+
+    page = Page(language) if language else None
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, fig in all_charts(result).items():
+        if page is not None:
+            page.chart(fig)
         path = folder / CHART_FILES[name]
         path.write_bytes(png_bytes(fig))
         written.append(path)

@@ -61,8 +61,9 @@ def for_screen(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def html_table(frame: pd.DataFrame) -> str:
-    """A DataFrame as an HTML table without the pandas index, missing values as ``—``.
+def html_table(frame: pd.DataFrame, page=None) -> str:
+    """A DataFrame as an HTML table without the pandas index (a named one becomes a column),
+    missing values as ``—``; with a :class:`~zimes_audit.views.page.Page`, in its words.
 
     >>> t = pd.DataFrame({"a": pd.Series(["x", None], dtype="string"), "b": [1.0, None]})
     >>> "<NA>" in html_table(t) or "NaN" in html_table(t), html_table(t).count("—")
@@ -71,22 +72,36 @@ def html_table(frame: pd.DataFrame) -> str:
     A long table shows its first :data:`ROWS_SHOWN` rows and counts the rest:
 
     >>> long = html_table(pd.DataFrame({"a": range(ROWS_SHOWN + 7)}))
-    >>> long.count("<td>"), long.endswith("… and 7 more rows (not shown here).</em></p>")
+    >>> long.count("<td>"), long.endswith("… and 7 more rows.</em></p>")
     (500, True)
+    >>> from zimes_audit.views.page import Page
+    >>> html_table(pd.DataFrame({"a": range(ROWS_SHOWN + 1)}), Page("lv")).endswith(
+    ...     "… un vēl 1 rinda (šeit nav parādīta).</em></p>")
+    True
+
+    A sorted table's row numbers are not shown (no ``index`` column):
+
+    >>> "index" in html_table(pd.DataFrame({"a": [2, 1]}).sort_values("a"))
+    False
     """
-    if not isinstance(frame.index, pd.RangeIndex) or frame.index.name is not None:
-        frame = frame.reset_index()
+    unnamed = all(name is None for name in frame.index.names)
+    if not isinstance(frame.index, pd.RangeIndex) or not unnamed:
+        frame = frame.reset_index(drop=unnamed)  # a sorted table's row numbers are no column
+    if page is not None:
+        frame = page.table(frame)
     rest = len(frame) - ROWS_SHOWN
     frame = frame.head(ROWS_SHOWN)
     shown = frame.astype(object).where(frame.notna(), NA)  # NaN, NaT and <NA> alike
     html = shown.to_html(index=False, border=0, classes="dataframe", escape=True)
     if rest > 0:  # a page stays readable: the workbook and results/ hold every row
-        html += f"<p><em>… and {rest:,} more rows (not shown here).</em></p>"
+        more = page.say("more_rows", count=rest) if page else f"… and {rest:,} more rows."
+        html += f"<p><em>{more}</em></p>"
     return html
 
 
-def setup_display() -> None:
-    """In a Jupyter kernel, show every DataFrame by :func:`html_table` (no index, ``—``)."""
+def setup_display(page=None) -> None:
+    """In a Jupyter kernel, show every DataFrame by :func:`html_table` (no index, ``—``), in
+    the words of ``page`` (:class:`~zimes_audit.views.page.Page`) when given."""
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython ships with the kernel
@@ -94,7 +109,7 @@ def setup_display() -> None:
     shell = get_ipython()
     if shell is not None:
         formatter = shell.display_formatter.formatters["text/html"]
-        formatter.for_type(pd.DataFrame, html_table)
+        formatter.for_type(pd.DataFrame, lambda frame: html_table(frame, page))
         shell.display_formatter.formatters["text/plain"].for_type(
             pd.DataFrame, lambda frame, printer, cycle: printer.text(f"[table, {len(frame)} rows]")
         )
@@ -248,7 +263,8 @@ def chart(folder: str | Path, manifest: dict, stem: str):
 def failed_expectations(expectations: pd.DataFrame) -> pd.DataFrame:
     """The expectations that failed, most unexpected records first."""
     failed = expectations[~expectations["success"].astype(bool)]
-    return failed.sort_values("unexpected", ascending=False, kind="stable").drop(columns="success")
+    failed = failed.sort_values("unexpected", ascending=False, kind="stable")
+    return failed.drop(columns="success").reset_index(drop=True)
 
 
 #: Outputs the notebook itself writes: they exist once its page is saved.
@@ -313,13 +329,26 @@ def verdicts(report) -> pd.DataFrame:
     return table
 
 
-def overall_verdict(table: pd.DataFrame) -> str:
-    """One sentence: everything matches, or what does not."""
-    from zimes_audit.report.reports import MATCH
+def overall_verdict(table: pd.DataFrame, page=None) -> str:
+    """One sentence: everything matches, or what does not (in the words of ``page``, a
+    :class:`~zimes_audit.views.page.Page` of the review; English without one).
 
+    >>> from zimes_audit.views.page import Page
+    >>> t = pd.DataFrame({"verdict": ["MISMATCH"], "what": ["input"], "file": ["a.csv"]})
+    >>> overall_verdict(t, Page("lv", "review"))
+    'Nesakrīt ar manifestu: ievaddati a.csv (NESAKRĪT).'
+    >>> overall_verdict(t.assign(verdict="match"))
+    'Every input, suite and the policy match the manifest.'
+    """
+    from zimes_audit.report.reports import MATCH
+    from zimes_audit.views.page import Page
+
+    page = page or Page("en", "review")
     bad = table[table["verdict"] != MATCH]
     if bad.empty:
-        return "Every input, suite and the policy match the manifest."
-    return "Does not match the manifest: " + ", ".join(
-        f"{w} {f} ({v})" for v, w, f in bad[["verdict", "what", "file"]].itertuples(index=False)
+        return page.say("all_match")
+    what = ", ".join(
+        f"{page.cell(w)} {f} ({page.cell(v)})"
+        for v, w, f in bad[["verdict", "what", "file"]].itertuples(index=False)
     )
+    return page.say("mismatch", what=what)

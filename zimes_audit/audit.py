@@ -253,7 +253,7 @@ def audit(
     if tables is None:
         with hooks.step("load"):
             tables, field_map = _load(inputs, fields, field_map)
-    hooks.progress(f"validating {sum(t.rows for t in tables)} records")
+    hooks.progress("progress_validate", count=sum(t.rows for t in tables))
     with hooks.step("facts"):
         facts = derive_facts(tables, policy)
         facts.frames = {

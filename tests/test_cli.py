@@ -12,7 +12,6 @@ import shlex
 
 import pytest
 
-from zimes_audit import errors
 from zimes_audit.checks.suites import SUITE_NAMES, suite_path
 from zimes_audit.cli import build_parser
 from zimes_audit.report.labels import LANGUAGES, labels

@@ -12,9 +12,9 @@ import shlex
 
 import pytest
 
-from zimes_audit import errors
 from zimes_audit.checks.suites import SUITE_NAMES, suite_path
 from zimes_audit.cli import build_parser
+from zimes_audit.report.labels import LANGUAGES, labels
 
 
 def _commands() -> dict[str, argparse.ArgumentParser]:
@@ -24,15 +24,14 @@ def _commands() -> dict[str, argparse.ArgumentParser]:
 
 
 def _hinted_commands() -> list[tuple[str, str]]:
-    """(error class, command) for every command written in backticks in an error's hint."""
-    found = []
-    stack = [errors.AuditError]
-    while stack:
-        cls = stack.pop()
-        stack.extend(cls.__subclasses__())
-        for command in re.findall(r"`([^`]+)`", cls.__dict__.get("hint", "")):
-            found.append((cls.__name__, command))
-    return found
+    """(error key, command) for every command written in backticks in an error's hint, in
+    either language of the catalogue."""
+    found = set()
+    for language in LANGUAGES:
+        for key, words in labels(language).table["errors"].items():
+            hint = words.get("hint", "") if isinstance(words, dict) else ""
+            found |= {(key, command) for command in re.findall(r"`([^`]+)`", hint)}
+    return sorted(found)
 
 
 @pytest.mark.parametrize("name", sorted(_commands()))

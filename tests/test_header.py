@@ -38,10 +38,15 @@ def test_the_hand_kept_register_of_issue_23_is_read_and_audited_as_the_plain_one
     assert [c.field for c in table.columns][:3] == ["row_number", "customer_id", "name"]
     assert table.columns[-1].field == "notes"
     assert table.frame["customer_id"].tolist() == [r[1] for r in REGISTER_ROWS]
-    text = render_inventory([table])
+    text = render_inventory([table], language="en")
     assert "header rows 4–5" in text
     assert "rows 1, 2 above skipped as titles" in text
     assert "row 15: a totals row, left out" in text and "row 16: a footnote line, left out" in text
+    text = render_inventory([table])  # the same notes in Latvian
+    assert "virsrakstu rindas 4–5 (grupas rinda virs apakšvirsrakstiem)" in text
+    assert "rindas 1, 2 virs tās izlaistas kā nosaukumi" in text
+    assert "rinda 15: kopsummu rinda, izlaista" in text
+    assert "rinda 16: zemsvītras piezīme, izlaista" in text
 
     orders = write(tmp_path, "orders", _plain("orders"))
     plain = tmp_path / "plain"

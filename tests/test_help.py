@@ -110,12 +110,19 @@ def test_the_help_examples_run_as_written(tmp_path):
 
 @pytest.mark.parametrize("command", ["run", "inventory"])
 def test_a_command_without_input_says_how_to_name_one(tmp_path, command):
-    done = zimes(command, cwd=tmp_path)
+    done = zimes(command, "--lang", "en", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
         f"zimes-audit {command}: error: name the exported files or their folder, e.g. "
         f"`zimes-audit {command} exports/2026-11/` (the demo audit of data_samples/ is "
         f"`make audit`) (see zimes-audit {command} --help)"
+    ]
+    done = zimes(command, cwd=tmp_path)  # Latvian, the default
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"zimes-audit {command}: kļūda: norādiet eksportētos failus vai to mapi, piemēram, "
+        f"`zimes-audit {command} exports/2026-11/` (data_samples/ parauga auditu veic "
+        f"`make audit`) (sk. zimes-audit {command} --help)"
     ]
     assert "data_samples: no such file" not in done.stderr
     assert list(tmp_path.iterdir()) == []  # nothing was created

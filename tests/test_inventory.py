@@ -36,7 +36,7 @@ def tables(tmp_path):
 
 
 def test_render_shows_file_facts_categories_and_markers(tables):
-    text = render_inventory(tables)
+    text = render_inventory(tables, language="en")
     orders, register = tables
     assert str(orders.path) in text and str(register.path) in text
     assert "Mozello orders export" in text and "customer register" in text
@@ -44,13 +44,25 @@ def test_render_shows_file_facts_categories_and_markers(tables):
     assert "csv, utf-8, delimiter ;, header row 1" in text
     assert "xlsx, sheet 'Klienti', header row 2" in text
     code_line = next(line for line in text.splitlines() if "Personas kods" in line)
-    assert "personal_code" in code_line and "not permitted" in code_line
+    assert "personal code" in code_line and "not permitted" in code_line
     assert code_line.rstrip().endswith("!! NOT PERMITTED")
     unknown_line = next(line for line in text.splitlines() if "Mīļākā krāsa" in line)
-    assert "unknown heading" in unknown_line and unknown_line.rstrip().endswith("?? UNKNOWN")
+    assert "unclassified" in unknown_line and unknown_line.rstrip().endswith("?? UNCLASSIFIED")
     assert "50.0%" in unknown_line
     name_line = next(line for line in text.splitlines() if "Vārds, uzvārds" in line)
     assert "6.1 name" in name_line and "100.0%" in name_line and "!!" not in name_line
+
+
+def test_render_in_latvian_names_fields_categories_and_markers_in_latvian(tables):
+    lines = render_inventory(tables).splitlines()  # Latvian: the default
+    code_line = next(line for line in lines if "Personas kods" in line)
+    assert "personas kods" in code_line and code_line.rstrip().endswith("!! NAV ATĻAUTS")
+    unknown_line = next(line for line in lines if "Mīļākā krāsa" in line)
+    assert "neklasificēts" in unknown_line and unknown_line.rstrip().endswith("?? NEKLASIFICĒTS")
+    assert any(
+        line.startswith("  veids: Mozello pasūtījumu eksports · rindas: 2 · ") for line in lines
+    )
+    assert any(line.startswith("  nolasīts kā: csv, utf-8, atdalītājs ;") for line in lines)
 
 
 def test_render_contains_no_cell_value(tables):

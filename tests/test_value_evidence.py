@@ -86,12 +86,15 @@ def test_an_unknown_column_of_emails_is_suggested_as_email(table, findings):
 
 
 def test_the_inventory_shows_the_evidence_and_the_suggested_paste_line_but_no_value(table):
-    text = render_inventory([table])
+    text = render_inventory([table], language="en")
     assert "!! NOT PERMITTED · by values: 7 of 7 values are valid personal codes" in text
     assert "values suggest email: 8 of 8 values are valid e-mail addresses" in text
     assert '# "Kontakts" = "email"' in text
+    latvian = render_inventory([table])
+    assert "!! NAV ATĻAUTS · pēc vērtībām: 7 no 7 vērtībām: derīgi personas kodi" in latvian
+    assert "lauks e-pasts: 8 no 8 vērtībām: derīgas e-pasta adreses" in latvian
     for value in [*CODES, *EMAILS]:
-        assert value not in text
+        assert value not in text and value not in latvian
 
 
 @pytest.mark.parametrize(

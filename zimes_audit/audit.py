@@ -262,7 +262,7 @@ def audit(
     if tables is None:
         with hooks.step("load"):
             tables, field_map = _load(inputs, fields)
-    hooks.progress(f"validating {sum(t.rows for t in tables)} records")
+    hooks.progress("progress_validate", count=sum(t.rows for t in tables))
     with hooks.step("facts"):
         facts = derive_facts(tables, policy, former_customers)
         facts.frames = {

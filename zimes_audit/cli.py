@@ -10,6 +10,7 @@ internal error (it may show input values: for developers only).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
@@ -18,8 +19,9 @@ from datetime import date
 from pathlib import Path
 
 from zimes_audit import __version__
-from zimes_audit.errors import AuditError, BadArgument, one_line
-from zimes_audit.report.layout import MANIFEST
+from zimes_audit.errors import AuditError, BadArgument, one_line, translated_phrase
+from zimes_audit.report.labels import DEFAULT_LANGUAGE, LANGUAGES, Labels, labels
+from zimes_audit.report.layout import MANIFEST, WORKBOOK
 from zimes_audit.stop import Stopped, stop_on_signals
 
 EXIT_ERROR = 2
@@ -37,11 +39,6 @@ examples:
 
 Run `zimes-audit COMMAND --help` for a command's options and more examples.
 """
-
-NO_INPUT = (
-    "name the exported files or their folder, e.g. `{prog} exports/2026-11/` "
-    "(the demo audit of data_samples/ is `make audit`)"
-)
 
 RUN_EPILOG = """\
 examples:
@@ -131,46 +128,44 @@ examples:
 
 EARLIEST_AS_OF = date(2000, 1, 1)  # no shop record the procedure covers is older
 LATEST_AS_OF = date(2999, 12, 31)  # due dates (as-of + days) stay within the calendar
-AS_OF_FORMS = "YYYY-MM-DD, DD.MM.YYYY or DD.MM.YY"
 
 
 def _as_of(text: str) -> date:
     """A date as ``YYYY-MM-DD`` or, as Latvians write it, ``DD.MM.YYYY`` or ``DD.MM.YY``
-    (20YY); anything else, or a date before 2000, is one line (:class:`BadArgument`, exit 2).
+    (20YY); anything else, a day the calendar does not have, or a date before 2000, is one
+    line (:class:`BadArgument`, exit 2).
 
     >>> _as_of("30.11.2026"), _as_of("2026-11-30"), _as_of(" 30.11.26 ")
     (datetime.date(2026, 11, 30), datetime.date(2026, 11, 30), datetime.date(2026, 11, 30))
-    >>> _as_of("31.11.2026")
+    >>> _as_of("2026-11-31")
     Traceback (most recent call last):
-    zimes_audit.errors.BadArgument: --as-of 31.11.2026: not a date; write it as YYYY-MM-DD, DD.MM.YYYY or DD.MM.YY.
+    zimes_audit.errors.BadArgument: --as-of 2026-11-31: there is no such day in the calendar. Write a date that exists, as YYYY-MM-DD, DD.MM.YYYY or DD.MM.YY.
+    >>> _as_of("30/11/2026")
+    Traceback (most recent call last):
+    zimes_audit.errors.BadArgument: --as-of 30/11/2026: not a date. Write it as YYYY-MM-DD, DD.MM.YYYY or DD.MM.YY.
     >>> _as_of("0001-01-01")
     Traceback (most recent call last):
-    zimes_audit.errors.BadArgument: --as-of 0001-01-01: before 2000-01-01; write the audit date, e.g. 30.11.2026.
+    zimes_audit.errors.BadArgument: --as-of 0001-01-01: before 2000-01-01. Write the audit date, e.g. 30.11.2026.
     """
     shown = one_line(text.strip())[:40]
     found = re.fullmatch(
         r"(\d{4})-(\d{2})-(\d{2})|(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})", text.strip()
     )
+    if found is None:
+        raise BadArgument(key="as_of_not_a_date", given=shown)
+    if found.group(1):
+        year, month, day = (int(found.group(i)) for i in (1, 2, 3))
+    else:
+        day, month, year = (int(found.group(i)) for i in (4, 5, 6))
+        year += 2000 if len(found.group(6)) == 2 else 0
     try:
-        if found is None:
-            raise ValueError(text)
-        if found.group(1):
-            year, month, day = (int(found.group(i)) for i in (1, 2, 3))
-        else:
-            day, month, year = (int(found.group(i)) for i in (4, 5, 6))
-            year += 2000 if len(found.group(6)) == 2 else 0
         value = date(year, month, day)
     except ValueError:
-        raise BadArgument(
-            problem=f"--as-of {shown}: not a date; write it as {AS_OF_FORMS}"
-        ) from None
+        raise BadArgument(key="as_of_no_such_day", given=shown) from None
     if value > LATEST_AS_OF:
-        raise BadArgument(problem=f"--as-of {shown}: not a date; write it as {AS_OF_FORMS}")
+        raise BadArgument(key="as_of_not_a_date", given=shown)
     if value < EARLIEST_AS_OF:
-        raise BadArgument(
-            problem=f"--as-of {shown}: before {EARLIEST_AS_OF.isoformat()}; "
-            "write the audit date, e.g. 30.11.2026"
-        )
+        raise BadArgument(key="as_of_too_early", given=shown, earliest=EARLIEST_AS_OF.isoformat())
     return value
 
 
@@ -182,7 +177,7 @@ def _audit_date(text: str | None, *, future: bool, today: date | None = None) ->
     datetime.date(2027, 11, 30)
     >>> _audit_date("30.11.2062", future=False, today=date(2026, 12, 7))
     Traceback (most recent call last):
-    zimes_audit.errors.BadArgument: --as-of 30.11.2062: more than a year after today (2026-12-07); if you mean it, add --future-as-of.
+    zimes_audit.errors.BadArgument: --as-of 30.11.2062: more than a year after today (2026-12-07). If you mean it, add --future-as-of.
     >>> _audit_date("30.11.2062", future=True, today=date(2026, 12, 7))
     datetime.date(2062, 11, 30)
     """
@@ -191,10 +186,8 @@ def _audit_date(text: str | None, *, future: bool, today: date | None = None) ->
         return today
     value = _as_of(text)
     if value > today.replace(year=today.year + 1, day=min(today.day, 28)) and not future:
-        raise BadArgument(
-            problem=f"--as-of {one_line(text.strip())[:40]}: more than a year after today "
-            f"({today.isoformat()}); if you mean it, add --future-as-of"
-        )
+        shown = one_line(text.strip())[:40]
+        raise BadArgument(key="as_of_too_late", given=shown, today=today.isoformat())
     return value
 
 
@@ -216,10 +209,34 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 
 
 class _Parser(argparse.ArgumentParser):
-    """Usage mistakes are one line on stderr too, with where to read more."""
+    """Usage mistakes are one line on stderr too, with where to read more, in the language of
+    ``--lang`` (argparse's own description of the mistake stays as argparse words it)."""
+
+    def __init__(self, *args, language: str = DEFAULT_LANGUAGE, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language = language
 
     def error(self, message: str):
-        self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        words = labels(self.language).table["errors"]
+        self.exit(EXIT_ERROR, words["usage"].format(prog=self.prog, message=message) + "\n")
+
+
+def command_language(argv: list[str]) -> str:
+    """The language a command line asks for with ``--lang`` (Latvian unless it says ``en``),
+    read before argparse, so that argparse's own refusals speak it too.
+
+    >>> command_language(["run", "x/", "--lang", "en"]), command_language(["run", "--lang=en"])
+    ('en', 'en')
+    >>> command_language(["run", "x/"]), command_language(["run", "--lang", "de"])
+    ('lv', 'lv')
+    """
+    for at, arg in enumerate(argv):
+        given = arg.split("=", 1)[1] if arg.startswith("--lang=") else None
+        if arg == "--lang" and at + 1 < len(argv):
+            given = argv[at + 1]
+        if given in LANGUAGES:
+            return given
+    return DEFAULT_LANGUAGE
 
 
 def _inputs(command: argparse.ArgumentParser, help: str) -> None:
@@ -227,15 +244,19 @@ def _inputs(command: argparse.ArgumentParser, help: str) -> None:
     command.add_argument("inputs", nargs="*", metavar="INPUT", help=help)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(language: str = DEFAULT_LANGUAGE) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="zimes-audit",
         description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=_Formatter,
+        language=language,
     )
     parser.add_argument("--version", action="version", version=f"zimes-audit {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", title="commands",
+        parser_class=functools.partial(_Parser, language=language),
+    )  # fmt: skip
 
     run = _add_run(commands)
     inventory = _add_inventory(commands)
@@ -314,7 +335,7 @@ def _add_run(commands) -> argparse.ArgumentParser:
         "--lang",
         choices=("lv", "en"),
         default="lv",
-        help="language of the workbook and audit.html (default: lv, Latvian)",
+        help="language of the workbook, audit.html and what the run prints (default: lv, Latvian)",
     )
     run.add_argument(
         "--fields",
@@ -349,6 +370,12 @@ def _add_inventory(commands) -> argparse.ArgumentParser:
         default=None,
         metavar="FILE",
         help="the administrator's field map (default: zimes-fields.toml beside the inputs)",
+    )
+    inventory.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=DEFAULT_LANGUAGE,
+        help="language (default: lv, Latvian)",
     )
     inventory.set_defaults(handler=_inventory)
     return inventory
@@ -477,31 +504,32 @@ def _subject(args: argparse.Namespace) -> int:
         codes=args.code, names=args.name, region=policy.phone_region,
     )  # fmt: skip
     if not ids:
-        raise BadArgument(
-            problem="name the person: --email, --phone, --customer-id, --code or --name"
-        )
+        raise BadArgument(key="no_person")
     ask = Ask(
         args.request, args.received, tuple(args.confirm), args.out, args.history, args.lang,
         args.fields,
     )  # fmt: skip
     done = answer(args.inputs, ids, ask, policy)
-    counts = done.found.counts()
-    print(
-        f"Found {counts['records']} records ({counts['rows']} rows), "
-        f"{counts['uncertain']} uncertain (same name only), {counts['mentions']} mentions."
-    )
+    lab = labels(args.lang)
+    print(lab.say("console", "found", **done.found.counts()))
     if done.request_id:
-        print(
-            f"Request {args.request} recorded ({len(done.items)} plan steps), "
-            f"due {done.due.isoformat()}."
-        )
-    print(f"Files: {done.folder}/")
+        request = lab.table["requests"].get(args.request, args.request)
+        print(lab.say("console", "request_recorded", request=request, steps=len(done.items),
+                      due=_date(lab, done.due)))  # fmt: skip
+    print(lab.say("console", "files", folder=done.folder))
     return 0
 
 
-def _print_skipped(skipped) -> None:
+def _print_skipped(skipped, lab: Labels) -> None:
+    """Each file left out, on stderr: its name and why."""
     for item in skipped:
-        print(f"zimes-audit: {item}", file=sys.stderr)
+        print(lab.left_out(item), file=sys.stderr)
+
+
+def _date(lab: Labels, value: date | str) -> str:
+    """A date as the console writes it in ``lab``'s language (``30.11.2026``, ``2026-11-30``)."""
+    value = date.fromisoformat(value) if isinstance(value, str) else value
+    return value.strftime(lab.say("console", "date_format"))
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -531,45 +559,49 @@ def _run(args: argparse.Namespace) -> int:
         command=["zimes-audit", *args.argv],
     )
     folder, result = run_report(request)
-    _print_skipped(getattr(result.tables, "skipped", []))
-    print(
-        f"Audit as of {as_of.isoformat()}: {len(result.findings)} findings "
-        f"in {sum(t.rows for t in result.tables)} records "
-        f"({result.expectations_run} expectations run)."
-    )
-    held = result.findings["status"].eq("exception").to_numpy() if len(result.findings) else []
-    open_findings = result.findings[~held] if len(result.findings) else result.findings
-    print(f"Open findings by rule (accepted exceptions apart: {int(sum(held))}):")
-    for rule, count in open_findings.groupby("rule_id", observed=True).size().items():
-        print(f"  {rule:<28} {count}")
+    lab = labels(args.lang)
+    _print_skipped(getattr(result.tables, "skipped", []), lab)
+    _print_audit(lab, as_of, result)
     manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
-    for read in manifest.get("decisions_read", []):
-        print(f"Decisions read: {read['decisions']} from {read['workbook']}")
-    if manifest.get("decisions_not_understood"):
-        print(
-            f"Decisions not understood: {len(manifest['decisions_not_understood'])} "
-            "(listed on the Summary sheet; see the warnings above)."
-        )
-    previous, counts = manifest["previous_run"], manifest["since_last_run"]
-    if previous:
-        print(
-            f"Since the run of {previous['as_of']} ({previous['path']}): "
-            f"{counts['resolved']} resolved, {counts['new']} new, "
-            f"{counts['still_open']} still open, {counts['overdue']} overdue, "
-            f"{counts['exceptions']} exceptions, "
-            f"{counts['done_still_present']} marked done but still present."
-        )
-    else:
-        print("No earlier run of the same kinds of input in the history: every finding is new.")
+    _print_tracking(lab, manifest)
     if result.requests is not None and len(result.requests):
         status = result.requests["status"].value_counts()
-        print(
-            f"Data subjects' requests: {len(result.requests)} open before this run, "
-            f"{status.get('overdue', 0)} overdue, {status.get('carried_out', 0)} carried out "
-            "(closed)."
-        )
-    print(f"Report: {folder}/  (administrator: {folder}/flagged-records.xlsx)")
+        print(lab.say("console", "requests", open=len(result.requests),
+                      overdue=status.get("overdue", 0),
+                      carried_out=status.get("carried_out", 0)))  # fmt: skip
+    print(lab.say("console", "report", folder=folder, workbook=folder / WORKBOOK))
     return 0
+
+
+def _print_audit(lab: Labels, as_of: date, result) -> None:
+    """The run's counts, and its open findings by rule."""
+    print(lab.say(
+        "console", "audit", as_of=_date(lab, as_of),
+        findings=lab.counted("console", "findings", len(result.findings)),
+        records=lab.counted("console", "records_in", sum(t.rows for t in result.tables)),
+        expectations=lab.counted("console", "expectations", result.expectations_run),
+    ))  # fmt: skip
+    held = result.findings["status"].eq("exception").to_numpy() if len(result.findings) else []
+    open_findings = result.findings[~held] if len(result.findings) else result.findings
+    print(lab.say("console", "by_rule", held=int(sum(held))))
+    for rule, count in open_findings.groupby("rule_id", observed=True).size().items():
+        print(f"  {rule:<28} {count}")
+
+
+def _print_tracking(lab: Labels, manifest: dict) -> None:
+    """Where the decisions came from, and the comparison with the previous run."""
+    for read in manifest.get("decisions_read", []):
+        print(
+            lab.say("console", "decisions_read", count=read["decisions"], workbook=read["workbook"])
+        )
+    if manifest.get("decisions_not_understood"):
+        print(lab.say("console", "not_understood", count=len(manifest["decisions_not_understood"])))
+    previous, counts = manifest["previous_run"], manifest["since_last_run"]
+    if previous:
+        print(lab.say("console", "since", as_of=_date(lab, previous["as_of"]),
+                      path=previous["path"], **counts))  # fmt: skip
+    else:
+        print(lab.say("console", "first_run"))
 
 
 def _inventory(args: argparse.Namespace) -> int:
@@ -581,7 +613,7 @@ def _inventory(args: argparse.Namespace) -> int:
     field_map = resolve_field_map(args.inputs, args.fields)
     tables = load_inputs(args.inputs, field_map)
     catalogue = load_catalogue().with_field_map(field_map)
-    print(render_inventory(tables, catalogue, field_map))
+    print(render_inventory(tables, catalogue, field_map, language=args.lang))
     return 0
 
 
@@ -590,12 +622,13 @@ def _review(args: argparse.Namespace) -> int:
 
     folder = args.report_dir
     if not (folder / MANIFEST).is_file():
-        raise BadArgument(problem=f"{folder}: not a report folder (no manifest.json)")
+        raise BadArgument(folder, key="not_a_report")
     out = args.out or review_path(folder)
     if out.with_suffix(".ipynb").exists() or out.with_suffix(".html").exists():
-        raise BadArgument(problem=f"{out}: exists already; choose another --out")
+        raise BadArgument(out, key="review_exists")
     notebook, html = execute_review_notebook(folder, out, args.lang)
-    print(f"Review of {folder}: {html}  (notebook: {notebook})")
+    lab = labels(args.lang)
+    print(lab.say("console", "review", folder=folder, html=html, notebook=notebook))
     return 0
 
 
@@ -603,7 +636,7 @@ def _sample(args: argparse.Namespace) -> int:
     from zimes_audit.sample import generate, write_sample
 
     if args.orders < 0 or args.customers < 0:
-        raise BadArgument(problem="--orders and --customers must not be negative")
+        raise BadArgument(key="negative_counts")
     args.as_of = _as_of(args.as_of)
     sample = generate(args.orders, args.customers, seed=args.seed, as_of=args.as_of)
     files = write_sample(sample, args.out)
@@ -618,8 +651,9 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
+    language = command_language(argv)
+    parser = build_parser(language)
     args = parser.parse_args(argv)
     args.argv = argv  # as given, for the manifest's ``command``
     if args.command is None:
@@ -627,40 +661,39 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     command = getattr(args, "needs_input", None)
     if command is not None and not args.inputs:
-        command.error(NO_INPUT.format(prog=command.prog))
+        command.error(BadArgument(key="no_input", prog=command.prog).reason(language).rstrip("."))
     try:
         with stop_on_signals():
             return args.handler(args)
-    except AuditError as error:
-        print(f"zimes-audit: error: {error}", file=sys.stderr)
+    except BaseException as error:  # noqa: BLE001 - every way out is one line (_ended)
+        return _ended(error, args.command, language)
+
+
+def _ended(error: BaseException, command: str, language: str) -> int:
+    """The one line (in ``language``) and the exit status of a command that did not finish:
+    an :class:`AuditError` as its wording, a stop as the signal, an ``OSError`` by its file
+    and cause, anything else by its type only — never a traceback, never a value."""
+    words = labels(language).table["errors"]
+    if isinstance(error, AuditError):
+        print(words["prefix"].format(line=error.render(language)), file=sys.stderr)
         return EXIT_ERROR
-    except FileExistsError:
-        print(
-            "zimes-audit: error: the output files already exist; choose another folder.",
-            file=sys.stderr,
-        )
+    if isinstance(error, FileExistsError):
+        print(words["exists"], file=sys.stderr)
         return EXIT_ERROR
-    except BrokenPipeError:  # the reader of our output went away (e.g. `| head`): not an error
+    if isinstance(error, BrokenPipeError):  # the reader went away (e.g. `| head`): no error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (KeyboardInterrupt, Stopped) as stop:
-        stop = stop if isinstance(stop, Stopped) else Stopped(2)
-        written = "; no report was written" if args.command == "run" else ""
-        print(f"zimes-audit: stopped ({stop.name}){written}.", file=sys.stderr)
+    if isinstance(error, KeyboardInterrupt | Stopped):
+        stop = error if isinstance(error, Stopped) else Stopped(2)
+        key = "stopped_run" if command == "run" else "stopped"
+        print(labels(language).say("console", key, signal=stop.name), file=sys.stderr)
         return stop.exit_status
-    except OSError as error:  # e.g. a file that became unreadable while the audit ran
-        if os.environ.get("ZIMES_AUDIT_DEBUG"):
-            raise
+    if not isinstance(error, Exception) or os.environ.get("ZIMES_AUDIT_DEBUG"):
+        raise error  # SystemExit and the like; or a developer asked for the traceback
+    if isinstance(error, OSError):  # e.g. a file that became unreadable while the audit ran
         where = f"{one_line(error.filename)}: " if error.filename else ""
-        cause = error.strerror or type(error).__name__
-        print(f"zimes-audit: error: {where}cannot be read or written ({cause}).", file=sys.stderr)
+        cause = translated_phrase(words, "cause", error.strerror or type(error).__name__)
+        print(words["os_error"].format(where=where, cause=cause), file=sys.stderr)
         return EXIT_ERROR
-    except Exception as error:  # never a traceback, never a value: the type is enough to report
-        if os.environ.get("ZIMES_AUDIT_DEBUG"):
-            raise
-        print(
-            f"zimes-audit: internal error ({type(error).__name__}). "
-            "Please report this with the command you ran.",
-            file=sys.stderr,
-        )
-        return EXIT_INTERNAL
+    print(words["internal"].format(kind=type(error).__name__), file=sys.stderr)
+    return EXIT_INTERNAL

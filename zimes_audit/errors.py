@@ -2,10 +2,16 @@
 
 Every error the audit can stop on is one of these.  Messages name the file (and the row where one
 applies) and say what to do; they never repeat a value from the input, because that value may be
-someone's personal code.  The command line prints ``str(error)`` as one line on stderr.
+someone's personal code.  Their wording is data, in Latvian and English (``[lv.errors]``,
+``[en.errors]`` of ``report/data/labels.toml``); the command line prints
+``error.render(language)`` as one line on stderr, in the language of ``--lang``.
 
 >>> str(EmptyFile("orders.csv"))
 'orders.csv: the file is empty. Export it again from Mozello or the register.'
+>>> EmptyFile("orders.csv").render("lv")
+'orders.csv: fails ir tukšs. Eksportējiet to vēlreiz no Mozello vai reģistra.'
+>>> UnreadableInput("k.xlsx", cause="permission denied").render("lv")
+'k.xlsx: nevar nolasīt (nav atļaujas). Pārbaudiet, vai jums ir tiesības to lasīt (faila atļaujas) un vai to nebloķē cita programma.'
 >>> str(UnknownHeading("x.csv", row=3))
 'x.csv: row 3: no recognisable header row. Put the column headings in the first rows.'
 
@@ -48,32 +54,74 @@ def _escaped(match: re.Match) -> str:
 
 
 class AuditError(Exception):
-    """Base class: something stopped the audit.  ``message`` is fixed wording per subclass."""
+    """Base class: something stopped the audit.
 
-    message = "the audit could not run."
-    hint = ""
+    The wording is the catalogue's (``[<language>.errors]`` of ``report/data/labels.toml``),
+    keyed by the class name (or by ``key``, for the several wordings of :class:`BadArgument`):
+    an error may be raised before anyone knows the language, so it carries only its key and
+    facts, and the command line renders it in the language chosen (:meth:`render`);
+    ``str(error)`` is the English line (logs, tests).
+    """
 
-    def __init__(self, path: str | Path | None = None, row: int | None = None, **facts: object):
+    def __init__(
+        self, path: str | Path | None = None, row: int | None = None, *, key: str | None = None,
+        **facts: object,
+    ):  # fmt: skip
         self.path = str(path) if path is not None else None
         self.row = row
+        self.key = key or type(self).__name__
         self.facts = facts
         super().__init__(str(self))
 
-    def reason(self) -> str:
-        """The message alone (no file, row or hint), on one line."""
-        return self.message.format(**{k: one_line(v) for k, v in self.facts.items()})
+    def _wording(self, language: str) -> tuple[dict, dict[str, str]]:
+        from zimes_audit.report.labels import labels
 
-    def __str__(self) -> str:
+        words = labels(language).table["errors"]
+        facts = {k: one_line(translated_phrase(words, k, v)) for k, v in self.facts.items()}
+        return words, facts
+
+    def reason(self, language: str = "en") -> str:
+        """The message alone (no file, row or hint), on one line."""
+        words, facts = self._wording(language)
+        return words[self.key]["message"].format(**facts)
+
+    def render(self, language: str = "en") -> str:
+        """The one line a person reads, in ``language``: file, row, what is wrong, what to do."""
+        words, facts = self._wording(language)
         parts = []
-        facts = {k: one_line(v) for k, v in self.facts.items()}
         if self.path:
             parts.append(f"{one_line(self.path)}:")
         if self.row is not None:
-            parts.append(f"row {self.row}:")
-        parts.append(self.message.format(**facts))
-        if self.hint:
-            parts.append(self.hint.format(**facts))
+            parts.append(words["row"].format(row=self.row))
+        parts.append(words[self.key]["message"].format(**facts))
+        if words[self.key].get("hint"):
+            parts.append(words[self.key]["hint"].format(**facts))
         return " ".join(parts)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
+#: Facts that are phrases of ours (a cause, what a file is), not the user's own words: written
+#: in the error's language from ``[<language>.errors.phrases]``.
+PHRASE_FACTS = frozenset({"cause", "what", "problem", "owner", "expected"})
+
+
+def translated_phrase(words: dict, name: str, value: object) -> object:
+    """``value`` of the fact ``name`` in the catalogue's language, when it is one of our
+    phrases a template of ``words["phrases"]`` knows; anything else as it is.
+
+    >>> from zimes_audit.report.labels import labels
+    >>> translated_phrase(labels("lv").table["errors"], "cause", "permission denied")
+    'nav atļaujas'
+    >>> translated_phrase(labels("lv").table["errors"], "sheet", "permission denied")
+    'permission denied'
+    """
+    from zimes_audit.report.labels import translated
+
+    if name not in PHRASE_FACTS or not isinstance(value, str):
+        return value
+    return translated(words.get("phrases", {}), value) or value
 
 
 class InputError(AuditError):
@@ -81,78 +129,63 @@ class InputError(AuditError):
 
 
 class InputNotFound(InputError):
-    message = "no such file or folder."
-    hint = "Check the path."
+    """No such file or folder."""
 
 
 class UnreadableInput(InputError):
-    message = "cannot be read ({cause})."
-    hint = "Check that you may read it (file permissions) and that no other program locks it."
+    """Cannot be read ({cause})."""
 
 
 class NotAFile(InputError):
-    message = "not a regular file or folder (it is a {what})."
-    hint = "Point the audit at the exported files or their folder."
+    """Not a regular file or folder (it is a {what})."""
 
 
 class NoInputFiles(InputError):
-    message = "no orders export or customer register found (.csv, .tsv, .txt or a workbook)."
-    hint = "Point the audit at the exported files or their folder."
+    """No orders export or customer register found (.csv, .tsv, .txt or a workbook)."""
 
 
 class UnsupportedFileType(InputError):
-    message = "not a .csv, .txt, .tsv, .xlsx, .xlsm, .xls, .xlsb or .ods file."
-    hint = "Save it as CSV or Excel workbook (.xlsx) first."
+    """Not a .csv, .txt, .tsv, .xlsx, .xlsm, .xls, .xlsb or .ods file."""
 
 
 class EmptyFile(InputError):
-    message = "the file is empty."
-    hint = "Export it again from Mozello or the register."
+    """The file is empty."""
 
 
 class BinaryFile(InputError):
-    message = "the file holds binary data, not text."
-    hint = "Save it as CSV (UTF-8) or as an Excel workbook (.xlsx)."
+    """The file holds binary data, not text."""
 
 
 class UndecodableText(InputError):
-    message = "the text is neither UTF-8 nor Windows-1257."
-    hint = "Save it as CSV UTF-8 from your spreadsheet program."
+    """The text is neither UTF-8 nor Windows-1257."""
 
 
 class MixedEncoding(InputError):
-    message = "the text changes from {first} to {then} here (rows were added by another program)."
-    hint = "Open the file, fix the letters of the rows from here on and save it as CSV UTF-8."
+    """The text changes from {first} to {then} here (rows were added by another program)."""
 
 
 class TooManyColumns(InputError):
-    message = "a row has {found} fields; no export has more than {limit} columns."
-    hint = "Check the delimiter and quotes in that row, or export the file again."
+    """A row has {found} fields; no export has more than {limit} columns."""
 
 
 class TooWide(InputError):
-    message = "{found} columns hold a heading or a value; no export has more than {limit}."
-    hint = "Delete the columns that are not part of the export (or check the delimiter) and save again."
+    """{found} columns hold a heading or a value; no export has more than {limit}."""
 
 
 class TooLargeSheet(InputError):
-    message = "sheet '{sheet}' spans {rows} rows by {columns} columns, more than this tool reads ({limit} cells)."
-    hint = "Delete the stray cells far below or right of the data (Ctrl+End shows them) and save again."
+    """Sheet '{sheet}' spans {rows} rows by {columns} columns, more than this tool reads ({limit} cells)."""
 
 
 class UnreadableColumn(InputError):
-    message = "column '{column}' holds {what} in every row, which cannot be read."
-    hint = "Open the file in Excel or LibreOffice, let it calculate, and save it again."
+    """Column '{column}' holds {what} in every row, which cannot be read."""
 
 
 class TruncatedFile(InputError):
-    message = "the file ends in the middle of a row (it has {found} fields where the header has {expected})."
-    hint = "The file was cut off: export or copy it again."
+    """The file ends in the middle of a row (it has {found} fields where the header has {expected})."""
 
 
 class CutFile(InputError):
-    message = "the file ends inside {what}: it was cut off."
-    hint = "Export or copy it again."
+    """The file ends inside {what}: it was cut off."""
 
 
 class BlankRun(InputError):
@@ -165,104 +198,85 @@ class BlankRun(InputError):
 
 
 class LockFile(InputError):
-    message = "this is Excel's lock file (it exists while the workbook is open), not the workbook."
-    hint = "Close the workbook in Excel and audit the file without ~$ in its name."
+    """This is Excel's lock file (it exists while the workbook is open), not the workbook."""
 
 
 class NotAWorkbook(InputError):
-    message = "not a workbook but {what} saved with a workbook's name."
-    hint = "Open it in Excel or LibreOffice and save it as .xlsx (or export it as CSV UTF-8)."
+    """Not a workbook but {what} saved with a workbook's name."""
 
 
 class AmbiguousKind(InputError):
-    message = "its headings fit an orders export and a customer register equally well ({why})."
-    hint = "Export the orders and the register to separate files."
+    """Its headings fit an orders export and a customer register equally well ({why})."""
 
 
 class OutputPathError(AuditError):
-    message = "cannot create the report folder here ({problem})."
-    hint = "Choose another --out folder."
+    """Cannot create the report folder here ({problem})."""
 
 
 class CorruptWorkbook(InputError):
-    message = "the workbook is damaged or not the format its name says."
-    hint = "Open it in Excel or LibreOffice and save it again as .xlsx."
+    """The workbook is damaged or not the format its name says."""
 
 
 class ProtectedWorkbook(InputError):
-    message = "the workbook is password-protected."
-    hint = "Save an unprotected copy and audit that."
+    """The workbook is password-protected."""
 
 
 class EncryptedWorkbook(InputError):
-    message = "the workbook's zip archive is encrypted."
-    hint = "Save an unencrypted copy (without a zip password) and audit that."
+    """The workbook's zip archive is encrypted."""
 
 
 class UnsupportedCompression(InputError):
-    message = "the workbook is compressed in a way this tool cannot read (e.g. Deflate64, as Windows zips large files)."
-    hint = "Open it in Excel or LibreOffice and re-save the file as .xlsx."
+    """The workbook is compressed in a way this tool cannot read (e.g. Deflate64, as Windows zips large files)."""
 
 
 class UnknownHeading(InputError):
-    message = "no recognisable header row."
-    hint = "Put the column headings in the first rows."
+    """No recognisable header row."""
 
 
 class UnknownFileKind(InputError):
-    message = "neither an orders export nor a customer register ({missing})."
-    hint = "Check that the right file was exported."
+    """Neither an orders export nor a customer register ({missing})."""
 
 
 class MalformedRow(InputError):
-    message = "the row has {found} fields where the header has {expected}."
-    hint = "Check the delimiter and quotes in that row."
+    """The row has {found} fields where the header has {expected}."""
 
 
 class BadValue(InputError):
-    message = "column '{column}' holds a value that is not a valid {expected}."
-    hint = "Correct that cell and run again."
+    """Column '{column}' holds a value that is not a valid {expected}."""
 
 
 class PolicyError(AuditError):
-    message = "the policy file is not valid ({problem})."
-    hint = "Compare it with zimes_audit/procedure/data/policy.toml."
+    """The policy file is not valid ({problem})."""
 
 
 class PolicyNotFound(PolicyError):
-    message = "no such file."
-    hint = "Check the --policy path (or leave it out for the shipped policy)."
+    """No such file."""
 
 
 class FieldMapError(AuditError):
-    message = "line {line}: {problem}."
-    hint = "Fix the field map (zimes-audit inventory prints lines to paste) or leave it out."
+    """Line {line}: {problem}."""
 
 
 class SuiteError(AuditError):
-    message = "the expectation suite is not valid ({problem})."
-    hint = "Run `python -m zimes_audit.checks.suites --sync` or restore the file from git."
+    """The expectation suite is not valid ({problem})."""
 
 
 class ReportExists(AuditError):
-    message = "the report folder already exists."
-    hint = "Choose another --out folder; reports are never overwritten."
+    """The report folder already exists."""
 
 
 class BadArgument(AuditError):
-    message = "{problem}."
+    """A command-line argument that cannot be used; ``key`` names which wording (e.g.
+    ``as_of_no_such_day``)."""
 
 
 class NotebookFailed(AuditError):
-    message = "a cell of the notebook failed; its outputs were not kept."
-    hint = "Run the notebook in JupyterLab to see the error."
+    """A cell of the notebook failed; its outputs were not kept."""
 
 
 class ReportInProgress(AuditError):
-    message = "another run is writing this report folder ({owner})."
-    hint = "Wait for it to finish, or choose another --out folder."
+    """Another run is writing this report folder ({owner})."""
 
 
 class OutputError(AuditError):
-    message = "cannot write the report here: {cause}; nothing was written."
-    hint = "Free some space or choose another --out folder (or --reports) you can write to."
+    """Cannot write the report here: {cause}; nothing was written."""

@@ -11,7 +11,7 @@ peak memory and feed GX the naive way — instrumentation outside the production
 >>> hooks = Hooks()
 >>> with hooks.step("load"):
 ...     pass
->>> hooks.progress("loading inputs")   # silent: not a terminal, or not asked to talk
+>>> hooks.progress("progress_load")   # silent: not a terminal, or not asked to talk
 """
 
 from __future__ import annotations
@@ -47,13 +47,19 @@ def release_memory() -> None:
 @dataclass
 class Hooks:
     """What a caller may watch or swap in a run; ``talk`` prints progress lines on stderr when
-    a person is at the terminal (the command line's runs)."""
+    a person is at the terminal (the command line's runs), in ``language``."""
 
     talk: bool = False
+    language: str = "lv"
 
-    def progress(self, message: str) -> None:
+    def progress(self, key: str, count: int | None = None) -> None:
+        """The progress line ``key`` of the catalogue's ``[console]`` group (``progress_load``
+        …), with ``count`` where it has one."""
         if self.talk and sys.stderr.isatty():
-            print(f"… {message}", file=sys.stderr, flush=True)
+            from zimes_audit.report.labels import labels
+
+            line = labels(self.language).say("console", key, count=count)
+            print(f"… {line}", file=sys.stderr, flush=True)
 
     @contextlib.contextmanager
     def step(self, name: str) -> Iterator[None]:

@@ -215,7 +215,7 @@ def load_inputs(paths: Sequence[str | Path], field_map: FieldMap | None = None) 
                 if isinstance(error, DAMAGED)
                 else "not an orders export or register"
             )
-            skipped.append(Skipped(item.name, f"{what}: {why}"))
+            skipped.append(Skipped(item.name, f"{what}: {why}", error))
     if not tables:
         raise errors.NoInputFiles(paths[0] if len(paths) == 1 else None)
     return Loaded(tables, skipped)

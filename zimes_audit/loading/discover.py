@@ -14,13 +14,15 @@ one folder's files keep their bare names whatever the folder is called.
 
 >>> import tempfile
 >>> folder = Path(tempfile.mkdtemp())
->>> for name in ("b.xlsx", "a.csv", "~$b.xlsx", ".hidden.csv", "notes.pdf", "findings.csv"):
+>>> for name in ("b.xlsx", "a.csv", "~$b.xlsx", ".hidden.csv", "notes.pdf", "findings.csv",
+...              "zimes-fields.toml"):
 ...     _ = (folder / name).write_bytes(b"")
 >>> found = input_files([folder])
 >>> [(f.path.name, f.name) for f in found]
 [('a.csv', 'a.csv'), ('b.xlsx', 'b.xlsx')]
 >>> [str(s) for s in found.skipped]
-["findings.csv: skipped (a report's own output).", 'notes.pdf: skipped (not a data file).']
+["findings.csv: skipped (a report's own output).", 'notes.pdf: skipped (not a data file).', \
+'zimes-fields.toml: skipped (the field map, not a data file).']
 >>> input_files([folder / "notes.pdf"])
 Traceback (most recent call last):
 ...
@@ -34,10 +36,11 @@ import os
 import re
 import stat
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from zimes_audit import errors
+from zimes_audit.procedure.field_map import FILE_NAME as FIELD_MAP
 from zimes_audit.report.layout import FINDINGS_CSV, MANIFEST, WORKBOOK  # names only: no report code
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -58,10 +61,13 @@ class InputFile:
 
 @dataclass(frozen=True)
 class Skipped:
-    """A file (or sheet) left out, and why; shown as one line."""
+    """A file (or sheet) left out, and why (in English; the console and the workbook write it
+    in their language from the catalogue's templates, and ``error``'s own wording when the
+    reason is an error); shown as one line."""
 
     name: str
     reason: str
+    error: errors.AuditError | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         return f"{errors.one_line(self.name)}: skipped ({self.reason})."
@@ -138,6 +144,8 @@ def _folder_entries(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
             skipped.append((entry, "a report's own output"))
         elif not entry.is_file():
             skipped.append((entry, f"not a regular file: a {_kind_of(entry)}"))
+        elif entry.name == FIELD_MAP:
+            skipped.append((entry, "the field map, not a data file"))
         elif entry.suffix.lower() not in SUFFIXES:
             skipped.append((entry, "not a data file"))
         else:
@@ -190,9 +198,7 @@ def input_files(paths: Sequence[str | Path]) -> InputFiles:
             if given.suffix.lower() not in SUFFIXES:
                 raise errors.UnsupportedFileType(given)
             if given.name in REPORT_OUTPUTS or _is_report_folder(given.parent):
-                raise errors.BadArgument(
-                    problem=f"{errors.one_line(given)}: a report's own output, not an input"
-                )
+                raise errors.BadArgument(given, key="report_output")
             _check_readable(given)
             found.append((given, True))
         else:

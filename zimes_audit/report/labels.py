@@ -56,7 +56,8 @@ def _raw() -> dict:
     return tomllib.loads(text)
 
 
-def _pattern(template: str) -> re.Pattern:
+@cache
+def pattern(template: str) -> re.Pattern:
     """A template's regular expression: ``{format}`` without brackets or ``;``, every other
     placeholder (``{field}``, ``{name}`` …) without the ``"; "`` that joins two details."""
     parts = re.split(r"(\{\w+\})", template)
@@ -71,13 +72,18 @@ def _pattern(template: str) -> re.Pattern:
     return re.compile(body + r"\Z")
 
 
-def _translated(templates: dict, text: str) -> str | None:
+def translated(templates: dict, text: str, **fields: str) -> str | None:
     """``text`` matched against the English keys of ``templates`` and written in their
-    wording, or ``None``."""
+    wording (a placeholder filled from ``fields`` rather than the match where given), or
+    ``None``.
+
+    >>> translated({"cannot be read: {why}": "nevar nolasīt: {why}"}, "cannot be read: x", why="y")
+    'nevar nolasīt: y'
+    """
     for template, wording in templates.items():
-        match = _pattern(template).fullmatch(text)
+        match = pattern(template).fullmatch(text)
         if match:
-            return wording.format(**match.groupdict())
+            return wording.format(**{**match.groupdict(), **fields})
     return None
 
 
@@ -138,7 +144,7 @@ class Labels:
 
     def _one_detail(self, part: str, rename) -> str | None:
         for template in _raw()["lv"]["details"]:
-            match = _pattern(template).fullmatch(part)
+            match = pattern(template).fullmatch(part)
             if match:
                 found = {"field": "", "format": "", **match.groupdict()}
                 found["format"] = self.table["formats"].get(found["format"], found["format"])
@@ -174,8 +180,26 @@ class Labels:
         if name is None:
             return str(item)
         words = self.table["skipped"]
-        why = _translated(words["reasons"], reason) or words["other"].format(reason=reason)
+        why = translated(words["reasons"], reason) or words["other"].format(reason=reason)
         return words["line"].format(name=name, reason=why)
+
+    def left_out(self, item, group: str = "console") -> str:
+        """A file left out of a run (:class:`~zimes_audit.loading.discover.Skipped`) as the
+        console (``group``) or the inventory writes it: its name and why in full, an error's
+        reason in this language.
+
+        >>> from zimes_audit.loading.discover import Skipped
+        >>> labels("lv").left_out(Skipped("zimes-fields.toml", "the field map, not a data file"))
+        'zimes-audit: zimes-fields.toml: izlaists (lauku karte, nav datu fails).'
+        >>> labels("en").left_out(Skipped("README.md", "not a data file"), "inventory")
+        'README.md: skipped (not a data file).'
+        """
+        from zimes_audit.errors import one_line
+
+        error = getattr(item, "error", None)
+        why = {"why": error.reason(self.language).rstrip(".")} if error is not None else {}
+        reason = translated(self.table["console"]["phrases"], item.reason, **why) or item.reason
+        return self.say(group, "skipped", name=one_line(item.name), reason=reason)
 
     def steps(self, action_id: str, rule: str, kind: str, **values: object) -> str:
         """The concrete steps of a bulk job (most specific template first), its count phrase

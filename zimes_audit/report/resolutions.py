@@ -30,7 +30,7 @@ import pandas as pd
 
 from zimes_audit.errors import BadArgument, CorruptWorkbook, InputNotFound
 from zimes_audit.report.history import NOT_UNDERSTOOD, Decision, History, RunRecord
-from zimes_audit.report.labels import heading_keys, resolution_id, sheet_key
+from zimes_audit.report.labels import heading_keys, labels, resolution_id, sheet_key
 from zimes_audit.report.layout import WORKBOOK
 from zimes_audit.report.notes import KnownWords, known_words, scrub_note
 from zimes_audit.report.requests import SECRET_SUFFIX, history_key
@@ -54,14 +54,17 @@ class NotUnderstood:
     problem: str
     key: str = ""
 
-    def line(self) -> str:
-        """The warning line (the cell's text scrubbed and cut, as a note is)."""
-        what = (
-            f'decision "{self.text}" not understood (choose one from the drop-down)'
-            if self.problem == "unknown"
-            else f'"{self.text}" needs a note saying why; the finding stays open'
+    def line(self, language: str = "en") -> str:
+        """The warning line (the cell's text scrubbed and cut, as a note is), in ``language``.
+
+        >>> cell = NotUnderstood("k.xlsx", "Atzīmētie", 7, "varbūt", "unknown")
+        >>> cell.line("lv")
+        'k.xlsx, lapa Atzīmētie, 7. rinda: lēmums "varbūt" nav saprasts (izvēlieties kādu no saraksta)'
+        """
+        key = "unknown_decision" if self.problem == "unknown" else "needs_note"
+        return labels(language).say(
+            "console", key, workbook=self.workbook, sheet=self.sheet, row=self.row, text=self.text
         )
-        return f"{self.workbook}, sheet {self.sheet}, row {self.row}: {what}"
 
 
 @dataclass
@@ -136,9 +139,7 @@ def read_workbook(path: Path, known: frozenset[str] = frozenset()) -> WorkbookDe
     finally:
         book.close()
     if not found_key:
-        raise BadArgument(
-            problem=f"{path}: not a zimes-audit workbook (no Resolution and key columns)"
-        )
+        raise BadArgument(path, key="not_a_workbook")
     return read
 
 

@@ -35,7 +35,7 @@ from zimes_audit.report.history import (
     is_synthetic,
     new_run_id,
 )
-from zimes_audit.report.labels import labels
+from zimes_audit.report.labels import labels, translated
 from zimes_audit.report.layout import DATA_DOCS, FINDINGS_CSV, MANIFEST, WORKBOOK
 from zimes_audit.report.manifest import build_manifest, write_manifest
 from zimes_audit.report.notes import KNOWN_FIELDS
@@ -66,14 +66,17 @@ def report_facts() -> frozenset[str]:
     )  # notes: scrub them
 
 
-def warn(message: str) -> None:
+def warn(message: str, language: str = "lv") -> None:
     """A warning line: something the administrator wrote was not applied (issue 25)."""
-    print(f"zimes-audit: warning: {message}", file=sys.stderr, flush=True)
+    print(labels(language).say("console", "warning", message=message), file=sys.stderr, flush=True)
 
 
-def note(message: str) -> None:
-    """A line the user must see even when no one watches a terminal (a scheduled job's log)."""
-    print(f"zimes-audit: note: {message}", file=sys.stderr, flush=True)
+def note(message: str, language: str = "lv") -> None:
+    """A line the user must see even when no one watches a terminal (a scheduled job's log);
+    ``message`` in English, written in ``language`` by the catalogue's ``[console.phrases]``."""
+    lab = labels(language)
+    message = translated(lab.table["console"]["phrases"], message) or message
+    print(lab.say("console", "note", message=message), file=sys.stderr, flush=True)
 
 
 class _Collect(logging.Handler):
@@ -308,7 +311,7 @@ def track(book: History, request: RunRequest, result: AuditResult, hooks: Hooks)
         )
     comparison.not_understood, comparison.sources = gathered.not_understood, gathered.sources
     for item in gathered.not_understood:
-        warn(item.line())
+        warn(item.line(request.language), request.language)
     result.findings["due_date"] = comparison.due_date  # fixed when first flagged
     result.findings["status"] = csv_status(comparison.status)  # findings.csv's status
     result.comparison = comparison
@@ -327,7 +330,7 @@ def write_outputs(
 ) -> list[Path]:  # fmt: skip
     """Write ``findings.csv``, the workbook, Data Docs, the results and the charts into the
     staging ``folder`` (steps ``write.*``); return the charts' paths."""
-    hooks.progress("writing findings, workbook and manifest")
+    hooks.progress("progress_write")
     with hooks.step("write.findings_csv"):
         write_findings_csv(folder / FINDINGS_CSV, result.findings)
     lab = labels(request.language)
@@ -341,12 +344,12 @@ def write_outputs(
             view=View(request.language, heading_map(result.tables), Volume.of(result.policy)),
             requests=result.requests,
         )
-    hooks.progress("building Data Docs")
+    hooks.progress("progress_datadocs")
     from zimes_audit.report.datadocs import build_site
 
     with hooks.step("write.data_docs"), gx_errors_raised():
         build_site(result.runner.context, folder / DATA_DOCS, request.language)
-    hooks.progress("saving results and charts")
+    hooks.progress("progress_evidence")
     with hooks.step("write.evidence"):
         return write_evidence(folder, result, request.language)
 
@@ -446,16 +449,16 @@ def run_report(request: RunRequest, hooks: Hooks | None = None) -> tuple[Path, A
     from zimes_audit.audit import audit
     from zimes_audit.procedure.policy import load_policy
 
-    hooks = hooks or Hooks(talk=True)
+    hooks = hooks or Hooks(talk=True, language=request.language)
     # what a run killed outright (SIGKILL, power loss) left is not a report: remove it, say so
     for message in sweep_abandoned(request.home):
-        note(message)
+        note(message, request.language)
     target = choose_folder(request.out, request.reports_root, request.as_of.isoformat())
     started = datetime.now(UTC)
     if request.resolutions is not None and not Path(request.resolutions).is_file():
         raise InputNotFound(request.resolutions)
     policy = load_policy(request.policy)
-    hooks.progress("loading inputs")
+    hooks.progress("progress_load")
     # the audit loads the inputs itself: no one else holds the loaded tables, so the facts its
     # report does not read are let go once the findings are in (``keep_facts``)
     subjects = requests_for_run(request.inputs, request.history_path)  # data subjects' requests
@@ -479,7 +482,7 @@ def run_report(request: RunRequest, hooks: Hooks | None = None) -> tuple[Path, A
             with hooks.step("write.manifest"):
                 write_manifest(folder / MANIFEST, manifest)
             if request.notebook:
-                hooks.progress("executing the audit notebook")
+                hooks.progress("progress_notebook")
                 from zimes_audit.report.notebook import execute_audit_notebook
 
                 with hooks.step("notebook"):

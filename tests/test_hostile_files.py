@@ -630,6 +630,23 @@ def test_blank_lines_after_the_data_are_not_held_and_the_data_is_audited(tmp_pat
     assert inaccurate[["source_row", "field"]].values.tolist() == [[4, "email"]]
 
 
+def test_blank_lines_named_as_a_workbook_are_refused_from_their_start(tmp_path):
+    """Whatever the suffix says: ~100 MB of blank lines saved as ``.xlsx`` is one line, and only
+    its start is held (the rest is hashed, not kept)."""
+    import tracemalloc
+
+    path = _padded(tmp_path / "klienti.xlsx", b"", 100 << 20)
+    tracemalloc.start()
+    try:
+        with pytest.raises(errors.CorruptWorkbook):
+            load_file(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 << 20, f"{peak >> 20} MB allocated for a {path.stat().st_size >> 20} MB file"
+    assert "the workbook is damaged or not the format its name says" in one_line(path)
+
+
 def test_rows_after_millions_of_blank_lines_are_refused_and_a_folder_skips_them(tmp_path):
     """More blank lines between two rows than any export has (over 16 MB of them): one line
     naming the line they follow; inside a folder the file is skipped and named."""

@@ -51,26 +51,20 @@ def test_the_first_byte_utf8_cannot_hold_is_where_python_stops(data, chunk):
         assert sniff._first_bad_utf8(data) == expected
 
 
+@pytest.mark.parametrize(
+    ("codec", "valid"), [("cp1257", sniff._cp1257_valid), ("utf-8", sniff._utf8_valid)]
+)
 @settings(max_examples=300, deadline=None)
-@given(data=_BYTES)
-def test_windows_1257_validity_is_what_its_codec_says(data):
-    try:
-        data.decode("cp1257")
-        expected = True
-    except UnicodeDecodeError:
-        expected = False
-    assert sniff._cp1257_valid(data) is expected
-
-
 @given(data=_BYTES | st.text().map(lambda t: t.encode("utf-8", "surrogatepass")))
-def test_utf8_validity_is_what_its_codec_says(data):
-    """Arrow's validator agrees with Python's decoder (surrogates and overlong forms refused)."""
+def test_validity_is_what_the_codec_says(codec, valid, data):
+    """Windows-1257's byte lookup and Arrow's UTF-8 validator agree with Python's decoder
+    (UTF-8: surrogates and overlong forms refused)."""
     try:
-        data.decode("utf-8")
+        data.decode(codec)
         expected = True
     except UnicodeDecodeError:
         expected = False
-    assert sniff._utf8_valid(data) is expected
+    assert valid(data) is expected
 
 
 @settings(max_examples=300, deadline=None)

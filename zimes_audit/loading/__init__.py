@@ -103,8 +103,11 @@ DAMAGED = (
 
 def _read_bytes(path: Path) -> tuple[bytes | bytearray, str]:
     """A file's bytes and their SHA-256; a text file's without the blank lines run on after its
-    text (:mod:`~zimes_audit.loading.text_file`: held as long as what is filled)."""
-    from zimes_audit.loading.text_file import read_text
+    text (:mod:`~zimes_audit.loading.text_file`: held as long as what is filled), and of a file
+    named as a workbook that is none (no zip or OLE2 signature) only its start, which names
+    what it is."""
+    from zimes_audit.loading.text_file import read_head, read_text
+    from zimes_audit.loading.xlsx_reader import OLE2_MAGIC, TEXT_HEAD, ZIP_MAGIC
 
     if not path.is_file():
         if path.exists():
@@ -112,6 +115,11 @@ def _read_bytes(path: Path) -> tuple[bytes | bytearray, str]:
         raise errors.InputNotFound(path)
     try:
         if path.suffix.lower() in WORKBOOK_SUFFIXES:
+            with path.open("rb") as stream:
+                signature = stream.read(len(OLE2_MAGIC))
+            if not signature.startswith((ZIP_MAGIC, OLE2_MAGIC)):
+                head = read_head(path, TEXT_HEAD)
+                return head.data, head.sha256
             data = path.read_bytes()
             return data, hashlib.sha256(data).hexdigest()
         text = read_text(path)

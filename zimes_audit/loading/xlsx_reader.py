@@ -83,6 +83,7 @@ def cell_text(value: Cell) -> str | None:
     return str(value)
 
 
+TEXT_HEAD = 4096  # the start of a file that tells what text it is
 _XML_2003 = b"urn:schemas-microsoft-com:office:spreadsheet"
 _HTML = re.compile(rb"<(?:html|table|!doctype html)\b", re.IGNORECASE)
 
@@ -96,7 +97,7 @@ def _text_in_disguise(data: bytes) -> str | None:
     >>> _text_in_disguise(b"\\xef\\xbb\\xbf<HTML><body><table><tr><td>1</td></tr></table>")
     'a web page (an HTML table)'
     """
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    head = data[:TEXT_HEAD].lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head.startswith(b"<"):
         return None
     if _XML_2003 in head:

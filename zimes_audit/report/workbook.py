@@ -764,6 +764,8 @@ def write_workbook(
            print_through="decided_by",
            fills=jobs["overdue"].map(lambda n: FILLS["overdue"] if n else None) if len(jobs) else None)  # fmt: skip
     facts = [*facts, (lab.summary("jobs"), len(jobs)), (lab.summary("flagged"), len(open_rows))]
+    if tracking.resolved is None and not len(exceptions):  # month 1: say where they will be
+        facts.append((lab.summary("later_sheets"), lab.summary("later_sheets_when")))
     _summary(w, lab, facts, findings, tracking.not_understood)
     fills = pd.Series(
         [

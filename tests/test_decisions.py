@@ -21,20 +21,28 @@ from zimes_audit.cli import main
     [
         ("0001-01-01", "before 2000-01-01"),
         ("9999-12-31", "not a date"),
-        ("31.11.2026", "not a date"),
+        ("31.11.2026", "there is no such day in the calendar"),
         ("30/11/2026", "not a date"),
-        ("2026-11-31", "not a date"),
+        ("2026-11-31", "there is no such day in the calendar"),
         ("30.11.2062", "more than a year after today"),
         ("9999-12-31 --future-as-of", "not a date"),
     ],
 )
 def test_a_bad_as_of_is_one_line_and_exit_2(tmp_path, capsys, written, says):
     as_of, *flags = written.split()
-    code = main(["run", str(tmp_path / "nav"), "--as-of", as_of, *flags])
+    code = main(["run", str(tmp_path / "nav"), "--as-of", as_of, *flags, "--lang", "en"])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2
     assert len(err) == 1 and err[0].startswith(f"zimes-audit: error: --as-of {as_of}: ")
     assert says in err[0]
+
+
+def test_a_day_the_calendar_lacks_is_named_as_such_in_latvian(tmp_path, capsys):
+    assert main(["run", str(tmp_path / "nav"), "--as-of", "2026-11-31"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "zimes-audit: kļūda: --as-of 2026-11-31: tādas dienas kalendārā nav. "
+        "Rakstiet esošu datumu kā YYYY-MM-DD, DD.MM.YYYY vai DD.MM.YY."
+    ]
 
 
 @pytest.mark.parametrize("written", ["2026-11-30", "30.11.2026", "30.11.26", " 30.11.26"])
@@ -48,7 +56,7 @@ def test_6_a_short_latvian_date_is_the_audit_date(tmp_path):
     write_month(tmp_path / "eksports", ["K-00001"], orders=["M-2475401-25"])
     code, out, err = run(tmp_path / "eksports", tmp_path / "reports", "30.11.26")
     assert code == 0, err
-    assert out.startswith("Audit as of 2026-11-30:")
+    assert out.startswith("Audits uz 30.11.2026:")  # the console speaks Latvian by default
     assert (tmp_path / "reports" / "2026-11-30" / "flagged-records.xlsx").is_file()
 
 
@@ -97,7 +105,7 @@ def run(inputs: Path, reports: Path, as_of: str) -> tuple[int, str, str]:
 
 
 def folder_of(stdout: str) -> Path:
-    return Path(stdout.split("Report: ")[1].split("/  ")[0])
+    return Path(stdout.split("Pārskats: ")[1].split("/  ")[0])
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +142,7 @@ def test_1_a_rerun_month_keeps_its_decisions_for_the_next(loop):
     again = by_key(rows_of(folder_of(rerun[1]) / "flagged-records.xlsx", "Atzīmētie"))
     assert again[FALSE_DONE]["Statuss"] == "atzīmēts kā izdarīts, bet joprojām ir"
     workbook = folder_of(first[1]).resolve() / "flagged-records.xlsx"
-    assert f"Decisions read: 4 from {workbook}" in rerun[1]
+    assert f"Nolasīti lēmumi: 4 no {workbook}" in rerun[1]
     manifest = json.loads((folder_of(rerun[1]) / "manifest.json").read_text("utf-8"))
     assert manifest["decisions_read"] == [{"workbook": str(workbook), "decisions": 4}]
 
@@ -142,8 +150,8 @@ def test_1_a_rerun_month_keeps_its_decisions_for_the_next(loop):
 def test_2_a_decision_not_understood_is_warned_and_listed(loop):
     _, first, rerun, _ = loop
     workbook = folder_of(first[1]).resolve() / "flagged-records.xlsx"
-    warnings = [line for line in rerun[2].splitlines() if "warning" in line]
-    assert any(f"{workbook}, sheet Atzīmētie, row" in w and '"Gatavs" not understood' in w
+    warnings = [line for line in rerun[2].splitlines() if "brīdinājums" in line]
+    assert any(f"{workbook}, lapa Atzīmētie, " in w and 'lēmums "Gatavs" nav saprasts' in w
                for w in warnings), rerun[2]  # fmt: skip
     listed = summary_list(folder_of(rerun[1]) / "flagged-records.xlsx")
     assert ("Gatavs", "nav saraksta izvēle; ierakstiet kādu no saraksta Risinājums") in listed
@@ -155,7 +163,7 @@ def test_3_an_exception_without_a_note_is_not_silently_refused(loop):
     _, _, rerun, _ = loop
     rows = by_key(rows_of(folder_of(rerun[1]) / "flagged-records.xlsx", "Atzīmētie"))
     assert rows[NO_NOTE]["Statuss"] == "izņēmumam vajag piezīmi"
-    assert any('"Izņēmums" needs a note' in line for line in rerun[2].splitlines())
+    assert any('lēmumam "Izņēmums" vajag piezīmi' in line for line in rerun[2].splitlines())
     listed = summary_list(folder_of(rerun[1]) / "flagged-records.xlsx")
     assert any(text == "Izņēmums" for text, _ in listed)
     # with a note, it is accepted
@@ -286,7 +294,7 @@ def test_8_findings_csv_says_what_is_open(loop):
     assert status["K-00002|CONSENT-MISSING"] == "open"
     assert set(found.status) <= {"new", "open", "overdue", "done-but-still-present", "exception"}
     # the console counts open findings by rule; the exception is counted apart
-    assert "accepted exceptions apart: 1" in rerun[1]
+    assert "pieņemtie izņēmumi neskaitot: 1" in rerun[1]
     by_rule = rerun[1].split("accepted exceptions apart: 1):")[1].split("\n")
     counted = {tuple(line.split()) for line in by_rule[:12]}
     assert ("RETENTION-EXPIRED", "2") in counted  # of 3: K-00003's is an accepted exception

@@ -366,11 +366,11 @@ def test_zimes_audit_review_writes_the_review_beside_the_report(first):
     assert max(len(cell) for row in verdicts.itertuples(index=False) for cell in row) < 40
     assert "Every input, suite and the policy match the manifest." in soup.get_text()
     again = invoke("review", str(folder), "--out", str(html))
-    assert again.returncode == 2 and "exists already" in again.stderr
+    assert again.returncode == 2 and "jau pastāv" in again.stderr  # Latvian, the default
 
 
 def test_zimes_audit_review_refuses_a_folder_that_is_not_a_report(tmp_path):
     done = invoke("review", str(tmp_path))
     assert done.returncode == 2
-    assert done.stderr.strip().endswith("not a report folder (no manifest.json).")
+    assert done.stderr.strip().endswith("nav pārskata mape (tajā nav manifest.json).")
     assert "Traceback" not in done.stderr

@@ -40,7 +40,7 @@ def run_cli(*args: str) -> tuple[int, str, str]:
 
 def one_line(path: Path, *args: str) -> str:
     """The one line a refused file gives: exit 2, naming the file, no personal value."""
-    code, _, err = run_cli("inventory", *args, str(path))
+    code, _, err = run_cli("inventory", "--lang", "en", *args, str(path))
     lines = err.strip().splitlines()
     assert code == 2, err
     assert len(lines) == 1 and "Traceback" not in err, err
@@ -342,7 +342,7 @@ def test_stray_and_impossible_cells_are_one_line_in_a_real_process(tmp_path):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == len(names)
     for name, line in zip(names, lines, strict=True):
-        assert name in line and "stray cells" in line
+        assert name in line and "liekās šūnas" in line  # Latvian, the default
 
 
 def test_an_ods_empty_repeat_to_the_sheet_edge_is_not_a_stray_cell(tmp_path):
@@ -559,11 +559,14 @@ def test_broken_links_and_a_damaged_workbook_in_a_folder_are_skipped_and_named(t
     (folder / "nekur.csv").symlink_to(folder / "nav-tāda.csv")
     (folder / "cilpa.csv").symlink_to(folder / "cilpa.csv")
     (folder / "klienti.xlsx").write_bytes(b"PK\x03\x04" + bytes(200))
-    code, out, err = run_cli("inventory", str(folder))
+    code, out, err = run_cli("inventory", str(folder), "--lang", "en")
     assert code == 0, err
     assert "cilpa.csv: skipped (not a regular file: a link in a loop of links)" in out
     assert "nekur.csv: skipped (not a regular file: a link to something that does not exist)" in out
     assert "klienti.xlsx: skipped (cannot be read: the workbook is damaged" in out
+    code, out, err = run_cli("inventory", str(folder))  # Latvian, the default
+    assert "cilpa.csv: izlaists (nav parasts fails: saite saišu cilpā)" in out
+    assert "klienti.xlsx: izlaists (nevar nolasīt: darbgrāmata ir bojāta" in out
     assert "orders.csv" in out and len(load_inputs([folder])) == 1
 
 

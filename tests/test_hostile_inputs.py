@@ -79,7 +79,7 @@ def test_a_stray_cell_at_xfd1048576_is_one_line_not_an_abort(tmp_path, dimension
     before = {p.name for p in tmp_path.iterdir()}
     for command in (["inventory"], ["run", "--as-of", AS_OF.isoformat(), "--no-notebook"]):
         done = zimes(*command, path.name, cwd=tmp_path)
-        line = _one_clean_line(done, "klienti.xlsx", "stray cells")
+        line = _one_clean_line(done, "klienti.xlsx", "liekās šūnas")  # Latvian, the default
         assert "Jānis" not in line
         _nothing_left(tmp_path, before)
 
@@ -90,8 +90,8 @@ def test_a_50_mb_line_of_25_million_fields_is_refused_early(tmp_path):
         out.write(";".join(ORDER_HEADINGS).encode() + b"\n")
         out.write(b"1;" * 25_000_000 + b"\n")
     done = zimes("inventory", path.name, cwd=tmp_path)
-    line = _one_clean_line(done, "orders.csv", "row 2")
-    assert "no export has more than" in line
+    line = _one_clean_line(done, "orders.csv", "2. rinda:")  # Latvian, the default
+    assert "nevienā eksportā nav vairāk par" in line
 
 
 @pytest.mark.parametrize("where", ["file", "devnull"])
@@ -100,7 +100,7 @@ def test_out_under_a_file_or_dev_null_says_what_is_wrong(tmp_path, where):
     (tmp_path / "notes.txt").write_text("x")
     out = str(tmp_path / "notes.txt" / "report") if where == "file" else "/dev/null/report"
     before = {p.name for p in tmp_path.iterdir()}
-    done = invoke("run", "orders.csv", "--out", out, "--no-notebook", cwd=tmp_path)
+    done = invoke("run", "orders.csv", "--out", out, "--no-notebook", "--lang", "en", cwd=tmp_path)
     line = _one_clean_line(done, out)
     assert (
         "notes.txt is a file, not a folder" if where == "file" else "/dev/null is a device"
@@ -111,7 +111,7 @@ def test_out_under_a_file_or_dev_null_says_what_is_wrong(tmp_path, where):
 def test_a_fifo_is_named_as_a_fifo(tmp_path):
     os.mkfifo(tmp_path / "orders.csv")
     done = invoke("inventory", "orders.csv", cwd=tmp_path)
-    assert "named pipe (FIFO)" in _one_clean_line(done, "orders.csv")
+    assert "(tas ir nosaukts kanāls (FIFO))" in _one_clean_line(done, "orders.csv")  # Latvian
 
 
 def test_a_file_name_with_a_line_break_stays_on_one_line(tmp_path):
@@ -129,7 +129,7 @@ def test_an_unreadable_folder_names_it_and_the_cause(tmp_path):
         done = invoke("inventory", "eksporti", cwd=tmp_path)
     finally:
         folder.chmod(0o755)
-    assert "permission denied" in _one_clean_line(done, "eksporti").lower()
+    assert "nevar nolasīt (nav atļaujas)" in _one_clean_line(done, "eksporti")  # Latvian
 
 
 def test_run_rejects_a_missing_path_before_importing_pandas_or_gx(tmp_path):
@@ -143,7 +143,7 @@ def test_run_rejects_a_missing_path_before_importing_pandas_or_gx(tmp_path):
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60
     )
     assert done.stdout.split() == ["2", "False", "False"]
-    assert "nav-tāda-mape: no such file or folder" in done.stderr
+    assert "nav-tāda-mape: tāda faila vai mapes nav." in done.stderr  # Latvian, the default
     assert not (tmp_path / "reports").exists()
 
 
@@ -187,4 +187,4 @@ def test_findings_csv_of_an_export_full_of_formulas_holds_none_a_spreadsheet_eva
         "out2", "--no-notebook", cwd=tmp_path,
     )  # fmt: skip
     assert again.returncode == 0, again.stderr
-    assert ", 0 new," in again.stdout
+    assert ", jauni 0," in again.stdout  # Latvian, the default

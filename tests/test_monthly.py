@@ -116,7 +116,7 @@ def play_months(base: Path) -> list[tuple[Path, object]]:
         notebook = [] if number == 1 else ["--no-notebook"]
         done = zimes("run", str(inputs), "--as-of", as_of, *notebook, cwd=base)
         assert done.returncode == 0, done.stderr
-        folder = base / done.stdout.split("Report: ")[1].split("/  ")[0]
+        folder = base / done.stdout.split("Pārskats: ")[1].split("/  ")[0]
         runs.append((folder, done))
         if number == 0:
             decide(
@@ -134,7 +134,7 @@ def by_key(rows: list[dict]) -> dict[str, dict]:
 def test_month_one_is_all_new_with_due_dates_from_the_policy(months):
     _, runs = months
     folder, done = runs[0]
-    assert "every finding is new" in done.stdout
+    assert "visi konstatējumi ir jauni" in done.stdout  # the console: Latvian by default
     flagged = by_key(rows_of(folder / "flagged-records.xlsx", "Atzīmētie"))
     assert {EXCEPTION, FALSE_DONE, DELETED, LEFT_ALONE} <= set(flagged)
     assert flagged[FALSE_DONE]["Termiņš"] == datetime(2026, 11, 15)  # REDACT_FIELD: 14 days
@@ -174,8 +174,8 @@ def test_month_two_reads_the_decisions_back(months):
     assert counts["exceptions"] == 1 and counts["done_still_present"] == 1
     assert counts["resolved"] >= 1 and counts["overdue"] >= 2
     assert manifest["previous_run"]["path"] == str(runs[0][0].resolve())
-    assert f"{counts['resolved']} resolved" in done.stdout
-    assert f"{counts['overdue']} overdue, 1 exceptions" in done.stdout
+    assert f"novērsti {counts['resolved']}," in done.stdout
+    assert f"nokavēti {counts['overdue']}, izņēmumi 1," in done.stdout
     summary = {
         r[0].value: r[1].value for r in openpyxl.load_workbook(path)["Kopsavilkums"].iter_rows()
     }
@@ -226,7 +226,7 @@ def test_the_sample_and_an_earlier_as_of_are_never_the_baseline(months, tmp_path
     done = zimes("run", str(sample), "--as-of", "2027-01-20", "--no-notebook",
                  "--history", str(history), "--out", str(tmp_path / "s"), cwd=tmp_path)  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "every finding is new" in done.stdout  # real runs are no baseline for the sample
+    assert "visi konstatējumi ir jauni" in done.stdout  # real runs are no baseline for the sample
     # the run asks the history for the latest earlier run of its series (its own audit date,
     # real with real): a run between two recorded months compares with the earlier one, never
     # the later ones …

@@ -169,7 +169,7 @@ class MonthlyLoop(RuleBasedStateMachine):
         done = invoke("run", str(self.inputs), "--as-of", as_of, "--no-notebook",
                       "--reports", str(self.reports))  # fmt: skip
         assert done.returncode == 0, done.stderr
-        folder = Path(done.stdout.split("Report: ")[1].split("/  ")[0])
+        folder = Path(done.stdout.split("Pārskats: ")[1].split("/  ")[0])
         self.folders.append(folder)
         self.ran = True
         self.check_run(folder)

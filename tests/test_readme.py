@@ -168,7 +168,7 @@ def test_the_first_real_audit_runs_as_written_and_leaves_nothing_to_add(tmp_path
     first, second = repo / "reports" / "2026-11-30", repo / "reports" / "2026-12-31"
     for report in (first, second):
         assert (report / "audit.html").is_file() and (report / "flagged-records.xlsx").is_file()
-    assert "Report: reports/2026-11-30/" in "".join(outputs)
+    assert "Pārskats: reports/2026-11-30/" in "".join(outputs)
     # the administrator records decisions in the workbook and saves copies where people do
     book = openpyxl.load_workbook(first / "flagged-records.xlsx")
     book.save(first / "flagged-records.xlsx")

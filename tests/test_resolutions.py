@@ -69,5 +69,5 @@ def test_a_missing_resolutions_file_is_one_line(tmp_path):
     done = zimes("run", str(inputs), "--resolutions", "nav.xlsx", "--no-notebook", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        "zimes-audit: error: nav.xlsx: no such file or folder. Check the path."
+        "zimes-audit: kļūda: nav.xlsx: tāda faila vai mapes nav. Pārbaudiet ceļu."
     ]

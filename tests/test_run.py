@@ -161,7 +161,7 @@ def test_every_output_exists_in_the_default_folder(report):
     folder = base / "reports" / AS_OF.isoformat()
     for name in ("flagged-records.xlsx", "findings.csv", "manifest.json", "data-docs/index.html"):
         assert (folder / name).is_file(), name
-    assert "Report: reports/2026-11-01/" in done.stdout
+    assert "Pārskats: reports/2026-11-01/" in done.stdout  # the console: Latvian by default
     assert sorted(p.name for p in (base / "reports").iterdir()) == [
         "2026-11-01",
         "zimes-history.secret",  # the key of the history's hashes (report.requests.history_key)
@@ -284,7 +284,7 @@ def test_an_existing_report_folder_is_never_touched(report):
         cwd=base,
     )
     assert done.returncode == 2
-    assert done.stderr.count("\n") == 1 and "already exists" in done.stderr
+    assert done.stderr.count("\n") == 1 and "pārskata mape jau pastāv" in done.stderr
     assert [p.name for p in existing.iterdir()] == ["note.txt"]
     again = zimes("run", str(inputs), "--as-of", AS_OF.isoformat(), "--no-notebook", cwd=base)
     assert again.returncode == 0 and "reports/2026-11-01-2/" in again.stdout
@@ -352,8 +352,8 @@ def test_a_usage_mistake_is_one_line(tmp_path):
     done = zimes("run", "exports", "--as-of", "2026-13-01", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        "zimes-audit: error: --as-of 2026-13-01: not a date; write it as YYYY-MM-DD, "
-        "DD.MM.YYYY or DD.MM.YY."
+        "zimes-audit: kļūda: --as-of 2026-13-01: tādas dienas kalendārā nav. "
+        "Rakstiet esošu datumu kā YYYY-MM-DD, DD.MM.YYYY vai DD.MM.YY."
     ]
 
 
@@ -390,7 +390,9 @@ def test_the_next_run_shows_what_was_resolved(tmp_path):
 
 def test_a_missing_policy_file_is_one_line(tmp_path):
     inputs = write_inputs(tmp_path / "inputs")
-    done = zimes("run", str(inputs), "--policy", "nav.toml", "--no-notebook", cwd=tmp_path)
+    done = zimes(
+        "run", str(inputs), "--policy", "nav.toml", "--no-notebook", "--lang", "en", cwd=tmp_path
+    )
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
         "zimes-audit: error: nav.toml: no such file. "

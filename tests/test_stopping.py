@@ -34,8 +34,8 @@ ZIMES = [sys.executable, "-m", "zimes_audit"]
 
 def said(stderr: str) -> list[str]:
     """stderr's lines but the notes on files of data_samples/ that are not exports (README.md,
-    ground_truth.json: "skipped (not a data file)")."""
-    return [line for line in stderr.splitlines() if ": skipped (" not in line]
+    ground_truth.json: "izlaists (nav datu fails)": the console speaks Latvian by default)."""
+    return [line for line in stderr.splitlines() if ": izlaists (" not in line]
 
 
 def start_run(inputs: Path, out: Path, *extra: str) -> subprocess.Popen:
@@ -63,6 +63,16 @@ def staging_folders(parent: Path) -> list[Path]:
     return [p for p in parent.iterdir() if ".partial-" in p.name] if parent.is_dir() else []
 
 
+def cells_done(parent: Path) -> int:
+    """How many cells of the staged audit notebook have run, with one running now (papermill
+    saves the notebook as each cell starts)."""
+    for notebook in parent.glob(".*.partial-*/audit.ipynb"):
+        text = notebook.read_text("utf-8", errors="replace")
+        if '"status": "running"' in text:
+            return text.count('"status": "completed"')
+    return 0
+
+
 def kernel_children(pid: int) -> list[str]:
     found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
     return found.stdout.split()
@@ -71,8 +81,8 @@ def kernel_children(pid: int) -> list[str]:
 # ----------------------------------------------------------------------- stopped by a signal
 @pytest.mark.parametrize(
     ("signo", "phase"),
-    [(signal.SIGTERM, "writing"), (signal.SIGHUP, "writing"), (signal.SIGTERM, "notebook")],
-    ids=["SIGTERM-writing", "SIGHUP-writing", "SIGTERM-notebook"],
+    [(signal.SIGTERM, "writing"), (signal.SIGHUP, "writing"), (signal.SIGINT, "notebook")],
+    ids=["SIGTERM-writing", "SIGHUP-writing", "Ctrl-C-notebook"],
 )
 def test_a_signal_mid_write_leaves_nothing_and_the_same_out_runs_again(tmp_path, signo, phase):
     out = tmp_path / "reports" / "november"
@@ -83,22 +93,29 @@ def test_a_signal_mid_write_leaves_nothing_and_the_same_out_runs_again(tmp_path,
         if phase == "notebook":  # the notebook's kernel is running: it must go too
             wait_for(lambda: kernel_children(run.pid), "the notebook's kernel")
             kernels = kernel_children(run.pid)
+            # Ctrl-C in the middle of a cell: the kernel, shut down mid-cell, shares our
+            # stderr and once logged ~20 lines there before the one line
+            wait_for(lambda: cells_done(out.parent) >= 2, "the notebook's import cell")
         # frozen where it is (mid-write: staged, not yet published), so a fast write cannot
-        # finish between the check and the signal; the signal is handled when it resumes
-        os.kill(run.pid, signal.SIGSTOP)
+        # finish between the check and the signal; the signal is handled when it resumes —
+        # but not mid-cell: frozen, the run would let the kernel finish its cell first
+        frozen = phase != "notebook"
+        if frozen:
+            os.kill(run.pid, signal.SIGSTOP)
         try:
             assert run.poll() is None, "the run finished before it could be stopped"
             assert staging_folders(out.parent) and not is_report(out), "the run was not mid-write"
             run.send_signal(signo)
         finally:
-            os.kill(run.pid, signal.SIGCONT)
+            if frozen:
+                os.kill(run.pid, signal.SIGCONT)
         _, stderr = run.communicate(timeout=120)
     finally:
         if run.poll() is None:
             run.kill()
     assert run.returncode == 128 + signo
     name = signal.Signals(signo).name
-    assert said(stderr) == [f"zimes-audit: stopped ({name}); no report was written."]
+    assert said(stderr) == [f"zimes-audit: apturēts ({name}); pārskats netika ierakstīts."]
     assert sorted(p.name for p in out.parent.iterdir()) == [], "something was left behind"
     if phase == "notebook":
         wait_for(lambda: not any(Path(f"/proc/{k}").exists() for k in kernels), "the kernel")
@@ -106,7 +123,7 @@ def test_a_signal_mid_write_leaves_nothing_and_the_same_out_runs_again(tmp_path,
     again = invoke("run", str(SAMPLES), "--as-of", AS_OF.isoformat(), "--out", str(out),
                    "--no-notebook", cwd=tmp_path)  # fmt: skip
     assert again.returncode == 0, again.stderr
-    assert is_report(out) and f"Report: {out}/" in again.stdout
+    assert is_report(out) and f"Pārskats: {out}/" in again.stdout
     assert said(again.stderr) == []  # nothing to sweep: the stopped run cleaned up itself
 
 
@@ -131,8 +148,10 @@ def test_a_run_killed_outright_is_recognised_and_not_in_the_way(tmp_path):
                    str(reports / "2026-11-01"), "--no-notebook", cwd=tmp_path)  # fmt: skip
     assert again.returncode == 0, again.stderr
     (note,) = said(again.stderr)
-    assert note.startswith(f"zimes-audit: note: {reports / '2026-11-01'}: removed an unfinished")
-    assert f"process {run.pid} " in note and "it was not a report" in note
+    assert note.startswith(
+        f"zimes-audit: piezīme: {reports / '2026-11-01'}: izdzēsts nepabeigts pārskats"
+    )
+    assert f"process {run.pid} " in note and "tas nebija pārskats" in note
     assert sorted(p.name for p in reports.iterdir()) == [
         "2026-11-01",
         "zimes-history.secret",
@@ -224,7 +243,7 @@ def run_on_tmpfs(tmp_path: Path, options: str, *extra: str) -> subprocess.Comple
     ids=["full", "read-only"],
 )
 def test_a_full_or_read_only_disk_is_one_line_exit_2_and_nothing_left(tmp_path, options, cause):
-    done = run_on_tmpfs(tmp_path, options, "--no-notebook")
+    done = run_on_tmpfs(tmp_path, options, "--no-notebook", "--lang", "en")
     assert done.returncode == 2, done.stderr
     assert said(done.stderr) == [
         f"zimes-audit: error: {tmp_path}/disk/report: cannot write the report here: {cause}; "
@@ -237,7 +256,7 @@ def test_a_full_or_read_only_disk_is_one_line_exit_2_and_nothing_left(tmp_path, 
 @MOUNT
 def test_the_disk_filling_up_while_the_notebook_runs_leaves_nothing(tmp_path):
     # the report without the notebook is ~4.4 MB (mostly Data Docs): room for it, not for more
-    done = run_on_tmpfs(tmp_path, "size=4600k")
+    done = run_on_tmpfs(tmp_path, "size=4600k", "--lang", "en")
     assert done.returncode == 2, done.stderr
     assert "no space left on the device" in done.stderr and len(said(done.stderr)) == 1
     assert done.stdout.splitlines()[-1] == "LEFT:"
@@ -271,8 +290,9 @@ def test_a_refused_write_simulated_in_process(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr("zimes_audit.report.run.write_workbook", _refused(number))
     out = tmp_path / "out" / "r"
     status = cli.main(
-        ["run", str(inputs), "--as-of", AS_OF.isoformat(), "--out", str(out), "--no-notebook"]
-    )
+        ["run", str(inputs), "--as-of", AS_OF.isoformat(), "--out", str(out), "--no-notebook",
+         "--lang", "en"]
+    )  # fmt: skip
     assert status == 2
     assert capsys.readouterr().err.splitlines() == [_refusal_line(out, cause)]
     assert list((tmp_path / "out").iterdir()) == []

@@ -252,7 +252,10 @@ def test_the_command_prints_counts_only_and_never_overwrites(inputs, tmp_path, c
             "--history", str(tmp_path / "h.sqlite")]  # fmt: skip
     assert main(args) == 0
     printed = capsys.readouterr().out
-    assert "Found 4 records (4 rows), 2 uncertain (same name only), 1 mentions." in printed
+    assert printed.splitlines()[0] == (  # the console: Latvian by default
+        "Atrasti ieraksti: 4 (rindas: 4); nedroši (sakrīt tikai vārds): 2; "
+        "pieminējumi citu ierakstu tekstā: 1."
+    )
     assert not any(v in printed for v in [*HERS, *OTHERS, "Līga"])
     assert sorted(p.name for p in out.iterdir()) == ["lookup.xlsx"]
     assert main(args) == 2  # the folder exists: refused, not overwritten
@@ -350,7 +353,7 @@ def test_a_request_not_yet_due_is_listed_not_flagged(months):
     assert (row["Veids"], row["Statuss"]) == ("dzēšana", "atvērts")
     assert row["Termiņš"].date() == date(2026, 12, 5) and row["Ierakstu skaits"] == 4
     assert "orders:M-2025-0042 (email)" in row["Vēl palicis"]
-    assert "1 open before this run, 0 overdue" in printed
+    assert "atvērti pirms šī audita 1, nokavēti 0" in printed
 
 
 def test_partly_carried_out_it_is_overdue_naming_what_is_left(months):
@@ -365,7 +368,7 @@ def test_partly_carried_out_it_is_overdue_naming_what_is_left(months):
     assert row["Statuss"] == "nokavēts" and row["Vēl palicis"] == "orders:M-2025-0042 (email)"
     flagged = sheet_rows(report / "flagged-records.xlsx", "Atzīmētie")
     assert any(r["Noteikums"] == "SUBJECT-REQUEST-OVERDUE" for r in flagged)
-    assert "1 overdue" in printed
+    assert "pieprasījumi: atvērti pirms šī audita 1, nokavēti 1," in printed
     html = (report / "audit.html").read_text("utf-8")  # the auditor's view lists it, masked
     assert "orders:M-2025-0042 (email)" in html and "2026-11-05-erasure-" in html
     for value in [*HERS, *OTHERS[:-3], "Līga"]:
@@ -376,7 +379,7 @@ def test_carried_out_it_closes_and_the_history_holds_no_input_value(months):
     base, runs = months
     report, printed = runs["2027-01-31"]
     assert _overdue(report) == []
-    assert "1 carried out (closed)" in printed
+    assert "izpildīti (slēgti) 1." in printed
     history = base / "reports" / "zimes-history.sqlite"
     assert RequestStore(history).open_requests() == []
     raw = history.read_bytes()

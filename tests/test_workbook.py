@@ -89,6 +89,10 @@ def test_labels_are_latvian_by_default_and_english_on_request(tmp_path, language
     )
     jobs = book[sheets[0]]
     assert jobs.cell(2, 3).value == 12 and jobs.freeze_panes == "B2"  # one job of 12 records
+    # month 1: no Exceptions or Resolved sheet yet, and the Summary says when they appear
+    summary = {r[0]: r[1] for r in book[sheets[1]].iter_rows(max_col=2, values_only=True)}
+    later = "Lapas Izņēmumi un Novērstie" if language == "lv" else "Sheets Exceptions and Resolved"
+    assert summary[later].startswith("vēl nav" if language == "lv" else "not yet")
 
 
 def _mixed():

@@ -72,18 +72,27 @@ def pattern(template: str) -> re.Pattern:
     return re.compile(body + r"\Z")
 
 
-def translated(templates: dict, text: str, **fields: str) -> str | None:
+def translated(templates: dict, text: str, words: dict | None = None, **fields: str) -> str | None:
     """``text`` matched against the English keys of ``templates`` and written in their
-    wording (a placeholder filled from ``fields`` rather than the match where given), or
-    ``None``.
+    wording — a placeholder filled from ``fields`` rather than the match where given, and a
+    matched value ``words`` knows in its words — or ``None``.
 
     >>> translated({"cannot be read: {why}": "nevar nolasīt: {why}"}, "cannot be read: x", why="y")
     'nevar nolasīt: y'
+    >>> translated({"a {kind}": "{kind}"}, "a socket", {"socket": "sokets"})
+    'sokets'
+    >>> translated({"x ({who})": "y ({who})"}, "x (process 7 on h)", {"process {n} on {h}": "{n} @ {h}"})
+    'y (7 @ h)'
     """
+    words = words or {}
     for template, wording in templates.items():
         match = pattern(template).fullmatch(text)
         if match:
-            return wording.format(**{**match.groupdict(), **fields})
+            found = {
+                k: words.get(v) or (translated(words, v) if words else None) or v
+                for k, v in match.groupdict().items()
+            }
+            return wording.format(**{**found, **fields})
     return None
 
 
@@ -198,7 +207,9 @@ class Labels:
 
         error = getattr(item, "error", None)
         why = {"why": error.reason(self.language).rstrip(".")} if error is not None else {}
-        reason = translated(self.table["console"]["phrases"], item.reason, **why) or item.reason
+        phrases = self.table["errors"].get("phrases", {})
+        reason = translated(self.table["console"]["phrases"], item.reason, phrases, **why)
+        reason = reason or item.reason
         return self.say(group, "skipped", name=one_line(item.name), reason=reason)
 
     def steps(self, action_id: str, rule: str, kind: str, **values: object) -> str:

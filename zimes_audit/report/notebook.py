@@ -52,8 +52,10 @@ def _execute(source: Path, target: Path, parameters: dict, cwd: Path) -> None:
             progress_bar=False,
             log_output=False,
             execution_timeout=CELL_TIMEOUT,
-            # the kernel's start-up chatter would break "one clear line on stderr"
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            # the kernel writes on our stderr: its start-up chatter, and the errors it logs when
+            # it is shut down in the middle of a cell (Ctrl-C), would break "one clear line on
+            # stderr"; a failing cell is NotebookFailed, not a log line
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except Exception:
         # the message and the kept outputs may quote data: drop both

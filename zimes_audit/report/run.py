@@ -75,7 +75,8 @@ def note(message: str, language: str = "lv") -> None:
     """A line the user must see even when no one watches a terminal (a scheduled job's log);
     ``message`` in English, written in ``language`` by the catalogue's ``[console.phrases]``."""
     lab = labels(language)
-    message = translated(lab.table["console"]["phrases"], message) or message
+    phrases = lab.table["errors"]["phrases"]
+    message = translated(lab.table["console"]["phrases"], message, phrases) or message
     print(lab.say("console", "note", message=message), file=sys.stderr, flush=True)
 
 

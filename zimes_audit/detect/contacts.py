@@ -51,12 +51,11 @@ from functools import cache
 import numpy as np
 import pandas as pd
 import phonenumbers
-import pyarrow as pa
 import pyarrow.compute as pc
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from email_validator.rfc_constants import ATEXT, EMAIL_MAX_LENGTH
 
-from zimes_audit.detect.text import as_text, distinct_texts
+from zimes_audit.detect.text import arrow_cells, as_text, distinct_texts
 
 # ------------------------------------------------------------------------------------- e-mail
 
@@ -227,9 +226,7 @@ def phone_verdicts(text: pd.Series, region: str) -> tuple[np.ndarray, np.ndarray
     if rules is None or not len(text):
         return decided, valid
     code, idd, (general, *types) = rules
-    cells = pa.array(pd.Series(text, dtype="string[pyarrow]").array)
-    if isinstance(cells, pa.ChunkedArray):
-        cells = cells.combine_chunks()
+    cells = arrow_cells(pd.Series(text, dtype="string[pyarrow]"))
     # RE2 over the column (Arrow); "$" is the end of the text, as the library reads it
     found = pc.extract_regex(cells, rf"^(?P<code>\+{code} ?)?(?P<number>[1-9](?: ?[0-9]){{1,16}})$")
     number = pc.struct_field(found, "number")

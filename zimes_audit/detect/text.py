@@ -113,6 +113,12 @@ def as_text(values: pd.Series) -> pd.Series:
     return values.astype(pd.StringDtype("pyarrow"))
 
 
+def arrow_cells(text: pd.Series) -> pa.Array:
+    """The Arrow data of a column of :func:`as_text` strings, in one piece (no copy when it is)."""
+    cells = pa.array(text.array)
+    return cells.combine_chunks() if isinstance(cells, pa.ChunkedArray) else cells
+
+
 def distinct_texts(text: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """Per cell of ``text`` (:func:`as_text`), the number of its distinct text (-1: null), and
     the distinct texts — Arrow's dictionary encoding: hashing a cell costs a fraction of an RE2
@@ -122,10 +128,7 @@ def distinct_texts(text: pd.Series) -> tuple[np.ndarray, pd.Series]:
     >>> codes.tolist(), distinct.tolist()
     ([0, -1, 1, 0], ['Rīga', 'Cēsis'])
     """
-    cells = pa.array(text.array)  # the column's own Arrow data, in one piece
-    if isinstance(cells, pa.ChunkedArray):
-        cells = cells.combine_chunks()
-    encoded = pc.dictionary_encode(cells)
+    encoded = pc.dictionary_encode(arrow_cells(text))
     codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
     return codes, pd.Series(pd.arrays.ArrowExtensionArray(encoded.dictionary))
 

@@ -98,6 +98,8 @@ def test_a_job_decision_applies_to_all_its_records_and_a_record_decision_wins(tm
 
 
 def test_a_failed_run_records_nothing_and_leaves_no_new_file(tmp_path):
+    from zimes_audit.report.requests import history_key
+
     history = History(tmp_path / "h.sqlite")
     comparison = history.compare(
         findings(CODE), as_of=date(2026, 11, 1), due_days=DUE, previous=None,
@@ -109,8 +111,18 @@ def test_a_failed_run_records_nothing_and_leaves_no_new_file(tmp_path):
             inputs=[("0" * 64, "register", 1)], synthetic=False, policy_sha256="p",
         )  # fmt: skip
         history.record(entry, findings(CODE), comparison)
+        history_key(tmp_path / "h.sqlite")  # the secret is created with the first record
         raise OSError("the report folder could not be renamed into place")
-    assert not (tmp_path / "h.sqlite").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # neither the history nor its secret
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    key = history_key(kept / "h.sqlite")  # a secret already there (its history gone) stays
+    with pytest.raises(OSError), (other := History(kept / "h.sqlite")).transaction():
+        other.record(entry, findings(CODE), comparison)
+        raise OSError("stopped")
+    assert [p.name for p in kept.iterdir()] == ["h.secret"] and history_key(
+        kept / "h.sqlite"
+    ) == key
     record(history := History(tmp_path / "h.sqlite"), "nov", date(2026, 11, 1), findings(CODE))
     with pytest.raises(OSError), history.transaction():
         record_args = dict(decisions={}, job_decisions={})

@@ -98,6 +98,8 @@ def test_a_job_decision_applies_to_all_its_records_and_a_record_decision_wins(tm
 
 
 def test_a_failed_run_records_nothing_and_leaves_no_new_file(tmp_path):
+    from zimes_audit.report.requests import history_key
+
     history = History(tmp_path / "h.sqlite")
     comparison = history.compare(
         findings(CODE), as_of=date(2026, 11, 1), due_days=DUE, previous=None,
@@ -109,8 +111,18 @@ def test_a_failed_run_records_nothing_and_leaves_no_new_file(tmp_path):
             inputs=[("0" * 64, "register", 1)], synthetic=False, policy_sha256="p",
         )  # fmt: skip
         history.record(entry, findings(CODE), comparison)
+        history_key(tmp_path / "h.sqlite")  # the secret is created with the first record
         raise OSError("the report folder could not be renamed into place")
-    assert not (tmp_path / "h.sqlite").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # neither the history nor its secret
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    key = history_key(kept / "h.sqlite")  # a secret already there (its history gone) stays
+    with pytest.raises(OSError), (other := History(kept / "h.sqlite")).transaction():
+        other.record(entry, findings(CODE), comparison)
+        raise OSError("stopped")
+    assert [p.name for p in kept.iterdir()] == ["h.secret"] and history_key(
+        kept / "h.sqlite"
+    ) == key
     record(history := History(tmp_path / "h.sqlite"), "nov", date(2026, 11, 1), findings(CODE))
     with pytest.raises(OSError), history.transaction():
         record_args = dict(decisions={}, job_decisions={})
@@ -154,6 +166,7 @@ def test_a_run_s_findings_are_kept_as_one_columnar_table_one_row_per_key(tmp_pat
     assert kept["finding_key"].tolist() == finding_keys(many).tolist()
     assert kept["source_row"].tolist() == [2, 3, 4, 5, 6]
     assert set(kept["due_date"]) == {"2026-12-01"} and set(kept["status"]) == {"new"}
+    assert set(kept["first_flagged"]) == {"2026-11-01"}
     assert set(kept["run_id"]) == {"nov"} and set(kept["job_key"]) == set(job_keys(many))
     assert [
         tuple(r)
@@ -164,6 +177,28 @@ def test_a_run_s_findings_are_kept_as_one_columnar_table_one_row_per_key(tmp_pat
     assert history.trend(input_kinds="register", synthetic=False, before=date(2027, 1, 1))[
         "findings"
     ].tolist() == [5]
+
+
+def test_an_erasure_covers_the_record_and_its_customer_s_orders_the_last_finding_naming_it():
+    """Per covered record, the key of the DELETE finding whose erasure covers it; a customer
+    with two DELETE findings covers its orders under the later one (as a dict of them did)."""
+    from zimes_audit.report.history import erasure_coverage
+
+    found = pd.DataFrame(
+        {
+            "record_kind": ["register", "register", "orders", "register"],
+            "record_id": ["K-1", "K-1", "M-7", " "],
+            "action": ["DELETE", "DELETE", "DELETE", "DELETE"],
+        }
+    )
+    orders = pd.DataFrame(
+        {"order_id": ["M-7", "M-8", "M-9"], "customer_id": [" K-1", "K-2", "K-1"]}
+    )
+    covered = erasure_coverage(found, pd.Series(["a", "b", "c", "d"]), {"orders": orders})
+    assert list(zip(*covered.to_pydict().values(), strict=True)) == [
+        ("a", "register:K-1"), ("b", "register:K-1"), ("c", "orders:M-7"),
+        ("b", "orders:M-7"), ("b", "orders:M-9"),
+    ]  # fmt: skip
 
 
 def test_keys_and_jobs_stay_with_their_findings_whatever_the_frames_index():

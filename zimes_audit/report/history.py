@@ -378,13 +378,14 @@ class History:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.db: sqlite3.Connection | None = None
-        self._created = False
+        self._created = self._secret_new = False
         if self.path.exists():
             self._connect()
 
     def _connect(self) -> sqlite3.Connection:
         if self.db is None:
             self._created = not self.path.exists()
+            self._secret_new = self._created and not self._secret().exists()
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=60)
             self.db.row_factory = sqlite3.Row
@@ -395,6 +396,12 @@ class History:
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
         return self.db
+
+    def _secret(self) -> Path:
+        """The secret beside the history (created with its first record: report.requests)."""
+        from zimes_audit.report.requests import SECRET_SUFFIX
+
+        return self.path.with_suffix(SECRET_SUFFIX)
 
     def note_word_hashes(self) -> frozenset[str]:
         """The keyed hashes of every earlier run's name and contact words (none: no history)."""
@@ -698,6 +705,8 @@ class History:
             if self._created:  # a failed first run leaves no history file behind
                 self.close()
                 self.path.unlink(missing_ok=True)
+                if self._secret_new:  # nor the secret its record created beside it
+                    self._secret().unlink(missing_ok=True)
             raise
         if self.db is not None and self.db.in_transaction:
             self.db.execute("COMMIT")

@@ -46,19 +46,27 @@ def _blank(match: re.Match) -> str:
 
 def known_words(frames: dict[str, pd.DataFrame]) -> frozenset[str]:
     """Every word (letters only, 3 or more, case-folded) of the :data:`KNOWN_FIELDS` values in
-    ``frames`` — computed once per distinct value.
+    ``frames`` — the distinct values of each column joined into one text by Arrow (a line
+    each: no word runs from one value into the next) and searched once, each distinct word
+    case-folded once (a first audit's inputs hold a million distinct e-mails and names).
 
     >>> sorted(known_words({"orders": pd.DataFrame({"email": ["liga.ozolina@gmail.com", None]})}))
     ['com', 'gmail', 'liga', 'ozolina']
+    >>> sorted(known_words({"register": pd.DataFrame({"name": ["Aija", "Bērziņš"]})}))
+    ['aija', 'bērziņš']
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     words: set[str] = set()
     for frame in frames.values():
         for column in KNOWN_FIELDS:
             if column not in frame:
                 continue
-            for value in pd.unique(frame[column].dropna().astype(str)):
-                words.update(w.casefold() for w in _WORD.findall(value))
-    return frozenset(words)
+            values = pa.array(pd.unique(frame[column].dropna().astype(str)), pa.string())
+            lines = pa.ListArray.from_arrays(pa.array([0, len(values)], pa.int32()), values)
+            words.update(_WORD.findall(pc.binary_join(lines, "\n")[0].as_py()))
+    return frozenset({w.casefold() for w in words})
 
 
 class KnownWords:

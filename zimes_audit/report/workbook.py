@@ -848,7 +848,7 @@ def write_workbook(
     overdue = jobs["overdue"].map(lambda n: FILLS["overdue"] if n else None) if len(jobs) else None
     _table(w, lab, JOBS, jobs, fills=overdue)
     facts = [*facts, (lab.summary("jobs"), len(jobs)), (lab.summary("flagged"), len(open_rows))]
-    if tracking.resolved is None and not len(exceptions):  # month 1: say where they will be
+    if tracking.resolved is None and not len(listed.exceptions):  # month 1: say where they will be
         facts.append((lab.summary("later_sheets"), lab.summary("later_sheets_when")))
     _summary(w, lab, facts, findings, tracking.not_understood)
     fills = _flagged_fills(open_rows)

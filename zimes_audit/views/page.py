@@ -43,7 +43,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from zimes_audit.report.labels import DEFAULT_LANGUAGE, Labels, _pattern, labels
+from zimes_audit.report.labels import DEFAULT_LANGUAGE, Labels, labels, pattern
 from zimes_audit.report.plural import choose
 
 #: Columns whose cells come from the inputs or identify something: shown as they are.
@@ -123,7 +123,7 @@ class Page:
             return choose(table[text], 0, self.language)
         for template, wording in table.items():
             if "{" in template:
-                match = _pattern(template).fullmatch(text)
+                match = pattern(template).fullmatch(text)
                 if match:
                     found = match.groupdict()
                     count = int(found["count"]) if found.get("count", "").isdigit() else 0

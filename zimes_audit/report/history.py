@@ -57,6 +57,7 @@ from zimes_audit.procedure.rules import column_rules, load_rules
 from zimes_audit.procedure.terms import due_dates, exception_expires, shared_dates
 from zimes_audit.report.notes import scrub_note
 from zimes_audit.report.reports import TREND_COLUMNS, trend_frame
+from zimes_audit.report.requests import SECRET_SUFFIX
 
 HISTORY_FILE = "zimes-history.sqlite"
 SCHEMA_VERSION = 2
@@ -608,6 +609,8 @@ class History:
     def transaction(self) -> Iterator[None]:
         """Commit what :meth:`record` wrote only when the whole block succeeds (the report
         folder renamed into place inside it); roll back otherwise."""
+        secret = self.path.with_suffix(SECRET_SUFFIX)
+        had_secret = secret.exists()
         try:
             yield
         except BaseException:
@@ -616,6 +619,8 @@ class History:
             if self._created:  # a failed first run leaves no history file behind
                 self.close()
                 self.path.unlink(missing_ok=True)
+            if not had_secret:  # nor the key its first record created (record_run)
+                secret.unlink(missing_ok=True)
             raise
         if self.db is not None and self.db.in_transaction:
             self.db.execute("COMMIT")

@@ -336,3 +336,31 @@ def test_a_stop_whose_exception_was_swallowed_still_keeps_the_report_unpublished
         stop._requested.clear()
     assert not is_report(target)
     assert sorted(p.name for p in target.parent.iterdir()) == [], "something was left behind"
+
+
+def test_a_first_run_stopped_while_it_records_leaves_no_history_and_no_key(
+    tmp_path, monkeypatch, capsys
+):
+    """Stopped after the history's first record (and its key, ``zimes-history.secret``) was
+    written, before the folder was published: nothing is left — neither the history nor the
+    key.  (Seen under load with a real SIGTERM: the key was left behind.)"""
+    from zimes_audit import stop
+    from zimes_audit.report import run as run_module
+
+    recorded = run_module.record_run
+
+    def record_then_stop(*args, **kwargs):
+        recorded(*args, **kwargs)
+        assert (out.parent / "zimes-history.secret").is_file()  # the key came with the record
+        raise stop.Stopped(signal.SIGTERM)
+
+    monkeypatch.setattr(run_module, "record_run", record_then_stop)
+    inputs = write_inputs(tmp_path / "inputs")
+    out = tmp_path / "reports" / "november"
+    status = cli.main(["run", str(inputs), "--as-of", AS_OF.isoformat(), "--out", str(out),
+                       "--no-notebook"])  # fmt: skip
+    assert status == 128 + signal.SIGTERM
+    assert said(capsys.readouterr().err) == [
+        "zimes-audit: stopped (SIGTERM); no report was written."
+    ]
+    assert sorted(p.name for p in out.parent.iterdir()) == [], "something was left behind"

@@ -259,7 +259,7 @@ def test_the_command_prints_counts_only_and_never_overwrites(inputs, tmp_path, c
     assert not any(v in printed for v in [*HERS, *OTHERS, "Līga"])
     assert sorted(p.name for p in out.iterdir()) == ["lookup.xlsx"]
     assert main(args) == 2  # the folder exists: refused, not overwritten
-    assert "exists" in capsys.readouterr().err
+    assert "jau pastāv" in capsys.readouterr().err  # Latvian, the default
     assert not (tmp_path / "h.sqlite").exists()  # a lookup records no request
 
 

@@ -55,7 +55,7 @@ import pyarrow.compute as pc
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from email_validator.rfc_constants import ATEXT, EMAIL_MAX_LENGTH
 
-from zimes_audit.detect.text import arrow_cells, as_text, distinct_texts
+from zimes_audit.detect.text import arrow_cells
 
 # ------------------------------------------------------------------------------------- e-mail
 
@@ -256,22 +256,18 @@ def _judge(
     precheck: Callable[[pd.Series], tuple[np.ndarray, np.ndarray]],
     ok: Callable[[str], bool],
 ) -> pd.Series:
-    """Mask of present values judged not ok: each distinct value once, the pre-check first.
-
-    The cells are told apart as written (Arrow's dictionary encoding), each distinct text is
-    stripped once, and the stripped texts are told apart again: no Python work per cell."""
-    codes, written = distinct_texts(as_text(values))
-    stripped = pd.Series([v.strip() for v in written], dtype=object)
-    present = (stripped != "").to_numpy(bool)
-    valid_written = np.ones(len(written) + 1, bool)  # the last: a null cell (code -1)
+    """Mask of present values judged not ok: each distinct value once, the pre-check first."""
+    text = values.astype("string").str.strip()
+    present = (text.notna() & (text != "")).to_numpy(bool)
+    mask = np.zeros(len(values), bool)
     if present.any():
-        which, unique = pd.factorize(stripped[present])
+        codes, unique = pd.factorize(text[present])
         unique = pd.Series(unique)
         decided, valid = precheck(unique)
         for i in np.flatnonzero(~decided):
             valid[i] = ok(unique.iat[i])
-        valid_written[np.flatnonzero(present)] = valid[which]
-    return pd.Series(~valid_written[codes], index=values.index)
+        mask[present] = ~valid[codes]
+    return pd.Series(mask, index=values.index)
 
 
 def invalid_email(values: pd.Series) -> pd.Series:

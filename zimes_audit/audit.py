@@ -166,6 +166,17 @@ def with_due_dates(findings: pd.DataFrame, policy: Policy, as_of: date) -> pd.Da
     return findings.assign(due_date=shared_dates(days))
 
 
+@dataclass(frozen=True)
+class Known:
+    """What the audit history knows that the facts read: the items of the data subjects' open
+    requests (checked by SUBJECT-REQUEST-OVERDUE, :mod:`zimes_audit.facts.requests`) and the
+    customer ids earlier audits saw in the register (an order naming one the register no
+    longer has is worded as its customer deleted)."""
+
+    requests: Sequence[Open] = ()
+    former_customers: Collection[str] = ()
+
+
 @dataclass
 class Facts:
     """The records of each kind with their facts, and what the suites need beside them."""
@@ -234,8 +245,7 @@ def audit(
     fields: str | Path | FieldMap | None = None,
     keep_facts: Collection[str] | None = None,
     hooks: Hooks | None = None,
-    requests: Sequence[Open] = (),
-    former_customers: Collection[str] = (),
+    known: Known | None = None,
 ) -> AuditResult:
     """Load the inputs, derive the facts, run the suites and collect the findings.
 
@@ -249,10 +259,8 @@ def audit(
     keeps what its report reads, so a million records' other facts are not held through the
     writing (default: keep all).  ``hooks`` (:class:`~zimes_audit.hooks.Hooks`) sees the named
     steps — load, facts, validate, findings — and the progress lines, and gives the GX runner.
-    ``requests``: the items of the data subjects' open requests (a run reads them from the
-    history), checked by SUBJECT-REQUEST-OVERDUE (:mod:`zimes_audit.facts.requests`).
-    ``former_customers``: the customer ids earlier audits saw in the register (the history's):
-    an order naming one the register no longer has is worded as its customer deleted.
+    ``known``: what the audit history knows that the facts read (:class:`Known`; a run reads
+    it from the history; default: nothing).
     """
     hooks = hooks or Hooks()
     started = datetime.now(UTC)
@@ -264,9 +272,10 @@ def audit(
             tables, field_map = _load(inputs, fields)
     hooks.progress("progress_validate", count=sum(t.rows for t in tables))
     with hooks.step("facts"):
-        facts = derive_facts(tables, policy, former_customers)
+        known = known or Known()
+        facts = derive_facts(tables, policy, known.former_customers)
         facts.frames = {
-            k: f.join(request_facts(f, k, requests, as_of)) for k, f in facts.frames.items()
+            k: f.join(request_facts(f, k, known.requests, as_of)) for k, f in facts.frames.items()
         }
     runner = hooks.runner()
     parameters = policy.suite_parameters(as_of)

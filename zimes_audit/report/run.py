@@ -447,7 +447,7 @@ def run_report(request: RunRequest, hooks: Hooks | None = None) -> tuple[Path, A
     :func:`record_run`.  Leaving ``staged`` publishes the folder; the history's transaction
     commits only after that, so a run is recorded only when its report is complete.
     """
-    from zimes_audit.audit import audit
+    from zimes_audit.audit import Known, audit
     from zimes_audit.procedure.policy import load_policy
 
     hooks = hooks or Hooks(talk=True, language=request.language)
@@ -466,8 +466,7 @@ def run_report(request: RunRequest, hooks: Hooks | None = None) -> tuple[Path, A
     former = former_customers(request.inputs, request.history_path, request.as_of)
     result = audit(request.inputs, request.as_of, policy, fields=request.fields,
                    keep_facts=report_facts(), hooks=hooks,
-                   requests=[o for r in subjects for o in r.opens()],
-                   former_customers=former)  # fmt: skip
+                   known=Known([o for r in subjects for o in r.opens()], former))  # fmt: skip
     result.started = started
     result.requests = request_rows(
         subjects, result.frames, result.as_of, {t.kind for t in result.tables}

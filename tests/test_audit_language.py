@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup
 from conftest import AS_OF
 
 from zimes_audit.procedure.catalogue import load_catalogue
-from zimes_audit.report.plural import form
+from zimes_audit.words.plural import form
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PDFTOTEXT = shutil.which("pdftotext")

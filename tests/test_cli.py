@@ -14,7 +14,7 @@ import pytest
 
 from zimes_audit.checks.suites import SUITE_NAMES, suite_path
 from zimes_audit.cli import build_parser
-from zimes_audit.report.labels import LANGUAGES, labels
+from zimes_audit.words.labels import LANGUAGES, labels
 
 
 def _commands() -> dict[str, argparse.ArgumentParser]:

@@ -21,8 +21,8 @@ from test_run import write_inputs
 
 from zimes_audit.loading import load_inputs
 from zimes_audit.procedure.catalogue import load_catalogue
-from zimes_audit.report.labels import labels
-from zimes_audit.report.plural import form
+from zimes_audit.words.labels import labels
+from zimes_audit.words.plural import form
 
 ENGLISH = {
     "the", "and", "of", "in", "not", "no", "as", "is", "are", "run", "audit", "findings",
@@ -35,7 +35,7 @@ ENGLISH = {
     "above", "title", "headings", "encoding", "byte", "mark", "marked", "done", "present",
 }  # fmt: skip
 LATVIAN = re.compile(r"[āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽ]|\b(un|nav|ir|kā|lapa|rinda|rindas|veids)\b")
-# a count and the word that agrees with it, by form (report/plural.py)
+# a count and the word that agrees with it, by form (words/plural.py)
 FORMS = {
     "konstatējums": "one", "konstatējumi": "other", "ierakstā": "one", "ierakstos": "other",
     "pārbaude": "one", "pārbaudes": "other", "klientu": "one", "klientus": "other",

@@ -164,7 +164,8 @@ def audited(tmp_path_factory):
     )
     out, err, report = io.StringIO(), io.StringIO(), tmp / "report"
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["run", str(folder), "--as-of", AS_OF, "--out", str(report), "--no-notebook"])
+        code = main(["run", str(folder), "--as-of", AS_OF, "--out", str(report), "--no-notebook",
+                     "--lang", "en"])  # fmt: skip
     assert code == 0, err.getvalue()
     with (report / "findings.csv").open(encoding="utf-8", newline="") as handle:
         findings = list(csv.DictReader(handle))

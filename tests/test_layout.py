@@ -13,6 +13,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "zimes_audit"
 #: ones.  ``errors`` and the package root (its version) may be imported from anywhere.
 STAGES = {
     "errors": -1,
+    "words": -1,  # every word a person reads (the catalogue): errors and progress lines speak it
     "": -1,
     "__init__": -1,
     "procedure": 0,

@@ -43,7 +43,7 @@ from hypothesis.stateful import (
 from profiles import examples
 from test_monthly import write_shop
 
-from zimes_audit.report.labels import resolution_id
+from zimes_audit.words.labels import resolution_id
 
 FIRST = ["Jānis", "Līga", "Pēteris", "Ērika", "Aija", "Roberts", "Ilze", "Kārlis", "Zane",
          "Mārtiņš", "Inese", "Edgars", "Dace", "Gints", "Sandra", "Uldis", "Baiba", "Raimonds",

@@ -48,7 +48,7 @@ def test_a_job_row_and_a_record_row_are_read_back(tmp_path, language, sheets, va
 
 
 def workbook_label(language, key):
-    from zimes_audit.report.labels import labels
+    from zimes_audit.words.labels import labels
 
     return labels(language).heading(key)
 

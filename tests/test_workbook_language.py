@@ -17,8 +17,8 @@ from conftest import AS_OF
 from zimes_audit.procedure.catalogue import load_catalogue
 from zimes_audit.procedure.rules import load_rules
 from zimes_audit.report import workbook
-from zimes_audit.report.labels import labels
 from zimes_audit.report.run import input_facts
+from zimes_audit.words.labels import labels
 
 # a file of a previous month, no longer among the inputs: its resolved findings' fields are
 # named by the heading a file of the same kind gives them

@@ -20,9 +20,9 @@ from pathlib import Path
 
 from zimes_audit import __version__
 from zimes_audit.errors import AuditError, BadArgument, one_line, translated_phrase
-from zimes_audit.report.labels import DEFAULT_LANGUAGE, LANGUAGES, Labels, labels
 from zimes_audit.report.layout import MANIFEST, WORKBOOK
 from zimes_audit.stop import Stopped, stop_on_signals
+from zimes_audit.words.labels import DEFAULT_LANGUAGE, LANGUAGES, Labels, labels
 
 EXIT_ERROR = 2
 EXIT_INTERNAL = 3

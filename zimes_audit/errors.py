@@ -3,7 +3,7 @@
 Every error the audit can stop on is one of these.  Messages name the file (and the row where one
 applies) and say what to do; they never repeat a value from the input, because that value may be
 someone's personal code.  Their wording is data, in Latvian and English (``[lv.errors]``,
-``[en.errors]`` of ``report/data/labels.toml``); the command line prints
+``[en.errors]`` of ``words/data/labels.toml``); the command line prints
 ``error.render(language)`` as one line on stderr, in the language of ``--lang``.
 
 >>> str(EmptyFile("orders.csv"))
@@ -56,7 +56,7 @@ def _escaped(match: re.Match) -> str:
 class AuditError(Exception):
     """Base class: something stopped the audit.
 
-    The wording is the catalogue's (``[<language>.errors]`` of ``report/data/labels.toml``),
+    The wording is the catalogue's (``[<language>.errors]`` of ``words/data/labels.toml``),
     keyed by the class name (or by ``key``, for the several wordings of :class:`BadArgument`):
     an error may be raised before anyone knows the language, so it carries only its key and
     facts, and the command line renders it in the language chosen (:meth:`render`);
@@ -74,7 +74,7 @@ class AuditError(Exception):
         super().__init__(str(self))
 
     def _wording(self, language: str) -> tuple[dict, dict[str, str]]:
-        from zimes_audit.report.labels import labels
+        from zimes_audit.words.labels import labels
 
         words = labels(language).table["errors"]
         facts = {k: one_line(translated_phrase(words, k, v)) for k, v in self.facts.items()}
@@ -111,13 +111,13 @@ def translated_phrase(words: dict, name: str, value: object) -> object:
     """``value`` of the fact ``name`` in the catalogue's language, when it is one of our
     phrases a template of ``words["phrases"]`` knows; anything else as it is.
 
-    >>> from zimes_audit.report.labels import labels
+    >>> from zimes_audit.words.labels import labels
     >>> translated_phrase(labels("lv").table["errors"], "cause", "permission denied")
     'nav atļaujas'
     >>> translated_phrase(labels("lv").table["errors"], "sheet", "permission denied")
     'permission denied'
     """
-    from zimes_audit.report.labels import translated
+    from zimes_audit.words.labels import translated
 
     if name not in PHRASE_FACTS or not isinstance(value, str):
         return value
@@ -189,8 +189,7 @@ class CutFile(InputError):
 
 
 class BlankRun(InputError):
-    message = "more than {limit} of blank lines follow line {line}, and then more rows."
-    hint = "Delete the blank lines between the rows (or export the file again) and save it."
+    """More than {limit} of blank lines follow line {line}, and then more rows."""
 
     def __init__(self, path=None, row=None, *, limit: int, **facts: object):
         size = f"{limit >> 20} MB" if limit >= 1 << 20 else f"{limit} bytes"

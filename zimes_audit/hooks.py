@@ -56,7 +56,7 @@ class Hooks:
         """The progress line ``key`` of the catalogue's ``[console]`` group (``progress_load``
         …), with ``count`` where it has one."""
         if self.talk and sys.stderr.isatty():
-            from zimes_audit.report.labels import labels
+            from zimes_audit.words.labels import labels
 
             line = labels(self.language).say("console", key, count=count)
             print(f"… {line}", file=sys.stderr, flush=True)

@@ -30,7 +30,7 @@ from great_expectations.render.renderer.content_block.validation_results_table_c
 )
 
 from zimes_audit.checks.citation import cell
-from zimes_audit.report.labels import labels
+from zimes_audit.words.labels import labels
 
 VENDOR_DIR = "static/vendor"
 #: GX's own images, linked from its web-asset bucket; the same files ship in GX's static folder.

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import zimes_audit
 from zimes_audit.errors import NotebookFailed
-from zimes_audit.report.labels import DEFAULT_LANGUAGE, labels
 from zimes_audit.report.layout import NOTEBOOK, NOTEBOOK_HTML
+from zimes_audit.words.labels import DEFAULT_LANGUAGE, labels
 
 AUDIT_NOTEBOOK = "periodic_audit.ipynb"
 REVIEW_NOTEBOOK = "auditor_review.ipynb"

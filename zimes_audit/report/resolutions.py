@@ -30,10 +30,10 @@ import pandas as pd
 
 from zimes_audit.errors import BadArgument, CorruptWorkbook, InputNotFound
 from zimes_audit.report.history import NOT_UNDERSTOOD, Decision, History, RunRecord
-from zimes_audit.report.labels import heading_keys, labels, resolution_id, sheet_key
 from zimes_audit.report.layout import WORKBOOK
 from zimes_audit.report.notes import KnownWords, known_words, scrub_note
 from zimes_audit.report.requests import SECRET_SUFFIX, history_key
+from zimes_audit.words.labels import heading_keys, labels, resolution_id, sheet_key
 
 SHOWN_TEXT = 40  # characters of a cell not understood that a warning repeats
 

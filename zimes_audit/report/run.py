@@ -35,7 +35,6 @@ from zimes_audit.report.history import (
     is_synthetic,
     new_run_id,
 )
-from zimes_audit.report.labels import labels, translated
 from zimes_audit.report.layout import DATA_DOCS, FINDINGS_CSV, MANIFEST, WORKBOOK
 from zimes_audit.report.manifest import build_manifest, write_manifest
 from zimes_audit.report.notes import KNOWN_FIELDS
@@ -52,6 +51,7 @@ from zimes_audit.report.results import facts_read, with_current_run, write_evide
 from zimes_audit.report.safe_text import neutralise, neutralise_column
 from zimes_audit.report.workbook import READS_FACTS as workbook_reads
 from zimes_audit.report.workbook import Tracking, View, Volume, heading_map, write_workbook
+from zimes_audit.words.labels import labels, translated
 
 if TYPE_CHECKING:
     from zimes_audit.audit import AuditResult

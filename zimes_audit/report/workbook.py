@@ -44,9 +44,9 @@ from zimes_audit.facts.derived import NAME_COLUMNS
 from zimes_audit.facts.records import record_positions, record_values
 from zimes_audit.procedure.policy import Policy
 from zimes_audit.procedure.rules import load_rules
-from zimes_audit.report.labels import Labels, derived_sources, labels
 from zimes_audit.report.requests_sheet import REQUEST_COLUMNS, requests_shown
 from zimes_audit.report.safe_text import is_formula_like
+from zimes_audit.words.labels import Labels, derived_sources, labels
 
 EXCEL_MAX_ROWS = 1_048_576
 IDENTIFYING = ("name", "email", "phone")

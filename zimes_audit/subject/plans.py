@@ -35,9 +35,9 @@ import pandas as pd
 from zimes_audit.facts.requests import MARKETING_FIELD, Item
 from zimes_audit.procedure.policy import Policy
 from zimes_audit.procedure.terms import years_after
-from zimes_audit.report.labels import labels
 from zimes_audit.subject.lookup import Found, Source
 from zimes_audit.subject.texts import shown, words
+from zimes_audit.words.labels import labels
 
 #: Per plan action: the workbook's job step it is done by (action id, rule) — labels.toml [steps].
 STEPS = {

@@ -9,7 +9,7 @@ cell value.  For every heading it does not know it prints the lines to paste int
 administrator's field map (:mod:`zimes_audit.procedure.field_map`).  Columns outside the §6
 catalogue are marked ``!! NAV ATĻAUTS`` (``!! NOT PERMITTED``), headings the catalogue does not
 know ``?? NEKLASIFICĒTS`` (``?? UNCLASSIFIED``).  Its words are the catalogue's
-(``[<language>.inventory]`` of ``report/data/labels.toml``); loading's notes are written in them
+(``[<language>.inventory]`` of ``words/data/labels.toml``); loading's notes are written in them
 by templates.
 
 >>> import tempfile
@@ -64,7 +64,7 @@ from zimes_audit.procedure.catalogue import (
     load_catalogue,
 )
 from zimes_audit.procedure.field_map import FILE_NAME, toml_lines
-from zimes_audit.report.labels import Labels, labels, pattern
+from zimes_audit.words.labels import Labels, labels, pattern
 
 COLUMNS = ("file", "heading", "field", "category", "filled", "fill_rate", "matched_by",
            "suggestion", "evidence")  # fmt: skip

@@ -1,7 +1,7 @@
 """The auditor's pages (``audit.html`` and the review) in the reader's language.
 
 The notebooks show the run's saved tables and the catalogue's texts
-(``report/data/labels.toml``, groups ``html`` and ``review``); this module puts the one into the
+(``words/data/labels.toml``, groups ``html`` and ``review``); this module puts the one into the
 other's words.  A table shown through :meth:`Page.table` gets
 
 - its column headings from ``[<lang>.html.columns]`` (an empty label leaves the column out: the
@@ -43,8 +43,8 @@ from functools import cached_property
 
 import pandas as pd
 
-from zimes_audit.report.labels import DEFAULT_LANGUAGE, Labels, labels, pattern
-from zimes_audit.report.plural import choose
+from zimes_audit.words.labels import DEFAULT_LANGUAGE, Labels, labels, pattern
+from zimes_audit.words.plural import choose
 
 #: Columns whose cells come from the inputs or identify something: shown as they are.
 AS_THEY_ARE = frozenset(
@@ -118,7 +118,7 @@ class Page:
     def _templated(self, table: dict, text: str) -> str | None:
         """``text`` by ``table``: its own entry, or the first template (``{name}``) it fits,
         each placeholder's value in this language by its name (:meth:`_placeholder`); a
-        wording of two forms takes the one its ``{count}`` needs (:mod:`..report.plural`)."""
+        wording of two forms takes the one its ``{count}`` needs (:mod:`zimes_audit.words.plural`)."""
         if text in table and "{" not in text:
             return choose(table[text], 0, self.language)
         for template, wording in table.items():

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from zimes_audit.report.plural import choose
+from zimes_audit.words.plural import choose
 
 LANGUAGES = ("lv", "en")
 DEFAULT_LANGUAGE = "lv"
@@ -52,7 +52,7 @@ DEFAULT_LANGUAGE = "lv"
 
 @cache
 def _raw() -> dict:
-    text = resources.files("zimes_audit.report.data").joinpath("labels.toml").read_text("utf-8")
+    text = resources.files("zimes_audit.words.data").joinpath("labels.toml").read_text("utf-8")
     return tomllib.loads(text)
 
 

@@ -1,0 +1,1 @@
+"""The word catalogue (``labels.toml``)."""

@@ -204,3 +204,28 @@ def test_a_failing_cell_raises_notebook_failed_without_outputs(tmp_path, capsys)
     assert not (tmp_path / "audit.ipynb").exists()
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err
+
+
+def test_a_kernel_dying_mid_cell_is_our_one_failure_not_jupyters_log(tmp_path, capfd, caplog):
+    """The kernel gone in the middle of a cell (as when a Ctrl-C reaches it too): nbclient logs
+    "Kernel died while waiting for execute reply." and asyncio its cancelled tasks — none of it
+    reaches stderr (report.notebook.QUIET_LOGGERS); the failure is NotebookFailed alone, and
+    the loggers speak again afterwards."""
+    import logging
+
+    from zimes_audit.report.notebook import QUIET_LOGGERS, _execute
+
+    dying = nbformat.v4.new_notebook()
+    dying.cells = [nbformat.v4.new_code_cell("import os, time\ntime.sleep(0.5)\nos._exit(1)")]
+    source = tmp_path / "dying.ipynb"
+    nbformat.write(dying, source)
+    levels = {name: logging.getLogger(name).level for name in QUIET_LOGGERS}
+    with pytest.raises(NotebookFailed):
+        _execute(source, tmp_path / "out.ipynb", {}, tmp_path)
+    captured = capfd.readouterr()
+    assert "Kernel died" not in captured.err and "Traceback" not in captured.err, captured.err
+    # what a command's stderr would have shown (logging's last-resort handler: no handler is
+    # configured outside pytest, which captures the records instead)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert {name: logging.getLogger(name).level for name in QUIET_LOGGERS} == levels
+    assert not (tmp_path / "out.ipynb").exists()

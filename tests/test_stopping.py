@@ -358,7 +358,7 @@ def test_a_first_run_stopped_while_it_records_leaves_no_history_and_no_key(
     inputs = write_inputs(tmp_path / "inputs")
     out = tmp_path / "reports" / "november"
     status = cli.main(["run", str(inputs), "--as-of", AS_OF.isoformat(), "--out", str(out),
-                       "--no-notebook"])  # fmt: skip
+                       "--no-notebook", "--lang", "en"])  # fmt: skip
     assert status == 128 + signal.SIGTERM
     assert said(capsys.readouterr().err) == [
         "zimes-audit: stopped (SIGTERM); no report was written."

@@ -11,7 +11,9 @@ outputs (which could hold data) are neither printed nor kept.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import zimes_audit
@@ -38,25 +40,46 @@ def notebook_path(name: str) -> Path:
     return notebooks_dir() / name
 
 
+#: The loggers that speak while a notebook runs: papermill's (nbclient logs through it: "Kernel
+#: died while waiting for execute reply." when a Ctrl-C reaches the kernel too), asyncio's (the
+#: client's tasks cancelled mid-cell) and the Jupyter machinery's.  Silent while the notebook
+#: runs: what goes wrong is one line of ours (NotebookFailed, or the stop), never theirs.
+QUIET_LOGGERS = ("papermill", "nbclient", "asyncio", "traitlets", "jupyter_client")
+
+
+@contextlib.contextmanager
+def _quiet(names: tuple[str, ...]) -> Iterator[None]:
+    """The loggers ``names`` silent inside the block, their levels restored after it."""
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
 def _execute(source: Path, target: Path, parameters: dict, cwd: Path) -> None:
     import papermill
 
-    logging.getLogger("papermill").setLevel(logging.WARNING)
     try:
-        papermill.execute_notebook(
-            str(source),
-            str(target),
-            parameters=parameters,
-            kernel_name=KERNEL,
-            cwd=str(cwd),
-            progress_bar=False,
-            log_output=False,
-            execution_timeout=CELL_TIMEOUT,
-            # the kernel writes on our stderr: its start-up chatter, and the errors it logs when
-            # it is shut down in the middle of a cell (Ctrl-C), would break "one clear line on
-            # stderr"; a failing cell is NotebookFailed, not a log line
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-        )
+        with _quiet(QUIET_LOGGERS):
+            papermill.execute_notebook(
+                str(source),
+                str(target),
+                parameters=parameters,
+                kernel_name=KERNEL,
+                cwd=str(cwd),
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=CELL_TIMEOUT,
+                # the kernel writes on our stderr: its start-up chatter, and the errors it logs
+                # when it is shut down in the middle of a cell (Ctrl-C), would break "one clear
+                # line on stderr"; a failing cell is NotebookFailed, not a log line
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            )
     except Exception:
         # the message and the kept outputs may quote data: drop both
         target.unlink(missing_ok=True)

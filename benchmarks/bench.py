@@ -55,6 +55,17 @@ STAGE_GROUPS = {
 
 
 def _peak_rss_mb() -> float:
+    """This process's peak resident memory (MB): the kernel's high-water mark of its own address
+    space (``VmHWM``), which a new program starts afresh — ``ru_maxrss`` is kept across
+    ``execve``, so a case started by a big parent (the bench after writing a workload) would
+    report the parent's peak instead of its own."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

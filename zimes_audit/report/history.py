@@ -164,7 +164,7 @@ def _columnar(db: sqlite3.Connection) -> None:
                 f"SELECT {', '.join(columns)} FROM {name} WHERE run_id = ? ORDER BY rowid",
                 db, params=(run_id,),
             )  # fmt: skip
-            _store(db, run_id, name, pa.Table.from_pandas(rows, preserve_index=False))
+            _store(db, run_id, name, _parquet(pa.Table.from_pandas(rows, preserve_index=False)))
         db.execute(f"DROP TABLE {name}")
 
 
@@ -726,10 +726,10 @@ class History:
         db = self._connect()
         db.execute("BEGIN IMMEDIATE")
         _record_run(db, run, comparison)
-        _store(db, run.run_id, "findings", _findings_table(findings, comparison))
+        _store(db, run.run_id, "findings", _parquet(_findings_table(findings, comparison)))
         if coverage is None:
             coverage = pa.table({c: pa.array([], pa.string()) for c in ERASURE_COLUMNS})
-        _store(db, run.run_id, "erasures", coverage)
+        _store(db, run.run_id, "erasures", _parquet(coverage))
         _record_decisions(db, run, comparison)
 
 
@@ -754,15 +754,23 @@ def _record_decisions(db: sqlite3.Connection, run: RunEntry, comparison: Compari
     )
 
 
-def _store(db: sqlite3.Connection, run_id: str, name: str, table: pa.Table) -> None:
-    """``table`` as the run's ``name`` in ``run_tables``: Parquet, uncompressed (its bytes
-    searchable, see the module's docstring)."""
-    buffer = pa.BufferOutputStream()
-    pq.write_table(table, buffer, compression="none")
+def _store(db: sqlite3.Connection, run_id: str, name: str, stored: tuple[int, pa.Buffer]) -> None:
+    """A table as the run's ``name`` in ``run_tables``: ``stored`` is its rows and Parquet
+    (:func:`_parquet`), the table itself already let go, so that a million findings are held
+    once as a table, then once as bytes — never both beside SQLite's copy."""
+    rows, parquet = stored
     db.execute(
         "INSERT INTO run_tables VALUES (?,?,?,?)",
-        (run_id, name, table.num_rows, buffer.getvalue().to_pybytes()),
+        (run_id, name, rows, memoryview(parquet)),  # the buffer's bytes, not a copy of them
     )
+
+
+def _parquet(table: pa.Table) -> tuple[int, pa.Buffer]:
+    """``table``'s rows and the table as Parquet, uncompressed (its bytes searchable, see the
+    module's docstring)."""
+    buffer = pa.BufferOutputStream()
+    pq.write_table(table, buffer, compression="none")
+    return table.num_rows, buffer.getvalue()
 
 
 def _plain(column: pa.Field) -> pa.Field:

@@ -754,15 +754,23 @@ def _record_decisions(db: sqlite3.Connection, run: RunEntry, comparison: Compari
     )
 
 
+BLOB_PIECE = 4 << 20  # bytes of a stored table written into its blob at a time
+
+
 def _store(db: sqlite3.Connection, run_id: str, name: str, stored: tuple[int, pa.Buffer]) -> None:
     """A table as the run's ``name`` in ``run_tables``: ``stored`` is its rows and Parquet
     (:func:`_parquet`), the table itself already let go, so that a million findings are held
     once as a table, then once as bytes — never both beside SQLite's copy."""
     rows, parquet = stored
-    db.execute(
-        "INSERT INTO run_tables VALUES (?,?,?,?)",
-        (run_id, name, rows, memoryview(parquet)),  # the buffer's bytes, not a copy of them
+    # a zeroed blob of the right size, then the bytes written into it a piece at a time:
+    # SQLite never holds a copy of the whole table beside the buffer
+    inserted = db.execute(
+        "INSERT INTO run_tables VALUES (?,?,?,zeroblob(?))", (run_id, name, rows, parquet.size)
     )
+    view = memoryview(parquet)
+    with db.blobopen("run_tables", "parquet", inserted.lastrowid) as blob:
+        for start in range(0, len(view), BLOB_PIECE):
+            blob.write(view[start : start + BLOB_PIECE])
 
 
 def _parquet(table: pa.Table) -> tuple[int, pa.Buffer]:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from cli_runner import invoke
 from conftest import AS_OF
-from loading_helpers import ORDER_HEADINGS, ORDER_ROWS, csv_bytes, write_csv
+from loading_helpers import ORDER_HEADINGS, ORDER_ROWS, csv_bytes, write_csv, write_ods_xml
 
 from zimes_audit import errors
 from zimes_audit.audit import audit
@@ -195,30 +195,7 @@ for name in sys.argv[1:]:
 
 def _ods(path: Path, rows: list[str]) -> Path:
     """A minimal OpenDocument spreadsheet of raw ``<table:table-row>`` XML."""
-    ns = (
-        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
-        'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"'
-    )
-    content = (
-        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
-        f'<office:body><office:spreadsheet><table:table table:name="Klienti">{"".join(rows)}'
-        "</table:table></office:spreadsheet></office:body></office:document-content>"
-    )
-    manifest = (
-        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-        '<manifest:file-entry manifest:full-path="/" '
-        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-        "</manifest:manifest>"
-    )
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        archive.writestr("content.xml", content)
-        archive.writestr("META-INF/manifest.xml", manifest)
-    return path
+    return write_ods_xml(path, rows)
 
 
 def _ods_cell(text: str, extra: str = "") -> str:

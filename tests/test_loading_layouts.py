@@ -12,7 +12,14 @@ import openpyxl
 import pytest
 import xlsxwriter
 from conftest import AS_OF
-from loading_helpers import ORDER_HEADINGS, ORDER_ROWS, PERSONAL_VALUES, csv_bytes, write_csv
+from loading_helpers import (
+    ORDER_HEADINGS,
+    ORDER_ROWS,
+    PERSONAL_VALUES,
+    csv_bytes,
+    write_csv,
+    write_ods_xml,
+)
 
 from zimes_audit import errors
 from zimes_audit.audit import audit
@@ -141,41 +148,20 @@ def test_xlsm_is_read(tmp_path):
 
 
 def _ods(path, rows):
-    """A minimal OpenDocument spreadsheet, written by hand (no ODS writer is installed)."""
-    ns = (
-        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    """A minimal OpenDocument spreadsheet of string cells (``rows`` of texts)."""
+    return write_ods_xml(
+        path,
+        [
+            "<table:table-row>"
+            + "".join(
+                f'<table:table-cell office:value-type="string"><text:p>{c}</text:p>'
+                "</table:table-cell>"
+                for c in row
+            )
+            + "</table:table-row>"
+            for row in rows
+        ],
     )
-    body = "".join(
-        "<table:table-row>"
-        + "".join(
-            f'<table:table-cell office:value-type="string"><text:p>{c}</text:p></table:table-cell>'
-            for c in row
-        )
-        + "</table:table-row>"
-        for row in rows
-    )
-    content = (
-        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
-        f'<office:body><office:spreadsheet><table:table table:name="Klienti">{body}'
-        "</table:table></office:spreadsheet></office:body></office:document-content>"
-    )
-    manifest = (
-        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-        '<manifest:file-entry manifest:full-path="/" '
-        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-        "</manifest:manifest>"
-    )
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr(
-            "mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED
-        )
-        archive.writestr("content.xml", content)
-        archive.writestr("META-INF/manifest.xml", manifest)
-    return path
 
 
 def test_ods_is_read(tmp_path):

@@ -58,12 +58,19 @@ def _raw() -> dict:
 
 @cache
 def pattern(template: str) -> re.Pattern:
-    """A template's regular expression: ``{format}`` without brackets or ``;``, every other
-    placeholder (``{field}``, ``{name}`` …) without the ``"; "`` that joins two details."""
+    """A template's regular expression: ``{format}`` without brackets or ``;``, ``{option}``
+    one word (a command-line option's name), every other placeholder (``{field}``, ``{name}``
+    …) without the ``"; "`` that joins two details.
+
+    >>> pattern("argument {option}: {message}").fullmatch("argument --as-of: x: y")["option"]
+    '--as-of'
+    """
     parts = re.split(r"(\{\w+\})", template)
     body = "".join(
         f"(?P<{p[1:-1]}>[^;()]+)"
         if p == "{format}"
+        else r"(?P<option>\S+)"
+        if p == "{option}"
         else f"(?P<{p[1:-1]}>(?:(?!; ).)+)"
         if re.fullmatch(r"\{\w+\}", p)
         else re.escape(p)

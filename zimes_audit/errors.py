@@ -78,6 +78,9 @@ class AuditError(Exception):
 
         words = labels(language).table["errors"]
         facts = {k: one_line(translated_phrase(words, k, v)) for k, v in self.facts.items()}
+        problem = words["problems"].get(self.facts.get("problem"))
+        if problem is not None:  # a problem key: its wording, filled with the other facts
+            facts["problem"] = problem.format(**facts)
         return words, facts
 
     def reason(self, language: str = "en") -> str:
@@ -105,6 +108,8 @@ class AuditError(Exception):
 #: Facts that are phrases of ours (a cause, what a file is), not the user's own words: written
 #: in the error's language from ``[<language>.errors.phrases]``.
 PHRASE_FACTS = frozenset({"cause", "what", "problem", "owner", "expected"})
+# (A ``problem`` that is a key of ``[<language>.errors.problems]`` is worded there instead, with
+# the error's other facts: the policy's, the suites' and the field map's explanations.)
 
 
 def translated_phrase(words: dict, name: str, value: object) -> object:
@@ -245,7 +250,16 @@ class BadValue(InputError):
 
 
 class PolicyError(AuditError):
-    """The policy file is not valid ({problem})."""
+    """The policy file is not valid ({problem}); ``problem`` is a key of
+    ``[<language>.errors.problems]``, worded with the other facts.
+
+    >>> error = PolicyError("p.toml", problem="wrong_type", setting="terms.retention_years",
+    ...                     expected="int")
+    >>> str(error)
+    "p.toml: the policy file is not valid ('terms.retention_years' must be int). Compare it with zimes_audit/procedure/data/policy.toml."
+    >>> error.render("lv")
+    "p.toml: politikas fails nav derīgs ('terms.retention_years' vērtība nav vesels skaitlis). Salīdziniet to ar zimes_audit/procedure/data/policy.toml."
+    """
 
 
 class PolicyNotFound(PolicyError):

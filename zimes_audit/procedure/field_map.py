@@ -59,6 +59,7 @@ from zimes_audit.procedure.catalogue import (
     load_catalogue,
     normalise_heading,
 )
+from zimes_audit.words.labels import DEFAULT_LANGUAGE, Labels, labels
 
 FILE_NAME = "zimes-fields.toml"
 CATEGORIES = tuple(c for c in CATEGORY_LABELS if c != UNCLASSIFIED)
@@ -259,21 +260,30 @@ def _slug(heading: str) -> str:
 
 
 def toml_lines(
-    heading: str, catalogue: Catalogue, suggested: tuple[str, str] | None = None
-) -> list[str]:
+    heading: str, catalogue: Catalogue, suggested: tuple[str, str] | None = None,
+    language: str = DEFAULT_LANGUAGE,
+) -> list[str]:  # fmt: skip
     """The lines to paste into the field map for an unknown heading: a new field whose category
     is left for the administrator to decide, and the nearest catalogue fields to map it to instead
-    — first the field its values suggest, if ``suggested`` (field, evidence in counts).
+    — first the field its values suggest, if ``suggested`` (field, evidence in counts, already in
+    ``language``).  The TOML is the same in every language; its comments are the catalogue's
+    (``paste_*`` of ``[<language>.inventory]``), a field named by its id and, in Latvian, its name.
 
-    >>> print("\\n".join(toml_lines("Dāvanu kartes ziņa", load_catalogue())))
+    >>> print("\\n".join(toml_lines("Dāvanu kartes ziņa", load_catalogue(), language="en")))
     [fields.davanu_kartes_zina]
     category = "?"  # decide: 6.1 … 6.8, operational or not-permitted
     headings = ["Dāvanu kartes ziņa"]
     >>> print("\\n".join(toml_lines("Kontakts", load_catalogue(),
-    ...                              ("email", "9 of 9 values are valid e-mail addresses"))[:2]))
+    ...                              ("email", "9 of 9 values are valid e-mail addresses"), "en")[:2]))
     # its values suggest email (9 of 9 values are valid e-mail addresses); if so, under [headings]:
     # "Kontakts" = "email"
+    >>> print("\\n".join(toml_lines("Tālr.", load_catalogue())))  # Latvian: the default
+    [fields.talr]
+    category = "?"  # izlemiet: 6.1 … 6.8, operational vai not-permitted
+    headings = ["Tālr."]
+    # vai, ja tas ir kāds no laukiem phone (tālrunis), total (summa): sadaļā [headings] "Tālr." = "phone"
     """
+    lab = labels(language)
     quoted = json.dumps(heading, ensure_ascii=False)[1:-1]  # a TOML basic string: \n, \", \\
     name = _slug(heading)
     while name in catalogue.fields:
@@ -282,17 +292,25 @@ def toml_lines(
     if suggested:
         field, evidence = suggested
         lines += [
-            f"# its values suggest {field} ({evidence}); if so, under [headings]:",
+            lab.say("inventory", "paste_suggest", field=_named(lab, field), evidence=evidence),
             f'# "{quoted}" = "{field}"',
         ]
     lines += [
         f"[fields.{name}]",
-        'category = "?"  # decide: 6.1 … 6.8, operational or not-permitted',
+        f'category = "?"  {lab.say("inventory", "paste_category")}',
         f'headings = ["{quoted}"]',
     ]
     near = suggestions(heading, catalogue)
     if near:
+        fields = ", ".join(_named(lab, f) for f in near)
         lines.append(
-            f'# or, if it is one of {", ".join(near)}: under [headings], "{quoted}" = "{near[0]}"'
+            lab.say("inventory", "paste_near", fields=fields, heading=quoted, field=near[0])
         )
     return lines
+
+
+def _named(lab: Labels, field: str) -> str:
+    """A catalogue field in a comment: its id (what is typed), and its name where the language
+    has one (``email (e-pasts)``)."""
+    name = lab.table["fields"].get(field)
+    return f"{field} ({name})" if name else field

@@ -208,24 +208,35 @@ def _column_lines(table: LoadedTable, lab: Labels) -> list[str]:
     return lines
 
 
-def field_map_lines(tables: list[LoadedTable], catalogue: Catalogue | None = None) -> list[str]:
+def field_map_lines(
+    tables: list[LoadedTable], catalogue: Catalogue | None = None, lab: Labels | None = None
+) -> list[str]:
     """For every heading no catalogue field (nor the field map) knows, the TOML lines to paste
-    into ``zimes-fields.toml``, once per heading, naming the files and columns it was seen in."""
+    into ``zimes-fields.toml``, once per heading, naming the files and columns it was seen in;
+    the comments in ``lab``'s language (Latvian by default)."""
     catalogue = catalogue or load_catalogue()
+    lab = lab or labels()
     seen: dict[str, list[str]] = {}
     suggested: dict[str, tuple[str, str]] = {}
     for table in tables:
         for info in table.columns:
             if info.category == UNCLASSIFIED and not info.heading.startswith("(blank heading"):
-                seen.setdefault(info.heading, []).append(f"{table.source} column {info.letter}")
+                place = lab.say("inventory", "paste_place", file=table.source, column=info.letter)
+                seen.setdefault(info.heading, []).append(place)
                 if info.suggestion:
-                    suggested.setdefault(info.heading, (info.suggestion, info.evidence or ""))
+                    evidence = _in_words(lab, "evidence", info.evidence or "")
+                    suggested.setdefault(info.heading, (info.suggestion, evidence))
     lines: list[str] = []
     for heading, where in seen.items():
         lines += [
             "",
-            f"# {one_line(heading)}: {one_line(', '.join(where))}",
-            *toml_lines(heading, catalogue, suggested.get(heading)),
+            lab.say(
+                "inventory",
+                "paste_seen",
+                heading=one_line(heading),
+                places=one_line(", ".join(where)),
+            ),  # fmt: skip
+            *toml_lines(heading, catalogue, suggested.get(heading), lab.language),
         ]
     return lines
 
@@ -249,7 +260,7 @@ def render_inventory(
             + words["field_map"].format(source=field_map.source, sha=field_map.sha256[:12])
             + "\n"
         )
-    paste = field_map_lines(tables, catalogue)
+    paste = field_map_lines(tables, catalogue, lab)
     if paste:
         text += "\n" + words["paste"].format(file=FILE_NAME) + "\n" + "\n".join(paste) + "\n"
     return text

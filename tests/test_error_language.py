@@ -212,3 +212,40 @@ def test_the_paste_comments_are_english_with_lang_en_and_the_toml_is_the_same(pa
     assert toml(pasted["lv"]) == toml(pasted["en"])
     decided = pasted["lv"].replace('"?"', '"6.5"')
     assert set(tomllib.loads(decided)["fields"]) == {"kontakts", "krasa"}  # pastes as it is
+
+
+# ------------------------------------------------------------------ counts agree with their words
+
+FORMS = {"lauks": "one", "lauki": "other", "rindu": "one", "rindas": "other", "kolonnu": "one",
+         "kolonnas": "other", "šūna": "one", "šūnas": "other", "kolonnā": "one",
+         "kolonnās": "other"}  # fmt: skip
+
+
+@pytest.mark.parametrize("count", [1, 2, 11, 21, 101, 111, 16385])
+def test_every_count_in_an_error_agrees_with_its_word(count):
+    from zimes_audit import errors
+    from zimes_audit.words.plural import form
+
+    made = [
+        errors.MalformedRow("k.csv", row=4, found=count, expected=3),
+        errors.TruncatedFile("k.csv", row=9, found=count, expected=3),
+        errors.TooManyColumns("k.csv", row=2, found=count, limit=10000),
+        errors.TooWide("k.xlsx", found=count, limit=10000),
+        errors.TooLargeSheet("k.xlsx", sheet="Lapa1", rows=count, columns=count, limit=count),
+    ]
+    for error in made:
+        lv = error.render("lv")
+        pairs = [(int(n), w) for n, w in re.findall(r"\b(\d+) (\w+)", lv) if w in FORMS]
+        assert pairs and all(FORMS[w] == form(n) for n, w in pairs), lv
+        en = error.render("en")
+        words = r"\b(\d+) (fields?|rows?|columns?|cells?)\b"
+        pairs = [(int(n), w) for n, w in re.findall(words, en)]
+        assert pairs and all(w.endswith("s") == (n != 1) for n, w in pairs), en
+
+
+def test_a_count_given_as_a_word_takes_its_own_form():
+    from zimes_audit import errors
+
+    error = errors.MalformedRow("k.csv", row=4, found="more", expected=3)
+    assert "rindā ir vairāk lauku, bet galvenē 3." in error.render("lv")
+    assert "the row has more fields where the header has 3." in error.render("en")

@@ -78,6 +78,7 @@ class AuditError(Exception):
 
         words = labels(language).table["errors"]
         facts = {k: one_line(translated_phrase(words, k, v)) for k, v in self.facts.items()}
+        facts = {k: Counted(v, words["counted"], language) for k, v in facts.items()}
         problem = words["problems"].get(self.facts.get("problem"))
         if problem is not None:  # a problem key: its wording, filled with the other facts
             facts["problem"] = problem.format(**facts)
@@ -127,6 +128,34 @@ def translated_phrase(words: dict, name: str, value: object) -> object:
     if name not in PHRASE_FACTS or not isinstance(value, str):
         return value
     return translated(words.get("phrases", {}), value) or value
+
+
+class Counted(str):
+    """A fact as the wording writes it: ``{found}`` as it is, ``{found:fields}`` a count with
+    the word ``fields`` of ``[<language>.errors.counted]`` in the form the number takes
+    (:mod:`zimes_audit.words.plural`; a count given as a word, such as ``more``, takes the
+    ``more`` form).
+
+    >>> from zimes_audit.words.labels import labels
+    >>> words = labels("lv").table["errors"]["counted"]
+    >>> [f"{Counted(n, words, 'lv'):fields}" for n in ("1", "3", "21", "more")]
+    ['1 lauks', '3 lauki', '21 lauks', 'vairāk lauku']
+    """
+
+    def __new__(cls, text: str, counted: dict, language: str):
+        made = super().__new__(cls, text)
+        made.counted, made.language = counted, language
+        return made
+
+    def __format__(self, spec: str) -> str:
+        if not spec:
+            return str(self)
+        from zimes_audit.words.plural import choose
+
+        forms = self.counted[spec]
+        if not str(self).isdigit():
+            return forms["more"]
+        return choose(forms, int(self), self.language).format(count=str(self))
 
 
 class InputError(AuditError):

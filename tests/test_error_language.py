@@ -33,7 +33,9 @@ ENGLISH = {
     "digits", "second", "map", "beside", "inputs", "pass", "use", "with", "lacks", "suite",
     "files", "found", "expectation", "did", "you", "mean", "already", "add", "its", "under",
     "such", "file", "policy", "line", "fix", "leave", "out", "compare", "it", "decide",
-    "values", "suggest", "if", "so", "column", "true", "false", "int",
+    "values", "suggest", "if", "so", "column", "true", "false", "int", "headings", "present",
+    "none", "vs", "id", "order", "customer", "created", "at", "payment", "status", "product",
+    "consent", "orders", "register", "neither", "export", "fit", "equally", "well",
 }  # fmt: skip
 LATVIAN = re.compile(r"[āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽ]|\b(un|nav|ir|kā|vai|jābūt|lauks|rinda)\b")
 # what the file says, and the TOML words one types: left out before the words are checked
@@ -111,6 +113,11 @@ def _errors(tmp_path: Path) -> list[AuditError]:
     (tmp_path / "zimes_orders.json").write_text("{", encoding="utf-8")
     found.append(_raised(lambda: load_suite_json("orders", tmp_path)))
     found.append(_raised(lambda: ExpectationMeta.of({}, "zimes_orders.json")))
+    for name, headings in (("kontakti.csv", "E-pasts;Vārds"), ("pasutijumi.csv", "Pasūtījuma nr.;E-pasts"),
+                           ("abi.csv", "Klienta ID;Piekrišana;Pasūtījuma nr.;Summa")):  # fmt: skip
+        row = ";".join(["1"] * (headings.count(";") + 1))
+        (tmp_path / name).write_text(f"{headings}\n{row}\n", "utf-8")
+        found.append(_raised(lambda n=name: load_file(tmp_path / n)))
     return found
 
 
@@ -121,7 +128,9 @@ def raised(tmp_path_factory) -> list[AuditError]:
 
 def test_every_problem_kind_is_raised_here(raised):
     """The cases above reach every policy, field-map and suite problem but GX's own three."""
-    keys = {e.facts["problem"] for e in raised}
+    keys = {e.facts["problem"] for e in raised if "problem" in e.facts}
+    assert {type(e).__name__ for e in raised if "problem" not in e.facts} == {
+        "UnknownFileKind", "AmbiguousKind"}  # fmt: skip
     gx_only = {"not_evaluated", "no_rows", "unknown_expectation", "gx_refused", "gx_dropped",
                "suites_not_found"}  # fmt: skip
     assert keys == set(labels("en").table["errors"]["problems"]) - gx_only
@@ -134,6 +143,18 @@ def test_each_problem_is_latvian_in_latvian_and_english_in_english(raised):
         assert not LATVIAN.search(" ".join(_words(en))), en
         assert str(error) == en and lv != en
         assert lv.count("\n") == en.count("\n") == 0
+
+
+def test_why_a_file_is_no_kind_names_the_fields_in_latvian(raised):
+    lines = [e.render("lv") for e in raised if type(e).__name__ in ("UnknownFileKind",
+                                                                     "AmbiguousKind")]  # fmt: skip
+    names = [Path(line.split(": ", 1)[0]).name for line in lines]
+    assert names == ["kontakti.csv", "pasutijumi.csv", "abi.csv"]
+    assert "(nav kolonnas pasūtījuma nr. vai klienta nr.)" in lines[0]
+    assert (
+        "(ir kolonna pasūtījuma nr., bet nav neviena no šiem: pasūtījuma datums, summa" in lines[1]
+    )
+    assert "(pasūtījumu virsraksti: pasūtījuma nr., summa (2), reģistra virsraksti: " in lines[2]
 
 
 def test_the_field_map_line_is_named_in_either_language(raised):

@@ -76,8 +76,12 @@ class AuditError(Exception):
     def _wording(self, language: str) -> tuple[dict, dict[str, str]]:
         from zimes_audit.words.labels import labels
 
-        words = labels(language).table["errors"]
-        facts = {k: one_line(translated_phrase(words, k, v)) for k, v in self.facts.items()}
+        lab = labels(language)
+        words = lab.table["errors"]
+        facts = {
+            k: one_line(lab.kind_reason(v) if k in KIND_FACTS else translated_phrase(words, k, v))
+            for k, v in self.facts.items()
+        }
         facts = {k: Counted(v, words["counted"], language) for k, v in facts.items()}
         problem = words["problems"].get(self.facts.get("problem"))
         if problem is not None:  # a problem key: its wording, filled with the other facts
@@ -111,6 +115,11 @@ class AuditError(Exception):
 PHRASE_FACTS = frozenset({"cause", "what", "problem", "owner", "expected"})
 # (A ``problem`` that is a key of ``[<language>.errors.problems]`` is worded there instead, with
 # the error's other facts: the policy's, the suites' and the field map's explanations.)
+
+
+#: Facts saying why a file is neither kind, or both (loading's words, field names spoken):
+#: written in the error's language by :meth:`~zimes_audit.words.labels.Labels.kind_reason`.
+KIND_FACTS = frozenset({"why", "missing"})
 
 
 def translated_phrase(words: dict, name: str, value: object) -> object:

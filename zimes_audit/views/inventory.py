@@ -104,7 +104,7 @@ def field_label(lab: Labels, field: str) -> str:
 def _spoken_fields(lab: Labels, text: str) -> str:
     """A list of fields as loading writes them (``customer id, relationship start``) in
     ``lab``'s words."""
-    return ", ".join(field_label(lab, f.strip().replace(" ", "_")) for f in text.split(", "))
+    return lab.spoken_fields(text)
 
 
 def _in_words(lab: Labels, table: str, text: str) -> str:

@@ -35,7 +35,10 @@ ENGLISH = {
     "such", "file", "policy", "line", "fix", "leave", "out", "compare", "it", "decide",
     "values", "suggest", "if", "so", "column", "true", "false", "int", "headings", "present",
     "none", "vs", "id", "order", "customer", "created", "at", "payment", "status", "product",
-    "consent", "orders", "register", "neither", "export", "fit", "equally", "well",
+    "consent", "orders", "register", "neither", "export", "fit", "equally", "well", "error",
+    "device", "busy", "operation", "permitted", "space", "left", "too", "long", "levels",
+    "links", "directory", "quota", "exceeded", "stale", "handle", "system", "resource",
+    "permission", "denied", "only", "input", "output",
 }  # fmt: skip
 LATVIAN = re.compile(r"[āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽ]|\b(un|nav|ir|kā|vai|jābūt|lauks|rinda)\b")
 # what the file says, and the TOML words one types: left out before the words are checked
@@ -270,3 +273,15 @@ def test_a_count_given_as_a_word_takes_its_own_form():
     error = errors.MalformedRow("k.csv", row=4, found="more", expected=3)
     assert "rindā ir vairāk lauku, bet galvenē 3." in error.render("lv")
     assert "the row has more fields where the header has 3." in error.render("en")
+
+
+@pytest.mark.parametrize("errno_", [1, 2, 5, 13, 16, 20, 21, 28, 30, 36, 40, 116, 122])
+def test_the_systems_own_reason_for_a_file_is_latvian_too(errno_):
+    """An input that cannot be read names the system's reason (``strerror``) in the language."""
+    import os
+
+    from zimes_audit.errors import UnreadableInput
+
+    error = UnreadableInput("k.xlsx", cause=os.strerror(errno_))
+    assert _words(error.render("lv")) & ENGLISH == set(), error.render("lv")
+    assert os.strerror(errno_) in error.render("en")

@@ -50,7 +50,7 @@ TYPED = {"fields", "headings", "category", "type", "scan", "personal", "toml", "
 def _words(line: str) -> set[str]:
     """The words of ``line`` a person reads: without quoted or bracketed parts (the file's own
     keys and headings), paths, options and TOML words."""
-    line = re.sub(r"'[^']*'|\"[^\"]*\"|\[[^\]]*\]|\S*[/\\._]\S*|--\w[-\w]*", " ", line)
+    line = re.sub(r"'[^']*'|\"[^\"]*\"|\[[^\]]*\]|\S*(?:[/\\_]|\.\w)\S*|--\w[-\w]*", " ", line)
     words = set(re.findall(r"[^\W\d]+(?:-[^\W\d]+)*", line.lower()))
     return {w for w in words if w not in TYPED and w.upper() != w or len(w) > 1} - TYPED
 

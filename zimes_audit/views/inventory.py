@@ -114,6 +114,9 @@ def _in_words(lab: Labels, table: str, text: str) -> str:
     read (``{how}``) by the ``read_as`` templates, and a placeholder with a table under
     ``values`` looked up there.  What no template knows stays as it is.
 
+    >>> _in_words(labels("lv"), "notes", "sheet 'Kopā' skipped: neither kind (no order id or "
+    ...           "customer id column)")
+    "lapa 'Kopā' izlaista: nav ne pasūtījumi, ne reģistrs (nav kolonnas pasūtījuma nr. vai klienta nr.)"
     >>> _in_words(labels("lv"), "notes", "header row 3: names 18 catalogue fields, 2 of them "
     ...           "register fields (customer id, relationship end); row 1 above skipped as a title")
     'virsrakstu rinda 3: kataloga lauki: 18, no tiem reģistra lauki: 2 (klienta nr., attiecību beigas); rinda 1 virs tās izlaista kā nosaukums'
@@ -130,6 +133,8 @@ def _in_words(lab: Labels, table: str, text: str) -> str:
                 found = {k: values.get(k, {}).get(v, v) for k, v in match.groupdict().items()}
                 if "fields" in found:
                     found["fields"] = _spoken_fields(lab, found["fields"])
+                if "why" in found:  # why a sheet is neither kind
+                    found["why"] = lab.kind_reason(found["why"])
                 return wording.format(**found)
         return None
 

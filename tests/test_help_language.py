@@ -37,7 +37,10 @@ def _words(text: str) -> set[str]:
     """The words of ``text`` a person reads in its language: without command lines (example
     lines, backticks), options, paths and file names, rule ids, the choices one types."""
     text = re.sub(
-        r"^  zimes-audit .*$|zimes-audit|`[^`]*`|\{[^}]*\}|\S*(?:[/\\<>_@]|\.\w)\S*", " ", text, flags=re.M
+        r"^  zimes-audit .*$|zimes-audit|`[^`]*`|\{[^}]*\}|\S*(?:[/\\<>_@]|\.\w)\S*",
+        " ",
+        text,
+        flags=re.M,
     )
     text = re.sub(r"(?<!\w)-[-\w]+|\b[A-Z][A-Z0-9]*(-[A-Z0-9]+)+\b|\"ZĪMES\"", " ", text)
     return set(re.findall(r"[^\W\d_]+", text.lower())) - TYPED

@@ -185,3 +185,15 @@ def test_the_planted_count_phrase_takes_the_form_its_number_takes(count):
     text = labels("lv").say("console", "sample_planted", count=count, out="d", as_of="x")
     singular = text.split(";")[0].endswith("konstatējums")
     assert singular == (form(count) == "one"), text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_help_line_ends_in_a_word_cut_at_its_hyphen(language):
+    """argparse wraps option texts at hyphens by default: ``subject``'s ``--history`` read
+    "(noklusējums: reports/zimes-" with "history.sqlite)" on the next line, a path one cannot
+    copy.  Wrapped between words only, every path stays whole on its line."""
+    for command in ((), *((c,) for c in COMMANDS)):
+        text = _help(language, *command)
+        cut = [line for line in text.splitlines() if re.search(r"\w-$", line)]
+        assert cut == [], (command, cut)
+    assert "reports/zimes-history.sqlite" in _help(language, "subject")

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import textwrap
 
 from zimes_audit.words.labels import Labels, translated
 
@@ -57,6 +58,12 @@ class Formatter(argparse.RawDescriptionHelpFormatter):
     def add_arguments(self, actions) -> None:
         super().add_arguments(actions)
         self._action_max_length = max(self._action_max_length, 18)  # "inventory" on one line
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        """An option's text wrapped between words only: a path such as
+        ``reports/zimes-history.sqlite`` is never split at its hyphen."""
+        text = self._whitespace_matcher.sub(" ", text).strip()
+        return textwrap.wrap(text, width, break_on_hyphens=False)
 
     def _format_action(self, action: argparse.Action) -> str:
         text = super()._format_action(action)

@@ -225,3 +225,42 @@ def test_printed_status_and_action_texts_are_not_cut_off(books):
         said = lab.table["print"]["left_out_personal"].split("{columns}")[0]
         notes = [line for line in lines if line.startswith(said)]
         assert any(lab.heading("email") in line for line in notes), notes[:2]
+
+
+def _printed_columns(sheet) -> set[str]:
+    """The column letters a sheet prints: its print area's, else every column it has."""
+    area = sheet.print_area
+    if not area:
+        return {c.column_letter for c in sheet[1]} | set(sheet.column_dimensions)
+    first, last = re.findall(r"\$([A-Z]+)\$\d+", area[0] if isinstance(area, list) else area)
+    return {openpyxl.utils.get_column_letter(i) for i in range(
+        openpyxl.utils.column_index_from_string(first),
+        openpyxl.utils.column_index_from_string(last) + 1)}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["lv", "en"])
+def test_no_printed_text_is_longer_than_its_column_unless_it_wraps(books, language):
+    """Seen on the printed pages (issue 28): the Jobs sheet's field cut "Nodots parādu
+    piedziņai" under the next column, and the Summary's reasons ran past the table's edge, so
+    that the whole sheet was printed at a size no one reads.  Every text of the first three
+    sheets' printed columns fits its column (its merged cells), or wraps there."""
+    folder, paths, own = books
+    book = openpyxl.load_workbook(paths[language])
+    long = []
+    for sheet in book.worksheets[:3]:
+        widths = {k: d.width for k, d in sheet.column_dimensions.items() if d.width}
+        spans = {r.start_cell.coordinate: r for r in sheet.merged_cells.ranges}
+        for row in sheet.iter_rows(min_row=3 if sheet is book.worksheets[1] else 2):
+            for cell in row:
+                if not isinstance(cell.value, str):
+                    continue  # a number, a date, or the covered part of a merged range
+                if cell.column_letter not in _printed_columns(sheet):
+                    continue
+                span = spans.get(cell.coordinate)
+                columns = range(span.min_col, span.max_col + 1) if span else [cell.column]
+                width = sum(widths.get(openpyxl.utils.get_column_letter(c), 8) for c in columns)
+                if len(cell.value) > width * 1.1 and not cell.alignment.wrap_text:
+                    long.append((sheet.title, cell.coordinate, cell.value))
+    assert not long, long[:10]
+    summary = book.worksheets[1]
+    assert summary.column_dimensions["D"].width < 100  # the reasons wrap in a page-wide column

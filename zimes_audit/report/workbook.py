@@ -136,7 +136,7 @@ LABELLED = {
     "request": ("requests",),
 }
 #: long texts that wrap within their column rather than run under the next one (printed whole)
-WRAPPED = {"steps", "detail", "reason", "last_decision", "note", "left"}
+WRAPPED = {"steps", "detail", "reason", "last_decision", "note", "left", "field"}
 FILLS = {"overdue": "#FFC7CE", "done_still_present": "#F8CBAD"}
 
 
@@ -358,6 +358,7 @@ class _Writer:
             {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
         )
         self.title = self.book.add_format({"bold": True, "font_size": 14})
+        self.count = self.book.add_format({"valign": "top", "align": "center"})
         self._formats: dict[tuple[str, str | None], object] = {}
         self.date_format = date_format
 
@@ -548,13 +549,39 @@ def _not_understood(w: _Writer, sheet, row: int, lab: Labels, items: list) -> in
     return row + 1
 
 
+#: the Summary's columns: label, value or §, count, reason or what to do (the long texts wrap)
+SUMMARY_WIDTHS = (40, 26, 12, 80)
+
+
+def _summary_fact(w: _Writer, sheet, row: int, label: str, value) -> None:
+    """One line of the Summary's facts: a long text spans the value, count and reason columns
+    and wraps there (printed whole, not run off the page)."""
+    sheet.write_string(row, 0, label, w.header)
+    span = sum(SUMMARY_WIDTHS[1:])
+    if isinstance(value, str) and len(value) > SUMMARY_WIDTHS[1]:
+        sheet.merge_range(row, 1, row, 3, value, w.fmt("plain", None, wrap=True))
+        sheet.set_row(row, 15.0 * _lines(value, span))
+    else:
+        w.cell(sheet, row, 1, value)
+
+
+def _summary_heads(w: _Writer, sheet, row: int, lab: Labels, heads: dict[int, str]) -> None:
+    """A header row of the Summary's tables, tall enough for its wrapped headings."""
+    shown = {col: lab.heading(head) for col, head in heads.items()}
+    sheet.set_row(row, header_height(list(shown.values()), [SUMMARY_WIDTHS[c] for c in shown]))
+    for col, text in shown.items():
+        sheet.write_string(row, col, text, w.header)
+
+
 def _summary(
     w: _Writer, lab: Labels, facts: list[tuple[str, object]], findings: pd.DataFrame, unread=()
 ):
+    """The Summary: the run's facts, then per rule and per action the count and the words
+    (counts in one narrow column, the long texts wrapping in the last, so that the sheet prints
+    on A4 landscape at a readable size)."""
     sheet = w.book.add_worksheet(lab.sheet("summary"))
-    sheet.set_column(0, 0, 40)
-    sheet.set_column(1, 1, 26)  # "Atzīmēto ierakstu skaits" on one line
-    sheet.set_column(2, 3, 70)
+    for col, width in enumerate(SUMMARY_WIDTHS):
+        sheet.set_column(col, col, width)
     sheet.set_landscape()
     sheet.set_paper(9)
     sheet.fit_to_pages(1, 0)
@@ -562,33 +589,34 @@ def _summary(
     sheet.write_string(row, 0, lab.summary("title"), w.title)
     row += 2
     for label, value in facts:
-        sheet.write_string(row, 0, label, w.header)
-        w.cell(sheet, row, 1, value)
+        _summary_fact(w, sheet, row, label, value)
         row += 1
     catalogue = load_rules()
     row += 1
     if unread:
         row = _not_understood(w, sheet, row, lab, unread)
-    heads = ["rule_id", "procedure_section", "flagged_count", "rule_reason"]
-    for col, head in enumerate(heads):
-        sheet.write_string(row, col, lab.heading(head), w.header)
+    _summary_heads(w, sheet, row, lab, dict(enumerate(
+        ["rule_id", "procedure_section", "flagged_count", "rule_reason"])))  # fmt: skip
     row += 1
     by_rule = findings.groupby("rule_id").size()
     for rule in catalogue.rules.values():
-        sheet.write_string(row, 0, rule.id)
-        sheet.write_string(row, 1, rule.section)
-        sheet.write_number(row, 2, int(by_rule.get(rule.id, 0)))
-        sheet.write_string(row, 3, rule.lv if lab.language == "lv" else rule.en)
+        reason = rule.lv if lab.language == "lv" else rule.en
+        sheet.set_row(row, 15.0 * _lines(reason, SUMMARY_WIDTHS[3]))
+        sheet.write_string(row, 0, rule.id, w.fmt("plain", None))
+        sheet.write_string(row, 1, rule.section, w.fmt("plain", None))
+        sheet.write_number(row, 2, int(by_rule.get(rule.id, 0)), w.count)
+        sheet.write_string(row, 3, reason, w.fmt("plain", None, wrap=True))
         row += 1
     row += 1
-    for col, head in enumerate(["action", "flagged_count", "what_to_do"]):
-        sheet.write_string(row, col, lab.heading(head), w.header)
+    _summary_heads(w, sheet, row, lab, {0: "action", 2: "flagged_count", 3: "what_to_do"})
     row += 1
     by_action = findings.groupby("action").size()
     for action in catalogue.actions.values():
-        sheet.write_string(row, 0, lab.action(action.name))
-        sheet.write_number(row, 1, int(by_action.get(action.name, 0)))
-        sheet.write_string(row, 2, action.lv if lab.language == "lv" else action.en)
+        what = action.lv if lab.language == "lv" else action.en
+        sheet.set_row(row, 15.0 * _lines(what, SUMMARY_WIDTHS[3]))
+        sheet.write_string(row, 0, lab.action(action.name), w.fmt("plain", None))
+        sheet.write_number(row, 2, int(by_action.get(action.name, 0)), w.count)
+        sheet.write_string(row, 3, what, w.fmt("plain", None, wrap=True))
         row += 1
 
 

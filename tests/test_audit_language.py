@@ -189,3 +189,33 @@ def test_the_pages_say_due_dates_are_fixed_at_first_flag(printed):
 def test_no_index_column_in_any_table(pages):
     for name, (_, html, _) in pages.items():
         assert "index" not in _headings(html), name
+
+
+@pytest.mark.parametrize("language", ["lv", "en"])
+def test_a_rendered_page_says_its_language_and_fetches_nothing(language, tmp_path):
+    """Seen on the pages as shipped (issue 28): a Latvian ``audit.html`` declared
+    ``<html lang="en">`` (a browser offers to translate it, a screen reader reads Latvian as
+    English), and every page loaded require.js and MathJax from a CDN when opened — offline
+    it waited for them, online it told a third party the audit was read."""
+    import nbformat
+
+    from zimes_audit.report.notebook import render_html
+
+    node = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# Audits\n\n5 konstatējumi"),
+               nbformat.v4.new_code_cell("1 + 1")]
+    )  # fmt: skip
+    notebook = tmp_path / "page.ipynb"
+    nbformat.write(node, notebook)
+    html = render_html(notebook, tmp_path / "page.html", "Audits", language)
+    text = html.read_text("utf-8")
+    soup = BeautifulSoup(text, "html.parser")
+    assert soup.html["lang"] == language and soup.title.get_text() == "Audits"
+    fetched = [
+        tag.get("src") or tag.get("href")
+        for tag in soup.select("script[src], link[href], img[src], iframe[src]")
+        if re.match(r"(https?:)?//", tag.get("src") or tag.get("href"))
+    ]
+    assert fetched == []
+    assert not re.search(r"""import\(\s*["'](https?:)?//""", text)  # no module loaded either
+    assert "5 konstatējumi" in soup.get_text() and "1 + 1" not in soup.get_text()

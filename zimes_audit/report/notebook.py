@@ -86,21 +86,36 @@ def _execute(source: Path, target: Path, parameters: dict, cwd: Path) -> None:
         raise NotebookFailed(source) from None
 
 
+#: nbconvert's page without the scripts it fetches from a CDN each time the page is opened
+#: (require.js, MathJax, Mermaid): the pages show tables, text and embedded PNGs only, and an
+#: auditor's page must open offline and tell no one that it was opened.
+OFFLINE_TEMPLATE = (
+    "{%- extends 'lab/index.html.j2' -%}"
+    "{%- block html_head_js_requirejs -%}{%- endblock -%}"
+    "{%- block html_head_js_mathjax -%}{%- endblock -%}"
+    "{%- block html_head_js_mermaidjs -%}{%- endblock -%}"
+)
+
+
 def render_html(notebook: Path, html: Path, title: str | None = None, language: str = "en") -> Path:
     """Render an executed notebook as one self-contained HTML page for a reader, not a
-    programmer: PNG charts embedded, no code cells, no prompts, the page titled and in
-    ``language``, and printable whole (:data:`PRINT_CSS`: every column of a wide table on the
-    printed page)."""
+    programmer: PNG charts embedded, no code cells, no prompts, nothing fetched from the
+    network (:data:`OFFLINE_TEMPLATE`), the page titled and in ``language``, and printable
+    whole (:func:`print_css`: every column of a wide table on the printed page)."""
     import nbformat
+    from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
     node = nbformat.read(notebook, as_version=4)
     if title:
         node.metadata["title"] = title
-    exporter = HTMLExporter(embed_images=True, exclude_input=True, exclude_input_prompt=True)
+    exporter = HTMLExporter(
+        embed_images=True, exclude_input=True, exclude_input_prompt=True,
+        extra_loaders=[DictLoader({"offline.html.j2": OFFLINE_TEMPLATE})],
+        template_file="offline.html.j2", language_code=language,
+    )  # fmt: skip
     exporter.exclude_output_prompt = True
     body, _ = exporter.from_notebook_node(node)
-    body = body.replace("<html>", f'<html lang="{language}">', 1)
     body = body.replace("</head>", f"<style>{print_css()}</style>\n</head>", 1)
     html.write_text(body, encoding="utf-8")
     return html

@@ -197,3 +197,39 @@ def test_no_help_line_ends_in_a_word_cut_at_its_hyphen(language):
         cut = [line for line in text.splitlines() if re.search(r"\w-$", line)]
         assert cut == [], (command, cut)
     assert "reports/zimes-history.sqlite" in _help(language, "subject")
+
+
+# a plural noun after a number the template does not choose a form for: "1 exceptions"
+PLURAL_AFTER = {
+    "en": r"\{(\w+)\} (exceptions|findings|records|rows|orders|customers|mentions|requests|days)\b",
+    "lv": r"\{(\w+)\} (konstatējumi|ieraksti|rindas|pasūtījumi|klienti|izņēmumi|pieprasījumi"
+    r"|dienas|ierakstiem|rindām|pasūtījumiem|klientiem|ierakstus|klientus)\b",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_console_line_puts_a_plural_noun_after_a_number_of_any_size(language):
+    """Read on the console of month 2 (issue 28): "… 125 overdue, 1 exceptions, …" and
+    ``subject``'s "Found 1 records (1 rows) … 1 mentions".  A line the console prints either
+    chooses the noun's form by the count (``{one, other}``) or names the count as "noun: N"."""
+    console = labels(language).table["console"]
+    plain = {key: text for key, text in console.items() if isinstance(text, str)}
+    found = {
+        key: match.group(0)
+        for key, text in plain.items()
+        for match in re.finditer(PLURAL_AFTER[language], text)
+    }
+    assert found == {}
+    assert "since" in plain and "found" in plain
+
+
+def test_the_review_has_one_latvian_name_on_the_console_and_in_its_help():
+    """The help and the page call it "auditora pārbaude"; the console line after it was
+    written said "revīzija", a second word for the same page."""
+    lv = labels("lv")
+    assert "auditora pārbaudes" in lv.table["help"]["review"]["description"]
+    line = lv.say(
+        "console", "review", folder="reports/2026-11-30", html="r.html", notebook="r.ipynb"
+    )
+    assert line.startswith("Auditora pārbaude pārskatam reports/2026-11-30: r.html")
+    assert "revīzij" not in line

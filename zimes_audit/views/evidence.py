@@ -83,6 +83,12 @@ def html_table(frame: pd.DataFrame, page=None) -> str:
 
     >>> "index" in html_table(pd.DataFrame({"a": [2, 1]}).sort_values("a"))
     False
+
+    An empty table keeps its headings (what it would list) and says that it is empty:
+
+    >>> html_table(pd.DataFrame(columns=["rule_id"]), Page("lv")).endswith(
+    ...     "<p><em>Šajā pārskatā tādu nav.</em></p>")
+    True
     """
     unnamed = all(name is None for name in frame.index.names)
     if not isinstance(frame.index, pd.RangeIndex) or not unnamed:
@@ -96,6 +102,8 @@ def html_table(frame: pd.DataFrame, page=None) -> str:
     if rest > 0:  # a page stays readable: the workbook and results/ hold every row
         more = page.say("more_rows", count=rest) if page else f"… and {rest:,} more rows."
         html += f"<p><em>{more}</em></p>"
+    if frame.empty:  # headings alone read as a table that failed to load
+        html += f"<p><em>{page.say('no_rows') if page else 'None in this report.'}</em></p>"
     return html
 
 

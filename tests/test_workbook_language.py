@@ -264,3 +264,29 @@ def test_no_printed_text_is_longer_than_its_column_unless_it_wraps(books, langua
     assert not long, long[:10]
     summary = book.worksheets[1]
     assert summary.column_dimensions["D"].width < 100  # the reasons wrap in a page-wide column
+
+
+def test_an_exceptions_decision_and_expiry_dates_show_as_the_language_writes_dates(
+    sample_audit, tmp_path
+):
+    """Seen on month 2's printed Exceptions sheet (issue 28): *Lēmums nolasīts* read
+    "2027-01-15", text kept as the history stores it, beside *Pirmoreiz atzīmēts* 07.12.2026."""
+    tracking = workbook._default_tracking(sample_audit.findings)
+    tracking.status.iloc[0] = "exception"
+    tracking.exception = pd.DataFrame(
+        {"note": ["papīra piekrišana"], "decided_by": ["AK"], "decided_on": ["2027-01-15"],
+         "expires": ["2027-07-14"]},
+        index=sample_audit.findings.index[:1],
+    ).reindex(sample_audit.findings.index)  # fmt: skip
+    for language, shown in (("lv", "dd.mm.yyyy"), ("en", "yyyy-mm-dd")):
+        lab = labels(language)
+        path = workbook.write_workbook(
+            tmp_path / f"{language}.xlsx", sample_audit.findings, sample_audit.frames, [],
+            tracking=tracking, view=workbook.View(language),
+        )  # fmt: skip
+        sheet = openpyxl.load_workbook(path)[lab.sheet("exceptions")]
+        heads = [c.value for c in sheet[1]]
+        for column, day in (("decided_on", "2027-01-15"), ("expires", "2027-07-14")):
+            cell = sheet.cell(2, heads.index(lab.heading(column)) + 1)
+            assert cell.is_date and cell.number_format == shown, (language, column, cell.value)
+            assert cell.value.date().isoformat() == day

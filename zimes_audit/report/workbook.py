@@ -699,6 +699,8 @@ def prepare_rows(
                 values = tracking.exception[column].to_numpy()[positions]
                 rows[column] = rows[column].astype(object)
                 rows.loc[held, column] = values[held]
+    for column in ("decided_on", "expires"):  # kept as ISO text: shown as dates, like the rest
+        rows[column] = pd.to_datetime(rows[column], errors="coerce")
     return rows
 
 

@@ -219,3 +219,20 @@ def test_a_rendered_page_says_its_language_and_fetches_nothing(language, tmp_pat
     assert fetched == []
     assert not re.search(r"""import\(\s*["'](https?:)?//""", text)  # no module loaded either
     assert "5 konstatējumi" in soup.get_text() and "1 + 1" not in soup.get_text()
+
+
+def test_a_field_no_input_has_is_named_in_the_pages_language():
+    """Seen on the review (issue 28): the policy's contact fields read "E-pasts / email,
+    Tālrunis / phone, shipping phone" — the inputs' headings, then a catalogue name with its
+    underscore taken out, English on a Latvian page."""
+    import pandas as pd
+
+    from zimes_audit.views.page import Page
+
+    headings = pd.DataFrame({"file": ["k.xlsx"], "heading": ["E-pasts"], "field": ["email"]})
+    assert Page("lv", headings=headings).fields("email, shipping_phone") == (
+        "E-pasts, saņēmēja tālrunis"
+    )
+    assert (
+        Page("en", headings=headings).fields("email, shipping_phone") == "E-pasts, shipping phone"
+    )

@@ -10,7 +10,8 @@ other's words.  A table shown through :meth:`Page.table` gets
   templates with ``{placeholders}`` included; rule reasons, actions, severities, kinds and
   finding details from the catalogues that already hold them;
 - every field by the heading the file itself gives it (issue 28: never the catalogue's
-  ``snake_case`` name), a field no input has by its name written with spaces;
+  ``snake_case`` name), a field no input has by its name in the page's language
+  (``[<lang>.fields]``: the policy's ``shipping_phone`` is *saņēmēja tālrunis*);
 - dates as ``DD.MM.YYYY`` in Latvian (``YYYY-MM-DD`` in English).
 
 Values from the inputs (file names, headings, record keys, masked customers, notes) are never
@@ -28,7 +29,9 @@ translated.
 ...                          "value": ["2026-11-30", "2026-11-30"]})).values.tolist()
 [['pārskata mape', '2026-11-30'], ['audita datums', '30.11.2026']]
 >>> page.date("2026-11"), page.fields("email;phone"), page.fields("relationship_end, notes")
-('11.2026', 'email;phone', 'Attiecību beigas, notes')
+('11.2026', 'e-pasts;tālrunis', 'Attiecību beigas, piezīmes')
+>>> Page("en").fields("email, shipping_phone")
+'email, shipping phone'
 >>> Page("en").cell("days to resolve DELETE"), Page("en").date("2026-11-30")
 ('days to resolve: Delete', '2026-11-30')
 >>> page.say("findings", count=21), page.say("findings", count=11)
@@ -213,11 +216,13 @@ class Page:
 
     def field(self, name: str, file: str | None = None) -> str:
         """A canonical field by the heading ``file`` gives it (or, with no file, the headings
-        the inputs give it); a field no input has, its name with spaces."""
+        the inputs give it); a field no input has, by its name in this language (``[<lang>.fields]``)."""
         if file is not None and (file, name) in self._by_file:
             return self._by_file[(file, name)]
         found = list(dict.fromkeys(h for (_, n), h in self._by_file.items() if n == name))
-        return " / ".join(found) if found else name.replace("_", " ")
+        if found:
+            return " / ".join(found)
+        return self.lab.table["fields"].get(name, name.replace("_", " "))
 
     def fields(self, text: object, file: str | None = None) -> object:
         """``field, field …`` by the files' headings."""

@@ -236,3 +236,27 @@ def test_a_field_no_input_has_is_named_in_the_pages_language():
     assert (
         Page("en", headings=headings).fields("email, shipping_phone") == "E-pasts, shipping phone"
     )
+
+
+def test_the_requests_table_has_one_column_per_heading_and_english_times_read_plainly():
+    """Seen on the English audit.html (issue 28): the open-requests table had the heading
+    "request" four times (request_id and request both "request"; selecting columns by a
+    repeated name doubled each), and the run's start read "2026-12-07T20:42:32+00:00"; and
+    the trend chart's title said "over the 1 run(s)"."""
+    import pandas as pd
+
+    from zimes_audit.views.page import Page
+
+    columns = ["request_id", "request", "received", "due_date", "status", "covered", "left"]
+    for language in ("lv", "en"):
+        shown = Page(language).table(pd.DataFrame(columns=columns)).columns.tolist()
+        assert len(shown) == len(columns) and len(set(shown)) == len(columns), (language, shown)
+    twice = pd.DataFrame([[1, 2]], columns=["request_id", "request"]).rename(
+        columns={"request": "request_id"}
+    )
+    assert Page("en").table(twice).shape == (1, 2)  # a repeated heading is not doubled
+    assert Page("en").date("2026-12-07T20:42:32+00:00") == "2026-12-07 20:42:32 UTC"
+    title = "Since the last audit: findings over the {} run(s) of these inputs"
+    en = Page("en")
+    assert en._templated(en._charts, title.format(1)).endswith("over the 1 run of these inputs")
+    assert en._templated(en._charts, title.format(2)).endswith("over the 2 runs of these inputs")

@@ -12,7 +12,8 @@ other's words.  A table shown through :meth:`Page.table` gets
 - every field by the heading the file itself gives it (issue 28: never the catalogue's
   ``snake_case`` name), a field no input has by its name in the page's language
   (``[<lang>.fields]``: the policy's ``shipping_phone`` is *saņēmēja tālrunis*);
-- dates as ``DD.MM.YYYY`` in Latvian (``YYYY-MM-DD`` in English).
+- dates as ``DD.MM.YYYY`` in Latvian (``YYYY-MM-DD`` in English), a UTC time after the date
+  (``… 16:57:05 UTC``, not ISO's ``T…+00:00``).
 
 Values from the inputs (file names, headings, record keys, masked customers, notes) are never
 translated.
@@ -34,6 +35,8 @@ translated.
 'email, shipping phone'
 >>> Page("en").cell("days to resolve DELETE"), Page("en").date("2026-11-30")
 ('days to resolve: Delete', '2026-11-30')
+>>> Page("en").date("2026-11-30T16:57:05+00:00")
+'2026-11-30 16:57:05 UTC'
 >>> page.say("findings", count=21), page.say("findings", count=11)
 ('21 konstatējums', '11 konstatējumi')
 """
@@ -98,7 +101,10 @@ class Page:
         if not isinstance(value, str):
             return value
         if self.language != "lv":
-            return value
+            match = ISO_DATE.fullmatch(value.strip())
+            if not (match and match[4]):
+                return value
+            return f"{match[1]}-{match[2]}-{match[3]} {match[4]}" + (" UTC" if match[5] else "")
         month = ISO_MONTH.fullmatch(value.strip())
         if month:
             return f"{month[2]}.{month[1]}"
@@ -282,7 +288,7 @@ class Page:
                 out[column] = out[column].map(self.cell)
         renamed = {c: self.column(c) for c in out.columns}
         out = out.rename(columns=renamed)
-        return out[[c for c in out.columns if c != ""]]
+        return out.loc[:, [c != "" for c in out.columns]]  # by position: a repeated heading once
 
     def _kind(self, kind: object) -> object:
         return self._words.get(kind, kind) if isinstance(kind, str) else kind

@@ -260,3 +260,14 @@ def test_the_requests_table_has_one_column_per_heading_and_english_times_read_pl
     en = Page("en")
     assert en._templated(en._charts, title.format(1)).endswith("over the 1 run of these inputs")
     assert en._templated(en._charts, title.format(2)).endswith("over the 2 runs of these inputs")
+
+
+def test_who_decided_is_headed_as_on_the_workbook():
+    """Seen on month 2's Latvian audit.html: the exceptions' column read "lēma" ("decided"),
+    a verb alone; the workbook heads the same column "Kas lēma"."""
+    from zimes_audit.views.page import Page
+    from zimes_audit.words.labels import labels
+
+    for language in ("lv", "en"):
+        shown = Page(language).column("decided_by")
+        assert shown == labels(language).heading("decided_by").lower(), (language, shown)

@@ -55,6 +55,7 @@ of an earlier one.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import sqlite3
 import tempfile
@@ -771,15 +772,7 @@ def _store(db: sqlite3.Connection, run_id: str, name: str, pieces: Iterator[pa.T
     then copied into a zeroed blob of its size a piece at a time — a million findings are never
     held whole, neither as a table nor as bytes, nor copied by SQLite (issue 29: peak RSS)."""
     with tempfile.TemporaryFile(dir=db_folder(db)) as spool:
-        rows, writer = 0, None
-        for piece in pieces:
-            writer = writer or pq.ParquetWriter(
-                spool, piece.schema, compression="none",
-                use_dictionary=[c for c in piece.column_names if c not in DISTINCT_COLUMNS],
-            )  # fmt: skip
-            writer.write_table(piece, row_group_size=max(piece.num_rows, 1))
-            rows += piece.num_rows
-        writer.close()
+        rows = _spool(spool, iter(pieces))
         size = spool.tell()
         inserted = db.execute(
             "INSERT INTO run_tables VALUES (?,?,?,zeroblob(?))", (run_id, name, rows, size)
@@ -788,6 +781,18 @@ def _store(db: sqlite3.Connection, run_id: str, name: str, pieces: Iterator[pa.T
         with db.blobopen("run_tables", "parquet", inserted.lastrowid) as blob:
             while piece := spool.read(BLOB_PIECE):
                 blob.write(piece)
+
+
+def _spool(spool, pieces: Iterator[pa.Table]) -> int:
+    """Write ``pieces`` into ``spool`` as one Parquet file (each a row group); their rows."""
+    first = next(pieces)
+    few = [c for c in first.column_names if c not in DISTINCT_COLUMNS]  # dictionary-encoded
+    rows = 0
+    with pq.ParquetWriter(spool, first.schema, compression="none", use_dictionary=few) as out:
+        for piece in itertools.chain([first], pieces):
+            out.write_table(piece, row_group_size=max(piece.num_rows, 1))
+            rows += piece.num_rows
+    return rows
 
 
 def db_folder(db: sqlite3.Connection) -> str | None:

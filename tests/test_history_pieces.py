@@ -101,3 +101,21 @@ def test_register_ids_are_kept_once_with_their_earliest_audit_date(tmp_path):
     assert history.register_ids(as_of=date(2026, 10, 1), synthetic=False) == {"K-1"}
     assert history.register_ids(as_of=AS_OF, synthetic=False) == {"K-1", 'K-"2', "Ķ-3"}
     assert history.register_ids(as_of=AS_OF, synthetic=True) == {"K-9"}
+
+
+def test_the_counts_since_the_last_run_count_each_status_once(tmp_path):
+    """A month with one finding of each kind: an exception is not open, a finding marked done
+    but still there is, and an overdue one is open and overdue."""
+    history = record(tmp_path / "h.sqlite", seven_findings().iloc[:3])
+    keys = module.finding_keys(seven_findings())
+    december = seven_findings().iloc[[0, 1, 2, 3]]
+    comparison = history.compare(
+        december, as_of=date(2026, 12, 5), due_days=DUE, previous=history.runs()[0],
+        decisions={keys[0]: module.Decision("redacted"),
+                   keys[2]: module.Decision("not_applicable", "Klients aktīvs", "IK")},
+    )  # fmt: skip
+    assert comparison.status.tolist() == ["done_still_present", "overdue", "exception", "new"]
+    assert comparison.counts() == {
+        "resolved": 0, "new": 1, "still_open": 2, "overdue": 2, "most_overdue_days": 20,
+        "done_still_present": 1, "exceptions": 1,
+    }  # fmt: skip

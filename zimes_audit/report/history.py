@@ -364,15 +364,26 @@ class Comparison:
     sources: list[tuple[str, int]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        present = ~self.status.isin(["exception"])
+        """How many findings are new, still open, overdue, … (each status counted once over
+        its distinct values: a million findings carry a few)."""
+        codes, statuses = pd.factorize(self.status)
+        per = dict(
+            zip(
+                statuses,
+                np.bincount(codes[codes >= 0], minlength=len(statuses)).tolist(),
+                strict=True,
+            )
+        )
+        new, exceptions = per.get("new", 0), per.get("exception", 0)
+        late = self.days_overdue.to_numpy()
         return {
             "resolved": len(self.resolved),
-            "new": int((self.status == "new").sum()),
-            "still_open": int((present & (self.status != "new")).sum()),
-            "overdue": int((self.days_overdue > 0).sum()),
-            "most_overdue_days": int(self.days_overdue.max()) if len(self.days_overdue) else 0,
-            "done_still_present": int((self.status == "done_still_present").sum()),
-            "exceptions": int((self.status == "exception").sum()),
+            "new": new,
+            "still_open": len(codes) - new - exceptions,
+            "overdue": int((late > 0).sum()),
+            "most_overdue_days": int(late.max()) if len(late) else 0,
+            "done_still_present": per.get("done_still_present", 0),
+            "exceptions": exceptions,
         }
 
 
@@ -1006,16 +1017,18 @@ def _exceptions(keys, decided: _Decided, in_force: dict, as_of: date, days: int 
 
 
 def _status(known, decided: _Decided, excepted, expired, due, as_of: date) -> tuple:
-    """Per finding its status (one shared text per status) and days past its due date."""
-    status = np.full(len(known), "new", dtype=object)
-    status[known] = "still_open"
-    status[decided.done] = "done_still_present"
-    status[decided.needs_note & ~excepted] = "exception_needs_note"
-    status[excepted] = "exception"
-    status[expired] = "exception_expired"
+    """Per finding its status (one shared text per status: decided as a code into
+    :data:`STATUSES`, no text compared per finding) and days past its due date."""
+    code = np.full(len(known), STATUSES.index("new"), dtype=np.int8)
+    code[known] = STATUSES.index("still_open")
+    code[decided.done] = STATUSES.index("done_still_present")
+    code[decided.needs_note & ~excepted] = STATUSES.index("exception_needs_note")
+    code[excepted] = STATUSES.index("exception")
+    code[expired] = STATUSES.index("exception_expired")
     late = np.where(excepted, 0, (np.datetime64(as_of, "D") - due).astype("int64"))
-    status[((status == "new") | (status == "still_open")) & (late > 0)] = "overdue"
-    return status, late
+    open_ = (code == STATUSES.index("new")) | (code == STATUSES.index("still_open"))
+    code[open_ & (late > 0)] = STATUSES.index("overdue")
+    return np.array(STATUSES, dtype=object)[code], late
 
 
 def record_keys(findings: pd.DataFrame) -> pd.Series:

@@ -1098,7 +1098,9 @@ _COLON = pa.scalar(":", pa.large_string())
 def _large(column: pd.Series) -> pa.ChunkedArray:
     """A column as Arrow large text (missing as ``""``), without a copy where it is Arrow text
     already."""
-    values = pa.chunked_array([pa.array(column.array, from_pandas=True)])
+    values = pa.array(column.array, from_pandas=True)  # Arrow text: its own chunks
+    if isinstance(values, pa.Array):  # (a list of chunked arrays is converted cell by cell)
+        values = pa.chunked_array([values])
     return pc.fill_null(values.cast(pa.large_string()), "")
 
 

@@ -84,7 +84,10 @@ def _text(column: pd.Series):
 
     if not isinstance(column.dtype, pd.StringDtype):
         column = column.dropna().astype(str)
-    return pa.chunked_array([pa.array(column.array, from_pandas=True)]).cast(pa.large_string())
+    values = pa.array(column.array, from_pandas=True)  # Arrow text: its own chunks
+    if isinstance(values, pa.Array):  # (a list of chunked arrays is converted cell by cell)
+        values = pa.chunked_array([values])
+    return values.cast(pa.large_string())
 
 
 class KnownWords:

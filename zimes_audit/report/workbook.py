@@ -382,6 +382,10 @@ class _Writer:
     def cell(
         self, sheet, row: int, col: int, value, fill: str | None = None, wrap: bool = False
     ) -> None:
+        if type(value) is str:  # most cells: no other test
+            kind = "inert" if is_formula_like(value) else "plain"
+            sheet.write_string(row, col, value, self.fmt(kind, fill, wrap))
+            return
         if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
             if fill:
                 sheet.write_blank(row, col, None, self.fmt("plain", fill))
@@ -523,14 +527,14 @@ def _table(
     ]
     wrapped = [(col, widths[col]) for col, name in enumerate(names) if name in WRAPPED]
     wrapped_at = {col for col, _ in wrapped}
-    for r, (record, fill) in enumerate(
-        zip(rows[names].itertuples(index=False), colours, strict=True), start=1
-    ):
+    cell, flags = w.cell, [col in wrapped_at for col in range(len(names))]
+    values = zip(*(rows[name].tolist() for name in names), strict=True)  # a row at a time
+    for r, (record, fill) in enumerate(zip(values, colours, strict=True), start=1):
         lines = max((_lines(record[col], width) for col, width in wrapped), default=1)
         if lines > 1:  # LibreOffice and Excel keep a row's height: give wrapped text its lines
             sheet.set_row(r, 15.0 * lines)
         for col, value in enumerate(record):
-            w.cell(sheet, r, col, value, fill, col in wrapped_at)
+            cell(sheet, r, col, value, fill, flags[col])
 
 
 def _not_understood(w: _Writer, sheet, row: int, lab: Labels, items: list) -> int:
@@ -637,21 +641,37 @@ def _default_tracking(findings: pd.DataFrame) -> Tracking:
 def _order(findings: pd.DataFrame, tracking: Tracking) -> np.ndarray:
     """Positions of the findings as the workbook lists them: done but still present first,
     then by due date and severity, then file and row (stable).  Only these light columns are
-    sorted — the per-row values are built for the rows a sheet will show."""
-    light = pd.DataFrame(
-        {
-            "_status_rank": tracking.status.map(STATUS_RANK).fillna(1).to_numpy(),
-            "due_date": tracking.due_date.to_numpy(),
-            "_severity_rank": findings["severity"].map(SEVERITY_RANK).fillna(9).to_numpy(),
-            # codes that sort as the names do: no Python text per finding
-            "source_file": pd.factorize(findings["source_file"], sort=True, use_na_sentinel=False)[
-                0
-            ],
-            "source_row": findings["source_row"].to_numpy(),
-        }
-    )
-    keys = ["_status_rank", "due_date", "_severity_rank", "source_file", "source_row"]
-    return light.sort_values(keys, kind="stable").index.to_numpy()
+    sorted, each as codes that sort as its values do (missing last; no Python object per
+    finding is compared) — the per-row values are built for the rows a sheet will show."""
+    keys = [
+        _ranks(tracking.status, STATUS_RANK, 1),
+        _sorting_codes(tracking.due_date),
+        _ranks(findings["severity"], SEVERITY_RANK, 9),
+        _sorting_codes(findings["source_file"]),
+        _sorting_codes(findings["source_row"]),
+    ]
+    return np.lexsort(keys[::-1])  # stable; the last key given is the first sorted by
+
+
+def _ranks(column: pd.Series, ranks: dict, other: int) -> np.ndarray:
+    """Per row, the rank of its value (``other`` for a value not ranked), each distinct value
+    looked up once.
+
+    >>> _ranks(pd.Series(["low", None, "high", "low"]), SEVERITY_RANK, 9).tolist()
+    [2, 9, 0, 2]
+    """
+    codes, uniques = pd.factorize(column)
+    return np.array([*(ranks.get(u, other) for u in uniques), other])[codes]
+
+
+def _sorting_codes(column: pd.Series) -> np.ndarray:
+    """Per row, a code that sorts as its value does, a missing value after every other.
+
+    >>> _sorting_codes(pd.Series(["b", None, "a", "b"])).tolist()
+    [1, 2, 0, 1]
+    """
+    codes, uniques = pd.factorize(column, sort=True)
+    return np.where(codes < 0, len(uniques), codes)
 
 
 def prepare_rows(

@@ -13,6 +13,7 @@ and ``[[gaps]]``); this module only counts.  A count is a rule's findings in ``f
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from zimes_audit.procedure.rules import load_rules
@@ -25,12 +26,14 @@ READS_FACTS = ("relationship_end_at", "marketing_on_list")
 
 
 def rule_count(findings: pd.DataFrame, rule: str, field: str | None = None) -> int:
-    """Findings of ``rule`` (naming ``field`` among their ``;``-joined fields, when given)."""
-    mine = findings[findings["rule_id"] == rule]
-    if field is not None:
-        names = mine["field"].astype("string").fillna("").str.split(";")
-        mine = mine[names.apply(lambda listed: field in listed)]
-    return int(len(mine))
+    """Findings of ``rule`` (naming ``field`` among their ``;``-joined fields, when given):
+    the rule's mask alone, each distinct text of fields split once (a million findings)."""
+    mine = (findings["rule_id"] == rule).to_numpy(dtype=bool, na_value=False)
+    if field is None:
+        return int(mine.sum())
+    codes, texts = pd.factorize(findings["field"][mine])
+    naming = [field in str(text).split(";") for text in texts]
+    return int(np.array([*naming, False])[codes].sum())
 
 
 def ended_within_hold(result) -> int:

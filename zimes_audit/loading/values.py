@@ -111,9 +111,56 @@ def _arrow(text: pd.Series) -> pa.Array:
 _STR = pd.Series([], dtype="str").dtype
 
 
+# the bytes a value starting or ending in white space (Unicode's) may start or end with: ASCII
+# spaces, the lead bytes of U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000, and the last bytes of
+# their UTF-8 forms (a superset: ``ā`` ends in 0x81 too)
+_SPACE_FIRST = np.zeros(256, dtype=bool)
+_SPACE_FIRST[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xC2, 0xE1, 0xE2, 0xE3]] = True
+_SPACE_LAST = np.zeros(256, dtype=bool)
+_SPACE_LAST[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0x85, 0xA0, 0xA8, 0xA9, 0xAF, 0x9F]] = True
+_SPACE_LAST[0x80:0x8B] = True
+
+
+def _edge_suspects(array: pa.ChunkedArray) -> np.ndarray:
+    """Positions of the values that may start or end in white space or are empty (a superset),
+    by their first and last bytes, read where Arrow holds them (no value copied)."""
+    found, base = [], 0
+    for chunk in array.chunks:
+        count = len(chunk)
+        wide = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=wide)[chunk.offset :][: count + 1]
+        data = chunk.buffers()[2]
+        text = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+        starts, ends = offsets[:-1], offsets[1:]
+        suspect = ends == starts  # empty (or missing: left out below)
+        filled = np.flatnonzero(~suspect)
+        suspect[filled] = _SPACE_FIRST[text[starts[filled]]] | _SPACE_LAST[text[ends[filled] - 1]]
+        suspect &= ~np.asarray(chunk.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+        found.append(np.flatnonzero(suspect) + base)
+        base += count
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
+def _already_clean(array: pa.ChunkedArray) -> bool:
+    """Whether no value of ``array`` has white space to trim or is blank: only the values whose
+    first or last byte may be white space (:func:`_edge_suspects`) are trimmed to tell.
+
+    >>> _already_clean(pa.chunked_array([["Jānis", None, "Rīga ā"]], pa.large_string()))
+    True
+    >>> [_already_clean(pa.chunked_array([[v]])) for v in (" a", "a\u00a0", "", "12 €")]
+    [False, False, False, True]
+    """
+    suspects = array.take(pa.array(_edge_suspects(array)))
+    lengths = pc.binary_length(pc.utf8_trim_whitespace(suspects))
+    return bool(pc.all(pc.and_(pc.equal(lengths, pc.binary_length(suspects)),
+                               pc.greater(lengths, 0))).as_py() is not False)  # fmt: skip
+
+
 def clean_text(text: pd.Series) -> pd.Series:
     """Cell text with surrounding whitespace removed; an empty cell is missing."""
     array = pa.array(text.array)
+    if text.dtype == _STR and isinstance(array, pa.ChunkedArray) and _already_clean(array):
+        return text  # nothing to trim: the same text, not a second copy of it
     trimmed = pc.utf8_trim_whitespace(array)
     lengths = pc.binary_length(trimmed)
     blank = pc.equal(lengths, 0)

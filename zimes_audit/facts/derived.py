@@ -20,7 +20,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from zimes_audit.facts.linking import casefold, link_orders, normalise_email, normalise_ids
+from zimes_audit.facts.linking import (
+    casefold,
+    link_orders,
+    normalise_email,
+    normalise_ids,
+    text_array,
+)
 from zimes_audit.loading.tables import UNCLASSIFIED_PREFIX, UNREADABLE_PREFIX
 from zimes_audit.procedure.catalogue import load_catalogue
 from zimes_audit.procedure.policy import Policy
@@ -159,8 +165,7 @@ def customer_in_register(
 
 def _codes(values: pd.Series) -> np.ndarray:
     """Each value's code among the distinct values (-1 for a missing one), by Arrow's hash."""
-    array = pa.array(values.astype("string").array, type=pa.large_string(), from_pandas=True)
-    codes = pc.dictionary_encode(array).indices.cast(pa.int64()).fill_null(-1)
+    codes = pc.dictionary_encode(text_array(values)).indices.cast(pa.int64()).fill_null(-1)
     return codes.to_numpy(zero_copy_only=False)
 
 
@@ -189,11 +194,8 @@ def is_in(values: pd.Series, known: pd.Series) -> np.ndarray:
     >>> is_in(pd.Series(["K-1", None, "K-3"], dtype="string"), pd.Series(["K-3", None])).tolist()
     [False, False, True]
     """
-    array = pa.array(values.astype("string").array, type=pa.large_string(), from_pandas=True)
-    distinct = pc.unique(
-        pa.array(known.astype("string").array, type=pa.large_string(), from_pandas=True)
-    ).drop_null()
-    found = pc.is_in(array, value_set=distinct, skip_nulls=True)
+    distinct = pc.unique(text_array(known)).drop_null()
+    found = pc.is_in(text_array(values), value_set=distinct, skip_nulls=True)
     return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 

@@ -28,14 +28,18 @@ def _key(frame: pd.DataFrame, column: str, normalise) -> pd.Series:
     return normalise(frame[column])
 
 
-def _text(series: pd.Series) -> pa.Array:
-    return pa.array(series.astype("string").array, type=pa.large_string(), from_pandas=True)
+def text_array(series: pd.Series) -> pa.Array:
+    """A Series' values as one contiguous Arrow ``large_string`` array (missing: null)."""
+    array = pa.array(series.astype("string").array, type=pa.large_string(), from_pandas=True)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
 
 def _positions(register_keys: pd.Series, order_keys: pd.Series) -> pd.Series:
     """Per order key, the position of the first register row holding it (NA when none): one
     Arrow hash lookup (``index_in`` gives a key's first position), no Python step per value."""
-    found = pc.index_in(_text(order_keys), value_set=_text(register_keys), skip_nulls=True)
+    found = pc.index_in(
+        text_array(order_keys), value_set=text_array(register_keys), skip_nulls=True
+    )
     positions = found.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
     return pd.Series(pd.arrays.IntegerArray(positions, positions < 0), index=order_keys.index)
 

@@ -52,6 +52,7 @@ Timestamp('2024-01-05 13:45:00')
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -276,12 +277,61 @@ def _fast_dates(text: pd.Series, out: pd.Series, todo: pd.Series, used: list[str
             return
         label, fmt = fits[0]
         tried.add(fmt)
+        _canonical_dates(text, out, todo, fmt)
         part = pd.to_datetime(text[todo], format=fmt, errors="coerce")
         part = part[part.notna() & (part >= _EARLIEST) & (part < _LATEST)]
         out[part.index] = part.astype("datetime64[ns]")
         todo[part.index] = False
         if label not in used:
             used.append(label)
+
+
+_FIELDS = {"%Y": (pc.year, 4), "%m": (pc.month, 2), "%d": (pc.day, 2), "%H": (pc.hour, 2),
+           "%M": (pc.minute, 2), "%S": (pc.second, 2)}  # fmt: skip
+
+
+def _written(stamps: pa.Array, fmt: str) -> pa.Array:
+    """``stamps`` written as ``fmt`` (zero-padded fields of :data:`FAST_FORMATS`' directives),
+    by Arrow's string kernels: its ``strftime`` takes ~4 µs a value.
+
+    >>> _written(pa.array([0], pa.timestamp("s")), "%d.%m.%Y %H:%M").to_pylist()
+    ['01.01.1970 00:00']
+    """
+    pieces = []
+    for token in re.split(r"(%[YmdHMS])", fmt):
+        if token in _FIELDS:
+            field, width = _FIELDS[token]
+            pieces.append(pc.utf8_lpad(pc.cast(field(stamps), pa.large_string()), width, "0"))
+        elif token:
+            pieces.append(pa.scalar(token, pa.large_string()))
+    return pc.binary_join_element_wise(*pieces, pa.scalar("", pa.large_string()))
+
+
+def _canonical_dates(text: pd.Series, out: pd.Series, todo: pd.Series, fmt: str) -> None:
+    """Read by Arrow's ``strptime`` (~10× faster than pandas' parser) the cells of ``todo``
+    that are written exactly as ``fmt`` writes them back (zero-padded, one space): pandas reads
+    those the same; every other cell (``5.1.2024``, a 31 February) is left to pandas.
+
+    >>> text = pd.Series(["05.01.2024", "5.1.2024", "31.02.2024", "01.01.1600"], dtype="str")
+    >>> out, todo = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]"), text.notna()
+    >>> _canonical_dates(text, out, todo, "%d.%m.%Y")
+    >>> out.dt.strftime("%Y-%m-%d").tolist(), todo.tolist()
+    (['2024-01-05', nan, nan, nan], [False, True, True, True])
+    """
+    where = np.flatnonzero(todo.to_numpy())
+    cells = pa.array(text.iloc[where].array, type=pa.large_string(), from_pandas=True)
+    stamps = pc.strptime(cells, format=fmt, unit="s", error_is_null=True)
+    same = pc.equal(_written(stamps, fmt), cells)
+    inside = pc.and_(
+        pc.greater_equal(stamps, pa.scalar(_EARLIEST.to_pydatetime(), pa.timestamp("s"))),
+        pc.less(stamps, pa.scalar(_LATEST.to_pydatetime(), pa.timestamp("s"))),
+    )
+    good = np.asarray(pc.fill_null(pc.and_(same, inside), False).to_numpy(zero_copy_only=False))
+    if good.any():
+        at = where[good]
+        read = stamps.filter(pa.array(good)).cast(pa.timestamp("ns"))
+        out.iloc[at] = read.to_numpy(zero_copy_only=False)
+        todo.iloc[at] = False
 
 
 def _read_dates(
@@ -352,8 +402,9 @@ def parse_dates(text: pd.Series, *, keep_time: bool) -> pd.Series:
 READERS: dict[str, Callable[[pd.Series], tuple[pd.Series, str | None]]] = {
     "number": lambda s: (parse_number(s), None),
     "bool": _read_bool,
-    "date": lambda s: _read_dates(s, keep_time=False),
-    "datetime": lambda s: _read_dates(s, keep_time=True),
+    # read_column hands over distinct texts: read as they are, not factorised again
+    "date": lambda s: _read_distinct_dates(s, keep_time=False, serials=True),
+    "datetime": lambda s: _read_distinct_dates(s, keep_time=True, serials=True),
 }
 
 

@@ -187,3 +187,49 @@ def test_a_tab_delimited_last_row_ending_in_empty_cells_is_read_not_called_cut(t
     table = load_file(path)
     assert table.frame.order_id.tolist() == ["M-1", "M-2"]
     assert table.frame.total.tolist() == [1.0, 2.0]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1257"])
+def test_quoted_line_breaks_across_arrow_blocks_keep_every_record_whole(tmp_path, encoding):
+    # Arrow reads in 1 MiB blocks split at line breaks; a note holding line breaks in every few
+    # rows puts some block boundaries inside a quoted value, and a note whose second line reads
+    # as a whole row (four fields) is split without an error: each note must come back whole
+    notes = ["Zvanīt\n1;2;3;pirms piegādes", "", "durvju kods\r\n12;2;3;otrā stāvā", "bez piezīmēm"]
+    lines = ["Pasūtījuma nr.;Summa;Vārds, uzvārds;Piezīmes"]
+    lines += [f'M-{i};"12,50";"Jānis Bērziņš";"{notes[i % 4]}"' for i in range(60_000)]
+    path = tmp_path / "orders.csv"
+    path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    frame = load_file(path).frame
+    assert len(frame) == 60_000
+    assert frame.notes.fillna("").tolist() == [notes[i % 4] for i in range(60_000)]
+    assert frame.source_row.iloc[-1] == 60_001  # a note over two lines is one row
+
+
+def test_a_stray_quote_inside_a_value_keeps_its_row(tmp_path):
+    lines = ["Pasūtījuma nr.;Summa;Produkts;Piezīmes"]
+    notes = ["a\nb" if i % 7 == 0 else "c" for i in range(50_000)]
+    lines += [f'M-{i};3;12" ekrāns;"{note}"' for i, note in enumerate(notes)]
+    path = tmp_path / "orders.csv"
+    path.write_bytes(("\n".join(lines) + "\n").encode())
+    frame = load_file(path).frame
+    assert frame.order_id.tolist() == [f"M-{i}" for i in range(50_000)]
+    assert frame.notes.tolist() == notes
+
+
+def test_a_quoted_line_break_where_arrow_splits_its_blocks_is_read_whole(tmp_path):
+    # the one note with a line break straddles the end of Arrow's first block (counted from the
+    # first record), and its second line reads as a whole row: split there, the text reads
+    # without an error, one row a line, the note's first line kept with its line break
+    from zimes_audit.loading.csv_reader import BLOCK
+
+    rows = "".join(f'M-{i};"3";"Anna";"bez"\n' for i in range(BLOCK // 20)).encode()
+    rows = rows[: rows[: BLOCK - 100].rfind(b"\n") + 1].decode()  # whole rows, room for more
+    n = rows.count("\n")
+    pad = BLOCK - len(rows.encode()) - len(f'M-{n};"3";"Anna";"') - 5
+    note = "x" * pad + "\n1;2;3;otrā rindā"  # its line break 4 bytes before the block's end
+    rows += f'M-{n};"3";"Anna";"{note}"\nM-{n + 1};"3";"Anna";"bez"\n'
+    path = tmp_path / "orders.csv"
+    path.write_bytes(("Pasūtījuma nr.;Summa;Vārds, uzvārds;Piezīmes\n" + rows).encode())
+    frame = load_file(path).frame
+    assert frame.order_id.tolist() == [f"M-{i}" for i in range(n + 2)]
+    assert pad > 0 and frame.notes.iloc[n] == note

@@ -208,3 +208,31 @@ def test_a_date_in_a_yes_no_column_reads_as_yes():
     reading = read_column(pd.Series(["Nē", "03.02.2024", None], dtype="str"), "bool")
     assert reading.values.tolist() == [False, True, pd.NA]
     assert reading.how.endswith("a date reads as yes")
+
+
+# every spelling next to each exact one: zero-padded or not, impossible days, times out of range,
+# years outside what pandas holds, two spaces, trailing text
+_NEAR_EXACT = [
+    "05.01.2024", "5.1.2024", "05.1.2024", "31.02.2024", "29.02.2023", "29.02.2024", "00.01.2024",
+    "05.13.2024", "05.01.1600", "05.01.2300", "05.01.24", "05.01.2024.", "05.01.2024  13:45",
+    "05.01.2024 13:45", "05.01.2024 24:00", "05.01.2024 13:60", "05.01.2024 13:45:59",
+    "05.01.2024 13:45:60", "05.01.2024 9:05", "2024-01-05", "2024-1-5", "2024-02-30",
+    "2024-01-05 13:45:59", "2024-01-05T13:45:59", "2024-01-05 13:45", "2024-01-05 13:45:59.5",
+    "2024-01-05 13:45:59Z", "1677-12-31", "2262-01-01", "0999-01-05", "45292", "5.01.2024 7:5",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("type_", ["date", "datetime"])
+@pytest.mark.parametrize("first", ["05.01.2024", "05.01.2024 13:45", "2024-01-05 13:45:59"])
+def test_dates_read_by_arrow_are_read_as_pandas_reads_them(monkeypatch, type_, first):
+    # the exact spellings go through Arrow's strptime first: with it switched off (pandas' parser
+    # alone) every cell must read the same, and the column be described the same
+    from zimes_audit.loading import values
+
+    text = pd.Series([first, *_NEAR_EXACT] * 3, dtype="str")
+    fast = read_column(text, type_)
+    monkeypatch.setattr(values, "_canonical_dates", lambda *args: None)
+    slow = read_column(text, type_)
+    pd.testing.assert_series_equal(fast.values, slow.values)
+    assert fast.how == slow.how
+    assert fast.unreadable.tolist() == slow.unreadable.tolist()

@@ -20,7 +20,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from zimes_audit.facts.linking import casefold, link_orders, normalise_email, normalise_ids
+from zimes_audit.facts.linking import (
+    casefold,
+    link_orders,
+    normalise_email,
+    normalise_ids,
+    text_array,
+)
 from zimes_audit.loading.tables import UNCLASSIFIED_PREFIX, UNREADABLE_PREFIX
 from zimes_audit.procedure.catalogue import load_catalogue
 from zimes_audit.procedure.policy import Policy
@@ -149,12 +155,48 @@ def customer_in_register(
     if "customer_id" not in register or "customer_id" not in orders:
         return out
     named = normalise_ids(named)
-    known = named.isin(normalise_ids(register["customer_id"]).dropna().unique())
-    former = named.isin(list(former)) if former else pd.Series(False, index=orders.index)
+    known = is_in(named, normalise_ids(register["customer_id"]))
     out[named.notna()] = "no"
-    out[named.notna() & former.fillna(False).to_numpy(dtype=bool)] = "deleted"
-    out[known.fillna(False).to_numpy(dtype=bool)] = "yes"
+    if former:
+        out[is_in(named, pd.Series(list(former), dtype="string"))] = "deleted"
+    out[known] = "yes"
     return out
+
+
+def _codes(values: pd.Series) -> np.ndarray:
+    """Each value's code among the distinct values (-1 for a missing one), by Arrow's hash."""
+    codes = pc.dictionary_encode(text_array(values)).indices.cast(pa.int64()).fill_null(-1)
+    return codes.to_numpy(zero_copy_only=False)
+
+
+def distinct_per_key(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """Per row, how many distinct values (missing ones aside) the rows with its key hold; NA
+    for a row without a key (the register's customer ids per e-mail address).
+
+    >>> keys = pd.Series(["a@x.lv", "a@x.lv", "b@x.lv", None, "a@x.lv", "c@x.lv"], dtype="string")
+    >>> ids = pd.Series(["K-1", "K-2", "K-3", "K-4", "K-1", None], dtype="string")
+    >>> distinct_per_key(keys, ids).tolist()
+    [2, 2, 1, <NA>, 2, 0]
+    """
+    key, value = _codes(keys), _codes(values)
+    both = (key >= 0) & (value >= 0)
+    width = int(value.max()) + 1 if value.size else 1
+    pairs = np.unique(key[both] * width + value[both])
+    counts = np.bincount(pairs // width, minlength=int(key.max()) + 1 if key.size else 0)
+    out = np.where(key >= 0, counts[np.maximum(key, 0)] if counts.size else 0, 0)
+    return pd.Series(pd.arrays.IntegerArray(out.astype(np.int64), key < 0), index=keys.index)
+
+
+def is_in(values: pd.Series, known: pd.Series) -> np.ndarray:
+    """Per value, whether it is one of ``known`` (missing: never), by Arrow's hash lookup —
+    pandas' ``isin`` of Arrow text makes a Python object of every known value.
+
+    >>> is_in(pd.Series(["K-1", None, "K-3"], dtype="string"), pd.Series(["K-3", None])).tolist()
+    [False, False, True]
+    """
+    distinct = pc.unique(text_array(known)).drop_null()
+    found = pc.is_in(text_array(values), value_set=distinct, skip_nulls=True)
+    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def order_facts(
@@ -233,9 +275,7 @@ def register_facts(
                                "order": aligned(last_order)})  # fmt: skip
     email_key = normalise_email(_column(register, "email", "string"))
     ids = normalise_ids(_column(register, "customer_id", "string"))
-    ids_sharing_email = (
-        pd.DataFrame({"email": email_key, "id": ids}).groupby("email")["id"].transform("nunique")
-    )
+    ids_sharing_email = distinct_per_key(email_key, ids)
     consent = _column(register, "consent_given", "boolean").astype("boolean")
     on_list = _column(register, "marketing_opt_in", "boolean").astype("boolean")
     unsubscribed = _column(register, "unsubscribed", "boolean").astype("boolean")
@@ -244,7 +284,7 @@ def register_facts(
     debt = _date(register, "debt_collection_at").notna() | sent.fillna(False)
     return register.assign(
         email_key=email_key,
-        ids_sharing_email=ids_sharing_email.astype("Int64"),
+        ids_sharing_email=ids_sharing_email,
         consent_on_record=consent.fillna(False).astype(bool),
         marketing_on_list=on_list.fillna(False).astype(bool),
         opted_out=opted_out.astype(bool),

@@ -28,17 +28,20 @@ def _key(frame: pd.DataFrame, column: str, normalise) -> pd.Series:
     return normalise(frame[column])
 
 
+def text_array(series: pd.Series) -> pa.Array:
+    """A Series' values as one contiguous Arrow ``large_string`` array (missing: null)."""
+    array = pa.array(series.astype("string").array, type=pa.large_string(), from_pandas=True)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
 def _positions(register_keys: pd.Series, order_keys: pd.Series) -> pd.Series:
-    """Per order key, the position of the first register row holding it (NA when none): both
-    sides factorised together (one hash pass, no Python step per value)."""
-    both = pd.concat([register_keys, order_keys], ignore_index=True)
-    codes, uniques = pd.factorize(both, use_na_sentinel=True)
-    register_codes = codes[: len(register_keys)]
-    first = np.full(len(uniques) + 1, -1, dtype=np.int64)  # the last slot: a missing key
-    keys, at = np.unique(register_codes, return_index=True)  # each key's first register row
-    first[keys[keys >= 0]] = at[keys >= 0]
-    found = first[codes[len(register_keys) :]]
-    return pd.Series(pd.arrays.IntegerArray(found, found < 0), index=order_keys.index)
+    """Per order key, the position of the first register row holding it (NA when none): one
+    Arrow hash lookup (``index_in`` gives a key's first position), no Python step per value."""
+    found = pc.index_in(
+        text_array(order_keys), value_set=text_array(register_keys), skip_nulls=True
+    )
+    positions = found.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
+    return pd.Series(pd.arrays.IntegerArray(positions, positions < 0), index=order_keys.index)
 
 
 def normalise_email(values: pd.Series) -> pd.Series:

@@ -92,15 +92,17 @@ def sample(text: pd.Series, size: int) -> pd.Series:
     if len(text) > 8 * size:  # a long column: look at evenly spread cells first, not at all
         spread = text.iloc[np.linspace(0, len(text) - 1, 4 * size).round().astype(int)].dropna()
         if len(spread) >= size:
-            return _evenly(spread, size)
-    return _evenly(text.dropna(), size)
+            return spread.iloc[_evenly(len(spread), size)].reset_index(drop=True)
+    # a sparse column: the positions of its filled cells (its text is not copied to find them)
+    filled = np.flatnonzero(text.notna().to_numpy())
+    return text.iloc[filled[_evenly(len(filled), size)]].reset_index(drop=True)
 
 
-def _evenly(filled: pd.Series, size: int) -> pd.Series:
-    if len(filled) <= size:
-        return filled.reset_index(drop=True)
-    positions = np.unique(np.linspace(0, len(filled) - 1, size).round().astype(int))
-    return filled.iloc[positions].reset_index(drop=True)
+def _evenly(filled: int, size: int) -> np.ndarray:
+    """Up to ``size`` positions of ``filled`` ones, spread evenly (first and last included)."""
+    if filled <= size:
+        return np.arange(filled)
+    return np.unique(np.linspace(0, filled - 1, size).round().astype(int))
 
 
 def _birth_dates(dates: pd.Series) -> int:

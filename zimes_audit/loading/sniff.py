@@ -142,7 +142,10 @@ def _utf8_sequence_starts(chunk: np.ndarray) -> np.ndarray:
     >>> [m.start() for m in _UTF8_SEQUENCE.finditer(text)]
     [0, 10]
     """
-    leads = np.flatnonzero((chunk >= 0xC2) & (chunk <= 0xF4))
+    # a lead byte followed by a continuation byte, found with whole-chunk masks: in Windows-1257
+    # text leads are common (ā, š …) but a continuation byte after one is rare
+    following = (chunk[1:] & 0xC0) == 0x80
+    leads = np.flatnonzero((chunk[:-1] >= 0xC2) & (chunk[:-1] <= 0xF4) & following)
     if not leads.size:
         return leads
     padded = np.concatenate((chunk, np.zeros(3, np.uint8)))
@@ -254,9 +257,10 @@ def sniff_encoding(data: bytes, path: str | Path) -> str:
         encoding = "cp1257"
     bom = len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0
     if encoding == "cp1257" or (bom and not _valid(memoryview(data)[bom:], "utf-8")):
-        if _cut_character(data[bom:]):
+        body = data[bom:] if bom else data  # not copied without a byte-order mark
+        if _cut_character(body):
             raise errors.CutFile(path, what="a character")
-        mixed = _mixed_from(data[bom:])
+        mixed = _mixed_from(body)
         if mixed is not None:
             row, first, then = mixed
             raise errors.MixedEncoding(path, row=row, first=first, then=then)

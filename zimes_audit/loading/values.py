@@ -52,6 +52,7 @@ Timestamp('2024-01-05 13:45:00')
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -111,9 +112,56 @@ def _arrow(text: pd.Series) -> pa.Array:
 _STR = pd.Series([], dtype="str").dtype
 
 
+# the bytes a value starting or ending in white space (Unicode's) may start or end with: ASCII
+# spaces, the lead bytes of U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000, and the last bytes of
+# their UTF-8 forms (a superset: ``ā`` ends in 0x81 too)
+_SPACE_FIRST = np.zeros(256, dtype=bool)
+_SPACE_FIRST[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xC2, 0xE1, 0xE2, 0xE3]] = True
+_SPACE_LAST = np.zeros(256, dtype=bool)
+_SPACE_LAST[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0x85, 0xA0, 0xA8, 0xA9, 0xAF, 0x9F]] = True
+_SPACE_LAST[0x80:0x8B] = True
+
+
+def _edge_suspects(array: pa.ChunkedArray) -> np.ndarray:
+    """Positions of the values that may start or end in white space or are empty (a superset),
+    by their first and last bytes, read where Arrow holds them (no value copied)."""
+    found, base = [], 0
+    for chunk in array.chunks:
+        count = len(chunk)
+        wide = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=wide)[chunk.offset :][: count + 1]
+        data = chunk.buffers()[2]
+        text = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+        starts, ends = offsets[:-1], offsets[1:]
+        suspect = ends == starts  # empty (or missing: left out below)
+        filled = np.flatnonzero(~suspect)
+        suspect[filled] = _SPACE_FIRST[text[starts[filled]]] | _SPACE_LAST[text[ends[filled] - 1]]
+        suspect &= ~np.asarray(chunk.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+        found.append(np.flatnonzero(suspect) + base)
+        base += count
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
+def _already_clean(array: pa.ChunkedArray) -> bool:
+    """Whether no value of ``array`` has white space to trim or is blank: only the values whose
+    first or last byte may be white space (:func:`_edge_suspects`) are trimmed to tell.
+
+    >>> _already_clean(pa.chunked_array([["Jānis", None, "Rīga ā"]], pa.large_string()))
+    True
+    >>> [_already_clean(pa.chunked_array([[v]])) for v in (" a", "a\u00a0", "", "12 €")]
+    [False, False, False, True]
+    """
+    suspects = array.take(pa.array(_edge_suspects(array)))
+    lengths = pc.binary_length(pc.utf8_trim_whitespace(suspects))
+    return bool(pc.all(pc.and_(pc.equal(lengths, pc.binary_length(suspects)),
+                               pc.greater(lengths, 0))).as_py() is not False)  # fmt: skip
+
+
 def clean_text(text: pd.Series) -> pd.Series:
     """Cell text with surrounding whitespace removed; an empty cell is missing."""
     array = pa.array(text.array)
+    if text.dtype == _STR and isinstance(array, pa.ChunkedArray) and _already_clean(array):
+        return text  # nothing to trim: the same text, not a second copy of it
     trimmed = pc.utf8_trim_whitespace(array)
     lengths = pc.binary_length(trimmed)
     blank = pc.equal(lengths, 0)
@@ -229,12 +277,61 @@ def _fast_dates(text: pd.Series, out: pd.Series, todo: pd.Series, used: list[str
             return
         label, fmt = fits[0]
         tried.add(fmt)
+        _canonical_dates(text, out, todo, fmt)
         part = pd.to_datetime(text[todo], format=fmt, errors="coerce")
         part = part[part.notna() & (part >= _EARLIEST) & (part < _LATEST)]
         out[part.index] = part.astype("datetime64[ns]")
         todo[part.index] = False
         if label not in used:
             used.append(label)
+
+
+_FIELDS = {"%Y": (pc.year, 4), "%m": (pc.month, 2), "%d": (pc.day, 2), "%H": (pc.hour, 2),
+           "%M": (pc.minute, 2), "%S": (pc.second, 2)}  # fmt: skip
+
+
+def _written(stamps: pa.Array, fmt: str) -> pa.Array:
+    """``stamps`` written as ``fmt`` (zero-padded fields of :data:`FAST_FORMATS`' directives),
+    by Arrow's string kernels: its ``strftime`` takes ~4 µs a value.
+
+    >>> _written(pa.array([0], pa.timestamp("s")), "%d.%m.%Y %H:%M").to_pylist()
+    ['01.01.1970 00:00']
+    """
+    pieces = []
+    for token in re.split(r"(%[YmdHMS])", fmt):
+        if token in _FIELDS:
+            field, width = _FIELDS[token]
+            pieces.append(pc.utf8_lpad(pc.cast(field(stamps), pa.large_string()), width, "0"))
+        elif token:
+            pieces.append(pa.scalar(token, pa.large_string()))
+    return pc.binary_join_element_wise(*pieces, pa.scalar("", pa.large_string()))
+
+
+def _canonical_dates(text: pd.Series, out: pd.Series, todo: pd.Series, fmt: str) -> None:
+    """Read by Arrow's ``strptime`` (~10× faster than pandas' parser) the cells of ``todo``
+    that are written exactly as ``fmt`` writes them back (zero-padded, one space): pandas reads
+    those the same; every other cell (``5.1.2024``, a 31 February) is left to pandas.
+
+    >>> text = pd.Series(["05.01.2024", "5.1.2024", "31.02.2024", "01.01.1600"], dtype="str")
+    >>> out, todo = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]"), text.notna()
+    >>> _canonical_dates(text, out, todo, "%d.%m.%Y")
+    >>> out.dt.strftime("%Y-%m-%d").tolist(), todo.tolist()
+    (['2024-01-05', nan, nan, nan], [False, True, True, True])
+    """
+    where = np.flatnonzero(todo.to_numpy())
+    cells = pa.array(text.iloc[where].array, type=pa.large_string(), from_pandas=True)
+    stamps = pc.strptime(cells, format=fmt, unit="s", error_is_null=True)
+    same = pc.equal(_written(stamps, fmt), cells)
+    inside = pc.and_(
+        pc.greater_equal(stamps, pa.scalar(_EARLIEST.to_pydatetime(), pa.timestamp("s"))),
+        pc.less(stamps, pa.scalar(_LATEST.to_pydatetime(), pa.timestamp("s"))),
+    )
+    good = np.asarray(pc.fill_null(pc.and_(same, inside), False).to_numpy(zero_copy_only=False))
+    if good.any():
+        at = where[good]
+        read = stamps.filter(pa.array(good)).cast(pa.timestamp("ns"))
+        out.iloc[at] = read.to_numpy(zero_copy_only=False)
+        todo.iloc[at] = False
 
 
 def _read_dates(
@@ -305,8 +402,9 @@ def parse_dates(text: pd.Series, *, keep_time: bool) -> pd.Series:
 READERS: dict[str, Callable[[pd.Series], tuple[pd.Series, str | None]]] = {
     "number": lambda s: (parse_number(s), None),
     "bool": _read_bool,
-    "date": lambda s: _read_dates(s, keep_time=False),
-    "datetime": lambda s: _read_dates(s, keep_time=True),
+    # read_column hands over distinct texts: read as they are, not factorised again
+    "date": lambda s: _read_distinct_dates(s, keep_time=False, serials=True),
+    "datetime": lambda s: _read_distinct_dates(s, keep_time=True, serials=True),
 }
 
 

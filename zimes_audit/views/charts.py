@@ -32,6 +32,7 @@ if "ipykernel" not in sys.modules:
 import matplotlib.dates as mdates  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
@@ -75,13 +76,22 @@ def png_bytes(fig: Figure) -> bytes:
 
     The charts here are laid out by matplotlib's constrained layout, which keeps every title,
     label and legend inside the figure: their PNG is the figure as laid out, with a margin
-    round it.  A figure without a layout engine (one a notebook made) is cropped to what it
-    draws (``bbox_inches="tight"``), which costs a second drawing to measure it."""
+    round it.  The layout is made once and the figure drawn once with it (``savefig`` would
+    lay it out inside a dry drawing of every artist, then draw it again), on the figure's own
+    Agg canvas, so that the layout's text measurements serve the drawing.  A figure without a
+    layout engine (one a notebook made) is cropped to what it draws (``bbox_inches="tight"``),
+    which costs a second drawing to measure it."""
     buffer = io.BytesIO()
     engine = fig.get_layout_engine()
     if isinstance(engine, ConstrainedLayoutEngine):
+        FigureCanvasAgg(fig)  # one renderer for the layout and the drawing
         engine.set(w_pad=PAD, h_pad=PAD)  # nothing clipped, and a margin round it
-        fig.savefig(buffer, format="png")
+        engine.execute(fig)
+        fig.set_layout_engine("none")  # laid out: the drawing keeps the layout
+        try:
+            fig.savefig(buffer, format="png")
+        finally:
+            fig.set_layout_engine(engine)
     else:
         fig.savefig(buffer, format="png", bbox_inches="tight", pad_inches=PAD)
     return buffer.getvalue()
@@ -285,6 +295,29 @@ def findings_by_rule(findings: pd.DataFrame) -> Figure:
     return fig
 
 
+def _stacked_bars(ax, x, width, table: pd.DataFrame, align: str = "center") -> list:
+    """One bar per row of ``table`` and kind of :data:`KIND_COLOURS` (its column), stacked in
+    the kinds' order; return each kind's bars.  Only the bars with records are drawn — an
+    empty bar draws no pixel, and over years of months most are empty — and the axes span
+    every row as they would with all of them; a kind without records keeps one empty bar, for
+    its legend entry."""
+    x, width = np.asarray(x, dtype=float), np.broadcast_to(np.asarray(width, dtype=float), len(x))
+    base = np.zeros(len(x))
+    drawn = []
+    for kind, colour in KIND_COLOURS.items():
+        counts = table[kind].to_numpy(dtype=float)
+        keep = np.flatnonzero(counts) if counts.any() else np.arange(min(1, len(x)))
+        drawn.append(
+            ax.bar(x[keep], counts[keep], width[keep], bottom=base[keep], align=align,
+                   color=colour)
+        )  # fmt: skip
+        base += counts
+    if len(x):
+        left = x - width / 2 if align == "center" else x
+        ax.update_datalim([(left[0], 0), (left[-1] + width[-1], 0)])
+    return drawn
+
+
 def _monthly_bars(ax, ends: pd.DataFrame, start, end) -> None:
     """Records per month from ``start``'s month to ``end``'s (:func:`_ends` rows), stacked by
     kind, each bar as wide as its month; each kind labelled with its count (on its first bar,
@@ -293,13 +326,8 @@ def _monthly_bars(ax, ends: pd.DataFrame, start, end) -> None:
     table = _by_month(ends, months, ends["end"])
     left = mdates.date2num(months.to_timestamp())
     width = mdates.date2num((months + 1).to_timestamp()) - left
-    base = np.zeros(len(months))
-    for kind, colour in KIND_COLOURS.items():
-        counts = table[kind].to_numpy(dtype=float)
-        label = f"{kind} ({int(counts.sum())})"
-        bars = ax.bar(left, counts, width, bottom=base, align="edge", color=colour)
-        bars.patches[0].set_label(label)
-        base += counts
+    for kind, bars in zip(KIND_COLOURS, _stacked_bars(ax, left, width, table, "edge"), strict=True):
+        bars.patches[0].set_label(f"{kind} ({int(table[kind].sum())})")
 
 
 def retention_timeline(result) -> Figure:
@@ -342,10 +370,8 @@ def retention_timeline(result) -> Figure:
 
     due = deletions_due_table(result)
     x = np.arange(len(due))
-    base = np.zeros(len(due))
-    for kind, colour in KIND_COLOURS.items():
-        bottom.bar(x, due[kind], bottom=base, color=colour, label=kind)
-        base += due[kind].to_numpy()
+    for kind, bars in zip(KIND_COLOURS, _stacked_bars(bottom, x, 0.8, due), strict=True):
+        bars.set_label(kind)
     bottom.set_xticks(x, due.index, rotation=45, ha="right")
     _whole_records(bottom.yaxis)
     bottom.set_xlabel("Month in which the retention term passes")

@@ -323,3 +323,26 @@ def test_the_run_draws_its_charts_in_latvian(result):
         words = {w.strip("()[]:;,%").casefold() for w in tokens}  # rule ids, files, dates out
         assert sorted(words & (ENGLISH_ON_CHARTS - own)) == [], name
         assert not any(re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", t) for t in texts), name
+
+
+def test_a_chart_drawn_from_the_same_table_again_is_the_png_drawn_before(result, tmp_path):
+    """The charts of :data:`charts.DRAWN_FROM` are kept by their table and language: the same
+    PNG as drawing it anew; another language or other findings draw anew."""
+    import dataclasses
+
+    charts._drawn.clear()
+    first = {p.name: p.read_bytes() for p in charts.save_all(result, tmp_path / "a", "lv")}
+    assert len(charts._drawn) == len(charts.DRAWN_FROM)
+    again = {p.name: p.read_bytes() for p in charts.save_all(result, tmp_path / "b", "lv")}
+    assert again == first
+    charts._drawn.clear()
+    anew = {p.name: p.read_bytes() for p in charts.save_all(result, tmp_path / "c", "lv")}
+    assert anew == first
+    english = {p.name: p.read_bytes() for p in charts.save_all(result, tmp_path / "d", "en")}
+    inventory = CHART_FILES["field_inventory"]
+    assert english[inventory] != first[inventory]
+    fewer = dataclasses.replace(result, findings=result.findings.iloc[1:])
+    rules = CHART_FILES["findings_by_rule"]
+    assert charts.save_all(fewer, tmp_path / "e", "lv")[0].name == rules
+    assert (tmp_path / "e" / rules).read_bytes() != first[rules]
+    assert len(charts._drawn) == 5  # two in Latvian, two in English, the fewer findings'

@@ -19,6 +19,7 @@ displayed as an embedded PNG.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import sys
 from datetime import date
@@ -497,14 +498,60 @@ def findings_trend(trend: pd.DataFrame) -> Figure:
     return fig
 
 
+#: Every chart of a result, by its name in :data:`~zimes_audit.report.layout.CHART_FILES`.
+CHARTS = {
+    "findings_by_rule": lambda result: findings_by_rule(result.findings),
+    "retention_timeline": retention_timeline,
+    "consent_coverage": consent_coverage,
+    "field_inventory": field_inventory,
+    "findings_trend": lambda result: findings_trend(trend_table(result)),
+}
+
+
 def all_charts(result) -> dict[str, Figure]:
-    return {
-        "findings_by_rule": findings_by_rule(result.findings),
-        "retention_timeline": retention_timeline(result),
-        "consent_coverage": consent_coverage(result),
-        "field_inventory": field_inventory(result),
-        "findings_trend": findings_trend(trend_table(result)),
-    }
+    return {name: chart(result) for name, chart in CHARTS.items()}
+
+
+#: The charts drawn from one small table each (and the page's language), by that table: an
+#: audit of the same inputs (the test suite and the monthly loop audit the same files many
+#: times in one process) has the same field inventory, often the same findings per rule.
+DRAWN_FROM = {
+    "findings_by_rule": lambda result: findings_table(result.findings),
+    "field_inventory": lambda result: inventory_table(result.tables),
+}
+DRAWN_KEPT = 32  # PNGs kept for the process (a few hundred kB each)
+_drawn: dict[tuple[str, str | None, str], bytes] = {}
+
+
+def table_digest(table: pd.DataFrame) -> str:
+    """A digest of a table's values, index, columns and types: equal for equal tables.
+
+    >>> a = pd.DataFrame({"x": [1, 2]}, index=["p", "q"])
+    >>> table_digest(a) == table_digest(a.copy()), table_digest(a) == table_digest(a * 2)
+    (True, False)
+    """
+    digest = hashlib.sha256(pd.util.hash_pandas_object(table, index=True).to_numpy().tobytes())
+    digest.update(repr((list(table.columns), [str(t) for t in table.dtypes])).encode())
+    return digest.hexdigest()
+
+
+def _png(name: str, result, page) -> bytes:
+    """Chart ``name`` of ``result`` as PNG in ``page``'s words (as drawn without one): drawn,
+    or for a chart of :data:`DRAWN_FROM` whose table this process drew already, as drawn then."""
+    key = None
+    if name in DRAWN_FROM:
+        key = (name, page.language if page else None, table_digest(DRAWN_FROM[name](result)))
+        if key in _drawn:
+            return _drawn[key]
+    fig = CHARTS[name](result)
+    if page is not None:
+        page.chart(fig)
+    png = png_bytes(fig)
+    if key is not None:
+        if len(_drawn) >= DRAWN_KEPT:
+            _drawn.pop(next(iter(_drawn)))
+        _drawn[key] = png
+    return png
 
 
 def save_all(result, folder: str | Path | None, language: str | None = None) -> list[Path]:
@@ -519,10 +566,8 @@ def save_all(result, folder: str | Path | None, language: str | None = None) -> 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, fig in all_charts(result).items():
-        if page is not None:
-            page.chart(fig)
+    for name in CHARTS:
         path = folder / CHART_FILES[name]
-        path.write_bytes(png_bytes(fig))
+        path.write_bytes(_png(name, result, page))
         written.append(path)
     return written

@@ -269,9 +269,10 @@ def _empty(ax, text: str) -> None:
     ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="#555555")
 
 
-def findings_by_rule(findings: pd.DataFrame) -> Figure:
-    """Horizontal bars per rule id (with its §), stacked by action."""
-    table = findings_table(findings)
+def findings_by_rule(findings: pd.DataFrame, table: pd.DataFrame | None = None) -> Figure:
+    """Horizontal bars per rule id (with its §), stacked by action (``table``: the findings'
+    :func:`findings_table`, when already made)."""
+    table = findings_table(findings) if table is None else table
     actions = [c for c in table.columns if c not in ("section", "total")]
     fig = Figure(figsize=(9, 0.45 * len(table) + 1.8), dpi=DPI, layout="constrained")
     ax = fig.add_subplot()
@@ -411,9 +412,10 @@ def consent_coverage(result) -> Figure:
     return fig
 
 
-def field_inventory(result) -> Figure:
-    """Every input column with its §6 category and fill rate; not-permitted/unknown in red."""
-    table = inventory_table(result.tables)
+def field_inventory(result, table: pd.DataFrame | None = None) -> Figure:
+    """Every input column with its §6 category and fill rate; not-permitted/unknown in red
+    (``table``: the tables' :func:`inventory_table`, when already made)."""
+    table = inventory_table(result.tables) if table is None else table
     rank = {c: i for i, c in enumerate(CATEGORY_ORDER)}
     table = table.assign(_rank=table["category"].map(rank).fillna(len(rank))).sort_values(
         ["_rank", "file", "heading"], kind="stable"
@@ -516,8 +518,11 @@ def all_charts(result) -> dict[str, Figure]:
 #: audit of the same inputs (the test suite and the monthly loop audit the same files many
 #: times in one process) has the same field inventory, often the same findings per rule.
 DRAWN_FROM = {
-    "findings_by_rule": lambda result: findings_table(result.findings),
-    "field_inventory": lambda result: inventory_table(result.tables),
+    "findings_by_rule": (
+        lambda result: findings_table(result.findings),
+        lambda result, table: findings_by_rule(result.findings, table),
+    ),
+    "field_inventory": (lambda result: inventory_table(result.tables), field_inventory),
 }
 DRAWN_KEPT = 32  # PNGs kept for the process (a few hundred kB each)
 _drawn: dict[tuple[str, str | None, str], bytes] = {}
@@ -540,10 +545,14 @@ def _png(name: str, result, page) -> bytes:
     or for a chart of :data:`DRAWN_FROM` whose table this process drew already, as drawn then."""
     key = None
     if name in DRAWN_FROM:
-        key = (name, page.language if page else None, table_digest(DRAWN_FROM[name](result)))
+        tabled, draw = DRAWN_FROM[name]
+        table = tabled(result)  # made once: a million findings' crosstab is not free
+        key = (name, page.language if page else None, table_digest(table))
         if key in _drawn:
             return _drawn[key]
-    fig = CHARTS[name](result)
+        fig = draw(result, table)
+    else:
+        fig = CHARTS[name](result)
     if page is not None:
         page.chart(fig)
     png = png_bytes(fig)

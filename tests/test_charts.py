@@ -124,31 +124,69 @@ def test_deletions_due_fall_in_the_month_the_term_passes():
 
 def test_the_end_dates_bars_count_each_kind_s_records_per_month_as_a_histogram_would(result):
     """The retention chart draws from per-day counts (``_ends``), not from the records' rows:
-    each kind's bars are the records' end dates binned by month, stacked in the kinds' order."""
+    each kind's bars are the records' end dates binned by month, stacked in the kinds' order.
+    Only the months with records have a bar (an empty one draws nothing), and the axis spans
+    every month from the first end (or the cut-off) to the audit date, as before."""
     import numpy as np
+    from matplotlib.colors import to_hex
 
     from zimes_audit.procedure.terms import calendar_dates
 
     top = charts.retention_timeline(result).axes[0]
     as_of = pd.Timestamp(result.as_of)
     bars = [p for p in top.patches if p.get_width() < 40]  # month bars (not the shaded span)
-    edges = sorted({p.get_x() for p in bars} | {p.get_x() + p.get_width() for p in bars})
-    below = np.zeros(len(edges) - 1)
-    drawn, labels = 0, []
+    cutoff = pd.Timestamp(charts.retention_cutoff(result))
+    ends = {}
     for kind in charts.KIND_COLOURS:
-        ends = pd.Series(dtype="M8[us]")
+        ends[kind] = pd.Series(dtype="M8[us]")
         if kind in result.frames and "relationship_end_at" in result.frames[kind]:
-            ends = calendar_dates(result.frames[kind]["relationship_end_at"]).dropna()
-        counts, _ = np.histogram(mdates.date2num(ends[ends <= as_of]), bins=edges)
-        mine = bars[drawn : drawn + len(counts)]
-        drawn += len(counts)
-        assert [p.get_height() for p in mine] == counts.tolist(), kind
-        assert [p.get_y() for p in mine] == below.tolist(), kind
+            ends[kind] = calendar_dates(result.frames[kind]["relationship_end_at"]).dropna()
+        ends[kind] = ends[kind][ends[kind] <= as_of]
+    first = min(cutoff, *(e.min() for e in ends.values() if len(e)))
+    months = pd.period_range(first.to_period("M"), as_of.to_period("M"), freq="M")
+    edges = mdates.date2num(pd.period_range(months[0], months[-1] + 1, freq="M").to_timestamp())
+    below = np.zeros(len(months))
+    labels = []
+    for kind, colour in charts.KIND_COLOURS.items():
+        counts, _ = np.histogram(mdates.date2num(ends[kind]), bins=edges)
+        mine = [p for p in bars if to_hex(p.get_facecolor()) == colour and p.get_height()]
+        drawn = {int(np.searchsorted(edges, p.get_x())): p for p in mine}
+        assert len(drawn) == len(mine), kind
+        assert {i: p.get_height() for i, p in drawn.items()} == {
+            int(i): float(counts[i]) for i in np.flatnonzero(counts)
+        }, kind
+        assert [p.get_y() for p in drawn.values()] == [below[i] for i in drawn], kind
+        assert all(p.get_width() == edges[i + 1] - edges[i] for i, p in drawn.items()), kind
         below += counts
         labels.append(f"{kind} ({counts.sum()})")
-    assert drawn == len(bars) and below.sum() > 0
+    assert below.sum() > 0
+    assert top.dataLim.x0 == edges[0] and top.dataLim.x1 == edges[-1]  # every month spanned
     legend = [t.get_text() for t in top.get_legend().get_texts()]
     assert legend[: len(labels)] == labels  # the kinds first, as hist listed them
+
+
+def test_the_end_dates_axis_spans_every_month_to_the_audit_date_though_most_have_no_bar():
+    """Two register rows ended in 2020: two bars, yet the axis spans the months from the first
+    end (left of the cut-off) to the audit date's month, as a bar for every month did."""
+    from conftest import make_table
+
+    from zimes_audit.audit import audit
+
+    register = make_table(
+        "register",
+        [
+            {"customer_id": f"K-{i}", "relationship_start": "2019-01-01",
+             "relationship_end": end, "consent_given": True, "consent_at": "2019-01-01"}
+            for i, end in enumerate(["2020-02-10", "2020-05-20"])
+        ],
+    )  # fmt: skip
+    top = charts.retention_timeline(audit(tables=[register], as_of=AS_OF)).axes[0]
+    assert sorted(p.get_height() for p in top.patches if p.get_width() < 40 and p.get_height()) == [
+        1,
+        1,
+    ]
+    first, last = pd.Timestamp("2020-02-01"), pd.Timestamp(AS_OF).to_period("M").end_time.ceil("D")
+    assert (top.dataLim.x0, top.dataLim.x1) == (mdates.date2num(first), mdates.date2num(last))
 
 
 def test_a_chart_s_png_is_its_laid_out_figure_with_nothing_cut_off(result):
@@ -285,3 +323,26 @@ def test_the_run_draws_its_charts_in_latvian(result):
         words = {w.strip("()[]:;,%").casefold() for w in tokens}  # rule ids, files, dates out
         assert sorted(words & (ENGLISH_ON_CHARTS - own)) == [], name
         assert not any(re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", t) for t in texts), name
+
+
+def test_a_chart_drawn_from_the_same_table_again_is_the_png_drawn_before(result, tmp_path):
+    """The charts of :data:`charts.DRAWN_FROM` are kept by their table and language: the same
+    PNG as drawing it anew; another language or other findings draw anew."""
+    import dataclasses
+
+    charts._drawn.clear()
+    first = {p.name: p.read_bytes() for p in charts.save_all(result, tmp_path / "a", "lv")}
+    assert len(charts._drawn) == len(charts.DRAWN_FROM)
+    again = {p.name: p.read_bytes() for p in charts.save_all(result, tmp_path / "b", "lv")}
+    assert again == first
+    charts._drawn.clear()
+    anew = {p.name: p.read_bytes() for p in charts.save_all(result, tmp_path / "c", "lv")}
+    assert anew == first
+    english = {p.name: p.read_bytes() for p in charts.save_all(result, tmp_path / "d", "en")}
+    inventory = CHART_FILES["field_inventory"]
+    assert english[inventory] != first[inventory]
+    fewer = dataclasses.replace(result, findings=result.findings.iloc[1:])
+    rules = CHART_FILES["findings_by_rule"]
+    assert charts.save_all(fewer, tmp_path / "e", "lv")[0].name == rules
+    assert (tmp_path / "e" / rules).read_bytes() != first[rules]
+    assert len(charts._drawn) == 5  # two in Latvian, two in English, the fewer findings'

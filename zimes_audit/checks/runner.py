@@ -64,6 +64,37 @@ def gx_fingerprints_above(threshold: float) -> Iterator[None]:
         engine.HASH_THRESHOLD = own
 
 
+@contextlib.contextmanager
+def gx_configurations_kept() -> Iterator[None]:
+    """Within the block, each GX expectation object builds its configuration once.
+
+    GX's ``Expectation.configuration`` is a property that builds a new configuration from the
+    expectation's fields (pydantic ``dict()``, the type's snake-case name) on every read, and
+    GX reads it once per domain, success and runtime keyword: ~9 times per expectation object,
+    each validation making ~14 objects per expectation (``to_domain_obj``) — a third of a small
+    run's validation.  GX does not change an expectation object while it validates it, so the
+    block keeps each object's first configuration (the object with it, so that its ``id`` is
+    not reused) and hands that back; GX's property is back afterwards, for any other GX use in
+    the process (GX is pinned and a test guards the attribute)."""
+    from great_expectations.expectations.expectation import Expectation
+
+    own = Expectation.__dict__["configuration"]
+    kept: dict[int, tuple[object, object]] = {}
+
+    def configuration(self):
+        entry = kept.get(id(self))
+        if entry is None or entry[0] is not self:
+            entry = kept[id(self)] = (self, own.fget(self))
+        return entry[1]
+
+    Expectation.configuration = property(configuration, doc=own.__doc__)
+    try:
+        yield
+    finally:
+        Expectation.configuration = own
+        kept.clear()
+
+
 @dataclass(frozen=True)
 class SuiteInfo:
     kind: str
@@ -269,10 +300,11 @@ class SuiteRunner:
 
     def _validate(self, kind: str, frame: pd.DataFrame, parameters: dict) -> list:
         """Each expectation's result, in the suite's order: group by group, each group on a
-        frame of just the columns it reads (:func:`column_groups`), no fingerprint; the text
-        scans of all groups share one reading of each column (:func:`scanning`)."""
+        frame of just the columns it reads (:func:`column_groups`), no fingerprint, each
+        expectation object's configuration built once (:func:`gx_configurations_kept`); the
+        text scans of all groups share one reading of each column (:func:`scanning`)."""
         results = [None] * len(self._gx_suites[kind].expectations)
-        with gx_fingerprints_above(HASH_THRESHOLD), scanning(frame):
+        with gx_fingerprints_above(HASH_THRESHOLD), gx_configurations_kept(), scanning(frame):
             for columns, positions, group in self._groups[kind]:
                 narrow = narrow_frame(frame, columns)
                 group_result = self.validate(kind, narrow, group, parameters, RESULT_FORMAT)

@@ -7,6 +7,11 @@ GX builds the pages; this module decides three things about them:
   expectation's ``meta`` (:class:`CitingValidationTable`); the suite pages show the same as the
   expectation's GX ``notes`` (:mod:`zimes_audit.checks.citation`);
 - **the data asset is named** (the runner records it in each validation's ``batch_spec``);
+- **their templates are compiled once per process**: each build makes GX's Jinja views anew,
+  each with its own Jinja environment, which compiled every template again — half of a small
+  run's Data Docs; the site's views (:class:`CompiledPageView`, :class:`CompiledIndexPageView`)
+  keep Jinja's compiled templates in :data:`COMPILED`, Jinja's own bytecode cache, which checks
+  each template's source before reusing it;
 - **they open offline**: GX's templates load bootstrap, jquery, popper, bootstrap-table,
   bootstrap-datepicker, font-awesome and vega from CDNs.  Those files ship with this package
   (``report/assets/``, each with its licence and source; ``assets.json`` maps every CDN address
@@ -28,6 +33,8 @@ from pathlib import Path
 from great_expectations.render.renderer.content_block.validation_results_table_content_block import (  # noqa: E501
     ValidationResultsTableContentBlockRenderer,
 )
+from great_expectations.render.view import DefaultJinjaIndexPageView, DefaultJinjaPageView
+from jinja2 import BytecodeCache
 
 from zimes_audit.checks.citation import cell
 from zimes_audit.words.labels import labels
@@ -78,19 +85,68 @@ class LatvianCitingValidationTable(CitingValidationTable):
 CITING_TABLES = {"en": CitingValidationTable, "lv": LatvianCitingValidationTable}
 
 
+class TemplateCode(BytecodeCache):
+    """Jinja's compiled templates, in memory for the life of the process (Jinja ships caches
+    on disk and in memcached only).  A template's code is reused only while its source is the
+    one it was compiled from: Jinja keys it by name and checks the source's checksum."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+    def clear(self) -> None:
+        self._code.clear()
+
+
+#: The compiled templates of every Data Docs build in this process.
+COMPILED = TemplateCode()
+
+
+class CompiledPageView(DefaultJinjaPageView):
+    """GX's page view, its templates compiled once per process (:data:`COMPILED`)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.env.bytecode_cache = COMPILED
+
+
+class CompiledIndexPageView(DefaultJinjaIndexPageView):
+    """GX's index page view, its templates compiled once per process (:data:`COMPILED`)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.env.bytecode_cache = COMPILED
+
+
+def _view(view: type) -> dict:
+    return {"module_name": __name__, "class_name": view.__name__}
+
+
 def site_config(directory: Path, language: str = "en") -> dict:
     """A GX Data Docs site in ``directory`` whose validation pages cite the procedure (in
     ``language``)."""
     return {
         "class_name": "SiteBuilder",
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        "site_index_builder": {
+            "class_name": "DefaultSiteIndexBuilder",
+            "view": _view(CompiledIndexPageView),
+        },
         "store_backend": {
             "class_name": "TupleFilesystemStoreBackend",
             "base_directory": str(Path(directory).resolve()),
         },
         "site_section_builders": {
             "profiling": "0",
+            "expectations": {"view": _view(CompiledPageView)},
             "validations": {
+                "view": _view(CompiledPageView),
                 "renderer": {
                     "class_name": "ValidationResultsPageRenderer",
                     "column_section_renderer": {

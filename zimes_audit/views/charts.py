@@ -19,6 +19,7 @@ displayed as an embedded PNG.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import sys
 from datetime import date
@@ -32,6 +33,7 @@ if "ipykernel" not in sys.modules:
 import matplotlib.dates as mdates  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
@@ -75,13 +77,22 @@ def png_bytes(fig: Figure) -> bytes:
 
     The charts here are laid out by matplotlib's constrained layout, which keeps every title,
     label and legend inside the figure: their PNG is the figure as laid out, with a margin
-    round it.  A figure without a layout engine (one a notebook made) is cropped to what it
-    draws (``bbox_inches="tight"``), which costs a second drawing to measure it."""
+    round it.  The layout is made once and the figure drawn once with it (``savefig`` would
+    lay it out inside a dry drawing of every artist, then draw it again), on the figure's own
+    Agg canvas, so that the layout's text measurements serve the drawing.  A figure without a
+    layout engine (one a notebook made) is cropped to what it draws (``bbox_inches="tight"``),
+    which costs a second drawing to measure it."""
     buffer = io.BytesIO()
     engine = fig.get_layout_engine()
     if isinstance(engine, ConstrainedLayoutEngine):
+        FigureCanvasAgg(fig)  # one renderer for the layout and the drawing
         engine.set(w_pad=PAD, h_pad=PAD)  # nothing clipped, and a margin round it
-        fig.savefig(buffer, format="png")
+        engine.execute(fig)
+        fig.set_layout_engine("none")  # laid out: the drawing keeps the layout
+        try:
+            fig.savefig(buffer, format="png")
+        finally:
+            fig.set_layout_engine(engine)
     else:
         fig.savefig(buffer, format="png", bbox_inches="tight", pad_inches=PAD)
     return buffer.getvalue()
@@ -258,9 +269,10 @@ def _empty(ax, text: str) -> None:
     ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="#555555")
 
 
-def findings_by_rule(findings: pd.DataFrame) -> Figure:
-    """Horizontal bars per rule id (with its §), stacked by action."""
-    table = findings_table(findings)
+def findings_by_rule(findings: pd.DataFrame, table: pd.DataFrame | None = None) -> Figure:
+    """Horizontal bars per rule id (with its §), stacked by action (``table``: the findings'
+    :func:`findings_table`, when already made)."""
+    table = findings_table(findings) if table is None else table
     actions = [c for c in table.columns if c not in ("section", "total")]
     fig = Figure(figsize=(9, 0.45 * len(table) + 1.8), dpi=DPI, layout="constrained")
     ax = fig.add_subplot()
@@ -285,6 +297,29 @@ def findings_by_rule(findings: pd.DataFrame) -> Figure:
     return fig
 
 
+def _stacked_bars(ax, x, width, table: pd.DataFrame, align: str = "center") -> list:
+    """One bar per row of ``table`` and kind of :data:`KIND_COLOURS` (its column), stacked in
+    the kinds' order; return each kind's bars.  Only the bars with records are drawn — an
+    empty bar draws no pixel, and over years of months most are empty — and the axes span
+    every row as they would with all of them; a kind without records keeps one empty bar, for
+    its legend entry."""
+    x, width = np.asarray(x, dtype=float), np.broadcast_to(np.asarray(width, dtype=float), len(x))
+    base = np.zeros(len(x))
+    drawn = []
+    for kind, colour in KIND_COLOURS.items():
+        counts = table[kind].to_numpy(dtype=float)
+        keep = np.flatnonzero(counts) if counts.any() else np.arange(min(1, len(x)))
+        drawn.append(
+            ax.bar(x[keep], counts[keep], width[keep], bottom=base[keep], align=align,
+                   color=colour)
+        )  # fmt: skip
+        base += counts
+    if len(x):
+        left = x - width / 2 if align == "center" else x
+        ax.update_datalim([(left[0], 0), (left[-1] + width[-1], 0)])
+    return drawn
+
+
 def _monthly_bars(ax, ends: pd.DataFrame, start, end) -> None:
     """Records per month from ``start``'s month to ``end``'s (:func:`_ends` rows), stacked by
     kind, each bar as wide as its month; each kind labelled with its count (on its first bar,
@@ -293,13 +328,8 @@ def _monthly_bars(ax, ends: pd.DataFrame, start, end) -> None:
     table = _by_month(ends, months, ends["end"])
     left = mdates.date2num(months.to_timestamp())
     width = mdates.date2num((months + 1).to_timestamp()) - left
-    base = np.zeros(len(months))
-    for kind, colour in KIND_COLOURS.items():
-        counts = table[kind].to_numpy(dtype=float)
-        label = f"{kind} ({int(counts.sum())})"
-        bars = ax.bar(left, counts, width, bottom=base, align="edge", color=colour)
-        bars.patches[0].set_label(label)
-        base += counts
+    for kind, bars in zip(KIND_COLOURS, _stacked_bars(ax, left, width, table, "edge"), strict=True):
+        bars.patches[0].set_label(f"{kind} ({int(table[kind].sum())})")
 
 
 def retention_timeline(result) -> Figure:
@@ -342,10 +372,8 @@ def retention_timeline(result) -> Figure:
 
     due = deletions_due_table(result)
     x = np.arange(len(due))
-    base = np.zeros(len(due))
-    for kind, colour in KIND_COLOURS.items():
-        bottom.bar(x, due[kind], bottom=base, color=colour, label=kind)
-        base += due[kind].to_numpy()
+    for kind, bars in zip(KIND_COLOURS, _stacked_bars(bottom, x, 0.8, due), strict=True):
+        bars.set_label(kind)
     bottom.set_xticks(x, due.index, rotation=45, ha="right")
     _whole_records(bottom.yaxis)
     bottom.set_xlabel("Month in which the retention term passes")
@@ -384,9 +412,10 @@ def consent_coverage(result) -> Figure:
     return fig
 
 
-def field_inventory(result) -> Figure:
-    """Every input column with its §6 category and fill rate; not-permitted/unknown in red."""
-    table = inventory_table(result.tables)
+def field_inventory(result, table: pd.DataFrame | None = None) -> Figure:
+    """Every input column with its §6 category and fill rate; not-permitted/unknown in red
+    (``table``: the tables' :func:`inventory_table`, when already made)."""
+    table = inventory_table(result.tables) if table is None else table
     rank = {c: i for i, c in enumerate(CATEGORY_ORDER)}
     table = table.assign(_rank=table["category"].map(rank).fillna(len(rank))).sort_values(
         ["_rank", "file", "heading"], kind="stable"
@@ -471,14 +500,67 @@ def findings_trend(trend: pd.DataFrame) -> Figure:
     return fig
 
 
+#: Every chart of a result, by its name in :data:`~zimes_audit.report.layout.CHART_FILES`.
+CHARTS = {
+    "findings_by_rule": lambda result: findings_by_rule(result.findings),
+    "retention_timeline": retention_timeline,
+    "consent_coverage": consent_coverage,
+    "field_inventory": field_inventory,
+    "findings_trend": lambda result: findings_trend(trend_table(result)),
+}
+
+
 def all_charts(result) -> dict[str, Figure]:
-    return {
-        "findings_by_rule": findings_by_rule(result.findings),
-        "retention_timeline": retention_timeline(result),
-        "consent_coverage": consent_coverage(result),
-        "field_inventory": field_inventory(result),
-        "findings_trend": findings_trend(trend_table(result)),
-    }
+    return {name: chart(result) for name, chart in CHARTS.items()}
+
+
+#: The charts drawn from one small table each (and the page's language), by that table: an
+#: audit of the same inputs (the test suite and the monthly loop audit the same files many
+#: times in one process) has the same field inventory, often the same findings per rule.
+DRAWN_FROM = {
+    "findings_by_rule": (
+        lambda result: findings_table(result.findings),
+        lambda result, table: findings_by_rule(result.findings, table),
+    ),
+    "field_inventory": (lambda result: inventory_table(result.tables), field_inventory),
+}
+DRAWN_KEPT = 32  # PNGs kept for the process (a few hundred kB each)
+_drawn: dict[tuple[str, str | None, str], bytes] = {}
+
+
+def table_digest(table: pd.DataFrame) -> str:
+    """A digest of a table's values, index, columns and types: equal for equal tables.
+
+    >>> a = pd.DataFrame({"x": [1, 2]}, index=["p", "q"])
+    >>> table_digest(a) == table_digest(a.copy()), table_digest(a) == table_digest(a * 2)
+    (True, False)
+    """
+    digest = hashlib.sha256(pd.util.hash_pandas_object(table, index=True).to_numpy().tobytes())
+    digest.update(repr((list(table.columns), [str(t) for t in table.dtypes])).encode())
+    return digest.hexdigest()
+
+
+def _png(name: str, result, page) -> bytes:
+    """Chart ``name`` of ``result`` as PNG in ``page``'s words (as drawn without one): drawn,
+    or for a chart of :data:`DRAWN_FROM` whose table this process drew already, as drawn then."""
+    key = None
+    if name in DRAWN_FROM:
+        tabled, draw = DRAWN_FROM[name]
+        table = tabled(result)  # made once: a million findings' crosstab is not free
+        key = (name, page.language if page else None, table_digest(table))
+        if key in _drawn:
+            return _drawn[key]
+        fig = draw(result, table)
+    else:
+        fig = CHARTS[name](result)
+    if page is not None:
+        page.chart(fig)
+    png = png_bytes(fig)
+    if key is not None:
+        if len(_drawn) >= DRAWN_KEPT:
+            _drawn.pop(next(iter(_drawn)))
+        _drawn[key] = png
+    return png
 
 
 def save_all(result, folder: str | Path | None, language: str | None = None) -> list[Path]:
@@ -493,10 +575,8 @@ def save_all(result, folder: str | Path | None, language: str | None = None) -> 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, fig in all_charts(result).items():
-        if page is not None:
-            page.chart(fig)
+    for name in CHARTS:
         path = folder / CHART_FILES[name]
-        path.write_bytes(png_bytes(fig))
+        path.write_bytes(_png(name, result, page))
         written.append(path)
     return written

@@ -1,0 +1,75 @@
+"""The suite runner's use of GX internals: each guarded, each leaving GX's results unchanged."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+
+from zimes_audit.checks import runner as runner_module
+from zimes_audit.checks.runner import SuiteRunner, gx_configurations_kept
+
+
+def _results(runner: SuiteRunner, audit) -> str:
+    """Every suite's validation result as JSON, without its run's time and ids."""
+    parameters = audit.policy.suite_parameters(audit.as_of)
+    results = [runner.run(kind, frame, parameters) for kind, frame in audit.frames.items()]
+    text = json.dumps([r.to_json_dict() for r in results], sort_keys=True, default=str)
+    return re.sub(r'"(run_time|validation_time|batch_id)": "[^"]*"|\d{8}T\d{6}\.\d+Z', "", text)
+
+
+def test_gx_builds_each_configuration_anew_and_the_runner_keeps_one_per_object_in_its_block():
+    """GX's ``Expectation.configuration`` builds a new configuration on every read (what makes
+    the runner keep them): guard it.  Inside :func:`gx_configurations_kept` an expectation
+    object gives the same one each time; after it, GX's property is back."""
+    from great_expectations.expectations.expectation import Expectation
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration,
+    )
+
+    from zimes_audit.checks.suites import SUITE_NAMES, load_suite_json
+
+    own = Expectation.__dict__["configuration"]
+    assert isinstance(own, property), "GX's Expectation.configuration is no longer a property"
+    raw, _ = load_suite_json(next(iter(SUITE_NAMES)))
+    expectation = ExpectationConfiguration(**raw["expectations"][0]).to_domain_obj()
+    assert expectation.configuration is not expectation.configuration
+    assert expectation.configuration == expectation.configuration
+    with gx_configurations_kept():
+        first = expectation.configuration
+        assert expectation.configuration is first and first == own.fget(expectation)
+    assert Expectation.__dict__["configuration"] is own
+    assert expectation.configuration is not first
+
+
+def test_keeping_the_configurations_changes_no_validation_result(sample_audit, monkeypatch):
+    """Every suite validated on the sample with and without the configurations kept: the same
+    results, expectation by expectation (configurations, counts, positions)."""
+    runner = SuiteRunner()
+    kept = _results(runner, sample_audit)
+    monkeypatch.setattr(runner_module, "gx_configurations_kept", contextlib.nullcontext)
+    assert _results(runner, sample_audit) == kept
+    assert '"unexpected_index_list": [' in kept  # failures and their positions compared too
+
+
+def test_the_audit_collects_the_garbage_once_for_many_records_and_not_for_a_few(monkeypatch):
+    """The one full collection after the suites (it frees the facts a cycle holds at 1M
+    records, issue 15) runs from ``COLLECT_FROM_RECORDS`` records on; a few records skip it."""
+    import gc
+
+    from conftest import AS_OF, make_table
+
+    from zimes_audit import audit as audit_module
+
+    orders = make_table(
+        "orders",
+        [{"order_id": f"M-{i}", "customer_id": f"K-{i}", "created_at": "2026-01-03 10:00:00"}
+         for i in range(3)],
+    )  # fmt: skip
+    collected = []
+    monkeypatch.setattr(gc, "collect", lambda *a: collected.append(a) or 0)
+    audit_module.audit(tables=[orders], as_of=AS_OF, keep_facts=())
+    assert collected == []
+    monkeypatch.setattr(audit_module, "COLLECT_FROM_RECORDS", 3)
+    audit_module.audit(tables=[orders], as_of=AS_OF, keep_facts=())
+    assert collected == [()]

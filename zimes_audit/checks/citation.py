@@ -14,6 +14,8 @@ an auditor reading them sees which rule of the procedure every expectation enfor
 
 from __future__ import annotations
 
+from zimes_audit.words.labels import labels
+
 
 def citation(meta: dict | None) -> str:
     """``RULE · § section · ACTION`` from an expectation's ``meta`` (empty without a rule id)."""
@@ -33,13 +35,20 @@ def note(meta: dict | None) -> str | None:
 
 
 def cell(meta: dict | None, language: str = "en") -> str:
-    """The citation and reason (in ``language``, the meta's ``reason_<language>``) as one line
-    of plain text (``—`` without a rule id).
+    """The citation and reason as one line of plain text in ``language`` (``—`` without a rule
+    id): the action by its name in the catalogue's ``[<language>.actions]``, the reason the
+    meta's ``reason_<language>``.
 
-    >>> cell({"rule_id": "X", "procedure_section": "6", "action": "A", "reason_en": "Bad.",
+    >>> cell({"rule_id": "X", "procedure_section": "6", "action": "DELETE", "reason_en": "Bad.",
     ...       "reason_lv": "Slikti."}, "lv")
-    'X · § 6 · A — Slikti.'
+    'X · § 6 · Dzēst — Slikti.'
+    >>> cell({"rule_id": "X", "procedure_section": "6", "action": "REDACT_FIELD"})
+    'X · § 6 · Clear the field'
     """
+    actions = labels(language).table["actions"]
+    action = (meta or {}).get("action", "")
+    if action in actions:
+        meta = {**(meta or {}), "action": actions[action]}
     cited = citation(meta)
     reason = (meta or {}).get(f"reason_{language}") or (meta or {}).get("reason_en", "")
     return f"{cited} — {reason}" if cited and reason else cited or "—"

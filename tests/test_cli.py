@@ -17,8 +17,8 @@ from zimes_audit.cli import build_parser
 from zimes_audit.words.labels import LANGUAGES, labels
 
 
-def _commands() -> dict[str, argparse.ArgumentParser]:
-    parser = build_parser()
+def _commands(language: str = "lv") -> dict[str, argparse.ArgumentParser]:
+    parser = build_parser(language)
     (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     return dict(sub.choices)
 
@@ -50,21 +50,23 @@ def test_every_command_has_help_for_itself_and_each_option(name, capsys):
     assert f"zimes-audit {name}" in capsys.readouterr().out
 
 
-def _examples(help_text: str) -> list[str]:
-    """The command lines under ``examples:`` in a help text (before any two-space comment)."""
-    blocks = re.findall(r"^examples:\n(.*?)(?:\n\n|\Z)", help_text, re.M | re.S)
+def _examples(help_text: str, heading: str = "examples:") -> list[str]:
+    """The command lines under ``heading`` in a help text (before any two-space comment)."""
+    blocks = re.findall(rf"^{heading}\n(.*?)(?:\n\n|\Z)", help_text, re.M | re.S)
     lines = [line for block in blocks for line in block.splitlines() if line.strip()]
     return [re.split(r"\s{2,}", line.strip())[0] for line in lines]
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("name", sorted(_commands()))
-def test_every_command_shows_examples_that_parse(name, capsys):
+def test_every_command_shows_examples_that_parse(name, language, capsys):
     """Each command's --help ends with examples, and each example is a valid command line."""
     with pytest.raises(SystemExit):
-        _commands()[name].parse_args(["--help"])
+        _commands(language)[name].parse_args(["--help"])
     shown = capsys.readouterr().out
-    assert "\nexamples:\n" in shown, f"zimes-audit {name} --help has no examples"
-    examples = _examples(shown)
+    heading = labels(language).table["help"]["examples"]
+    assert f"\n{heading}\n" in shown, f"zimes-audit {name} --help has no examples"
+    examples = _examples(shown, heading)
     assert examples
     for example in examples:
         argv = shlex.split(example)
@@ -74,7 +76,7 @@ def test_every_command_shows_examples_that_parse(name, capsys):
 
 
 def test_the_description_names_no_command_that_does_not_exist():
-    commands = build_parser().format_help().split("\ncommands:\n", 1)[1].split("\n\n", 1)[0]
+    commands = build_parser("en").format_help().split("\ncommands:\n", 1)[1].split("\n\n", 1)[0]
     listed = re.findall(r"^\s+(\w+)\s{2,}", commands, re.M)
     assert sorted(listed) == sorted(_commands())  # each command once, none that does not exist
 

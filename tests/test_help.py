@@ -13,6 +13,7 @@ from cli_runner import Invoked, invoke
 from test_run import write_inputs
 
 from zimes_audit.cli import build_parser
+from zimes_audit.words.labels import LANGUAGES, labels
 
 
 def _commands() -> tuple[str, ...]:
@@ -34,20 +35,24 @@ def help_text(*command: str) -> str:
 
 
 def examples(text: str) -> list[list[str]]:
-    """The command lines of a help text's ``example(s):`` section, split as a shell would."""
-    found = re.findall(r"^examples?:\n((?:  .*\n)+)", text, re.M)
+    """The command lines of a help text's ``piemēri:`` / ``examples:`` section, split as a shell
+    would."""
+    headings = "|".join(re.escape(labels(lang).table["help"]["examples"]) for lang in LANGUAGES)
+    found = re.findall(rf"^(?:{headings})\n((?:  .*\n)+)", text, re.M)
     assert found, "no examples section"
     lines = [line.strip() for block in found for line in block.splitlines()]
     # a comment after the command is separated from it by two or more spaces
     return [shlex.split(re.split(r"\s{2,}", line)[0]) for line in lines]
 
 
-def test_each_command_is_listed_once_with_what_it_does():
-    text = help_text()
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_command_is_listed_once_with_what_it_does(language):
+    text = help_text("--lang", language)
     listed = [line.split()[0] for line in text.splitlines() if line.startswith("    ")]
     assert listed == list(COMMANDS)
+    before_examples = text.split(labels(language).table["help"]["examples"])[0]
     for command in COMMANDS:
-        assert len(re.findall(rf"\b{command}\b(?!\.)", text.split("examples:")[0])) == 1, command
+        assert len(re.findall(rf"\b{command}\b(?!\.)", before_examples)) == 1, command
     assert "{" + ",".join(COMMANDS) + "}" not in text
     assert {"run", "inventory", "sample"} <= set(COMMANDS)
 

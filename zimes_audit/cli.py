@@ -10,7 +10,6 @@ internal error (it may show input values: for developers only).
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import os
 import re
@@ -23,117 +22,19 @@ from zimes_audit.errors import AuditError, BadArgument, one_line, translated_phr
 from zimes_audit.report.layout import MANIFEST, WORKBOOK
 from zimes_audit.stop import Stopped, stop_on_signals
 from zimes_audit.words.labels import DEFAULT_LANGUAGE, LANGUAGES, Labels, labels
+from zimes_audit.words.usage import Parser
 
 EXIT_ERROR = 2
 EXIT_INTERNAL = 3
-
-DESCRIPTION = """\
-Audit the personal data SIA "ZĪMES" holds (Mozello order exports and the customer register)
-against its data-processing procedure and the GDPR.
-"""
-
-EPILOG = """\
-examples:
-  zimes-audit inventory exports/2026-11/          what each exported file holds (no values shown)
-  zimes-audit run exports/2026-11/                audit them as of today into reports/<date>/
-
-Run `zimes-audit COMMAND --help` for a command's options and more examples.
-"""
-
-RUN_EPILOG = """\
-examples:
-  zimes-audit run exports/2026-11/                  audit a folder as of today
-  zimes-audit run orders.csv klienti.xlsx --as-of 30.11.2026 --out reports/november --lang en
-  zimes-audit run exports/2026-11/ --no-notebook    the workbook, findings and manifest only
-
-INPUTs are files (.csv, .tsv, .txt, .xlsx, .xlsm, .xls, .xlsb, .ods) or folders of them; whether a
-file is an orders export or the customer register is recognised from its headings (every data sheet
-of a workbook is read).  In a folder, files that are neither are skipped and named, a report's own
-outputs are never read, and byte-identical files are read once.  Headings the field catalogue does
-not know are taught in a field map (zimes-fields.toml beside the inputs, or --fields FILE); each
-still unknown column is one FIELD-UNCLASSIFIED finding, and `zimes-audit inventory` prints the
-lines to paste.  The report goes to a new folder,
-reports/<as-of>/ by default (reports/<as-of>-2/ … when that exists); an existing --out folder is
-refused, never overwritten.  Inputs are only read.
-
-outputs:
-  flagged-records.xlsx  the administrator's worklist (Latvian; --lang en): bulk jobs first, then
-                        each record by due date; what is new, still open, overdue, done but still
-                        present, accepted as an exception, resolved since the previous run.
-                        Fill in Resolution (and Note) — the next run reads them back
-  findings.csv          one row per record × rule (source_file, source_row, record_id, rule_id,
-                        procedure_section, severity, action, field, detail); text a spreadsheet
-                        would take for a formula starts with an apostrophe
-  manifest.json         versions, policy and suite hashes, input hashes, counts, times
-  zimes-history.sqlite  (in --reports) the audit history: runs, finding keys, due dates,
-                        decisions — ids and keys only, no personal values
-  data-docs/            Great Expectations Data Docs citing rule, § and action; open offline
-                        (no personal values)
-  results/, chart-*.png what the notebooks read (masked tables as Parquet) and the charts
-  audit.ipynb/.html     the audit notebook executed on results/ (masked), unless --no-notebook
-
-A run that fails or is stopped (Ctrl-C, SIGTERM, SIGHUP) leaves no report folder behind; what a
-run killed outright left is recognised and removed by the next run.
-
-exit status: 0 when the audit ran (with or without findings), 2 when it could not (bad input,
-existing report folder, output folder full, read-only or not writable, wrong option), 3 on an
-internal error (please report it), 128 + the signal's number when stopped (130 Ctrl-C, 143
-SIGTERM, 129 SIGHUP).
-"""
-
-INVENTORY_EPILOG = """\
-examples:
-  zimes-audit inventory exports/2026-11/
-  zimes-audit inventory orders.csv klienti.xlsx
-"""
-
-SAMPLE_EPILOG = """\
-examples:
-  zimes-audit sample --out /tmp/zimes-demo                      400 orders, 140 register rows
-  zimes-audit sample --orders 5000 --customers 1500 --out /tmp/zimes-sample
-"""
-
-REVIEW_EPILOG = """\
-By default the review is written beside the report folder as <REPORT_DIR>-review.ipynb and .html
-(<REPORT_DIR>-review-2.… when those exist); --out FILE.ipynb writes it there instead.
-
-examples:
-  zimes-audit review reports/2026-11-30             writes reports/2026-11-30-review.html
-"""
-
-
-SUBJECT_EPILOG = """\
-The person is found by every identifier given (several may be given, each more than once) and by
-the customer ids and e-mail addresses found on their records; records that only share a name are
-listed as uncertain, never merged: confirm them with --confirm KEY (the keys are in lookup.xlsx).
-Only counts are printed, never a value.  The files go to a new folder, requests/<received>-<request>/
-by default (git-ignored; never overwritten; nothing is left if it fails), and the request is
-recorded in the audit history with the person's identifiers only as keyed hashes (the key:
-zimes-history.secret beside the history).  Every later `zimes-audit run` lists open requests and
-flags an erasure or objection not carried out by its due date (SUBJECT-REQUEST-OVERDUE).
-
-requests:
-  access       access.xlsx and access.html to send to the person (GDPR Art. 15): every value with
-               its source, §6 category, purpose, legal basis, term and recipients
-  erasure      plan.xlsx/.html: per record delete now, or keep for the accounting hold with the
-               contacts cleared now; stop marketing (GDPR Art. 17)
-  correction   plan: the records to correct with the person (§12.4)
-  objection    plan: take them off the marketing list now (GDPR Art. 21, §10.1.2)
-
-examples:
-  zimes-audit subject exports/2026-11/ --email liga@inbox.lv --request access
-  zimes-audit subject exports/2026-11/ --email liga@inbox.lv --request erasure --received 05.11.2026
-"""
-
 
 EARLIEST_AS_OF = date(2000, 1, 1)  # no shop record the procedure covers is older
 LATEST_AS_OF = date(2999, 12, 31)  # due dates (as-of + days) stay within the calendar
 
 
-def _as_of(text: str) -> date:
+def _as_of(text: str, option: str = "--as-of") -> date:
     """A date as ``YYYY-MM-DD`` or, as Latvians write it, ``DD.MM.YYYY`` or ``DD.MM.YY``
     (20YY); anything else, a day the calendar does not have, or a date before 2000, is one
-    line (:class:`BadArgument`, exit 2).
+    line (:class:`BadArgument`, exit 2), naming ``option``.
 
     >>> _as_of("30.11.2026"), _as_of("2026-11-30"), _as_of(" 30.11.26 ")
     (datetime.date(2026, 11, 30), datetime.date(2026, 11, 30), datetime.date(2026, 11, 30))
@@ -143,6 +44,9 @@ def _as_of(text: str) -> date:
     >>> _as_of("30/11/2026")
     Traceback (most recent call last):
     zimes_audit.errors.BadArgument: --as-of 30/11/2026: not a date. Write it as YYYY-MM-DD, DD.MM.YYYY or DD.MM.YY.
+    >>> _as_of("31.11.2026", "--received")
+    Traceback (most recent call last):
+    zimes_audit.errors.BadArgument: --received 31.11.2026: there is no such day in the calendar. Write a date that exists, as YYYY-MM-DD, DD.MM.YYYY or DD.MM.YY.
     >>> _as_of("0001-01-01")
     Traceback (most recent call last):
     zimes_audit.errors.BadArgument: --as-of 0001-01-01: before 2000-01-01. Write the audit date, e.g. 30.11.2026.
@@ -152,7 +56,7 @@ def _as_of(text: str) -> date:
         r"(\d{4})-(\d{2})-(\d{2})|(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})", text.strip()
     )
     if found is None:
-        raise BadArgument(key="as_of_not_a_date", given=shown)
+        raise BadArgument(key="as_of_not_a_date", option=option, given=shown)
     if found.group(1):
         year, month, day = (int(found.group(i)) for i in (1, 2, 3))
     else:
@@ -161,11 +65,13 @@ def _as_of(text: str) -> date:
     try:
         value = date(year, month, day)
     except ValueError:
-        raise BadArgument(key="as_of_no_such_day", given=shown) from None
+        raise BadArgument(key="as_of_no_such_day", option=option, given=shown) from None
     if value > LATEST_AS_OF:
-        raise BadArgument(key="as_of_not_a_date", given=shown)
+        raise BadArgument(key="as_of_not_a_date", option=option, given=shown)
     if value < EARLIEST_AS_OF:
-        raise BadArgument(key="as_of_too_early", given=shown, earliest=EARLIEST_AS_OF.isoformat())
+        raise BadArgument(
+            key="as_of_too_early", option=option, given=shown, earliest=EARLIEST_AS_OF.isoformat()
+        )
     return value
 
 
@@ -191,36 +97,6 @@ def _audit_date(text: str | None, *, future: bool, today: date | None = None) ->
     return value
 
 
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    """Examples kept as written; each command listed once, aligned (no bare ``COMMAND`` line)."""
-
-    def __init__(self, prog: str):
-        super().__init__(prog, max_help_position=24, width=100)
-
-    def add_arguments(self, actions) -> None:
-        super().add_arguments(actions)
-        self._action_max_length = max(self._action_max_length, 18)  # "inventory" on one line
-
-    def _format_action(self, action: argparse.Action) -> str:
-        text = super()._format_action(action)
-        if isinstance(action, argparse._SubParsersAction):
-            text = "".join(text.splitlines(keepends=True)[1:])  # drop the "COMMAND" heading
-        return text
-
-
-class _Parser(argparse.ArgumentParser):
-    """Usage mistakes are one line on stderr too, with where to read more, in the language of
-    ``--lang`` (argparse's own description of the mistake stays as argparse words it)."""
-
-    def __init__(self, *args, language: str = DEFAULT_LANGUAGE, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.language = language
-
-    def error(self, message: str):
-        words = labels(self.language).table["errors"]
-        self.exit(EXIT_ERROR, words["usage"].format(prog=self.prog, message=message) + "\n")
-
-
 def command_language(argv: list[str]) -> str:
     """The language a command line asks for with ``--lang`` (Latvian unless it says ``en``),
     read before argparse, so that argparse's own refusals speak it too.
@@ -229,265 +105,107 @@ def command_language(argv: list[str]) -> str:
     ('en', 'en')
     >>> command_language(["run", "x/"]), command_language(["run", "--lang", "de"])
     ('lv', 'lv')
+    >>> command_language(["--lang", "en", "run", "x/", "--lang", "lv"])
+    'lv'
+
     """
+    language = DEFAULT_LANGUAGE
     for at, arg in enumerate(argv):
         given = arg.split("=", 1)[1] if arg.startswith("--lang=") else None
         if arg == "--lang" and at + 1 < len(argv):
             given = argv[at + 1]
         if given in LANGUAGES:
-            return given
-    return DEFAULT_LANGUAGE
-
-
-def _inputs(command: argparse.ArgumentParser, help: str) -> None:
-    """The INPUT arguments a command reads (files or folders; none given is refused with a hint)."""
-    command.add_argument("inputs", nargs="*", metavar="INPUT", help=help)
+            language = given  # the last one given, as argparse takes it
+    return language
 
 
 def build_parser(language: str = DEFAULT_LANGUAGE) -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="zimes-audit",
-        description=DESCRIPTION,
-        epilog=EPILOG,
-        formatter_class=_Formatter,
-        language=language,
-    )
+    """The command line's parser, every word of it in ``language`` (:mod:`.words.usage`: the
+    texts are ``[<language>.help]`` of the catalogue; here only the options)."""
+    parser = Parser(prog="zimes-audit", lab=labels(language))
     parser.add_argument("--version", action="version", version=f"zimes-audit {__version__}")
-    commands = parser.add_subparsers(
-        dest="command", metavar="COMMAND", title="commands",
-        parser_class=functools.partial(_Parser, language=language),
-    )  # fmt: skip
-
-    run = _add_run(commands)
-    inventory = _add_inventory(commands)
-    _add_review(commands)
-    subject = _add_subject(commands)
-    _add_sample(commands)
-    for command in (
-        run,
-        inventory,
-        subject,
-    ):  # an installed tool has no demo folder to fall back on
-        command.set_defaults(needs_input=command)
+    _lang(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    builders = {"run": _add_run, "inventory": _add_inventory, "review": _add_review,
+                "subject": _add_subject, "sample": _add_sample}  # fmt: skip
+    for name, add in builders.items():
+        command = add(commands.add_parser(name, help=None))
+        command.word(name)
+        if name in ("run", "inventory", "subject"):  # an installed tool has no demo folder
+            command.set_defaults(needs_input=command)
+    parser.word("main")
     return parser
 
 
-def _add_run(commands) -> argparse.ArgumentParser:
-    run = commands.add_parser(
-        "run",
-        help="audit the inputs and write a report folder",
-        epilog=RUN_EPILOG,
-        description="Audit the inputs as of a date and write a new report folder.",
-        formatter_class=_Formatter,
-    )
-    _inputs(run, "exported files or folders of them to audit")
-    run.add_argument(
-        "--as-of",
-        default=None,
-        metavar="DATE",
-        help="the audit date terms are measured to, YYYY-MM-DD, DD.MM.YYYY or DD.MM.YY "
-        "(default: today)",
-    )
-    run.add_argument(
-        "--future-as-of",
-        action="store_true",
-        help="confirm an --as-of more than a year after today (refused without it)",
-    )
-    run.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="report folder to create (must not exist)",
-    )
-    run.add_argument(
-        "--reports",
-        type=Path,
-        default=Path("reports"),
-        metavar="DIR",
-        help="where default report folders are created (default: reports/)",
-    )
-    run.add_argument(
-        "--policy",
-        default=None,
-        metavar="FILE",
-        help="policy file with the terms (default: the shipped policy.toml)",
-    )
-    run.add_argument(
-        "--history",
-        type=Path,
-        default=None,
-        metavar="FILE",
-        help="the audit history database (SQLite; default: zimes-history.sqlite in --reports, "
-        "or beside the --out folder); "
-        "each run is compared with the latest recorded run with an earlier --as-of over the "
-        "same kinds of input",
-    )
-    run.add_argument(
-        "--resolutions",
-        type=Path,
-        default=None,
-        metavar="FILE",
-        help="a filled-in workbook to read the Resolution/Note decisions from "
-        "(default: the previous run's flagged-records.xlsx)",
-    )
-    run.add_argument(
-        "--lang",
-        choices=("lv", "en"),
-        default="lv",
-        help="language of the workbook, audit.html and what the run prints (default: lv, Latvian)",
-    )
-    run.add_argument(
-        "--fields",
-        default=None,
-        metavar="FILE",
-        help="the administrator's field map: own headings and fields with their §6 category "
-        "(default: zimes-fields.toml beside the inputs, if there is one)",
-    )
-    run.add_argument(
-        "--no-notebook",
-        action="store_true",
-        help="skip executing the audit notebook (other outputs are still written)",
-    )
+def _lang(command: argparse.ArgumentParser) -> None:
+    """``--lang lv|en`` (read before argparse too: :func:`command_language`)."""
+    command.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE)
+
+
+def _add_run(run: Parser) -> Parser:
+    run.add_argument("inputs", nargs="*", metavar="INPUT")
+    run.add_argument("--as-of", default=None, metavar="DATE")
+    run.add_argument("--future-as-of", action="store_true")
+    run.add_argument("--out", type=Path, default=None, metavar="DIR")
+    run.add_argument("--reports", type=Path, default=Path("reports"), metavar="DIR")
+    run.add_argument("--policy", default=None, metavar="FILE")
+    run.add_argument("--history", type=Path, default=None, metavar="FILE")
+    run.add_argument("--resolutions", type=Path, default=None, metavar="FILE")
+    _lang(run)
+    run.add_argument("--fields", default=None, metavar="FILE")
+    run.add_argument("--no-notebook", action="store_true")
     run.set_defaults(handler=_run)
     return run
 
 
-def _add_inventory(commands) -> argparse.ArgumentParser:
-    inventory = commands.add_parser(
-        "inventory",
-        help="show what each input holds (no personal values)",
-        description="Per file: kind, rows, detected encoding/delimiter/header row, and each "
-        "column → canonical field → §6 category and how its values were read; for every "
-        "heading it does not know, the lines to paste into the field map (zimes-fields.toml), "
-        "with the nearest catalogue fields.  Prints no personal values.",
-        epilog=INVENTORY_EPILOG,
-        formatter_class=_Formatter,
-    )
-    _inputs(inventory, "exported files or folders of them")
-    inventory.add_argument(
-        "--fields",
-        default=None,
-        metavar="FILE",
-        help="the administrator's field map (default: zimes-fields.toml beside the inputs)",
-    )
-    inventory.add_argument(
-        "--lang",
-        choices=LANGUAGES,
-        default=DEFAULT_LANGUAGE,
-        help="language (default: lv, Latvian)",
-    )
+def _add_inventory(inventory: Parser) -> Parser:
+    inventory.add_argument("inputs", nargs="*", metavar="INPUT")
+    inventory.add_argument("--fields", default=None, metavar="FILE")
+    _lang(inventory)
     inventory.set_defaults(handler=_inventory)
     return inventory
 
 
-def _add_review(commands) -> argparse.ArgumentParser:
-    review = commands.add_parser(
-        "review",
-        help="the auditor's notebook on a report folder (HTML beside it)",
-        description="Execute the auditor's review notebook (a real Jupyter kernel) on "
-        "REPORT_DIR: it re-hashes the inputs, policy and suites against the manifest (the "
-        "verdicts come first), checks findings.csv against the recorded counts, re-runs the "
-        "audit when every input still matches, and shows masked samples and the procedure's "
-        "gaps.  The report folder itself is never changed.",
-        epilog=REVIEW_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    review.add_argument("report_dir", type=Path, metavar="REPORT_DIR", help="a report folder")
-    review.add_argument(
-        "--out",
-        type=Path,
-        metavar="FILE",
-        help="where to write the executed notebook (.ipynb; the .html goes beside it)",
-    )
-    review.add_argument(
-        "--lang", choices=("lv", "en"), default="lv", help="language of the review (default: lv)"
-    )
+def _add_review(review: Parser) -> Parser:
+    review.add_argument("report_dir", type=Path, metavar="REPORT_DIR")
+    review.add_argument("--out", type=Path, metavar="FILE")
+    _lang(review)
     review.set_defaults(handler=_review)
     return review
 
 
-def _add_sample(commands) -> argparse.ArgumentParser:
-    sample = commands.add_parser(
-        "sample",
-        help="write synthetic inputs with planted violations and a ground truth",
-        description="Write a seeded, synthetic Mozello orders CSV and customer register XLSX "
-        "with violations of every rule planted, and ground_truth.json.",
-        epilog=SAMPLE_EPILOG,
-        formatter_class=_Formatter,
-    )
-    sample.epilog = SAMPLE_EPILOG
-    sample.formatter_class = argparse.RawDescriptionHelpFormatter
-    sample.add_argument("--orders", type=int, default=400, metavar="N", help="orders (400)")
-    sample.add_argument(
-        "--customers", type=int, default=140, metavar="M", help="register rows (140)"
-    )
-    sample.add_argument("--seed", type=int, default=2026, help="random seed (2026)")
-    sample.add_argument(
-        "--as-of",
-        default="2026-11-01",
-        metavar="YYYY-MM-DD",
-        help="audit date the ground truth holds for (2026-11-01)",
-    )
-    sample.add_argument(
-        "--out",
-        type=Path,
-        required=True,
-        metavar="DIR",
-        help="folder to write into (existing files are not overwritten)",
-    )
+def _add_sample(sample: Parser) -> Parser:
+    sample.add_argument("--orders", type=int, default=400, metavar="N")
+    sample.add_argument("--customers", type=int, default=140, metavar="M")
+    sample.add_argument("--seed", type=int, default=2026, metavar="SEED")
+    sample.add_argument("--as-of", default="2026-11-01", metavar="DATE")
+    sample.add_argument("--out", type=Path, required=True, metavar="DIR")
+    _lang(sample)
     sample.set_defaults(handler=_sample)
     return sample
 
 
-def _add_subject(commands) -> argparse.ArgumentParser:
-    subject = commands.add_parser(
-        "subject",
-        help="find everything held about one person; answer their request",
-        description="Find every record and mention of one person across the inputs and write "
-        "what their request needs (GDPR Art. 15, 17, 21; §12.4, §10.1.2).  Prints counts only.",
-        epilog=SUBJECT_EPILOG,
-        formatter_class=_Formatter,
+def _add_subject(subject: Parser) -> Parser:
+    subject.add_argument("inputs", nargs="*", metavar="INPUT")
+    for option in ("email", "phone", "customer-id", "code", "name"):
+        subject.add_argument(f"--{option}", action="append", default=[], metavar="VALUE")
+    subject.add_argument(
+        "--request", choices=("access", "erasure", "correction", "objection"), default=None
     )
-    _inputs(subject, "exported files or folders of them")
-    for option, what in (("email", "an e-mail address"), ("phone", "a phone number"),
-                         ("customer-id", "a customer id"), ("code", "a personal code"),
-                         ("name", "a name (uncertain matches only)")):  # fmt: skip
-        subject.add_argument(
-            f"--{option}",
-            action="append",
-            default=[],
-            metavar="VALUE",
-            help=f"{what} of the person",
-        )
+    subject.add_argument("--received", default=None, metavar="DATE")
+    subject.add_argument("--confirm", nargs="+", default=[], metavar="KEY")
+    subject.add_argument("--out", type=Path, default=None, metavar="DIR")
     subject.add_argument(
-        "--request",
-        choices=("access", "erasure", "correction", "objection"),
-        default=None,
-        help="the request to answer and record (default: only find the person)",
+        "--history", type=Path, default=Path("reports") / "zimes-history.sqlite", metavar="FILE"
     )
-    subject.add_argument(
-        "--received", type=_as_of, default=None, metavar="DATE",
-        help="the day the request was received (default: today); due one month later",
-    )  # fmt: skip
-    subject.add_argument(
-        "--confirm", nargs="+", default=[], metavar="KEY",
-        help="uncertain records (keys from lookup.xlsx) confirmed to be the person's",
-    )  # fmt: skip
-    subject.add_argument(
-        "--out", type=Path, default=None, metavar="DIR", help="folder to create (must not exist)"
-    )
-    subject.add_argument(
-        "--history", type=Path, default=Path("reports") / "zimes-history.sqlite", metavar="FILE",
-        help="the audit history the request is recorded in (default: reports/zimes-history.sqlite)",
-    )  # fmt: skip
-    subject.add_argument("--lang", choices=("lv", "en"), default="lv", help="language (lv)")
-    subject.add_argument("--fields", default=None, metavar="FILE", help="the field map")
+    _lang(subject)
+    subject.add_argument("--fields", default=None, metavar="FILE")
     subject.set_defaults(handler=_subject)
     return subject
 
 
 def _subject(args: argparse.Namespace) -> int:
+    received = _as_of(args.received, "--received") if args.received is not None else None
     from zimes_audit.loading.discover import input_files
     from zimes_audit.report.folder import check_target
 
@@ -506,7 +224,7 @@ def _subject(args: argparse.Namespace) -> int:
     if not ids:
         raise BadArgument(key="no_person")
     ask = Ask(
-        args.request, args.received, tuple(args.confirm), args.out, args.history, args.lang,
+        args.request, received, tuple(args.confirm), args.out, args.history, args.lang,
         args.fields,
     )  # fmt: skip
     done = answer(args.inputs, ids, ask, policy)
@@ -640,12 +358,13 @@ def _sample(args: argparse.Namespace) -> int:
     args.as_of = _as_of(args.as_of)
     sample = generate(args.orders, args.customers, seed=args.seed, as_of=args.as_of)
     files = write_sample(sample, args.out)
-    print(f"Wrote a synthetic sample (seed {args.seed}, valid as of {args.as_of.isoformat()}):")
+    lab = labels(args.lang)
+    as_of = _date(lab, args.as_of)
+    print(lab.say("console", "sample_written", seed=args.seed, as_of=as_of))
     for path in (files.orders, files.register, files.ground_truth):
         print(f"  {path}")
     print(
-        f"{len(sample.findings)} planted findings; audit it with: "
-        f"zimes-audit run {args.out} --as-of {args.as_of.isoformat()}"
+        lab.say("console", "sample_planted", count=len(sample.findings), out=args.out, as_of=as_of)
     )
     return 0
 
@@ -656,6 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser(language)
     args = parser.parse_args(argv)
     args.argv = argv  # as given, for the manifest's ``command``
+    args.lang = language  # also when given before the command (the command's default is lv)
     if args.command is None:
         parser.print_help()
         return 0

@@ -76,8 +76,16 @@ class AuditError(Exception):
     def _wording(self, language: str) -> tuple[dict, dict[str, str]]:
         from zimes_audit.words.labels import labels
 
-        words = labels(language).table["errors"]
-        facts = {k: one_line(translated_phrase(words, k, v)) for k, v in self.facts.items()}
+        lab = labels(language)
+        words = lab.table["errors"]
+        facts = {
+            k: one_line(lab.kind_reason(v) if k in KIND_FACTS else translated_phrase(words, k, v))
+            for k, v in self.facts.items()
+        }
+        facts = {k: Counted(v, words["counted"], language) for k, v in facts.items()}
+        problem = words["problems"].get(self.facts.get("problem"))
+        if problem is not None:  # a problem key: its wording, filled with the other facts
+            facts["problem"] = problem.format(**facts)
         return words, facts
 
     def reason(self, language: str = "en") -> str:
@@ -105,6 +113,13 @@ class AuditError(Exception):
 #: Facts that are phrases of ours (a cause, what a file is), not the user's own words: written
 #: in the error's language from ``[<language>.errors.phrases]``.
 PHRASE_FACTS = frozenset({"cause", "what", "problem", "owner", "expected"})
+# (A ``problem`` that is a key of ``[<language>.errors.problems]`` is worded there instead, with
+# the error's other facts: the policy's, the suites' and the field map's explanations.)
+
+
+#: Facts saying why a file is neither kind, or both (loading's words, field names spoken):
+#: written in the error's language by :meth:`~zimes_audit.words.labels.Labels.kind_reason`.
+KIND_FACTS = frozenset({"why", "missing"})
 
 
 def translated_phrase(words: dict, name: str, value: object) -> object:
@@ -122,6 +137,34 @@ def translated_phrase(words: dict, name: str, value: object) -> object:
     if name not in PHRASE_FACTS or not isinstance(value, str):
         return value
     return translated(words.get("phrases", {}), value) or value
+
+
+class Counted(str):
+    """A fact as the wording writes it: ``{found}`` as it is, ``{found:fields}`` a count with
+    the word ``fields`` of ``[<language>.errors.counted]`` in the form the number takes
+    (:mod:`zimes_audit.words.plural`; a count given as a word, such as ``more``, takes the
+    ``more`` form).
+
+    >>> from zimes_audit.words.labels import labels
+    >>> words = labels("lv").table["errors"]["counted"]
+    >>> [f"{Counted(n, words, 'lv'):fields}" for n in ("1", "3", "21", "more")]
+    ['1 lauks', '3 lauki', '21 lauks', 'vairāk lauku']
+    """
+
+    def __new__(cls, text: str, counted: dict, language: str):
+        made = super().__new__(cls, text)
+        made.counted, made.language = counted, language
+        return made
+
+    def __format__(self, spec: str) -> str:
+        if not spec:
+            return str(self)
+        from zimes_audit.words.plural import choose
+
+        forms = self.counted[spec]
+        if not str(self).isdigit():
+            return forms["more"]
+        return choose(forms, int(self), self.language).format(count=str(self))
 
 
 class InputError(AuditError):
@@ -245,7 +288,16 @@ class BadValue(InputError):
 
 
 class PolicyError(AuditError):
-    """The policy file is not valid ({problem})."""
+    """The policy file is not valid ({problem}); ``problem`` is a key of
+    ``[<language>.errors.problems]``, worded with the other facts.
+
+    >>> error = PolicyError("p.toml", problem="wrong_type", setting="terms.retention_years",
+    ...                     expected="int")
+    >>> str(error)
+    "p.toml: the policy file is not valid ('terms.retention_years' must be int). Compare it with zimes_audit/procedure/data/policy.toml."
+    >>> error.render("lv")
+    "p.toml: politikas fails nav derīgs ('terms.retention_years' vērtība nav vesels skaitlis). Salīdziniet to ar zimes_audit/procedure/data/policy.toml."
+    """
 
 
 class PolicyNotFound(PolicyError):

@@ -84,12 +84,12 @@ def failures_of(result) -> list[Failure]:
         config = item.expectation_config
         if item.exception_info and item.exception_info.get("raised_exception"):
             what = Failure(config.type, config.kwargs, None, []).described
-            raise SuiteError(problem=f"{what} could not be evaluated")
+            raise SuiteError(problem="not_evaluated", expectation=what)
         rows = _positions(item.result.get("unexpected_index_list") or [])
         if not item.success:
             if not len(rows):  # a failure that names no record would let the audit pass vacuously
                 what = Failure(config.type, config.kwargs, None, []).described
-                raise SuiteError(problem=f"{what} failed without naming its rows")
+                raise SuiteError(problem="no_rows", expectation=what)
             meta = ExpectationMeta.of(config.meta)
             out.append(Failure(config.type, dict(config.kwargs), meta, rows))
     return out

@@ -90,7 +90,7 @@ class ExpectationMeta:
         meta = meta or {}
         for name in (f.name for f in dataclass_fields(cls) if f.default is MISSING):
             if not isinstance(meta.get(name), str):
-                raise SuiteError(source, problem=f"an expectation's meta lacks {name}")
+                raise SuiteError(source, problem="meta_lacks", name=name)
         return cls(**{f.name: meta.get(f.name) for f in dataclass_fields(cls)})
 
     def as_dict(self) -> dict[str, str]:
@@ -425,7 +425,7 @@ def suites_dir() -> Path:
     for candidate in (package.parent / "expectations", package / "_expectations"):
         if all((candidate / f"{name}.json").is_file() for name in SUITE_NAMES.values()):
             return candidate
-    raise SuiteError(package.parent / "expectations", problem="suite files not found")
+    raise SuiteError(package.parent / "expectations", problem="suites_not_found")
 
 
 def suite_path(kind: str, directory: Path | None = None) -> Path:
@@ -453,7 +453,7 @@ def load_suite_json(kind: str, directory: Path | None = None) -> tuple[dict, str
         raw = path.read_bytes()
         return json.loads(raw), hashlib.sha256(raw).hexdigest()
     except (OSError, ValueError):
-        raise SuiteError(path, problem="cannot be read as JSON") from None
+        raise SuiteError(path, problem="not_json") from None
 
 
 def to_gx_suite(suite: dict, source: str):
@@ -471,7 +471,7 @@ def to_gx_suite(suite: dict, source: str):
         try:
             get_expectation_impl(exp["type"])
         except Exception:
-            raise SuiteError(source, problem=f"unknown expectation type {exp['type']}") from None
+            raise SuiteError(source, problem="unknown_expectation", type=exp["type"]) from None
         ExpectationMeta.of(exp.get("meta"), source)
     from zimes_audit.checks.citation import note
 
@@ -482,9 +482,9 @@ def to_gx_suite(suite: dict, source: str):
             name=suite["name"], expectations=expectations, meta=suite.get("meta")
         )
     except Exception as exc:  # GX raises pydantic and its own errors alike
-        raise SuiteError(source, problem=type(exc).__name__) from None
+        raise SuiteError(source, problem="gx_refused", kind=type(exc).__name__) from None
     if len(built.expectations) != len(suite["expectations"]):
-        raise SuiteError(source, problem="GX dropped some expectations")
+        raise SuiteError(source, problem="gx_dropped")
     return built
 
 

@@ -59,6 +59,7 @@ from zimes_audit.procedure.catalogue import (
     load_catalogue,
     normalise_heading,
 )
+from zimes_audit.words.labels import DEFAULT_LANGUAGE, Labels, labels
 
 FILE_NAME = "zimes-fields.toml"
 CATEGORIES = tuple(c for c in CATEGORY_LABELS if c != UNCLASSIFIED)
@@ -95,28 +96,23 @@ def _line(text: str, *needles: str) -> int:
     return 1
 
 
-def _fail(source: str, text: str, problem: str, *needles: str) -> FieldMapError:
-    return FieldMapError(source, line=_line(text, *needles), problem=problem)
+def _fail(source: str, text: str, needles: tuple[str, ...], problem: str, **facts) -> FieldMapError:
+    """The error at the line of the first of ``needles`` found; ``problem`` is a key of
+    ``[<language>.errors.problems]`` (:class:`~zimes_audit.errors.FieldMapError`)."""
+    return FieldMapError(source, line=_line(text, *needles), problem=problem, **facts)
 
 
 def _field(name: str, spec: object, source: str, text: str, catalogue: Catalogue) -> Field:
     where = (f"[fields.{name}]", f'[fields."{name}"]')
     if not isinstance(spec, dict):
-        raise _fail(source, text, f"fields.{name} must be a table [fields.{name}]", name)
+        raise _fail(source, text, (name,), "not_a_table", name=name)
     if not _NAME.match(name):
-        raise _fail(
-            source, text, f"field name '{name}' must be lower case letters, digits and _", *where
-        )
+        raise _fail(source, text, where, "field_name", name=name)
     if name in catalogue.fields:
-        raise _fail(
-            source,
-            text,
-            f"'{name}' is a field of the catalogue already; add its headings under [headings]",
-            *where,
-        )
+        raise _fail(source, text, where, "catalogue_field", name=name)
     unknown = sorted(set(spec) - _FIELD_KEYS)
     if unknown:
-        raise _fail(source, text, f"[fields.{name}] has an unknown key '{unknown[0]}'", unknown[0])
+        raise _fail(source, text, (unknown[0],), "unknown_key", name=name, entry=unknown[0])
 
     def key_line(key: str) -> tuple[str, ...]:
         """The text of the line that sets ``key`` inside this field's table (for _fail)."""
@@ -130,22 +126,20 @@ def _field(name: str, spec: object, source: str, text: str, catalogue: Catalogue
 
     category = spec.get("category")
     if category not in CATEGORIES:
-        problem = f"[fields.{name}] category must be one of {', '.join(CATEGORIES)}"
-        raise _fail(source, text, problem, *(key_line("category") if category else where))
+        needles = key_line("category") if category else where
+        raise _fail(source, text, needles, "category", name=name, choices=", ".join(CATEGORIES))
     type_ = spec.get("type", "text")
     if type_ not in TYPES:
-        problem = f"[fields.{name}] type must be one of {', '.join(TYPES)}"
-        raise _fail(source, text, problem, *key_line("type"))
+        raise _fail(source, text, key_line("type"), "type", name=name, choices=", ".join(TYPES))
     headings = spec.get("headings", [])
     if not isinstance(headings, list) or not all(
         isinstance(h, str) and h.strip() for h in headings
     ):
-        problem = f"[fields.{name}] headings must be a list of headings in quotes"
-        raise _fail(source, text, problem, *key_line("headings"))
+        raise _fail(source, text, key_line("headings"), "headings", name=name)
     flags = {}
     for flag in ("scan", "personal"):
         if flag in spec and not isinstance(spec[flag], bool):
-            raise _fail(source, text, f"[fields.{name}] {flag} must be true or false", flag)
+            raise _fail(source, text, (flag,), "flag", name=name, flag=flag)
         flags[flag] = spec.get(flag)
     scan = flags["scan"]
     if scan is None:
@@ -165,34 +159,33 @@ def parse_field_map(
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"line (\d+)", str(exc))
-        raise FieldMapError(
-            source, line=int(found.group(1)) if found else 1, problem="not valid TOML"
-        ) from None
+        line = int(found.group(1)) if found else 1
+        raise FieldMapError(source, line=line, problem="not_toml") from None
     unknown = sorted(set(raw) - {"headings", "fields"})
     if unknown:
-        raise _fail(source, text, f"unknown section [{unknown[0]}]", f"[{unknown[0]}", unknown[0])
+        needles = (f"[{unknown[0]}", unknown[0])
+        raise _fail(source, text, needles, "unknown_section", section=unknown[0])
     fields_raw = raw.get("fields", {})
     if not isinstance(fields_raw, dict):
-        raise _fail(source, text, "fields must be tables [fields.NAME]", "fields")
+        raise _fail(source, text, ("fields",), "fields_not_tables")
     fields = {
         name: _field(name, spec, source, text, catalogue) for name, spec in fields_raw.items()
     }
     headings_raw = raw.get("headings", {})
     if not isinstance(headings_raw, dict):
-        raise _fail(source, text, "[headings] must be a table", "headings")
+        raise _fail(source, text, ("headings",), "headings_not_table")
     headings: dict[str, str] = {}
     for heading, target in headings_raw.items():
         where = (f'"{heading}"', heading)
         if not isinstance(target, str):
-            raise _fail(source, text, f"heading '{heading}' must name a field in quotes", *where)
+            raise _fail(source, text, where, "heading_not_quoted", heading=heading)
         if target not in catalogue.fields and target not in fields:
-            problem = f"heading '{heading}' names '{target}', which is no field of the catalogue"
-            suggestions = difflib.get_close_matches(target, [*catalogue.fields, *fields], n=1)
-            if suggestions:
-                problem += f" (did you mean '{suggestions[0]}'?)"
-            raise _fail(source, text, problem, *where)
+            near = difflib.get_close_matches(target, [*catalogue.fields, *fields], n=1)
+            problem = "heading_unknown_field_near" if near else "heading_unknown_field"
+            raise _fail(source, text, where, problem, heading=heading, target=target,
+                        near="".join(near))  # fmt: skip
         if not normalise_heading(heading):
-            raise _fail(source, text, "a heading must hold letters or digits", *where)
+            raise _fail(source, text, where, "heading_empty")
         headings[heading] = target
     claimed: dict[str, str] = {}
     for name, f in fields.items():
@@ -201,8 +194,9 @@ def parse_field_map(
             key = normalise_heading(heading)
             owner = claimed.setdefault(key, target)
             if owner != target:
-                problem = f"heading '{heading}' is given to both {owner} and {target}"
-                raise _fail(source, text, problem, f'"{heading}"', heading)
+                needles = (f'"{heading}"', heading)
+                raise _fail(source, text, needles, "heading_twice", heading=heading, first=owner,
+                            second=target)  # fmt: skip
     sha = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()  # of the file's bytes
     return FieldMap(headings, fields, source, sha)
 
@@ -213,11 +207,11 @@ def load_field_map(path: str | Path) -> FieldMap:
     try:
         data = path.read_bytes()
     except OSError:
-        raise FieldMapError(path, line=1, problem="cannot be read (no such file?)") from None
+        raise FieldMapError(path, line=1, problem="unreadable") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise FieldMapError(path, line=1, problem="not UTF-8 text") from None
+        raise FieldMapError(path, line=1, problem="not_utf8_text") from None
     return parse_field_map(text, str(path), sha256=hashlib.sha256(data).hexdigest())
 
 
@@ -233,12 +227,7 @@ def find_field_map(inputs: Sequence[str | Path]) -> Path | None:
             found.setdefault(candidate.resolve())
     if len(found) > 1:
         first, second = list(found)[:2]
-        raise FieldMapError(
-            second,
-            line=1,
-            problem=f"a second field map beside the inputs (the first is {first}); "
-            "pass the one to use with --fields",
-        )
+        raise FieldMapError(second, line=1, problem="second_map", first=first)
     return next(iter(found), None)
 
 
@@ -271,21 +260,30 @@ def _slug(heading: str) -> str:
 
 
 def toml_lines(
-    heading: str, catalogue: Catalogue, suggested: tuple[str, str] | None = None
-) -> list[str]:
+    heading: str, catalogue: Catalogue, suggested: tuple[str, str] | None = None,
+    language: str = DEFAULT_LANGUAGE,
+) -> list[str]:  # fmt: skip
     """The lines to paste into the field map for an unknown heading: a new field whose category
     is left for the administrator to decide, and the nearest catalogue fields to map it to instead
-    — first the field its values suggest, if ``suggested`` (field, evidence in counts).
+    — first the field its values suggest, if ``suggested`` (field, evidence in counts, already in
+    ``language``).  The TOML is the same in every language; its comments are the catalogue's
+    (``paste_*`` of ``[<language>.inventory]``), a field named by its id and, in Latvian, its name.
 
-    >>> print("\\n".join(toml_lines("Dāvanu kartes ziņa", load_catalogue())))
+    >>> print("\\n".join(toml_lines("Dāvanu kartes ziņa", load_catalogue(), language="en")))
     [fields.davanu_kartes_zina]
     category = "?"  # decide: 6.1 … 6.8, operational or not-permitted
     headings = ["Dāvanu kartes ziņa"]
     >>> print("\\n".join(toml_lines("Kontakts", load_catalogue(),
-    ...                              ("email", "9 of 9 values are valid e-mail addresses"))[:2]))
+    ...                              ("email", "9 of 9 values are valid e-mail addresses"), "en")[:2]))
     # its values suggest email (9 of 9 values are valid e-mail addresses); if so, under [headings]:
     # "Kontakts" = "email"
+    >>> print("\\n".join(toml_lines("Tālr.", load_catalogue())))  # Latvian: the default
+    [fields.talr]
+    category = "?"  # izlemiet: 6.1 … 6.8, operational vai not-permitted
+    headings = ["Tālr."]
+    # vai, ja tas ir kāds no laukiem phone (tālrunis), total (summa): sadaļā [headings] "Tālr." = "phone"
     """
+    lab = labels(language)
     quoted = json.dumps(heading, ensure_ascii=False)[1:-1]  # a TOML basic string: \n, \", \\
     name = _slug(heading)
     while name in catalogue.fields:
@@ -294,17 +292,25 @@ def toml_lines(
     if suggested:
         field, evidence = suggested
         lines += [
-            f"# its values suggest {field} ({evidence}); if so, under [headings]:",
+            lab.say("inventory", "paste_suggest", field=_named(lab, field), evidence=evidence),
             f'# "{quoted}" = "{field}"',
         ]
     lines += [
         f"[fields.{name}]",
-        'category = "?"  # decide: 6.1 … 6.8, operational or not-permitted',
+        f'category = "?"  {lab.say("inventory", "paste_category")}',
         f'headings = ["{quoted}"]',
     ]
     near = suggestions(heading, catalogue)
     if near:
+        fields = ", ".join(_named(lab, f) for f in near)
         lines.append(
-            f'# or, if it is one of {", ".join(near)}: under [headings], "{quoted}" = "{near[0]}"'
+            lab.say("inventory", "paste_near", fields=fields, heading=quoted, field=near[0])
         )
     return lines
+
+
+def _named(lab: Labels, field: str) -> str:
+    """A catalogue field in a comment: its id (what is typed), and its name where the language
+    has one (``email (e-pasts)``)."""
+    name = lab.table["fields"].get(field)
+    return f"{field} ({name})" if name else field

@@ -72,10 +72,10 @@ def _require(raw: dict, path: str, kind: type, source: str):
     node: object = raw
     for key in path.split("."):
         if not isinstance(node, dict) or key not in node:
-            raise PolicyError(source, problem=f"'{path}' is missing")
+            raise PolicyError(source, problem="missing", setting=path)
         node = node[key]
     if not isinstance(node, kind) or isinstance(node, bool) and kind is not bool:
-        raise PolicyError(source, problem=f"'{path}' must be {kind.__name__}")
+        raise PolicyError(source, problem="wrong_type", setting=path, expected=kind.__name__)
     return node
 
 
@@ -87,28 +87,28 @@ def parse_policy(data: bytes | str, source: str) -> Policy:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise PolicyError(source, problem="cannot be read as UTF-8 text") from None
+        raise PolicyError(source, problem="not_utf8") from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
-        raise PolicyError(source, problem="not valid TOML") from None
+        raise PolicyError(source, problem="not_toml") from None
     retention = _require(raw, "terms.retention_years", int, source)
     inactivity = _require(raw, "terms.inactivity_years", int, source)
     guest = _require(raw, "terms.guest_relationship_years", int, source)
     if retention < 0 or inactivity < 0 or guest < 0:
-        raise PolicyError(source, problem="terms must not be negative")
+        raise PolicyError(source, problem="negative_terms")
     fields = _require(raw, "accounting.contact_fields_not_needed", list, source)
     unknown = [f for f in fields if str(f) not in load_catalogue().fields]
     if unknown:
-        raise PolicyError(source, problem=f"'{unknown[0]}' is not a field of the catalogue")
+        raise PolicyError(source, problem="unknown_field", name=unknown[0])
     due = _require(raw, "due_days", dict, source)
     for action in load_rules().actions:
         days = due.get(action)
         if not isinstance(days, int) or isinstance(days, bool) or days < 0:
-            raise PolicyError(source, problem=f"'due_days.{action}' must be a whole number")
+            raise PolicyError(source, problem="due_days", action=action)
     region = _require(raw, "phones.default_region", str, source)
     if region not in phonenumbers.SUPPORTED_REGIONS:
-        raise PolicyError(source, problem="'phones.default_region' is not a region code")
+        raise PolicyError(source, problem="region")
     sheet = raw.get("workbook", {})
     threshold = sheet.get("bulk_job_threshold", Policy.bulk_job_threshold)
     examples = sheet.get("bulk_job_examples", Policy.bulk_job_examples)
@@ -116,9 +116,9 @@ def parse_policy(data: bytes | str, source: str) -> Policy:
     for name, value in (("workbook.bulk_job_threshold", threshold),
                         ("workbook.bulk_job_examples", examples)):  # fmt: skip
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise PolicyError(source, problem=f"'{name}' must be a whole number above 0")
+            raise PolicyError(source, problem="above_zero", name=name)
     if lapse is not None and (not isinstance(lapse, int) or isinstance(lapse, bool) or lapse < 1):
-        raise PolicyError(source, problem="'exceptions.valid_days' must be a whole number above 0")
+        raise PolicyError(source, problem="above_zero", name="exceptions.valid_days")
     return Policy(
         bulk_job_threshold=threshold,
         bulk_job_examples=examples,
@@ -144,5 +144,5 @@ def load_policy(path: str | Path | None = None) -> Policy:
     try:
         data = Path(path).read_bytes()
     except OSError:
-        raise PolicyError(path, problem="cannot be read as UTF-8 text") from None
+        raise PolicyError(path, problem="not_utf8") from None
     return parse_policy(data, str(Path(path).resolve()))

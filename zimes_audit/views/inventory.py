@@ -104,7 +104,7 @@ def field_label(lab: Labels, field: str) -> str:
 def _spoken_fields(lab: Labels, text: str) -> str:
     """A list of fields as loading writes them (``customer id, relationship start``) in
     ``lab``'s words."""
-    return ", ".join(field_label(lab, f.strip().replace(" ", "_")) for f in text.split(", "))
+    return lab.spoken_fields(text)
 
 
 def _in_words(lab: Labels, table: str, text: str) -> str:
@@ -114,6 +114,9 @@ def _in_words(lab: Labels, table: str, text: str) -> str:
     read (``{how}``) by the ``read_as`` templates, and a placeholder with a table under
     ``values`` looked up there.  What no template knows stays as it is.
 
+    >>> _in_words(labels("lv"), "notes", "sheet 'Kopā' skipped: neither kind (no order id or "
+    ...           "customer id column)")
+    "lapa 'Kopā' izlaista: nav ne pasūtījumi, ne reģistrs (nav kolonnas pasūtījuma nr. vai klienta nr.)"
     >>> _in_words(labels("lv"), "notes", "header row 3: names 18 catalogue fields, 2 of them "
     ...           "register fields (customer id, relationship end); row 1 above skipped as a title")
     'virsrakstu rinda 3: kataloga lauki: 18, no tiem reģistra lauki: 2 (klienta nr., attiecību beigas); rinda 1 virs tās izlaista kā nosaukums'
@@ -130,6 +133,8 @@ def _in_words(lab: Labels, table: str, text: str) -> str:
                 found = {k: values.get(k, {}).get(v, v) for k, v in match.groupdict().items()}
                 if "fields" in found:
                     found["fields"] = _spoken_fields(lab, found["fields"])
+                if "why" in found:  # why a sheet is neither kind
+                    found["why"] = lab.kind_reason(found["why"])
                 return wording.format(**found)
         return None
 
@@ -208,24 +213,35 @@ def _column_lines(table: LoadedTable, lab: Labels) -> list[str]:
     return lines
 
 
-def field_map_lines(tables: list[LoadedTable], catalogue: Catalogue | None = None) -> list[str]:
+def field_map_lines(
+    tables: list[LoadedTable], catalogue: Catalogue | None = None, lab: Labels | None = None
+) -> list[str]:
     """For every heading no catalogue field (nor the field map) knows, the TOML lines to paste
-    into ``zimes-fields.toml``, once per heading, naming the files and columns it was seen in."""
+    into ``zimes-fields.toml``, once per heading, naming the files and columns it was seen in;
+    the comments in ``lab``'s language (Latvian by default)."""
     catalogue = catalogue or load_catalogue()
+    lab = lab or labels()
     seen: dict[str, list[str]] = {}
     suggested: dict[str, tuple[str, str]] = {}
     for table in tables:
         for info in table.columns:
             if info.category == UNCLASSIFIED and not info.heading.startswith("(blank heading"):
-                seen.setdefault(info.heading, []).append(f"{table.source} column {info.letter}")
+                place = lab.say("inventory", "paste_place", file=table.source, column=info.letter)
+                seen.setdefault(info.heading, []).append(place)
                 if info.suggestion:
-                    suggested.setdefault(info.heading, (info.suggestion, info.evidence or ""))
+                    evidence = _in_words(lab, "evidence", info.evidence or "")
+                    suggested.setdefault(info.heading, (info.suggestion, evidence))
     lines: list[str] = []
     for heading, where in seen.items():
         lines += [
             "",
-            f"# {one_line(heading)}: {one_line(', '.join(where))}",
-            *toml_lines(heading, catalogue, suggested.get(heading)),
+            lab.say(
+                "inventory",
+                "paste_seen",
+                heading=one_line(heading),
+                places=one_line(", ".join(where)),
+            ),  # fmt: skip
+            *toml_lines(heading, catalogue, suggested.get(heading), lab.language),
         ]
     return lines
 
@@ -249,7 +265,7 @@ def render_inventory(
             + words["field_map"].format(source=field_map.source, sha=field_map.sha256[:12])
             + "\n"
         )
-    paste = field_map_lines(tables, catalogue)
+    paste = field_map_lines(tables, catalogue, lab)
     if paste:
         text += "\n" + words["paste"].format(file=FILE_NAME) + "\n" + "\n".join(paste) + "\n"
     return text

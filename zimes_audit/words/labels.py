@@ -58,12 +58,19 @@ def _raw() -> dict:
 
 @cache
 def pattern(template: str) -> re.Pattern:
-    """A template's regular expression: ``{format}`` without brackets or ``;``, every other
-    placeholder (``{field}``, ``{name}`` …) without the ``"; "`` that joins two details."""
+    """A template's regular expression: ``{format}`` without brackets or ``;``, ``{option}``
+    one word (a command-line option's name), every other placeholder (``{field}``, ``{name}``
+    …) without the ``"; "`` that joins two details.
+
+    >>> pattern("argument {option}: {message}").fullmatch("argument --as-of: x: y")["option"]
+    '--as-of'
+    """
     parts = re.split(r"(\{\w+\})", template)
     body = "".join(
         f"(?P<{p[1:-1]}>[^;()]+)"
         if p == "{format}"
+        else r"(?P<option>\S+)"
+        if p == "{option}"
         else f"(?P<{p[1:-1]}>(?:(?!; ).)+)"
         if re.fullmatch(r"\{\w+\}", p)
         else re.escape(p)
@@ -211,6 +218,43 @@ class Labels:
         reason = translated(self.table["console"]["phrases"], item.reason, phrases, **why)
         reason = reason or item.reason
         return self.say(group, "skipped", name=one_line(item.name), reason=reason)
+
+    def spoken_fields(self, text: str) -> str:
+        """A list of catalogue fields as loading speaks them (``order id or customer id``,
+        ``created at, total``) in this language: each field by its name (``[fields]``), the
+        words joining them by ``[errors.joiners]``.
+
+        >>> labels("lv").spoken_fields("customer id and relationship start or order id")
+        'klienta nr. un attiecību sākums vai pasūtījuma nr.'
+        """
+        joiners = self.table["errors"]["joiners"]
+        parts = re.split(r"(, | or | and )", text)
+        return "".join(
+            joiners.get(p, p) if i % 2 else self.table["fields"].get(p.replace(" ", "_"), p)
+            for i, p in enumerate(parts)
+        )
+
+    def kind_reason(self, text: str) -> str:
+        """Why a file is no kind, or both (loading's English: ``no order id or customer id
+        column``, ``orders headings: … (2) vs register headings: … (2)``), in this language by
+        the templates of ``[errors.kind_reasons]``: field lists by :meth:`spoken_fields`, a
+        kind (``{kind}``, ``{other}``) by ``[inventory.values.kind]``; else as it is.
+
+        >>> labels("lv").kind_reason("order id column present but none of created at, total")
+        'ir kolonna pasūtījuma nr., bet nav neviena no šiem: pasūtījuma datums, summa'
+        """
+        kinds = self.table["inventory"].get("values", {}).get("kind", {})
+        for template, wording in self.table["errors"]["kind_reasons"].items():
+            match = pattern(template).fullmatch(text)
+            if match:
+                found = {
+                    k: self.spoken_fields(v)
+                    if k in ("fields", "keys", "others")
+                    else kinds.get(v, v)
+                    for k, v in match.groupdict().items()
+                }
+                return wording.format(**found)
+        return text
 
     def steps(self, action_id: str, rule: str, kind: str, **values: object) -> str:
         """The concrete steps of a bulk job (most specific template first), its count phrase

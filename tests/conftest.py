@@ -75,18 +75,24 @@ def make_table(kind: str, records: list[dict], file_name: str | None = None) -> 
 
 
 # ------------------------------------------------------------- the two workers of `make test`
-#: Test files that share a session fixture too costly to build twice (conftest ``months``: the
-#: monthly loop played end to end): under ``--dist loadfile`` they go to one worker together,
-#: which builds it once.  Every other file stays on one worker, as ``loadfile`` does.
-SHARED_GROUPS = {"test_monthly.py": "months", "test_evidence.py": "months"}
+#: Test files that share a session fixture too costly to build twice (``months``: the monthly
+#: loop played end to end; ``sample_report`` and ``sample_review``: the sample run with its
+#: notebook, and its review executed): under ``--dist loadfile`` they go to one worker together,
+#: which builds each once (test_audit_language reads all three, so they are one group).  Every
+#: other file stays on one worker, as ``loadfile`` does.
+SHARED_GROUPS = {
+    "test_monthly.py": "reports", "test_evidence.py": "reports",
+    "test_notebooks.py": "reports", "test_audit_language.py": "reports",
+}  # fmt: skip
 #: The files (or groups) that take longest, in seconds on a quiet machine (``--durations``): the
 #: workers take them first, so that no long file starts last and runs alone.  Only the order of
 #: the work depends on these figures, never a result; a file left out counts as short.
 LONG_GROUPS = {
-    "months": 40, "test_subject.py": 35, "test_stopping.py": 35, "test_readme.py": 25,
-    "test_floor.py": 22, "test_help.py": 20, "test_run.py": 20, "test_notebooks.py": 18,
-    "test_monthly_states.py": 16, "test_bench.py": 15, "test_layouts_generated.py": 12,
-    "test_decisions.py": 12, "test_hostile_inputs.py": 10, "test_workbook.py": 10,
+    "reports": 120, "test_rules.py": 49, "test_stopping.py": 45, "test_monthly_states.py": 35,
+    "test_decisions.py": 30, "test_real_inputs.py": 28, "test_help.py": 27, "test_readme.py": 25,
+    "test_run.py": 25, "test_subject.py": 24, "test_floor.py": 23,
+    "test_console_language.py": 21, "test_bench.py": 15, "test_layouts_generated.py": 12,
+    "test_hostile_inputs.py": 10, "test_workbook.py": 10,
 }  # fmt: skip
 
 

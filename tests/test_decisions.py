@@ -52,12 +52,10 @@ def test_every_accepted_as_of_form_is_the_same_date(written):
     assert _audit_date(written, future=False).isoformat() == "2026-11-30"
 
 
-def test_6_a_short_latvian_date_is_the_audit_date(tmp_path):
-    write_month(tmp_path / "eksports", ["K-00001"], orders=["M-2475401-25"])
-    code, out, err = run(tmp_path / "eksports", tmp_path / "reports", "30.11.26")
-    assert code == 0, err
-    assert out.startswith("Audits uz 30.11.2026:")  # the console speaks Latvian by default
-    assert (tmp_path / "reports" / "2026-11-30" / "flagged-records.xlsx").is_file()
+def test_6_a_short_latvian_date_is_the_audit_date(loop):
+    base, _, _, december = loop  # run with --as-of 05.12.26
+    assert december[1].startswith("Audits uz 05.12.2026:")  # Latvian by default
+    assert (base / "reports" / "2026-12-05" / "flagged-records.xlsx").is_file()
 
 
 def test_a_far_future_as_of_runs_only_when_confirmed():
@@ -112,7 +110,7 @@ def folder_of(stdout: str) -> Path:
 def loop(tmp_path_factory):
     """November audited; decisions written in its workbook as people write them; November
     re-run to see the effect (and "Gatavs" mended there); K-00006 erased from the register only (his order
-    still in the export); December audited."""
+    still in the export); December audited (its date written short, as DD.MM.YY)."""
     base = tmp_path_factory.mktemp("loop")
     inputs, reports = base / "eksports", base / "reports"
     write_month(inputs, list(REGISTER))
@@ -128,7 +126,7 @@ def loop(tmp_path_factory):
     # the administrator mends "Gatavs" in the newest workbook: an exception with a named note
     test_monthly.decide(folder_of(rerun[1]) / "flagged-records.xlsx", {UNKNOWN: ("Izņēmums", NOTE)})
     write_month(inputs, [c for c in REGISTER if c != "K-00006"])
-    december = run(inputs, reports, "05.12.2026")
+    december = run(inputs, reports, "05.12.26")  # a short Latvian date (test_6)
     assert december[0] == 0, december[2]
     return base, first, rerun, december
 

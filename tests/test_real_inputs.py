@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -187,9 +188,8 @@ headings = ["Dāvanu kartes ziņa"]
 """
 
 
-@pytest.fixture
-def exports(tmp_path):
-    folder = tmp_path / "exports"
+def write_exports(folder: Path) -> Path:
+    """The register (xlsx) and the orders (csv) above, in ``folder``."""
     folder.mkdir()
     write_xlsx(
         folder / "klientu-registrs.xlsx",
@@ -197,6 +197,19 @@ def exports(tmp_path):
     )
     write_csv(folder / "mozello-orders.csv", [ORDER_HEADINGS, *ORDER_ROWS])
     return folder
+
+
+@pytest.fixture
+def exports(tmp_path):
+    """The exports in a folder of the test's own (a test may add a field map to it)."""
+    return write_exports(tmp_path / "exports")
+
+
+@pytest.fixture(scope="module")
+def exports_audited(tmp_path_factory):
+    """The exports (no field map) audited once for the module: ``(folder, result)``, read only."""
+    folder = write_exports(tmp_path_factory.mktemp("audited") / "exports")
+    return folder, audit([folder], as_of=AS_OF)
 
 
 def _found(result, file_name: str) -> set[tuple[int, str]]:
@@ -252,8 +265,10 @@ def test_orders_with_latvian_labels_one_row_per_cart_line(exports):
     assert not any(catalogue.fields[f].scan for f in identifiers)
 
 
-def test_every_planted_violation_on_its_row_and_one_finding_for_the_unknown_column(exports):
-    result = audit([exports], as_of=AS_OF)
+def test_every_planted_violation_on_its_row_and_one_finding_for_the_unknown_column(
+    exports_audited,
+):
+    _, result = exports_audited
     assert _found(result, "klientu-registrs.xlsx") == REGISTER_EXPECTED
     assert _found(result, "mozello-orders.csv") == ORDERS_EXPECTED
     f = result.findings
@@ -444,17 +459,17 @@ def _report_of(result, folder):
 
 @pytest.mark.parametrize("inputs", ["exports", "samples"])
 def test_a_run_keeping_only_the_facts_its_report_reads_writes_the_same_report(
-    inputs, exports, tmp_path
+    inputs, exports_audited, sample_audit, tmp_path
 ):
     """Issue 15: a run lets go of every fact its report does not read once the findings are in
-    (``report_facts()``); what it writes is the same as from all the facts — the register here
-    keeps first and last names apart, the sample has consent, ends and marketing to chart."""
+    (``report_facts()``); what it writes is the same as from all the facts (the session's and
+    the module's audits, which keep them all) — the register here keeps first and last names
+    apart, the sample has consent, ends and marketing to chart."""
     from conftest import SAMPLES
 
     from zimes_audit.report.run import report_facts
 
-    folder = exports if inputs == "exports" else SAMPLES
-    full = audit(tables=load_inputs([folder]), as_of=AS_OF)
+    folder, full = exports_audited if inputs == "exports" else (SAMPLES, sample_audit)
     kept = audit(tables=load_inputs([folder]), as_of=AS_OF, keep_facts=report_facts())
     # the facts only the suites read are gone (so a million records' facts can be let go) ...
     for kind in ("orders", "register"):

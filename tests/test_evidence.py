@@ -216,6 +216,9 @@ def test_accepted_exceptions_are_listed_by_rule_masked(second_month):
     assert by_rule[[H("rule_id"), H("exceptions")]].values.tolist() == [["CONSENT-MISSING", "1"]]
     listed = _table_after(_page(month2), "exceptions")
     assert listed[H("record_id")].tolist() == ["K-00002"]
+    # the file the exception is in, so the field is named by that file's heading alone
+    assert listed[H("source_file")].tolist() == ["klienti.xlsx"]
+    assert listed[H("field")].tolist() == ["Piekrišana"]
     assert listed[H("note")].tolist() == [NOTE] and listed[H("decided_by")].tolist() == ["IK"]
     customer = listed[H("customer")].iloc[0]
     assert customer != "Līga Ozoliņa" and "*" in customer

@@ -236,3 +236,27 @@ def test_dates_read_by_arrow_are_read_as_pandas_reads_them(monkeypatch, type_, f
     pd.testing.assert_series_equal(fast.values, slow.values)
     assert fast.how == slow.how
     assert fast.unreadable.tolist() == slow.unreadable.tolist()
+
+
+def test_every_character_arrow_trims_is_a_suspect_by_its_first_and_last_byte():
+    """clean_text hands a column back untrimmed when no value's first or last byte can start or
+    end what Arrow's ``utf8_trim_whitespace`` trims: every such character of Unicode counts
+    (U+001C–U+001F were missed, and a chunked column kept ``"abc\\x1f"``)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from zimes_audit.loading.values import _SPACE_FIRST, _SPACE_LAST, clean_text
+
+    points = [p for p in range(0x110000) if not 0xD800 <= p <= 0xDFFF]
+    trimmed = pc.binary_length(pc.utf8_trim_whitespace(pa.array([chr(p) for p in points])))
+    spaces = [chr(p) for p, n in zip(points, trimmed.to_pylist(), strict=True) if n == 0]
+    assert "\x1f" in spaces and "\u3000" in spaces
+    for space in spaces:
+        encoded = space.encode("utf-8")
+        assert _SPACE_FIRST[encoded[0]] and _SPACE_LAST[encoded[-1]], hex(ord(space))
+    chunks = pa.chunked_array([["abc\x1f", "Jānis"], ["\x1c", "x"]])  # as the CSV reader gives
+    column = pd.Series(
+        pd.arrays.ArrowStringArray(chunks, dtype=pd.StringDtype(na_value=float("nan")))
+    )
+    cleaned = clean_text(column)
+    assert cleaned.tolist()[:2] == ["abc", "Jānis"] and pd.isna(cleaned[2])

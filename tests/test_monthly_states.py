@@ -17,8 +17,8 @@ them, and (where LibreOffice is installed) re-saves a workbook with it.  After e
 
 Runs go through ``zimes-audit run`` in-process without the notebook.  ``make test`` plays a few
 short sequences; ``HYPOTHESIS_PROFILE=thorough`` plays 25 of up to 8 months each.  Issue 25 sets
-no count; a sequence is up to ten audits (about 8 s each on a quiet 2-core machine), so 25
-sequences (about 230 audits) take half an hour to an hour.
+no count; a sequence is up to ten audits, so 25 sequences are about 230 audits: 8 minutes on a
+quiet 2-core machine (9–34 s a sequence), 30 minutes under the load of other work.
 """
 
 from __future__ import annotations

@@ -40,6 +40,9 @@ def test_gx_builds_each_configuration_anew_and_the_runner_keeps_one_per_object_i
         assert expectation.configuration is first and first == own.fget(expectation)
     assert Expectation.__dict__["configuration"] is own
     assert expectation.configuration is not first
+    with contextlib.suppress(RuntimeError), gx_configurations_kept():  # a failed validation
+        raise RuntimeError
+    assert Expectation.__dict__["configuration"] is own  # GX's property back all the same
 
 
 def test_keeping_the_configurations_changes_no_validation_result(sample_audit, monkeypatch):

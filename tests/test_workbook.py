@@ -225,3 +225,19 @@ def test_a_jobs_steps_name_its_latest_record_date(tmp_path):
                                                                            values_only=True)]  # fmt: skip
     assert any("3 klientu rindas, kuru attiecības beigušās līdz 15.03.2020" in s for s in steps)
     assert any("2 pasūtījumus, kas datēti līdz 06.05.2018" in s for s in steps), steps
+
+
+def test_a_long_summary_fact_that_reads_as_a_formula_stays_text(tmp_path):
+    """A fact spanning the Summary's columns (a folder name, say) keeps the quote prefix every
+    other text cell that starts like a formula has, so Excel never evaluates it on an edit."""
+    from zimes_audit.report.workbook import _summary_fact, _Writer
+
+    path = tmp_path / "fact.xlsx"
+    w = _Writer(path)
+    sheet = w.book.add_worksheet("Kopsavilkums")
+    _summary_fact(w, sheet, 0, "Ievaddati", '=HYPERLINK("http://example.invalid","eksports")')
+    _summary_fact(w, sheet, 1, "Ievaddati", "eksporti/2026-11/pasūtījumi un klienti")
+    w.book.close()
+    cells = openpyxl.load_workbook(path)["Kopsavilkums"]
+    assert cells["B1"].value.startswith("=HYPERLINK") and cells["B1"].data_type == "s"
+    assert cells["B1"].quotePrefix and not cells["B2"].quotePrefix

@@ -72,7 +72,9 @@ def gx_configurations_kept() -> Iterator[None]:
     expectation's fields (pydantic ``dict()``, the type's snake-case name) on every read, and
     GX reads it once per domain, success and runtime keyword: ~9 times per expectation object,
     each validation making ~14 objects per expectation (``to_domain_obj``) — a third of a small
-    run's validation.  GX does not change an expectation object while it validates it, so the
+    run's validation.  GX does not change an expectation object while it validates it (it does
+    resolve the suite parameters into a configuration's keywords in place: the kept one holds
+    them resolved, as each fresh one would be for the same object's validation), so the
     block keeps each object's first configuration (the object with it, so that its ``id`` is
     not reused) and hands that back; GX's property is back afterwards, for any other GX use in
     the process (GX is pinned and a test guards the attribute)."""

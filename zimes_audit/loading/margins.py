@@ -47,7 +47,7 @@ _IS_NUMBER = re.compile(rf"^{_NUMBER}$", re.IGNORECASE)
 _WORDS = "|".join(re.escape(w) for w in sorted(TOTALS_WORDS, key=len, reverse=True))
 _IS_TOTALS = re.compile(rf"^(?:{_WORDS})\s*[:.]?\s*(?:{_NUMBER})?$", re.IGNORECASE)
 # the same for Arrow's RE2 over untrimmed cells (its \s is ASCII: Unicode's white space added)
-_SPACE = r"[\s\v\x{85}\p{Z}]*"
+_SPACE = r"[\s\v\x{1c}-\x{1f}\x{85}\p{Z}]*"
 _IS_TOTALS_RE2 = f"^{_SPACE}{_IS_TOTALS.pattern[1:-1]}{_SPACE}$"
 _FOOTNOTE_MARK = re.compile(r"^(?:[*†‡¹²³⁴⁵]|\(\d\)|\d\))")
 _LETTER = re.compile(r"[^\W\d_]")

@@ -112,13 +112,15 @@ def _arrow(text: pd.Series) -> pa.Array:
 _STR = pd.Series([], dtype="str").dtype
 
 
-# the bytes a value starting or ending in white space (Unicode's) may start or end with: ASCII
-# spaces, the lead bytes of U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000, and the last bytes of
-# their UTF-8 forms (a superset: ``ā`` ends in 0x81 too)
+# the bytes a value starting or ending in what Arrow's ``utf8_trim_whitespace`` trims may start
+# or end with: ASCII white space and the separators U+001C–U+001F, the lead bytes of U+0085,
+# U+00A0, U+1680, U+2000–U+205F, U+3000, and the last bytes of their UTF-8 forms (a superset:
+# ``ā`` ends in 0x81 too)
+_ASCII_SPACE = [0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20]
 _SPACE_FIRST = np.zeros(256, dtype=bool)
-_SPACE_FIRST[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xC2, 0xE1, 0xE2, 0xE3]] = True
+_SPACE_FIRST[[*_ASCII_SPACE, 0xC2, 0xE1, 0xE2, 0xE3]] = True
 _SPACE_LAST = np.zeros(256, dtype=bool)
-_SPACE_LAST[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0x85, 0xA0, 0xA8, 0xA9, 0xAF, 0x9F]] = True
+_SPACE_LAST[[*_ASCII_SPACE, 0x85, 0xA0, 0xA8, 0xA9, 0xAF, 0x9F]] = True
 _SPACE_LAST[0x80:0x8B] = True
 
 
@@ -148,8 +150,8 @@ def _already_clean(array: pa.ChunkedArray) -> bool:
 
     >>> _already_clean(pa.chunked_array([["Jānis", None, "Rīga ā"]], pa.large_string()))
     True
-    >>> [_already_clean(pa.chunked_array([[v]])) for v in (" a", "a\u00a0", "", "12 €")]
-    [False, False, False, True]
+    >>> [_already_clean(pa.chunked_array([[v]])) for v in (" a", "a\u00a0", "", "12 €", "a\x1f")]
+    [False, False, False, True, False]
     """
     suspects = array.take(pa.array(_edge_suspects(array)))
     lengths = pc.binary_length(pc.utf8_trim_whitespace(suspects))

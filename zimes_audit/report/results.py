@@ -85,14 +85,15 @@ def with_current_run(trend: pd.DataFrame, run_id: str, as_of, findings: int, cou
 
 
 EXCEPTION_COLUMNS = [
-    "rule_id", "§", "action", "record_kind", "record_id", "customer", "field", "decided_by",
-    "decided_on", "expires", "note",
+    "rule_id", "§", "action", "source_file", "record_kind", "record_id", "customer", "field",
+    "decided_by", "decided_on", "expires", "note",
 ]  # fmt: skip
 
 
 def exceptions_table(result) -> pd.DataFrame:
-    """The exceptions accepted and in force in this run, rule by rule: the customer masked, the
-    administrator's note and name with e-mail addresses and digit runs blanked
+    """The exceptions accepted and in force in this run, rule by rule: the file (so that a page
+    names the field by that file's heading), the customer masked, the administrator's note and
+    name with e-mail addresses and digit runs blanked
     (:func:`~zimes_audit.report.history.scrub_note`), as the history keeps them."""
     from zimes_audit.procedure.rules import sort_by_rule
     from zimes_audit.report.history import scrub_note
@@ -109,6 +110,7 @@ def exceptions_table(result) -> pd.DataFrame:
             "rule_id": masked["rule_id"],
             "§": masked["procedure_section"],
             "action": masked["action"],
+            "source_file": masked["source_file"],
             "record_kind": masked["record_kind"],
             "record_id": masked["record_id"],
             "customer": masked["customer"],

@@ -563,7 +563,8 @@ def _summary_fact(w: _Writer, sheet, row: int, label: str, value) -> None:
     sheet.write_string(row, 0, label, w.header)
     span = sum(SUMMARY_WIDTHS[1:])
     if isinstance(value, str) and len(value) > SUMMARY_WIDTHS[1]:
-        sheet.merge_range(row, 1, row, 3, value, w.fmt("plain", None, wrap=True))
+        kind = "inert" if is_formula_like(value) else "plain"  # as every other text cell
+        sheet.merge_range(row, 1, row, 3, value, w.fmt(kind, None, wrap=True))
         sheet.set_row(row, 15.0 * _lines(value, span))
     else:
         w.cell(sheet, row, 1, value)

@@ -34,13 +34,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.memory import peak_rss_mb
 from benchmarks.workloads import AS_OF
 
 SIZES = ((1_000_000, 200_000),)
@@ -52,21 +52,6 @@ STAGE_GROUPS = {
     "checks": (("validate", "findings"), ("rules", "merge")),
     "write": (("write",), ("write",)),
 }
-
-
-def _peak_rss_mb() -> float:
-    """This process's peak resident memory (MB): the kernel's high-water mark of its own address
-    space (``VmHWM``), which a new program starts afresh — ``ru_maxrss`` is kept across
-    ``execve``, so a case started by a big parent (the bench after writing a workload) would
-    report the parent's peak instead of its own."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _workload(out: Path, name: str, orders: int, customers: int) -> Path:
@@ -108,7 +93,7 @@ def measured_hooks(naive: bool = False):
             clock = time.perf_counter()
             yield
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - clock
-            self.memory[name] = round(_peak_rss_mb(), 1)
+            self.memory[name] = round(peak_rss_mb(), 1)
             release_memory()
 
         def runner(self):
@@ -462,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.case:
         name, data = args.case
         figures = CASES[name](Path(data), args.findings)
-        figures["peak_rss_mb"] = round(_peak_rss_mb(), 1)
+        figures["peak_rss_mb"] = round(peak_rss_mb(), 1)
         print(json.dumps(figures))
         return 0
     skip = set(filter(None, args.skip.split(",")))

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import time
 import tomllib
 import unicodedata
@@ -42,6 +41,7 @@ from pathlib import Path
 import polars as pl
 
 from benchmarks import floor_detect
+from benchmarks.memory import peak_rss_mb
 from benchmarks.workloads import AS_OF
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,21 +63,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 
 class OutOfScope(Exception):
     """The input holds something the floor's simple readers do not handle."""
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory (MB): the kernel's high-water mark of its own address
-    space (``VmHWM``), which a new program starts afresh — ``ru_maxrss`` is kept across
-    ``execve``, so a case started by a big parent (the bench after writing a workload) would
-    report the parent's peak instead of its own."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # ------------------------------------------------------------------------------ procedure data

@@ -7,11 +7,11 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from test_history import DUE, findings
 
 from zimes_audit.report import history as module
 from zimes_audit.report.history import History, RunEntry
 
-DUE = {"DELETE": 30, "REDACT_FIELD": 14, "FIX_DATA": 30, "REVIEW": 30}
 AS_OF = date(2026, 11, 1)
 
 
@@ -27,18 +27,8 @@ def seven_findings() -> pd.DataFrame:
         ("K-2", "DATA-INACCURATE", "FIX_DATA", "phone;email"),
         ("", "FIELD-UNCLASSIFIED", "REVIEW", "Krāsa"),
     ]
-    return pd.DataFrame(
-        {
-            "record_kind": "register",
-            "source_file": "k.xlsx",
-            "source_row": range(2, len(rows) + 2),
-            "record_id": [r[0] for r in rows],
-            "rule_id": [r[1] for r in rows],
-            "procedure_section": "6",
-            "action": pd.Categorical([r[2] for r in rows]),
-            "field": [r[3] for r in rows],
-        }
-    )
+    # the action categorical, as the audit's findings hold it
+    return findings(*rows).astype({"action": "category"})
 
 
 def record(path, frame: pd.DataFrame) -> History:

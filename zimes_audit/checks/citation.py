@@ -45,10 +45,8 @@ def cell(meta: dict | None, language: str = "en") -> str:
     >>> cell({"rule_id": "X", "procedure_section": "6", "action": "REDACT_FIELD"})
     'X · § 6 · Clear the field'
     """
-    actions = labels(language).table["actions"]
-    action = (meta or {}).get("action", "")
-    if action in actions:
-        meta = {**(meta or {}), "action": actions[action]}
+    if (meta or {}).get("action"):
+        meta = {**meta, "action": labels(language).action(meta["action"])}
     cited = citation(meta)
     reason = (meta or {}).get(f"reason_{language}") or (meta or {}).get("reason_en", "")
     return f"{cited} — {reason}" if cited and reason else cited or "—"

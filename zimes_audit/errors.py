@@ -109,6 +109,25 @@ class AuditError(Exception):
     def __str__(self) -> str:
         return self.render("en")
 
+    def __reduce__(self):
+        """Pickled as it is (key, facts, file and row), whatever its class's ``__init__`` takes:
+        an error raised in a forked child travels back to the run
+        (:mod:`zimes_audit.report.forked`).
+
+        >>> import pickle
+        >>> error = pickle.loads(pickle.dumps(BlankRun("orders.csv", limit=1 << 20, line=7)))
+        >>> str(error) == str(BlankRun("orders.csv", limit=1 << 20, line=7)), error.row
+        (True, None)
+        """
+        return (_restored, (type(self), self.args, dict(self.__dict__)))
+
+
+def _restored(cls: type[AuditError], args: tuple, state: dict) -> AuditError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 #: Facts that are phrases of ours (a cause, what a file is), not the user's own words: written
 #: in the error's language from ``[<language>.errors.phrases]``.
@@ -331,3 +350,7 @@ class ReportInProgress(AuditError):
 
 class OutputError(AuditError):
     """Cannot write the report here: {cause}; nothing was written."""
+
+
+class ReportPartFailed(AuditError):
+    """A part of the report written by a process of its own ended without it ({status})."""

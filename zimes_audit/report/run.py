@@ -25,6 +25,7 @@ from zimes_audit.checks.findings import FINDINGS_COLUMNS, combination_codes
 from zimes_audit.errors import InputNotFound
 from zimes_audit.hooks import Hooks
 from zimes_audit.report.folder import choose_folder, staged, sweep_abandoned
+from zimes_audit.report.forked import concurrently
 from zimes_audit.report.history import (
     HISTORY_FILE,
     Comparison,
@@ -330,29 +331,34 @@ def write_outputs(
     hooks: Hooks,
 ) -> list[Path]:  # fmt: skip
     """Write ``findings.csv``, the workbook, Data Docs, the results and the charts into the
-    staging ``folder`` (steps ``write.*``); return the charts' paths."""
-    hooks.progress("progress_write")
-    with hooks.step("write.findings_csv"):
-        write_findings_csv(folder / FINDINGS_CSV, result.findings)
-    lab = labels(request.language)
-    with hooks.step("write.workbook"):
-        write_workbook(
-            folder / WORKBOOK,
-            result.findings,
-            result.frames,
-            _facts(lab, result, target, tracked),
-            tracking=Tracking.of(tracked.comparison, tracked.last_decision),
-            view=View(request.language, heading_map(result.tables), Volume.of(result.policy)),
-            requests=result.requests,
-        )
-    hooks.progress("progress_datadocs")
-    from zimes_audit.report.datadocs import build_site
+    staging ``folder`` (steps ``write.*``); return the charts' paths.
 
-    with hooks.step("write.data_docs"), gx_errors_raised():
-        build_site(result.runner.context, folder / DATA_DOCS, request.language)
-    hooks.progress("progress_evidence")
-    with hooks.step("write.evidence"):
-        return write_evidence(folder, result, request.language)
+    A large run draws the evidence (results and charts) in a forked child meanwhile
+    (:mod:`~zimes_audit.report.forked`): step ``write.evidence`` is then the wait for it."""
+    hooks.progress("progress_write")
+    records = sum(len(frame) for frame in result.frames.values())
+    with concurrently(write_evidence, folder, result, request.language, records=records) as job:
+        with hooks.step("write.findings_csv"):
+            write_findings_csv(folder / FINDINGS_CSV, result.findings)
+        lab = labels(request.language)
+        with hooks.step("write.workbook"):
+            write_workbook(
+                folder / WORKBOOK,
+                result.findings,
+                result.frames,
+                _facts(lab, result, target, tracked),
+                tracking=Tracking.of(tracked.comparison, tracked.last_decision),
+                view=View(request.language, heading_map(result.tables), Volume.of(result.policy)),
+                requests=result.requests,
+            )
+        hooks.progress("progress_datadocs")
+        from zimes_audit.report.datadocs import build_site
+
+        with hooks.step("write.data_docs"), gx_errors_raised():
+            build_site(result.runner.context, folder / DATA_DOCS, request.language)
+        hooks.progress("progress_evidence")
+        with hooks.step("write.evidence"):
+            return job.result()
 
 
 def run_manifest(

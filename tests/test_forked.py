@@ -1,0 +1,171 @@
+"""A large run draws its evidence in a forked child (zimes_audit.report.forked, issue 29): the
+report is the same as drawn in turn, a child's failure fails the run and leaves nothing, and the
+child never outlives the run — stopped with it, killed with it."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import AS_OF, SAMPLES
+
+from zimes_audit import errors
+from zimes_audit.report import forked, run
+from zimes_audit.report.layout import RESULTS_DIR
+from zimes_audit.report.run import RunRequest, run_report
+
+
+def _dead(pid: int) -> bool:
+    """Whether process ``pid`` has ended (gone, or a zombie no one has reaped yet)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def _gone(pid: int) -> bool:
+    """Whether process ``pid`` no longer exists (reaped; a zombie still does)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+@pytest.fixture
+def forks(monkeypatch) -> list[int]:
+    """Every run forks its evidence (the sample is far below FORK_FROM_RECORDS); the children's
+    pids, as the real ``os.fork`` returned them."""
+    pids: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(forked, "FORK_FROM_RECORDS", 1)
+    monkeypatch.setattr(forked.os, "fork", fork)
+    return pids
+
+
+def _request(out: Path) -> RunRequest:
+    return RunRequest([str(SAMPLES)], AS_OF, out=out, notebook=False)
+
+
+def test_the_evidence_drawn_in_a_child_is_the_evidence_drawn_in_turn(tmp_path, forks,
+                                                                     monkeypatch):  # fmt: skip
+    monkeypatch.setattr(forked, "FORK_FROM_RECORDS", 10**12)  # first in turn, as a small run
+    in_turn, _ = run_report(_request(tmp_path / "a" / "report"))
+    assert forks == []
+    monkeypatch.setattr(forked, "FORK_FROM_RECORDS", 1)
+    in_child, _ = run_report(_request(tmp_path / "b" / "report"))
+    assert len(forks) == 1 and _gone(forks[0])  # one child, reaped
+    tables = sorted(p.name for p in (in_turn / RESULTS_DIR).glob("*.parquet"))
+    assert tables and tables == sorted(p.name for p in (in_child / RESULTS_DIR).glob("*.parquet"))
+    for name in tables:  # each run has an id of its own (the trend's last row)
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(in_turn / RESULTS_DIR / name).drop(columns="run_id", errors="ignore"),
+            pd.read_parquet(in_child / RESULTS_DIR / name).drop(columns="run_id", errors="ignore"),
+        )
+    charts = sorted(p.name for p in in_turn.glob("*.png"))
+    assert charts and charts == sorted(p.name for p in in_child.glob("*.png"))
+    for name in charts:
+        assert (in_turn / name).read_bytes() == (in_child / name).read_bytes(), name
+
+
+def test_a_full_disk_in_the_child_is_the_run_s_output_error_and_leaves_nothing(tmp_path, forks,
+                                                                              monkeypatch):  # fmt: skip
+    def full(folder, result, language=None):
+        (Path(folder) / "half.png").write_bytes(b"\x89PNG")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(folder))
+
+    monkeypatch.setattr(run, "write_evidence", full)
+    with pytest.raises(errors.OutputError) as raised:
+        run_report(_request(tmp_path / "report"))
+    assert "no space left on the device" in str(raised.value)
+    assert len(forks) == 1 and _gone(forks[0])
+    assert not [p for p in tmp_path.iterdir() if p.name != "zimes-history.sqlite"]
+
+
+def test_a_child_that_dies_fails_the_run_in_one_line_and_leaves_nothing(tmp_path, forks,
+                                                                        monkeypatch):  # fmt: skip
+    monkeypatch.setattr(run, "write_evidence", lambda *a: os.kill(os.getpid(), signal.SIGKILL))
+    with pytest.raises(errors.ReportPartFailed) as raised:
+        run_report(_request(tmp_path / "report"))
+    assert "(SIGKILL)" in str(raised.value) and "\n" not in str(raised.value)
+    assert "(SIGKILL)" in raised.value.render("lv") and "process" in raised.value.render("lv")
+    assert not [p for p in tmp_path.iterdir() if p.name != "zimes-history.sqlite"]
+
+
+def test_a_run_that_fails_while_its_child_draws_takes_the_child_with_it(tmp_path, forks,
+                                                                        monkeypatch):  # fmt: skip
+    monkeypatch.setattr(run, "write_evidence", lambda *a: time.sleep(60))
+
+    def broken_workbook(*args, **kwargs):
+        raise OSError(errno.EACCES, os.strerror(errno.EACCES))
+
+    monkeypatch.setattr(run, "write_workbook", broken_workbook)
+    clock = time.perf_counter()
+    with pytest.raises(errors.OutputError):
+        run_report(_request(tmp_path / "report"))
+    assert time.perf_counter() - clock < 30  # not waiting for the child's minute
+    assert len(forks) == 1 and _gone(forks[0])
+    assert not [p for p in tmp_path.iterdir() if p.name != "zimes-history.sqlite"]
+
+
+def test_an_error_of_ours_comes_back_from_the_child_with_its_facts():
+    def refuse():
+        raise errors.BlankRun("orders.csv", limit=1 << 20, line=7)
+
+    with forked.Forked(refuse) as job, pytest.raises(errors.BlankRun) as raised:
+        job.result()
+    assert raised.value.path == "orders.csv" and raised.value.facts["line"] == 7
+    assert str(raised.value) == str(errors.BlankRun("orders.csv", limit=1 << 20, line=7))
+    assert job.child_private_mb > 0  # what the child held of its own, measured as it answered
+
+
+def test_an_exception_that_cannot_travel_is_named():
+    class Local(Exception):  # a class the pickle cannot find again
+        pass
+
+    def fail():
+        raise Local("x")
+
+    with forked.Forked(fail) as job, pytest.raises(errors.ReportPartFailed) as raised:
+        job.result()
+    assert "(Local)" in str(raised.value)
+
+
+def test_the_child_dies_with_the_run(tmp_path):
+    """The run killed outright (SIGKILL: no clean-up runs): the kernel kills its child."""
+    script = textwrap.dedent(
+        """
+        import sys, time
+        from zimes_audit.report.forked import Forked
+        job = Forked(time.sleep, 120)
+        print(job._pid, flush=True)
+        time.sleep(120)
+        """
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+    )  # fmt: skip
+    child = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    for _ in range(100):  # the kernel kills it when its parent dies
+        if _dead(child):
+            break
+        time.sleep(0.05)
+    assert _dead(child)

@@ -87,6 +87,10 @@ def measured_hooks(naive: bool = False):
     class Measured(Hooks):
         timings: dict[str, float] = field(default_factory=dict)
         memory: dict[str, float] = field(default_factory=dict)
+        children: dict[str, float | None] = field(default_factory=dict)  # private MB
+
+        def child_memory(self, name: str, private_mb: float | None) -> None:
+            self.children[name] = private_mb
 
         @contextlib.contextmanager
         def step(self, name: str):
@@ -124,6 +128,7 @@ def _pipeline(data: Path, naive_gx: bool, findings: Path | None) -> dict:
     return {
         "stages": {k: v for k, v in timings.items() if k in AUDIT_STEPS},
         "memory": dict(hooks.memory),
+        "children_private_mb": dict(hooks.children),  # steps a forked child ran
         "write_steps": {k: v for k, v in timings.items() if k not in AUDIT_STEPS},
         "total": round(total, 3),
         # GX's import and context, built while the inputs load: the time the audit waited
@@ -348,6 +353,8 @@ def summary(entry: dict) -> dict:
         "gx_wait": ours.get("gx_wait"),
         "ours_over_bare": _ratio(wall["ours"], wall["bare"]),
         "peak_rss_mb": {c: entry.get(c, {}).get("peak_rss_mb") for c in ("ours", "floor", "bare")},
+        # the audit's forked child (the evidence): the memory it held beside the audit's own
+        "child_private_mb": sum(v or 0.0 for v in ours.get("children_private_mb", {}).values()),
         "same_findings": entry["same_findings"],
     }
 
@@ -367,6 +374,10 @@ def print_summary(runs: list[dict]) -> None:
             f" {run['summary']['floor_over_bare'] or 0:>10.2f}"
             f" {run['summary']['ours_over_floor'] or 0:>11.2f}  {run['same_findings']}"
         )
+    children = [(r["workload"], r["summary"].get("child_private_mb") or 0) for r in rows]
+    if any(mb for _, mb in children):
+        print("  the audit's forked child (evidence and charts) held of its own, MB: "
+              + ", ".join(f"{w} {mb:.0f}" for w, mb in children))  # fmt: skip
     print(
         "\nthe same work: the audit less the outputs the floor does not make (workbook, Data Docs,"
         "\nevidence and charts, manifest, history with decisions and comparison), seconds"

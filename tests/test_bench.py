@@ -45,6 +45,8 @@ def test_the_harness_runs_ours_the_floor_and_the_bare_read_in_their_own_processe
     assert outputs > 0 and 0 <= run["ours"]["gx_wait"] < summary["ours_findings_only"]
     assert summary["ours_findings_only"] == round(summary["seconds"]["ours"] - outputs, 3)
     assert "findings only" in printed
+    # the tiny workload is drawn in turn: no forked child, none counted
+    assert run["ours"]["children_private_mb"] == {} and summary["child_private_mb"] == 0
 
 
 def test_the_naive_case_feeds_gx_the_naive_way_and_measures_each_step():

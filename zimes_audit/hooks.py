@@ -68,6 +68,10 @@ class Hooks:
         yield
         release_memory()
 
+    def child_memory(self, name: str, private_mb: float | None) -> None:
+        """Step ``name`` ran in a forked child (:mod:`zimes_audit.report.forked`) that held
+        ``private_mb`` of memory of its own (its pages shared with the run not counted)."""
+
     def runner(self) -> SuiteRunner:
         """The GX runner of the committed suites (a benchmark may feed GX another way)."""
         from zimes_audit.checks.runner import SuiteRunner

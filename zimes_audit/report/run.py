@@ -358,7 +358,10 @@ def write_outputs(
             build_site(result.runner.context, folder / DATA_DOCS, request.language)
         hooks.progress("progress_evidence")
         with hooks.step("write.evidence"):
-            return job.result()
+            charts = job.result()
+        if job.child_private_mb is not None:  # drawn in a forked child
+            hooks.child_memory("write.evidence", job.child_private_mb)
+        return charts
 
 
 def run_manifest(

@@ -288,7 +288,9 @@ def audit(
     columns (with the provenance and record ids) of ``frames`` and of the tables' frames — a run
     keeps what its report reads, so a million records' other facts are not held through the
     writing (default: keep all).  ``hooks`` (:class:`~zimes_audit.hooks.Hooks`) sees the named
-    steps — load, facts, validate, findings — and the progress lines, and gives the GX runner.
+    steps — load, facts, runner (the wait for the GX runner, built in a thread while the inputs
+    load: :func:`runner_while_loading`), validate, findings — and the progress lines, and gives
+    the GX runner.
     ``known``: what the audit history knows that the facts read (:class:`Known`; a run reads
     it from the history; default: nothing).
     """

@@ -1,11 +1,13 @@
-"""A large run draws its evidence in a forked child (zimes_audit.report.forked, issue 29): the
-report is the same as drawn in turn, a child's failure fails the run and leaves nothing, and the
-child never outlives the run — stopped with it, killed with it."""
+"""A large run writes its workbook and draws its evidence in forked children
+(zimes_audit.report.forked, issue 29): the report is the same as written in turn, a child's
+failure fails the run and leaves nothing, and no child outlives the run — stopped with it,
+killed with it."""
 
 from __future__ import annotations
 
 import errno
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -13,13 +15,14 @@ import textwrap
 import time
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from conftest import AS_OF, SAMPLES
 
 from zimes_audit import errors
 from zimes_audit.report import forked, run
-from zimes_audit.report.layout import RESULTS_DIR
+from zimes_audit.report.layout import RESULTS_DIR, WORKBOOK
 from zimes_audit.report.run import RunRequest, run_report
 
 
@@ -58,6 +61,12 @@ def forks(monkeypatch) -> list[int]:
     return pids
 
 
+def _of_the_run(row: list, folder: Path) -> bool:
+    """A Summary fact of the run itself: its id, its folder, when it ran."""
+    text = " ".join(str(cell) for cell in row)
+    return str(folder) in text or bool(re.search(r"\d{4}-\d\d-\d\d-[0-9a-f]{6}|\d\d:\d\d", text))
+
+
 def _request(out: Path) -> RunRequest:
     return RunRequest([str(SAMPLES)], AS_OF, out=out, notebook=False)
 
@@ -69,7 +78,20 @@ def test_the_evidence_drawn_in_a_child_is_the_evidence_drawn_in_turn(tmp_path, f
     assert forks == []
     monkeypatch.setattr(forked, "FORK_FROM_RECORDS", 1)
     in_child, _ = run_report(_request(tmp_path / "b" / "report"))
-    assert len(forks) == 1 and _gone(forks[0])  # one child, reaped
+    assert len(forks) == 2 and all(map(_gone, forks))  # the workbook's, the evidence's: reaped
+    sheets = {}
+    for folder in (in_turn, in_child):
+        book = openpyxl.load_workbook(folder / WORKBOOK)
+        sheets[folder] = {
+            ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book
+        }
+    assert sheets[in_turn].keys() == sheets[in_child].keys() and "Atzīmētie" in sheets[in_child]
+    for title, rows in sheets[in_turn].items():
+        other = sheets[in_child][title]
+        # the run's own facts differ (its folder, when it ran): every other cell is the same
+        differ = [(a, b) for a, b in zip(rows, other, strict=True) if a != b]
+        assert all(a[0] == b[0] and _of_the_run(a, in_turn) for a, b in differ), (title, differ)
+        assert len(differ) <= 3, differ
     tables = sorted(p.name for p in (in_turn / RESULTS_DIR).glob("*.parquet"))
     assert tables and tables == sorted(p.name for p in (in_child / RESULTS_DIR).glob("*.parquet"))
     for name in tables:  # each run has an id of its own (the trend's last row)
@@ -93,7 +115,7 @@ def test_a_full_disk_in_the_child_is_the_run_s_output_error_and_leaves_nothing(t
     with pytest.raises(errors.OutputError) as raised:
         run_report(_request(tmp_path / "report"))
     assert "no space left on the device" in str(raised.value)
-    assert len(forks) == 1 and _gone(forks[0])
+    assert len(forks) == 2 and all(map(_gone, forks))
     assert not [p for p in tmp_path.iterdir() if p.name != "zimes-history.sqlite"]
 
 
@@ -119,7 +141,7 @@ def test_a_run_that_fails_while_its_child_draws_takes_the_child_with_it(tmp_path
     with pytest.raises(errors.OutputError):
         run_report(_request(tmp_path / "report"))
     assert time.perf_counter() - clock < 30  # not waiting for the child's minute
-    assert len(forks) == 1 and _gone(forks[0])
+    assert len(forks) == 2 and all(map(_gone, forks))
     assert not [p for p in tmp_path.iterdir() if p.name != "zimes-history.sqlite"]
 
 

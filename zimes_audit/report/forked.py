@@ -1,13 +1,13 @@
-"""A step of the run's writing done on the second core, in a child process (issue 29).
+"""Steps of the run's writing done on the second core, in child processes (issue 29).
 
-A run over a million records spends seconds drawing the evidence (the result tables and the
-charts, :func:`zimes_audit.report.results.write_evidence`) and seconds more writing
-``findings.csv``, the workbook and Data Docs — all of it Python holding the GIL, so threads
-would not overlap them.  :class:`Forked` runs a function in a child forked from the run: the
-child sees everything the run holds, copy-on-write, writes its files into the same staging
-folder and sends back only the function's return value.  The run carries on meanwhile and takes
-the value with :meth:`Forked.result`; an exception the child raised is raised again there (an
-``OSError`` as itself, so a full disk reads as it always did), and a child that died is
+A run over a million records spends seconds writing the workbook and drawing the evidence (the
+result tables and the charts, :func:`zimes_audit.report.results.write_evidence`) — Python
+holding the GIL, so threads would not overlap them with ``findings.csv`` and Data Docs.
+:class:`Forked` runs a function in a child forked from the run: the child sees everything the
+run holds, copy-on-write, writes its files into the same staging folder and sends back only
+the function's return value.  The run carries on meanwhile and takes the value with
+:meth:`Forked.result`; an exception the child raised is raised again there (an ``OSError`` as
+itself, so a full disk reads as it always did), and a child that died is
 :class:`~zimes_audit.errors.ReportPartFailed`.
 
 The child never outlives the run: it ignores the stop signals (the run stops it), it is killed

@@ -11,6 +11,7 @@ The folder's file names are :mod:`zimes_audit.report.layout`'s.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import re
@@ -333,35 +334,43 @@ def write_outputs(
     """Write ``findings.csv``, the workbook, Data Docs, the results and the charts into the
     staging ``folder`` (steps ``write.*``); return the charts' paths.
 
-    A large run draws the evidence (results and charts) in a forked child meanwhile
-    (:mod:`~zimes_audit.report.forked`): step ``write.evidence`` is then the wait for it."""
+    A large run writes the workbook and draws the evidence (results and charts) in two forked
+    children (:mod:`~zimes_audit.report.forked`) while it writes ``findings.csv`` and Data Docs
+    itself: steps ``write.workbook`` and ``write.evidence`` are then the waits for them."""
     hooks.progress("progress_write")
     records = sum(len(frame) for frame in result.frames.values())
-    with concurrently(write_evidence, folder, result, request.language, records=records) as job:
+    lab = labels(request.language)
+    workbook = functools.partial(
+        write_workbook,
+        folder / WORKBOOK,
+        result.findings,
+        result.frames,
+        _facts(lab, result, target, tracked),
+        tracking=Tracking.of(tracked.comparison, tracked.last_decision),
+        view=View(request.language, heading_map(result.tables), Volume.of(result.policy)),
+        requests=result.requests,
+    )
+    evidence = functools.partial(write_evidence, folder, result, request.language)
+    with (
+        concurrently(workbook, records=records) as workbook_job,
+        concurrently(evidence, records=records) as evidence_job,
+    ):
         with hooks.step("write.findings_csv"):
             write_findings_csv(folder / FINDINGS_CSV, result.findings)
-        lab = labels(request.language)
-        with hooks.step("write.workbook"):
-            write_workbook(
-                folder / WORKBOOK,
-                result.findings,
-                result.frames,
-                _facts(lab, result, target, tracked),
-                tracking=Tracking.of(tracked.comparison, tracked.last_decision),
-                view=View(request.language, heading_map(result.tables), Volume.of(result.policy)),
-                requests=result.requests,
-            )
         hooks.progress("progress_datadocs")
         from zimes_audit.report.datadocs import build_site
 
         with hooks.step("write.data_docs"), gx_errors_raised():
             build_site(result.runner.context, folder / DATA_DOCS, request.language)
+        with hooks.step("write.workbook"):
+            workbook_job.result()
         hooks.progress("progress_evidence")
         with hooks.step("write.evidence"):
-            charts = job.result()
-        if job.child_private_mb is not None:  # drawn in a forked child
-            hooks.child_memory("write.evidence", job.child_private_mb)
-        return charts
+            charts = evidence_job.result()
+    for name, job in (("write.workbook", workbook_job), ("write.evidence", evidence_job)):
+        if job.child_private_mb is not None:  # done in a forked child
+            hooks.child_memory(name, job.child_private_mb)
+    return charts
 
 
 def run_manifest(

@@ -228,3 +228,19 @@ def _without_results(path: Path) -> None:
             if item.filename == "xl/worksheets/sheet1.xml":
                 body = re.sub(rb"</f><v>[^<]*</v>", b"</f>", body)
             dst.writestr(item, body)
+
+
+def test_a_file_whose_bytes_cannot_be_taken_waits_its_turn(tmp_path):
+    contacts = [["Anna Liepa", "anna@example.lv", "+371 29123456"]] * 30_000
+    slow = write_csv(tmp_path / "a.csv", [["Vārds, uzvārds", "E-pasts", "Tālrunis"], *contacts])
+    blank = tmp_path / "b.csv"  # more blank lines than any export holds, then more rows
+    blank.write_bytes(csv_bytes([ORDER_HEADINGS, *ORDER_ROWS]) + b"\n" * (17 << 20) + b"M-9;x\n")
+    with pytest.raises(errors.UnknownFileKind):
+        load_inputs([slow, blank])
+    with pytest.raises(errors.BlankRun):
+        load_inputs([blank, slow])
+    orders = write_csv(tmp_path / "c.csv", [ORDER_HEADINGS, *ORDER_ROWS])
+    loaded = load_inputs([tmp_path])
+    assert [t.name for t in loaded] == ["c.csv"]
+    assert [s.name for s in loaded.skipped] == ["a.csv", "b.csv"]
+    assert loaded.skipped[1].reason.startswith(_CANNOT_BE_READ) and orders.exists()

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+from collections import deque
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -195,6 +197,45 @@ class Loaded(list):
         self.skipped: list[Skipped] = list(skipped)
 
 
+#: Files read and typed at once by :func:`load_inputs`: two, for the machine's two cores (python-
+#: calamine's parse and Arrow's readers and kernels let go of the GIL), and at most two files'
+#: text held at a time.
+LOAD_WORKERS = 2
+
+
+def _typed(path: Path, held: list, name: str, digest: str, catalogue: Catalogue) -> list:
+    """A file's bytes (``held``: a list of them, emptied, so that they are let go once read
+    into cells rather than kept by the pool until the tables are built) read and typed."""
+    raws = _raws(path, held.pop(), catalogue)
+    return _built(path, raws, name, digest, catalogue)
+
+
+def _failed(error: Exception) -> Future:
+    """A future already settled with ``error`` (a file whose bytes could not be read)."""
+    future: Future = Future()
+    future.set_exception(error)
+    return future
+
+
+def _settle(item: InputFile, outcome, tables: list, skipped: list[Skipped]) -> None:
+    """Take one file's outcome, in input order: its tables, or the line naming it skipped (a
+    duplicate, or a file found in a folder that is not an export or cannot be read); any other
+    error, and every error of a file named explicitly, is raised."""
+    if isinstance(outcome, Skipped):
+        skipped.append(outcome)
+        return
+    try:
+        tables += outcome.result()
+    except NOT_AN_EXPORT + DAMAGED as error:
+        if item.explicit:
+            raise
+        why = error.reason().rstrip(".")
+        what = (
+            "cannot be read" if isinstance(error, DAMAGED) else "not an orders export or register"
+        )
+        skipped.append(Skipped(item.name, f"{what}: {why}", error))
+
+
 def load_inputs(paths: Sequence[str | Path], field_map: FieldMap | None = None) -> Loaded:
     """Load every input file found in ``paths`` (files, or folders of them), in order, reading
     headings with the administrator's ``field_map`` (:mod:`zimes_audit.procedure.field_map`).
@@ -203,35 +244,42 @@ def load_inputs(paths: Sequence[str | Path], field_map: FieldMap | None = None) 
     or cannot be read (a damaged workbook, a cut file) is skipped and named; a file named
     explicitly is refused.  A file with the same bytes as one
     already read is read once (the duplicate named).
+
+    Up to :data:`LOAD_WORKERS` files are read and typed at once, each by a thread of its own;
+    the outcome is the same as one after the other: the tables and the skipped files in input
+    order, the duplicates decided in input order, and the first refusal in input order raised
+    (once the file before it has been read: a later file's work is let go).
     """
+    from zimes_audit.loading import build, csv_reader, xlsx_reader  # noqa: F401 (see below)
     from zimes_audit.procedure.catalogue import load_catalogue
 
+    # the readers are imported here, before the threads start: never two threads importing one
+    # module at once
     catalogue = load_catalogue().with_field_map(field_map)
     files = input_files(paths)
     skipped = list(files.skipped)
     tables: list[LoadedTable] = []
     seen: dict[str, InputFile] = {}
-    for item in files:
-        try:
-            data, digest = _read_bytes(item.path)
+    running: deque[tuple[InputFile, Future | Skipped]] = deque()
+    with ThreadPoolExecutor(LOAD_WORKERS, thread_name_prefix="load") as pool:
+        for item in files:
+            if len(running) == LOAD_WORKERS:  # the oldest file taken before another is read
+                _settle(*running.popleft(), tables, skipped)
+            try:
+                data, digest = _read_bytes(item.path)
+            except Exception as error:  # noqa: BLE001 (raised or skipped in its turn, by _settle)
+                running.append((item, _failed(error)))
+                continue
             if digest in seen:
                 why = f"the same bytes as {seen[digest].name}, read once"
-                skipped.append(Skipped(item.name, why))
+                running.append((item, Skipped(item.name, why)))
                 continue
             seen[digest] = item
-            raws = _raws(item.path, data, catalogue)
-            del data  # the bytes are not needed while the cells are typed
-            tables += _built(item.path, raws, item.name, digest, catalogue)
-        except NOT_AN_EXPORT + DAMAGED as error:
-            if item.explicit:
-                raise
-            why = error.reason().rstrip(".")
-            what = (
-                "cannot be read"
-                if isinstance(error, DAMAGED)
-                else "not an orders export or register"
-            )
-            skipped.append(Skipped(item.name, f"{what}: {why}", error))
+            task = pool.submit(_typed, item.path, [data], item.name, digest, catalogue)
+            del data  # held by the task alone
+            running.append((item, task))
+        while running:
+            _settle(*running.popleft(), tables, skipped)
     if not tables:
         raise errors.NoInputFiles(paths[0] if len(paths) == 1 else None)
     return Loaded(tables, skipped)

@@ -39,6 +39,8 @@ where every row is a cell the reader could not read is refused.
 
 from __future__ import annotations
 
+from collections import deque
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -59,7 +61,7 @@ from zimes_audit.loading.tables import (
     LoadedTable,
     RawTable,
 )
-from zimes_audit.loading.values import EXPECTED, clean_text, read_column
+from zimes_audit.loading.values import EXPECTED, Reading, clean_text, read_column
 from zimes_audit.procedure.catalogue import Catalogue, Kind
 
 
@@ -114,13 +116,19 @@ class _BadCells:
         }
 
 
-def _cleaned_cells(raw: RawTable) -> tuple[dict[int, pd.Series], np.ndarray]:
+#: Columns cleaned and typed at once: two, for the machine's two cores (Arrow's kernels, which do
+#: most of that work, let go of the GIL).
+COLUMN_WORKERS = 2
+
+
+def _cleaned_cells(raw: RawTable, pool: Executor) -> tuple[dict[int, pd.Series], np.ndarray]:
     """The cleaned text of each column, and per row whether it holds anything (a value or a
     cell the reader could not read).  ``raw.cells`` is emptied: the text of the file is held
-    once, not twice."""
+    once, not twice (each column's text handed to its task alone)."""
     columns = dict(raw.cells.items())
     raw.cells.drop(columns=list(columns), inplace=True)  # at once: one at a time is quadratic
-    cells = {i: clean_text(columns.pop(i)) for i in list(columns)}
+    order = list(columns)
+    cells = dict(zip(order, pool.map(clean_text, (columns.pop(i) for i in order)), strict=True))
     filled = np.zeros(len(raw.cells), dtype=bool)
     for series in cells.values():
         filled |= series.notna().to_numpy()
@@ -163,12 +171,35 @@ def _provenance(source: str, sheet: str | None, rows: np.ndarray) -> dict[str, p
     }
 
 
+def _typed(
+    info: ColumnInfo, text: pd.Series, keep: np.ndarray | None, catalogue: Catalogue, record_id: str
+) -> tuple[ColumnInfo, pd.Series, str, Reading]:
+    """One column's text in the kept rows (all of them when ``keep`` is ``None``), what its
+    values show it to be, its field's type and its reading."""
+    text = text if keep is None else text[keep].reset_index(drop=True)
+    info = classify_by_values(info, text, catalogue, record_id)
+    type_ = catalogue.fields[info.field].type if info.field else "text"
+    return info, text, type_, read_column(text, type_)
+
+
 def build_table(
     path: Path, raw: RawTable, sha256: str, catalogue: Catalogue, name: str | None = None
 ) -> LoadedTable:
     """Type ``raw`` by the catalogue; ``sha256`` is the hash of the file's bytes, ``name`` the
-    source name (default: the file name).  ``raw.cells`` is emptied as its columns are read."""
-    cells, keep = _cleaned_cells(raw)
+    source name (default: the file name).  ``raw.cells`` is emptied as its columns are read.
+    Up to :data:`COLUMN_WORKERS` columns are cleaned and typed at once, taken in file order."""
+    with ThreadPoolExecutor(COLUMN_WORKERS, thread_name_prefix="column") as pool:
+        try:
+            return _build(path, raw, sha256, catalogue, name, pool)
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # a refused table: the other columns let go
+            raise
+
+
+def _build(
+    path: Path, raw: RawTable, sha256: str, catalogue: Catalogue, name: str | None, pool: Executor
+) -> LoadedTable:
+    cells, keep = _cleaned_cells(raw, pool)
     mapped = list(enumerate(map_columns(raw.headings, catalogue)))
     kind, why = _kind(path, [info for _, info in mapped], catalogue)
     notes = [*raw.notes, why]
@@ -179,19 +210,17 @@ def build_table(
     infos = [(i, info) for i, info in mapped if _kept_column(raw, i, cells.get(i), keep)]
 
     rows = raw.source_rows[keep]
-    every_row = bool(keep.all())
+    kept = None if keep.all() else keep
     kept_rows = set(rows.tolist())
     problems: list[CellProblem] = []
     frame: dict[str, pd.Series] = {}
     read: list[ColumnInfo] = []
     bad = _BadCells()
+    typed = deque(pool.submit(_typed, info, cells.pop(i), kept, catalogue, kind.record_id)
+                  for i, info in infos)  # fmt: skip
     for i, info in infos:
         problems += _reader_problems(path, raw, i, info, kept_rows)
-        text = cells.pop(i)
-        text = text if every_row else text[keep].reset_index(drop=True)
-        info = classify_by_values(info, text, catalogue, kind.record_id)
-        type_ = catalogue.fields[info.field].type if info.field else "text"
-        reading = read_column(text, type_)
+        info, text, type_, reading = typed.popleft().result()  # each column's text let go in turn
         frame[info.column] = reading.values
         read.append(replace(info, read_as=reading.how, unreadable=int(reading.unreadable.sum())))
         if reading.unreadable.any():

@@ -92,16 +92,29 @@ _LITERAL = r"(?s)^[^@]*@\[.*\]$"
 def email_verdicts(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Per value: (decided, valid) where email-validator's verdict on the stripped text is sure
     (vectorised); undecided values go to the library."""
-    text = pd.Series(text, dtype="string[pyarrow]")
+    cells = arrow_cells(pd.Series(text, dtype="string[pyarrow]"))
 
-    def has(pattern: str, regex: bool = True) -> np.ndarray:
-        return text.str.contains(pattern, regex=regex).fillna(False).to_numpy(bool)
+    def has(pattern: str, at: np.ndarray | None = None, regex: bool = True) -> np.ndarray:
+        """Per position of ``at`` (default: every value), whether its value holds ``pattern``
+        (RE2 over those values alone)."""
+        match = pc.match_substring_regex if regex else pc.match_substring
+        found = match(cells if at is None else cells.take(at), pattern).fill_null(False)
+        return found.to_numpy(zero_copy_only=False)
 
-    valid = has(_PLAIN_EMAIL) & ~has(_UNUSUAL_EMAIL)
-    valid &= (text.str.len() <= EMAIL_MAX_LENGTH).fillna(False).to_numpy(bool)
-    no_at = ~has("@", regex=False)
-    bad = has(_PLAIN_TEXT) & has(_SURELY_INVALID) & ~has(_LITERAL)
-    return valid | no_at | bad, valid
+    # each rule is read only where the verdict still depends on it: most addresses are plain,
+    # valid after two passes, and the sure rejections are read on the few others
+    plain = np.flatnonzero(has(_PLAIN_EMAIL))
+    length = pc.utf8_length(cells.take(plain)).to_numpy(zero_copy_only=False)
+    valid = np.zeros(len(cells), bool)
+    valid[plain[(length <= EMAIL_MAX_LENGTH) & ~has(_UNUSUAL_EMAIL, plain)]] = True
+    others = np.flatnonzero(~valid)
+    decided = valid.copy()
+    decided[others[~has("@", others, regex=False)]] = True
+    others = np.flatnonzero(~decided)
+    others = others[has(_PLAIN_TEXT, others)]
+    others = others[has(_SURELY_INVALID, others)]
+    decided[others[~has(_LITERAL, others)]] = True
+    return decided, valid
 
 
 @cache  # one verdict per distinct value per run: orders and register share it

@@ -3,12 +3,16 @@ find exactly what each column scanned alone finds (issue 29)."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.profiles import examples
 from zimes_audit.checks.text_scan import RecordScan
+from zimes_audit.detect import scan
 from zimes_audit.detect.scan import DETECTORS, scan_column
 
 # Pieces of free text: codes in both formats, a card, an IBAN whose digits pass Luhn, a phone
@@ -62,3 +66,32 @@ def test_a_prepared_scan_reads_each_column_once_and_the_checks_read_it():
     assert scan.found("personal code", frame[["notes", "address"]]).tolist() == [True, True, False]
     assert scan.found("card number", frame[["notes", "address"]]).tolist() == [False, False, True]
     assert scan.labels("personal code", frame["address"]).tolist() == [None, "new format", None]
+
+
+@pytest.mark.parametrize("share", [-1.0, 1.0])  # every column prefiltered first / encoded first
+@settings(max_examples=examples(default=60, thorough=2000), deadline=None)
+@given(records())
+def test_a_column_prefiltered_first_finds_what_one_encoded_first_finds(share, frame):
+    """Whichever way a column is scanned (scan._distinct_candidates), each cell's verdict is its
+    text's: the same hits with and without the file's order numbers."""
+    orders = RecordScan(frame)._orders
+    for column in "abc":
+        for documents in (None, orders):
+            with mostly_repeated(0.5):
+                expected = scan_column(frame[column], DETECTORS, documents)
+            with mostly_repeated(share):
+                found = scan_column(frame[column], DETECTORS, documents)
+            for detector in DETECTORS:
+                assert found[detector].positions.tolist() == expected[detector].positions.tolist()
+                assert found[detector].labels.tolist() == expected[detector].labels.tolist()
+
+
+@contextlib.contextmanager
+def mostly_repeated(share: float):
+    """:data:`scan.MOSTLY_REPEATED` set to ``share`` within the block."""
+    own = scan.MOSTLY_REPEATED
+    scan.MOSTLY_REPEATED = share
+    try:
+        yield
+    finally:
+        scan.MOSTLY_REPEATED = own

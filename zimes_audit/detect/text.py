@@ -128,7 +128,12 @@ def distinct_texts(text: pd.Series) -> tuple[np.ndarray, pd.Series]:
     >>> codes.tolist(), distinct.tolist()
     ([0, -1, 1, 0], ['Rīga', 'Cēsis'])
     """
-    encoded = pc.dictionary_encode(arrow_cells(text))
+    return distinct_cells(arrow_cells(text))
+
+
+def distinct_cells(cells: pa.Array) -> tuple[np.ndarray, pd.Series]:
+    """:func:`distinct_texts` of Arrow text cells."""
+    encoded = pc.dictionary_encode(cells)
     codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
     return codes, pd.Series(pd.arrays.ArrowExtensionArray(encoded.dictionary))
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tests.profiles import examples
 from zimes_audit.checks.text_scan import RecordScan
-from zimes_audit.detect import scan
+from zimes_audit.detect import text as detect_text
 from zimes_audit.detect.scan import DETECTORS, scan_column
 
 # Pieces of free text: codes in both formats, a card, an IBAN whose digits pass Luhn, a phone
@@ -88,10 +88,10 @@ def test_a_column_prefiltered_first_finds_what_one_encoded_first_finds(share, fr
 
 @contextlib.contextmanager
 def mostly_repeated(share: float):
-    """:data:`scan.MOSTLY_REPEATED` set to ``share`` within the block."""
-    own = scan.MOSTLY_REPEATED
-    scan.MOSTLY_REPEATED = share
+    """:data:`zimes_audit.detect.text.MOSTLY_REPEATED` set to ``share`` within the block."""
+    own = detect_text.MOSTLY_REPEATED
+    detect_text.MOSTLY_REPEATED = share
     try:
         yield
     finally:
-        scan.MOSTLY_REPEATED = own
+        detect_text.MOSTLY_REPEATED = own

@@ -55,7 +55,7 @@ import pyarrow.compute as pc
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from email_validator.rfc_constants import ATEXT, EMAIL_MAX_LENGTH
 
-from zimes_audit.detect.text import arrow_cells
+from zimes_audit.detect.text import arrow_cells, mostly_distinct
 
 # ------------------------------------------------------------------------------------- e-mail
 
@@ -269,16 +269,27 @@ def _judge(
     precheck: Callable[[pd.Series], tuple[np.ndarray, np.ndarray]],
     ok: Callable[[str], bool],
 ) -> pd.Series:
-    """Mask of present values judged not ok: each distinct value once, the pre-check first."""
+    """Mask of present values judged not ok: the pre-check first — on each distinct value
+    once, or where most values differ (:func:`~zimes_audit.detect.text.mostly_distinct`:
+    numbering them would cost more than it saves) on every value — then the library once per
+    distinct value the pre-check leaves undecided."""
     text = values.astype("string").str.strip()
     present = (text.notna() & (text != "")).to_numpy(bool)
     mask = np.zeros(len(values), bool)
     if present.any():
-        codes, unique = pd.factorize(text[present])
-        unique = pd.Series(unique)
+        text = text[present].reset_index(drop=True)
+        if mostly_distinct(arrow_cells(text)):
+            codes, unique = np.arange(len(text)), text
+        else:
+            codes, unique = pd.factorize(text)
+            unique = pd.Series(unique)
         decided, valid = precheck(unique)
+        verdicts: dict[str, bool] = {}
         for i in np.flatnonzero(~decided):
-            valid[i] = ok(unique.iat[i])
+            value = unique.iat[i]
+            if value not in verdicts:
+                verdicts[value] = ok(value)
+            valid[i] = verdicts[value]
         mask[present] = ~valid[codes]
     return pd.Series(mask, index=values.index)
 

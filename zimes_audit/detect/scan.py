@@ -37,7 +37,7 @@ import pyarrow.compute as pc
 
 from zimes_audit.detect import card_numbers, personal_codes
 from zimes_audit.detect.personal_codes import OrderNumbers
-from zimes_audit.detect.text import arrow_cells, as_text, distinct_cells
+from zimes_audit.detect.text import arrow_cells, as_text, distinct_cells, mostly_distinct
 
 CODE, CARD = "personal code", "card number"
 DETECTORS = (CODE, CARD)
@@ -76,21 +76,15 @@ def _classifier(detector: str) -> Callable[[str], str | None]:
     return lambda text: card_numbers.LABEL if card_numbers.card_issuer(text) else None
 
 
-#: Cells of a column whose distinct texts are counted to choose how to scan it, and the share
-#: of them that may differ for the column to be encoded first.
-SAMPLE, MOSTLY_REPEATED = 4096, 0.5
-
-
 def _distinct_candidates(text: pd.Series) -> tuple[np.ndarray, pd.Series, np.ndarray]:
     """Per cell the number of its distinct text (-1: null, or not picked), the distinct texts
     and which of them the combined prefilter picks.  Hashing a cell costs less than an RE2 pass
     over it, so a column is encoded first and each distinct text prefiltered once — unless
-    more than half (:data:`MOSTLY_REPEATED`) of a sample of :data:`SAMPLE` cells differ (e-mails, phone numbers): then
+    :func:`~zimes_audit.detect.text.mostly_distinct` (e-mails, phone numbers): then
     encoding saves no pass, and the prefilter reads every cell and only its picks are encoded.
     Either way a cell's verdict is its text's."""
     cells = arrow_cells(text)
-    sample = cells.slice(0, SAMPLE)
-    if pc.count_distinct(sample).as_py() <= MOSTLY_REPEATED * len(sample):
+    if not mostly_distinct(cells):
         codes, distinct = distinct_cells(cells)
         return codes, distinct, distinct.str.contains(_COMBINED, regex=True).to_numpy(bool)
     picks = pc.match_substring_regex(cells, _COMBINED).fill_null(False)

@@ -138,6 +138,23 @@ def distinct_cells(cells: pa.Array) -> tuple[np.ndarray, pd.Series]:
     return codes, pd.Series(pd.arrays.ArrowExtensionArray(encoded.dictionary))
 
 
+#: Cells of a column whose distinct texts :func:`mostly_distinct` counts, and the share of
+#: them that may differ for the column to count as repeating its texts.
+SAMPLE, MOSTLY_REPEATED = 4096, 0.5
+
+
+def mostly_distinct(cells: pa.Array) -> bool:
+    """Whether more than :data:`MOSTLY_REPEATED` of a sample of :data:`SAMPLE` cells differ —
+    e-mail addresses, phone numbers — so that numbering the distinct texts to read each once
+    costs more than it saves (hashing a cell costs about an RE2 pass over it).
+
+    >>> mostly_distinct(pa.array(["a@x.lv", "b@x.lv", "c@x.lv"])), mostly_distinct(pa.array(["Rīga"] * 3))
+    (True, False)
+    """
+    sample = cells.slice(0, SAMPLE)
+    return pc.count_distinct(sample).as_py() > MOSTLY_REPEATED * len(sample)
+
+
 def any_cell(columns: pd.DataFrame, detector: Callable[[pd.Series], pd.Series]) -> pd.Series:
     """Per row: does ``detector`` find something in any of the columns?"""
     found = pd.Series(False, index=columns.index)

@@ -268,17 +268,18 @@ def _judge(
     values: pd.Series,
     precheck: Callable[[pd.Series], tuple[np.ndarray, np.ndarray]],
     ok: Callable[[str], bool],
+    cheap: bool = False,
 ) -> pd.Series:
     """Mask of present values judged not ok: the pre-check first — on each distinct value
-    once, or where most values differ (:func:`~zimes_audit.detect.text.mostly_distinct`:
-    numbering them would cost more than it saves) on every value — then the library once per
-    distinct value the pre-check leaves undecided."""
+    once, or, for a ``cheap`` pre-check (about an RE2 pass a value, what numbering them costs)
+    where most values differ (:func:`~zimes_audit.detect.text.mostly_distinct`), on every
+    value — then the library once per distinct value the pre-check leaves undecided."""
     text = values.astype("string").str.strip()
     present = (text.notna() & (text != "")).to_numpy(bool)
     mask = np.zeros(len(values), bool)
     if present.any():
         text = text[present].reset_index(drop=True)
-        if mostly_distinct(arrow_cells(text)):
+        if cheap and mostly_distinct(arrow_cells(text)):
             codes, unique = np.arange(len(text)), text
         else:
             codes, unique = pd.factorize(text)
@@ -296,7 +297,7 @@ def _judge(
 
 def invalid_email(values: pd.Series) -> pd.Series:
     """Mask of present e-mail addresses that email-validator rejects."""
-    return _judge(values, email_verdicts, _email_ok)
+    return _judge(values, email_verdicts, _email_ok, cheap=True)  # two passes over most
 
 
 def invalid_phone(values: pd.Series, region: str) -> pd.Series:

@@ -49,3 +49,11 @@ def test_known_words_are_every_word_of_every_value_whatever_the_slices(size, nam
     }
     with slices_of(size):
         assert notes.known_words(frames) == expected
+
+
+def test_words_found_in_their_own_thread_are_the_words_and_mask_a_note():
+    frames = {"register": pd.DataFrame({"name": ["Jānis Bērziņš"], "email": ["jb@inbox.lv"]})}
+    later = notes.known_words_later(frames)
+    known = notes.KnownWords(later, b"k")
+    assert notes.scrub_note("Jānis zvanīja no inbox", known) == "[…] zvanīja no […]"
+    assert known.words == notes.known_words(frames) == {"jānis", "bērziņš", "inbox"}

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pandas as pd
 
@@ -59,15 +59,40 @@ def known_words(frames: dict[str, pd.DataFrame]) -> frozenset[str]:
     >>> sorted(known_words({"register": pd.DataFrame({"name": ["Aija", "Bērziņš"]})}))
     ['aija', 'bērziņš']
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    return _words_in(_known_columns(frames))
 
-    columns = [
+
+def known_words_later(frames: dict[str, pd.DataFrame]) -> Future:
+    """:func:`known_words` found in a thread of its own (Arrow leaves the GIL): what a run
+    writes meanwhile is not held up by it.  The columns are taken here, in the caller's
+    thread, so that the thread reads Arrow's arrays alone, never a frame being written to.
+
+    >>> sorted(known_words_later({"register": pd.DataFrame({"name": ["Aija"]})}).result())
+    ['aija']
+    """
+    columns = _known_columns(frames)
+    worker = ThreadPoolExecutor(1, thread_name_prefix="known-words")
+    try:
+        return worker.submit(_words_in, columns)
+    finally:
+        worker.shutdown(wait=False)  # the thread ends with its one task
+
+
+def _known_columns(frames: dict[str, pd.DataFrame]) -> list:
+    """The :data:`KNOWN_FIELDS` columns of ``frames`` as Arrow text (:func:`_text`)."""
+    return [
         _text(frame[column])
         for frame in frames.values()
         for column in KNOWN_FIELDS
         if column in frame
     ]
+
+
+def _words_in(columns: list) -> frozenset[str]:
+    """:func:`known_words` of Arrow text columns."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     slices = [values.slice(at, SLICE) for values in columns for at in range(0, len(values), SLICE)]
     if not slices:
         return frozenset()
@@ -118,8 +143,16 @@ class KnownWords:
     (True, True, False)
     """
 
-    def __init__(self, words: frozenset[str], key: bytes = b"", hashes=frozenset()):
-        self.words, self.key, self.hashes = words, key, frozenset(hashes)
+    def __init__(self, words: frozenset[str] | Future, key: bytes = b"", hashes=frozenset()):
+        self._words, self.key, self.hashes = words, key, frozenset(hashes)
+
+    @property
+    def words(self) -> frozenset[str]:
+        """This run's words — waited for here when they are still being found
+        (:func:`known_words_later`)."""
+        if isinstance(self._words, Future):
+            self._words = self._words.result()
+        return self._words
 
     def digest(self, word: str) -> str:
         return hmac.new(self.key, word.encode("utf-8"), hashlib.sha256).hexdigest()[:32]

@@ -42,7 +42,7 @@ def records(draw) -> pd.DataFrame:
 @given(records())
 def test_columns_scanned_two_at_a_time_find_what_each_scanned_alone_finds(frame):
     together = RecordScan(frame)
-    together.prepare(["a", "b", "c", "absent"])
+    together.start(["a", "b", "c", "absent"])
     alone = RecordScan(frame)
     for column in "abc":
         expected = scan_column(frame[column], DETECTORS, alone._orders)
@@ -52,7 +52,7 @@ def test_columns_scanned_two_at_a_time_find_what_each_scanned_alone_finds(frame)
             assert scanned[detector].labels.tolist() == expected[detector].labels.tolist()
 
 
-def test_a_prepared_scan_reads_each_column_once_and_the_checks_read_it():
+def test_a_started_scan_reads_each_column_once_and_the_checks_read_it():
     frame = pd.DataFrame(
         {
             "notes": ["p.k. 161175-19997", "Paldies", "Karte 4111 1111 1111 1111"],
@@ -61,7 +61,7 @@ def test_a_prepared_scan_reads_each_column_once_and_the_checks_read_it():
         dtype="str",
     )
     scan = RecordScan(frame)
-    scan.prepare(["notes", "address"])
+    scan.start(["notes", "address"])
     assert set(scan._columns) == {"notes", "address"}
     assert scan.found("personal code", frame[["notes", "address"]]).tolist() == [True, True, False]
     assert scan.found("card number", frame[["notes", "address"]]).tolist() == [False, False, True]

@@ -353,3 +353,14 @@ def test_a_value_repeated_is_judged_once():
     assert mask.tolist() == [True, True, True, False, False, False, False]
     assert contacts._email_ok.cache_info().misses == 2  # "a@b.local" and "līga@inbox.lv"
     assert contacts._email_ok.cache_info().hits == 0  # the repeats never reach the library's cache
+
+
+def test_mostly_distinct_values_are_prechecked_each_and_asked_once_per_distinct_value():
+    """Where most values differ, the pre-check reads every value (no numbering of them,
+    issue 29): the verdicts are the same, and the library still sees each value it is asked
+    about once."""
+    values = ["a@b.local", "a@b.local", "x@y.lv", "z@w.lv", "q@r", "līga@inbox.lv", "līga@inbox.lv"]
+    contacts._email_ok.cache_clear()
+    mask = invalid_email(pd.Series(values))
+    assert mask.tolist() == [True, True, False, False, True, False, False]
+    assert contacts._email_ok.cache_info()[:2] == (0, 2)  # hits, misses: a@b.local, līga@…

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from stdnum import iban, luhn
 
@@ -283,3 +284,73 @@ def test_iban_validity_has_every_country_right():
                 verdicts.append(_valid_iban(number))
                 assert _valid_iban(number) == stdnum_iban.is_valid(number), number
     assert any(verdicts) and not all(verdicts)
+
+
+@st.composite
+def _eleven_digits(draw) -> str:
+    """Old-format codes (a real birth date, its century digit, the check digit right or not),
+    new-format-shaped numbers 3X…, and phone-like or random ones — bare or split 6 + 5."""
+    from stdnum.lv import pvn
+
+    shape = draw(st.sampled_from(["old", "new", "other"]))
+    if shape == "old":
+        born = draw(st.dates(date(1900, 1, 1), date(2017, 6, 30)))
+        head = born.strftime("%d%m%y") + str(born.year // 100 - 18)
+        head += draw(st.text(alphabet="0123456789", min_size=3, max_size=3))
+        check = pvn.calc_check_digit_pers(head) if draw(st.integers(0, 4)) else "0"
+        digits = head + check
+    elif shape == "new":
+        digits = "3" + draw(st.text(alphabet="0123456789", min_size=10, max_size=10))
+    else:
+        digits = draw(st.text(alphabet="0123456789", min_size=11, max_size=11))
+    separator = draw(st.sampled_from(["", "", "-", "\u2013", "\u2011", " ", "\u00a0", "/"]))
+    return digits[:6] + separator + digits[6:]
+
+
+@st.composite
+def _code_like_texts(draw) -> str:
+    """Text around 11-digit numbers as cells write them: codes of either format and every
+    separator, phone numbers with and without +371, context and phone words, IBANs, LV."""
+    pieces = st.one_of(
+        st.sampled_from(["p.k. ", "P.K. ", "pk", "tālr. ", "+", "LV", "Nr. ", " ", ", ", "Ā", "-"]),
+        st.sampled_from(_IBANS),
+        _eleven_digits(),
+        _eleven_digits(),
+    )
+    return "".join(draw(st.lists(pieces, min_size=1, max_size=4)))
+
+
+@settings(max_examples=examples(default=500, thorough=50000), deadline=None)
+@given(_code_like_texts())
+@example("311299 12345")  # old format, born on the 31st
+@example("32123456789")  # a bare 32… alone in its cell: issued
+@example("+371234-56789")  # new format with its hyphen
+@example("P.K. 371234 56789")  # a bare 37… after a context word
+def test_a_cell_the_code_scan_skips_holds_no_code(text):
+    """The scan reads a code candidate only if it has a letter (a context word's) or a number
+    that counts without one (issue 29): every cell it skips is one the detector finds nothing
+    in."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from zimes_audit.detect.personal_codes import LETTER, WITHOUT_CONTEXT
+
+    cell = pa.array([text])
+    read = (
+        pc.match_substring_regex(cell, LETTER)[0].as_py()
+        or pc.match_substring_regex(cell, WITHOUT_CONTEXT)[0].as_py()
+    )
+    assert read or code_format(text) is None
+
+
+def test_every_context_word_has_a_letter():
+    """What lets the code scan skip a cell without letters (personal_codes.WITHOUT_CONTEXT)."""
+    import re
+    import tomllib
+    from importlib import resources
+
+    raw = tomllib.loads(
+        resources.files("zimes_audit.detect").joinpath("code_words.toml").read_text()
+    )
+    for word in raw["context"]:
+        assert re.search(r"[^\W\d_]", re.sub(r"\\.|\[[^\]]*\]", "", word)), word

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 from conftest import AS_OF, make_table
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from tests.profiles import examples
 from zimes_audit.checks.conditions import CONDITIONS, LOCATORS
 from zimes_audit.checks.findings import (
     EXTRA_COLUMNS,
     FINDINGS_COLUMNS,
     Failure,
+    combination_codes,
     empty_findings,
     findings_for,
     merge_findings,
@@ -288,3 +293,21 @@ def test_the_merge_matches_the_groupby_it_replaced_on_a_shuffled_mix():
     pd.testing.assert_frame_equal(
         merge_findings(raw).astype(str), _merged_the_old_way(raw).astype(str), check_dtype=False
     )
+
+
+@settings(max_examples=examples(default=100, thorough=5000), deadline=None)
+@given(
+    st.integers(min_value=1, max_value=4).flatmap(
+        lambda width: st.lists(
+            st.tuples(*[st.sampled_from([0, 1, 7, 2**20, 2**40 - 1, 2**40]) for _ in range(width)]),
+            min_size=1, max_size=40,
+        )
+    )
+)  # fmt: skip
+def test_combination_codes_number_each_combination_as_groupby_does(rows):
+    """One integer code per distinct combination, first seen first — also when the combined
+    digits outgrow int64 (codes up to 2**40 in up to four columns) and must be renumbered."""
+    columns = [np.array(column, dtype="int64") for column in zip(*rows, strict=True)]
+    frame = pd.DataFrame({n: c for n, c in enumerate(columns)})
+    expected = frame.groupby(list(frame.columns), sort=False).ngroup().tolist()
+    assert combination_codes(columns).tolist() == expected

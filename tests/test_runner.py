@@ -76,3 +76,37 @@ def test_the_audit_collects_the_garbage_once_for_many_records_and_not_for_a_few(
     monkeypatch.setattr(audit_module, "COLLECT_FROM_RECORDS", 3)
     audit_module.audit(tables=[orders], as_of=AS_OF, keep_facts=())
     assert collected == [()]
+
+
+def test_the_scans_start_first_and_their_groups_are_validated_last_with_the_same_results(
+    sample_audit, monkeypatch
+):
+    """The text scans are started before GX validates a kind's first group and read while it
+    validates the others; the groups holding a scan come last (issue 29).  The results are
+    those of the suite's own group order, with nothing started ahead, expectation by
+    expectation."""
+    from zimes_audit.checks.conditions import LOCATORS
+    from zimes_audit.checks.text_scan import RecordScan
+
+    runner, events = SuiteRunner(), []
+    own_validate, own_start = runner.validate, RecordScan.start
+
+    def validate(kind, frame, suite, *rest):
+        scans = any(e.expectation_type in LOCATORS for e in suite.expectations)
+        events.append(("scan group" if scans else "group", kind))
+        return own_validate(kind, frame, suite, *rest)
+
+    def start(scan, columns):
+        events.append(("start", list(columns)))
+        return own_start(scan, columns)
+
+    monkeypatch.setattr(runner, "validate", validate)
+    monkeypatch.setattr(RecordScan, "start", start)
+    ahead = _results(runner, sample_audit)
+    orders = [e for e in events if e[0] != "start"][: len(runner._groups["orders"])]
+    assert events[0][0] == "start" and "notes" in events[0][1]  # before any group
+    assert orders[-1] == ("scan group", "orders") and orders[0] == ("group", "orders")
+    monkeypatch.setattr(runner_module, "scans_last", lambda groups, suite: groups)
+    monkeypatch.setattr(RecordScan, "start", lambda scan, columns: None)
+    monkeypatch.setattr(runner_module, "scanned_columns", lambda suite: [])
+    assert _results(runner, sample_audit) == ahead

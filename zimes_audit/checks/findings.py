@@ -307,17 +307,26 @@ def _key_codes(raw: pd.DataFrame) -> np.ndarray:
 
 def combination_codes(columns: list[np.ndarray]) -> np.ndarray:
     """Per row, its combination of codes (one array of codes ≥ 0 per column) numbered in
-    first-seen order — a running integer code, factorised column by column, so no row's
+    first-seen order — the codes read as the digits of one integer (mixed radix), factorised
+    once at the end (and before, only if the integer would outgrow int64), so no row's
     combination is ever built as a tuple or a text.
 
     >>> combination_codes([np.array([1, 1, 0, 1]), np.array([5, 5, 5, 7])]).tolist()
     [0, 0, 1, 2]
     """
     combined = np.zeros(len(columns[0]) if columns else 0, dtype="int64")
+    span = 1  # every combined code so far is below it
     for codes in columns:
-        combined = pd.factorize(combined * (int(codes.max(initial=0)) + 1) + codes)[0]
-        combined = combined.astype("int64")
-    return combined
+        radix = int(codes.max(initial=0)) + 1
+        if span * radix > _COMBINED_LIMIT:  # renumber only when the next digit would not fit
+            combined = pd.factorize(combined)[0].astype("int64")
+            span = int(combined.max(initial=0)) + 1
+        combined, span = combined * radix + codes, span * radix
+    return pd.factorize(combined)[0].astype("int64")
+
+
+#: The largest mixed-radix code :func:`combination_codes` builds before renumbering (int64).
+_COMBINED_LIMIT = 2**62
 
 
 def _value_codes(values: pd.Series) -> np.ndarray:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from zimes_audit.checks.conditions import LOCATORS
 from zimes_audit.checks.deferred import defer_iri_grammar
 from zimes_audit.checks.suites import SUITE_NAMES, load_suite_json, suite_path, to_gx_suite
 from zimes_audit.checks.text_scan import scanning
@@ -187,6 +188,35 @@ def column_groups(
     return groups
 
 
+def scanned_columns(suite: dict) -> list[str]:
+    """The columns a suite's text scans read (the expectation types with a locator,
+    :data:`~zimes_audit.checks.conditions.LOCATORS`), in first-use order.
+
+    >>> scanned_columns({"expectations": [
+    ...     {"type": "expect_column_values_to_be_valid_email", "kwargs": {"column": "email"}},
+    ...     {"type": "expect_multicolumn_values_to_contain_no_card_number",
+    ...      "kwargs": {"column_list": ["notes", "address"]}}]})
+    ['notes', 'address']
+    """
+    scans = [exp for exp in suite["expectations"] if exp["type"] in LOCATORS]
+    return referenced_columns({"expectations": scans})
+
+
+def scans_last(groups: list[tuple[list[str], list[int], object]], suite: dict) -> list:
+    """``suite``'s groups of expectations, those with a text scan after the others (each
+    keeps its place among its own): the scans started ahead are read while GX validates the
+    rest.  The order GX validates the groups in changes nothing of the result, which is put
+    together in the suite's order (:meth:`SuiteRunner._validate`).
+
+    >>> suite = {"expectations": [{"type": "expect_multicolumn_values_to_contain_no_card_number"},
+    ...                           {"type": "expect_column_values_to_be_null"}]}
+    >>> [positions for _, positions, _ in scans_last([([], [0], None), ([], [1], None)], suite)]
+    [[1], [0]]
+    """
+    types = [exp["type"] for exp in suite["expectations"]]
+    return sorted(groups, key=lambda group: any(types[i] in LOCATORS for i in group[1]))
+
+
 def data_asset_name(kind: str) -> str:
     """What Data Docs name as the data asset a suite validated.
 
@@ -304,10 +334,17 @@ class SuiteRunner:
         """Each expectation's result, in the suite's order: group by group, each group on a
         frame of just the columns it reads (:func:`column_groups`), no fingerprint, each
         expectation object's configuration built once (:func:`gx_configurations_kept`); the
-        text scans of all groups share one reading of each column (:func:`scanning`)."""
+        text scans of all groups share one reading of each column (:func:`scanning`), started
+        first and read in threads of their own while GX validates the other groups — the
+        groups holding a text scan come last (:func:`scans_last`)."""
         results = [None] * len(self._gx_suites[kind].expectations)
-        with gx_fingerprints_above(HASH_THRESHOLD), gx_configurations_kept(), scanning(frame):
-            for columns, positions, group in self._groups[kind]:
+        with (
+            gx_fingerprints_above(HASH_THRESHOLD),
+            gx_configurations_kept(),
+            scanning(frame) as scan,
+        ):
+            scan.start(scanned_columns(self.suites[kind]))
+            for columns, positions, group in scans_last(self._groups[kind], self.suites[kind]):
                 narrow = narrow_frame(frame, columns)
                 group_result = self.validate(kind, narrow, group, parameters, RESULT_FORMAT)
                 for position, result in zip(positions, group_result.results, strict=True):

@@ -28,7 +28,8 @@ numbers.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -40,6 +41,8 @@ from zimes_audit.procedure.catalogue import load_catalogue
 __all__ = ["CARD", "CODE", "RecordScan", "found", "labels", "scanning"]
 
 SOURCE_FILE = "source_file"
+#: Columns scanned at once: the machine's two cores (Arrow's hashing and RE2 run without the GIL).
+WORKERS = 2
 
 
 def _order_numbers(frame: pd.DataFrame) -> np.ndarray | None:
@@ -57,13 +60,15 @@ def _order_numbers(frame: pd.DataFrame) -> np.ndarray | None:
 
 
 class RecordScan:
-    """The scan of one frame of records: each column read once for both detectors, on demand."""
+    """The scan of one frame of records: each column read once for both detectors — on
+    demand, or started ahead (:meth:`start`) and read meanwhile in the background."""
 
     def __init__(self, frame: pd.DataFrame):
         self.frame = frame
         self._positional = frame.index.equals(pd.RangeIndex(len(frame)))
         self._orders = _order_numbers(frame)
-        self._columns: dict[str, dict[str, Hits]] = {}
+        self._columns: dict[str, dict[str, Hits] | Future] = {}
+        self._pool: ThreadPoolExecutor | None = None
 
     def has_rows(self, index: pd.Index) -> bool:
         """Whether ``index`` names rows (by position) of this scan's frame."""
@@ -72,10 +77,36 @@ class RecordScan:
         )
 
     def hits(self, column: str) -> dict[str, Hits]:
-        """Both detectors' hits in one whole column (scanned the first time it is asked for)."""
-        if column not in self._columns:
-            self._columns[column] = scan_column(self.frame[column], DETECTORS, self._orders)
-        return self._columns[column]
+        """Both detectors' hits in one whole column (scanned the first time it is asked for,
+        or waited for when its scan was started)."""
+        held = self._columns.get(column)
+        if held is None:
+            held = self._columns[column] = self._scan(self.frame[column])
+        elif isinstance(held, Future):
+            held = self._columns[column] = held.result()
+        return held
+
+    def _scan(self, values: pd.Series) -> dict[str, Hits]:
+        return scan_column(values, DETECTORS, self._orders)
+
+    def start(self, columns: Iterable[str]) -> None:
+        """Start scanning those of ``columns`` the frame has and this scan has not read yet,
+        :data:`WORKERS` columns at a time in threads of their own, while the caller goes on
+        (:meth:`hits` waits for a column still being read).  Each column's scan reads that
+        column alone, so the verdicts are those of one scan after the other; most of a scan
+        is Arrow's hashing and RE2, which leave the GIL to the caller.  The columns are taken
+        from the frame here: the threads never touch the frame itself."""
+        todo = [c for c in dict.fromkeys(columns) if c in self.frame and c not in self._columns]
+        if todo and self._pool is None:
+            self._pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="text-scan")
+        for column in todo:
+            self._columns[column] = self._pool.submit(self._scan, self.frame[column])
+
+    def close(self) -> None:
+        """Stop the scans' threads (the scans started and not yet begun are dropped)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
     def _orders_at(self, rows: np.ndarray) -> np.ndarray | None:
         return None if self._orders is None else self._orders[rows]
@@ -85,6 +116,7 @@ class RecordScan:
         the frame lacks (an absent field, empty) is read as given."""
         rows = columns.index.to_numpy()
         out = np.zeros(len(rows), bool)
+        self.start(columns.columns)  # every column at once, two at a time
         for name in columns.columns:
             if name in self.frame:
                 out |= self.hits(name)[detector].mask(len(self.frame))[rows]
@@ -128,6 +160,7 @@ def scanning(frame: pd.DataFrame) -> Iterator[RecordScan]:
         yield scan
     finally:
         _ACTIVE.pop()
+        scan.close()
 
 
 def found(detector: str, columns: pd.DataFrame) -> pd.Series:

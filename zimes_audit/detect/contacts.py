@@ -55,7 +55,7 @@ import pyarrow.compute as pc
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from email_validator.rfc_constants import ATEXT, EMAIL_MAX_LENGTH
 
-from zimes_audit.detect.text import arrow_cells
+from zimes_audit.detect.text import arrow_cells, mostly_distinct
 
 # ------------------------------------------------------------------------------------- e-mail
 
@@ -92,16 +92,29 @@ _LITERAL = r"(?s)^[^@]*@\[.*\]$"
 def email_verdicts(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Per value: (decided, valid) where email-validator's verdict on the stripped text is sure
     (vectorised); undecided values go to the library."""
-    text = pd.Series(text, dtype="string[pyarrow]")
+    cells = arrow_cells(pd.Series(text, dtype="string[pyarrow]"))
 
-    def has(pattern: str, regex: bool = True) -> np.ndarray:
-        return text.str.contains(pattern, regex=regex).fillna(False).to_numpy(bool)
+    def has(pattern: str, at: np.ndarray | None = None, regex: bool = True) -> np.ndarray:
+        """Per position of ``at`` (default: every value), whether its value holds ``pattern``
+        (RE2 over those values alone)."""
+        match = pc.match_substring_regex if regex else pc.match_substring
+        found = match(cells if at is None else cells.take(at), pattern).fill_null(False)
+        return found.to_numpy(zero_copy_only=False)
 
-    valid = has(_PLAIN_EMAIL) & ~has(_UNUSUAL_EMAIL)
-    valid &= (text.str.len() <= EMAIL_MAX_LENGTH).fillna(False).to_numpy(bool)
-    no_at = ~has("@", regex=False)
-    bad = has(_PLAIN_TEXT) & has(_SURELY_INVALID) & ~has(_LITERAL)
-    return valid | no_at | bad, valid
+    # each rule is read only where the verdict still depends on it: most addresses are plain,
+    # valid after two passes, and the sure rejections are read on the few others
+    plain = np.flatnonzero(has(_PLAIN_EMAIL))
+    length = pc.utf8_length(cells.take(plain)).to_numpy(zero_copy_only=False)
+    valid = np.zeros(len(cells), bool)
+    valid[plain[(length <= EMAIL_MAX_LENGTH) & ~has(_UNUSUAL_EMAIL, plain)]] = True
+    others = np.flatnonzero(~valid)
+    decided = valid.copy()
+    decided[others[~has("@", others, regex=False)]] = True
+    others = np.flatnonzero(~decided)
+    others = others[has(_PLAIN_TEXT, others)]
+    others = others[has(_SURELY_INVALID, others)]
+    decided[others[~has(_LITERAL, others)]] = True
+    return decided, valid
 
 
 @cache  # one verdict per distinct value per run: orders and register share it
@@ -255,24 +268,36 @@ def _judge(
     values: pd.Series,
     precheck: Callable[[pd.Series], tuple[np.ndarray, np.ndarray]],
     ok: Callable[[str], bool],
+    cheap: bool = False,
 ) -> pd.Series:
-    """Mask of present values judged not ok: each distinct value once, the pre-check first."""
+    """Mask of present values judged not ok: the pre-check first — on each distinct value
+    once, or, for a ``cheap`` pre-check (about an RE2 pass a value, what numbering them costs)
+    where most values differ (:func:`~zimes_audit.detect.text.mostly_distinct`), on every
+    value — then the library once per distinct value the pre-check leaves undecided."""
     text = values.astype("string").str.strip()
     present = (text.notna() & (text != "")).to_numpy(bool)
     mask = np.zeros(len(values), bool)
     if present.any():
-        codes, unique = pd.factorize(text[present])
-        unique = pd.Series(unique)
+        text = text[present].reset_index(drop=True)
+        if cheap and mostly_distinct(arrow_cells(text)):
+            codes, unique = np.arange(len(text)), text
+        else:
+            codes, unique = pd.factorize(text)
+            unique = pd.Series(unique)
         decided, valid = precheck(unique)
+        verdicts: dict[str, bool] = {}
         for i in np.flatnonzero(~decided):
-            valid[i] = ok(unique.iat[i])
+            value = unique.iat[i]
+            if value not in verdicts:
+                verdicts[value] = ok(value)
+            valid[i] = verdicts[value]
         mask[present] = ~valid[codes]
     return pd.Series(mask, index=values.index)
 
 
 def invalid_email(values: pd.Series) -> pd.Series:
     """Mask of present e-mail addresses that email-validator rejects."""
-    return _judge(values, email_verdicts, _email_ok)
+    return _judge(values, email_verdicts, _email_ok, cheap=True)  # two passes over most
 
 
 def invalid_phone(values: pd.Series, region: str) -> pd.Series:

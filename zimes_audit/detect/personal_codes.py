@@ -72,6 +72,16 @@ _HYPHENS = "-\u2013\u2011"
 _CANDIDATE = re.compile(r"(?<![0-9])([0-9]{6})([-\u2013\u2011 \u00a0]?)([0-9]{5})(?![0-9])")
 # The RE2 prefilter: ASCII digit classes and literal separators only.
 PREFILTER = "[0-3][0-9]{5}[-\u2013\u2011 \u00a0]?[0-9]{5}"
+# What a candidate needs to be read as a code without a context word (RE2): a birth date's
+# first digits (0-2, or 30/31: old format), a hyphen or dash (new format), or the prefix 32.
+# Any other 3… counts only after a context word, and every context word has letters: a cell
+# with no letter (RE2 \pL) and none of these — a phone number with its country code,
+# +371 2… — holds no code, and the scan does not read it (issue 29).
+WITHOUT_CONTEXT = (
+    "[0-2][0-9]{5}[-\u2013\u2011 \u00a0]?[0-9]{5}|3[01][0-9]{4}[-\u2013\u2011 \u00a0]?[0-9]{5}"
+    "|3[0-9]{5}[-\u2013\u2011][0-9]{5}|32[0-9]{4}[-\u2013\u2011 \u00a0]?[0-9]{5}"
+)
+LETTER = r"\pL"
 
 
 @cache

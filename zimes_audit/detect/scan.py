@@ -33,10 +33,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from zimes_audit.detect import card_numbers, personal_codes
 from zimes_audit.detect.personal_codes import OrderNumbers
-from zimes_audit.detect.text import as_text, distinct_texts
+from zimes_audit.detect.text import arrow_cells, as_text, distinct_cells, mostly_distinct
 
 CODE, CARD = "personal code", "card number"
 DETECTORS = (CODE, CARD)
@@ -75,6 +76,40 @@ def _classifier(detector: str) -> Callable[[str], str | None]:
     return lambda text: card_numbers.LABEL if card_numbers.card_issuer(text) else None
 
 
+def _distinct_candidates(text: pd.Series) -> tuple[np.ndarray, pd.Series, np.ndarray]:
+    """Per cell the number of its distinct text (-1: null, or not picked), the distinct texts
+    and which of them the combined prefilter picks.  Hashing a cell costs less than an RE2 pass
+    over it, so a column is encoded first and each distinct text prefiltered once — unless
+    :func:`~zimes_audit.detect.text.mostly_distinct` (e-mails, phone numbers): then
+    encoding saves no pass, and the prefilter reads every cell and only its picks are encoded.
+    Either way a cell's verdict is its text's."""
+    cells = arrow_cells(text)
+    if not mostly_distinct(cells):
+        codes, distinct = distinct_cells(cells)
+        return codes, distinct, distinct.str.contains(_COMBINED, regex=True).to_numpy(bool)
+    picks = pc.match_substring_regex(cells, _COMBINED).fill_null(False)
+    at = np.flatnonzero(picks.to_numpy(zero_copy_only=False))
+    picked_codes, distinct = distinct_cells(cells.take(at))
+    codes = np.full(len(cells), -1, dtype=picked_codes.dtype)
+    codes[at] = picked_codes
+    return codes, distinct, np.ones(len(distinct), bool)
+
+
+def _candidates(distinct: pd.Series, picked: np.ndarray, detector: str) -> np.ndarray:
+    """Those of the ``picked`` distinct texts ``detector`` reads: its prefilter's, and for
+    codes only those that can hold one (a letter for a context word, or a number that needs
+    none: :data:`~zimes_audit.detect.personal_codes.WITHOUT_CONTEXT`)."""
+
+    def having(pattern: str, at: np.ndarray) -> np.ndarray:
+        return at[distinct.iloc[at].str.contains(pattern).to_numpy(bool)]
+
+    mine = having(_PREFILTERS[detector], picked)
+    if detector != CODE:
+        return mine
+    lettered = having(personal_codes.LETTER, mine)
+    return np.union1d(lettered, having(personal_codes.WITHOUT_CONTEXT, mine))
+
+
 def scan_column(
     values: pd.Series,
     detectors: Sequence[str] = DETECTORS,
@@ -85,14 +120,12 @@ def scan_column(
     ``documents``: per cell, its file's order numbers (or ``None``), left out of the code scan.
     """
     text = as_text(values)
-    codes, distinct = distinct_texts(text)
-    picked = distinct.str.contains(_COMBINED, regex=True).to_numpy(bool)
+    codes, distinct, picked = _distinct_candidates(text)
     out = {}
     for detector in detectors:
         verdicts = np.full(len(distinct), None, dtype=object)
         if picked.any():
-            mine = np.flatnonzero(picked)
-            mine = mine[distinct.iloc[mine].str.contains(_PREFILTERS[detector]).to_numpy(bool)]
+            mine = _candidates(distinct, np.flatnonzero(picked), detector)
             classify = _classifier(detector)
             verdicts[mine] = [classify(v) for v in distinct.iloc[mine]]
         held = np.append(pd.notna(verdicts), False)  # the last: a null cell (code -1)

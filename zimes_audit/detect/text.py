@@ -128,9 +128,31 @@ def distinct_texts(text: pd.Series) -> tuple[np.ndarray, pd.Series]:
     >>> codes.tolist(), distinct.tolist()
     ([0, -1, 1, 0], ['Rīga', 'Cēsis'])
     """
-    encoded = pc.dictionary_encode(arrow_cells(text))
+    return distinct_cells(arrow_cells(text))
+
+
+def distinct_cells(cells: pa.Array) -> tuple[np.ndarray, pd.Series]:
+    """:func:`distinct_texts` of Arrow text cells."""
+    encoded = pc.dictionary_encode(cells)
     codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
     return codes, pd.Series(pd.arrays.ArrowExtensionArray(encoded.dictionary))
+
+
+#: Cells of a column whose distinct texts :func:`mostly_distinct` counts, and the share of
+#: them that may differ for the column to count as repeating its texts.
+SAMPLE, MOSTLY_REPEATED = 4096, 0.5
+
+
+def mostly_distinct(cells: pa.Array) -> bool:
+    """Whether more than :data:`MOSTLY_REPEATED` of a sample of :data:`SAMPLE` cells differ —
+    e-mail addresses, phone numbers — so that numbering the distinct texts to read each once
+    costs more than it saves (hashing a cell costs about an RE2 pass over it).
+
+    >>> mostly_distinct(pa.array(["a@x.lv", "b@x.lv", "c@x.lv"])), mostly_distinct(pa.array(["Rīga"] * 3))
+    (True, False)
+    """
+    sample = cells.slice(0, SAMPLE)
+    return pc.count_distinct(sample).as_py() > MOSTLY_REPEATED * len(sample)
 
 
 def any_cell(columns: pd.DataFrame, detector: Callable[[pd.Series], pd.Series]) -> pd.Series:

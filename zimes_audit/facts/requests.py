@@ -26,6 +26,9 @@ expectation flags a record whose ``request_due`` is before the audit date.
 (['email', <NA>, 'record'], ['2026-12-05', None, '2026-12-05'])
 >>> facts["request_action"].tolist()
 ['REDACT_FIELD', <NA>, 'DELETE']
+>>> none = request_facts(orders, "orders", [])
+>>> [str(none[c].dtype) for c in none], none.isna().all().all()
+(['string', 'datetime64[ns]', 'string'], np.True_)
 >>> record_keys(orders, "orders").tolist()
 ['orders:M-1', 'orders:M-2', 'orders:M-3']
 """
@@ -144,9 +147,19 @@ def request_facts(
                 )
                 due.iloc[at] = day if pd.isna(due.iloc[at]) else min(due.iloc[at], day)
     return pd.DataFrame(
-        {LEFT: left.astype("string"), DUE: due, ACTION: left.map(_action).astype("string")},
-        index=frame.index,
+        {LEFT: _text(left), DUE: due, ACTION: _text(left, _action)}, index=frame.index
     )
+
+
+def _text(left: pd.Series, read=None) -> pd.Series:
+    """``left`` (or what ``read`` makes of each of its values) as text, missing where it is
+    missing: only the few records a request names are read one by one."""
+    out = pd.Series(pd.NA, index=left.index, dtype="string")
+    held = left.notna().to_numpy(bool)
+    if held.any():
+        values = left[held]
+        out[held] = values.map(read) if read is not None else values
+    return out
 
 
 def _action(left: object) -> object:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pandas as pd
 
@@ -46,31 +47,72 @@ def _blank(match: re.Match) -> str:
 
 def known_words(frames: dict[str, pd.DataFrame]) -> frozenset[str]:
     """Every word (letters only, 3 or more, case-folded) of the :data:`KNOWN_FIELDS` values in
-    ``frames`` — found by Arrow, not per value: each column's distinct values split at every
-    ASCII character that is not a letter (:data:`_SPLIT`: no word has one, so no word is cut),
-    then the distinct pieces, a line each, searched once and each word case-folded once (a first
-    audit's inputs hold a million distinct e-mails, split into a few hundred distinct pieces).
+    ``frames`` — found by Arrow, not per value: the distinct values of each slice of
+    :data:`SLICE` values split at every ASCII character that is not a letter (:data:`_SPLIT`:
+    no word has one, so no word is cut), the slices read :data:`WORKERS` at a time (Arrow
+    leaves the GIL), then the distinct pieces, a line each, searched once and each word
+    case-folded once (a first audit's inputs hold a million distinct e-mails, split into a few
+    hundred distinct pieces).
 
     >>> sorted(known_words({"orders": pd.DataFrame({"email": ["liga.ozolina@gmail.com", None]})}))
     ['com', 'gmail', 'liga', 'ozolina']
     >>> sorted(known_words({"register": pd.DataFrame({"name": ["Aija", "Bērziņš"]})}))
     ['aija', 'bērziņš']
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    return _words_in(_known_columns(frames))
 
-    pieces = [
-        pc.unique(pc.list_flatten(pc.split_pattern_regex(pc.unique(_text(frame[column])), _SPLIT)))
+
+def known_words_later(frames: dict[str, pd.DataFrame]) -> Future:
+    """:func:`known_words` found in a thread of its own (Arrow leaves the GIL): what a run
+    writes meanwhile is not held up by it.  The columns are taken here, in the caller's
+    thread, so that the thread reads Arrow's arrays alone, never a frame being written to.
+
+    >>> sorted(known_words_later({"register": pd.DataFrame({"name": ["Aija"]})}).result())
+    ['aija']
+    """
+    columns = _known_columns(frames)
+    worker = ThreadPoolExecutor(1, thread_name_prefix="known-words")
+    try:
+        return worker.submit(_words_in, columns)
+    finally:
+        worker.shutdown(wait=False)  # the thread ends with its one task
+
+
+def _known_columns(frames: dict[str, pd.DataFrame]) -> list:
+    """The :data:`KNOWN_FIELDS` columns of ``frames`` as Arrow text (:func:`_text`)."""
+    return [
+        _text(frame[column])
         for frame in frames.values()
         for column in KNOWN_FIELDS
         if column in frame
     ]
-    if not pieces:
+
+
+def _words_in(columns: list) -> frozenset[str]:
+    """:func:`known_words` of Arrow text columns."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    slices = [values.slice(at, SLICE) for values in columns for at in range(0, len(values), SLICE)]
+    if not slices:
         return frozenset()
+    with ThreadPoolExecutor(WORKERS, thread_name_prefix="known-words") as pool:
+        pieces = list(pool.map(_pieces, slices))
     distinct = pc.unique(pa.chunked_array(pieces, type=pa.large_string()))
     lines = pa.LargeListArray.from_arrays(pa.array([0, len(distinct)], pa.int64()), distinct)
     text = pc.binary_join(lines, pa.scalar("\n", pa.large_string()))[0].as_py()
     return frozenset({w.casefold() for w in set(_WORD.findall(text))})
+
+
+#: Values one task of :func:`known_words` splits, and the tasks run at once (two cores).
+SLICE, WORKERS = 1 << 18, 2
+
+
+def _pieces(values):
+    """The distinct pieces of some values split at :data:`_SPLIT` (Arrow)."""
+    import pyarrow.compute as pc
+
+    return pc.unique(pc.list_flatten(pc.split_pattern_regex(pc.unique(values), _SPLIT)))
 
 
 #: ASCII's characters that are not letters (RE2's syntax, run by Arrow): none is in a word.
@@ -101,8 +143,16 @@ class KnownWords:
     (True, True, False)
     """
 
-    def __init__(self, words: frozenset[str], key: bytes = b"", hashes=frozenset()):
-        self.words, self.key, self.hashes = words, key, frozenset(hashes)
+    def __init__(self, words: frozenset[str] | Future, key: bytes = b"", hashes=frozenset()):
+        self._words, self.key, self.hashes = words, key, frozenset(hashes)
+
+    @property
+    def words(self) -> frozenset[str]:
+        """This run's words — waited for here when they are still being found
+        (:func:`known_words_later`)."""
+        if isinstance(self._words, Future):
+            self._words = self._words.result()
+        return self._words
 
     def digest(self, word: str) -> str:
         return hmac.new(self.key, word.encode("utf-8"), hashlib.sha256).hexdigest()[:32]

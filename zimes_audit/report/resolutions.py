@@ -31,7 +31,7 @@ import pandas as pd
 from zimes_audit.errors import BadArgument, CorruptWorkbook, InputNotFound
 from zimes_audit.report.history import NOT_UNDERSTOOD, Decision, History, RunRecord
 from zimes_audit.report.layout import WORKBOOK
-from zimes_audit.report.notes import KnownWords, known_words, scrub_note
+from zimes_audit.report.notes import KnownWords, known_words_later, scrub_note
 from zimes_audit.report.requests import SECRET_SUFFIX, history_key
 from zimes_audit.words.labels import heading_keys, labels, resolution_id, sheet_key
 
@@ -222,7 +222,10 @@ def decisions_for_run(
     # nothing (record_run creates it with the history's first record)
     kept = history.path.with_suffix(SECRET_SUFFIX).exists()
     key = history_key(history.path) if kept else b""
-    known = KnownWords(known_words(result.frames), key, history.note_word_hashes() if kept else ())
+    # this run's words are found meanwhile: a first run, with no workbook to read, asks for
+    # them only when the history records them, after the report is written
+    words = known_words_later(result.frames)
+    known = KnownWords(words, key, history.note_word_hashes() if kept else ())
     override = Path(override) if override else None
     gathered = gather_decisions(history, runs, override, previous, known, before=as_of.isoformat())
     gathered.known = known

@@ -1,0 +1,97 @@
+"""The records' one text scan (zimes_audit.checks.text_scan): its columns scanned two at a time
+find exactly what each column scanned alone finds (issue 29)."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.profiles import examples
+from zimes_audit.checks.text_scan import RecordScan
+from zimes_audit.detect import text as detect_text
+from zimes_audit.detect.scan import DETECTORS, scan_column
+
+# Pieces of free text: codes in both formats, a card, an IBAN whose digits pass Luhn, a phone
+# number, a code-shaped order number (the file's own, below) and plain words.
+PIECES = [
+    "p.k. 161175-19997", "pk 321234-56789", "Karte 4111 1111 1111 1111", "5555555555554444",
+    "LV80BANK0000435195001", "tālr. 37122345678", "Sk. 120485-10316", "120485-10316", "Rīga",
+    "Paldies", "Brīvības iela 1", "",
+]  # fmt: skip
+TEXT = st.one_of(st.none(), st.lists(st.sampled_from(PIECES), max_size=3).map(", ".join))
+
+
+@st.composite
+def records(draw) -> pd.DataFrame:
+    """Orders of two files (one's ids code-shaped) with three free-text columns."""
+    rows = draw(st.integers(min_value=1, max_value=30))
+    columns = {name: draw(st.lists(TEXT, min_size=rows, max_size=rows)) for name in "abc"}
+    files = draw(st.lists(st.sampled_from(["x.csv", "y.csv"]), min_size=rows, max_size=rows))
+    ids = [
+        "120485-10316" if (n == 0 and file == "x.csv") else f"M-{n}-26"
+        for n, file in enumerate(files)
+    ]
+    return pd.DataFrame({"source_file": files, "order_id": ids, **columns}, dtype="str")
+
+
+@settings(max_examples=examples(default=60, thorough=2000), deadline=None)
+@given(records())
+def test_columns_scanned_two_at_a_time_find_what_each_scanned_alone_finds(frame):
+    together = RecordScan(frame)
+    together.start(["a", "b", "c", "absent"])
+    alone = RecordScan(frame)
+    for column in "abc":
+        expected = scan_column(frame[column], DETECTORS, alone._orders)
+        scanned = together.hits(column)
+        for detector in DETECTORS:
+            assert scanned[detector].positions.tolist() == expected[detector].positions.tolist()
+            assert scanned[detector].labels.tolist() == expected[detector].labels.tolist()
+
+
+def test_a_started_scan_reads_each_column_once_and_the_checks_read_it():
+    frame = pd.DataFrame(
+        {
+            "notes": ["p.k. 161175-19997", "Paldies", "Karte 4111 1111 1111 1111"],
+            "address": ["Rīga", "pk 321234-56789", None],
+        },
+        dtype="str",
+    )
+    scan = RecordScan(frame)
+    scan.start(["notes", "address"])
+    assert set(scan._columns) == {"notes", "address"}
+    assert scan.found("personal code", frame[["notes", "address"]]).tolist() == [True, True, False]
+    assert scan.found("card number", frame[["notes", "address"]]).tolist() == [False, False, True]
+    assert scan.labels("personal code", frame["address"]).tolist() == [None, "new format", None]
+
+
+@pytest.mark.parametrize("share", [-1.0, 1.0])  # every column prefiltered first / encoded first
+@settings(max_examples=examples(default=60, thorough=2000), deadline=None)
+@given(records())
+def test_a_column_prefiltered_first_finds_what_one_encoded_first_finds(share, frame):
+    """Whichever way a column is scanned (scan._distinct_candidates), each cell's verdict is its
+    text's: the same hits with and without the file's order numbers."""
+    orders = RecordScan(frame)._orders
+    for column in "abc":
+        for documents in (None, orders):
+            with mostly_repeated(0.5):
+                expected = scan_column(frame[column], DETECTORS, documents)
+            with mostly_repeated(share):
+                found = scan_column(frame[column], DETECTORS, documents)
+            for detector in DETECTORS:
+                assert found[detector].positions.tolist() == expected[detector].positions.tolist()
+                assert found[detector].labels.tolist() == expected[detector].labels.tolist()
+
+
+@contextlib.contextmanager
+def mostly_repeated(share: float):
+    """:data:`zimes_audit.detect.text.MOSTLY_REPEATED` set to ``share`` within the block."""
+    own = detect_text.MOSTLY_REPEATED
+    detect_text.MOSTLY_REPEATED = share
+    try:
+        yield
+    finally:
+        detect_text.MOSTLY_REPEATED = own

@@ -122,7 +122,8 @@ def _whole_sheet(path: Path, header_row: int, unreadable: set) -> list[list]:
             columns.append(cells)
         else:
             columns.append([cell_text(v) for v in cells])
-    while columns and all(v in ("", None) for v in columns[-1]):
+    marked = {c for _, c in unreadable}  # a column holding a cell the reader could not read stays
+    while columns and all(v in ("", None) for v in columns[-1]) and len(columns) - 1 not in marked:
         columns.pop()
     return columns
 
@@ -149,7 +150,8 @@ def test_a_sheet_read_a_slice_at_a_time_gives_the_whole_sheets_text(sheet):
         finally:
             xlsx_reader.ROWS_AT_ONCE = before
         expected = _whole_sheet(path, raw.detected.header_row - 1, unreadable)
-        width = max(len(expected), sheet["left"] + len(REGISTER_HEADINGS))
+        marked = [c for r, c in unreadable if r >= raw.detected.header_row]  # kept, even right
+        width = max(len(expected), sheet["left"] + len(REGISTER_HEADINGS), *[c + 1 for c in marked])
         assert list(raw.cells.columns) == list(range(width))
         for i in range(width):
             column = expected[i] if i < len(expected) else [""] * len(raw.cells)

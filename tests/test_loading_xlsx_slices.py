@@ -21,7 +21,7 @@ from pathlib import Path
 import openpyxl
 import python_calamine
 import xlsxwriter
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from layout_data import REGISTER_HEADINGS
 from profiles import examples
@@ -32,10 +32,13 @@ from zimes_audit.procedure.catalogue import load_catalogue
 
 _ERROR = "error"  # a formula whose saved result is #N/A
 _MERGED = "merged"  # the first cell of a merged range two cells wide, holding text
+_FORMULA = "formula"  # =1+1 saved with its result 2 in a workbook recalculated on opening
 
 _cells = st.one_of(
     st.none(),
-    st.sampled_from(["", " ", "Jā", " Rīga ", "K-0101", "12,50", "05.01.2024", _ERROR, _MERGED]),
+    st.sampled_from(
+        ["", " ", "Jā", " Rīga ", "K-0101", "12,50", "05.01.2024", _ERROR, _MERGED, _FORMULA]
+    ),
     st.text(alphabet="aāč 1-", max_size=6),
     st.integers(-(2**60), 2**60),
     st.floats(-1e17, 1e17, allow_nan=False, allow_infinity=False),
@@ -66,6 +69,8 @@ def _xlsxwriter(path: Path, top: int, left: int, rows: list[list]) -> None:
                 continue
             if value == _ERROR:
                 sheet.write_formula(r, c, "=NA()", None, "#N/A")
+            elif value == _FORMULA:
+                sheet.write_formula(r, c, "=1+1", None, 2)
             elif value == _MERGED:
                 if c + 1 < left + len(row) and row[c - left + 1] is None:
                     sheet.merge_range(r, c, r, c + 1, "Rīga")
@@ -96,6 +101,8 @@ def _openpyxl(path: Path, top: int, left: int, rows: list[list]) -> None:
                 continue
             if value == _ERROR:
                 value = "=NA()"
+            elif value == _FORMULA:
+                value = "=1+1"
             elif value == _MERGED:
                 value = "Rīga"
             elif isinstance(value, int) and not isinstance(value, bool):
@@ -137,6 +144,8 @@ def _same(got: list, expected: list) -> bool:
 
 @settings(max_examples=examples(default=30, thorough=500), deadline=None)
 @given(_sheets)
+@example({"top": 1, "left": 1, "rows": [["Jā"], [_ERROR], [" x "], [None, _ERROR], [1.5, 7]],
+          "writer": "xlsxwriter"})  # fmt: skip
 def test_a_sheet_read_a_slice_at_a_time_gives_the_whole_sheets_text(sheet):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "klienti.xlsx"

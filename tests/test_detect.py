@@ -354,3 +354,24 @@ def test_every_context_word_has_a_letter():
     )
     for word in raw["context"]:
         assert re.search(r"[^\W\d_]", re.sub(r"\\.|\[[^\]]*\]", "", word)), word
+
+
+@settings(max_examples=examples(default=400, thorough=50000), deadline=None)
+@given(st.one_of(_ibans(), _ibans().map(str.lower), _texts_with_ibans()))
+@example("LV80 BANK 0000 4351 9500 1")
+@example("LV80BANK0000435195001 ")
+@example("QQ50BANK0000435195001")  # check digits right, no such country
+def test_a_text_the_scan_takes_for_one_whole_iban_is_one_nothing_is_left_of(text):
+    """What the scan does not read as one valid IBAN (detect.text.whole_ibans, issue 29) is
+    a text strip_ibans leaves nothing of; and every valid compact IBAN of a country without
+    rules of its own is taken so."""
+    import pyarrow as pa
+    from stdnum import iban as stdnum_iban
+
+    from zimes_audit.detect.text import _country_rules, strip_ibans, whole_ibans
+
+    whole = bool(whole_ibans(pa.array([text]))[0])
+    assert not whole or strip_ibans(text) == ""
+    compact = text.upper()
+    if compact.isalnum() and compact.isascii() and stdnum_iban.is_valid(compact):
+        assert whole == (not _country_rules(compact[:2])[1])

@@ -33,11 +33,18 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from zimes_audit.detect import card_numbers, personal_codes
 from zimes_audit.detect.personal_codes import OrderNumbers
-from zimes_audit.detect.text import arrow_cells, as_text, distinct_cells, mostly_distinct
+from zimes_audit.detect.text import (
+    arrow_cells,
+    as_text,
+    distinct_cells,
+    mostly_distinct,
+    whole_ibans,
+)
 
 CODE, CARD = "personal code", "card number"
 DETECTORS = (CODE, CARD)
@@ -121,6 +128,8 @@ def scan_column(
     """
     text = as_text(values)
     codes, distinct, picked = _distinct_candidates(text)
+    at = np.flatnonzero(picked)  # a text that is one valid IBAN holds neither: not read
+    picked[at[whole_ibans(pa.array(distinct.array).take(at))]] = False
     out = {}
     for detector in detectors:
         verdicts = np.full(len(distinct), None, dtype=object)

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import re
 import zipfile
 import zlib
@@ -45,6 +46,7 @@ from xml.etree import ElementTree
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import python_calamine as calamine
 
 from zimes_audit import errors
@@ -243,17 +245,40 @@ def _header(top: list[list[str]], merged, catalogue: Catalogue) -> HeaderChoice 
 
 
 _TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default "str" dtype
+#: A sheet's rows are turned into text this many at a time: its cells are Python objects only a
+#: slice at a time (200k rows × 18 cells held at once cost ~210 MB).
+ROWS_AT_ONCE = 1 << 14
 
 
-def _column(values: np.ndarray) -> pd.Series:
-    """One column as text.  Fast path: a column of text cells only goes straight to Arrow (empty
-    cells are ``""``, which :func:`~zimes_audit.loading.values.clean_text` makes missing); in a
-    column holding numbers, dates or booleans, those are converted by kind (:func:`_as_text`)."""
-    try:  # Arrow refuses a cell that is not text: then the column is converted by kind
-        arrow = pa.array(values, type=pa.large_string())
+def _chunk_text(values: np.ndarray) -> tuple[pa.Array, bool]:
+    """A slice of one column as text, and whether it held a cell that is not text.  Fast path: a
+    slice of text cells only goes straight to Arrow (empty cells are ``""``, which
+    :func:`~zimes_audit.loading.values.clean_text` makes missing); a slice holding numbers, dates
+    or booleans is converted by kind (:func:`_as_text`)."""
+    try:  # Arrow refuses a cell that is not text: then the slice is converted by kind
+        return pa.array(values, type=pa.large_string()), False
     except (pa.ArrowTypeError, pa.ArrowInvalid):
-        arrow = pa.array(_as_text(values), type=pa.large_string())
+        return pa.array(_as_text(values), type=pa.large_string()), True
+
+
+def _column(chunks: list[pa.Array], mixed: bool) -> pd.Series:
+    """One column's slices as one text column, the same whatever the slicing: in a column
+    holding a cell that is not text, an empty cell is missing in every slice (as
+    :func:`_as_text` gives it), else ``""``.
+
+    >>> _column([pa.array([""], pa.large_string()), pa.array(["a", None], pa.large_string())],
+    ...         True).tolist()
+    [nan, 'a', nan]
+    """
+    if mixed:
+        chunks = [pc.if_else(pc.equal(c, ""), pa.scalar(None, c.type), c) for c in chunks]
+    arrow = pa.chunked_array(chunks, pa.large_string()).combine_chunks()
     return pd.Series(arrow.to_pandas(types_mapper={pa.large_string(): _TEXT}.get))
+
+
+def _filled(chunk: pa.Array) -> bool:
+    """Whether a slice of text holds a cell that is not empty."""
+    return chunk.null_count < len(chunk) and bool(pc.max(pc.binary_length(chunk)).as_py())
 
 
 _EXACT_FLOAT = 2.0**53  # a float below this that is a whole number prints as that integer
@@ -325,28 +350,51 @@ def _guard(path: Path, name: str, cells: int, rows: int, columns: int) -> None:
         raise errors.TooLargeSheet(path, sheet=name, rows=rows, columns=columns, limit=MAX_CELLS)
 
 
+def _row_slices(sheet, skip: int, width: int, marked: list[tuple[int, int]]):
+    """The sheet's rows after its first ``skip`` ones, ``ROWS_AT_ONCE`` at a time, each slice as
+    a matrix of ``width`` columns of cells, as ``to_python(skip_empty_area=False)`` gives them
+    (python-calamine's ``iter_rows`` counts rows from the sheet's top and cells from its first
+    filled column: the columns left of it are empty).  The ``marked`` cells (row, column) are
+    made empty: what calamine read of them is not a value (``Err:502``)."""
+    if sheet.start is None:  # an empty sheet
+        return
+    left, right = sheet.start[1], sheet.end[1] + 1
+    rows = itertools.islice(sheet.iter_rows(), skip, None)
+    first = skip
+    while body := list(itertools.islice(rows, ROWS_AT_ONCE)):
+        matrix = np.empty((width, len(body)), dtype=object)
+        matrix[:left] = ""
+        matrix[left:right].T[:] = body
+        matrix[right:] = ""
+        for row, column in marked:
+            if first <= row < first + len(body):
+                matrix[column, row - first] = ""
+        first += len(body)
+        yield matrix
+
+
 def _raw(path: Path, sheet, name: str, header: HeaderChoice, scan: SheetScan | None) -> RawTable:
     last, headings = header.last, list(header.headings)
-    rows = sheet.to_python(skip_empty_area=False)
-    body = rows[last + 1 :]
+    read = sheet.end[1] + 1 if sheet.end else 0  # the cells of a row, from column A
     # a cell calamine reads as blank though it is not (a formula without its result) may lie
     # right of every value: its column is read too
     marked_cells = [(r, c) for (r, c) in (scan.unreadable if scan else {}) if r > last]
     marked = {c for _, c in marked_cells}
-    read = len(rows[0]) if rows else 0
     width = max(len(headings), read, max(marked, default=-1) + 1)
     headings = headings + [""] * (width - len(headings))
-    # rows → columns through one object matrix: ~4× faster than zip(*body) at 100k rows
-    matrix = np.empty((width, len(body)), dtype=object)
-    if body:
-        matrix[:read].T[:] = body
-        matrix[read:] = ""
-    for row, column in marked_cells:  # what calamine read of them is not a value (``Err:502``)
-        if row - last - 1 < len(body):
-            matrix[column, row - last - 1] = ""
-    width = filled_width(path, headings, lambda i: i not in marked and not (matrix[i] != "").any())
+    chunks: list[list[pa.Array]] = [[] for _ in range(width)]
+    mixed, filled = np.zeros(width, dtype=bool), np.zeros(width, dtype=bool)
+    rows = 0
+    for matrix in _row_slices(sheet, last + 1, width, marked_cells):
+        rows += matrix.shape[1]
+        for i in range(width):
+            text, mixed_here = _chunk_text(matrix[i])
+            chunks[i].append(text)
+            mixed[i] |= mixed_here
+            filled[i] = filled[i] or _filled(text)
+    width = filled_width(path, headings, lambda i: i not in marked and not filled[i])
     headings = headings[:width]
-    cells = pd.DataFrame({i: _column(matrix[i]) for i in range(width)})
+    cells = pd.DataFrame({i: _column(chunks[i] or [_NO_TEXT], mixed[i]) for i in range(width)})
     first = last + 2
     unreadable: dict[int, dict[int, str]] = {}
     for (row, column), what in (scan.unreadable if scan else {}).items():
@@ -356,11 +404,14 @@ def _raw(path: Path, sheet, name: str, header: HeaderChoice, scan: SheetScan | N
     return RawTable(
         headings,
         cells,
-        np.arange(first, first + len(body), dtype=np.int64),
+        np.arange(first, first + rows, dtype=np.int64),
         Detected(suffix, None, None, name, last + 1, header_first=header.first + 1),
         unreadable=unreadable,
         notes=(header.note,),
     )
+
+
+_NO_TEXT = pa.array([], pa.large_string())
 
 
 def read_workbook(path: Path, data: bytes, catalogue: Catalogue) -> list[RawTable]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from datetime import date
@@ -43,6 +44,18 @@ def _typed(name: str, values: list) -> pd.Series:
     if kind == "number":
         return pd.Series(values, dtype="float64")
     return pd.Series(values, dtype="str")
+
+
+@contextlib.contextmanager
+def setting(module, name: str, value):
+    """``module.name`` set to ``value`` within the block (a generated test's examples run
+    within one test call, where pytest's ``monkeypatch`` would hold across all of them)."""
+    own = getattr(module, name)
+    setattr(module, name, value)
+    try:
+        yield
+    finally:
+        setattr(module, name, own)
 
 
 def make_table(kind: str, records: list[dict], file_name: str | None = None) -> LoadedTable:

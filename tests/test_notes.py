@@ -3,11 +3,11 @@ Arrow over slices of each column, read two at a time, they are every word of eve
 
 from __future__ import annotations
 
-import contextlib
 import re
 
 import pandas as pd
 import pytest
+from conftest import setting
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,17 +25,6 @@ VALUES = st.lists(
 )
 
 
-@contextlib.contextmanager
-def slices_of(size: int):
-    """:data:`notes.SLICE` set to ``size`` within the block."""
-    own = notes.SLICE
-    notes.SLICE = size
-    try:
-        yield
-    finally:
-        notes.SLICE = own
-
-
 @pytest.mark.parametrize("size", [1, 3, 1 << 18])
 @settings(max_examples=examples(default=40, thorough=2000), deadline=None)
 @given(names=VALUES, emails=VALUES)
@@ -47,7 +36,7 @@ def test_known_words_are_every_word_of_every_value_whatever_the_slices(size, nam
     expected = {
         word.casefold() for value in names + emails if value for word in WORD.findall(value)
     }
-    with slices_of(size):
+    with setting(notes, "SLICE", size):
         assert notes.known_words(frames) == expected
 
 

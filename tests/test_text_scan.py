@@ -3,10 +3,9 @@ find exactly what each column scanned alone finds (issue 29)."""
 
 from __future__ import annotations
 
-import contextlib
-
 import pandas as pd
 import pytest
+from conftest import setting
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -77,21 +76,10 @@ def test_a_column_prefiltered_first_finds_what_one_encoded_first_finds(share, fr
     orders = RecordScan(frame)._orders
     for column in "abc":
         for documents in (None, orders):
-            with mostly_repeated(0.5):
+            with setting(detect_text, "MOSTLY_REPEATED", 0.5):
                 expected = scan_column(frame[column], DETECTORS, documents)
-            with mostly_repeated(share):
+            with setting(detect_text, "MOSTLY_REPEATED", share):
                 found = scan_column(frame[column], DETECTORS, documents)
             for detector in DETECTORS:
                 assert found[detector].positions.tolist() == expected[detector].positions.tolist()
                 assert found[detector].labels.tolist() == expected[detector].labels.tolist()
-
-
-@contextlib.contextmanager
-def mostly_repeated(share: float):
-    """:data:`zimes_audit.detect.text.MOSTLY_REPEATED` set to ``share`` within the block."""
-    own = detect_text.MOSTLY_REPEATED
-    detect_text.MOSTLY_REPEATED = share
-    try:
-        yield
-    finally:
-        detect_text.MOSTLY_REPEATED = own

@@ -137,15 +137,24 @@ def _common_facts(
 
 
 def customer_in_register(
-    orders: pd.DataFrame, register: pd.DataFrame, former: Collection[str] = ()
+    orders: pd.DataFrame,
+    register: pd.DataFrame,
+    former: Collection[str] = (),
+    by_id: np.ndarray | None = None,
 ) -> pd.Series:
     """Per order, whether the customer id it names is in the register: ``yes``; ``no``; or
     ``deleted`` when not, but an earlier audit saw it there (``former``: the audit history's
     customer ids).  NA for an order naming no id, and for every order when no register is
-    audited (CUSTOMER-NOT-IN-REGISTER, docs/rules.md).
+    audited (CUSTOMER-NOT-IN-REGISTER, docs/rules.md).  ``by_id``: per order, whether
+    :func:`~zimes_audit.facts.linking.link_orders` found its register row by the customer id —
+    the same look-up, not made again.
 
     >>> orders = pd.DataFrame({"customer_id": ["K-1", " K-2", "K-3", None]})
     >>> customer_in_register(orders, pd.DataFrame({"customer_id": ["K-1"]}), {"K-2"}).tolist()
+    ['yes', 'deleted', 'no', <NA>]
+    >>> register = pd.DataFrame({"customer_id": ["K-1"]})
+    >>> by_id = link_orders(orders, register)["method"].eq("customer_id").fillna(False)
+    >>> customer_in_register(orders, register, {"K-2"}, by_id.to_numpy(bool)).tolist()
     ['yes', 'deleted', 'no', <NA>]
     >>> customer_in_register(orders, pd.DataFrame({"source_row": []})).isna().all()
     np.True_
@@ -155,7 +164,7 @@ def customer_in_register(
     if "customer_id" not in register or "customer_id" not in orders:
         return out
     named = normalise_ids(named)
-    known = is_in(named, normalise_ids(register["customer_id"]))
+    known = is_in(named, normalise_ids(register["customer_id"])) if by_id is None else by_id
     out[named.notna()] = "no"
     if former:
         out[is_in(named, pd.Series(list(former), dtype="string"))] = "deleted"
@@ -233,7 +242,12 @@ def order_facts(
         register_row=link["register_row"],
         link_method=link["method"],
         relationship_end_at=end,
-        customer_in_register=customer_in_register(orders, register, former_customers),
+        customer_in_register=customer_in_register(
+            orders,
+            register,
+            former_customers,
+            link["method"].eq("customer_id").fillna(False).to_numpy(bool),
+        ),
         **_common_facts(orders, policy, extra_scan, local_unpermitted or {}),
     )
 

@@ -248,13 +248,12 @@ def load_inputs(paths: Sequence[str | Path], field_map: FieldMap | None = None) 
     Up to :data:`LOAD_WORKERS` files are read and typed at once, each by a thread of its own;
     the outcome is the same as one after the other: the tables and the skipped files in input
     order, the duplicates decided in input order, and the first refusal in input order raised
-    (once the file before it has been read: a later file's work is let go).
+    (a later file read meanwhile is waited for and its outcome dropped).
     """
-    from zimes_audit.loading import build, csv_reader, xlsx_reader  # noqa: F401 (see below)
+    # the readers imported before the threads start: never two threads importing one module
+    from zimes_audit.loading import build, csv_reader, xlsx_reader  # noqa: F401
     from zimes_audit.procedure.catalogue import load_catalogue
 
-    # the readers are imported here, before the threads start: never two threads importing one
-    # module at once
     catalogue = load_catalogue().with_field_map(field_map)
     files = input_files(paths)
     skipped = list(files.skipped)

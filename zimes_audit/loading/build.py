@@ -199,6 +199,7 @@ def build_table(
 def _build(
     path: Path, raw: RawTable, sha256: str, catalogue: Catalogue, name: str | None, pool: Executor
 ) -> LoadedTable:
+    """:func:`build_table`, its columns cleaned and typed by ``pool``'s threads."""
     cells, keep = _cleaned_cells(raw, pool)
     mapped = list(enumerate(map_columns(raw.headings, catalogue)))
     kind, why = _kind(path, [info for _, info in mapped], catalogue)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import gc
 from collections.abc import Collection, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -242,30 +241,6 @@ def _load(
     return load_inputs(inputs, field_map), field_map
 
 
-def runner_while_loading(hooks: Hooks) -> Future:
-    """``hooks.runner()`` built in a thread of its own, to be taken with ``.result()`` once the
-    inputs are loaded and the facts derived (issue 29).
-
-    Importing Great Expectations and building its context is ~3 s of Python; reading the files
-    is mostly the native code of Arrow and calamine, which let another thread run, so on two
-    cores most of GX's import costs nothing.  The readers' modules are imported first, here:
-    afterwards the loading thread imports nothing GX's import could be holding.  A run that
-    fails while loading leaves the thread to finish; the interpreter waits for it at exit.
-
-    >>> ready = runner_while_loading(Hooks())
-    >>> type(ready.result()).__name__
-    'SuiteRunner'
-    """
-    from zimes_audit.loading import import_readers
-
-    import_readers()
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zimes-gx")
-    try:
-        return pool.submit(hooks.runner)
-    finally:
-        pool.shutdown(wait=False)
-
-
 def audit(
     inputs: Sequence[str | Path] | None = None,
     as_of: date | None = None,
@@ -288,9 +263,8 @@ def audit(
     columns (with the provenance and record ids) of ``frames`` and of the tables' frames — a run
     keeps what its report reads, so a million records' other facts are not held through the
     writing (default: keep all).  ``hooks`` (:class:`~zimes_audit.hooks.Hooks`) sees the named
-    steps — load, facts, runner (the wait for the GX runner, built in a thread while the inputs
-    load: :func:`runner_while_loading`), validate, findings — and the progress lines, and gives
-    the GX runner.
+    steps — load, facts, runner (GX imported, its context built), validate, findings — and the
+    progress lines, and gives the GX runner.
     ``known``: what the audit history knows that the facts read (:class:`Known`; a run reads
     it from the history; default: nothing).
     """
@@ -299,9 +273,7 @@ def audit(
     as_of = as_of or date.today()
     policy = policy if isinstance(policy, Policy) else load_policy(policy)
     field_map = fields if isinstance(fields, FieldMap) else None
-    runner_ready = None
     if tables is None:
-        runner_ready = runner_while_loading(hooks)
         with hooks.step("load"):
             tables, field_map = _load(inputs, fields)
     hooks.progress("progress_validate", count=sum(t.rows for t in tables))
@@ -311,8 +283,8 @@ def audit(
         facts.frames = {
             k: f.join(request_facts(f, k, known.requests, as_of)) for k, f in facts.frames.items()
         }
-    with hooks.step("runner"):  # what of GX's import and context the loading did not hide
-        runner = runner_ready.result() if runner_ready is not None else hooks.runner()
+    with hooks.step("runner"):  # GX imported and its context built (a third of a small run)
+        runner = hooks.runner()
     parameters = policy.suite_parameters(as_of)
     kinds = load_catalogue().kinds
     validations, parts = {}, []

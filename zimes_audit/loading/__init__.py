@@ -103,14 +103,6 @@ DAMAGED = (
 )
 
 
-def import_readers() -> None:
-    """Import the modules that read and type the files (they are otherwise imported on first
-    use), so that loading imports nothing while another thread imports Great Expectations
-    (:func:`zimes_audit.audit.runner_while_loading`)."""
-    for module in ("build", "csv_reader", "text_file", "xlsx_reader"):
-        importlib.import_module(f"zimes_audit.loading.{module}")
-
-
 def _read_bytes(path: Path) -> tuple[bytes | bytearray, str]:
     """A file's bytes and their SHA-256; a text file's without the blank lines run on after its
     text (:mod:`~zimes_audit.loading.text_file`: held as long as what is filled), and of a file

@@ -1,22 +1,29 @@
-"""A grammar Great Expectations' import builds and the audit never uses, built when first used.
+"""Modules Great Expectations' import loads and the audit never uses, imported when first used.
 
-Importing GX imports altair (for a renderer), altair imports jsonschema, and jsonschema imports
-``rfc3987_syntax`` for its ``iri``/``iri-reference`` format checks — whose import compiles an
-Earley parser from a Lark grammar: about a third of GX's import time on this machine (issue 29,
-``python -X importtime``), for a format no suite of the audit checks.  :func:`defer_iri_grammar`
-puts a stand-in module in its place before GX is imported: it imports the real module the first
-time anything is asked of it (a format check, any attribute), so every caller still gets the
-real answer — only the cost moves to the first use, which the audit never makes.
+Two of them cost about half of GX's import on this machine (issue 29, ``python -X importtime``):
 
-Nothing changes where ``rfc3987_syntax`` is already imported or not installed.
+- ``rfc3987_syntax``: importing GX imports altair (for a renderer), altair imports jsonschema,
+  and jsonschema imports it for its ``iri``/``iri-reference`` format checks — its import
+  compiles an Earley parser from a Lark grammar, for a format no suite of the audit checks;
+- ``scipy.stats`` (~470 modules, 0.8–1.3 s): imported by three GX modules (``from scipy import
+  stats``) for the KL-divergence and Kolmogorov–Smirnov expectations, which no suite of the
+  audit has; they read ``stats`` only when such an expectation runs.
+
+:func:`defer_unused_imports` puts a stand-in module in each one's place before GX is imported:
+it imports the real module the first time anything is asked of it (any attribute, or a function
+imported by name), so every caller still gets the real answer — only the cost moves to the
+first use, which the audit never makes.  Nothing changes for a module already imported or not
+installed.
 
 >>> import sys
->>> defer_iri_grammar()
+>>> defer_unused_imports()
 >>> module = sys.modules.get("rfc3987_syntax")
 >>> module is None or module.is_valid_syntax("iri", "https://zimes.lv/ā") is True
 True
 >>> module is None or module.is_valid_syntax("iri", "nav iri") is False
 True
+>>> round(float(sys.modules["scipy.stats"].entropy([0.5, 0.5], base=2)), 3)
+1.0
 """
 
 from __future__ import annotations
@@ -26,29 +33,44 @@ import importlib.util
 import sys
 import types
 
-GRAMMAR_MODULE = "rfc3987_syntax"
+#: Each deferred module, with the functions its importers take from it by name at their own
+#: import (``from rfc3987_syntax import is_valid_syntax``): forwarded one by one, so that the
+#: import by name does not import the real module.
+DEFERRED: dict[str, tuple[str, ...]] = {
+    "rfc3987_syntax": ("is_valid_syntax",),
+    "scipy.stats": (),
+}
 
 
-def defer_iri_grammar() -> None:
-    """Put a stand-in for ``rfc3987_syntax`` in ``sys.modules`` that imports the real module on
-    first use (unless it is imported already, or absent)."""
-    if GRAMMAR_MODULE in sys.modules or importlib.util.find_spec(GRAMMAR_MODULE) is None:
+def defer_unused_imports() -> None:
+    """Put a stand-in for each module of :data:`DEFERRED` in ``sys.modules`` that imports the
+    real module on first use (unless it is imported already, or absent)."""
+    for name, functions in DEFERRED.items():
+        _defer(name, functions)
+
+
+def _defer(name: str, functions: tuple[str, ...]) -> None:
+    parent = name.rpartition(".")[0]
+    if name in sys.modules or (parent and importlib.util.find_spec(parent) is None):
         return
-    stand_in = types.ModuleType(GRAMMAR_MODULE, "Imported on first use (zimes_audit).")
+    if importlib.util.find_spec(name) is None:  # imports the parent package (cheap), not it
+        return
+    stand_in = types.ModuleType(name, "Imported on first use (zimes_audit).")
 
     def real() -> types.ModuleType:
-        if sys.modules.get(GRAMMAR_MODULE) is stand_in:
-            del sys.modules[GRAMMAR_MODULE]
-        return importlib.import_module(GRAMMAR_MODULE)
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+        return importlib.import_module(name)
 
-    def is_valid_syntax(term: str, value: str) -> bool:
-        return real().is_valid_syntax(term, value)
+    def forward(attribute: str) -> object:
+        if attribute.startswith("__"):  # the import system asks (``__path__``): a plain module
+            raise AttributeError(attribute)
+        return getattr(real(), attribute)  # anything else: the real module's
 
-    def forward(name: str) -> object:
-        if name.startswith("__"):  # the import system asks (``__path__``): a plain module
-            raise AttributeError(name)
-        return getattr(real(), name)  # anything else: the real module's
+    def by_name(function: str):
+        return lambda *args, **kwargs: getattr(real(), function)(*args, **kwargs)
 
-    stand_in.is_valid_syntax = is_valid_syntax  # what jsonschema imports by name
+    for function in functions:
+        setattr(stand_in, function, by_name(function))
     stand_in.__getattr__ = forward
-    sys.modules[GRAMMAR_MODULE] = stand_in
+    sys.modules[name] = stand_in

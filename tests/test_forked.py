@@ -1,4 +1,4 @@
-"""A large run writes its workbook and draws its evidence in forked children
+"""A large run writes its workbook and draws its charts in forked children
 (zimes_audit.report.forked, issue 29): the report is the same as written in turn, a child's
 failure fails the run and leaves nothing, and no child outlives the run — stopped with it,
 killed with it."""
@@ -45,8 +45,8 @@ def _gone(pid: int) -> bool:
 
 @pytest.fixture
 def forks(monkeypatch) -> list[int]:
-    """Every run forks its evidence (the sample is far below FORK_FROM_RECORDS); the children's
-    pids, as the real ``os.fork`` returned them."""
+    """Every run forks its workbook and charts (the sample is far below FORK_FROM_RECORDS);
+    the children's pids, as the real ``os.fork`` returned them."""
     pids: list[int] = []
     real_fork = os.fork
 
@@ -71,14 +71,14 @@ def _request(out: Path) -> RunRequest:
     return RunRequest([str(SAMPLES)], AS_OF, out=out, notebook=False)
 
 
-def test_the_evidence_drawn_in_a_child_is_the_evidence_drawn_in_turn(tmp_path, forks,
+def test_what_children_write_is_what_the_run_writes_in_turn(tmp_path, forks,
                                                                      monkeypatch):  # fmt: skip
     monkeypatch.setattr(forked, "FORK_FROM_RECORDS", 10**12)  # first in turn, as a small run
     in_turn, _ = run_report(_request(tmp_path / "a" / "report"))
     assert forks == []
     monkeypatch.setattr(forked, "FORK_FROM_RECORDS", 1)
     in_child, _ = run_report(_request(tmp_path / "b" / "report"))
-    assert len(forks) == 2 and all(map(_gone, forks))  # the workbook's, the evidence's: reaped
+    assert len(forks) == 2 and all(map(_gone, forks))  # the workbook's, the charts': reaped
     sheets = {}
     for folder in (in_turn, in_child):
         book = openpyxl.load_workbook(folder / WORKBOOK)
@@ -107,11 +107,11 @@ def test_the_evidence_drawn_in_a_child_is_the_evidence_drawn_in_turn(tmp_path, f
 
 def test_a_full_disk_in_the_child_is_the_run_s_output_error_and_leaves_nothing(tmp_path, forks,
                                                                               monkeypatch):  # fmt: skip
-    def full(folder, result, language=None):
+    def full(folder, result, language=None):  # the charts, drawn in the child
         (Path(folder) / "half.png").write_bytes(b"\x89PNG")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(folder))
 
-    monkeypatch.setattr(run, "write_evidence", full)
+    monkeypatch.setattr(run, "write_charts", full)
     with pytest.raises(errors.OutputError) as raised:
         run_report(_request(tmp_path / "report"))
     assert "no space left on the device" in str(raised.value)
@@ -121,7 +121,7 @@ def test_a_full_disk_in_the_child_is_the_run_s_output_error_and_leaves_nothing(t
 
 def test_a_child_that_dies_fails_the_run_in_one_line_and_leaves_nothing(tmp_path, forks,
                                                                         monkeypatch):  # fmt: skip
-    monkeypatch.setattr(run, "write_evidence", lambda *a: os.kill(os.getpid(), signal.SIGKILL))
+    monkeypatch.setattr(run, "write_charts", lambda *a: os.kill(os.getpid(), signal.SIGKILL))
     with pytest.raises(errors.ReportPartFailed) as raised:
         run_report(_request(tmp_path / "report"))
     assert "(SIGKILL)" in str(raised.value) and "\n" not in str(raised.value)
@@ -131,7 +131,7 @@ def test_a_child_that_dies_fails_the_run_in_one_line_and_leaves_nothing(tmp_path
 
 def test_a_run_that_fails_while_its_child_draws_takes_the_child_with_it(tmp_path, forks,
                                                                         monkeypatch):  # fmt: skip
-    monkeypatch.setattr(run, "write_evidence", lambda *a: time.sleep(60))
+    monkeypatch.setattr(run, "write_charts", lambda *a: time.sleep(60))
 
     def broken_workbook(*args, **kwargs):
         raise OSError(errno.EACCES, os.strerror(errno.EACCES))

@@ -4,10 +4,12 @@ reads it — procedure §6 (PERSONAL-CODE-IN-TEXT, CARD-NUMBER-IN-TEXT).
 Two expectations scan the same free-text columns of a record — one for personal codes, one for
 card numbers — and the findings then name the cell to blame.  Within :func:`scanning` (the
 audit wraps each kind's validation and findings in it; the runner and the plain-pandas
-reference evaluator do when no one has), the first of them to ask about a column scans it
-**once for both detectors** (:func:`zimes_audit.detect.scan.scan_column`), over the whole frame;
-the other, and the findings' locators, read that one classification.  GX still evaluates every
-expectation and counts every row: only the reading of the text is shared.
+reference evaluator do when no one has), each column is scanned **once for both detectors**
+(:func:`zimes_audit.detect.scan.scan_column`), over the whole frame — started ahead by the runner
+(:meth:`RecordScan.start`: two columns at a time in threads of their own, while GX validates
+the other expectations), else by the first of them to ask; the other, and the findings'
+locators, read that one classification.  GX still evaluates every expectation and counts every
+row: only the reading of the text is shared.
 
 The scan also carries what a cell alone cannot tell (issue 23): the file each record came from,
 and that file's code-shaped order numbers (:class:`~zimes_audit.detect.personal_codes.OrderNumbers`,

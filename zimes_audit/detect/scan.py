@@ -3,11 +3,15 @@ CARD-NUMBER-IN-TEXT).
 
 The personal-code and card-number scans each need an RE2 prefilter over every cell of a column,
 then a Python reading of the few cells it picks.  Here one combined prefilter (either detector's
-pattern) picks every candidate of both in a single pass; the candidates are reduced to their
-**distinct** texts (pandas ``factorize``), each distinct text is classified once per detector
-whose own prefilter it matches (:func:`~zimes_audit.detect.personal_codes.code_format`,
+pattern) picks every candidate of both in a single pass over the column's **distinct** texts
+(Arrow's dictionary encoding; for a column of mostly distinct texts, e-mails or phone numbers,
+over its cells, and only the picks are encoded); each distinct text is classified once per
+detector whose own prefilter it matches (:func:`~zimes_audit.detect.personal_codes.code_format`,
 :func:`~zimes_audit.detect.card_numbers.card_issuer`; each removes the valid IBANs first,
-python-stdnum's check once per distinct account), and the verdicts are mapped back to the cells.
+python-stdnum's check once per distinct account) — not at all a text that is one valid IBAN
+(:func:`~zimes_audit.detect.text.whole_ibans`, decided for all at once), nor, for codes, one
+with no letter whose numbers all need a context word — and the verdicts are mapped back to the
+cells.
 The verdicts are the detectors' own, so this is the same answer as
 :func:`~zimes_audit.detect.personal_codes.personal_code_labels` and
 :func:`~zimes_audit.detect.card_numbers.card_number_labels`, for half the passes and one reading

@@ -1,8 +1,8 @@
 """Steps of the run's writing done on the second core, in child processes (issue 29).
 
-A run over a million records spends seconds writing the workbook and drawing the evidence (the
-result tables and the charts, :func:`zimes_audit.report.results.write_evidence`) — Python
-holding the GIL, so threads would not overlap them with ``findings.csv`` and Data Docs.
+A run over a million records spends seconds writing the workbook and drawing the charts
+(:func:`zimes_audit.report.results.write_charts`) — Python holding the GIL, so threads would
+not overlap them with ``findings.csv``, Data Docs and the result tables.
 :class:`Forked` runs a function in a child forked from the run: the child sees everything the
 run holds, copy-on-write, writes its files into the same staging folder and sends back only
 the function's return value.  The run carries on meanwhile and takes the value with

@@ -191,15 +191,12 @@ def save_results(folder: str | Path, result) -> list[Path]:
     return written
 
 
-def write_evidence(folder: str | Path, result, language: str | None = None) -> list[Path]:
-    """What the notebooks read, written once by the run: the result tables
-    (:func:`save_results`) and the chart PNGs (in ``language``); return the charts' paths.
-
-    The one place the report stage uses the views (masking, tables, charts): the run draws so
-    that the notebooks only read."""
+def write_charts(folder: str | Path, result, language: str | None = None) -> list[Path]:
+    """The chart PNGs the notebooks show (in ``language``), drawn once by the run; return their
+    paths.  With :func:`save_results`, the one place the report stage uses the views (masking,
+    tables, charts): the run draws so that the notebooks only read."""
     from zimes_audit.views.charts import save_all
 
-    save_results(folder, result)
     return save_all(result, folder, language)
 
 

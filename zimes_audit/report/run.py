@@ -49,7 +49,7 @@ from zimes_audit.report.resolutions import (
     decisions_for_run,
     last_decisions,
 )
-from zimes_audit.report.results import facts_read, with_current_run, write_evidence
+from zimes_audit.report.results import facts_read, save_results, with_current_run, write_charts
 from zimes_audit.report.safe_text import neutralise, neutralise_column
 from zimes_audit.report.workbook import READS_FACTS as workbook_reads
 from zimes_audit.report.workbook import Tracking, View, Volume, heading_map, write_workbook
@@ -334,9 +334,10 @@ def write_outputs(
     """Write ``findings.csv``, the workbook, Data Docs, the results and the charts into the
     staging ``folder`` (steps ``write.*``); return the charts' paths.
 
-    A large run writes the workbook and draws the evidence (results and charts) in two forked
-    children (:mod:`~zimes_audit.report.forked`) while it writes ``findings.csv`` and Data Docs
-    itself: steps ``write.workbook`` and ``write.evidence`` are then the waits for them."""
+    A large run writes the workbook and draws the charts in two forked children
+    (:mod:`~zimes_audit.report.forked`) while it writes ``findings.csv``, Data Docs and the
+    result tables itself: steps ``write.workbook`` and ``write.evidence`` then end with the
+    wait for them."""
     hooks.progress("progress_write")
     records = sum(len(frame) for frame in result.frames.values())
     lab = labels(request.language)
@@ -350,10 +351,10 @@ def write_outputs(
         view=View(request.language, heading_map(result.tables), Volume.of(result.policy)),
         requests=result.requests,
     )
-    evidence = functools.partial(write_evidence, folder, result, request.language)
+    charts = functools.partial(write_charts, folder, result, request.language)
     with (
         concurrently(workbook, records=records) as workbook_job,
-        concurrently(evidence, records=records) as evidence_job,
+        concurrently(charts, records=records) as charts_job,
     ):
         with hooks.step("write.findings_csv"):
             write_findings_csv(folder / FINDINGS_CSV, result.findings)
@@ -366,11 +367,12 @@ def write_outputs(
             workbook_job.result()
         hooks.progress("progress_evidence")
         with hooks.step("write.evidence"):
-            charts = evidence_job.result()
-    for name, job in (("write.workbook", workbook_job), ("write.evidence", evidence_job)):
+            save_results(folder, result)
+            drawn = charts_job.result()
+    for name, job in (("write.workbook", workbook_job), ("write.evidence", charts_job)):
         if job.child_private_mb is not None:  # done in a forked child
             hooks.child_memory(name, job.child_private_mb)
-    return charts
+    return drawn
 
 
 def run_manifest(

@@ -457,7 +457,9 @@ def main(argv: list[str] | None = None) -> int:
         figures = CASES[name](Path(data), args.findings)
         figures["peak_rss_mb"] = round(peak_rss_mb(), 1)
         print(json.dumps(figures))
-        return 0
+        from zimes_audit.ending import end_process
+
+        end_process(0)  # every case leaves as the zimes-audit command does
     skip = set(filter(None, args.skip.split(",")))
     cases = [c for c in args.cases.split(",") if c]
     runs: list[tuple[str, Path, int | None, int | None]] = []

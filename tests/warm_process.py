@@ -5,8 +5,8 @@ namespace), but not a new interpreter importing pandas and Great Expectations ea
 parent started once (:class:`Forker`) imports what a run imports and forks one child per run:
 the child is a process of its own, with its own pid, signal handlers, stdout and stderr (files),
 working folder and, on request, a private mount namespace with a tmpfs; it runs
-``zimes_audit.cli.main`` as ``python -m zimes_audit`` does and exits through Python's normal
-shut-down (atexit handlers included: nbclient shuts its kernel down there).  The parent reaps it
+``zimes_audit.cli.main`` as ``python -m zimes_audit`` does and leaves as it does (atexit
+handlers included: nbclient shuts its kernel down there).  The parent reaps it
 and reports its exit status, as a ``subprocess.Popen`` does (:class:`ForkedRun`).
 
 Run as a script, this module is that parent: one JSON request a line on stdin, one JSON answer a
@@ -136,7 +136,8 @@ def _private_tmpfs(mount: str, options: str) -> None:
 
 def _child(request: dict) -> None:
     """In the forked child: its own output files and folder, then the command line; ends the
-    process through Python's shut-down (SystemExit), never returns."""
+    process as ``zimes-audit`` does (:func:`zimes_audit.ending.end_process`; an argument error
+    through Python's shut-down), never returns."""
     for fd, path in ((1, request["stdout"]), (2, request["stderr"])):
         opened = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.dup2(opened, fd)
@@ -156,6 +157,10 @@ def _child(request: dict) -> None:
         status = exit.code
     if request["tmpfs"]:  # what the run left on its file system (gone with the namespace)
         print("LEFT:", *sorted(os.listdir(request["tmpfs"][0])))
+    if isinstance(status, int):
+        from zimes_audit.ending import end_process
+
+        end_process(status)
     raise SystemExit(status)
 
 

@@ -16,6 +16,7 @@ import re
 import sys
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 from zimes_audit import __version__
 from zimes_audit.errors import AuditError, BadArgument, one_line, translated_phrase
@@ -367,6 +368,14 @@ def _sample(args: argparse.Namespace) -> int:
         lab.say("console", "sample_planted", count=len(sample.findings), out=args.out, as_of=as_of)
     )
     return 0
+
+
+def console() -> NoReturn:
+    """The ``zimes-audit`` command: :func:`main`, then out without Python's shut-down
+    (:func:`~zimes_audit.ending.end_process`; an argument error leaves as argparse does)."""
+    from zimes_audit.ending import end_process
+
+    end_process(main())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -310,6 +310,7 @@ class SuiteRunner:
 
         run_id = RunIdentifier(run_name=f"zimes-{kind}")
         merged = self._merged(kind, self._validate(kind, frame, parameters), run_id)
+        _missing.cache_clear()  # not held through the report's writing
         identifier = ValidationResultIdentifier(
             expectation_suite_identifier=ExpectationSuiteIdentifier(name=merged.suite_name),
             run_id=run_id,

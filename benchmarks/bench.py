@@ -353,8 +353,14 @@ def summary(entry: dict) -> dict:
         "gx_runner": ours.get("gx_runner"),
         "ours_over_bare": _ratio(wall["ours"], wall["bare"]),
         "peak_rss_mb": {c: entry.get(c, {}).get("peak_rss_mb") for c in ("ours", "floor", "bare")},
-        # the audit's forked child (the evidence): the memory it held beside the audit's own
+        # the audit's forked children (workbook, charts): the memory they held of their own, and
+        # the audit's peak with it (a bound: the children's at their end, beside the audit's peak)
         "child_private_mb": sum(v or 0.0 for v in ours.get("children_private_mb", {}).values()),
+        "peak_with_children_mb": round(
+            (ours.get("peak_rss_mb") or 0.0)
+            + sum(v or 0.0 for v in ours.get("children_private_mb", {}).values()),
+            1,
+        ),
         "same_findings": entry["same_findings"],
     }
 
@@ -374,10 +380,11 @@ def print_summary(runs: list[dict]) -> None:
             f" {run['summary']['floor_over_bare'] or 0:>10.2f}"
             f" {run['summary']['ours_over_floor'] or 0:>11.2f}  {run['same_findings']}"
         )
-    children = [(r["workload"], r["summary"].get("child_private_mb") or 0) for r in rows]
-    if any(mb for _, mb in children):
-        print("  the audit's forked child (evidence and charts) held of its own, MB: "
-              + ", ".join(f"{w} {mb:.0f}" for w, mb in children))  # fmt: skip
+    children = [(r["workload"], r["summary"]) for r in rows if r["summary"].get("child_private_mb")]
+    for workload, s in children:
+        print(f"  {workload}: the audit's forked children (workbook, charts) held"
+              f" {s['child_private_mb']:.0f} MB of their own; with the audit's peak"
+              f" {s['peak_with_children_mb']:.0f} MB")  # fmt: skip
     print(
         "\nthe same work: the audit less the outputs the floor does not make (workbook, Data Docs,"
         "\nevidence and charts, manifest, history with decisions and comparison), seconds"

@@ -12,6 +12,10 @@ import atexit, sys, tempfile, threading, time, weakref
 from pathlib import Path
 from zimes_audit.ending import end_process
 folder = tempfile.TemporaryDirectory()  # removed at exit by its finalizer, as GX's are
+class Held:  # what the run holds is not freed one object at a time: no __del__ runs
+    def __del__(self):
+        print("freed")
+held = Held()
 Path(sys.argv[1]).write_text(folder.name)
 atexit.register(lambda: print("exit handler", flush=False))
 threading.Thread(target=lambda: (time.sleep(0.3), print("thread done", flush=False))).start()

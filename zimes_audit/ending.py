@@ -25,7 +25,12 @@ from typing import NoReturn
 def end_process(status: int) -> NoReturn:
     """Leave the process with ``status`` after its threads, exit handlers and streams, without
     freeing what it holds."""
-    threading._shutdown()  # what the shut-down does first: wait for the non-daemon threads
+    if not hasattr(threading, "_shutdown") or not hasattr(atexit, "_run_exitfuncs"):
+        sys.exit(status)  # a Python without these: its own shut-down, as any program
+    try:
+        threading._shutdown()  # what the shut-down does first: wait for the non-daemon threads
+    except KeyboardInterrupt:  # Ctrl-C while waiting for them: stopped, as the shut-down would
+        status = 130
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):  # a closed stream or a reader gone: nothing to do

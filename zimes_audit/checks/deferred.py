@@ -53,9 +53,13 @@ def _defer(name: str, functions: tuple[str, ...]) -> None:
     parent = name.rpartition(".")[0]
     if name in sys.modules or (parent and importlib.util.find_spec(parent) is None):
         return
-    if importlib.util.find_spec(name) is None:  # imports the parent package (cheap), not it
+    spec = importlib.util.find_spec(name)  # imports the parent package (cheap), not it
+    if spec is None:
         return
     stand_in = types.ModuleType(name, "Imported on first use (zimes_audit).")
+    stand_in.__spec__ = spec  # what ``find_spec`` of it answers (no ``__path__``: a submodule
+    # imported by its full name before the module is used is not found — nothing the audit or
+    # its libraries do; ``importlib.util.LazyLoader`` would load it at the ``import`` itself)
 
     def real() -> types.ModuleType:
         if sys.modules.get(name) is stand_in:

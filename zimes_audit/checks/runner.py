@@ -158,8 +158,10 @@ def _missing(length: int, dtype: str) -> pd.Series:
     text).  The frames it is put in share its data, so it is read only: Arrow's text is, and
     numpy's buffers are made so — writing into one raises rather than fill a later group's.
 
-    >>> _missing(3, "datetime64[us]").to_numpy().flags.writeable
-    False
+    >>> [_missing(3, t).array._ndarray.flags.writeable for t in ("datetime64[us]",)]
+    [False]
+    >>> _missing(3, "boolean").array._data.flags.writeable, _missing(3, "boolean").array._mask.flags.writeable
+    (False, False)
     """
     column = pd.Series(index=pd.RangeIndex(length), dtype=dtype)
     for name in ("_ndarray", "_data", "_mask"):  # datetime64; boolean's values and mask
@@ -338,6 +340,7 @@ class SuiteRunner:
 
         run_id = RunIdentifier(run_name=f"zimes-{kind}")
         merged = self._merged(kind, self._validate(kind, frame, parameters), run_id)
+        _missing.cache_clear()  # not held through the report's writing
         identifier = ValidationResultIdentifier(
             expectation_suite_identifier=ExpectationSuiteIdentifier(name=merged.suite_name),
             run_id=run_id,

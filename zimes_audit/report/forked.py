@@ -12,9 +12,17 @@ itself, so a full disk reads as it always did), and a child that died is
 
 The child never outlives the run: it ignores the stop signals (the run stops it), it is killed
 when the run dies (``PR_SET_PDEATHSIG``), and leaving the ``with`` block without its result
-kills and reaps it — before the staging folder it wrote into is removed.  Small runs do not
-fork (:func:`concurrently`): for them the fork's cost and a cold chart cache outweigh the
-overlap.
+kills and reaps it — before the staging folder it wrote into is removed.  The stop signals are
+blocked while it forks, so none lands half-way.  An exception travels with the chain it was
+raised from (a full disk inside xlsxwriter's own error still reads as a full disk); one that
+cannot travel comes back as an exception of the same name (an internal error, as it would
+have been in turn).
+
+Only large runs fork (:func:`concurrently`), on Linux, when no other thread of the run is
+still at work (a lock another thread held at the fork would be held for ever in the child);
+otherwise, and when the system refuses the fork, the work is done in turn.  The garbage
+collector leaves the run's objects alone while children share them (``gc.freeze``), so their
+pages stay shared rather than copied.
 
 >>> with Forked(sum, [1, 2, 3]) as job:
 ...     job.result()
@@ -28,19 +36,97 @@ ValueError: invalid literal for int() with base 10: 'nav skaitlis'
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import signal
 import sys
-from collections.abc import Callable
+import threading
+import traceback
+from collections.abc import Callable, Iterator
 
 from zimes_audit import errors
 from zimes_audit.stop import STOP_SIGNALS
 
-#: From how many records a run writes its evidence in a forked child (below it, in turn).
+#: From how many records a run writes its workbook and charts in forked children (below it,
+#: in turn).
 FORK_FROM_RECORDS = 50_000
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+class Forked:
+    """``function(*args)`` run in a child process forked on entering the ``with`` block;
+    :meth:`result` waits for it.
+
+    ``child_private_mb``: the memory the child held of its own when it finished (its pages
+    shared with the run not counted), once the result is in.
+    """
+
+    def __init__(self, function: Callable, *args: object):
+        self._call = (function, args)
+        self.child_private_mb: float | None = None
+        self._pid: int | None = None
+        self._read: int | None = None
+        self._collected = True
+
+    def __enter__(self) -> Forked:
+        function, args = self._call
+        for stream in (sys.stdout, sys.stderr):  # or the child would write them out again
+            with contextlib.suppress(Exception):
+                stream.flush()
+        parent = os.getpid()
+        read, write = os.pipe()
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read)
+            raise
+        else:
+            if pid == 0:  # the child: never returns
+                _child(parent, read, write, function, args)
+            self._pid, self._read, self._collected = pid, read, False
+        finally:
+            os.close(write)
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self._collected:  # the run failed or stopped first: the child goes with it
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+            try:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self._pid, signal.SIGKILL)
+                with contextlib.suppress(ChildProcessError):
+                    os.waitpid(self._pid, 0)
+                self._collected = True
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        self._close()
+
+    def _close(self) -> None:
+        if self._read is not None:
+            os.close(self._read)
+            self._read = None
+
+    def result(self) -> object:
+        """The function's return value (its exception raised here)."""
+        chunks = []
+        while chunk := os.read(self._read, 1 << 20):
+            chunks.append(chunk)
+        self._close()
+        status = None
+        with contextlib.suppress(ChildProcessError):  # reaped already (SIGCHLD ignored)
+            status = os.waitpid(self._pid, 0)[1]
+        self._collected = True
+        try:
+            ok, value, self.child_private_mb = pickle.loads(b"".join(chunks))
+        except Exception:  # nothing, or not all of it: it died before it could answer
+            raise errors.ReportPartFailed(status=_status_text(status)) from None
+        if not ok:
+            raise _rebuilt(value)
+        return value
 
 
 class Inline:
@@ -61,82 +147,65 @@ class Inline:
         return self._call()
 
 
-class Forked:
-    """``function(*args)`` run in a child process forked now; :meth:`result` waits for it.
-
-    ``child_private_mb``: the memory the child held of its own when it finished (its pages
-    shared with the run not counted), once the result is in.
-    """
-
-    def __init__(self, function: Callable, *args: object):
-        self.child_private_mb: float | None = None
-        for stream in (sys.stdout, sys.stderr):  # or the child would write them out again
-            with contextlib.suppress(Exception):
-                stream.flush()
-        parent = os.getpid()
-        read, write = os.pipe()
-        self._pid = os.fork()
-        if self._pid == 0:  # the child: never returns
-            os.close(read)
-            _child(parent, write, function, args)
-        os.close(write)
-        self._read: int | None = read
-        self._collected = False
-
-    def __enter__(self) -> Forked:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if not self._collected:  # the run failed or stopped first: the child goes with it
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self._pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(self._pid, 0)
-            self._collected = True
-        self._close()
-
-    def _close(self) -> None:
-        if self._read is not None:
-            os.close(self._read)
-            self._read = None
-
-    def result(self) -> object:
-        """The function's return value (its exception raised here)."""
-        chunks = []
-        while chunk := os.read(self._read, 1 << 20):
-            chunks.append(chunk)
-        self._close()
-        _, status = os.waitpid(self._pid, 0)
-        self._collected = True
-        if not chunks:  # it died before it could answer (killed: out of memory, a signal)
-            raise errors.ReportPartFailed(status=_status_text(status))
-        ok, value, self.child_private_mb = pickle.loads(b"".join(chunks))
-        if not ok:
-            raise value
-        return value
-
-
 def concurrently(function: Callable, *args: object, records: int) -> Forked | Inline:
     """``function(*args)`` in a forked child when the run is large (``records`` at least
-    :data:`FORK_FROM_RECORDS`) and this system forks; otherwise called in turn, at
-    :meth:`~Inline.result`."""
-    if records >= FORK_FROM_RECORDS and hasattr(os, "fork"):
-        return Forked(function, *args)
+    :data:`FORK_FROM_RECORDS`), the system is Linux and no other thread is at work (see the
+    module's docstring); otherwise called in turn, at :meth:`~Inline.result`."""
+    if records >= FORK_FROM_RECORDS and sys.platform == "linux" and _threads_done():
+        return _Fallback(function, *args)
     return Inline(function, *args)
 
 
-def _child(parent: int, pipe: int, function: Callable, args: tuple) -> None:
+class _Fallback(Forked):
+    """:class:`Forked`, or :class:`Inline`'s way when the system refuses the fork."""
+
+    def __enter__(self):
+        try:
+            return super().__enter__()
+        except OSError:  # out of processes or memory for the page tables: in turn, then
+            return Inline(self._call[0], *self._call[1])
+
+
+@contextlib.contextmanager
+def shared_with_children() -> Iterator[None]:
+    """Within the block, the collector leaves the run's objects where they are (``gc.freeze``):
+    a collection would write into every object's header and so copy the pages the forked
+    children share with the run."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _threads_done(wait: float = 1.0) -> bool:
+    """Whether every thread but this one is a daemon or has ended (waiting up to ``wait``
+    seconds for the pools that just finished their work)."""
+    others = [
+        t for t in threading.enumerate() if t is not threading.current_thread() and not t.daemon
+    ]
+    for thread in others:
+        thread.join(wait)
+    return not any(thread.is_alive() for thread in others)
+
+
+def _child(parent: int, read: int, pipe: int, function: Callable, args: tuple) -> None:
     """The child's whole life: compute, answer through ``pipe``, leave without running
     anything of the parent's (no ``atexit``, no finalizers, no buffers flushed twice)."""
     try:
         for signo in STOP_SIGNALS:  # the run stops it; a Ctrl-C to the terminal reaches both
             signal.signal(signo, signal.SIG_IGN)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+        os.close(read)
         _die_with(parent)
         try:
             answer = (True, function(*args))
         except BaseException as error:  # noqa: BLE001 - every failure goes back to the run
             answer = (False, _portable(error))
-        payload = pickle.dumps((*answer, _private_mb()))
+        try:
+            payload = pickle.dumps((*answer, _private_mb()))
+        except Exception as error:  # noqa: BLE001 - a value that cannot travel
+            payload = pickle.dumps((False, _portable(error), None))
         with open(pipe, "wb", closefd=True) as stream:
             stream.write(payload)
         for stream in (sys.stdout, sys.stderr):
@@ -156,14 +225,45 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _portable(error: BaseException) -> BaseException:
-    """``error`` as it can travel back to the run: itself when it pickles and unpickles (an
-    ``OSError``, an :class:`~zimes_audit.errors.AuditError`), else one that names it."""
+class _Foreign:
+    """An exception that cannot travel, by its class's name (raised again as one so named)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+def _portable(error: BaseException) -> list[tuple[object, bool]]:
+    """``error`` and the chain it was raised from (``__cause__``, else ``__context__``), each
+    as it can travel: itself when it pickles and unpickles (an ``OSError``, an
+    :class:`~zimes_audit.errors.AuditError`), else its class's name; with the child's
+    traceback as a note when a developer asked for tracebacks (``ZIMES_AUDIT_DEBUG``)."""
+    if os.environ.get("ZIMES_AUDIT_DEBUG"):
+        with contextlib.suppress(Exception):
+            error.add_note("in a forked child:\n" + "".join(traceback.format_exception(error)))
+    chain, seen, current = [], set(), error
+    while current is not None and id(current) not in seen and len(chain) < 8:
+        seen.add(id(current))
+        chain.append((_one(current), current.__cause__ is not None))
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def _one(error: BaseException) -> object:
     with contextlib.suppress(Exception):
         copy = pickle.loads(pickle.dumps(error))
         if type(copy) is type(error) and str(copy) == str(error):
             return error
-    return errors.ReportPartFailed(status=type(error).__name__)
+    return _Foreign(type(error).__name__)
+
+
+def _rebuilt(chain: list[tuple[object, bool]]) -> BaseException:
+    """The exception of :func:`_portable`'s chain, linked again to what it was raised from."""
+    built = [type(e.name, (Exception,), {})() if isinstance(e, _Foreign) else e for e, _ in chain]
+    for at in range(len(built) - 1):
+        built[at].__context__ = built[at + 1]
+        if chain[at][1]:
+            built[at].__cause__ = built[at + 1]
+    return built[0]
 
 
 def _private_mb() -> float | None:
@@ -175,13 +275,15 @@ def _private_mb() -> float | None:
     return None
 
 
-def _status_text(status: int) -> str:
+def _status_text(status: int | None) -> str:
     """How a child ended, for the error line (the same in every language): the signal's name,
     or its exit status.
 
-    >>> _status_text(9), _status_text(1 << 8)
-    ('SIGKILL', 'exit 1')
+    >>> _status_text(9), _status_text(1 << 8), _status_text(None)
+    ('SIGKILL', 'exit 1', 'unknown')
     """
+    if status is None:
+        return "unknown"
     if os.WIFSIGNALED(status):
         return signal.Signals(os.WTERMSIG(status)).name
     return f"exit {os.WEXITSTATUS(status)}"

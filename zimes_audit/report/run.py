@@ -26,7 +26,7 @@ from zimes_audit.checks.findings import FINDINGS_COLUMNS, combination_codes
 from zimes_audit.errors import InputNotFound
 from zimes_audit.hooks import Hooks
 from zimes_audit.report.folder import choose_folder, staged, sweep_abandoned
-from zimes_audit.report.forked import concurrently
+from zimes_audit.report.forked import concurrently, shared_with_children
 from zimes_audit.report.history import (
     HISTORY_FILE,
     Comparison,
@@ -352,7 +352,11 @@ def write_outputs(
         requests=result.requests,
     )
     charts = functools.partial(write_charts, folder, result, request.language)
+    known = tracked.gathered.known
+    if known is not None:
+        known.words  # noqa: B018 - found in a thread of its own: done before any fork
     with (
+        shared_with_children(),
         concurrently(workbook, records=records) as workbook_job,
         concurrently(charts, records=records) as charts_job,
     ):

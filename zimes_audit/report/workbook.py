@@ -352,7 +352,14 @@ class _Writer:
 
         self.book = xlsxwriter.Workbook(
             str(path),
-            {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                # its rows spooled beside the workbook (the staging folder), not in the system's
+                # temporary folder: a writer stopped half-way leaves no records there
+                "tmpdir": str(Path(path).parent),
+            },
         )
         self.header = self.book.add_format(
             {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}

@@ -28,6 +28,7 @@ STAGES = {
     "sample": 6,
     "subject": 6,  # data-subject requests: reads the inputs, answers, records in the history
     "stop": -1,  # signal handling: the command line installs it, the report folder checks it
+    "ending": 7,  # how the command leaves (and the benchmark's cases, as it does)
     "cli": 7,
     "__main__": 7,
 }

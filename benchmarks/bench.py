@@ -342,6 +342,7 @@ def summary(entry: dict) -> dict:
     wall = {c: entry.get(c, {}).get("process") for c in ("ours", "floor", "bare")}
     ours = entry.get("ours", {})
     outputs = sum(ours.get("write_steps", {}).get(s, 0.0) for s in OUTPUT_STEPS)
+    children = sum(v or 0.0 for v in ours.get("children_private_mb", {}).values())
     same_work = round(wall["ours"] - outputs, 3) if wall["ours"] is not None else None
     return {
         "seconds": wall,
@@ -355,12 +356,8 @@ def summary(entry: dict) -> dict:
         "peak_rss_mb": {c: entry.get(c, {}).get("peak_rss_mb") for c in ("ours", "floor", "bare")},
         # the audit's forked children (workbook, charts): the memory they held of their own, and
         # the audit's peak with it (a bound: the children's at their end, beside the audit's peak)
-        "child_private_mb": sum(v or 0.0 for v in ours.get("children_private_mb", {}).values()),
-        "peak_with_children_mb": round(
-            (ours.get("peak_rss_mb") or 0.0)
-            + sum(v or 0.0 for v in ours.get("children_private_mb", {}).values()),
-            1,
-        ),
+        "child_private_mb": children,
+        "peak_with_children_mb": round((ours.get("peak_rss_mb") or 0.0) + children, 1),
         "same_findings": entry["same_findings"],
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -121,3 +122,16 @@ def write_ods_xml(path: Path, rows: Sequence[str]) -> Path:
         archive.writestr("content.xml", content)
         archive.writestr("META-INF/manifest.xml", manifest)
     return path
+
+
+def without_formula_results(path: Path, results: bytes = rb"[^<]*") -> None:
+    """Rewrite the workbook at ``path`` with its first sheet's formulas saved without their
+    results, as a program that never calculates saves them (``results``: a pattern of the saved
+    results to drop; default every one)."""
+    data = path.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            body = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                body = re.sub(rb"</f><v>" + results + rb"</v>", b"</f>", body)
+            dst.writestr(item, body)

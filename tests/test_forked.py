@@ -105,6 +105,21 @@ def test_what_children_write_is_what_the_run_writes_in_turn(tmp_path, forks,
         assert (in_turn / name).read_bytes() == (in_child / name).read_bytes(), name
 
 
+def _refused_for_a_full_disk(tmp_path: Path, forks: list[int]) -> None:
+    """The run refused in one line naming the full disk; both children reaped; nothing left
+    but the history file."""
+    with pytest.raises(errors.OutputError) as raised:
+        run_report(_request(tmp_path / "report"))
+    assert "no space left on the device" in str(raised.value)
+    assert len(forks) == 2 and all(map(_gone, forks))
+    assert _left(tmp_path) == []
+
+
+def _left(folder: Path) -> list[str]:
+    """What a failed run left in its folder, but the history file."""
+    return [p.name for p in folder.iterdir() if p.name != "zimes-history.sqlite"]
+
+
 def test_a_full_disk_in_the_child_is_the_run_s_output_error_and_leaves_nothing(tmp_path, forks,
                                                                               monkeypatch):  # fmt: skip
     def full(folder, result, language=None):  # the charts, drawn in the child
@@ -112,11 +127,7 @@ def test_a_full_disk_in_the_child_is_the_run_s_output_error_and_leaves_nothing(t
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(folder))
 
     monkeypatch.setattr(run, "write_charts", full)
-    with pytest.raises(errors.OutputError) as raised:
-        run_report(_request(tmp_path / "report"))
-    assert "no space left on the device" in str(raised.value)
-    assert len(forks) == 2 and all(map(_gone, forks))
-    assert not [p for p in tmp_path.iterdir() if p.name != "zimes-history.sqlite"]
+    _refused_for_a_full_disk(tmp_path, forks)
 
 
 def test_a_full_disk_inside_xlsxwriter_s_own_error_still_reads_as_a_full_disk(tmp_path, forks,
@@ -131,11 +142,7 @@ def test_a_full_disk_inside_xlsxwriter_s_own_error_still_reads_as_a_full_disk(tm
             raise FileCreateError(error) from error
 
     monkeypatch.setattr(run, "write_workbook", full)
-    with pytest.raises(errors.OutputError) as raised:
-        run_report(_request(tmp_path / "report"))
-    assert "no space left on the device" in str(raised.value)
-    assert len(forks) == 2 and all(map(_gone, forks))
-    assert not [p for p in tmp_path.iterdir() if p.name != "zimes-history.sqlite"]
+    _refused_for_a_full_disk(tmp_path, forks)
 
 
 def test_an_internal_error_in_a_child_is_one_of_the_same_name():
@@ -157,7 +164,7 @@ def test_a_child_that_dies_fails_the_run_in_one_line_and_leaves_nothing(tmp_path
         run_report(_request(tmp_path / "report"))
     assert "(SIGKILL)" in str(raised.value) and "\n" not in str(raised.value)
     assert "(SIGKILL)" in raised.value.render("lv") and "process" in raised.value.render("lv")
-    assert not [p for p in tmp_path.iterdir() if p.name != "zimes-history.sqlite"]
+    assert _left(tmp_path) == []
 
 
 def test_a_run_that_fails_while_its_child_draws_takes_the_child_with_it(tmp_path, forks,
@@ -173,7 +180,7 @@ def test_a_run_that_fails_while_its_child_draws_takes_the_child_with_it(tmp_path
         run_report(_request(tmp_path / "report"))
     assert time.perf_counter() - clock < 300  # not waiting for the child's ten minutes
     assert len(forks) == 2 and all(map(_gone, forks))
-    assert not [p for p in tmp_path.iterdir() if p.name != "zimes-history.sqlite"]
+    assert _left(tmp_path) == []
 
 
 def test_an_error_of_ours_comes_back_from_the_child_with_its_facts():

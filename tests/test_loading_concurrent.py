@@ -9,10 +9,7 @@ is the one the file gives alone (:func:`~zimes_audit.loading.load_path`).
 
 from __future__ import annotations
 
-import io
-import re
 import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +19,14 @@ import xlsxwriter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from layout_data import REGISTER_HEADINGS, REGISTER_ROWS
-from loading_helpers import ORDER_HEADINGS, ORDER_ROWS, csv_bytes, write_csv, write_xlsx
+from loading_helpers import (
+    ORDER_HEADINGS,
+    ORDER_ROWS,
+    csv_bytes,
+    without_formula_results,
+    write_csv,
+    write_xlsx,
+)
 from profiles import examples
 
 import zimes_audit.loading as loading
@@ -213,21 +217,10 @@ def test_of_two_columns_the_reader_could_not_read_the_first_is_named(tmp_path):
         for column in (5, 3):
             sheet.write_formula(n, column, '=IF(1,"Jā","Nē")', None, "")
     book.close()
-    _without_results(path)
+    without_formula_results(path)
     with pytest.raises(errors.UnreadableColumn) as caught:
         load_path(path)
     assert f"column '{REGISTER_HEADINGS[3]}'" in caught.value.reason()
-
-
-def _without_results(path: Path) -> None:
-    """The workbook's formulas saved without their results."""
-    data = path.read_bytes()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(path, "w") as dst:
-        for item in src.infolist():
-            body = src.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                body = re.sub(rb"</f><v>[^<]*</v>", b"</f>", body)
-            dst.writestr(item, body)
 
 
 def test_a_file_whose_bytes_cannot_be_taken_waits_its_turn(tmp_path):

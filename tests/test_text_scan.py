@@ -37,7 +37,7 @@ def records(draw) -> pd.DataFrame:
     return pd.DataFrame({"source_file": files, "order_id": ids, **columns}, dtype="str")
 
 
-@settings(max_examples=examples(default=60, thorough=2000), deadline=None)
+@settings(max_examples=examples(default=25, thorough=2000), deadline=None)
 @given(records())
 def test_columns_scanned_two_at_a_time_find_what_each_scanned_alone_finds(frame):
     together = RecordScan(frame)
@@ -68,7 +68,7 @@ def test_a_started_scan_reads_each_column_once_and_the_checks_read_it():
 
 
 @pytest.mark.parametrize("share", [-1.0, 1.0])  # every column prefiltered first / encoded first
-@settings(max_examples=examples(default=60, thorough=2000), deadline=None)
+@settings(max_examples=examples(default=25, thorough=2000), deadline=None)
 @given(records())
 def test_a_column_prefiltered_first_finds_what_one_encoded_first_finds(share, frame):
     """Whichever way a column is scanned (scan._distinct_candidates), each cell's verdict is its

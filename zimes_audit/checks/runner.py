@@ -43,7 +43,12 @@ RESULT_FORMAT = {
     "partial_unexpected_count": 0,
 }
 HASH_THRESHOLD = 0  # bytes: GX fingerprints only frames smaller than this, i.e. none
-GROUP_COLUMNS = 6  # widest frame GX is fed, unless one expectation reads more (column_groups)
+#: Widest frame GX is fed, unless one expectation reads more (:func:`column_groups`): one column,
+#: i.e. each expectation on the columns it reads itself (and those others read a part of).
+#: Measured at 1M orders (issue 29): a GX run's fixed cost is ~10 ms, a filter of one 1M-row
+#: text column ~8 ms, and GX filters its whole frame several times per expectation — the orders
+#: suite's validation took 2.7 s of CPU in groups of up to 6 columns, 2.1 s in groups of 1.
+GROUP_COLUMNS = 1
 STORED_INDEXES = 20  # row positions per expectation kept in the results store (GX's partial count)
 _DTYPES = {
     "date": "datetime64[us]",
@@ -176,11 +181,12 @@ def column_groups(
 ) -> dict[tuple[str, ...], list[int]]:
     """Expectation positions packed into groups that read at most ``max_columns`` columns.
 
-    Each GX run costs a fixed ~50 ms, and each expectation costs GX a pass over the whole batch
-    frame: small groups of narrow frames balance the two (README, Performance).  A group wider
-    than ``max_columns`` (an expectation that reads many columns) takes no expectation that
-    reads fewer: GX drops a column's missing values by copying the whole batch frame, and a
-    copy of every text column of a million records is half a gigabyte (issue 15).
+    Each GX run costs a fixed ~10 ms, and each expectation costs GX passes over the whole batch
+    frame (:data:`GROUP_COLUMNS`): small groups of narrow frames balance the two (README,
+    Performance).  A group wider than ``max_columns`` (an expectation that reads many columns)
+    takes no expectation that reads fewer: GX drops a column's missing values by copying the
+    whole batch frame, and a copy of every text column of a million records is half a gigabyte
+    (issue 15).
 
     >>> suite = {"expectations": [{"kwargs": {"column": c}} for c in "abcab"]}
     >>> sorted(column_groups(suite, max_columns=2).items())
@@ -189,6 +195,10 @@ def column_groups(
     ...                          {"kwargs": {"column": "a"}}]}
     >>> sorted(column_groups(wide, max_columns=2).items())
     [(('a',), [1]), (('a', 'b', 'c'), [0])]
+    >>> pair = {"expectations": [{"kwargs": {"column_list": ["a", "b", "c"]}},
+    ...                          {"kwargs": {"column": "a", "row_condition": {"column": "b"}}}]}
+    >>> sorted(column_groups(pair, max_columns=1).items())
+    [(('a', 'b'), [1]), (('a', 'b', 'c'), [0])]
     """
     groups: dict[tuple[str, ...], list[int]] = {}
     for position, exp in enumerate(suite["expectations"]):
@@ -197,8 +207,7 @@ def column_groups(
             (
                 cols
                 for cols in groups
-                if set(needed) <= set(cols)
-                and (len(cols) <= max_columns or len(needed) > max_columns)
+                if set(needed) <= set(cols) and len(cols) <= max(max_columns, len(needed))
             ),
             None,
         )

@@ -83,3 +83,22 @@ def test_a_column_prefiltered_first_finds_what_one_encoded_first_finds(share, fr
             for detector in DETECTORS:
                 assert found[detector].positions.tolist() == expected[detector].positions.tolist()
                 assert found[detector].labels.tolist() == expected[detector].labels.tolist()
+
+
+@settings(max_examples=examples(default=25, thorough=2000), deadline=None)
+@given(records(), st.data())
+def test_what_any_of_some_columns_holds_is_each_columns_own_hits_put_together(frame, data):
+    """``found`` over some columns and some rows, asked again and again as GX does (for other
+    columns, rows and detectors in between): each time, the rows where one of those columns
+    holds something — an absent field's empty column holding nothing."""
+    scan = RecordScan(frame)
+    alone = {c: scan_column(frame[c], DETECTORS, scan._orders) for c in "abc"}
+    for _ in range(3):
+        names = data.draw(st.lists(st.sampled_from("abc"), min_size=1, unique=True))
+        rows = data.draw(st.lists(st.booleans(), min_size=len(frame), max_size=len(frame)))
+        columns = frame.loc[rows, names].assign(absent=pd.Series(dtype="str"))
+        detector = data.draw(st.sampled_from(DETECTORS))
+        expected = pd.Series(False, index=frame.index)
+        for name in names:
+            expected.iloc[alone[name][detector].positions] = True
+        assert scan.found(detector, columns).tolist() == expected[rows].tolist()

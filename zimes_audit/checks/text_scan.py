@@ -70,6 +70,7 @@ class RecordScan:
         self._positional = frame.index.equals(pd.RangeIndex(len(frame)))
         self._orders = _order_numbers(frame)
         self._columns: dict[str, dict[str, Hits] | Future] = {}
+        self._any: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
         self._pool: ThreadPoolExecutor | None = None
 
     def has_rows(self, index: pd.Index) -> bool:
@@ -117,15 +118,24 @@ class RecordScan:
         """Per row of ``columns``: does ``detector`` find something in any of them?  A column
         the frame lacks (an absent field, empty) is read as given."""
         rows = columns.index.to_numpy()
-        out = np.zeros(len(rows), bool)
         self.start(columns.columns)  # every column at once, two at a time
+        out = self._found_in(detector, tuple(c for c in columns.columns if c in self.frame))[rows]
         for name in columns.columns:
-            if name in self.frame:
-                out |= self.hits(name)[detector].mask(len(self.frame))[rows]
-            else:
+            if name not in self.frame:
                 hits = scan_column(columns[name], (detector,), self._orders_at(rows))
-                out |= hits[detector].mask(len(rows))
+                out[hits[detector].positions] = True
         return out
+
+    def _found_in(self, detector: str, names: tuple[str, ...]) -> np.ndarray:
+        """Per row of the frame: does ``detector`` find something in any of the ``names``
+        columns?  Put together once per detector and columns: GX asks for it once per metric
+        of an expectation, each time for the same columns."""
+        key = (detector, names)
+        if key not in self._any:
+            positions = [self.hits(name)[detector].positions for name in names]
+            self._any[key] = np.zeros(len(self.frame), bool)
+            self._any[key][np.concatenate([np.zeros(0, np.int64), *positions])] = True
+        return self._any[key]
 
     def labels(self, detector: str, values: pd.Series) -> pd.Series:
         """Per cell of ``values`` (rows of one column): what ``detector`` found, or ``None``.  A

@@ -129,7 +129,13 @@ def scan_column(
     """Per detector, the :class:`Hits` of ``values`` (null and non-text hold nothing).
 
     ``documents``: per cell, its file's order numbers (or ``None``), left out of the code scan.
+    A column with no cell (an absent field's) holds nothing, and is not read.
+
+    >>> scan_column(pd.Series([None, None], dtype="str"))[CODE].positions.tolist()
+    []
     """
+    if not values.notna().any():
+        return {detector: Hits.none() for detector in detectors}
     text = as_text(values)
     codes, distinct, picked = _distinct_candidates(text)
     at = np.flatnonzero(picked)  # a text that is one valid IBAN holds neither: not read

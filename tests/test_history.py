@@ -377,3 +377,20 @@ def test_a_history_of_schema_2_is_read_as_it_was_written(tmp_path):
     assert [str(d) for d in dec.due_date] == ["2026-10-31", "2026-11-15", "2026-10-01"]
     assert dec.resolved.empty
     history.close()
+
+
+def test_inputs_are_synthetic_while_their_ground_truth_names_its_seed(tmp_path):
+    """A run asks several times whether its inputs are the synthetic sample; the ground truth
+    beside them is read once while it stays the same file, and again once it changes."""
+    import json
+
+    from zimes_audit.report.history import is_synthetic
+
+    orders, truth = tmp_path / "orders.csv", tmp_path / "ground_truth.json"
+    assert not is_synthetic([orders])  # no ground truth at all
+    truth.write_text(json.dumps({"as_of": "2026-11-01", "seed": 7, "findings": []}), "utf-8")
+    assert is_synthetic([orders]) and is_synthetic([orders])
+    truth.write_text(json.dumps({"as_of": "2026-11-01", "findings": [{"rule_id": "X"}]}), "utf-8")
+    assert not is_synthetic([orders])  # written again (another size): read again
+    truth.write_text("{not json", "utf-8")
+    assert not is_synthetic([orders])

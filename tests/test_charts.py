@@ -191,8 +191,9 @@ def test_the_end_dates_axis_spans_every_month_to_the_audit_date_though_most_have
 
 def test_a_chart_s_png_is_its_laid_out_figure_with_nothing_cut_off(result):
     """``png_bytes`` keeps the figure constrained layout made (no second measuring of every
-    artist for ``bbox_inches="tight"``, which cost half the drawing at 1M records), and every
-    title, label and legend of every chart is inside the PNG."""
+    artist for ``bbox_inches="tight"``, which cost half the drawing at 1M records) and draws
+    it once (no dry drawing to lay it out first, as ``savefig`` makes), and every title, label
+    and legend of every chart is inside the PNG."""
     import io
 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -203,8 +204,11 @@ def test_a_chart_s_png_is_its_laid_out_figure_with_nothing_cut_off(result):
         fig.get_tightbbox = lambda *a, _f=fig.get_tightbbox, _m=measured, **k: (
             _m.append(1) or _f(*a, **k)
         )
+        drawn_times: list[int] = []
+        fig.draw = lambda *a, _f=fig.draw, _d=drawn_times: _d.append(1) or _f(*a)
         png = charts.png_bytes(fig)
         assert not measured, name
+        assert len(drawn_times) == 1, name
         width, height = fig.get_size_inches() * fig.dpi
         assert Image.open(io.BytesIO(png)).size == (int(width), int(height)), name
         drawn = fig.get_tightbbox(FigureCanvasAgg(fig).get_renderer())  # inches

@@ -77,22 +77,17 @@ def png_bytes(fig: Figure) -> bytes:
 
     The charts here are laid out by matplotlib's constrained layout, which keeps every title,
     label and legend inside the figure: their PNG is the figure as laid out, with a margin
-    round it.  The layout is made once and the figure drawn once with it (``savefig`` would
-    lay it out inside a dry drawing of every artist, then draw it again), on the figure's own
-    Agg canvas, so that the layout's text measurements serve the drawing.  A figure without a
-    layout engine (one a notebook made) is cropped to what it draws (``bbox_inches="tight"``),
-    which costs a second drawing to measure it."""
+    round it.  The figure's own Agg canvas prints it: its drawing makes the layout once and
+    draws with it, on the one renderer, so that the layout's text measurements serve the
+    drawing (``savefig`` would first make a dry drawing of every artist to lay it out, and
+    does so even for a figure laid out already).  A figure without a layout engine (one a
+    notebook made) is cropped to what it draws (``bbox_inches="tight"``), which costs a
+    second drawing to measure it."""
     buffer = io.BytesIO()
     engine = fig.get_layout_engine()
     if isinstance(engine, ConstrainedLayoutEngine):
-        FigureCanvasAgg(fig)  # one renderer for the layout and the drawing
         engine.set(w_pad=PAD, h_pad=PAD)  # nothing clipped, and a margin round it
-        engine.execute(fig)
-        fig.set_layout_engine("none")  # laid out: the drawing keeps the layout
-        try:
-            fig.savefig(buffer, format="png")
-        finally:
-            fig.set_layout_engine(engine)
+        FigureCanvasAgg(fig).print_png(buffer)  # laid out and drawn once
     else:
         fig.savefig(buffer, format="png", bbox_inches="tight", pad_inches=PAD)
     return buffer.getvalue()

@@ -180,13 +180,17 @@ def _parquet_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def save_results(folder: str | Path, result) -> list[Path]:
-    """Write the result tables as Parquet into ``folder/results/``; return the paths."""
+    """Write the result tables as Parquet into ``folder/results/``; return the paths.
+
+    Without column statistics (the smallest and largest value of each column, in the file's
+    metadata): the notebooks read the tables whole, and a million findings' record ids cost
+    a tenth of a second to compare for them."""
     out = Path(folder) / RESULTS_DIR
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in result_tables(result).items():
         path = result_path(folder, name)
-        _parquet_safe(frame).to_parquet(path, index=False, engine="pyarrow")
+        _parquet_safe(frame).to_parquet(path, index=False, engine="pyarrow", write_statistics=False)
         written.append(path)
     return written
 

@@ -114,7 +114,7 @@ def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
     present = set(pd.unique(findings["action"])) if "action" in findings else set()
     actions = [a for a in rules.actions if a in present]
     counts = (
-        pd.crosstab(findings["rule_id"], findings["action"])
+        _crosstab(findings["rule_id"], findings["action"])
         if len(findings)
         else pd.DataFrame(dtype="int64")
     )
@@ -127,11 +127,46 @@ def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def _crosstab(rows: pd.Series, columns: pd.Series) -> pd.DataFrame:
+    """How many rows hold each pair of values (``pd.crosstab``, missing values left out): the
+    pairs counted as codes in one ``bincount`` rather than grouped.
+
+    >>> _crosstab(pd.Series(["b", "a", "b", None]), pd.Series(["x", "y", "x", "y"]))
+       x  y
+    a  0  1
+    b  2  0
+    """
+    both = (rows.notna() & columns.notna()).to_numpy()
+    row, row_values = pd.factorize(rows[both], sort=True)
+    col, col_values = pd.factorize(columns[both], sort=True)
+    counts = np.bincount(row * len(col_values) + col, minlength=len(row_values) * len(col_values))
+    return pd.DataFrame(
+        counts.reshape(len(row_values), len(col_values)), index=row_values, columns=col_values
+    )
+
+
+def _earliest(keys: pd.Series, dates: pd.Series):
+    """The earliest of ``dates`` per value of ``keys``: each distinct date ranked once and the
+    least rank taken per key (a grouped minimum of Python dates would compare them one by one
+    in Python); as that grouped minimum where a date is missing.
+
+    >>> from datetime import date
+    >>> _earliest(pd.Series(["a", "b", "a"]), pd.Series([date(2026, 12, 1), date(2026, 1, 2),
+    ...                                                   date(2026, 11, 3)])).to_dict()
+    {'a': datetime.date(2026, 11, 3), 'b': datetime.date(2026, 1, 2)}
+    """
+    ranks, days = pd.factorize(dates, sort=True)
+    if not len(ranks) or (ranks < 0).any():
+        return dates.groupby(keys).min()
+    least = pd.Series(ranks, index=keys.index).groupby(keys).min()
+    return pd.Series(np.asarray(days, dtype=object)[least.to_numpy()], index=least.index)
+
+
 def actions_table(findings: pd.DataFrame) -> pd.DataFrame:
     """Findings per action with what to do (EN/LV) and the earliest due date."""
     rules = load_rules()
     counts = findings["action"].value_counts()  # one pass, not a filtered copy per action
-    dues = findings.groupby("action")["due_date"].min() if "due_date" in findings else {}
+    dues = _earliest(findings["action"], findings["due_date"]) if "due_date" in findings else {}
     rows = []
     for name, action in rules.actions.items():
         count = int(counts.get(name, 0))
@@ -178,11 +213,12 @@ def _by_month(ends: pd.DataFrame, months: pd.PeriodIndex, when: pd.Series) -> pd
     return table.reindex(index=months, columns=list(KIND_COLOURS), fill_value=0).fillna(0)
 
 
-def deletions_due_table(result, months: int = 12) -> pd.DataFrame:
+def deletions_due_table(result, months: int = 12, ends: pd.DataFrame | None = None) -> pd.DataFrame:
     """Records whose retention term passes in each of the coming ``months`` (from the audit date's
-    month): the day after relationship end + ``policy.retention_years``, later than ``as_of``."""
+    month): the day after relationship end + ``policy.retention_years``, later than ``as_of``
+    (``ends``: the result's :func:`_ends`, when already counted)."""
     as_of = pd.Timestamp(result.as_of)
-    ends = _ends(result)
+    ends = _ends(result) if ends is None else ends
     due = passes_on(ends["end"], result.policy.retention_years)
     periods = pd.period_range(as_of.to_period("M"), periods=months, freq="M")
     coming = (due > as_of).to_numpy()
@@ -365,7 +401,7 @@ def retention_timeline(result) -> Figure:
     )
     top.legend(fontsize=8, loc="upper left")
 
-    due = deletions_due_table(result)
+    due = deletions_due_table(result, ends=ends)
     x = np.arange(len(due))
     for kind, bars in zip(KIND_COLOURS, _stacked_bars(bottom, x, 0.8, due), strict=True):
         bars.set_label(kind)

@@ -9,7 +9,10 @@ import matplotlib.dates as mdates
 import pandas as pd
 import pytest
 from conftest import AS_OF
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib.figure import Figure
+from profiles import examples
 
 from zimes_audit.checks.findings import empty_findings
 from zimes_audit.report.layout import CHART_FILES
@@ -350,3 +353,39 @@ def test_a_chart_drawn_from_the_same_table_again_is_the_png_drawn_before(result,
     assert charts.save_all(fewer, tmp_path / "e", "lv")[0].name == rules
     assert (tmp_path / "e" / rules).read_bytes() != first[rules]
     assert len(charts._drawn) == 5  # two in Latvian, two in English, the fewer findings'
+
+
+_WORDS = st.none() | st.sampled_from(["DELETE", "REVIEW", "FIX_DATA", "X-1"])
+
+
+@settings(max_examples=examples(default=25, thorough=1_000), deadline=None)
+@given(st.lists(st.tuples(_WORDS, _WORDS), min_size=1, max_size=15))
+def test_the_counts_per_rule_and_action_are_pandas_crosstab(pairs):
+    """``findings_table`` counts rule × action pairs with one ``bincount``: the counts, rows
+    and columns ``pd.crosstab`` gives (missing values left out)."""
+    rows = pd.Series([r for r, _ in pairs], dtype="str")
+    columns = pd.Series([c for _, c in pairs], dtype="str")
+    expected = pd.crosstab(rows, columns)
+    counted = charts._crosstab(rows, columns)
+    assert counted.index.tolist() == expected.index.tolist()
+    assert counted.columns.tolist() == expected.columns.tolist()
+    assert counted.to_numpy().tolist() == expected.to_numpy().tolist()
+
+
+_DAYS = st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 12, 31))
+
+
+@settings(max_examples=examples(default=25, thorough=1_000), deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["DELETE", "REVIEW"]), st.none() | _DAYS), max_size=12))
+def test_each_action_s_earliest_due_date_is_the_grouped_minimum(rows):
+    """``actions_table`` takes each action's earliest due date as the least rank of the
+    distinct dates: the date (a ``datetime.date``, as the findings hold it) the grouped minimum
+    gives."""
+    actions = pd.Series([a for a, _ in rows], dtype="str")
+    dues = pd.Series([d for _, d in rows], dtype=object)
+    expected = dues.groupby(actions).min().to_dict()
+    earliest = charts._earliest(actions, dues).to_dict()
+    assert earliest.keys() == expected.keys()
+    for action, day in expected.items():
+        assert earliest[action] == day or (pd.isna(day) and pd.isna(earliest[action]))
+        assert type(earliest[action]) is type(day)

@@ -9,7 +9,7 @@ import matplotlib.dates as mdates
 import pandas as pd
 import pytest
 from conftest import AS_OF
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
 from profiles import examples
@@ -360,6 +360,7 @@ _WORDS = st.none() | st.sampled_from(["DELETE", "REVIEW", "FIX_DATA", "X-1"])
 
 @settings(max_examples=examples(default=25, thorough=1_000), deadline=None)
 @given(st.lists(st.tuples(_WORDS, _WORDS), min_size=1, max_size=15))
+@example([("REVIEW", "FIX_DATA"), ("DELETE", "REVIEW"), (None, "DELETE"), ("X-1", None)])
 def test_the_counts_per_rule_and_action_are_pandas_crosstab(pairs):
     """``findings_table`` counts rule × action pairs with one ``bincount``: the counts, rows
     and columns ``pd.crosstab`` gives (missing values left out)."""
@@ -377,6 +378,7 @@ _DAYS = st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 12, 31))
 
 @settings(max_examples=examples(default=25, thorough=1_000), deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["DELETE", "REVIEW"]), st.none() | _DAYS), max_size=12))
+@example([("REVIEW", date(2026, 12, 1)), ("REVIEW", date(2026, 11, 2)), ("DELETE", None)])
 def test_each_action_s_earliest_due_date_is_the_grouped_minimum(rows):
     """``actions_table`` takes each action's earliest due date as the least rank of the
     distinct dates: the date (a ``datetime.date``, as the findings hold it) the grouped minimum

@@ -128,15 +128,15 @@ def exceptions_table(result) -> pd.DataFrame:
 def facts_read() -> frozenset[str]:
     """The record facts the evidence reads from ``result.frames``: the charts', the gaps' and
     masking's (each module's ``READS_FACTS``)."""
-    from zimes_audit.views import charts, gaps, masking
+    from zimes_audit.views import chart_tables, gaps, masking
 
-    return frozenset((*charts.READS_FACTS, *gaps.READS_FACTS, *masking.READS_FACTS))
+    return frozenset((*chart_tables.READS_FACTS, *gaps.READS_FACTS, *masking.READS_FACTS))
 
 
 def result_tables(result) -> dict[str, pd.DataFrame]:
     """The tables of :data:`RESULT_TABLES` for one audit (masked; no personal value)."""
     from zimes_audit.checks.findings import FINDINGS_COLUMNS
-    from zimes_audit.views import charts
+    from zimes_audit.views import chart_tables as charts
     from zimes_audit.views import tables as review
 
     status = ["status"] if "status" in result.findings else []  # findings.csv's, when compared

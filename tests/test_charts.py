@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, datetime
 
 import matplotlib.dates as mdates
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import AS_OF
@@ -411,3 +412,22 @@ def test_the_run_s_result_tables_are_made_without_matplotlib(result, monkeypatch
     tables = results.result_tables(result)
     assert int(tables["findings_by_rule"]["total"].sum()) == len(result.findings)
     assert "zimes_audit.views.charts" not in sys.modules
+
+
+_TIMES = st.none() | st.datetimes(
+    min_value=datetime(1965, 1, 1), max_value=datetime(2027, 12, 31, 23, 59)
+)
+
+
+@settings(max_examples=examples(default=25, thorough=1_000), deadline=None)
+@given(st.lists(st.tuples(_TIMES, st.booleans()), max_size=15))
+@example([(datetime(1969, 12, 31, 23, 59), True), (None, True), (datetime(1970, 1, 1), False)])
+def test_consent_per_month_is_the_grouped_count_of_the_months_periods(rows):
+    """``consent_table`` counts the orders per month by month number (one ``bincount``): the
+    table grouping them by their months' periods gives (months before 1970, missing times)."""
+    when = pd.Series([t for t, _ in rows], dtype="datetime64[us]")
+    flags = np.array([f for _, f in rows], dtype=bool)
+    frame = pd.DataFrame({"month": when.dt.to_period("M").array, "consent": flags})
+    frame = frame[frame["month"].notna()]
+    expected = frame.groupby("month")["consent"].agg(records="size", with_consent="sum")
+    pd.testing.assert_frame_equal(chart_tables.per_calendar_month(when, flags), expected)

@@ -182,12 +182,37 @@ def consent_table(result) -> pd.DataFrame:
         unit = "register records"
     else:
         return pd.DataFrame(columns=["records", "with_consent", "share"]).rename_axis("month")
-    frame = pd.DataFrame({"month": when.dt.to_period("M").array, "consent": consent})
-    frame = frame[frame["month"].notna()]
-    table = frame.groupby("month")["consent"].agg(records="size", with_consent="sum")
+    table = per_calendar_month(when, consent)
     table["share"] = (table["with_consent"] / table["records"]).round(4)
     table.attrs["unit"] = unit
     return table
+
+
+def per_calendar_month(when: pd.Series, flags: np.ndarray) -> pd.DataFrame:
+    """Per calendar month of ``when`` (index ``month``, periods; a missing time counted in
+    none): its rows (``records``) and how many of them are flagged (``with_consent``).  Times
+    without a time zone are counted by their month number (``datetime64[M]``, one
+    ``bincount``) rather than grouped as periods.
+
+    >>> when = pd.Series(pd.to_datetime(["2026-01-31 23:00", None, "2026-03-01 08:00",
+    ...                                  "2026-01-02 09:15"]))
+    >>> table = per_calendar_month(when, np.array([True, True, False, False]))
+    >>> [str(m) for m in table.index], table["records"].tolist(), table["with_consent"].tolist()
+    (['2026-01', '2026-03'], [2, 1], [1, 0])
+    """
+    if not (when.dtype.kind == "M" and isinstance(when.dtype, np.dtype)):  # time zones: periods
+        frame = pd.DataFrame({"month": when.dt.to_period("M").array, "consent": flags})
+        frame = frame[frame["month"].notna()]
+        return frame.groupby("month")["consent"].agg(records="size", with_consent="sum")
+    months = when.to_numpy().astype("datetime64[M]")
+    known = ~np.isnat(months)
+    number = months[known].astype("int64")  # months since January 1970: a period's ordinal
+    first = int(number.min(initial=0))
+    records = np.bincount(number - first)
+    flagged = np.bincount(number - first, weights=flags[known]).astype("int64")
+    held = np.flatnonzero(records)
+    index = pd.PeriodIndex.from_ordinals(held + first, freq="M", name="month")
+    return pd.DataFrame({"records": records[held], "with_consent": flagged[held]}, index=index)
 
 
 def inventory_table(tables) -> pd.DataFrame:

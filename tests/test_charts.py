@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, datetime
 
 import matplotlib.dates as mdates
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import AS_OF
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from matplotlib.figure import Figure
+from profiles import examples
 
 from zimes_audit.checks.findings import empty_findings
 from zimes_audit.report.layout import CHART_FILES
-from zimes_audit.views import charts
+from zimes_audit.views import chart_tables, charts
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -123,7 +127,7 @@ def test_deletions_due_fall_in_the_month_the_term_passes():
 
 
 def test_the_end_dates_bars_count_each_kind_s_records_per_month_as_a_histogram_would(result):
-    """The retention chart draws from per-day counts (``_ends``), not from the records' rows:
+    """The retention chart draws from per-day counts (``relationship_ends``), not from the records' rows:
     each kind's bars are the records' end dates binned by month, stacked in the kinds' order.
     Only the months with records have a bar (an empty one draws nothing), and the axis spans
     every month from the first end (or the cut-off) to the audit date, as before."""
@@ -191,8 +195,9 @@ def test_the_end_dates_axis_spans_every_month_to_the_audit_date_though_most_have
 
 def test_a_chart_s_png_is_its_laid_out_figure_with_nothing_cut_off(result):
     """``png_bytes`` keeps the figure constrained layout made (no second measuring of every
-    artist for ``bbox_inches="tight"``, which cost half the drawing at 1M records), and every
-    title, label and legend of every chart is inside the PNG."""
+    artist for ``bbox_inches="tight"``, which cost half the drawing at 1M records) and draws
+    it once (no dry drawing to lay it out first, as ``savefig`` makes), and every title, label
+    and legend of every chart is inside the PNG."""
     import io
 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -203,8 +208,11 @@ def test_a_chart_s_png_is_its_laid_out_figure_with_nothing_cut_off(result):
         fig.get_tightbbox = lambda *a, _f=fig.get_tightbbox, _m=measured, **k: (
             _m.append(1) or _f(*a, **k)
         )
+        drawn_times: list[int] = []
+        fig.draw = lambda *a, _f=fig.draw, _d=drawn_times: _d.append(1) or _f(*a)
         png = charts.png_bytes(fig)
         assert not measured, name
+        assert len(drawn_times) == 1, name
         width, height = fig.get_size_inches() * fig.dpi
         assert Image.open(io.BytesIO(png)).size == (int(width), int(height)), name
         drawn = fig.get_tightbbox(FigureCanvasAgg(fig).get_renderer())  # inches
@@ -346,3 +354,80 @@ def test_a_chart_drawn_from_the_same_table_again_is_the_png_drawn_before(result,
     assert charts.save_all(fewer, tmp_path / "e", "lv")[0].name == rules
     assert (tmp_path / "e" / rules).read_bytes() != first[rules]
     assert len(charts._drawn) == 5  # two in Latvian, two in English, the fewer findings'
+
+
+_WORDS = st.none() | st.sampled_from(["DELETE", "REVIEW", "FIX_DATA", "X-1"])
+
+
+@settings(max_examples=examples(default=25, thorough=1_000), deadline=None)
+@given(st.lists(st.tuples(_WORDS, _WORDS), min_size=1, max_size=15))
+@example([("REVIEW", "FIX_DATA"), ("DELETE", "REVIEW"), (None, "DELETE"), ("X-1", None)])
+def test_the_counts_per_rule_and_action_are_pandas_crosstab(pairs):
+    """``findings_table`` counts rule × action pairs with one ``bincount``: the counts, rows
+    and columns ``pd.crosstab`` gives (missing values left out)."""
+    rows = pd.Series([r for r, _ in pairs], dtype="str")
+    columns = pd.Series([c for _, c in pairs], dtype="str")
+    expected = pd.crosstab(rows, columns)
+    counted = chart_tables._crosstab(rows, columns)
+    assert counted.index.tolist() == expected.index.tolist()
+    assert counted.columns.tolist() == expected.columns.tolist()
+    assert counted.to_numpy().tolist() == expected.to_numpy().tolist()
+
+
+_DAYS = st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 12, 31))
+
+
+@settings(max_examples=examples(default=25, thorough=1_000), deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["DELETE", "REVIEW"]), st.none() | _DAYS), max_size=12))
+@example([("REVIEW", date(2026, 12, 1)), ("REVIEW", date(2026, 11, 2)), ("DELETE", None)])
+def test_each_action_s_earliest_due_date_is_the_grouped_minimum(rows):
+    """``actions_table`` takes each action's earliest due date as the least rank of the
+    distinct dates: the date (a ``datetime.date``, as the findings hold it) the grouped minimum
+    gives."""
+    actions = pd.Series([a for a, _ in rows], dtype="str")
+    dues = pd.Series([d for _, d in rows], dtype=object)
+    expected = dues.groupby(actions).min().to_dict()
+    earliest = chart_tables._earliest(actions, dues).to_dict()
+    assert earliest.keys() == expected.keys()
+    for action, day in expected.items():
+        assert earliest[action] == day or (pd.isna(day) and pd.isna(earliest[action]))
+        assert type(earliest[action]) is type(day)
+
+
+def test_the_run_s_result_tables_are_made_without_matplotlib(result, monkeypatch):
+    """The run's main process reads the facts the evidence needs and makes the result tables
+    without importing matplotlib (0.4 s, with one core idle before the fork): only the process
+    that draws the charts imports it.  Here every import of matplotlib fails, and the charts'
+    module is not imported yet."""
+    import sys
+
+    import zimes_audit.views as views
+    from zimes_audit.report import results
+    from zimes_audit.report.run import report_facts
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # importing it raises ImportError
+    monkeypatch.delitem(sys.modules, "zimes_audit.views.charts")
+    monkeypatch.delattr(views, "charts")
+    assert "relationship_end_at" in report_facts()
+    tables = results.result_tables(result)
+    assert int(tables["findings_by_rule"]["total"].sum()) == len(result.findings)
+    assert "zimes_audit.views.charts" not in sys.modules
+
+
+_TIMES = st.none() | st.datetimes(
+    min_value=datetime(1965, 1, 1), max_value=datetime(2027, 12, 31, 23, 59)
+)
+
+
+@settings(max_examples=examples(default=25, thorough=1_000), deadline=None)
+@given(st.lists(st.tuples(_TIMES, st.booleans()), max_size=15))
+@example([(datetime(1969, 12, 31, 23, 59), True), (None, True), (datetime(1970, 1, 1), False)])
+def test_consent_per_month_is_the_grouped_count_of_the_months_periods(rows):
+    """``consent_table`` counts the orders per month by month number (one ``bincount``): the
+    table grouping them by their months' periods gives (months before 1970, missing times)."""
+    when = pd.Series([t for t, _ in rows], dtype="datetime64[us]")
+    flags = np.array([f for _, f in rows], dtype=bool)
+    frame = pd.DataFrame({"month": when.dt.to_period("M").array, "consent": flags})
+    frame = frame[frame["month"].notna()]
+    expected = frame.groupby("month")["consent"].agg(records="size", with_consent="sum")
+    pd.testing.assert_frame_equal(chart_tables.per_calendar_month(when, flags), expected)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from profiles import examples
 
 from zimes_audit.checks.findings import FINDINGS_COLUMNS
 from zimes_audit.report.run import write_findings_csv
@@ -74,3 +77,20 @@ def test_findings_csv_written_in_slices_is_the_same_file(tmp_path, monkeypatch):
     monkeypatch.setattr(run, "_CSV_CHUNK_ROWS", 4)
     write_findings_csv(tmp_path / "arrow.csv", findings)
     assert (tmp_path / "arrow.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+
+
+_TEXTS = st.text(alphabet=st.sampled_from(list("ab=+-@'\t\r\n,\" Ķ")), max_size=6)
+
+
+@settings(max_examples=examples(default=25, thorough=2_000), deadline=None)
+@given(st.lists(st.none() | _TEXTS, max_size=12))
+def test_record_ids_are_written_as_each_cell_alone_would_be(ids):
+    """The record ids go through Arrow as a column, only the few that a spreadsheet or the
+    quoting needs through ``_csv_cell``: every id is still the cell ``_csv_cell`` makes of it
+    (formula-like starts, commas, quotes, line breaks, missing)."""
+    import pyarrow as pa
+
+    from zimes_audit.report.run import _csv_cell, _csv_cells
+
+    written = _csv_cells(pa.array(ids, pa.large_string())).to_pylist()
+    assert written == [_csv_cell(v) for v in ids]

@@ -128,15 +128,15 @@ def exceptions_table(result) -> pd.DataFrame:
 def facts_read() -> frozenset[str]:
     """The record facts the evidence reads from ``result.frames``: the charts', the gaps' and
     masking's (each module's ``READS_FACTS``)."""
-    from zimes_audit.views import charts, gaps, masking
+    from zimes_audit.views import chart_tables, gaps, masking
 
-    return frozenset((*charts.READS_FACTS, *gaps.READS_FACTS, *masking.READS_FACTS))
+    return frozenset((*chart_tables.READS_FACTS, *gaps.READS_FACTS, *masking.READS_FACTS))
 
 
 def result_tables(result) -> dict[str, pd.DataFrame]:
     """The tables of :data:`RESULT_TABLES` for one audit (masked; no personal value)."""
     from zimes_audit.checks.findings import FINDINGS_COLUMNS
-    from zimes_audit.views import charts
+    from zimes_audit.views import chart_tables as charts
     from zimes_audit.views import tables as review
 
     status = ["status"] if "status" in result.findings else []  # findings.csv's, when compared
@@ -180,13 +180,17 @@ def _parquet_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def save_results(folder: str | Path, result) -> list[Path]:
-    """Write the result tables as Parquet into ``folder/results/``; return the paths."""
+    """Write the result tables as Parquet into ``folder/results/``; return the paths.
+
+    Without column statistics (the smallest and largest value of each column, in the file's
+    metadata): the notebooks read the tables whole, and a million findings' record ids cost
+    a tenth of a second to compare for them."""
     out = Path(folder) / RESULTS_DIR
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in result_tables(result).items():
         path = result_path(folder, name)
-        _parquet_safe(frame).to_parquet(path, index=False, engine="pyarrow")
+        _parquet_safe(frame).to_parquet(path, index=False, engine="pyarrow", write_statistics=False)
         written.append(path)
     return written
 

@@ -50,7 +50,7 @@ from zimes_audit.report.resolutions import (
     last_decisions,
 )
 from zimes_audit.report.results import facts_read, save_results, with_current_run, write_charts
-from zimes_audit.report.safe_text import neutralise, neutralise_column
+from zimes_audit.report.safe_text import DANGEROUS_STARTS, QUOTE, neutralise
 from zimes_audit.report.workbook import READS_FACTS as workbook_reads
 from zimes_audit.report.workbook import Tracking, View, Volume, heading_map, write_workbook
 from zimes_audit.words.labels import labels, translated
@@ -131,57 +131,90 @@ def _csv_cell(value) -> str:
 
 
 _CSV_CHUNK_ROWS = 100_000  # findings.csv is written this many rows at a time
+#: A text that :func:`_csv_cell` changes: one a spreadsheet could take for a formula, or one
+#: that must be quoted (every other text is its own cell).
+_CSV_TOUCHED = '^[{}]|[,"\\n]'.format(
+    "".join(f"\\x{ord(c):02x}" for c in (*DANGEROUS_STARTS, QUOTE))
+)
+
+
+def _csv_cells(values):
+    """A text column (Arrow) as :func:`_csv_cell` writes each of its cells: the few texts it
+    changes are found with one Arrow pass and only those go through it (a record id rarely
+    needs either).
+
+    >>> import pyarrow as pa
+    >>> _csv_cells(pa.array(["M-1", "=1", None, 'K-"7, 8'], pa.large_string())).to_pylist()
+    ['M-1', "'=1", '', '"K-""7, 8"']
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = pc.fill_null(values, pa.scalar("", values.type))
+    touched = pc.match_substring_regex(values, _CSV_TOUCHED)
+    if not pc.any(touched).as_py():
+        return values
+    where = np.flatnonzero(touched.to_numpy(zero_copy_only=False))
+    cells = pa.array([_csv_cell(v) for v in values.take(where).to_pylist()], values.type)
+    return pc.replace_with_mask(values, touched, cells)
+
+
+def _first_rows(codes):
+    """Where each code first occurs, for codes numbered in first-seen order (0, 1, …): the rows
+    where their running maximum rises.
+
+    >>> import numpy as np
+    >>> _first_rows(np.array([0, 0, 1, 0, 2, 1])).tolist()
+    [0, 2, 4]
+    """
+    import numpy as np
+
+    return np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1))
 
 
 def write_findings_csv(path: Path, findings) -> Path:
-    """``findings.csv``: every text cell through :func:`~zimes_audit.report.safe_text.neutralise_column`,
+    """``findings.csv``: every text cell through :func:`~zimes_audit.report.safe_text.neutralise`,
     so no spreadsheet evaluates a record id, file name or heading that looks like a formula.
 
     Byte for byte what ``DataFrame.to_csv(index=False, lineterminator="\\n")`` writes — UTF-8,
     a field quoted (its quotes doubled) only when it holds a comma, a quote or a line feed, an
     empty or missing value as nothing — without Python per finding: the columns that take few
     values (file, rule, §, severity, action, field, detail) are written once per distinct
-    combination and laid out with Arrow, the record's row and id are escaped with Arrow compute,
-    and the lines go to the file as Arrow's text buffer, a slice of rows at a time (so the
-    whole file is never held in memory).
+    combination and laid out with Arrow, the record ids written as they are but the few that
+    need neutralising or quoting (:func:`_csv_cells`), and the lines go to the file as Arrow's
+    text buffer, a slice of rows at a time (so the whole file is never held in memory).
     """
     import numpy as np
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    def text(value: str):
-        return pa.scalar(value, pa.large_string())
-
     columns = [*FINDINGS_COLUMNS, *(["status"] if "status" in findings else [])]
     head, tail = columns[:1], columns[3:]
-    frame = findings.reset_index(drop=True)
     combos = combination_codes(  # one code per distinct combination, first seen first
-        [pd.factorize(frame[column], use_na_sentinel=False)[0] for column in [*head, *tail]]
+        [pd.factorize(findings[column], use_na_sentinel=False)[0] for column in [*head, *tail]]
     )
-    _, first = np.unique(combos, return_index=True)
     starts, ends = [], []
-    for values in frame[[*head, *tail]].iloc[first].astype(object).to_numpy().tolist():
+    for values in (
+        findings[[*head, *tail]].iloc[_first_rows(combos)].astype(object).to_numpy().tolist()
+    ):
         cells = [_csv_cell(v) for v in values]
         starts.append(cells[0])
         ends.append(",".join(cells[1:]) + "\n")
     starts = pa.array(starts, pa.large_string())
     ends = pa.array(ends, pa.large_string())
+    rows = pc.cast(pa.array(findings["source_row"].to_numpy(), from_pandas=True), pa.large_string())
+    rows = pc.fill_null(rows, pa.scalar("", pa.large_string()))
+    ids = _csv_cells(pa.array(findings["record_id"].astype("string").array).cast(pa.large_string()))
+    comma = pa.scalar(",", pa.large_string())
     with open(path, "wb") as out:
         out.write((",".join(columns) + "\n").encode("utf-8"))
-        for begin in range(0, len(frame), _CSV_CHUNK_ROWS):  # a slice of rows at a time
-            part = frame.iloc[begin : begin + _CSV_CHUNK_ROWS]
+        for begin in range(0, len(findings), _CSV_CHUNK_ROWS):  # a slice of rows at a time
             index = pa.array(combos[begin : begin + _CSV_CHUNK_ROWS].astype("int32"))
-            row = pa.array(part["source_row"].to_numpy(), from_pandas=True)
-            row = pc.cast(row, pa.large_string())
-            ids = pa.array(neutralise_column(part["record_id"]).array).cast(pa.large_string())
-            ids = pc.fill_null(ids, text(""))
-            quoted = pc.binary_join_element_wise(
-                text('"'), pc.replace_substring(ids, '"', '""'), text('"'), text("")
-            )
-            ids = pc.if_else(pc.match_substring_regex(ids, '[,"\n]'), quoted, ids)
+            part = slice(begin, begin + _CSV_CHUNK_ROWS)
             lines = pc.binary_join_element_wise(
-                starts.take(index), pc.fill_null(row, text("")), ids, ends.take(index), text(",")
+                starts.take(index), rows[part], ids[part], ends.take(index), comma
             )
             chunks = lines.chunks if isinstance(lines, pa.ChunkedArray) else [lines]
             for chunk in (c for c in chunks if len(c)):  # each chunk's text buffer, as it is
@@ -190,7 +223,7 @@ def write_findings_csv(path: Path, findings) -> Path:
                     chunk.offset : chunk.offset + len(chunk) + 1
                 ]
                 out.write(memoryview(data)[bounds[0] : bounds[-1]])
-            del part, index, row, ids, quoted, lines, chunks
+            del index, lines, chunks
     return path
 
 

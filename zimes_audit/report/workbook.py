@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -180,6 +181,20 @@ class Tracking:
         tracking = cls(**{name: getattr(comparison, name) for name in names})
         tracking.last_decision = last_decision
         return replace(tracking, resolved=None) if comparison.previous is None else tracking
+
+    @cached_property
+    def due_ranks(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per finding, the rank of its due date among the distinct ones (-1: none), and those
+        dates in order: factorised once, for the sorting and for each job's earliest date.
+
+        >>> from datetime import date
+        >>> days = pd.Series([date(2026, 12, 1), date(2026, 11, 2)])
+        >>> codes, days = Tracking(*[days] * 6).due_ranks
+        >>> codes.tolist(), [str(d) for d in days]
+        ([1, 0], ['2026-11-02', '2026-12-01'])
+        """
+        codes, days = pd.factorize(self.due_date, sort=True)
+        return codes, np.asarray(days, dtype=object)
 
 
 def last_decision_text(decision, lab: Labels) -> str | None:
@@ -535,13 +550,28 @@ def _table(
     wrapped = [(col, widths[col]) for col, name in enumerate(names) if name in WRAPPED]
     wrapped_at = {col for col, _ in wrapped}
     cell, flags = w.cell, [col in wrapped_at for col in range(len(names))]
-    values = zip(*(rows[name].tolist() for name in names), strict=True)  # a row at a time
+    values = zip(*(_cells(rows[name]) for name in names), strict=True)  # a row at a time
     for r, (record, fill) in enumerate(zip(values, colours, strict=True), start=1):
         lines = max((_lines(record[col], width) for col, width in wrapped), default=1)
         if lines > 1:  # LibreOffice and Excel keep a row's height: give wrapped text its lines
             sheet.set_row(r, 15.0 * lines)
         for col, value in enumerate(record):
             cell(sheet, r, col, value, fill, flags[col])
+
+
+def _cells(column: pd.Series) -> list:
+    """A column's values as :meth:`_Writer.cell` takes them: Arrow-backed text straight to
+    Python strings (``None`` where missing; Arrow's own conversion, not one value at a time
+    through pandas), any other column as ``tolist`` gives it.
+
+    >>> _cells(pd.Series(["a", None], dtype="str")), _cells(pd.Series([1, 2]))
+    (['a', None], [1, 2])
+    """
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+        import pyarrow as pa
+
+        return pa.array(column.array).to_pylist()
+    return column.tolist()
 
 
 def _not_understood(w: _Writer, sheet, row: int, lab: Labels, items: list) -> int:
@@ -653,7 +683,7 @@ def _order(findings: pd.DataFrame, tracking: Tracking) -> np.ndarray:
     finding is compared) — the per-row values are built for the rows a sheet will show."""
     keys = [
         _ranks(tracking.status, STATUS_RANK, 1),
-        _sorting_codes(tracking.due_date),
+        _missing_last(tracking.due_ranks[0]),
         _ranks(findings["severity"], SEVERITY_RANK, 9),
         _sorting_codes(findings["source_file"]),
         _sorting_codes(findings["source_row"]),
@@ -673,13 +703,26 @@ def _ranks(column: pd.Series, ranks: dict, other: int) -> np.ndarray:
 
 
 def _sorting_codes(column: pd.Series) -> np.ndarray:
-    """Per row, a code that sorts as its value does, a missing value after every other.
+    """Per row, a code that sorts as its value does, a missing value after every other; a
+    column of (never missing) integers, such as the source rows, is its own code.
 
     >>> _sorting_codes(pd.Series(["b", None, "a", "b"])).tolist()
     [1, 2, 0, 1]
+    >>> _sorting_codes(pd.Series([7, 3, 7])).tolist()
+    [7, 3, 7]
     """
-    codes, uniques = pd.factorize(column, sort=True)
-    return np.where(codes < 0, len(uniques), codes)
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu":
+        return column.to_numpy()
+    return _missing_last(pd.factorize(column, sort=True)[0])
+
+
+def _missing_last(codes: np.ndarray) -> np.ndarray:
+    """Sorted codes (-1: missing) with a missing value after every other.
+
+    >>> _missing_last(np.array([1, -1, 0])).tolist()
+    [1, 2, 0]
+    """
+    return np.where(codes < 0, codes.max(initial=-1) + 1, codes)
 
 
 def prepare_rows(
@@ -736,11 +779,14 @@ def _job_stats(findings: pd.DataFrame, frames, tracking: Tracking, order: np.nda
     """Per job (in order of first appearance among the sorted ``order``): its first position,
     record count, earliest due date, overdue records and latest record date."""
     codes, names = pd.factorize(tracking.jobs, use_na_sentinel=False)  # a job's text once
+    due, days = tracking.due_ranks
+    ranked = len(order) > 0 and bool((due >= 0).all())  # every finding has a due date: its
+    # rank stands for it
     light = pd.DataFrame(
         {
             "job_key": codes[order],
             "position": order,
-            "due_date": tracking.due_date.to_numpy()[order],
+            "due_date": due[order] if ranked else tracking.due_date.to_numpy()[order],
             "late": tracking.days_overdue.to_numpy()[order] > 0,
             "job_date": _job_dates(findings, frames).to_numpy()[order],
         }
@@ -753,6 +799,8 @@ def _job_stats(findings: pd.DataFrame, frames, tracking: Tracking, order: np.nda
         overdue=("late", "sum"),
         until=("job_date", "max"),
     )
+    if ranked:  # the earliest rank's date
+        stats["due_date"] = days[stats["due_date"].to_numpy()]
     stats["overdue"] = stats["overdue"].astype(int)
     stats = stats.reset_index()
     stats["job_key"] = np.asarray(names, dtype=object)[stats["job_key"].to_numpy()]

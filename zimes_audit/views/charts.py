@@ -2,19 +2,13 @@
 
 Each chart function returns a :class:`matplotlib.figure.Figure` that stands alone: a title, axis
 labels, and the procedure section it is about.  The tables behind the charts are functions of
-their own (``*_table``), so that what a notebook shows as a table and as a chart is one and the
-same.  Every term (retention years, …) comes from ``result.policy``; none is written here.
+their own (``*_table``, in :mod:`.chart_tables`, which imports no matplotlib, and named here
+too), so that what a notebook shows as a table and as a chart is one and the same.  Every term
+(retention years, …) comes from ``result.policy``; none is written here.
 
 Figures are built without pyplot's global state (nothing to close, nothing shown twice); outside
 a Jupyter kernel matplotlib uses the non-interactive Agg backend, inside one a returned figure is
 displayed as an embedded PNG.
-
->>> t = findings_table(pd.DataFrame({"rule_id": ["CONSENT-MISSING", "CONSENT-MISSING"],
-...                                  "action": ["DELETE", "OBTAIN_CONSENT"]}))
->>> t.loc["CONSENT-MISSING", "section"], t.loc["CONSENT-MISSING", ["DELETE", "OBTAIN_CONSENT", "total"]].astype(int).tolist()
-('3.1, 11', [1, 1, 2])
->>> int(t.loc["RETENTION-EXPIRED", "total"])
-0
 """
 
 from __future__ import annotations
@@ -22,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import io
 import sys
-from datetime import date
 from pathlib import Path
 
 import matplotlib
@@ -43,13 +36,22 @@ from zimes_audit.procedure.catalogue import (  # noqa: E402
     CATEGORY_LABELS,
     NOT_PERMITTED,
     UNCLASSIFIED,
-    load_catalogue,
 )
-from zimes_audit.procedure.rules import load_rules, rule_order  # noqa: E402
-from zimes_audit.procedure.terms import calendar_dates, passes_on  # noqa: E402
-from zimes_audit.procedure.terms import retention_cutoff as _cutoff  # noqa: E402
+from zimes_audit.procedure.rules import load_rules  # noqa: E402
 from zimes_audit.report.layout import CHART_FILES  # noqa: E402
-from zimes_audit.report.reports import trend_frame  # noqa: E402
+from zimes_audit.views.chart_tables import (  # noqa: E402, F401 - the tables, beside their charts
+    KIND_COLOURS,
+    READS_FACTS,
+    actions_table,
+    consent_table,
+    deletions_due_table,
+    findings_table,
+    inventory_table,
+    per_month,
+    relationship_ends,
+    retention_cutoff,
+    trend_table,
+)
 
 ACTION_COLOURS = {
     "DELETE": "#b2182b",
@@ -60,16 +62,9 @@ ACTION_COLOURS = {
     "FIX_DATA": "#999999",
     "CLASSIFY_FIELD": "#1b7837",
 }
-#: One colour per record kind of the catalogue, in its order.
-KIND_COLOURS = dict(zip(load_catalogue().kinds, ("#4393c3", "#d6604d", "#5aae61"), strict=False))
 CATEGORY_ORDER = [*CATEGORY_LABELS]
 DPI = 110
 PAD = 0.1  # inches of margin round a chart's PNG
-#: The record facts the charts read from ``result.frames`` (audit ``keep_facts``).
-READS_FACTS = (
-    "relationship_end_at", "created_at", "register_row", "consent_on_record",
-    "registered_at", "relationship_start",
-)  # fmt: skip
 
 
 def png_bytes(fig: Figure) -> bytes:
@@ -77,22 +72,17 @@ def png_bytes(fig: Figure) -> bytes:
 
     The charts here are laid out by matplotlib's constrained layout, which keeps every title,
     label and legend inside the figure: their PNG is the figure as laid out, with a margin
-    round it.  The layout is made once and the figure drawn once with it (``savefig`` would
-    lay it out inside a dry drawing of every artist, then draw it again), on the figure's own
-    Agg canvas, so that the layout's text measurements serve the drawing.  A figure without a
-    layout engine (one a notebook made) is cropped to what it draws (``bbox_inches="tight"``),
-    which costs a second drawing to measure it."""
+    round it.  The figure's own Agg canvas prints it: its drawing makes the layout once and
+    draws with it, on the one renderer, so that the layout's text measurements serve the
+    drawing (``savefig`` would first make a dry drawing of every artist to lay it out, and
+    does so even for a figure laid out already).  A figure without a layout engine (one a
+    notebook made) is cropped to what it draws (``bbox_inches="tight"``), which costs a
+    second drawing to measure it."""
     buffer = io.BytesIO()
     engine = fig.get_layout_engine()
     if isinstance(engine, ConstrainedLayoutEngine):
-        FigureCanvasAgg(fig)  # one renderer for the layout and the drawing
         engine.set(w_pad=PAD, h_pad=PAD)  # nothing clipped, and a margin round it
-        engine.execute(fig)
-        fig.set_layout_engine("none")  # laid out: the drawing keeps the layout
-        try:
-            fig.savefig(buffer, format="png")
-        finally:
-            fig.set_layout_engine(engine)
+        FigureCanvasAgg(fig).print_png(buffer)  # laid out and drawn once
     else:
         fig.savefig(buffer, format="png", bbox_inches="tight", pad_inches=PAD)
     return buffer.getvalue()
@@ -110,134 +100,6 @@ def _register_notebook_display() -> None:
 
 
 _register_notebook_display()
-
-
-# ------------------------------------------------------------------------------------- tables
-def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
-    """Findings per rule (rows, in the rule catalogue's order, with §) and action (columns)."""
-    rules = load_rules()
-    present = set(pd.unique(findings["action"])) if "action" in findings else set()
-    actions = [a for a in rules.actions if a in present]
-    counts = (
-        pd.crosstab(findings["rule_id"], findings["action"])
-        if len(findings)
-        else pd.DataFrame(dtype="int64")
-    )
-    order = rule_order([*rules.rules, *counts.index])
-    table = counts.reindex(index=order, columns=actions, fill_value=0).astype("int64")
-    table.insert(0, "section", [rules.rules[r].section if r in rules.rules else "" for r in order])
-    table["total"] = table[actions].sum(axis=1).astype("int64")
-    table.index.name = "rule_id"
-    table.columns.name = None
-    return table
-
-
-def actions_table(findings: pd.DataFrame) -> pd.DataFrame:
-    """Findings per action with what to do (EN/LV) and the earliest due date."""
-    rules = load_rules()
-    counts = findings["action"].value_counts()  # one pass, not a filtered copy per action
-    dues = findings.groupby("action")["due_date"].min() if "due_date" in findings else {}
-    rows = []
-    for name, action in rules.actions.items():
-        count = int(counts.get(name, 0))
-        due = dues.get(name) if count else None
-        rows.append((name, count, due, action.en, action.lv))
-    return pd.DataFrame(rows, columns=["action", "findings", "due", "what to do", "ko darīt"])
-
-
-def retention_cutoff(result) -> date:
-    """The day before which a relationship must have ended for its term to have passed."""
-    return _cutoff(result.as_of, result.policy.retention_years)
-
-
-def _ends(result) -> pd.DataFrame:
-    """How many records of each kind ended their relationship on each day: ``kind``, ``end``
-    (a calendar day), ``records`` — the one pass over the records' rows the retention chart and
-    :func:`deletions_due_table` make; both draw from these few thousand rows.
-
-    >>> from types import SimpleNamespace
-    >>> ends = pd.to_datetime(["2021-03-05 10:00", "2021-03-05 18:00", None, "2022-01-31 09:00"])
-    >>> _ends(SimpleNamespace(frames={"orders": pd.DataFrame({"relationship_end_at": ends})}))
-         kind        end  records
-    0  orders 2021-03-05        2
-    1  orders 2022-01-31        1
-    """
-    parts = []
-    for kind, frame in result.frames.items():
-        if "relationship_end_at" in frame and len(frame):
-            days = calendar_dates(frame["relationship_end_at"]).value_counts(sort=False)
-            parts.append(
-                pd.DataFrame({"kind": kind, "end": days.index, "records": days.to_numpy()})
-            )
-    if not parts:
-        return pd.DataFrame({"kind": pd.Series(dtype="string"), "end": pd.Series(dtype="M8[us]"),
-                             "records": pd.Series(dtype="int64")})  # fmt: skip
-    return pd.concat(parts, ignore_index=True).sort_values(["kind", "end"], ignore_index=True)
-
-
-def _by_month(ends: pd.DataFrame, months: pd.PeriodIndex, when: pd.Series) -> pd.DataFrame:
-    """Records per month of ``when`` (one date per row of :func:`_ends`) and kind, over
-    ``months``: a row per month, a column per kind of :data:`KIND_COLOURS`."""
-    counted = ends.assign(month=when.dt.to_period("M")).groupby(["month", "kind"])["records"].sum()
-    table = counted.unstack("kind") if len(counted) else pd.DataFrame(dtype="int64")
-    return table.reindex(index=months, columns=list(KIND_COLOURS), fill_value=0).fillna(0)
-
-
-def deletions_due_table(result, months: int = 12) -> pd.DataFrame:
-    """Records whose retention term passes in each of the coming ``months`` (from the audit date's
-    month): the day after relationship end + ``policy.retention_years``, later than ``as_of``."""
-    as_of = pd.Timestamp(result.as_of)
-    ends = _ends(result)
-    due = passes_on(ends["end"], result.policy.retention_years)
-    periods = pd.period_range(as_of.to_period("M"), periods=months, freq="M")
-    coming = (due > as_of).to_numpy()
-    table = _by_month(ends[coming], periods, due[coming]).astype("int64")
-    table["total"] = table.sum(axis=1)
-    table.index = table.index.astype(str)
-    table.index.name = "month"
-    table.columns.name = None
-    return table
-
-
-def consent_table(result) -> pd.DataFrame:
-    """Per order month: orders, orders whose buyer has consent on record (§11), and the share.
-
-    Without orders, the register's records per month of ``registered_at``/``relationship_start``.
-    """
-    orders = result.frames.get("orders")
-    register = result.frames.get("register")
-    if orders is not None and len(orders) and "created_at" in orders:
-        when = pd.to_datetime(orders["created_at"], errors="coerce")
-        consent = np.zeros(len(orders), dtype=bool)
-        if register is not None and len(register) and "register_row" in orders:
-            rows = orders["register_row"]
-            linked = rows.notna().to_numpy()
-            on_record = register["consent_on_record"].to_numpy(dtype=bool)
-            consent[linked] = on_record[rows[linked].astype("int64").to_numpy()]
-        unit = "orders"
-    elif register is not None and len(register):
-        when = pd.Series(pd.NaT, index=register.index, dtype="M8[us]")
-        for column in ("registered_at", "relationship_start"):
-            if column in register:
-                when = when.fillna(pd.to_datetime(register[column], errors="coerce"))
-        consent = register["consent_on_record"].to_numpy(dtype=bool)
-        unit = "register records"
-    else:
-        return pd.DataFrame(columns=["records", "with_consent", "share"]).rename_axis("month")
-    frame = pd.DataFrame({"month": when.dt.to_period("M").array, "consent": consent})
-    frame = frame[frame["month"].notna()]
-    table = frame.groupby("month")["consent"].agg(records="size", with_consent="sum")
-    table["share"] = (table["with_consent"] / table["records"]).round(4)
-    table.attrs["unit"] = unit
-    return table
-
-
-def inventory_table(tables) -> pd.DataFrame:
-    """Per input column: file, heading, canonical field, §6 category, filled cells, fill rate (%)
-    — the inventory of :mod:`zimes_audit.views.inventory`."""
-    from zimes_audit.views.inventory import inventory_frame
-
-    return inventory_frame(tables).reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------------------- charts
@@ -321,11 +183,11 @@ def _stacked_bars(ax, x, width, table: pd.DataFrame, align: str = "center") -> l
 
 
 def _monthly_bars(ax, ends: pd.DataFrame, start, end) -> None:
-    """Records per month from ``start``'s month to ``end``'s (:func:`_ends` rows), stacked by
+    """Records per month from ``start``'s month to ``end``'s (:func:`relationship_ends` rows), stacked by
     kind, each bar as wide as its month; each kind labelled with its count (on its first bar,
     as ``hist`` labels them: the legend lists the kinds before the lines)."""
     months = pd.period_range(start.to_period("M"), end.to_period("M"), freq="M")
-    table = _by_month(ends, months, ends["end"])
+    table = per_month(ends, months, ends["end"])
     left = mdates.date2num(months.to_timestamp())
     width = mdates.date2num((months + 1).to_timestamp()) - left
     for kind, bars in zip(KIND_COLOURS, _stacked_bars(ax, left, width, table, "edge"), strict=True):
@@ -337,7 +199,7 @@ def retention_timeline(result) -> Figure:
     years = int(result.policy.retention_years)
     cutoff = pd.Timestamp(retention_cutoff(result))
     as_of = pd.Timestamp(result.as_of)
-    ends = _ends(result)
+    ends = relationship_ends(result)
     fig = Figure(figsize=(10, 7.5), dpi=DPI, layout="constrained")
     top, bottom = fig.subplots(2, 1)
     past = ends[ends["end"] <= as_of]
@@ -370,7 +232,7 @@ def retention_timeline(result) -> Figure:
     )
     top.legend(fontsize=8, loc="upper left")
 
-    due = deletions_due_table(result)
+    due = deletions_due_table(result, ends=ends)
     x = np.arange(len(due))
     for kind, bars in zip(KIND_COLOURS, _stacked_bars(bottom, x, 0.8, due), strict=True):
         bars.set_label(kind)
@@ -452,16 +314,6 @@ def field_inventory(result, table: pd.DataFrame | None = None) -> Figure:
         loc="lower right",
     )
     return fig
-
-
-def trend_table(result) -> pd.DataFrame:
-    """The trend the run kept (:func:`zimes_audit.report.results.with_current_run`); an audit
-    without a history (an interactive one) is its own one-point trend."""
-    trend = getattr(result, "trend", None)
-    if trend is not None:
-        return trend
-    return trend_frame([{"run_id": "", "as_of": str(result.as_of), "findings": len(result.findings),
-                         "new": len(result.findings)}])  # fmt: skip
 
 
 TREND_LINES = {

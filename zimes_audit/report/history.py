@@ -71,7 +71,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from zimes_audit.checks.findings import combination_codes, distinct_texts
+from zimes_audit.checks.findings import combination_codes, distinct_texts, first_rows
 from zimes_audit.procedure.rules import column_rules, load_rules
 from zimes_audit.procedure.terms import due_dates, exception_expires, shared_dates
 from zimes_audit.report.notes import scrub_note
@@ -213,7 +213,7 @@ def _by_combination(columns: list[tuple[np.ndarray, list[str]]], join) -> pd.Ser
     ['a-x', 'b-y', 'a-x']
     """
     combos = combination_codes([codes for codes, _ in columns])
-    _, first = np.unique(combos, return_index=True)  # code i first seen at first[i]
+    first = first_rows(combos)  # code i first seen at first[i]
     texts = [texts for _, texts in columns]
     firsts = zip(*(codes[first].tolist() for codes, _ in columns), strict=True)
     joined = [join(*(t[c] for t, c in zip(texts, values, strict=True))) for values in firsts]
@@ -221,41 +221,47 @@ def _by_combination(columns: list[tuple[np.ndarray, list[str]]], join) -> pd.Ser
     return pd.Series(pd.Categorical.from_codes(codes, categories=categories))
 
 
+Coded = tuple[np.ndarray, list[str]]  # a column as a code per row into its texts (_few)
+
+
+def _rules_and_fields(findings: pd.DataFrame) -> tuple[Coded, Coded]:
+    """The findings' rules and (sorted) fields as codes: what a finding's key and its job share."""
+    return _few(findings["rule_id"]), _few(findings["field"], _sorted)
+
+
 def finding_keys(findings: pd.DataFrame) -> pd.Series:
     """The stable key of each finding: kind + record id + rule + field(s); for a column-level
     finding, file + rule + column; for a record without an id, its file and row stand in.
 
     Built with Arrow from per-row codes (kind, rule and fields take a few dozen values): the
-    only text per finding is the key itself."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    only text per finding is the key itself, joined in one pass."""
+    return _finding_keys(findings, *_rules_and_fields(findings))
 
+
+def _finding_keys(findings: pd.DataFrame, rules: Coded, fields: Coded) -> pd.Series:
     def text(values) -> pa.Array:
         return pa.array(values, type=pa.large_string())
 
-    ids = pa.array(findings["record_id"].array, from_pandas=True).cast(pa.large_string())
-    ids = pc.utf8_trim_whitespace(pc.fill_null(ids, pa.scalar("", pa.large_string())))
-    kind_codes, kinds = _few(findings["record_kind"])
     nothing = pa.scalar("", pa.large_string())
-    record = pc.binary_join_element_wise(
-        text([f"{k}:" for k in kinds]).take(pa.array(kind_codes)), ids, nothing
-    )
+    ids = pa.array(findings["record_id"].array, from_pandas=True).cast(pa.large_string())
+    ids = pc.utf8_trim_whitespace(pc.fill_null(ids, nothing))
+    kind_codes, kinds = _few(findings["record_kind"])
     empty = np.flatnonzero(pc.equal(ids, "").to_numpy(zero_copy_only=False))
     if len(empty):  # file and row (or the file alone) only where there is no record id
         some = findings.iloc[empty]
         file = _text(some["source_file"])
-        where = _text(some["record_kind"]) + ":" + file + "@" + some["source_row"].astype(str)
-        column_level = _text(some["rule_id"]).isin(column_rules())
-        stand_in = where.where(~column_level, file).tolist()
+        column_level = _text(some["rule_id"]).isin(column_rules()).to_numpy()
+        stand_in = (file + "@" + some["source_row"].astype(str)).where(~column_level, file)
+        kind_codes[empty[column_level]] = len(kinds)  # a column-level key has no kind
         mask = np.zeros(len(findings), dtype=bool)
         mask[empty] = True
-        stand_in = pa.array(stand_in, type=pa.large_string(), from_pandas=True)
-        record = pc.replace_with_mask(record, pa.array(mask), stand_in)
-    rule_fields = _by_combination(
-        [_few(findings["rule_id"]), _few(findings["field"], _sorted)], "|{}|{}".format
-    ).array
+        stand_in = pa.array(stand_in.tolist(), type=pa.large_string(), from_pandas=True)
+        ids = pc.replace_with_mask(ids, pa.array(mask), stand_in)
+    record = text([*(f"{k}:" for k in kinds), ""]).take(pa.array(kind_codes))
+    rule_fields = _by_combination([rules, fields], "|{}|{}".format).array
     suffix = text(list(rule_fields.categories)).take(pa.array(rule_fields.codes))
-    keys = pd.Series(pc.binary_join_element_wise(record, suffix, nothing).to_pandas(), dtype="str")
+    keys = pc.binary_join_element_wise(record, ids, suffix, nothing)
+    keys = pd.Series(keys.to_pandas(), dtype="str")
     keys.index = findings.index  # by position: the findings' own labels, whatever they are
     return keys
 
@@ -263,17 +269,21 @@ def finding_keys(findings: pd.DataFrame) -> pd.Series:
 def job_keys(findings: pd.DataFrame) -> pd.Series:
     """The bulk job of each finding: rule × field × action × source file (as categories: a
     million findings make a few dozen jobs)."""
-    jobs = _by_combination(
-        [
-            _few(findings["rule_id"]),
-            _few(findings["field"], _sorted),
-            _few(findings["action"]),
-            _few(findings["source_file"]),
-        ],
-        "{}|{}|{}|{}".format,
-    )
+    return _job_keys(findings, *_rules_and_fields(findings))
+
+
+def _job_keys(findings: pd.DataFrame, rules: Coded, fields: Coded) -> pd.Series:
+    columns = [rules, fields, _few(findings["action"]), _few(findings["source_file"])]
+    jobs = _by_combination(columns, "{}|{}|{}|{}".format)
     jobs.index = findings.index
     return jobs
+
+
+def keys_and_jobs(findings: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """:func:`finding_keys` and :func:`job_keys` of ``findings``, their rules and fields coded
+    once."""
+    shared = _rules_and_fields(findings)
+    return _finding_keys(findings, *shared), _job_keys(findings, *shared)
 
 
 def _positions_in(keys: pd.Series, known) -> np.ndarray:
@@ -405,6 +415,8 @@ class History:
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=60)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA foreign_keys = ON")
+            if self._created:  # before its first table: a run's blob is written in fewer pages
+                self.db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
             self._migrate()
             self.db.executescript(_SCHEMA)
             self.db.execute(
@@ -676,7 +688,7 @@ class History:
         read back (``job_decisions``: a job key of the previous run decides each of its
         records; a record's own decision wins).  ``inherit`` maps a finding's key to the key of
         the erasure it continues (:meth:`carry_erasures`): its dates and decisions."""
-        keys = finding_keys(findings)
+        keys, jobs = keys_and_jobs(findings)
         base = self.findings_of(previous.run_id if previous else None).set_index("finding_key")
         decisions = _with_jobs(decisions, job_decisions or {}, base)
         inherit = inherit or {}
@@ -692,7 +704,7 @@ class History:
         matched |= base.index.isin(list(inherit.values()))  # unfinished erasures are not gone
         return Comparison(
             keys=keys,
-            jobs=job_keys(findings),
+            jobs=jobs,
             first_flagged=pd.Series(shared_dates(first), index=index, dtype="object"),
             due_date=pd.Series(shared_dates(due), index=index, dtype="object"),
             status=pd.Series(status, index=index, dtype="object"),
@@ -770,6 +782,9 @@ def _record_decisions(db: sqlite3.Connection, run: RunEntry, comparison: Compari
 
 
 BLOB_PIECE = 4 << 20  # bytes of a stored table copied into its blob at a time
+#: Bytes per page of a new history: a million findings' blob (~90 MB) in 32 KiB pages costs
+#: SQLite a third of the CPU it takes in the default 4 KiB ones (an older file keeps its own).
+PAGE_SIZE = 32768
 ROW_GROUP = 1 << 17  # rows of a stored table built and written at a time
 #: Stored columns with a text per row, written plain: Parquet's dictionary of them would only be
 #: tried and given up (the other columns take a few dozen values).
@@ -799,7 +814,9 @@ def _spool(spool, pieces: Iterator[pa.Table]) -> int:
     first = next(pieces)
     few = [c for c in first.column_names if c not in DISTINCT_COLUMNS]  # dictionary-encoded
     rows = 0
-    with pq.ParquetWriter(spool, first.schema, compression="none", use_dictionary=few) as out:
+    with pq.ParquetWriter(
+        spool, first.schema, compression="none", use_dictionary=few, write_statistics=False
+    ) as out:  # no reader filters on a column's min and max: not worth a pass over each
         for piece in itertools.chain([first], pieces):
             out.write_table(piece, row_group_size=max(piece.num_rows, 1))
             rows += piece.num_rows

@@ -73,7 +73,7 @@ import pyarrow.parquet as pq
 
 from zimes_audit.checks.findings import combination_codes, distinct_texts, first_rows
 from zimes_audit.procedure.rules import column_rules, load_rules
-from zimes_audit.procedure.terms import due_dates, exception_expires, shared_dates
+from zimes_audit.procedure.terms import due_dates, exception_expires
 from zimes_audit.report.notes import scrub_note
 from zimes_audit.report.reports import TREND_COLUMNS, trend_frame
 
@@ -372,6 +372,9 @@ class Comparison:
     # many decisions it gave: set by the run, recorded with it
     not_understood: list = field(default_factory=list)
     sources: list[tuple[str, int]] = field(default_factory=list)
+    # per column of few values the comparison worked out (first_flagged, due_date, status): a
+    # code per finding into its texts, as the history writes it (no column factorised again)
+    coded: dict[str, Coded] = field(default_factory=dict, repr=False)
 
     def counts(self) -> dict[str, int]:
         """How many findings are new, still open, overdue, … (each status counted once over
@@ -418,7 +421,7 @@ class History:
             if self._created:  # before its first table: a run's blob is written in fewer pages
                 self.db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
             self._migrate()
-            self.db.executescript(_SCHEMA)
+            self.db.executescript(f"BEGIN; {_SCHEMA} COMMIT;")  # one transaction: one sync
             self.db.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
@@ -621,8 +624,9 @@ class History:
             (before,),
         ).fetchall()
         latest = {r["finding_key"]: dict(r) for r in rows}
-        wanted = set(pd.unique(keys.astype(str))) & set(latest)
-        return {key: latest[key] for key in wanted}
+        listed = list(latest)  # the few decided keys hashed, not the run's million
+        at = _positions_in(keys, listed)
+        return {listed[i]: latest[listed[i]] for i in np.unique(at[at >= 0]).tolist()}
 
     def erasures_of(self, run_id: str | None) -> dict[str, str]:
         """Per record key an erasure of ``run_id`` covers, the finding key of that erasure."""
@@ -698,6 +702,7 @@ class History:
         in_force = self.exceptions_of(previous.run_id) if previous else {}
         exception, excepted, expired = _exceptions(keys, decided, in_force, as_of, exception_days)
         status, late = _status(at >= 0, decided, excepted, expired, due, as_of)
+        (first, first_texts), (due, due_texts) = _dated(first), _dated(due)
         index = findings.index
         matched = np.zeros(len(base), dtype=bool)
         matched[at[at >= 0]] = True  # the previous run's findings still here; the rest are gone
@@ -705,9 +710,9 @@ class History:
         return Comparison(
             keys=keys,
             jobs=jobs,
-            first_flagged=pd.Series(shared_dates(first), index=index, dtype="object"),
-            due_date=pd.Series(shared_dates(due), index=index, dtype="object"),
-            status=pd.Series(status, index=index, dtype="object"),
+            first_flagged=pd.Series(first, index=index, dtype="object"),
+            due_date=pd.Series(due, index=index, dtype="object"),
+            status=pd.Series(np.array(STATUSES, dtype=object)[status], index=index, dtype="object"),
             days_overdue=pd.Series(np.maximum(late, 0), index=index, dtype="int64"),
             exception=(
                 pd.DataFrame(exception, index=index)
@@ -717,7 +722,9 @@ class History:
             resolved=base[~matched].reset_index(),
             previous=previous,
             decisions=decisions,
-        )
+            coded={"first_flagged": first_texts, "due_date": due_texts,
+                   "status": (status, list(STATUSES))},
+        )  # fmt: skip
 
     # -- recording -----------------------------------------------------------------------
     @contextlib.contextmanager
@@ -1034,8 +1041,8 @@ def _exceptions(keys, decided: _Decided, in_force: dict, as_of: date, days: int 
 
 
 def _status(known, decided: _Decided, excepted, expired, due, as_of: date) -> tuple:
-    """Per finding its status (one shared text per status: decided as a code into
-    :data:`STATUSES`, no text compared per finding) and days past its due date."""
+    """Per finding its status (as a code into :data:`STATUSES`, no text compared per
+    finding) and days past its due date."""
     code = np.full(len(known), STATUSES.index("new"), dtype=np.int8)
     code[known] = STATUSES.index("still_open")
     code[decided.done] = STATUSES.index("done_still_present")
@@ -1045,7 +1052,22 @@ def _status(known, decided: _Decided, excepted, expired, due, as_of: date) -> tu
     late = np.where(excepted, 0, (np.datetime64(as_of, "D") - due).astype("int64"))
     open_ = (code == STATUSES.index("new")) | (code == STATUSES.index("still_open"))
     code[open_ & (late > 0)] = STATUSES.index("overdue")
-    return np.array(STATUSES, dtype=object)[code], late
+    return code, late
+
+
+def _dated(days: np.ndarray) -> tuple[np.ndarray, Coded]:
+    """``days`` (``datetime64[D]``) as :class:`datetime.date` objects, one per distinct day
+    (:func:`~zimes_audit.procedure.terms.shared_dates`), and as a code per day into its ISO
+    texts, as the history writes them — the days hashed as numbers, once.
+
+    >>> dates, (codes, texts) = _dated(np.array(["2026-12-01", "2026-11-15", "2026-12-01"],
+    ...                                          dtype="datetime64[D]"))
+    >>> dates[0] is dates[2], codes.tolist(), texts
+    (True, [0, 1, 0], ['2026-12-01', '2026-11-15'])
+    """
+    codes, distinct = pd.factorize(days.view("int64"))
+    dates = distinct.view("datetime64[D]").astype(object)
+    return dates[codes], (codes, [d.isoformat() for d in dates])
 
 
 def record_keys(findings: pd.DataFrame) -> pd.Series:
@@ -1131,13 +1153,6 @@ def _texts(column: pd.Series) -> pa.Array:
     return pc.fill_null(values, "")
 
 
-def _iso(days: pd.Series) -> pa.Array:
-    """A date per finding as ISO text, a dictionary of the few distinct dates."""
-    codes, distinct = pd.factorize(days, use_na_sentinel=False)
-    texts = [d.isoformat() for d in distinct]
-    return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), pa.array(texts))
-
-
 def _findings_pieces(findings: pd.DataFrame, comparison: Comparison) -> Iterator[pa.Table]:
     """The run's findings as the history keeps them (:data:`FINDING_COLUMNS`), a
     :data:`ROW_GROUP` of findings at a time: one row per finding key, the first finding of a
@@ -1172,8 +1187,9 @@ def _findings_table(findings: pd.DataFrame, comparison: Comparison, rows: slice)
     def texts(column: pd.Series) -> pa.Array:
         return _texts(column.iloc[rows])
 
-    def dates(column: pd.Series) -> pa.Array:
-        return _iso(column.iloc[rows])
+    def coded(name: str) -> pa.Array:  # worked out by the comparison: its codes, its texts
+        codes, values = comparison.coded[name]
+        return pa.DictionaryArray.from_arrays(pa.array(codes[rows], pa.int32()), pa.array(values))
 
     source_rows = findings["source_row"].iloc[rows].astype("Int64").array
     table = pa.table(
@@ -1183,9 +1199,7 @@ def _findings_table(findings: pd.DataFrame, comparison: Comparison, rows: slice)
             **{c: texts(findings[c]) for c in ("record_kind", "record_id", "source_file")},
             "source_row": pa.array(source_rows, from_pandas=True, type=pa.int64()),
             **{c: texts(findings[c]) for c in ("rule_id", "procedure_section", "action", "field")},
-            "first_flagged": dates(comparison.first_flagged),
-            "due_date": dates(comparison.due_date),
-            "status": texts(comparison.status),
+            **{c: coded(c) for c in ("first_flagged", "due_date", "status")},
         }
     )
     assert tuple(table.column_names) == FINDING_COLUMNS

@@ -377,3 +377,20 @@ def test_a_history_of_schema_2_is_read_as_it_was_written(tmp_path):
     assert [str(d) for d in dec.due_date] == ["2026-10-31", "2026-11-15", "2026-10-01"]
     assert dec.resolved.empty
     history.close()
+
+
+def test_the_last_decision_on_each_finding_is_found_whatever_the_keys_order(tmp_path):
+    """Per key asked for, the latest decision a run audited before the date recorded — found
+    by the decided keys among the run's (a key without a decision gives nothing)."""
+    history = History(tmp_path / "h.sqlite")
+    frame = findings(CODE, MAIL, STALE)
+    keys = finding_keys(frame)
+    decided = {keys[0]: Decision("done", "izdzēsts", "Anna"), keys[2]: Decision("not_applicable")}
+    record(history, "nov", date(2026, 11, 1), frame, decisions=decided)
+    found = history.last_decisions(keys.iloc[[2, 1, 0]], before="2026-12-01")
+    assert {k: (d["resolution"], d["note"], d["decided_on"]) for k, d in found.items()} == {
+        keys[0]: ("done", "izdzēsts", "2026-11-01"),
+        keys[2]: ("not_applicable", "", "2026-11-01"),
+    }
+    assert list(history.last_decisions(keys.iloc[[1, 2]], before="2026-12-01")) == [keys[2]]
+    assert history.last_decisions(keys, before="2026-11-01") == {}  # audited on the day: not before

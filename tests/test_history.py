@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from zimes_audit.report.history import Decision, History, RunEntry, finding_keys, job_keys
+from tests.profiles import examples
+from zimes_audit.report.history import (
+    STATUSES,
+    Decision,
+    History,
+    RunEntry,
+    finding_keys,
+    job_keys,
+)
 
 DUE = {"DELETE": 30, "REDACT_FIELD": 14, "FIX_DATA": 30, "REVIEW": 30}
 
@@ -394,3 +405,17 @@ def test_the_last_decision_on_each_finding_is_found_whatever_the_keys_order(tmp_
     }
     assert list(history.last_decisions(keys.iloc[[1, 2]], before="2026-12-01")) == [keys[2]]
     assert history.last_decisions(keys, before="2026-11-01") == {}  # audited on the day: not before
+
+
+@settings(max_examples=examples(default=50, thorough=2000), deadline=None)
+@given(st.lists(st.sampled_from(STATUSES), max_size=30))
+def test_findings_csv_status_is_each_status_mapped_as_categories_from_texts_or_codes(statuses):
+    """``findings.csv``'s status, from the statuses' texts or from the comparison's codes of
+    them, is what mapping each text gives (the same categories, the frame's own index)."""
+    from zimes_audit.report.resolutions import CSV_STATUS, csv_status
+
+    status = pd.Series(statuses, index=range(len(statuses), 0, -1), dtype=object)
+    expected = status.map(CSV_STATUS).astype("category")
+    codes = np.array([STATUSES.index(s) for s in statuses], dtype=np.int8)
+    pd.testing.assert_series_equal(csv_status(status), expected)
+    pd.testing.assert_series_equal(csv_status(status, (codes, list(STATUSES))), expected)

@@ -377,9 +377,9 @@ class Comparison:
     coded: dict[str, Coded] = field(default_factory=dict, repr=False)
 
     def counts(self) -> dict[str, int]:
-        """How many findings are new, still open, overdue, … (each status counted once over
-        its distinct values: a million findings carry a few)."""
-        codes, statuses = pd.factorize(self.status)
+        """How many findings are new, still open, overdue, … (counted by the statuses' codes,
+        :attr:`coded`: a million findings carry a few statuses)."""
+        codes, statuses = self.coded.get("status") or pd.factorize(self.status)
         per = dict(
             zip(
                 statuses,

@@ -29,10 +29,14 @@ table added later, such as ``register_ids``, is created when a database is opene
 A run's findings (a million at 1M orders) and what its erasures cover are kept **columnar**: one
 row per run and table in ``run_tables``, holding the table as Parquet — its texts of few values
 dictionary-encoded, its keys plain, not compressed, so that the file's bytes can still be searched
-for what must never be in it (~90 MB for a million findings, written in a second or two, where a
-row per finding took ~450 MB and 6 s to insert).  A table is built and written a row group at a
-time through a temporary file, then copied into its blob: the step never holds it whole
-(:func:`_store`; issue 29: peak RSS ≤ 2 GB).  Runs, decisions, their
+for what must never be in it (~90 MB for a million findings, written in half a second of CPU,
+where a row per finding took ~450 MB and 6 s to insert), without column statistics (no reader
+filters on them).  A table is built and written a row group at a time through a temporary file,
+then copied into its blob: the step never holds it whole (:func:`_store`; issue 29: peak RSS
+≤ 2 GB).  A new history's pages are 32 KiB (:data:`PAGE_SIZE`: SQLite writes such a blob with a
+third of the CPU it takes in 4 KiB pages).  The dates and statuses of a run's findings come
+from the comparison as codes into their few texts (:attr:`Comparison.coded`), so no column of
+a million objects is factorised again to write them.  Runs, decisions, their
 sources and the note words stay rows; :meth:`History.findings_of`, :meth:`History.jobs_of` and
 :meth:`History.erasures_of` read a run's tables back.
 

@@ -311,3 +311,50 @@ def test_combination_codes_number_each_combination_as_groupby_does(rows):
     frame = pd.DataFrame({n: c for n, c in enumerate(columns)})
     expected = frame.groupby(list(frame.columns), sort=False).ngroup().tolist()
     assert combination_codes(columns).tolist() == expected
+
+
+@settings(max_examples=examples(default=100, thorough=5000), deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["orders", "register"]),
+            st.sampled_from(["pasutijumi.csv", "klienti.xlsx", None]),
+            st.integers(min_value=1, max_value=3),
+            st.sampled_from(["M-1", "M-2", "", None]),
+            st.sampled_from(["DATA-INACCURATE", "CONTACT-AFTER-END"]),
+        ),
+        min_size=1, max_size=30,
+    )
+)  # fmt: skip
+def test_a_merge_key_is_numbered_as_the_groupby_of_all_its_parts_numbers_it(rows):
+    """The record id is read only where the rest of the key is shared: two rows of one file,
+    row and rule with different ids (a missing id and an empty one differ too) stay apart."""
+    from zimes_audit.checks.findings import _KEY, _key_codes
+
+    raw = pd.DataFrame(rows, columns=_KEY).astype(
+        {"record_kind": "category", "source_file": "str", "record_id": "str", "rule_id": "category"}
+    )
+    expected = raw.groupby(_KEY, sort=False, dropna=False, observed=True).ngroup().tolist()
+    assert _key_codes(raw).tolist() == expected
+
+
+@settings(max_examples=examples(default=50, thorough=2000), deadline=None)
+@given(
+    st.lists(st.sampled_from(["b", "a", "ā", "", "x y"]), min_size=1, max_size=5, unique=True)
+    .flatmap(lambda texts: st.tuples(
+        st.just(texts), st.lists(st.integers(-1, len(texts) - 1), max_size=20),
+        st.sampled_from([object, "str"]),
+    ))
+)  # fmt: skip
+def test_a_merged_column_keeps_the_categories_it_uses_sorted_as_pandas_would(case):
+    """The categories used, sorted, found by counting codes: the same values and dtype as
+    pandas' ``remove_unused_categories`` then ``reorder_categories(sorted(...))``."""
+    from zimes_audit.checks.findings import _sorted_categories
+
+    texts, codes, dtype = case
+    values = pd.Categorical.from_codes(np.array(codes, dtype="int8"), pd.Index(texts, dtype=dtype))
+    used = values.remove_unused_categories()
+    expected = used.reorder_categories(sorted(used.categories))
+    got = _sorted_categories(values)
+    pd.testing.assert_series_equal(pd.Series(got), pd.Series(expected))
+    assert got.codes.dtype == expected.codes.dtype

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from zimes_audit.report.history import Decision, History, RunEntry, finding_keys, job_keys
+from tests.profiles import examples
+from zimes_audit.report.history import (
+    STATUSES,
+    Decision,
+    History,
+    RunEntry,
+    finding_keys,
+    job_keys,
+)
 
 DUE = {"DELETE": 30, "REDACT_FIELD": 14, "FIX_DATA": 30, "REVIEW": 30}
 
@@ -394,3 +405,34 @@ def test_inputs_are_synthetic_while_their_ground_truth_names_its_seed(tmp_path):
     assert not is_synthetic([orders])  # written again (another size): read again
     truth.write_text("{not json", "utf-8")
     assert not is_synthetic([orders])
+
+
+def test_the_last_decision_on_each_finding_is_found_whatever_the_keys_order(tmp_path):
+    """Per key asked for, the latest decision a run audited before the date recorded — found
+    by the decided keys among the run's (a key without a decision gives nothing)."""
+    history = History(tmp_path / "h.sqlite")
+    frame = findings(CODE, MAIL, STALE)
+    keys = finding_keys(frame)
+    decided = {keys[0]: Decision("done", "izdzēsts", "Anna"), keys[2]: Decision("not_applicable")}
+    record(history, "nov", date(2026, 11, 1), frame, decisions=decided)
+    found = history.last_decisions(keys.iloc[[2, 1, 0]], before="2026-12-01")
+    assert {k: (d["resolution"], d["note"], d["decided_on"]) for k, d in found.items()} == {
+        keys[0]: ("done", "izdzēsts", "2026-11-01"),
+        keys[2]: ("not_applicable", "", "2026-11-01"),
+    }
+    assert list(history.last_decisions(keys.iloc[[1, 2]], before="2026-12-01")) == [keys[2]]
+    assert history.last_decisions(keys, before="2026-11-01") == {}  # audited on the day: not before
+
+
+@settings(max_examples=examples(default=50, thorough=2000), deadline=None)
+@given(st.lists(st.sampled_from(STATUSES), max_size=30))
+def test_findings_csv_status_is_each_status_mapped_as_categories_from_texts_or_codes(statuses):
+    """``findings.csv``'s status, from the statuses' texts or from the comparison's codes of
+    them, is what mapping each text gives (the same categories, the frame's own index)."""
+    from zimes_audit.report.resolutions import CSV_STATUS, csv_status
+
+    status = pd.Series(statuses, index=range(len(statuses), 0, -1), dtype=object)
+    expected = status.map(CSV_STATUS).astype("category")
+    codes = np.array([STATUSES.index(s) for s in statuses], dtype=np.int8)
+    pd.testing.assert_series_equal(csv_status(status), expected)
+    pd.testing.assert_series_equal(csv_status(status, (codes, list(STATUSES))), expected)

@@ -109,3 +109,16 @@ def test_the_counts_since_the_last_run_count_each_status_once(tmp_path):
         "resolved": 0, "new": 1, "still_open": 2, "overdue": 2, "most_overdue_days": 20,
         "done_still_present": 1, "exceptions": 1,
     }  # fmt: skip
+
+
+def test_a_new_history_takes_large_pages_and_an_older_file_keeps_its_own(tmp_path):
+    """A new history's pages are :data:`PAGE_SIZE` bytes (a run's blob is written in fewer of
+    them); a file made before keeps its pages, and what is read back is the same in both."""
+    import sqlite3
+
+    older = tmp_path / "older.sqlite"
+    sqlite3.connect(older).execute("CREATE TABLE kept (a)").connection.close()  # 4 KiB pages
+    new, old = record(tmp_path / "new.sqlite", seven_findings()), record(older, seven_findings())
+    assert new.db.execute("PRAGMA page_size").fetchone()[0] == module.PAGE_SIZE == 32768
+    assert old.db.execute("PRAGMA page_size").fetchone()[0] == 4096
+    assert new.findings_of("nov").equals(old.findings_of("nov"))

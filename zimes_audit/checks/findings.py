@@ -294,15 +294,24 @@ def _key_codes(raw: pd.DataFrame) -> np.ndarray:
     """Each row's key (:data:`_KEY`) numbered in first-seen order — what
     ``groupby(_KEY, sort=False, dropna=False).ngroup()`` gives, by factorising one column at a
     time into a running integer code (a category column by its codes), without building a
-    Python object per row.
+    Python object per row.  The record id, a text per record, is read only where it can tell
+    rows apart: rows alike in every other part of the key (a record's id follows from its
+    kind, file and row, so there are few or none).
 
-    >>> raw = pd.DataFrame({"record_kind": ["o", "o", "r", "o"], "source_file": ["a", "a", "b", "a"],
-    ...     "source_row": [2, 2, 2, 3], "record_id": ["M-1", "M-1", None, "M-2"],
-    ...     "rule_id": ["X", "X", "X", "X"]})
+    >>> raw = pd.DataFrame({"record_kind": ["o", "o", "r", "o", "o"],
+    ...     "source_file": ["a", "a", "b", "a", "a"], "source_row": [2, 2, 2, 3, 2],
+    ...     "record_id": ["M-1", "M-1", None, "M-2", "M-9"], "rule_id": ["X", "X", "X", "X", "X"]})
     >>> _key_codes(raw).tolist()
-    [0, 0, 1, 2]
+    [0, 0, 1, 2, 3]
     """
-    return combination_codes([_value_codes(raw[column]) for column in _KEY])
+    parts = [c for c in _KEY if c != "record_id"]
+    coarse = combination_codes([_value_codes(raw[c], few=c == "source_file") for c in parts])
+    shared = np.flatnonzero(np.bincount(coarse)[coarse] > 1)
+    if not len(shared):
+        return coarse
+    ids = np.zeros(len(raw), dtype="int64")
+    ids[shared] = _value_codes(raw["record_id"].iloc[shared])
+    return combination_codes([coarse, ids])
 
 
 def combination_codes(columns: list[np.ndarray]) -> np.ndarray:
@@ -325,21 +334,40 @@ def combination_codes(columns: list[np.ndarray]) -> np.ndarray:
     return pd.factorize(combined)[0].astype("int64")
 
 
+def first_rows(codes: np.ndarray) -> np.ndarray:
+    """Per code of ``codes`` (numbered in first-seen order: 0, 1, 2, …), the row it is first
+    seen at — where the running maximum grows, in one pass and no sort.
+
+    >>> first_rows(np.array([0, 1, 0, 2, 1, 3])).tolist()
+    [0, 1, 3, 5]
+    """
+    if not len(codes):
+        return np.empty(0, dtype="int64")
+    return np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
+
+
 #: The largest mixed-radix code :func:`combination_codes` builds before renumbering (int64).
 _COMBINED_LIMIT = 2**62
 
 
-def _value_codes(values: pd.Series) -> np.ndarray:
-    """A code per row, equal where the values are equal (every missing value alike), each
-    below ``len(values) + 1`` — a category column by its codes, text by sorting it (Arrow), so
-    a column of a million distinct record ids needs no hash table of them.
+def _value_codes(values: pd.Series, *, few: bool = False) -> np.ndarray:
+    """A code per row ≥ 0, equal where the values are equal (every missing value alike) — a
+    category column by its codes, whole numbers ≥ 0 as they are, text of ``few`` values (file
+    names) by hashing it, other text by sorting it (Arrow), so a column of a million distinct
+    record ids needs no hash table of them.
 
     >>> _value_codes(pd.Series(["M-2", None, "M-1", "", "M-2", None], dtype="str")).tolist()
     [2, 3, 1, 0, 2, 3]
+    >>> _value_codes(pd.Series(["b.csv", None, "a.csv", "b.csv"], dtype="str"), few=True).tolist()
+    [0, 1, 2, 0]
+    >>> _value_codes(pd.Series([7, 2, 7])).tolist(), _value_codes(pd.Series([-1, 2, -1])).tolist()
+    ([7, 2, 7], [0, 1, 0])
     """
     if isinstance(values.dtype, pd.CategoricalDtype):
         return values.cat.codes.to_numpy().astype("int64") + 1
-    if values.dtype.kind in "iub":
+    if _whole(values) and len(values) and values.min() >= 0:
+        return values.to_numpy().astype("int64", copy=False)  # row numbers: their own codes
+    if values.dtype.kind in "iub" or few:
         return pd.factorize(values, use_na_sentinel=False)[0].astype("int64")
     text = pa.array(values.array, from_pandas=True)
     if not pa.types.is_string(text.type) and not pa.types.is_large_string(text.type):
@@ -425,7 +453,7 @@ def merge_findings(raw: pd.DataFrame) -> pd.DataFrame:
         return empty_findings()
     raw = raw.reset_index(drop=True)
     codes = _key_codes(raw)
-    _, first = np.unique(codes, return_index=True)
+    first = first_rows(codes)
     order = np.lexsort(
         [_sort_key(raw[c], first) for c in reversed(["source_file", "source_row", "rule_id"])]
     )
@@ -472,9 +500,24 @@ def _taken(values: pd.Series, rows: np.ndarray, *, categorical: bool):
 
 
 def _sorted_categories(values: pd.Categorical) -> pd.Categorical:
-    """The categories a column's values use, sorted: the same findings give the same dtype."""
-    values = values.remove_unused_categories()
-    return values.reorder_categories(sorted(values.categories))
+    """The categories a column's values use, sorted: the same findings give the same dtype —
+    the used ones found by counting the codes (no sort of a million codes).
+
+    >>> picked = _sorted_categories(pd.Categorical.from_codes([2, -1, 0, 2], ["b", "x", "a"]))
+    >>> picked.tolist(), picked.categories.tolist()
+    (['a', nan, 'b', 'a'], ['a', 'b'])
+    """
+    codes, categories = values.codes, values.categories
+    used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(categories)))
+    kept = used[np.argsort(np.asarray(categories[used], dtype=object), kind="stable")]
+    remap = np.full(len(categories) + 1, -1, dtype=codes.dtype)  # the last: code -1, missing
+    remap[kept] = np.arange(len(kept))
+    return pd.Categorical.from_codes(remap[codes], categories=categories[kept].tolist())
+
+
+def _whole(values: pd.Series) -> bool:
+    """Whether ``values`` are whole numbers, none missing (a row number column)."""
+    return values.dtype.kind in "iu" and not values.hasnans
 
 
 def _sort_key(values: pd.Series, rows: np.ndarray) -> np.ndarray:
@@ -485,5 +528,7 @@ def _sort_key(values: pd.Series, rows: np.ndarray) -> np.ndarray:
         rank[np.argsort(categories, kind="stable")] = np.arange(len(categories))
         rank[-1] = len(categories)  # code -1 (missing): last
         return rank[values.cat.codes.to_numpy()[rows]]
+    if _whole(values):  # whole numbers sort as they are
+        return values.to_numpy()[rows]
     codes, _ = pd.factorize(values.iloc[rows], sort=True, use_na_sentinel=True)
     return np.where(codes < 0, codes.max() + 1, codes)

@@ -29,10 +29,14 @@ table added later, such as ``register_ids``, is created when a database is opene
 A run's findings (a million at 1M orders) and what its erasures cover are kept **columnar**: one
 row per run and table in ``run_tables``, holding the table as Parquet — its texts of few values
 dictionary-encoded, its keys plain, not compressed, so that the file's bytes can still be searched
-for what must never be in it (~90 MB for a million findings, written in a second or two, where a
-row per finding took ~450 MB and 6 s to insert).  A table is built and written a row group at a
-time through a temporary file, then copied into its blob: the step never holds it whole
-(:func:`_store`; issue 29: peak RSS ≤ 2 GB).  Runs, decisions, their
+for what must never be in it (~90 MB for a million findings, written in half a second of CPU,
+where a row per finding took ~450 MB and 6 s to insert), without column statistics (no reader
+filters on them).  A table is built and written a row group at a time through a temporary file,
+then copied into its blob: the step never holds it whole (:func:`_store`; issue 29: peak RSS
+≤ 2 GB).  A new history's pages are 32 KiB (:data:`PAGE_SIZE`: SQLite writes such a blob with a
+third of the CPU it takes in 4 KiB pages).  The dates and statuses of a run's findings come
+from the comparison as codes into their few texts (:attr:`Comparison.coded`), so no column of
+a million objects is factorised again to write them.  Runs, decisions, their
 sources and the note words stay rows; :meth:`History.findings_of`, :meth:`History.jobs_of` and
 :meth:`History.erasures_of` read a run's tables back.
 
@@ -72,9 +76,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from zimes_audit.checks.findings import combination_codes, distinct_texts
+from zimes_audit.checks.findings import combination_codes, distinct_texts, first_rows
 from zimes_audit.procedure.rules import column_rules, load_rules
-from zimes_audit.procedure.terms import due_dates, exception_expires, shared_dates
+from zimes_audit.procedure.terms import due_dates, exception_expires
 from zimes_audit.report.notes import scrub_note
 from zimes_audit.report.reports import TREND_COLUMNS, trend_frame
 
@@ -214,7 +218,7 @@ def _by_combination(columns: list[tuple[np.ndarray, list[str]]], join) -> pd.Ser
     ['a-x', 'b-y', 'a-x']
     """
     combos = combination_codes([codes for codes, _ in columns])
-    _, first = np.unique(combos, return_index=True)  # code i first seen at first[i]
+    first = first_rows(combos)  # code i first seen at first[i]
     texts = [texts for _, texts in columns]
     firsts = zip(*(codes[first].tolist() for codes, _ in columns), strict=True)
     joined = [join(*(t[c] for t, c in zip(texts, values, strict=True))) for values in firsts]
@@ -222,41 +226,47 @@ def _by_combination(columns: list[tuple[np.ndarray, list[str]]], join) -> pd.Ser
     return pd.Series(pd.Categorical.from_codes(codes, categories=categories))
 
 
+Coded = tuple[np.ndarray, list[str]]  # a column as a code per row into its texts (_few)
+
+
+def _rules_and_fields(findings: pd.DataFrame) -> tuple[Coded, Coded]:
+    """The findings' rules and (sorted) fields as codes: what a finding's key and its job share."""
+    return _few(findings["rule_id"]), _few(findings["field"], _sorted)
+
+
 def finding_keys(findings: pd.DataFrame) -> pd.Series:
     """The stable key of each finding: kind + record id + rule + field(s); for a column-level
     finding, file + rule + column; for a record without an id, its file and row stand in.
 
     Built with Arrow from per-row codes (kind, rule and fields take a few dozen values): the
-    only text per finding is the key itself."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    only text per finding is the key itself, joined in one pass."""
+    return _finding_keys(findings, *_rules_and_fields(findings))
 
+
+def _finding_keys(findings: pd.DataFrame, rules: Coded, fields: Coded) -> pd.Series:
     def text(values) -> pa.Array:
         return pa.array(values, type=pa.large_string())
 
-    ids = pa.array(findings["record_id"].array, from_pandas=True).cast(pa.large_string())
-    ids = pc.utf8_trim_whitespace(pc.fill_null(ids, pa.scalar("", pa.large_string())))
-    kind_codes, kinds = _few(findings["record_kind"])
     nothing = pa.scalar("", pa.large_string())
-    record = pc.binary_join_element_wise(
-        text([f"{k}:" for k in kinds]).take(pa.array(kind_codes)), ids, nothing
-    )
+    ids = pa.array(findings["record_id"].array, from_pandas=True).cast(pa.large_string())
+    ids = pc.utf8_trim_whitespace(pc.fill_null(ids, nothing))
+    kind_codes, kinds = _few(findings["record_kind"])
     empty = np.flatnonzero(pc.equal(ids, "").to_numpy(zero_copy_only=False))
     if len(empty):  # file and row (or the file alone) only where there is no record id
         some = findings.iloc[empty]
         file = _text(some["source_file"])
-        where = _text(some["record_kind"]) + ":" + file + "@" + some["source_row"].astype(str)
-        column_level = _text(some["rule_id"]).isin(column_rules())
-        stand_in = where.where(~column_level, file).tolist()
+        column_level = _text(some["rule_id"]).isin(column_rules()).to_numpy()
+        stand_in = (file + "@" + some["source_row"].astype(str)).where(~column_level, file)
+        kind_codes[empty[column_level]] = len(kinds)  # a column-level key has no kind
         mask = np.zeros(len(findings), dtype=bool)
         mask[empty] = True
-        stand_in = pa.array(stand_in, type=pa.large_string(), from_pandas=True)
-        record = pc.replace_with_mask(record, pa.array(mask), stand_in)
-    rule_fields = _by_combination(
-        [_few(findings["rule_id"]), _few(findings["field"], _sorted)], "|{}|{}".format
-    ).array
+        stand_in = pa.array(stand_in.tolist(), type=pa.large_string(), from_pandas=True)
+        ids = pc.replace_with_mask(ids, pa.array(mask), stand_in)
+    record = text([*(f"{k}:" for k in kinds), ""]).take(pa.array(kind_codes))
+    rule_fields = _by_combination([rules, fields], "|{}|{}".format).array
     suffix = text(list(rule_fields.categories)).take(pa.array(rule_fields.codes))
-    keys = pd.Series(pc.binary_join_element_wise(record, suffix, nothing).to_pandas(), dtype="str")
+    keys = pc.binary_join_element_wise(record, ids, suffix, nothing)
+    keys = pd.Series(keys.to_pandas(), dtype="str")
     keys.index = findings.index  # by position: the findings' own labels, whatever they are
     return keys
 
@@ -264,17 +274,21 @@ def finding_keys(findings: pd.DataFrame) -> pd.Series:
 def job_keys(findings: pd.DataFrame) -> pd.Series:
     """The bulk job of each finding: rule × field × action × source file (as categories: a
     million findings make a few dozen jobs)."""
-    jobs = _by_combination(
-        [
-            _few(findings["rule_id"]),
-            _few(findings["field"], _sorted),
-            _few(findings["action"]),
-            _few(findings["source_file"]),
-        ],
-        "{}|{}|{}|{}".format,
-    )
+    return _job_keys(findings, *_rules_and_fields(findings))
+
+
+def _job_keys(findings: pd.DataFrame, rules: Coded, fields: Coded) -> pd.Series:
+    columns = [rules, fields, _few(findings["action"]), _few(findings["source_file"])]
+    jobs = _by_combination(columns, "{}|{}|{}|{}".format)
     jobs.index = findings.index
     return jobs
+
+
+def keys_and_jobs(findings: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """:func:`finding_keys` and :func:`job_keys` of ``findings``, their rules and fields coded
+    once."""
+    shared = _rules_and_fields(findings)
+    return _finding_keys(findings, *shared), _job_keys(findings, *shared)
 
 
 def _positions_in(keys: pd.Series, known) -> np.ndarray:
@@ -374,11 +388,14 @@ class Comparison:
     # many decisions it gave: set by the run, recorded with it
     not_understood: list = field(default_factory=list)
     sources: list[tuple[str, int]] = field(default_factory=list)
+    # per column of few values the comparison worked out (first_flagged, due_date, status): a
+    # code per finding into its texts, as the history writes it (no column factorised again)
+    coded: dict[str, Coded] = field(default_factory=dict, repr=False)
 
     def counts(self) -> dict[str, int]:
-        """How many findings are new, still open, overdue, … (each status counted once over
-        its distinct values: a million findings carry a few)."""
-        codes, statuses = pd.factorize(self.status)
+        """How many findings are new, still open, overdue, … (counted by the statuses' codes,
+        :attr:`coded`: a million findings carry a few statuses)."""
+        codes, statuses = self.coded.get("status") or pd.factorize(self.status)
         per = dict(
             zip(
                 statuses,
@@ -417,8 +434,10 @@ class History:
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=60)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA foreign_keys = ON")
+            if self._created:  # before its first table: a run's blob is written in fewer pages
+                self.db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
             self._migrate()
-            self.db.executescript(_SCHEMA)
+            self.db.executescript(f"BEGIN; {_SCHEMA} COMMIT;")  # one transaction: one sync
             self.db.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
@@ -621,8 +640,9 @@ class History:
             (before,),
         ).fetchall()
         latest = {r["finding_key"]: dict(r) for r in rows}
-        wanted = set(pd.unique(keys.astype(str))) & set(latest)
-        return {key: latest[key] for key in wanted}
+        listed = list(latest)  # the few decided keys hashed, not the run's million
+        at = _positions_in(keys, listed)
+        return {listed[i]: latest[listed[i]] for i in np.unique(at[at >= 0]).tolist()}
 
     def erasures_of(self, run_id: str | None) -> dict[str, str]:
         """Per record key an erasure of ``run_id`` covers, the finding key of that erasure."""
@@ -688,7 +708,7 @@ class History:
         read back (``job_decisions``: a job key of the previous run decides each of its
         records; a record's own decision wins).  ``inherit`` maps a finding's key to the key of
         the erasure it continues (:meth:`carry_erasures`): its dates and decisions."""
-        keys = finding_keys(findings)
+        keys, jobs = keys_and_jobs(findings)
         base = self.findings_of(previous.run_id if previous else None).set_index("finding_key")
         decisions = _with_jobs(decisions, job_decisions or {}, base)
         inherit = inherit or {}
@@ -698,16 +718,17 @@ class History:
         in_force = self.exceptions_of(previous.run_id) if previous else {}
         exception, excepted, expired = _exceptions(keys, decided, in_force, as_of, exception_days)
         status, late = _status(at >= 0, decided, excepted, expired, due, as_of)
+        (first, first_texts), (due, due_texts) = _dated(first), _dated(due)
         index = findings.index
         matched = np.zeros(len(base), dtype=bool)
         matched[at[at >= 0]] = True  # the previous run's findings still here; the rest are gone
         matched |= base.index.isin(list(inherit.values()))  # unfinished erasures are not gone
         return Comparison(
             keys=keys,
-            jobs=job_keys(findings),
-            first_flagged=pd.Series(shared_dates(first), index=index, dtype="object"),
-            due_date=pd.Series(shared_dates(due), index=index, dtype="object"),
-            status=pd.Series(status, index=index, dtype="object"),
+            jobs=jobs,
+            first_flagged=pd.Series(first, index=index, dtype="object"),
+            due_date=pd.Series(due, index=index, dtype="object"),
+            status=pd.Series(np.array(STATUSES, dtype=object)[status], index=index, dtype="object"),
             days_overdue=pd.Series(np.maximum(late, 0), index=index, dtype="int64"),
             exception=(
                 pd.DataFrame(exception, index=index)
@@ -717,7 +738,9 @@ class History:
             resolved=base[~matched].reset_index(),
             previous=previous,
             decisions=decisions,
-        )
+            coded={"first_flagged": first_texts, "due_date": due_texts,
+                   "status": (status, list(STATUSES))},
+        )  # fmt: skip
 
     # -- recording -----------------------------------------------------------------------
     @contextlib.contextmanager
@@ -782,6 +805,9 @@ def _record_decisions(db: sqlite3.Connection, run: RunEntry, comparison: Compari
 
 
 BLOB_PIECE = 4 << 20  # bytes of a stored table copied into its blob at a time
+#: Bytes per page of a new history: a million findings' blob (~90 MB) in 32 KiB pages costs
+#: SQLite a third of the CPU it takes in the default 4 KiB ones (an older file keeps its own).
+PAGE_SIZE = 32768
 ROW_GROUP = 1 << 17  # rows of a stored table built and written at a time
 #: Stored columns with a text per row, written plain: Parquet's dictionary of them would only be
 #: tried and given up (the other columns take a few dozen values).
@@ -811,7 +837,9 @@ def _spool(spool, pieces: Iterator[pa.Table]) -> int:
     first = next(pieces)
     few = [c for c in first.column_names if c not in DISTINCT_COLUMNS]  # dictionary-encoded
     rows = 0
-    with pq.ParquetWriter(spool, first.schema, compression="none", use_dictionary=few) as out:
+    with pq.ParquetWriter(
+        spool, first.schema, compression="none", use_dictionary=few, write_statistics=False
+    ) as out:  # no reader filters on a column's min and max: not worth a pass over each
         for piece in itertools.chain([first], pieces):
             out.write_table(piece, row_group_size=max(piece.num_rows, 1))
             rows += piece.num_rows
@@ -1029,8 +1057,8 @@ def _exceptions(keys, decided: _Decided, in_force: dict, as_of: date, days: int 
 
 
 def _status(known, decided: _Decided, excepted, expired, due, as_of: date) -> tuple:
-    """Per finding its status (one shared text per status: decided as a code into
-    :data:`STATUSES`, no text compared per finding) and days past its due date."""
+    """Per finding its status (as a code into :data:`STATUSES`, no text compared per
+    finding) and days past its due date."""
     code = np.full(len(known), STATUSES.index("new"), dtype=np.int8)
     code[known] = STATUSES.index("still_open")
     code[decided.done] = STATUSES.index("done_still_present")
@@ -1040,7 +1068,22 @@ def _status(known, decided: _Decided, excepted, expired, due, as_of: date) -> tu
     late = np.where(excepted, 0, (np.datetime64(as_of, "D") - due).astype("int64"))
     open_ = (code == STATUSES.index("new")) | (code == STATUSES.index("still_open"))
     code[open_ & (late > 0)] = STATUSES.index("overdue")
-    return np.array(STATUSES, dtype=object)[code], late
+    return code, late
+
+
+def _dated(days: np.ndarray) -> tuple[np.ndarray, Coded]:
+    """``days`` (``datetime64[D]``) as :class:`datetime.date` objects, one per distinct day
+    (:func:`~zimes_audit.procedure.terms.shared_dates`), and as a code per day into its ISO
+    texts, as the history writes them — the days hashed as numbers, once.
+
+    >>> dates, (codes, texts) = _dated(np.array(["2026-12-01", "2026-11-15", "2026-12-01"],
+    ...                                          dtype="datetime64[D]"))
+    >>> dates[0] is dates[2], codes.tolist(), texts
+    (True, [0, 1, 0], ['2026-12-01', '2026-11-15'])
+    """
+    codes, distinct = pd.factorize(days.view("int64"))
+    dates = distinct.view("datetime64[D]").astype(object)
+    return dates[codes], (codes, [d.isoformat() for d in dates])
 
 
 def record_keys(findings: pd.DataFrame) -> pd.Series:
@@ -1126,13 +1169,6 @@ def _texts(column: pd.Series) -> pa.Array:
     return pc.fill_null(values, "")
 
 
-def _iso(days: pd.Series) -> pa.Array:
-    """A date per finding as ISO text, a dictionary of the few distinct dates."""
-    codes, distinct = pd.factorize(days, use_na_sentinel=False)
-    texts = [d.isoformat() for d in distinct]
-    return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), pa.array(texts))
-
-
 def _findings_pieces(findings: pd.DataFrame, comparison: Comparison) -> Iterator[pa.Table]:
     """The run's findings as the history keeps them (:data:`FINDING_COLUMNS`), a
     :data:`ROW_GROUP` of findings at a time: one row per finding key, the first finding of a
@@ -1167,8 +1203,9 @@ def _findings_table(findings: pd.DataFrame, comparison: Comparison, rows: slice)
     def texts(column: pd.Series) -> pa.Array:
         return _texts(column.iloc[rows])
 
-    def dates(column: pd.Series) -> pa.Array:
-        return _iso(column.iloc[rows])
+    def coded(name: str) -> pa.Array:  # worked out by the comparison: its codes, its texts
+        codes, values = comparison.coded[name]
+        return pa.DictionaryArray.from_arrays(pa.array(codes[rows], pa.int32()), pa.array(values))
 
     source_rows = findings["source_row"].iloc[rows].astype("Int64").array
     table = pa.table(
@@ -1178,9 +1215,7 @@ def _findings_table(findings: pd.DataFrame, comparison: Comparison, rows: slice)
             **{c: texts(findings[c]) for c in ("record_kind", "record_id", "source_file")},
             "source_row": pa.array(source_rows, from_pandas=True, type=pa.int64()),
             **{c: texts(findings[c]) for c in ("rule_id", "procedure_section", "action", "field")},
-            "first_flagged": dates(comparison.first_flagged),
-            "due_date": dates(comparison.due_date),
-            "status": texts(comparison.status),
+            **{c: coded(c) for c in ("first_flagged", "due_date", "status")},
         }
     )
     assert tuple(table.column_names) == FINDING_COLUMNS

@@ -26,6 +26,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from zimes_audit.errors import BadArgument, CorruptWorkbook, InputNotFound
@@ -265,10 +266,21 @@ CSV_STATUS = {
 }
 
 
-def csv_status(status: pd.Series) -> pd.Series:
-    """``findings.csv``'s status of each finding (:data:`CSV_STATUS`), as categories.
+def csv_status(status: pd.Series, coded: tuple[np.ndarray, list[str]] | None = None) -> pd.Series:
+    """``findings.csv``'s status of each finding (:data:`CSV_STATUS`), as categories (the
+    ones used, sorted) — mapped once per distinct status; ``coded``, the same statuses as a
+    code per finding into their texts (the comparison's), spares hashing a million of them.
 
     >>> csv_status(pd.Series(["still_open", "exception_needs_note", "exception"])).tolist()
     ['open', 'open', 'exception']
+    >>> csv_status(pd.Series(["new", "overdue"]), (np.array([1, 0]), ["new", "overdue"])).tolist()
+    ['overdue', 'new']
     """
-    return status.map(CSV_STATUS).astype("category")
+    codes, texts = coded if coded is not None else pd.factorize(status)
+    mapped = [CSV_STATUS.get(t) for t in texts]
+    used = {mapped[c] for c in np.unique(codes[codes >= 0]).tolist()} - {None}
+    categories = sorted(used)
+    lookup = {c: i for i, c in enumerate(categories)}
+    remap = np.asarray([lookup.get(m, -1) for m in mapped] + [-1])  # code -1: missing
+    picked = pd.Categorical.from_codes(remap[codes], categories=pd.Index(categories, dtype="str"))
+    return pd.Series(picked, index=status.index, name=status.name)

@@ -349,7 +349,7 @@ def track(book: History, request: RunRequest, result: AuditResult, hooks: Hooks)
     for item in gathered.not_understood:
         warn(item.line(request.language), request.language)
     result.findings["due_date"] = comparison.due_date  # fixed when first flagged
-    result.findings["status"] = csv_status(comparison.status)  # findings.csv's status
+    result.findings["status"] = csv_status(comparison.status, comparison.coded.get("status"))
     result.comparison = comparison
     run_id = new_run_id(result.as_of)
     result.trend = with_current_run(

@@ -115,33 +115,68 @@ _STR = pd.Series([], dtype="str").dtype
 # the bytes a value starting or ending in what Arrow's ``utf8_trim_whitespace`` trims may start
 # or end with: ASCII white space and the separators U+001C–U+001F, the lead bytes of U+0085,
 # U+00A0, U+1680, U+2000–U+205F, U+3000, and the last bytes of their UTF-8 forms (a superset:
-# ``ā`` ends in 0x81 too)
+# ``ā`` ends in 0x81 too, but after 0xC4)
 _ASCII_SPACE = [0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20]
 _SPACE_FIRST = np.zeros(256, dtype=bool)
 _SPACE_FIRST[[*_ASCII_SPACE, 0xC2, 0xE1, 0xE2, 0xE3]] = True
 _SPACE_LAST = np.zeros(256, dtype=bool)
 _SPACE_LAST[[*_ASCII_SPACE, 0x85, 0xA0, 0xA8, 0xA9, 0xAF, 0x9F]] = True
 _SPACE_LAST[0x80:0x8B] = True
+# the byte before such a last byte when it continues a character: the lead 0xC2 of U+0085 and
+# U+00A0, the middle bytes of U+1680 (0x9A), U+2000–U+202F (0x80), U+205F (0x81), U+3000 (0x80)
+_SPACE_BEFORE_LAST = np.zeros(256, dtype=bool)
+_SPACE_BEFORE_LAST[[0xC2, 0x80, 0x81, 0x9A]] = True
+
+
+def _edge_bytes(array: pa.ChunkedArray) -> tuple[np.ndarray, ...]:
+    """Each value's first, last and last-but-one byte and whether it is empty (an empty value's
+    bytes are any, and a one-byte value's last-but-one), read where Arrow holds them: no value
+    copied, three gathers a chunk.
+
+    >>> [b.tolist() for b in _edge_bytes(pa.chunked_array([["ab", None], ["xyz"]]))][::3]
+    [[97, 98, 120], [False, True, False]]
+    >>> [b.tolist() for b in _edge_bytes(pa.chunked_array([["ab"], ["xyz", "ā"]]))][1:3]
+    [[98, 122, 129], [97, 121, 196]]
+    """
+    wide = np.dtype(np.int64 if pa.types.is_large_string(array.type) else np.int32)
+    found: list[tuple[np.ndarray, ...]] = [(*[np.zeros(0, np.uint8)] * 3, np.zeros(0, bool))]
+    for chunk in array.chunks:
+        _, held, data = chunk.buffers()
+        if not len(chunk):
+            continue
+        offsets = np.frombuffer(
+            held, wide, count=len(chunk) + 1, offset=chunk.offset * wide.itemsize
+        )
+        text = np.frombuffer(data, dtype=np.uint8) if data else np.zeros(1, np.uint8)
+        starts, last = offsets[:-1], offsets[1:] - 1
+        found.append(tuple(text.take(at, mode="clip") for at in (starts, last, last - 1)))
+        found[-1] += (last < starts,)
+    return tuple(map(np.concatenate, zip(*found, strict=True)))
 
 
 def _edge_suspects(array: pa.ChunkedArray) -> np.ndarray:
     """Positions of the values that may start or end in white space or are empty (a superset),
-    by their first and last bytes, read where Arrow holds them (no value copied)."""
-    found, base = [], 0
-    for chunk in array.chunks:
-        count = len(chunk)
-        wide = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-        offsets = np.frombuffer(chunk.buffers()[1], dtype=wide)[chunk.offset :][: count + 1]
-        data = chunk.buffers()[2]
-        text = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
-        starts, ends = offsets[:-1], offsets[1:]
-        suspect = ends == starts  # empty (or missing: left out below)
-        filled = np.flatnonzero(~suspect)
-        suspect[filled] = _SPACE_FIRST[text[starts[filled]]] | _SPACE_LAST[text[ends[filled] - 1]]
-        suspect &= ~np.asarray(chunk.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-        found.append(np.flatnonzero(suspect) + base)
-        base += count
-    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+    by their first and last bytes; a last byte that continues a character counts only after a
+    byte that can start (or continue) a white space character's last two (``ā`` ends in 0x81 as
+    U+2001 does, but after 0xC4).  The values whose first and last bytes are printable ASCII
+    (most) are set aside by two whole-column comparisons; the tables are read for the rest.
+
+    >>> _edge_suspects(pa.chunked_array([["a", " b", None], ["", "c\u00a0", "ā", "\u3000"]]))
+    array([1, 3, 4, 6])
+    """
+    first, last, before, empty = _edge_bytes(array)
+    plain = np.uint8(0x7E - 0x21)  # a byte less 0x21 (wrapping round) within this: 0x21–0x7E
+    odd = (first - np.uint8(0x21)) > plain
+    odd |= (last - np.uint8(0x21)) > plain
+    at = np.flatnonzero(odd | empty)
+    first, last, before = first[at], last[at], before[at]
+    spaced = _SPACE_FIRST[first] | (
+        _SPACE_LAST[last] & ((last < 0x80) | _SPACE_BEFORE_LAST[before])
+    )
+    at = at[spaced | empty[at]]
+    if array.null_count and at.size:
+        at = at[pc.is_valid(array).to_numpy(zero_copy_only=False)[at]]
+    return at
 
 
 def _already_clean(array: pa.ChunkedArray) -> bool:
@@ -153,7 +188,10 @@ def _already_clean(array: pa.ChunkedArray) -> bool:
     >>> [_already_clean(pa.chunked_array([[v]])) for v in (" a", "a\u00a0", "", "12 €", "a\x1f")]
     [False, False, False, True, False]
     """
-    suspects = array.take(pa.array(_edge_suspects(array)))
+    at = _edge_suspects(array)
+    if not at.size:
+        return True  # (Arrow's take copies a chunked column even for no position at all)
+    suspects = array.take(pa.array(at))
     lengths = pc.binary_length(pc.utf8_trim_whitespace(suspects))
     return bool(pc.all(pc.and_(pc.equal(lengths, pc.binary_length(suspects)),
                                pc.greater(lengths, 0))).as_py() is not False)  # fmt: skip

@@ -128,29 +128,32 @@ _SPACE_BEFORE_LAST = np.zeros(256, dtype=bool)
 _SPACE_BEFORE_LAST[[0xC2, 0x80, 0x81, 0x9A]] = True
 
 
-def _edge_bytes(array: pa.ChunkedArray) -> tuple[np.ndarray, ...]:
-    """Each value's first, last and last-but-one byte and whether it is empty (an empty value's
-    bytes are any, and a one-byte value's last-but-one), read where Arrow holds them: no value
-    copied, three gathers a chunk.
+def value_bytes(
+    array: pa.ChunkedArray, heads: int, tails: int, shorter_than: int = 1
+) -> tuple[np.ndarray, ...]:
+    """Each value's first ``heads`` bytes and last ``tails`` bytes (the last first), and whether
+    it is ``shorter_than`` that many bytes (by default: empty), read where Arrow holds them (no
+    value copied, a gather a byte and chunk): the bytes past a short value's own are any.
 
-    >>> [b.tolist() for b in _edge_bytes(pa.chunked_array([["ab", None], ["xyz"]]))][::3]
-    [[97, 98, 120], [False, True, False]]
-    >>> [b.tolist() for b in _edge_bytes(pa.chunked_array([["ab"], ["xyz", "ā"]]))][1:3]
-    [[98, 122, 129], [97, 121, 196]]
+    >>> *ends, short = value_bytes(pa.chunked_array([["ab", None], ["xyz", "ā"]]), 1, 2, 3)
+    >>> [b.tolist() for b in ends], short.tolist()
+    ([[97, 98, 120, 196], [98, 98, 122, 129], [97, 97, 121, 196]], [True, True, False, True])
     """
     wide = np.dtype(np.int64 if pa.types.is_large_string(array.type) else np.int32)
-    found: list[tuple[np.ndarray, ...]] = [(*[np.zeros(0, np.uint8)] * 3, np.zeros(0, bool))]
+    found = [(*[np.zeros(0, np.uint8)] * (heads + tails), np.zeros(0, bool))]
     for chunk in array.chunks:
-        _, held, data = chunk.buffers()
         if not len(chunk):
             continue
+        _, held, data = chunk.buffers()
         offsets = np.frombuffer(
             held, wide, count=len(chunk) + 1, offset=chunk.offset * wide.itemsize
         )
         text = np.frombuffer(data, dtype=np.uint8) if data else np.zeros(1, np.uint8)
-        starts, last = offsets[:-1], offsets[1:] - 1
-        found.append(tuple(text.take(at, mode="clip") for at in (starts, last, last - 1)))
-        found[-1] += (last < starts,)
+        starts, ends = offsets[:-1], offsets[1:]
+        at = [starts + k if k else starts for k in range(heads)]
+        at += [ends - (k + 1) for k in range(tails)]
+        short = ends < starts + shorter_than if shorter_than > 1 else ends == starts
+        found.append((*(text.take(a, mode="clip") for a in at), short))
     return tuple(map(np.concatenate, zip(*found, strict=True)))
 
 
@@ -164,7 +167,7 @@ def _edge_suspects(array: pa.ChunkedArray) -> np.ndarray:
     >>> _edge_suspects(pa.chunked_array([["a", " b", None], ["", "c\u00a0", "ā", "\u3000"]]))
     array([1, 3, 4, 6])
     """
-    first, last, before, empty = _edge_bytes(array)
+    first, last, before, empty = value_bytes(array, 1, 2)
     plain = np.uint8(0x7E - 0x21)  # a byte less 0x21 (wrapping round) within this: 0x21–0x7E
     odd = (first - np.uint8(0x21)) > plain
     odd |= (last - np.uint8(0x21)) > plain

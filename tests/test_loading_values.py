@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
+
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from profiles import examples
 
@@ -317,3 +319,39 @@ def test_a_column_is_handed_back_untrimmed_only_when_trimming_changes_nothing(ch
     column = pd.Series(pd.arrays.ArrowStringArray(array.cast(pa.large_string()), dtype=dtype))
     cleaned = clean_text(column)
     assert [None if pd.isna(v) else v for v in cleaned] == trimmed
+
+
+_DATE_TEXTS = st.sampled_from(
+    ["05.01.2024", "5.1.2024 13:45", "2024-01-05 13:45:59", "2024-01-05", "05.01.24",
+     "2024.01.05", "05/01/2024", "12/31/2024", "31/12/2024", "45292", "45292,75", "31.02.2024",
+     "01.01.1600", "paid", "05.01.2024.", "2024-01-05T13:45:59", "999999"]
+)  # fmt: skip
+
+
+@settings(max_examples=examples(default=40, thorough=2000), deadline=None)
+@given(
+    cells=st.lists(
+        st.one_of(st.none(), _DATE_TEXTS, _DATE_TEXTS, _DATE_TEXTS, st.text(max_size=12)),
+        min_size=1,
+        max_size=30,
+    ),
+    type_=st.sampled_from(["date", "datetime"]),
+    order=st.randoms(use_true_random=False),
+)
+@example(["2024-01-05 13:45:59", "05.01.2024", "2024-01-05 13:45:59"], "date", random.Random(1))
+def test_a_date_column_read_cell_by_cell_is_read_as_its_distinct_texts(cells, type_, order):
+    """A column of mostly distinct date-times is read as it is, not factorised: every cell, the
+    column's reading and its unreadable cells are what reading its distinct texts gives."""
+    from unittest import mock
+
+    from zimes_audit.loading import values
+
+    labels = list(range(100, 100 + len(cells)))
+    order.shuffle(labels)  # the column's own row labels, not 0..n
+    text = pd.Series(cells, index=labels, dtype="str", name="created")
+    with mock.patch.object(values, "_mostly_distinct", lambda cells: True):
+        whole = read_column(text, type_)
+    with mock.patch.object(values, "_mostly_distinct", lambda cells: False):
+        distinct = read_column(text, type_)
+    pd.testing.assert_series_equal(whole.values, distinct.values)
+    assert (whole.how, whole.unreadable.tolist()) == (distinct.how, distinct.unreadable.tolist())

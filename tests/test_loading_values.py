@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import random
+
 import pandas as pd
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from profiles import examples
 
 from zimes_audit.loading.values import first_bad, parse_column, read_column
 
@@ -245,7 +250,12 @@ def test_every_character_arrow_trims_is_a_suspect_by_its_first_and_last_byte():
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from zimes_audit.loading.values import _SPACE_FIRST, _SPACE_LAST, clean_text
+    from zimes_audit.loading.values import (
+        _SPACE_BEFORE_LAST,
+        _SPACE_FIRST,
+        _SPACE_LAST,
+        clean_text,
+    )
 
     points = [p for p in range(0x110000) if not 0xD800 <= p <= 0xDFFF]
     trimmed = pc.binary_length(pc.utf8_trim_whitespace(pa.array([chr(p) for p in points])))
@@ -254,9 +264,94 @@ def test_every_character_arrow_trims_is_a_suspect_by_its_first_and_last_byte():
     for space in spaces:
         encoded = space.encode("utf-8")
         assert _SPACE_FIRST[encoded[0]] and _SPACE_LAST[encoded[-1]], hex(ord(space))
+        assert len(encoded) == 1 or _SPACE_BEFORE_LAST[encoded[-2]], hex(ord(space))
     chunks = pa.chunked_array([["abc\x1f", "Jānis"], ["\x1c", "x"]])  # as the CSV reader gives
     column = pd.Series(
         pd.arrays.ArrowStringArray(chunks, dtype=pd.StringDtype(na_value=float("nan")))
     )
     cleaned = clean_text(column)
     assert cleaned.tolist()[:2] == ["abc", "Jānis"] and pd.isna(cleaned[2])
+
+
+# white space Arrow trims (ASCII, the separators, the Unicode spaces of 1, 2 and 3 bytes), letters
+# whose last byte is one a space's last byte also is (ā ends in 0x81, 、 in 0x80 0x81), and others
+_EDGE_CHARACTERS = (
+    " \t\n\x0b\x1c\x1f\x85\xa0\u1680\u2000\u200a\u2028\u202f\u205f\u3000"
+    "aZ1;āĀņŠ€„、\u200b\u2010\u0180"
+)
+_EDGE = st.text(st.sampled_from(_EDGE_CHARACTERS), max_size=1)
+_EDGE_VALUES = st.none() | st.builds(
+    "".join,
+    st.tuples(
+        _EDGE,
+        st.text(
+            st.sampled_from(_EDGE_CHARACTERS) | st.characters(exclude_categories=["Cs"]), max_size=3
+        ),
+        _EDGE,
+    ),
+)
+
+
+@settings(max_examples=examples(default=100, thorough=5000), deadline=None)
+@given(
+    chunks=st.lists(st.lists(_EDGE_VALUES, max_size=6), min_size=1, max_size=4),
+    large=st.booleans(),
+    skip=st.integers(0, 3),
+)
+def test_a_column_is_handed_back_untrimmed_only_when_trimming_changes_nothing(chunks, large, skip):
+    """Whatever the values, the chunks (sliced: a chunk's offset), the offset width: every value
+    trimming changes is a suspect by its first and last bytes (no missing one is), the column is
+    handed back as it is (:func:`_already_clean`) exactly when trimming changes nothing, and
+    clean_text gives what Arrow's trim of every value gives, an empty value missing."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from zimes_audit.loading.values import _already_clean, _edge_suspects, clean_text
+
+    array = pa.chunked_array(chunks, pa.large_string() if large else pa.string()).slice(skip)
+    values = array.to_pylist()
+    trimmed = [v or None for v in pc.utf8_trim_whitespace(array).to_pylist()]
+    changed = {i for i, (v, t) in enumerate(zip(values, trimmed, strict=True)) if v != t}
+    suspects = set(_edge_suspects(array).tolist())
+    assert changed <= suspects <= {i for i, v in enumerate(values) if v is not None}
+    assert _already_clean(array) == (trimmed == values)
+    dtype = pd.StringDtype(na_value=float("nan"))
+    column = pd.Series(pd.arrays.ArrowStringArray(array.cast(pa.large_string()), dtype=dtype))
+    cleaned = clean_text(column)
+    assert [None if pd.isna(v) else v for v in cleaned] == trimmed
+
+
+_DATE_TEXTS = st.sampled_from(
+    ["05.01.2024", "5.1.2024 13:45", "2024-01-05 13:45:59", "2024-01-05", "05.01.24",
+     "2024.01.05", "05/01/2024", "12/31/2024", "31/12/2024", "45292", "45292,75", "31.02.2024",
+     "01.01.1600", "paid", "05.01.2024.", "2024-01-05T13:45:59", "999999"]
+)  # fmt: skip
+
+
+@settings(max_examples=examples(default=40, thorough=2000), deadline=None)
+@given(
+    cells=st.lists(
+        st.one_of(st.none(), _DATE_TEXTS, _DATE_TEXTS, _DATE_TEXTS, st.text(max_size=12)),
+        min_size=1,
+        max_size=30,
+    ),
+    type_=st.sampled_from(["date", "datetime"]),
+    order=st.randoms(use_true_random=False),
+)
+@example(["2024-01-05 13:45:59", "05.01.2024", "2024-01-05 13:45:59"], "date", random.Random(1))
+def test_a_date_column_read_cell_by_cell_is_read_as_its_distinct_texts(cells, type_, order):
+    """A column of mostly distinct date-times is read as it is, not factorised: every cell, the
+    column's reading and its unreadable cells are what reading its distinct texts gives."""
+    from unittest import mock
+
+    from zimes_audit.loading import values
+
+    labels = list(range(100, 100 + len(cells)))
+    order.shuffle(labels)  # the column's own row labels, not 0..n
+    text = pd.Series(cells, index=labels, dtype="str", name="created")
+    with mock.patch.object(values, "_mostly_distinct", lambda cells: True):
+        whole = read_column(text, type_)
+    with mock.patch.object(values, "_mostly_distinct", lambda cells: False):
+        distinct = read_column(text, type_)
+    pd.testing.assert_series_equal(whole.values, distinct.values)
+    assert (whole.how, whole.unreadable.tolist()) == (distinct.how, distinct.unreadable.tolist())

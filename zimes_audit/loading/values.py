@@ -115,33 +115,71 @@ _STR = pd.Series([], dtype="str").dtype
 # the bytes a value starting or ending in what Arrow's ``utf8_trim_whitespace`` trims may start
 # or end with: ASCII white space and the separators U+001C–U+001F, the lead bytes of U+0085,
 # U+00A0, U+1680, U+2000–U+205F, U+3000, and the last bytes of their UTF-8 forms (a superset:
-# ``ā`` ends in 0x81 too)
+# ``ā`` ends in 0x81 too, but after 0xC4)
 _ASCII_SPACE = [0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20]
 _SPACE_FIRST = np.zeros(256, dtype=bool)
 _SPACE_FIRST[[*_ASCII_SPACE, 0xC2, 0xE1, 0xE2, 0xE3]] = True
 _SPACE_LAST = np.zeros(256, dtype=bool)
 _SPACE_LAST[[*_ASCII_SPACE, 0x85, 0xA0, 0xA8, 0xA9, 0xAF, 0x9F]] = True
 _SPACE_LAST[0x80:0x8B] = True
+# the byte before such a last byte when it continues a character: the lead 0xC2 of U+0085 and
+# U+00A0, the middle bytes of U+1680 (0x9A), U+2000–U+202F (0x80), U+205F (0x81), U+3000 (0x80)
+_SPACE_BEFORE_LAST = np.zeros(256, dtype=bool)
+_SPACE_BEFORE_LAST[[0xC2, 0x80, 0x81, 0x9A]] = True
+
+
+def value_bytes(
+    array: pa.ChunkedArray, heads: int, tails: int, shorter_than: int = 1
+) -> tuple[np.ndarray, ...]:
+    """Each value's first ``heads`` bytes and last ``tails`` bytes (the last first), and whether
+    it is ``shorter_than`` that many bytes (by default: empty), read where Arrow holds them (no
+    value copied, a gather a byte and chunk): the bytes past a short value's own are any.
+
+    >>> *ends, short = value_bytes(pa.chunked_array([["ab", None], ["xyz", "ā"]]), 1, 2, 3)
+    >>> [b.tolist() for b in ends], short.tolist()
+    ([[97, 98, 120, 196], [98, 98, 122, 129], [97, 97, 121, 196]], [True, True, False, True])
+    """
+    wide = np.dtype(np.int64 if pa.types.is_large_string(array.type) else np.int32)
+    found = [(*[np.zeros(0, np.uint8)] * (heads + tails), np.zeros(0, bool))]
+    for chunk in array.chunks:
+        if not len(chunk):
+            continue
+        _, held, data = chunk.buffers()
+        offsets = np.frombuffer(
+            held, wide, count=len(chunk) + 1, offset=chunk.offset * wide.itemsize
+        )
+        text = np.frombuffer(data, dtype=np.uint8) if data else np.zeros(1, np.uint8)
+        starts, ends = offsets[:-1], offsets[1:]
+        at = [starts + k if k else starts for k in range(heads)]
+        at += [ends - (k + 1) for k in range(tails)]
+        short = ends < starts + shorter_than if shorter_than > 1 else ends == starts
+        found.append((*(text.take(a, mode="clip") for a in at), short))
+    return tuple(map(np.concatenate, zip(*found, strict=True)))
 
 
 def _edge_suspects(array: pa.ChunkedArray) -> np.ndarray:
     """Positions of the values that may start or end in white space or are empty (a superset),
-    by their first and last bytes, read where Arrow holds them (no value copied)."""
-    found, base = [], 0
-    for chunk in array.chunks:
-        count = len(chunk)
-        wide = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-        offsets = np.frombuffer(chunk.buffers()[1], dtype=wide)[chunk.offset :][: count + 1]
-        data = chunk.buffers()[2]
-        text = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
-        starts, ends = offsets[:-1], offsets[1:]
-        suspect = ends == starts  # empty (or missing: left out below)
-        filled = np.flatnonzero(~suspect)
-        suspect[filled] = _SPACE_FIRST[text[starts[filled]]] | _SPACE_LAST[text[ends[filled] - 1]]
-        suspect &= ~np.asarray(chunk.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-        found.append(np.flatnonzero(suspect) + base)
-        base += count
-    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+    by their first and last bytes; a last byte that continues a character counts only after a
+    byte that can start (or continue) a white space character's last two (``ā`` ends in 0x81 as
+    U+2001 does, but after 0xC4).  The values whose first and last bytes are printable ASCII
+    (most) are set aside by two whole-column comparisons; the tables are read for the rest.
+
+    >>> _edge_suspects(pa.chunked_array([["a", " b", None], ["", "c\u00a0", "ā", "\u3000"]]))
+    array([1, 3, 4, 6])
+    """
+    first, last, before, empty = value_bytes(array, 1, 2)
+    plain = np.uint8(0x7E - 0x21)  # a byte less 0x21 (wrapping round) within this: 0x21–0x7E
+    odd = (first - np.uint8(0x21)) > plain
+    odd |= (last - np.uint8(0x21)) > plain
+    at = np.flatnonzero(odd | empty)
+    first, last, before = first[at], last[at], before[at]
+    spaced = _SPACE_FIRST[first] | (
+        _SPACE_LAST[last] & ((last < 0x80) | _SPACE_BEFORE_LAST[before])
+    )
+    at = at[spaced | empty[at]]
+    if array.null_count and at.size:
+        at = at[pc.is_valid(array).to_numpy(zero_copy_only=False)[at]]
+    return at
 
 
 def _already_clean(array: pa.ChunkedArray) -> bool:
@@ -153,7 +191,10 @@ def _already_clean(array: pa.ChunkedArray) -> bool:
     >>> [_already_clean(pa.chunked_array([[v]])) for v in (" a", "a\u00a0", "", "12 €", "a\x1f")]
     [False, False, False, True, False]
     """
-    suspects = array.take(pa.array(_edge_suspects(array)))
+    at = _edge_suspects(array)
+    if not at.size:
+        return True  # (Arrow's take copies a chunked column even for no position at all)
+    suspects = array.take(pa.array(at))
     lengths = pc.binary_length(pc.utf8_trim_whitespace(suspects))
     return bool(pc.all(pc.and_(pc.equal(lengths, pc.binary_length(suspects)),
                                pc.greater(lengths, 0))).as_py() is not False)  # fmt: skip
@@ -410,20 +451,49 @@ READERS: dict[str, Callable[[pd.Series], tuple[pd.Series, str | None]]] = {
 }
 
 
+#: The types whose reading of a column gives each cell what reading its distinct texts gives
+#: it (every decision is one of the column's set of values, probed in the order values first
+#: appear: :func:`_read_distinct_dates`), so a column of mostly distinct texts is read as it is.
+_CELL_BY_CELL = frozenset({"date", "datetime"})
+_DISTINCT_SAMPLE = 4096
+
+
+def _mostly_distinct(cells: pa.Array) -> bool:
+    """Whether evenly spread cells of a long column are nine in ten distinct (order times to
+    the minute): hashing a million distinct texts to read each once costs more than it saves.
+
+    >>> minutes = [f"{n // 1440 + 1:02d}.01.2024 {n // 60 % 24:02d}:{n % 60:02d}" for n in range(9000)]
+    >>> _mostly_distinct(pa.array(minutes))
+    True
+    >>> _mostly_distinct(pa.array([f"{n % 28 + 1:02d}.01.2024" for n in range(9000)]))
+    False
+    """
+    if len(cells) < 2 * _DISTINCT_SAMPLE:
+        return False
+    spread = cells.take(np.linspace(0, len(cells) - 1, _DISTINCT_SAMPLE).astype(np.int64))
+    return pc.count_distinct(spread).as_py() >= 0.9 * _DISTINCT_SAMPLE
+
+
 def read_column(text: pd.Series, type_: str) -> Reading:
     """Read ``text`` as catalogue field type ``type_`` (``text`` and ``code`` stay text).
 
-    The column is decided on its distinct texts, then spread back to every cell."""
+    The column is decided on its distinct texts, then spread back to every cell (a date column
+    of mostly distinct texts is read cell by cell, to the same values: :data:`_CELL_BY_CELL`)."""
     read = READERS.get(type_)
     if read is None:
         return Reading(text, None, np.zeros(len(text), dtype=bool))
-    encoded = pc.dictionary_encode(_arrow(text))
-    distinct = pd.Series(encoded.dictionary.to_pandas(), dtype="str")
-    positions = encoded.indices.fill_null(-1).to_numpy()
-    parsed, how = read(distinct)
-    values = pd.Series(
-        parsed.array.take(positions, allow_fill=True), index=text.index, name=text.name
-    )
+    arrow = _arrow(text)
+    if type_ in _CELL_BY_CELL and text.dtype == _STR and _mostly_distinct(arrow):
+        parsed, how = read(text.reset_index(drop=True))
+        values = pd.Series(parsed.array, index=text.index, name=text.name)
+    else:
+        encoded = pc.dictionary_encode(arrow)
+        distinct = pd.Series(encoded.dictionary.to_pandas(), dtype="str")
+        positions = encoded.indices.fill_null(-1).to_numpy()
+        parsed, how = read(distinct)
+        values = pd.Series(
+            parsed.array.take(positions, allow_fill=True), index=text.index, name=text.name
+        )
     if type_ == "bool" and how and how.startswith("yes/no: tick"):
         values = values.fillna(False)
     unreadable = text.notna().to_numpy() & values.isna().to_numpy()

@@ -160,6 +160,8 @@ def test_an_exception_ends_when_it_expires_and_the_finding_is_late_again(tmp_pat
     jan = record(history, "jan", date(2027, 1, 15), findings(CODE, MAIL))
     assert list(jan.status) == ["overdue", "exception"]  # in force until it expires
     assert jan.exception.iloc[1]["note"] == "Papīra forma" and list(jan.days_overdue) == [61, 0]
+    last = record(history, "last", date(2027, 1, 30), findings(CODE, MAIL))
+    assert list(last.status) == ["overdue", "exception"]  # still in force on its last day
     feb = record(history, "feb", date(2027, 2, 1), findings(CODE, MAIL))
     assert list(feb.status) == ["overdue", "exception_expired"]
     assert list(feb.days_overdue) == [78, 62]  # due 2026-12-01, as first flagged

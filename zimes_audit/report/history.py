@@ -949,8 +949,8 @@ def _dates(keys, base, actions, as_of: date, due_days, inherit) -> tuple:
     first = np.full(n, today, dtype="datetime64[D]")
     due = due_dates(actions, due_days, as_of)
     for column, out in (("first_flagged", first), ("due_date", due)):
-        values = base[column].to_numpy(dtype=object)[at[known]]
-        out[known] = np.asarray(values, dtype="datetime64[D]")
+        codes, days = pd.factorize(base[column])  # a few distinct days, each read once
+        out[known] = np.asarray(days, dtype="datetime64[D]")[codes[at[known]]]
     return at, first, due
 
 
@@ -1045,10 +1045,10 @@ def _exceptions(keys, decided: _Decided, in_force: dict, as_of: date, days: int 
         for column in EXCEPTION_FIELDS:
             exception[column][forced] = [records[i].get(column) for i in held[forced]]
     excepted = accepted | forced
-    ends = exception["expires"]
-    expired = excepted & np.array(
-        [isinstance(e, str) and e < as_of.isoformat() for e in ends], dtype=bool
-    ) if excepted.any() else np.zeros(n, dtype=bool)  # fmt: skip
+    expired = np.zeros(n, dtype=bool)
+    held, today = np.flatnonzero(excepted), as_of.isoformat()  # only the excepted are looked at
+    ends = exception["expires"][held] if len(held) else []
+    expired[held] = [isinstance(e, str) and e < today for e in ends]
     excepted &= ~expired
     for column in EXCEPTION_FIELDS:
         if len(exception[column]):

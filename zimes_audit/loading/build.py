@@ -137,13 +137,26 @@ def _cleaned_cells(raw: RawTable, pool: Executor) -> tuple[dict[int, pd.Series],
     return cells, filled
 
 
+def _kept(found: dict[int, str] | dict[int, int], rows: np.ndarray) -> dict:
+    """The entries of ``found`` (by row number) whose row is one of ``rows`` (the kept rows: a
+    million of them are not made a set of Python numbers for the few rows asked about).
+
+    >>> _kept({9: "#REF!", 3: "#N/A"}, np.array([2, 3, 4]))
+    {3: '#N/A'}
+    """
+    if not found:
+        return {}
+    inside = np.isin(np.fromiter(found, dtype=np.int64, count=len(found)), rows)
+    return {r: v for (r, v), keep in zip(found.items(), inside, strict=True) if keep}
+
+
 def _reader_problems(
-    path: Path, raw: RawTable, i: int, info: ColumnInfo, kept_rows: set[int]
+    path: Path, raw: RawTable, i: int, info: ColumnInfo, rows: np.ndarray
 ) -> list[CellProblem]:
-    """The cells of column ``i`` in the kept rows the reader could not read (a column of
+    """The cells of column ``i`` in the kept ``rows`` the reader could not read (a column of
     nothing else is refused)."""
-    unreadable = {r: w for r, w in raw.unreadable.get(i, {}).items() if r in kept_rows}
-    if unreadable and len(unreadable) == len(kept_rows):
+    unreadable = _kept(raw.unreadable.get(i, {}), rows)
+    if unreadable and len(unreadable) == len(rows):
         what = next(iter(unreadable.values()))
         raise errors.UnreadableColumn(path, column=info.heading, what=what)
     return [
@@ -152,13 +165,12 @@ def _reader_problems(
     ]
 
 
-def _short_rows(raw: RawTable, heading: str, kept_rows: set[int]) -> list[CellProblem]:
+def _short_rows(raw: RawTable, heading: str, rows: np.ndarray) -> list[CellProblem]:
     """The kept rows cut short: fewer fields than the header (named at the first column)."""
     width = len(raw.headings)
     return [
         CellProblem(r, heading, None, f"the row has {found} fields where the header has {width}")
-        for r, found in sorted(raw.short_rows.items())
-        if r in kept_rows
+        for r, found in sorted(_kept(raw.short_rows, rows).items())
     ]
 
 
@@ -212,7 +224,6 @@ def _build(
 
     rows = raw.source_rows[keep]
     kept = None if keep.all() else keep
-    kept_rows = set(rows.tolist())
     problems: list[CellProblem] = []
     frame: dict[str, pd.Series] = {}
     read: list[ColumnInfo] = []
@@ -220,7 +231,7 @@ def _build(
     typed = deque(pool.submit(_typed, info, cells.pop(i), kept, catalogue, kind.record_id)
                   for i, info in infos)  # fmt: skip
     for i, info in infos:
-        problems += _reader_problems(path, raw, i, info, kept_rows)
+        problems += _reader_problems(path, raw, i, info, rows)
         info, text, type_, reading = typed.popleft().result()  # each column's text let go in turn
         frame[info.column] = reading.values
         read.append(replace(info, read_as=reading.how, unreadable=int(reading.unreadable.sum())))
@@ -229,7 +240,7 @@ def _build(
             bad.add(reading.unreadable, named,
                     f"unreadable {EXPECTED[type_]} in {named.replace('_', ' ')}")  # fmt: skip
             frame[UNREADABLE_PREFIX + info.column] = text.where(reading.unreadable)
-    problems += _short_rows(raw, infos[0][1].heading if infos else "", kept_rows)
+    problems += _short_rows(raw, infos[0][1].heading if infos else "", rows)
     for problem in problems:  # cells the reader could not read and rows cut short
         bad.add(rows == problem.source_row, problem.field or problem.heading, problem.detail)
     source = name or path.name

@@ -411,6 +411,7 @@ class History:
         self.path = Path(path)
         self.db: sqlite3.Connection | None = None
         self._created = self._secret_new = False
+        self._kept: dict[str, pd.DataFrame] = {}  # a previous run's findings, read once (_base)
         if self.path.exists():
             self._connect()
 
@@ -545,6 +546,17 @@ class History:
         findings.insert(0, "run_id", run_id)
         return findings
 
+    def _base(self, run_id: str | None, *, keep: bool = False) -> pd.DataFrame:
+        """The findings of ``run_id`` by key (:meth:`findings_of`), read once for both
+        :meth:`carry_erasures` (``keep``) and :meth:`compare`, which lets them go: a million
+        findings' table takes a second to read (and ~0.3 GB, so it is not kept any longer)."""
+        kept = self._kept.get(run_id)
+        self._kept = {}  # whatever was kept is let go
+        base = kept if kept is not None else self.findings_of(run_id).set_index("finding_key")
+        if keep and run_id is not None:
+            self._kept[run_id] = base
+        return base
+
     def exceptions_of(self, run_id: str) -> dict[str, dict]:
         """The exceptions in force in ``run_id``: per finding key, the decision behind it."""
         if self.db is None:
@@ -651,7 +663,7 @@ class History:
         covering = self.erasures_of(previous.run_id if previous else None)
         if not covering or not len(findings):
             return findings, {}
-        base = self.findings_of(previous.run_id).set_index("finding_key")
+        base = self._base(previous.run_id, keep=True)  # the comparison reads it again
         keys = finding_keys(findings)
         gone = set(covering.values()) - set(keys)
         records = record_keys(findings)
@@ -697,7 +709,7 @@ class History:
         records; a record's own decision wins).  ``inherit`` maps a finding's key to the key of
         the erasure it continues (:meth:`carry_erasures`): its dates and decisions."""
         keys, jobs = keys_and_jobs(findings)
-        base = self.findings_of(previous.run_id if previous else None).set_index("finding_key")
+        base = self._base(previous.run_id if previous else None)
         decisions = _with_jobs(decisions, job_decisions or {}, base)
         inherit = inherit or {}
         decisions.update({k: decisions[old] for k, old in inherit.items() if old in decisions})

@@ -665,9 +665,9 @@ class History:
             return findings, {}
         base = self._base(previous.run_id, keep=True)  # the comparison reads it again
         keys = finding_keys(findings)
-        gone = set(covering.values()) - set(keys)
         records = record_keys(findings)
-        candidate = records.map(covering).isin(gone) & ~keys.isin(base.index)
+        candidate = _erasure_gone(keys, records, covering) & (_positions_in(keys, base.index) < 0)
+        candidate = pd.Series(candidate, index=findings.index)
         candidate &= ~_under_rule(findings, records, covering, base["rule_id"], candidate)
         findings, candidate = _one_per_record(findings, records, candidate)
         if not candidate.any():
@@ -954,6 +954,24 @@ def _dates(keys, base, actions, as_of: date, due_days, inherit) -> tuple:
     return at, first, due
 
 
+def _erasure_gone(keys: pd.Series, records: pd.Series, covering: dict[str, str]) -> np.ndarray:
+    """Per finding, whether its record (``records``) is covered by an erasure (``covering``:
+    record → erasure key) whose key is not among this run's ``keys`` — by Arrow, hashing the
+    covered records and the erasures' keys, never a Python text per finding.
+
+    >>> _erasure_gone(pd.Series(["k1", "k9", "k3"]), pd.Series(["o:1", "o:2", None]),
+    ...               {"o:1": "e1", "o:2": "k9"}).tolist()
+    [True, False, False]
+    """
+    at = _positions_in(records, list(covering))  # the finding's record among the covered
+    codes, erasures = pd.factorize(np.asarray(list(covering.values()), dtype=object))
+    present = np.zeros(len(erasures), dtype=bool)
+    found = _positions_in(keys, list(erasures))
+    present[found[found >= 0]] = True
+    gone = np.append(~present, False)  # the last: a record no erasure covers
+    return gone[np.where(at >= 0, codes[at], len(erasures))]
+
+
 def _under_rule(findings, records: pd.Series, covering: dict, rules: pd.Series, candidate):
     """Per finding, whether it is a ``candidate`` whose record still has a finding under the
     rule of the erasure covering it (``covering``: record → erasure key; ``rules``: erasure
@@ -967,7 +985,7 @@ def _under_rule(findings, records: pd.Series, covering: dict, rules: pd.Series, 
     [False, True, False]
     """
     mine = records.isin(set(records[candidate])).to_numpy()
-    present = set(zip(records[mine], _text(findings["rule_id"])[mine], strict=True))
+    present = set(zip(records[mine], _text(findings["rule_id"][mine]), strict=True))
     wanted = records[candidate].map(covering).map(rules)
     out = np.zeros(len(findings), dtype=bool)
     out[candidate.to_numpy()] = [

@@ -465,3 +465,23 @@ def test_keys_and_jobs_are_the_contract_s_texts_row_by_row(rows):
     assert job_keys(frame).tolist() == jobs
     keys, both = keys_and_jobs(frame)
     assert keys.equals(finding_keys(frame)) and both.equals(job_keys(frame))
+
+
+@settings(max_examples=examples(default=50, thorough=2000), deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["k1", "k2", "e1"]), st.sampled_from(["o:1", "o:2", "o:3", None])),
+        min_size=1, max_size=20,
+    ),
+    st.dictionaries(st.sampled_from(["o:1", "o:2", "o:4"]), st.sampled_from(["e1", "e2", "k1"])),
+)  # fmt: skip
+def test_a_record_s_erasure_is_gone_when_its_key_is_not_among_the_run_s(rows, covering):
+    """Per finding, whether its record's erasure (``covering``: record → erasure key) is gone
+    from this run's keys — as the sets of Python texts said it, found by Arrow."""
+    from zimes_audit.report.history import _erasure_gone
+
+    keys = pd.Series([k for k, _ in rows], dtype="str")
+    records = pd.Series([r for _, r in rows], dtype=object)
+    gone = set(covering.values()) - set(keys)
+    expected = records.map(covering).isin(gone).tolist()
+    assert _erasure_gone(keys, records, covering).tolist() == expected

@@ -968,8 +968,8 @@ def _erasure_gone(keys: pd.Series, records: pd.Series, covering: dict[str, str])
     present = np.zeros(len(erasures), dtype=bool)
     found = _positions_in(keys, list(erasures))
     present[found[found >= 0]] = True
-    gone = np.append(~present, False)  # the last: a record no erasure covers
-    return gone[np.where(at >= 0, codes[at], len(erasures))]
+    gone = np.append(~present, False)  # the last: a record no erasure covers (at -1)
+    return gone[np.append(codes, len(erasures))[at]]
 
 
 def _under_rule(findings, records: pd.Series, covering: dict, rules: pd.Series, candidate):

@@ -984,10 +984,12 @@ def _under_rule(findings, records: pd.Series, covering: dict, rules: pd.Series, 
     ...             pd.Series([False, True, True])).tolist()
     [False, True, False]
     """
+    out = np.zeros(len(findings), dtype=bool)
+    if not candidate.any():  # the common case: no Series made of ``covering``'s many records
+        return out
     mine = records.isin(set(records[candidate])).to_numpy()
     present = set(zip(records[mine], _text(findings["rule_id"][mine]), strict=True))
-    wanted = records[candidate].map(covering).map(rules)
-    out = np.zeros(len(findings), dtype=bool)
+    wanted = pd.Series([covering[r] for r in records[candidate]], dtype=object).map(rules)
     out[candidate.to_numpy()] = [
         (r, rule) in present for r, rule in zip(records[candidate], wanted, strict=True)
     ]

@@ -313,7 +313,7 @@ def test_combination_codes_number_each_combination_as_groupby_does(rows):
     assert combination_codes(columns).tolist() == expected
 
 
-@settings(max_examples=examples(default=100, thorough=5000), deadline=None)
+@settings(max_examples=examples(default=50, thorough=5000), deadline=None)
 @given(
     st.lists(
         st.tuples(

@@ -438,3 +438,67 @@ def test_findings_csv_status_is_each_status_mapped_as_categories_from_texts_or_c
     codes = np.array([STATUSES.index(s) for s in statuses], dtype=np.int8)
     pd.testing.assert_series_equal(csv_status(status), expected)
     pd.testing.assert_series_equal(csv_status(status, (codes, list(STATUSES))), expected)
+
+
+def _key_as_the_contract_says(kind, file, row, record_id, rule, field, column_rules) -> str:
+    """A finding's key, one row at a time, as docs/contracts.md defines it."""
+    some = (record_id or "").strip()
+    record = f"{kind}:{some}" if some else file if rule in column_rules else f"{kind}:{file}@{row}"
+    return f"{record}|{rule}|{';'.join(sorted(p for p in (field or '').split(';') if p))}"
+
+
+@settings(max_examples=examples(default=50, thorough=2000), deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["orders", "register"]),
+            st.sampled_from(["o.csv", "k.xlsx"]),
+            st.integers(min_value=1, max_value=3),
+            st.sampled_from(["M-1", " M-1 ", "K-2", "", "  ", None]),
+            st.sampled_from(["DATA-INACCURATE", "FIELD-UNCLASSIFIED", "CONTACT-AFTER-END"]),
+            st.sampled_from(["email", "phone;email", "email;phone", "Krāsa", "", None]),
+            st.sampled_from(["FIX_DATA", "REVIEW"]),
+        ),
+        min_size=1, max_size=25,
+    )
+)  # fmt: skip
+def test_keys_and_jobs_are_the_contract_s_texts_row_by_row(rows):
+    """Keys built from codes in one Arrow pass, and jobs, equal the contract's per-row texts:
+    a record id trimmed, else the file and row (a column-level rule: the file alone), fields
+    sorted; ``keys_and_jobs`` gives what ``finding_keys`` and ``job_keys`` give."""
+    from zimes_audit.procedure.rules import column_rules
+    from zimes_audit.report.history import keys_and_jobs
+
+    frame = pd.DataFrame(
+        rows, columns=["record_kind", "source_file", "source_row", "record_id", "rule_id",
+                       "field", "action"],
+    ).astype({"record_id": "str", "field": "str", "action": "category"})  # fmt: skip
+    rules = column_rules()
+    assert finding_keys(frame).tolist() == [
+        _key_as_the_contract_says(*row[:6], rules) for row in rows
+    ]  # fmt: skip
+    jobs = [f"{r[4]}|{';'.join(sorted(p for p in (r[5] or '').split(';') if p))}|{r[6]}|{r[1]}"
+            for r in rows]  # fmt: skip
+    assert job_keys(frame).tolist() == jobs
+    keys, both = keys_and_jobs(frame)
+    assert keys.equals(finding_keys(frame)) and both.equals(job_keys(frame))
+
+
+@settings(max_examples=examples(default=50, thorough=2000), deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["k1", "k2", "e1"]), st.sampled_from(["o:1", "o:2", "o:3", None])),
+        min_size=1, max_size=20,
+    ),
+    st.dictionaries(st.sampled_from(["o:1", "o:2", "o:4"]), st.sampled_from(["e1", "e2", "k1"])),
+)  # fmt: skip
+def test_a_record_s_erasure_is_gone_when_its_key_is_not_among_the_run_s(rows, covering):
+    """Per finding, whether its record's erasure (``covering``: record → erasure key) is gone
+    from this run's keys — as the sets of Python texts said it, found by Arrow."""
+    from zimes_audit.report.history import _erasure_gone
+
+    keys = pd.Series([k for k, _ in rows], dtype="str")
+    records = pd.Series([r for _, r in rows], dtype=object)
+    gone = set(covering.values()) - set(keys)
+    expected = records.map(covering).isin(gone).tolist()
+    assert _erasure_gone(keys, records, covering).tolist() == expected

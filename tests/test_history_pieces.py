@@ -122,3 +122,28 @@ def test_a_new_history_takes_large_pages_and_an_older_file_keeps_its_own(tmp_pat
     assert new.db.execute("PRAGMA page_size").fetchone()[0] == module.PAGE_SIZE == 32768
     assert old.db.execute("PRAGMA page_size").fetchone()[0] == 4096
     assert new.findings_of("nov").equals(old.findings_of("nov"))
+
+
+def test_a_month_reads_last_month_s_findings_once_for_its_erasures_and_its_comparison(
+    tmp_path, monkeypatch
+):
+    """Last month's table (a second to read at a million findings) is read once when the
+    month carries erasures and compares, and the comparison is what a fresh read gives."""
+    history = record(tmp_path / "h.sqlite", seven_findings())
+    as_of = date(2026, 12, 1)
+    previous = history.previous_run(as_of=as_of, input_kinds="register", synthetic=False)
+    reads, real = [], module.History.findings_of
+    monkeypatch.setattr(
+        module.History, "findings_of", lambda self, run: reads.append(run) or real(self, run)
+    )
+    month, inherit = history.carry_erasures(seven_findings(), previous)
+    kept = history.compare(
+        month, as_of=as_of, due_days=DUE, previous=previous, decisions={}, inherit=inherit
+    )
+    assert reads == ["nov"]
+    fresh = History(tmp_path / "h.sqlite").compare(
+        month, as_of=as_of, due_days=DUE, previous=previous, decisions={}, inherit=inherit
+    )
+    assert reads == ["nov", "nov"] and kept.status.tolist() == fresh.status.tolist()
+    assert kept.first_flagged.equals(fresh.first_flagged) and kept.resolved.equals(fresh.resolved)
+    assert set(kept.status) == {"still_open", "overdue"} and history._kept == {}  # let go

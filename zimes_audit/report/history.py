@@ -423,6 +423,7 @@ class History:
         self.path = Path(path)
         self.db: sqlite3.Connection | None = None
         self._created = self._secret_new = False
+        self._kept: dict[str, pd.DataFrame] = {}  # a previous run's findings, read once (_base)
         if self.path.exists():
             self._connect()
 
@@ -557,6 +558,17 @@ class History:
         findings.insert(0, "run_id", run_id)
         return findings
 
+    def _base(self, run_id: str | None, *, keep: bool = False) -> pd.DataFrame:
+        """The findings of ``run_id`` by key (:meth:`findings_of`), read once for both
+        :meth:`carry_erasures` (``keep``) and :meth:`compare`, which lets them go: a million
+        findings' table takes a second to read (and ~0.3 GB, so it is not kept any longer)."""
+        kept = self._kept.get(run_id)
+        self._kept = {}  # whatever was kept is let go
+        base = kept if kept is not None else self.findings_of(run_id).set_index("finding_key")
+        if keep and run_id is not None:
+            self._kept[run_id] = base
+        return base
+
     def exceptions_of(self, run_id: str) -> dict[str, dict]:
         """The exceptions in force in ``run_id``: per finding key, the decision behind it."""
         if self.db is None:
@@ -663,11 +675,11 @@ class History:
         covering = self.erasures_of(previous.run_id if previous else None)
         if not covering or not len(findings):
             return findings, {}
-        base = self.findings_of(previous.run_id).set_index("finding_key")
+        base = self._base(previous.run_id, keep=True)  # the comparison reads it again
         keys = finding_keys(findings)
-        gone = set(covering.values()) - set(keys)
         records = record_keys(findings)
-        candidate = records.map(covering).isin(gone) & ~keys.isin(base.index)
+        candidate = _erasure_gone(keys, records, covering) & (_positions_in(keys, base.index) < 0)
+        candidate = pd.Series(candidate, index=findings.index)
         candidate &= ~_under_rule(findings, records, covering, base["rule_id"], candidate)
         findings, candidate = _one_per_record(findings, records, candidate)
         if not candidate.any():
@@ -709,7 +721,7 @@ class History:
         records; a record's own decision wins).  ``inherit`` maps a finding's key to the key of
         the erasure it continues (:meth:`carry_erasures`): its dates and decisions."""
         keys, jobs = keys_and_jobs(findings)
-        base = self.findings_of(previous.run_id if previous else None).set_index("finding_key")
+        base = self._base(previous.run_id if previous else None)
         decisions = _with_jobs(decisions, job_decisions or {}, base)
         inherit = inherit or {}
         decisions.update({k: decisions[old] for k, old in inherit.items() if old in decisions})
@@ -954,6 +966,24 @@ def _dates(keys, base, actions, as_of: date, due_days, inherit) -> tuple:
     return at, first, due
 
 
+def _erasure_gone(keys: pd.Series, records: pd.Series, covering: dict[str, str]) -> np.ndarray:
+    """Per finding, whether its record (``records``) is covered by an erasure (``covering``:
+    record → erasure key) whose key is not among this run's ``keys`` — by Arrow, hashing the
+    covered records and the erasures' keys, never a Python text per finding.
+
+    >>> _erasure_gone(pd.Series(["k1", "k9", "k3"]), pd.Series(["o:1", "o:2", None]),
+    ...               {"o:1": "e1", "o:2": "k9"}).tolist()
+    [True, False, False]
+    """
+    at = _positions_in(records, list(covering))  # the finding's record among the covered
+    codes, erasures = pd.factorize(np.asarray(list(covering.values()), dtype=object))
+    present = np.zeros(len(erasures), dtype=bool)
+    found = _positions_in(keys, list(erasures))
+    present[found[found >= 0]] = True
+    gone = np.append(~present, False)  # the last: a record no erasure covers (at -1)
+    return gone[np.append(codes, len(erasures))[at]]
+
+
 def _under_rule(findings, records: pd.Series, covering: dict, rules: pd.Series, candidate):
     """Per finding, whether it is a ``candidate`` whose record still has a finding under the
     rule of the erasure covering it (``covering``: record → erasure key; ``rules``: erasure
@@ -966,10 +996,12 @@ def _under_rule(findings, records: pd.Series, covering: dict, rules: pd.Series, 
     ...             pd.Series([False, True, True])).tolist()
     [False, True, False]
     """
-    mine = records.isin(set(records[candidate])).to_numpy()
-    present = set(zip(records[mine], _text(findings["rule_id"])[mine], strict=True))
-    wanted = records[candidate].map(covering).map(rules)
     out = np.zeros(len(findings), dtype=bool)
+    if not candidate.any():  # the common case: no Series made of ``covering``'s many records
+        return out
+    mine = records.isin(set(records[candidate])).to_numpy()
+    present = set(zip(records[mine], _text(findings["rule_id"][mine]), strict=True))
+    wanted = pd.Series([covering[r] for r in records[candidate]], dtype=object).map(rules)
     out[candidate.to_numpy()] = [
         (r, rule) in present for r, rule in zip(records[candidate], wanted, strict=True)
     ]

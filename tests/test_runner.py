@@ -149,32 +149,3 @@ def test_a_group_of_text_scans_is_fed_presence_and_gx_gives_the_same_results(
     assert fed == []
     monkeypatch.setattr(runner_module, "presence_frame", narrow_frame)
     assert validated(orders)[0] == given
-
-
-def test_the_first_kinds_text_scans_are_under_way_while_gx_is_imported(sample_audit):
-    """The audit starts the first kind's text scans before it asks for the GX runner (whose
-    import then runs beside them), on that kind's records, every column its suite scans; the
-    scan ends with the block, even when the runner fails."""
-    import pytest
-
-    from zimes_audit.audit import audit
-    from zimes_audit.checks import text_scan
-    from zimes_audit.hooks import Hooks
-
-    seen = []
-
-    class Refused(Exception):
-        pass
-
-    class Watching(Hooks):
-        def runner(self):
-            scan = text_scan.active()
-            seen.append(None if scan is None else (len(scan.frame), set(scan._columns)))
-            raise Refused
-
-    orders = sample_audit.frames["orders"]
-    scanned = runner_module.scanned_columns(SuiteRunner().suites["orders"])
-    with pytest.raises(Refused):
-        audit(tables=sample_audit.tables, as_of=sample_audit.as_of, hooks=Watching())
-    assert seen == [(len(orders), {c for c in scanned if c in orders})]
-    assert text_scan.active() is None

@@ -149,3 +149,22 @@ def test_a_group_of_text_scans_is_fed_presence_and_gx_gives_the_same_results(
     assert fed == []
     monkeypatch.setattr(runner_module, "presence_frame", narrow_frame)
     assert validated(orders)[0] == given
+
+
+def test_memory_is_handed_back_at_every_step_with_glibc_found_once(monkeypatch):
+    """Every step's end hands freed memory back (glibc's ``malloc_trim``); glibc is looked up
+    once (``find_library`` runs ``ldconfig`` in a child process each time it is asked)."""
+    import ctypes.util
+
+    from zimes_audit import hooks
+
+    looked_up, own = [], ctypes.util.find_library
+    monkeypatch.setattr(
+        ctypes.util, "find_library", lambda name: looked_up.append(name) or own(name)
+    )
+    hooks._malloc_trim.cache_clear()
+    steps = hooks.Hooks()
+    for name in ("load", "facts", "validate"):
+        with steps.step(name):
+            pass
+    assert looked_up == ["c"] and hooks._malloc_trim() is not None

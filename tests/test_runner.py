@@ -151,30 +151,20 @@ def test_a_group_of_text_scans_is_fed_presence_and_gx_gives_the_same_results(
     assert validated(orders)[0] == given
 
 
-def test_the_first_kinds_text_scans_are_under_way_while_gx_is_imported(sample_audit):
-    """The audit starts the first kind's text scans before it asks for the GX runner (whose
-    import then runs beside them), on that kind's records, every column its suite scans; the
-    scan ends with the block, even when the runner fails."""
-    import pytest
+def test_memory_is_handed_back_at_every_step_with_glibc_found_once(monkeypatch):
+    """Every step's end hands freed memory back (glibc's ``malloc_trim``); glibc is looked up
+    once (``find_library`` runs ``ldconfig`` in a child process each time it is asked)."""
+    import ctypes.util
 
-    from zimes_audit.audit import audit
-    from zimes_audit.checks import text_scan
-    from zimes_audit.hooks import Hooks
+    from zimes_audit import hooks
 
-    seen = []
-
-    class Refused(Exception):
-        pass
-
-    class Watching(Hooks):
-        def runner(self):
-            scan = text_scan.active()
-            seen.append(None if scan is None else (len(scan.frame), set(scan._columns)))
-            raise Refused
-
-    orders = sample_audit.frames["orders"]
-    scanned = runner_module.scanned_columns(SuiteRunner().suites["orders"])
-    with pytest.raises(Refused):
-        audit(tables=sample_audit.tables, as_of=sample_audit.as_of, hooks=Watching())
-    assert seen == [(len(orders), {c for c in scanned if c in orders})]
-    assert text_scan.active() is None
+    looked_up, own = [], ctypes.util.find_library
+    monkeypatch.setattr(
+        ctypes.util, "find_library", lambda name: looked_up.append(name) or own(name)
+    )
+    hooks._malloc_trim.cache_clear()
+    steps = hooks.Hooks()
+    for name in ("load", "facts", "validate"):
+        with steps.step(name):
+            pass
+    assert looked_up == ["c"] and hooks._malloc_trim() is not None

@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import gc
 from collections.abc import Collection, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -23,7 +22,7 @@ from zimes_audit.checks.findings import (
     findings_for,
     merge_findings,
 )
-from zimes_audit.checks.runner import SuiteInfo, SuiteRunner, scans_started
+from zimes_audit.checks.runner import SuiteInfo, SuiteRunner
 from zimes_audit.checks.text_scan import scanning
 from zimes_audit.facts.derived import EXTRA_TEXT, order_facts, register_facts
 from zimes_audit.facts.requests import Open, request_facts
@@ -284,19 +283,16 @@ def audit(
         facts.frames = {
             k: f.join(request_facts(f, k, known.requests, as_of)) for k, f in facts.frames.items()
         }
+    with hooks.step("runner"):  # GX imported and its context built (a third of a small run)
+        runner = hooks.runner()
+    parameters = policy.suite_parameters(as_of)
     kinds = load_catalogue().kinds
-    present = [k for k in kinds if any(t.kind == k for t in tables)]
     validations, parts = {}, []
-    # the first kind's text scans run while GX is imported (the others' while it validates)
-    with scans_started(facts.frames[present[0]], present[0]) if present else nullcontext():
-        with hooks.step("runner"):  # GX imported and its context built (a third of a small run)
-            runner = hooks.runner()
-        parameters = policy.suite_parameters(as_of)
-        for kind in present:
-            validations[kind], found = check(
-                runner, kind, facts.frames[kind], parameters, hooks, facts.expand[kind]
-            )
-            parts.append(found)
+    for kind in (k for k in kinds if any(t.kind == k for t in tables)):
+        validations[kind], found = check(
+            runner, kind, facts.frames[kind], parameters, hooks, facts.expand[kind]
+        )
+        parts.append(found)
     if keep_facts is not None:  # the suites are done with the facts: keep what the report reads
         with hooks.step("findings"):
             keep = {*keep_facts, *(kind.record_id for kind in kinds.values())}

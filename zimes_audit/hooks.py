@@ -17,6 +17,7 @@ peak memory and feed GX the naive way — instrumentation outside the production
 from __future__ import annotations
 
 import contextlib
+import functools
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,17 +32,25 @@ def release_memory() -> None:
     stages: Arrow's pool (mimalloc) keeps what a stage's string columns used, glibc's malloc
     what its Python objects used — neither serves the other, so what one kept would otherwise
     sit beside the next stage's peak (issue 15: peak RSS under 2 GB at 1M orders)."""
-    import ctypes
-    import ctypes.util
-
     import pyarrow as pa
 
     pa.default_memory_pool().release_unused()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.lru_cache(maxsize=1)
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or ``None`` (not glibc) — found once: ``find_library`` runs
+    ``ldconfig`` in a child process each time it is asked (~10 ms, at every step's end)."""
+    import ctypes
+    import ctypes.util
+
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
     except (OSError, AttributeError):  # not glibc: nothing to trim
-        pass
+        return None
 
 
 @dataclass

@@ -274,19 +274,6 @@ def scanned_columns(suite: dict) -> list[str]:
     return referenced_columns({"expectations": scans})
 
 
-@contextlib.contextmanager
-def scans_started(frame: pd.DataFrame, kind: str) -> Iterator[None]:
-    """Within the block, ``frame``'s records share one text scan (:func:`scanning`), and the
-    scans of the columns ``kind``'s committed suite reads are under way from its start — begun
-    before GX is imported (the audit's step ``runner``), read in threads of their own while
-    the import runs Python on the main one: at 1M orders the runner step and the validation
-    took ~0.5 s less together (issue 29).  The committed suite is read as JSON (no GX); a
-    runner with other suites scans what they read when they ask."""
-    with scanning(frame) as scan:
-        scan.start(scanned_columns(load_suite_json(kind)[0]))
-        yield
-
-
 def scans_last(groups: list[tuple[list[str], list[int], object]], suite: dict) -> list:
     """``suite``'s groups of expectations, those with a text scan after the others (each
     keeps its place among its own): the scans started ahead are read while GX validates the

@@ -43,7 +43,8 @@ def release_memory() -> None:
 @functools.lru_cache(maxsize=1)
 def _malloc_trim():
     """glibc's ``malloc_trim``, or ``None`` (not glibc) — found once: ``find_library`` runs
-    ``ldconfig`` in a child process each time it is asked (~10 ms, at every step's end)."""
+    ``ldconfig`` in a child process each time it is asked (~3 ms in a small process, a fork of
+    the whole run's memory map in a large one), and a run ends a step a dozen times."""
     import ctypes
     import ctypes.util
 

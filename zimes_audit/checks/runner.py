@@ -193,6 +193,25 @@ def presence_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({column: presence(column) for column in columns})
 
 
+def reads_presence_only(expectations: list[dict]) -> bool:
+    """Whether GX needs nothing of a group's columns but which cells are missing
+    (:func:`presence_frame`): text scans only, none with a row condition (GX evaluates a row
+    condition on the values themselves).
+
+    >>> scan = {"type": "expect_multicolumn_values_to_contain_no_card_number",
+    ...         "kwargs": {"column_list": ["notes", "address"]}}
+    >>> conditioned = {**scan, "kwargs": {**scan["kwargs"], "row_condition": 'notes != ""'}}
+    >>> reads_presence_only([scan]), reads_presence_only([scan, conditioned])
+    (True, False)
+    >>> reads_presence_only([{"type": "expect_column_values_to_be_null", "kwargs": {}}])
+    False
+    """
+    return all(
+        exp["type"] in LOCATORS and not exp.get("kwargs", {}).get("row_condition")
+        for exp in expectations
+    )
+
+
 @functools.lru_cache(maxsize=8)
 def _missing(length: int, dtype: str) -> pd.Series:
     """An all-missing column (no Python list), made once per length and type: a million-record
@@ -410,9 +429,9 @@ class SuiteRunner:
         text scans of all groups share one reading of each column (:func:`scanning`), started
         first and read in threads of their own while GX validates the other groups — the
         groups holding a text scan come last (:func:`scans_last`); a group of text scans only
-        is fed its columns' presence (:func:`presence_frame`)."""
+        is fed its columns' presence (:func:`reads_presence_only`, :func:`presence_frame`)."""
         results = [None] * len(self._gx_suites[kind].expectations)
-        types = [exp["type"] for exp in self.suites[kind]["expectations"]]
+        expectations = self.suites[kind]["expectations"]
         with (
             gx_fingerprints_above(HASH_THRESHOLD),
             gx_configurations_kept(),
@@ -421,8 +440,8 @@ class SuiteRunner:
             scan.start(scanned_columns(self.suites[kind]))
             by_position = scan.has_rows(pd.RangeIndex(len(frame)))  # the scan reads by row
             for columns, positions, group in scans_last(self._groups[kind], self.suites[kind]):
-                scans_only = all(types[i] in LOCATORS for i in positions)
-                fed = presence_frame if scans_only and by_position else narrow_frame
+                presence = reads_presence_only([expectations[i] for i in positions])
+                fed = presence_frame if presence and by_position else narrow_frame
                 narrow = fed(frame, columns)
                 group_result = self.validate(kind, narrow, group, parameters, RESULT_FORMAT)
                 for position, result in zip(positions, group_result.results, strict=True):

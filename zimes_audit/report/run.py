@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zimes_audit.checks.findings import FINDINGS_COLUMNS, combination_codes
+from zimes_audit.checks.findings import FINDINGS_COLUMNS, combination_codes, first_rows
 from zimes_audit.errors import InputNotFound
 from zimes_audit.hooks import Hooks
 from zimes_audit.report.folder import choose_folder, staged, sweep_abandoned
@@ -160,19 +160,6 @@ def _csv_cells(values):
     return pc.replace_with_mask(values, touched, cells)
 
 
-def _first_rows(codes):
-    """Where each code first occurs, for codes numbered in first-seen order (0, 1, …): the rows
-    where their running maximum rises.
-
-    >>> import numpy as np
-    >>> _first_rows(np.array([0, 0, 1, 0, 2, 1])).tolist()
-    [0, 2, 4]
-    """
-    import numpy as np
-
-    return np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1))
-
-
 def write_findings_csv(path: Path, findings) -> Path:
     """``findings.csv``: every text cell through :func:`~zimes_audit.report.safe_text.neutralise`,
     so no spreadsheet evaluates a record id, file name or heading that looks like a formula.
@@ -197,7 +184,7 @@ def write_findings_csv(path: Path, findings) -> Path:
     )
     starts, ends = [], []
     for values in (
-        findings[[*head, *tail]].iloc[_first_rows(combos)].astype(object).to_numpy().tolist()
+        findings[[*head, *tail]].iloc[first_rows(combos)].astype(object).to_numpy().tolist()
     ):
         cells = [_csv_cell(v) for v in values]
         starts.append(cells[0])

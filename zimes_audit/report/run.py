@@ -118,6 +118,10 @@ def gx_errors_raised() -> Iterator[None]:
         raise RuntimeError("Great Expectations could not render the Data Docs")
 
 
+#: The characters that make :func:`_csv_cell` quote a cell (as ``DataFrame.to_csv`` does).
+_QUOTED_FOR = ',"\n'
+
+
 def _csv_cell(value) -> str:
     """One ``findings.csv`` cell as ``DataFrame.to_csv`` writes it (after neutralising).
 
@@ -127,14 +131,18 @@ def _csv_cell(value) -> str:
     if not isinstance(value, str):
         return ""
     value = neutralise(value)
-    return f'"{value.replace(chr(34), chr(34) * 2)}"' if any(c in value for c in ',"\n') else value
+    quoted = any(c in value for c in _QUOTED_FOR)
+    return f'"{value.replace(chr(34), chr(34) * 2)}"' if quoted else value
 
 
 _CSV_CHUNK_ROWS = 100_000  # findings.csv is written this many rows at a time
 #: A text that :func:`_csv_cell` changes: one a spreadsheet could take for a formula, or one
 #: that must be quoted (every other text is its own cell).
-_CSV_TOUCHED = '^[{}]|[,"\\n]'.format(
-    "".join(f"\\x{ord(c):02x}" for c in (*DANGEROUS_STARTS, QUOTE))
+_CSV_TOUCHED = "^[{}]|[{}]".format(
+    *(
+        "".join(f"\\x{ord(c):02x}" for c in chars)
+        for chars in ((*DANGEROUS_STARTS, QUOTE), _QUOTED_FOR)
+    )
 )
 
 
